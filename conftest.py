@@ -1,0 +1,128 @@
+"""Shared test fixtures: a small partnership with one named user per role and relationship
+(after healthchecks' hc/test.py), and the headless-Chromium fixtures for browser tests.
+
+The cast, all in ``agency`` unless said otherwise:
+- ``practitioner``: supervised by ``supervisor``, line-managed by ``line_manager``;
+- ``supervisor``, ``line_manager``, ``agency_lead``;
+- ``other_practitioner``: in ``other_agency``, supervised by ``other_supervisor``;
+- ``other_lead``: lead of ``other_agency``; ``auditor``; ``administrator``;
+- ``stranger``: signed in, in ``agency``, with no relationship to anyone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from oversight.core.testing import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROLE_NAMES,  # noqa: F401  (re-exported for tests that parametrise over the cast)
+    browser_tests_required,
+)
+from oversight.people.models import Role
+from oversight.people.tests import factories as f
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class Cast:
+    agency: Any
+    team: Any
+    staff_group: Any
+    other_agency: Any
+    practitioner: Any
+    supervisor: Any
+    line_manager: Any
+    agency_lead: Any
+    other_practitioner: Any
+    other_supervisor: Any
+    other_lead: Any
+    auditor: Any
+    administrator: Any
+    stranger: Any
+
+    def by_name(self, name: str) -> Any:
+        return getattr(self, name)
+
+
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    agency = f.AgencyFactory(name="Testshire Children's Services")
+    other_agency = f.AgencyFactory(name="Testshire Community Health")
+    team = f.TeamFactory(agency=agency, name="Assessment Team")
+    group = f.StaffGroupFactory(agency=agency, name="Social workers")
+
+    def staff(username: str, agency: Any, role: str, title: str) -> Any:
+        person = f.PersonFactory(username=username)
+        same = agency.pk == team.agency_id
+        f.MembershipFactory(person=person, agency=agency, team=team if same else None,
+                            staff_group=group if same else None, job_title=title)
+        f.RoleAssignmentFactory(person=person, agency=agency, role=role)
+        return person
+
+    practitioner = staff("practitioner", agency, Role.PRACTITIONER, "Social worker")
+    supervisor = staff("supervisor", agency, Role.SUPERVISOR, "Practice supervisor")
+    line_manager = staff("line_manager", agency, Role.LINE_MANAGER, "Team manager")
+    agency_lead = staff("agency_lead", agency, Role.AGENCY_LEAD, "Principal social worker")
+    stranger = staff("stranger", agency, Role.PRACTITIONER, "Family support worker")
+    other_practitioner = staff("other_practitioner", other_agency, Role.PRACTITIONER,
+                               "Health visitor")
+    other_supervisor = staff("other_supervisor", other_agency, Role.SUPERVISOR,
+                             "Safeguarding supervisor")
+    other_lead = staff("other_lead", other_agency, Role.AGENCY_LEAD, "Named nurse")
+    auditor = f.PersonFactory(username="auditor")
+    f.RoleAssignmentFactory(person=auditor, agency=None, role=Role.PARTNERSHIP_AUDITOR)
+    administrator = f.PersonFactory(username="administrator")
+    f.RoleAssignmentFactory(person=administrator, agency=None, role=Role.ADMINISTRATOR)
+
+    f.SupervisionRelationshipFactory(supervisor=supervisor, supervisee=practitioner, agency=agency)
+    f.LineManagementFactory(manager=line_manager, report=practitioner, agency=agency)
+    f.SupervisionRelationshipFactory(supervisor=agency_lead, supervisee=supervisor, agency=agency)
+    f.SupervisionRelationshipFactory(
+        supervisor=other_supervisor, supervisee=other_practitioner, agency=other_agency
+    )
+    f.TrainingRecordFactory(person=supervisor)
+    return Cast(
+        agency=agency, team=team, staff_group=group, other_agency=other_agency,
+        practitioner=practitioner, supervisor=supervisor, line_manager=line_manager,
+        agency_lead=agency_lead, other_practitioner=other_practitioner,
+        other_supervisor=other_supervisor, other_lead=other_lead, auditor=auditor,
+        administrator=administrator, stranger=stranger,
+    )
+
+
+# --- Browser tests -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never `playwright install`)."""
+    if not os.path.exists(CHROMIUM):
+        if browser_tests_required():
+            pytest.fail(f"Chromium not found at {CHROMIUM}; browser tests are required in CI.")
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI=true requires it.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

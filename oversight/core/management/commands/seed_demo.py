@@ -1,0 +1,72 @@
+"""Build the fictional demo partnership (issue 2 "Demo partnership")."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.core.demo import SCALES, DemoContext, demo_builders
+from oversight.people.models import Partnership
+
+DEFAULT_DEMO_PASSWORD = "oversight-demo"  # documented in README: for local use only
+
+
+class Command(BaseCommand):
+    help = "Build a deterministic fictional partnership and print its demo sign-ins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+        parser.add_argument("--today", type=str, default=None, help="YYYY-MM-DD; default today.")
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if data exists.")
+        parser.add_argument("--json", action="store_true", help="Print the sign-ins as JSON.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+        if Partnership.objects.exists():
+            if not options["if_empty"]:
+                raise CommandError(
+                    "The database already holds a partnership. Use a fresh database, "
+                    "or --if-empty to skip."
+                )
+            ctx = None
+        else:
+            today = (
+                timezone.datetime.fromisoformat(options["today"]).date()
+                if options["today"]
+                else timezone.localdate()
+            )
+            ctx = DemoContext(
+                seed=options["seed"],
+                today=today,
+                scale=options["scale"],
+                password_hash=make_password(password),
+                log=(lambda m: None) if options["json"] else (lambda m: self.stderr.write(m)),
+            )
+            for label, build in demo_builders():
+                ctx.log(f"Building demo {label}…")
+                with transaction.atomic():
+                    build(ctx)
+        sign_ins = ctx.sign_ins if ctx else _existing_sign_ins()
+        if options["json"]:
+            payload = {
+                "password": password,
+                "sign_ins": [s.__dict__ for s in sign_ins],
+            }
+            self.stdout.write(json.dumps(payload, indent=2))
+            return
+        self.stdout.write("Demo sign-ins (password for all: %s)" % password)
+        for s in sign_ins:
+            self.stdout.write(f"  {s.role:<34} {s.username:<22} {s.description}")
+
+
+def _existing_sign_ins() -> list[Any]:
+    from oversight.people.demo import persona_sign_ins
+
+    return persona_sign_ins()

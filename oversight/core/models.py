@@ -1,0 +1,123 @@
+"""Shared model pieces: every record says who made and last changed it, carries a version
+for optimistic locking, and is archived with a reason rather than deleted. The audit log is
+append-only (seed 001 "Recording": records confidential, open to inspection and audit)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class TrackedQuerySet(models.QuerySet):
+    def live(self) -> TrackedQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> TrackedQuerySet:
+        return self.filter(archived_at__isnull=False)
+
+
+class TrackedModel(models.Model):
+    """Base for domain records: created/modified stamps, a version and archive-with-reason."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    modified_at = models.DateTimeField(default=timezone.now, editable=False)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    archived_reason = models.TextField(blank=True, editable=False)
+
+    objects = TrackedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    SIGN = "sign", "Signed"
+    ARCHIVE = "archive", "Archived"
+    EXPORT = "export", "Exported"
+    IMPORT = "import", "Imported"
+    DISCLOSE = "disclose", "Disclosed"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_OUT = "sign_out", "Signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise AuditLogImmutable("The audit log is append-only.")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise AuditLogImmutable("The audit log is append-only.")
+
+
+class AuditLogImmutable(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """One read or write of a record: who, what, when and from where. Never changed or removed."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise AuditLogImmutable("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AuditLogImmutable("The audit log is append-only.")

@@ -1,0 +1,120 @@
+"""Writes shared by every app: the audit trail, stamping and archiving tracked records, and
+the optimistic-locking check that refuses a stale edit instead of overwriting it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import AuditAction, AuditEvent, TrackedModel
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from oversight.people.models import Person
+
+
+class StaleEditError(ValidationError):
+    """Someone else saved this record since the form was opened."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else changed this record while you were editing it. Your changes have not "
+            "been saved. Check their changes below, then make yours again.",
+            code="stale",
+        )
+
+
+@dataclass(frozen=True)
+class RequestOrigin:
+    """Where an action came from, for the audit trail."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> RequestOrigin:
+        return cls(
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        )
+
+
+def audit_event_record(
+    *,
+    actor: Person | None,
+    action: AuditAction | str,
+    target: models.Model | None = None,
+    origin: RequestOrigin | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one entry to the audit log."""
+    origin = origin or RequestOrigin()
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        ip_address=origin.ip_address,
+        user_agent=origin.user_agent,
+        detail=detail or {},
+    )
+    if target is not None:
+        event.object_type = target._meta.label_lower
+        event.object_id = str(target.pk)
+        event.object_repr = str(target)[:200]
+    event.save()
+    return event
+
+
+def tracked_create(obj: TrackedModel, *, by: Person | None) -> TrackedModel:
+    """Stamp and save a new tracked record, then validate it was whole."""
+    now = timezone.now()
+    obj.created_by = by
+    obj.modified_by = by
+    obj.created_at = now
+    obj.modified_at = now
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def tracked_update(
+    obj: TrackedModel, *, by: Person | None, expected_version: int | None = None
+) -> TrackedModel:
+    """Save changes to a tracked record, refusing the save if it is stale.
+
+    The caller has already applied the changes to ``obj``; the row is locked and its stored
+    version compared with the version the editor started from.
+    """
+    model = type(obj)
+    with transaction.atomic():
+        current = model._default_manager.select_for_update().only("version").get(pk=obj.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleEditError()
+        obj.version = current.version + 1
+        obj.modified_by = by
+        obj.modified_at = timezone.now()
+        obj.full_clean()
+        obj.save()
+    return obj
+
+
+def tracked_archive(obj: TrackedModel, *, by: Person | None, reason: str) -> TrackedModel:
+    """Archive a record with a reason; it leaves lists but stays for audit."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why this is being archived."})
+    with transaction.atomic():
+        type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
+        obj.archived_at = timezone.now()
+        obj.archived_by = by
+        obj.archived_reason = reason
+        obj.modified_by = by
+        obj.modified_at = obj.archived_at
+        obj.version += 1
+        obj.save()
+        audit_event_record(actor=by, action=AuditAction.ARCHIVE, target=obj, detail={"reason": reason})
+    return obj

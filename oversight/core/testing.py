@@ -1,0 +1,85 @@
+"""Helpers for tests across apps: the access-table case type and browser-test helpers.
+
+Each app lists the access rule of every URL it serves in ``<app>/tests/access_cases.py`` as
+``CASES``; ``oversight/core/tests/test_access_table.py`` requests each URL as every member of
+the test cast (conftest.py) and fails if a URL has no case or a role gets the wrong answer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+TEST_PASSWORD = "correct-horse-battery-staple"
+# The members of the test cast (conftest.py ``cast``), for tests parametrised over roles.
+ROLE_NAMES = (
+    "practitioner",
+    "supervisor",
+    "line_manager",
+    "agency_lead",
+    "other_practitioner",
+    "other_supervisor",
+    "other_lead",
+    "auditor",
+    "administrator",
+    "stranger",
+)
+
+
+def browser_tests_required() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@dataclass
+class AccessCase:
+    """One URL and who may use it. Everyone in the cast not in ``allowed`` gets 403."""
+
+    url_name: str
+    allowed: set[str]
+    setup: Callable[[Any], dict[str, Any]] = lambda cast: {}
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+    public: bool = False
+    note: str = ""
+
+    def __str__(self) -> str:
+        return self.url_name + (f" [{self.note}]" if self.note else "")
+
+
+def assert_accessible(page: Any) -> None:
+    """axe-core (WCAG 2.2 AA) reports no violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = results.response["violations"]
+    assert not violations, f"axe-core violations on {page.url}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in violations
+    )
+
+
+def sign_in(page: Any, base_url: str, username: str, password: str = TEST_PASSWORD) -> None:
+    page.goto(f"{base_url}/account/sign-in/")
+    page.get_by_label("Username or email address").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def sign_out(page: Any) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()

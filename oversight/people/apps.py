@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "oversight.people"
+    label = "people"
+    verbose_name = "People and organisation"
+    navigation = [
+        ("Home", "home", None),
+        ("People", "people:person_list", "people.list_people"),
+        ("Agencies", "people:agency_list", "people.list_agencies"),
+    ]

@@ -1,0 +1,344 @@
+"""The partnership, its agencies and teams, the people in them, and who supervises and
+line-manages whom over time (seed 001 "Supervisor responsibilities": a handover when line
+management changes; seed 004 Definition: management oversight and safeguarding supervision
+may be held by different people, so the two relationships are kept apart)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from oversight.core.models import TrackedModel, TrackedQuerySet
+
+
+class Sector(models.TextChoices):
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    HEALTH = "health", "Health"
+    POLICE = "police", "Police"
+    EDUCATION = "education", "Education"
+    EARLY_YEARS = "early_years", "Early years"
+    VOLUNTARY = "voluntary", "Voluntary and community"
+    SPORT = "sport", "Sport"
+    OTHER = "other", "Other"
+
+
+class Nation(models.TextChoices):
+    """The UK nation whose bank holidays count as non-working days for an agency."""
+
+    ENGLAND = "ENG", "England"
+    WALES = "WLS", "Wales"
+    SCOTLAND = "SCT", "Scotland"
+    NORTHERN_IRELAND = "NIR", "Northern Ireland"
+
+
+class Partnership(TrackedModel):
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(TrackedModel):
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="agencies")
+    name = models.CharField(max_length=200, unique=True)
+    sector = models.CharField(max_length=30, choices=Sector.choices)
+    nation = models.CharField(max_length=3, choices=Nation.choices, default=Nation.ENGLAND)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(TrackedModel):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+
+class StaffGroup(TrackedModel):
+    """A group of staff an agency sets supervision policy for (e.g. health visitors)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff_groups")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="staff_group_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonManager(UserManager):
+    def get_by_natural_key(self, username: str | None) -> Person:
+        return self.get(username__iexact=username)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """Someone who works in the partnership and signs in to Oversight."""
+
+    username = models.CharField(max_length=150, unique=True)
+    email = models.EmailField(unique=True)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email", "given_name", "family_name"]
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip() or self.username
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.given_name
+
+
+class ContactLevel(models.TextChoices):
+    """Seed 004 Appendix IV has a contract for each: direct and indirect contact."""
+
+    DIRECT = "direct", "Direct contact with children and families"
+    INDIRECT = "indirect", "Indirect contact with children and families"
+
+
+class NewStarter(models.TextChoices):
+    """Seeds 001 and 004: newly qualified and newly appointed staff need more frequent supervision."""
+
+    NO = "", "Neither"
+    NEWLY_QUALIFIED = "newly_qualified", "Newly qualified"
+    NEW_TO_POST = "new_to_post", "New to post"
+
+
+class DatedQuerySet(TrackedQuerySet):
+    """Rows that hold from ``starts_on`` until ``ends_on`` (inclusive; open-ended when null)."""
+
+    def on(self, day: dt.date) -> DatedQuerySet:
+        return self.live().filter(starts_on__lte=day).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+
+    def current(self) -> DatedQuerySet:
+        return self.on(timezone.localdate())
+
+
+class DatedModel(TrackedModel):
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+
+    def is_current_on(self, day: dt.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+
+class Membership(DatedModel):
+    """A person's post in an agency. A person may hold posts in several agencies."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    staff_group = models.ForeignKey(
+        StaffGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    job_title = models.CharField(max_length=200)
+    employee_number = models.CharField(max_length=50, blank=True)
+    contact_level = models.CharField(
+        max_length=10, choices=ContactLevel.choices, default=ContactLevel.DIRECT
+    )
+    new_starter = models.CharField(
+        max_length=20, choices=NewStarter.choices, blank=True, default=NewStarter.NO
+    )
+    new_starter_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date the newly-qualified or new-to-post period ends.",
+    )
+
+    class Meta:
+        ordering = ["agency__name", "person__family_name"]
+        indexes = [models.Index(fields=["agency", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.job_title}, {self.agency}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.team_id and self.agency_id and self.team.agency_id != self.agency_id:
+            raise ValidationError({"team": "Choose a team in the same agency."})
+        if self.staff_group_id and self.agency_id and self.staff_group.agency_id != self.agency_id:
+            raise ValidationError({"staff_group": "Choose a staff group in the same agency."})
+        if self.new_starter and not self.new_starter_until:
+            raise ValidationError(
+                {"new_starter_until": "Enter the date the newly-qualified or new-to-post period ends."}
+            )
+
+    def is_new_starter_on(self, day: dt.date) -> bool:
+        return bool(self.new_starter) and (
+            self.new_starter_until is None or day <= self.new_starter_until
+        )
+
+
+class SupervisionRelationship(DatedModel):
+    """Who gave safeguarding supervision to whom, from when to when, in which agency."""
+
+    supervisor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="supervisions_given"
+    )
+    supervisee = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="supervisions_received"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    handover_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handed_over_to",
+        help_text="The relationship this one took over from.",
+    )
+    handover_notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        indexes = [
+            models.Index(fields=["supervisor", "starts_on", "ends_on"]),
+            models.Index(fields=["supervisee", "starts_on", "ends_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} supervises {self.supervisee}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.supervisor_id and self.supervisor_id == self.supervisee_id:
+            raise ValidationError("A person cannot be their own supervisor.")
+
+
+class LineManagement(DatedModel):
+    """Who line-managed whom, kept apart from safeguarding supervision (seed 004 Definition)."""
+
+    manager = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reports_managed")
+    report = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="line_managers")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    handover_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="handed_over_to"
+    )
+    handover_notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        indexes = [
+            models.Index(fields=["manager", "starts_on", "ends_on"]),
+            models.Index(fields=["report", "starts_on", "ends_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager} line-manages {self.report}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.manager_id and self.manager_id == self.report_id:
+            raise ValidationError("A person cannot be their own line manager.")
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    SUPERVISOR = "supervisor", "Safeguarding supervisor"
+    LINE_MANAGER = "line_manager", "Line manager"
+    AGENCY_LEAD = "agency_lead", "Agency safeguarding lead"
+    PARTNERSHIP_AUDITOR = "partnership_auditor", "Partnership auditor"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+PARTNERSHIP_ROLES = {Role.PARTNERSHIP_AUDITOR, Role.ADMINISTRATOR}
+
+
+class RoleAssignment(DatedModel):
+    """A role held by a person: per agency, except partnership auditor and administrator."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="role_assignments")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments"
+    )
+
+    class Meta:
+        ordering = ["person__family_name", "role"]
+        indexes = [models.Index(fields=["person", "role"])]
+
+    def __str__(self) -> str:
+        where = f" in {self.agency}" if self.agency_id else " (partnership)"
+        return f"{self.person}: {self.get_role_display()}{where}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in PARTNERSHIP_ROLES and self.agency_id:
+            raise ValidationError({"agency": "This role is held across the partnership, not per agency."})
+        if self.role not in PARTNERSHIP_ROLES and not self.agency_id:
+            raise ValidationError({"agency": "Choose the agency this role is held in."})
+
+
+class TrainingRecord(TrackedModel):
+    """Supervisor training (seed 001 Competence; seed 004: supervisors trained in supervision)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="training_records")
+    course = models.CharField(max_length=200)
+    completed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-completed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.completed_on:%d %b %Y})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.expires_on and self.completed_on and self.expires_on < self.completed_on:
+            raise ValidationError({"expires_on": "The expiry date must be after the completion date."})
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return self.completed_on <= day and (self.expires_on is None or day <= self.expires_on)

@@ -1,0 +1,102 @@
+"""Who may see and change people and organisation (issue 2 "Access rules").
+
+- everyone signed in: their own home page and record; the list of agencies;
+- safeguarding supervisor: their current supervisees;
+- line manager: their current reports;
+- agency safeguarding lead: everyone with a current post in their agency;
+- partnership auditor: partnership-wide figures, never personal records;
+- administrator: organisation, relationships, roles and training across the partnership.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from .selectors import access_profile, person_agency_ids
+
+
+@rules.predicate
+def is_administrator(user: Any) -> bool:
+    return access_profile(user).is_administrator
+
+
+@rules.predicate
+def is_partnership_auditor(user: Any) -> bool:
+    return access_profile(user).is_partnership_auditor
+
+
+@rules.predicate
+def is_agency_lead(user: Any) -> bool:
+    return bool(access_profile(user).led_agency_ids)
+
+
+@rules.predicate
+def is_self(user: Any, person: Any) -> bool:
+    return person is not None and user.pk == person.pk
+
+
+@rules.predicate
+def supervises(user: Any, person: Any) -> bool:
+    return person is not None and person.pk in access_profile(user).supervisee_ids
+
+
+@rules.predicate
+def line_manages(user: Any, person: Any) -> bool:
+    return person is not None and person.pk in access_profile(user).report_ids
+
+
+@rules.predicate
+def leads_agency_of_person(user: Any, person: Any) -> bool:
+    led = access_profile(user).led_agency_ids
+    return person is not None and bool(led) and bool(led & person_agency_ids(person))
+
+
+@rules.predicate
+def leads_agency(user: Any, agency: Any) -> bool:
+    return agency is not None and agency.pk in access_profile(user).led_agency_ids
+
+
+@rules.predicate
+def member_of_agency(user: Any, agency: Any) -> bool:
+    return agency is not None and agency.pk in access_profile(user).member_agency_ids
+
+
+@rules.predicate
+def member_of_team_agency(user: Any, team: Any) -> bool:
+    return team is not None and team.agency_id in access_profile(user).member_agency_ids
+
+
+@rules.predicate
+def leads_team_agency(user: Any, team: Any) -> bool:
+    return team is not None and team.agency_id in access_profile(user).led_agency_ids
+
+
+@rules.predicate
+def has_people_in_view(user: Any) -> bool:
+    profile = access_profile(user)
+    return bool(
+        profile.is_administrator
+        or profile.led_agency_ids
+        or profile.supervisee_ids
+        or profile.report_ids
+    )
+
+
+can_view_person = is_self | supervises | line_manages | leads_agency_of_person | is_administrator
+
+rules.add_perm("people.view_home", rules.is_authenticated)
+rules.add_perm("people.list_people", rules.is_authenticated & has_people_in_view)
+rules.add_perm("people.view_person", rules.is_authenticated & can_view_person)
+rules.add_perm("people.list_agencies", rules.is_authenticated)
+rules.add_perm(
+    "people.view_agency",
+    rules.is_authenticated
+    & (is_administrator | is_partnership_auditor | leads_agency | member_of_agency),
+)
+rules.add_perm(
+    "people.view_team",
+    rules.is_authenticated & (is_administrator | leads_team_agency | member_of_team_agency),
+)
+rules.add_perm("people.manage_organisation", rules.is_authenticated & is_administrator)

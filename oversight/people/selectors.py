@@ -1,0 +1,224 @@
+"""Reads about people and organisation, each returning querysets that already join what the
+page shows, plus the per-request access profile that rules.py decides access from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    Agency,
+    LineManagement,
+    Membership,
+    Person,
+    Role,
+    RoleAssignment,
+    SupervisionRelationship,
+    Team,
+    TrainingRecord,
+)
+
+
+@dataclass(frozen=True)
+class AccessProfile:
+    """What a signed-in person holds today: roles by agency and current relationships."""
+
+    person_id: int | None
+    roles: frozenset[tuple[str, int | None]] = frozenset()
+    member_agency_ids: frozenset[int] = frozenset()
+    supervisee_ids: frozenset[int] = frozenset()
+    report_ids: frozenset[int] = frozenset()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def has_role(self, role: str, agency_id: int | None = None) -> bool:
+        if agency_id is None:
+            return any(r == role for r, _ in self.roles)
+        return (role, agency_id) in self.roles
+
+    def agencies_with_role(self, role: str) -> set[int]:
+        return {a for r, a in self.roles if r == role and a is not None}
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.has_role(Role.ADMINISTRATOR)
+
+    @property
+    def is_partnership_auditor(self) -> bool:
+        return self.has_role(Role.PARTNERSHIP_AUDITOR)
+
+    @property
+    def led_agency_ids(self) -> set[int]:
+        return self.agencies_with_role(Role.AGENCY_LEAD)
+
+
+_ANONYMOUS = AccessProfile(person_id=None)
+
+
+def access_profile(user: Any, *, on: dt.date | None = None) -> AccessProfile:
+    """The viewer's access profile, computed once and kept on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _ANONYMOUS
+    day = on or timezone.localdate()
+    cache_key = f"_access_profile_{day.isoformat()}"
+    cached = getattr(user, cache_key, None)
+    if cached is not None:
+        return cached
+    roles = frozenset(
+        RoleAssignment.objects.on(day).filter(person=user).values_list("role", "agency_id")
+    )
+    profile = AccessProfile(
+        person_id=user.pk,
+        roles=roles,
+        member_agency_ids=frozenset(
+            Membership.objects.on(day).filter(person=user).values_list("agency_id", flat=True)
+        ),
+        supervisee_ids=frozenset(
+            SupervisionRelationship.objects.on(day)
+            .filter(supervisor=user)
+            .values_list("supervisee_id", flat=True)
+        ),
+        report_ids=frozenset(
+            LineManagement.objects.on(day).filter(manager=user).values_list("report_id", flat=True)
+        ),
+    )
+    setattr(user, cache_key, profile)
+    return profile
+
+
+def person_agency_ids(person: Person, *, on: dt.date | None = None) -> set[int]:
+    day = on or timezone.localdate()
+    prefetched = getattr(person, "current_memberships", None)
+    if prefetched is not None:
+        return {m.agency_id for m in prefetched}
+    return set(Membership.objects.on(day).filter(person=person).values_list("agency_id", flat=True))
+
+
+def _current_membership_prefetch(day: dt.date) -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.on(day).select_related("agency", "team", "staff_group"),
+        to_attr="current_memberships",
+    )
+
+
+def people_visible_to(user: Any, *, on: dt.date | None = None) -> QuerySet[Person]:
+    """People whose personal details the viewer may see (see rules.can_view_person)."""
+    day = on or timezone.localdate()
+    profile = access_profile(user, on=day)
+    people = Person.objects.all()
+    if not profile.is_administrator:
+        scope = Q(pk=profile.person_id) | Q(pk__in=profile.supervisee_ids | profile.report_ids)
+        if profile.led_agency_ids:
+            scope |= Q(
+                pk__in=Membership.objects.on(day)
+                .filter(agency_id__in=profile.led_agency_ids)
+                .values("person_id")
+            )
+        people = people.filter(scope)
+    return people.prefetch_related(_current_membership_prefetch(day)).order_by(
+        "family_name", "given_name"
+    )
+
+
+def person_detail(*, person_id: int, on: dt.date | None = None) -> Person:
+    day = on or timezone.localdate()
+    return (
+        Person.objects.prefetch_related(
+            _current_membership_prefetch(day),
+            Prefetch(
+                "supervisions_received",
+                queryset=SupervisionRelationship.objects.live()
+                .select_related("supervisor", "agency")
+                .order_by("-starts_on"),
+                to_attr="supervision_history",
+            ),
+            Prefetch(
+                "supervisions_given",
+                queryset=SupervisionRelationship.objects.on(day)
+                .select_related("supervisee", "agency")
+                .order_by("supervisee__family_name"),
+                to_attr="current_supervisees",
+            ),
+            Prefetch(
+                "line_managers",
+                queryset=LineManagement.objects.live()
+                .select_related("manager", "agency")
+                .order_by("-starts_on"),
+                to_attr="line_management_history",
+            ),
+            Prefetch(
+                "reports_managed",
+                queryset=LineManagement.objects.on(day)
+                .select_related("report", "agency")
+                .order_by("report__family_name"),
+                to_attr="current_reports",
+            ),
+            Prefetch(
+                "role_assignments",
+                queryset=RoleAssignment.objects.on(day).select_related("agency"),
+                to_attr="current_roles",
+            ),
+            Prefetch(
+                "training_records",
+                queryset=TrainingRecord.objects.live().order_by("-completed_on"),
+                to_attr="training",
+            ),
+        ).get(pk=person_id)
+    )
+
+
+def supervisor_training_status(person: Person, *, on: dt.date | None = None) -> str:
+    """'valid', 'lapsed' or 'none' — a supervisor whose training has lapsed is shown as such."""
+    day = on or timezone.localdate()
+    records = getattr(person, "training", None)
+    if records is None:
+        records = list(TrainingRecord.objects.live().filter(person=person))
+    if not records:
+        return "none"
+    return "valid" if any(r.is_valid_on(day) for r in records) else "lapsed"
+
+
+def agencies_list() -> QuerySet[Agency]:
+    return Agency.objects.live().select_related("partnership").prefetch_related(
+        Prefetch("teams", queryset=Team.objects.live().order_by("name"))
+    )
+
+
+def agency_detail(*, agency_id: int) -> Agency:
+    return agencies_list().prefetch_related("staff_groups").get(pk=agency_id)
+
+
+def team_members(team: Team, *, on: dt.date | None = None) -> QuerySet[Membership]:
+    day = on or timezone.localdate()
+    return (
+        Membership.objects.on(day)
+        .filter(team=team)
+        .select_related("person", "staff_group")
+        .order_by("person__family_name", "person__given_name")
+    )
+
+
+def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]:
+    """What the home page shows a person about themselves and those they are responsible for."""
+    day = on or timezone.localdate()
+    detail = person_detail(person_id=person.pk, on=day)
+    current_supervisors = [r for r in detail.supervision_history if r.is_current_on(day)]
+    current_managers = [r for r in detail.line_management_history if r.is_current_on(day)]
+    profile = access_profile(person, on=day)
+    led_agencies = list(Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name"))
+    return {
+        "person": detail,
+        "memberships": detail.current_memberships,
+        "supervisors": current_supervisors,
+        "line_managers": current_managers,
+        "supervisees": detail.current_supervisees,
+        "reports": detail.current_reports,
+        "roles": detail.current_roles,
+        "led_agencies": led_agencies,
+        "training_status": supervisor_training_status(detail, on=day),
+        "profile": profile,
+    }

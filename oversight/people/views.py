@@ -1,0 +1,120 @@
+"""People and organisation pages. Thin: access by rules (rules.py), reads by selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, TemplateView
+
+from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+
+from . import selectors
+from .forms import PeopleSearchForm
+from .models import Agency, Person, Team
+
+
+class HomeView(RuleRequiredMixin, TemplateView):
+    permission_required = "people.view_home"
+    template_name = "people/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.home_summary(self.request.user))  # type: ignore[arg-type]
+        return context
+
+
+class PersonListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
+    permission_required = "people.list_people"
+    template_name = "people/person_list.html"
+    context_object_name = "people"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Person]:
+        people = selectors.people_visible_to(self.request.user)
+        self.search_form = PeopleSearchForm(self.request.GET or None)
+        if self.search_form.is_valid() and (q := self.search_form.cleaned_data["q"]):
+            for term in q.split():
+                people = people.filter(
+                    Q(given_name__icontains=term)
+                    | Q(family_name__icontains=term)
+                    | Q(username__icontains=term)
+                    | Q(email__icontains=term)
+                )
+        return people
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["search_form"] = self.search_form
+        return context
+
+
+class PersonDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
+    permission_required = "people.view_person"
+    template_name = "people/person_detail.html"
+    context_object_name = "person"
+
+    def get_object(self, queryset: QuerySet[Person] | None = None) -> Person:
+        get_object_or_404(Person.objects.only("pk"), pk=self.kwargs["pk"])
+        return selectors.person_detail(person_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["training_status"] = selectors.supervisor_training_status(self.object)
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        crumbs: list[tuple[str, str | None]] = [("Home", reverse("home"))]
+        if self.request.user.has_perm("people.list_people"):
+            crumbs.append(("People", reverse("people:person_list")))
+        crumbs.append((self.object.display_name, None))
+        return crumbs
+
+
+class AgencyListView(RuleRequiredMixin, ListView):
+    permission_required = "people.list_agencies"
+    template_name = "people/agency_list.html"
+    context_object_name = "agencies"
+
+    def get_queryset(self) -> QuerySet[Agency]:
+        return selectors.agencies_list()
+
+
+class AgencyDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
+    permission_required = "people.view_agency"
+    template_name = "people/agency_detail.html"
+    context_object_name = "agency"
+
+    def get_object(self, queryset: QuerySet[Agency] | None = None) -> Agency:
+        return get_object_or_404(selectors.agencies_list(), pk=self.kwargs["pk"])
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [
+            ("Home", reverse("home")),
+            ("Agencies", reverse("people:agency_list")),
+            (self.object.name, None),
+        ]
+
+
+class TeamDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
+    permission_required = "people.view_team"
+    template_name = "people/team_detail.html"
+    context_object_name = "team"
+
+    def get_object(self, queryset: QuerySet[Team] | None = None) -> Team:
+        return get_object_or_404(Team.objects.live().select_related("agency"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["members"] = selectors.team_members(self.object)
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [
+            ("Home", reverse("home")),
+            ("Agencies", reverse("people:agency_list")),
+            (self.object.agency.name, reverse("people:agency_detail", args=[self.object.agency_id])),
+            (self.object.name, None),
+        ]

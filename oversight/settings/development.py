@@ -1,0 +1,12 @@
+"""Local development: a fixed, clearly-unsafe secret and DEBUG, for this machine only."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "development-only-not-secret")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+
+from .base import *  # noqa: E402,F403
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

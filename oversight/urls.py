@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from oversight.core.views import HealthView
+from oversight.people.forms import SignInForm, GovukPasswordResetForm, GovukSetPasswordForm
+
+handler403 = "oversight.core.views.permission_denied"
+handler404 = "oversight.core.views.page_not_found"
+handler500 = "oversight.core.views.server_error"
+
+auth_patterns = [
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=GovukPasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=GovukSetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("health/", HealthView.as_view(), name="health"),
+    path("account/", include(auth_patterns)),
+    path("", include("oversight.people.urls")),
+]
+
+if settings.DEBUG or getattr(settings, "ENABLE_DJANGO_ADMIN", True):
+    urlpatterns.append(path("django-admin/", admin.site.urls))
