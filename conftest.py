@@ -53,8 +53,6 @@ class Cast:
         return getattr(self, name)
 
 
-
-
 @pytest.fixture
 def cast(db: None) -> Cast:
     agency = f.AgencyFactory(name="Testshire Children's Services")
@@ -65,8 +63,13 @@ def cast(db: None) -> Cast:
     def staff(username: str, agency: Any, role: str, title: str) -> Any:
         person = f.PersonFactory(username=username)
         same = agency.pk == team.agency_id
-        f.MembershipFactory(person=person, agency=agency, team=team if same else None,
-                            staff_group=group if same else None, job_title=title)
+        f.MembershipFactory(
+            person=person,
+            agency=agency,
+            team=team if same else None,
+            staff_group=group if same else None,
+            job_title=title,
+        )
         f.RoleAssignmentFactory(person=person, agency=agency, role=role)
         return person
 
@@ -75,10 +78,12 @@ def cast(db: None) -> Cast:
     line_manager = staff("line_manager", agency, Role.LINE_MANAGER, "Team manager")
     agency_lead = staff("agency_lead", agency, Role.AGENCY_LEAD, "Principal social worker")
     stranger = staff("stranger", agency, Role.PRACTITIONER, "Family support worker")
-    other_practitioner = staff("other_practitioner", other_agency, Role.PRACTITIONER,
-                               "Health visitor")
-    other_supervisor = staff("other_supervisor", other_agency, Role.SUPERVISOR,
-                             "Safeguarding supervisor")
+    other_practitioner = staff(
+        "other_practitioner", other_agency, Role.PRACTITIONER, "Health visitor"
+    )
+    other_supervisor = staff(
+        "other_supervisor", other_agency, Role.SUPERVISOR, "Safeguarding supervisor"
+    )
     other_lead = staff("other_lead", other_agency, Role.AGENCY_LEAD, "Named nurse")
     auditor = f.PersonFactory(username="auditor")
     f.RoleAssignmentFactory(person=auditor, agency=None, role=Role.PARTNERSHIP_AUDITOR)
@@ -93,11 +98,20 @@ def cast(db: None) -> Cast:
     )
     f.TrainingRecordFactory(person=supervisor)
     return Cast(
-        agency=agency, team=team, staff_group=group, other_agency=other_agency,
-        practitioner=practitioner, supervisor=supervisor, line_manager=line_manager,
-        agency_lead=agency_lead, other_practitioner=other_practitioner,
-        other_supervisor=other_supervisor, other_lead=other_lead, auditor=auditor,
-        administrator=administrator, stranger=stranger,
+        agency=agency,
+        team=team,
+        staff_group=group,
+        other_agency=other_agency,
+        practitioner=practitioner,
+        supervisor=supervisor,
+        line_manager=line_manager,
+        agency_lead=agency_lead,
+        other_practitioner=other_practitioner,
+        other_supervisor=other_supervisor,
+        other_lead=other_lead,
+        auditor=auditor,
+        administrator=administrator,
+        stranger=stranger,
     )
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from oversight.core.views import HealthView
-from oversight.people.forms import SignInForm, GovukPasswordResetForm, GovukSetPasswordForm
+from oversight.people.forms import GovukPasswordResetForm, GovukSetPasswordForm, SignInForm
 
 handler403 = "oversight.core.views.permission_denied"
 handler404 = "oversight.core.views.page_not_found"
@@ -13,7 +13,9 @@ handler500 = "oversight.core.views.server_error"
 auth_patterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
@@ -46,6 +48,10 @@ auth_patterns = [
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("account/", include(auth_patterns)),
+    path("contracts/", include("oversight.contracts.urls")),
+    path("supervision/", include("oversight.supervision.urls")),
+    path("children/", include("oversight.children.urls")),
+    path("assurance/", include("oversight.assurance.urls")),
     path("", include("oversight.people.urls")),
 ]
 

@@ -1,4 +1,4 @@
-"""WSGI entry point. Production deployments set DJANGO_SETTINGS_MODULE=oversight.settings.production."""
+"""WSGI entry point; deployments run with oversight.settings.production."""
 
 import os
 

@@ -87,8 +87,9 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})},
-                         format="%Y-%m-%d")
+        super().__init__(
+            attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
+        )
 
 
 class VersionedFormMixin(forms.Form):

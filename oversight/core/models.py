@@ -4,16 +4,18 @@ append-only (seed 001 "Recording": records confidential, open to inspection and 
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 
 class TrackedQuerySet(models.QuerySet):
-    def live(self) -> TrackedQuerySet:
+    def live(self) -> Self:
         return self.filter(archived_at__isnull=True)
 
-    def archived(self) -> TrackedQuerySet:
+    def archived(self) -> Self:
         return self.filter(archived_at__isnull=False)
 
 
@@ -75,10 +77,10 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs):
         raise AuditLogImmutable("The audit log is append-only.")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self):
         raise AuditLogImmutable("The audit log is append-only.")
 
 
@@ -112,12 +114,12 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AuditLogImmutable("The audit log is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise AuditLogImmutable("The audit log is append-only.")

@@ -116,5 +116,7 @@ def tracked_archive(obj: TrackedModel, *, by: Person | None, reason: str) -> Tra
         obj.modified_at = obj.archived_at
         obj.version += 1
         obj.save()
-        audit_event_record(actor=by, action=AuditAction.ARCHIVE, target=obj, detail={"reason": reason})
+        audit_event_record(
+            actor=by, action=AuditAction.ARCHIVE, target=obj, detail={"reason": reason}
+        )
     return obj

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from oversight.core.demo import DemoContext, SignIn
 
@@ -28,18 +29,119 @@ from .models import (
     TrainingRecord,
 )
 
-GIVEN = (
-    "Amira Ben Chloe Dev Ella Femi Grace Hamza Isla Jack Kiran Leah Mohammed Nadia Owen Priya "
-    "Quinn Rosa Sam Tariq Una Vikram Wendy Yusuf Zara Aisha Callum Darcy Eamon Fatima Gareth "
-    "Hannah Imran Joanna Kwame Lucy Marek Niamh Oliver Pooja Rhys Sian Tom Uzma Victoria Will "
-    "Xander Yasmin Zoe Alfie Bethan Connor Divya Erin Farah George Harriet Ifeoma Jamal"
-).split()
-FAMILY = (
-    "Adeyemi Brennan Campbell Dhillon Evans Fraser Gallagher Hughes Iqbal Jones Kowalski Lewis "
-    "Morgan Nwosu O'Brien Patel Quigley Roberts Shah Thompson Usman Vaughan Walsh Xu Young "
-    "Zielinski Ahmed Baker Clarke Davies Ellis Foster Green Hall Ibrahim Jackson Khan Lloyd "
-    "Murphy Nolan Owusu Price Rahman Singh Taylor Varga Wilson Yates Begum Chowdhury"
-).split()
+GIVEN = [
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ella",
+    "Femi",
+    "Grace",
+    "Hamza",
+    "Isla",
+    "Jack",
+    "Kiran",
+    "Leah",
+    "Mohammed",
+    "Nadia",
+    "Owen",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Una",
+    "Vikram",
+    "Wendy",
+    "Yusuf",
+    "Zara",
+    "Aisha",
+    "Callum",
+    "Darcy",
+    "Eamon",
+    "Fatima",
+    "Gareth",
+    "Hannah",
+    "Imran",
+    "Joanna",
+    "Kwame",
+    "Lucy",
+    "Marek",
+    "Niamh",
+    "Oliver",
+    "Pooja",
+    "Rhys",
+    "Sian",
+    "Tom",
+    "Uzma",
+    "Victoria",
+    "Will",
+    "Xander",
+    "Yasmin",
+    "Zoe",
+    "Alfie",
+    "Bethan",
+    "Connor",
+    "Divya",
+    "Erin",
+    "Farah",
+    "George",
+    "Harriet",
+    "Ifeoma",
+    "Jamal",
+]
+FAMILY = [
+    "Adeyemi",
+    "Brennan",
+    "Campbell",
+    "Dhillon",
+    "Evans",
+    "Fraser",
+    "Gallagher",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Kowalski",
+    "Lewis",
+    "Morgan",
+    "Nwosu",
+    "O'Brien",
+    "Patel",
+    "Quigley",
+    "Roberts",
+    "Shah",
+    "Thompson",
+    "Usman",
+    "Vaughan",
+    "Walsh",
+    "Xu",
+    "Young",
+    "Zielinski",
+    "Ahmed",
+    "Baker",
+    "Clarke",
+    "Davies",
+    "Ellis",
+    "Foster",
+    "Green",
+    "Hall",
+    "Ibrahim",
+    "Jackson",
+    "Khan",
+    "Lloyd",
+    "Murphy",
+    "Nolan",
+    "Owusu",
+    "Price",
+    "Rahman",
+    "Singh",
+    "Taylor",
+    "Varga",
+    "Wilson",
+    "Yates",
+    "Begum",
+    "Chowdhury",
+]
 
 
 @dataclass(frozen=True)
@@ -57,55 +159,100 @@ class AgencySpec:
 
 AGENCIES: tuple[AgencySpec, ...] = (
     AgencySpec(
-        "Northshire County Council Children's Services", Sector.CHILDRENS_SOCIAL_CARE,
+        "Northshire County Council Children's Services",
+        Sector.CHILDRENS_SOCIAL_CARE,
         "northshire-cs.example",
         ("Assessment Team North", "Family Safeguarding Team", "Children in Care Team"),
-        (("Social workers", "Social worker", ContactLevel.DIRECT),
-         ("Family support workers", "Family support worker", ContactLevel.DIRECT)),
-        "Principal social worker", "Practice supervisor", "Team manager", 0.30,
+        (
+            ("Social workers", "Social worker", ContactLevel.DIRECT),
+            ("Family support workers", "Family support worker", ContactLevel.DIRECT),
+        ),
+        "Principal social worker",
+        "Practice supervisor",
+        "Team manager",
+        0.30,
     ),
     AgencySpec(
-        "Northshire Community Health NHS Trust", Sector.HEALTH, "northshire-health.example",
+        "Northshire Community Health NHS Trust",
+        Sector.HEALTH,
+        "northshire-health.example",
         ("Health Visiting East", "Health Visiting West", "School Nursing"),
-        (("Health visitors", "Health visitor", ContactLevel.DIRECT),
-         ("School nurses", "School nurse", ContactLevel.DIRECT)),
-        "Named nurse for safeguarding children", "Safeguarding supervisor",
-        "Locality team leader", 0.25,
+        (
+            ("Health visitors", "Health visitor", ContactLevel.DIRECT),
+            ("School nurses", "School nurse", ContactLevel.DIRECT),
+        ),
+        "Named nurse for safeguarding children",
+        "Safeguarding supervisor",
+        "Locality team leader",
+        0.25,
     ),
     AgencySpec(
-        "Northshire Police", Sector.POLICE, "northshire-police.example",
+        "Northshire Police",
+        Sector.POLICE,
+        "northshire-police.example",
         ("Child Abuse Investigation Unit", "Public Protection Referral Unit"),
-        (("Investigators", "Detective constable", ContactLevel.DIRECT),
-         ("Referral staff", "Public protection officer", ContactLevel.INDIRECT)),
-        "Detective chief inspector, public protection", "Detective sergeant",
-        "Detective inspector", 0.12,
+        (
+            ("Investigators", "Detective constable", ContactLevel.DIRECT),
+            ("Referral staff", "Public protection officer", ContactLevel.INDIRECT),
+        ),
+        "Detective chief inspector, public protection",
+        "Detective sergeant",
+        "Detective inspector",
+        0.12,
     ),
     AgencySpec(
-        "Riverside Academy Trust", Sector.EDUCATION, "riverside-academies.example",
+        "Riverside Academy Trust",
+        Sector.EDUCATION,
+        "riverside-academies.example",
         ("Riverside Primary", "Riverside High"),
-        (("Designated safeguarding leads", "Deputy designated safeguarding lead",
-          ContactLevel.DIRECT),
-         ("Pastoral staff", "Pastoral support worker", ContactLevel.DIRECT)),
-        "Trust safeguarding lead", "Designated safeguarding lead", "Head of year", 0.12,
+        (
+            (
+                "Designated safeguarding leads",
+                "Deputy designated safeguarding lead",
+                ContactLevel.DIRECT,
+            ),
+            ("Pastoral staff", "Pastoral support worker", ContactLevel.DIRECT),
+        ),
+        "Trust safeguarding lead",
+        "Designated safeguarding lead",
+        "Head of year",
+        0.12,
     ),
     AgencySpec(
-        "Little Acorns Early Years", Sector.EARLY_YEARS, "little-acorns.example",
+        "Little Acorns Early Years",
+        Sector.EARLY_YEARS,
+        "little-acorns.example",
         ("Acorn Nursery", "Oak Children's Centre"),
         (("Early years practitioners", "Early years practitioner", ContactLevel.DIRECT),),
-        "Safeguarding manager", "Room leader", "Nursery manager", 0.08,
+        "Safeguarding manager",
+        "Room leader",
+        "Nursery manager",
+        0.08,
     ),
     AgencySpec(
-        "Brightpath Youth Charity", Sector.VOLUNTARY, "brightpath.example",
+        "Brightpath Youth Charity",
+        Sector.VOLUNTARY,
+        "brightpath.example",
         ("Detached Youth Work", "Family Mentoring"),
-        (("Youth workers", "Youth worker", ContactLevel.DIRECT),
-         ("Volunteers", "Volunteer mentor", ContactLevel.DIRECT)),
-        "Head of safeguarding", "Senior youth worker", "Project manager", 0.08,
+        (
+            ("Youth workers", "Youth worker", ContactLevel.DIRECT),
+            ("Volunteers", "Volunteer mentor", ContactLevel.DIRECT),
+        ),
+        "Head of safeguarding",
+        "Senior youth worker",
+        "Project manager",
+        0.08,
     ),
     AgencySpec(
-        "Northshire Junior Football League", Sector.SPORT, "njfl.example",
+        "Northshire Junior Football League",
+        Sector.SPORT,
+        "njfl.example",
         ("Club Welfare",),
         (("Club welfare officers", "Club welfare officer", ContactLevel.INDIRECT),),
-        "League welfare officer", "Senior welfare officer", "Club secretary", 0.05,
+        "League welfare officer",
+        "Senior welfare officer",
+        "Club secretary",
+        0.05,
     ),
 )
 LARGE_EXTRA = (
@@ -123,7 +270,12 @@ PERSONAS = (
     ("lead.csc", "Agency safeguarding lead", 0, "Principal social worker, children's services"),
     ("lead.health", "Agency safeguarding lead", 1, "Named nurse, community health"),
     ("supervisor.csc", "Safeguarding supervisor", 0, "Practice supervisor with six supervisees"),
-    ("supervisor.health", "Safeguarding supervisor", 1, "Health visitors' supervisor; training lapsed"),
+    (
+        "supervisor.health",
+        "Safeguarding supervisor",
+        1,
+        "Health visitors' supervisor; training lapsed",
+    ),
     ("manager.csc", "Line manager", 0, "Team manager, Assessment Team North"),
     ("practitioner.csc", "Practitioner", 0, "Social worker, supervised by supervisor.csc"),
     ("practitioner.nq", "Practitioner (newly qualified)", 0, "Newly qualified social worker"),
@@ -132,10 +284,16 @@ PERSONAS = (
 
 
 def persona_sign_ins() -> list[SignIn]:
-    existing = set(Person.objects.filter(username__in=[p[0] for p in PERSONAS]).values_list(
-        "username", flat=True))
-    return [SignIn(role, username, description)
-            for username, role, _, description in PERSONAS if username in existing]
+    existing = set(
+        Person.objects.filter(username__in=[p[0] for p in PERSONAS]).values_list(
+            "username", flat=True
+        )
+    )
+    return [
+        SignIn(role, username, description)
+        for username, role, _, description in PERSONAS
+        if username in existing
+    ]
 
 
 class _Names:
@@ -162,11 +320,24 @@ def build(ctx: DemoContext) -> None:
     specs = list(AGENCIES)
     if ctx.scale == "large":
         for name, sector in LARGE_EXTRA:
-            base = next(s for s in AGENCIES if s.sector == sector) if sector != Sector.OTHER \
+            base = (
+                next(s for s in AGENCIES if s.sector == sector)
+                if sector != Sector.OTHER
                 else AGENCIES[2]
-            specs.append(AgencySpec(name, sector, name.split()[0].lower() + ".example",
-                                    base.teams, base.staff_groups, base.lead_title,
-                                    base.supervisor_title, base.manager_title, base.share))
+            )
+            specs.append(
+                AgencySpec(
+                    name,
+                    sector,
+                    name.split()[0].lower() + ".example",
+                    base.teams,
+                    base.staff_groups,
+                    base.lead_title,
+                    base.supervisor_title,
+                    base.manager_title,
+                    base.share,
+                )
+            )
     total_share = sum(s.share for s in specs)
     staff_total = ctx.size["people"] - 2  # less the administrator and the auditor
 
@@ -182,16 +353,24 @@ def build(ctx: DemoContext) -> None:
         given, family, generated = names.next()
         if username:
             given, family = {
-                "admin": ("Alex", "Morgan"), "auditor": ("Bernadette", "Okafor"),
-                "lead.csc": ("Catherine", "Doyle"), "lead.health": ("Deepa", "Raman"),
-                "supervisor.csc": ("Ewan", "Fletcher"), "supervisor.health": ("Grace", "Holloway"),
-                "manager.csc": ("Harvey", "Ince"), "practitioner.csc": ("Jess", "Kumar"),
-                "practitioner.nq": ("Liam", "Marsh"), "practitioner.health": ("Nina", "Osei"),
+                "admin": ("Alex", "Morgan"),
+                "auditor": ("Bernadette", "Okafor"),
+                "lead.csc": ("Catherine", "Doyle"),
+                "lead.health": ("Deepa", "Raman"),
+                "supervisor.csc": ("Ewan", "Fletcher"),
+                "supervisor.health": ("Grace", "Holloway"),
+                "manager.csc": ("Harvey", "Ince"),
+                "practitioner.csc": ("Jess", "Kumar"),
+                "practitioner.nq": ("Liam", "Marsh"),
+                "practitioner.health": ("Nina", "Osei"),
             }[username]
         username = username or generated
         person = Person(
-            username=username, email=f"{username}@{domain}", given_name=given,
-            family_name=family, password=ctx.password_hash,
+            username=username,
+            email=f"{username}@{domain}",
+            given_name=given,
+            family_name=family,
+            password=ctx.password_hash,
         )
         people.append(person)
         if username in {p[0] for p in PERSONAS}:
@@ -203,20 +382,28 @@ def build(ctx: DemoContext) -> None:
 
     agencies: list[Agency] = []
     # Objects are created in memory first and bulk-inserted below; these lists hold the links.
-    plan: list[tuple[str, object, object, dict]] = []
+    plan: list[tuple[str, Any, Any, dict[str, Any]]] = []
     for index, spec in enumerate(specs):
         agency = Agency.objects.create(partnership=partnership, name=spec.name, sector=spec.sector)
         agencies.append(agency)
         teams = [Team.objects.create(agency=agency, name=t) for t in spec.teams]
-        groups = {g: StaffGroup.objects.create(agency=agency, name=g) for g, _, _ in spec.staff_groups}
+        groups = {
+            g: StaffGroup.objects.create(agency=agency, name=g) for g, _, _ in spec.staff_groups
+        }
         size = max(6, round(staff_total * spec.share / total_share))
         n_supervisors = max(1, size // 8)
         n_managers = len(teams)
         n_practitioners = max(2, size - 1 - n_supervisors - n_managers)
 
         lead = new_person(spec.domain, {0: "lead.csc", 1: "lead.health"}.get(index))
-        plan.append(("member", lead, agency, {"title": spec.lead_title, "team": None,
-                                              "group": None, "since": years_ago(4, 12)}))
+        plan.append(
+            (
+                "member",
+                lead,
+                agency,
+                {"title": spec.lead_title, "team": None, "group": None, "since": years_ago(4, 12)},
+            )
+        )
         plan.append(("role", lead, agency, {"role": Role.AGENCY_LEAD}))
         plan.append(("role", lead, agency, {"role": Role.SUPERVISOR}))
         plan.append(("training", lead, None, {"lapsed": False}))
@@ -227,9 +414,19 @@ def build(ctx: DemoContext) -> None:
             sup = new_person(spec.domain, username)
             supervisors.append(sup)
             group = list(groups.values())[s % len(groups)]
-            plan.append(("member", sup, agency, {"title": spec.supervisor_title,
-                                                 "team": teams[s % len(teams)], "group": group,
-                                                 "since": years_ago(2, 10)}))
+            plan.append(
+                (
+                    "member",
+                    sup,
+                    agency,
+                    {
+                        "title": spec.supervisor_title,
+                        "team": teams[s % len(teams)],
+                        "group": group,
+                        "since": years_ago(2, 10),
+                    },
+                )
+            )
             plan.append(("role", sup, agency, {"role": Role.SUPERVISOR}))
             plan.append(("supervise", lead, sup, {"agency": agency, "since": years_ago(1, 3)}))
             plan.append(("manage", lead, sup, {"agency": agency, "since": years_ago(1, 3)}))
@@ -240,34 +437,68 @@ def build(ctx: DemoContext) -> None:
         for t, team in enumerate(teams):
             mgr = new_person(spec.domain, "manager.csc" if (index, t) == (0, 0) else None)
             managers.append(mgr)
-            plan.append(("member", mgr, agency, {"title": spec.manager_title, "team": team,
-                                                 "group": None, "since": years_ago(2, 9)}))
+            plan.append(
+                (
+                    "member",
+                    mgr,
+                    agency,
+                    {
+                        "title": spec.manager_title,
+                        "team": team,
+                        "group": None,
+                        "since": years_ago(2, 9),
+                    },
+                )
+            )
             plan.append(("role", mgr, agency, {"role": Role.LINE_MANAGER}))
             plan.append(("supervise", lead, mgr, {"agency": agency, "since": years_ago(1, 3)}))
             plan.append(("manage", lead, mgr, {"agency": agency, "since": years_ago(1, 3)}))
 
         for p in range(n_practitioners):
-            username = {(0, 0): "practitioner.csc", (0, 1): "practitioner.nq",
-                        (1, 0): "practitioner.health"}.get((index, p))
+            username = {
+                (0, 0): "practitioner.csc",
+                (0, 1): "practitioner.nq",
+                (1, 0): "practitioner.health",
+            }.get((index, p))
             prac = new_person(spec.domain, username)
             group_name, title, contact = spec.staff_groups[p % len(spec.staff_groups)]
             team_index = p % len(teams)
             newly = username == "practitioner.nq" or (username is None and rng.random() < 0.1)
             since = today - dt.timedelta(days=rng.randint(30, 150)) if newly else years_ago(1, 15)
-            plan.append(("member", prac, agency, {
-                "title": title, "team": teams[team_index], "group": groups[group_name],
-                "contact": contact, "since": since,
-                "new_starter": NewStarter.NEWLY_QUALIFIED if newly else NewStarter.NO,
-                "new_starter_until": since + dt.timedelta(days=365) if newly else None,
-            }))
+            plan.append(
+                (
+                    "member",
+                    prac,
+                    agency,
+                    {
+                        "title": title,
+                        "team": teams[team_index],
+                        "group": groups[group_name],
+                        "contact": contact,
+                        "since": since,
+                        "new_starter": NewStarter.NEWLY_QUALIFIED if newly else NewStarter.NO,
+                        "new_starter_until": since + dt.timedelta(days=365) if newly else None,
+                    },
+                )
+            )
             plan.append(("role", prac, agency, {"role": Role.PRACTITIONER}))
             supervisor = supervisors[p % len(supervisors)]
             start = max(since, today - dt.timedelta(days=rng.randint(200, 900)))
             if username == "practitioner.csc":
                 # A supervision handover: a previous supervisor left four months ago.
-                plan.append(("handover", lead, prac, {"agency": agency, "to": supervisor,
-                                                      "since": today - dt.timedelta(days=500),
-                                                      "changed": today - dt.timedelta(days=120)}))
+                plan.append(
+                    (
+                        "handover",
+                        lead,
+                        prac,
+                        {
+                            "agency": agency,
+                            "to": supervisor,
+                            "since": today - dt.timedelta(days=500),
+                            "changed": today - dt.timedelta(days=120),
+                        },
+                    )
+                )
             else:
                 plan.append(("supervise", supervisor, prac, {"agency": agency, "since": start}))
             plan.append(("manage", managers[team_index], prac, {"agency": agency, "since": start}))
@@ -276,49 +507,91 @@ def build(ctx: DemoContext) -> None:
     auditor = new_person("northshire-partnership.example", "auditor")
     Person.objects.bulk_create(people, batch_size=1000)
     plan.append(("role", admin, None, {"role": Role.ADMINISTRATOR, "since": years_ago(1, 2)}))
-    plan.append(("role", auditor, None, {"role": Role.PARTNERSHIP_AUDITOR, "since": years_ago(1, 2)}))
+    plan.append(
+        ("role", auditor, None, {"role": Role.PARTNERSHIP_AUDITOR, "since": years_ago(1, 2)})
+    )
     first_agency = agencies[0]
-    plan.append(("member", admin, first_agency, {"title": "Partnership business manager",
-                                                 "team": None, "group": None,
-                                                 "since": years_ago(1, 3)}))
+    plan.append(
+        (
+            "member",
+            admin,
+            first_agency,
+            {
+                "title": "Partnership business manager",
+                "team": None,
+                "group": None,
+                "since": years_ago(1, 3),
+            },
+        )
+    )
 
     handovers: list[tuple[SupervisionRelationship, SupervisionRelationship]] = []
     for kind, a, b, extra in plan:
         if kind == "member":
-            memberships.append(Membership(
-                person=a, agency=b, team=extra["team"], staff_group=extra["group"],
-                job_title=extra["title"], contact_level=extra.get("contact", ContactLevel.DIRECT),
-                starts_on=extra["since"], new_starter=extra.get("new_starter", NewStarter.NO),
-                new_starter_until=extra.get("new_starter_until"),
-                employee_number=f"E{len(memberships) + 10000}",
-            ))
+            memberships.append(
+                Membership(
+                    person=a,
+                    agency=b,
+                    team=extra["team"],
+                    staff_group=extra["group"],
+                    job_title=extra["title"],
+                    contact_level=extra.get("contact", ContactLevel.DIRECT),
+                    starts_on=extra["since"],
+                    new_starter=extra.get("new_starter", NewStarter.NO),
+                    new_starter_until=extra.get("new_starter_until"),
+                    employee_number=f"E{len(memberships) + 10000}",
+                )
+            )
         elif kind == "role":
-            roles.append(RoleAssignment(person=a, agency=b, role=extra["role"],
-                                        starts_on=extra.get("since", today - dt.timedelta(days=400))))
+            roles.append(
+                RoleAssignment(
+                    person=a,
+                    agency=b,
+                    role=extra["role"],
+                    starts_on=extra.get("since", today - dt.timedelta(days=400)),
+                )
+            )
         elif kind == "supervise":
-            supervision.append(SupervisionRelationship(supervisor=a, supervisee=b,
-                                                       agency=extra["agency"],
-                                                       starts_on=extra["since"]))
+            supervision.append(
+                SupervisionRelationship(
+                    supervisor=a, supervisee=b, agency=extra["agency"], starts_on=extra["since"]
+                )
+            )
         elif kind == "manage":
-            management.append(LineManagement(manager=a, report=b, agency=extra["agency"],
-                                             starts_on=extra["since"]))
+            management.append(
+                LineManagement(
+                    manager=a, report=b, agency=extra["agency"], starts_on=extra["since"]
+                )
+            )
         elif kind == "handover":
-            old = SupervisionRelationship(supervisor=a, supervisee=b, agency=extra["agency"],
-                                          starts_on=extra["since"],
-                                          ends_on=extra["changed"] - dt.timedelta(days=1))
+            old = SupervisionRelationship(
+                supervisor=a,
+                supervisee=b,
+                agency=extra["agency"],
+                starts_on=extra["since"],
+                ends_on=extra["changed"] - dt.timedelta(days=1),
+            )
             new = SupervisionRelationship(
-                supervisor=extra["to"], supervisee=b, agency=extra["agency"],
+                supervisor=extra["to"],
+                supervisee=b,
+                agency=extra["agency"],
                 starts_on=extra["changed"],
                 handover_notes="Three-way handover held with the outgoing supervisor: open "
-                "actions and two children on child protection plans handed over.")
+                "actions and two children on child protection plans handed over.",
+            )
             handovers.append((old, new))
         elif kind == "training":
             completed = today - dt.timedelta(days=rng.randint(60, 900))
             if extra["lapsed"]:
                 completed = today - dt.timedelta(days=3 * 365 + 40)
-            training.append(TrainingRecord(
-                person=a, course="Safeguarding supervision skills (multi-agency, level 4)",
-                completed_on=completed, expires_on=completed + dt.timedelta(days=3 * 365)))
+            training.append(
+                TrainingRecord(
+                    person=a,
+                    course="Safeguarding supervision skills (multi-agency, level 4)",
+                    completed_on=completed,
+                    expires_on=completed + dt.timedelta(days=3 * 365),
+                )
+            )
 
     Membership.objects.bulk_create(memberships, batch_size=1000)
     RoleAssignment.objects.bulk_create(roles, batch_size=1000)

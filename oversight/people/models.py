@@ -6,6 +6,7 @@ may be held by different people, so the two relationships are kept apart)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.core.exceptions import ValidationError
@@ -85,7 +86,7 @@ class StaffGroup(TrackedModel):
         return self.name
 
 
-class PersonManager(UserManager):
+class PersonManager(UserManager["Person"]):
     def get_by_natural_key(self, username: str | None) -> Person:
         return self.get(username__iexact=username)
 
@@ -134,8 +135,11 @@ class ContactLevel(models.TextChoices):
     INDIRECT = "indirect", "Indirect contact with children and families"
 
 
+NEW_STARTER_END_REQUIRED = "Enter the date the newly-qualified or new-to-post period ends."
+
+
 class NewStarter(models.TextChoices):
-    """Seeds 001 and 004: newly qualified and newly appointed staff need more frequent supervision."""
+    """Seeds 001 and 004: newly qualified and newly appointed staff are supervised more often."""
 
     NO = "", "Neither"
     NEWLY_QUALIFIED = "newly_qualified", "Newly qualified"
@@ -145,12 +149,14 @@ class NewStarter(models.TextChoices):
 class DatedQuerySet(TrackedQuerySet):
     """Rows that hold from ``starts_on`` until ``ends_on`` (inclusive; open-ended when null)."""
 
-    def on(self, day: dt.date) -> DatedQuerySet:
-        return self.live().filter(starts_on__lte=day).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    def on(self, day: dt.date) -> Self:
+        return (
+            self.live()
+            .filter(starts_on__lte=day)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         )
 
-    def current(self) -> DatedQuerySet:
+    def current(self) -> Self:
         return self.on(timezone.localdate())
 
 
@@ -158,7 +164,7 @@ class DatedModel(TrackedModel):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
 
-    objects = DatedQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         abstract = True
@@ -206,14 +212,13 @@ class Membership(DatedModel):
 
     def clean(self) -> None:
         super().clean()
-        if self.team_id and self.agency_id and self.team.agency_id != self.agency_id:
+        if self.team is not None and self.agency_id and self.team.agency_id != self.agency_id:
             raise ValidationError({"team": "Choose a team in the same agency."})
-        if self.staff_group_id and self.agency_id and self.staff_group.agency_id != self.agency_id:
+        group = self.staff_group
+        if group is not None and self.agency_id and group.agency_id != self.agency_id:
             raise ValidationError({"staff_group": "Choose a staff group in the same agency."})
         if self.new_starter and not self.new_starter_until:
-            raise ValidationError(
-                {"new_starter_until": "Enter the date the newly-qualified or new-to-post period ends."}
-            )
+            raise ValidationError({"new_starter_until": NEW_STARTER_END_REQUIRED})
 
     def is_new_starter_on(self, day: dt.date) -> bool:
         return bool(self.new_starter) and (
@@ -316,7 +321,9 @@ class RoleAssignment(DatedModel):
     def clean(self) -> None:
         super().clean()
         if self.role in PARTNERSHIP_ROLES and self.agency_id:
-            raise ValidationError({"agency": "This role is held across the partnership, not per agency."})
+            raise ValidationError(
+                {"agency": "This role is held across the partnership, not per agency."}
+            )
         if self.role not in PARTNERSHIP_ROLES and not self.agency_id:
             raise ValidationError({"agency": "Choose the agency this role is held in."})
 
@@ -338,7 +345,9 @@ class TrainingRecord(TrackedModel):
     def clean(self) -> None:
         super().clean()
         if self.expires_on and self.completed_on and self.expires_on < self.completed_on:
-            raise ValidationError({"expires_on": "The expiry date must be after the completion date."})
+            raise ValidationError(
+                {"expires_on": "The expiry date must be after the completion date."}
+            )
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.completed_on <= day and (self.expires_on is None or day <= self.expires_on)

@@ -126,49 +126,47 @@ def people_visible_to(user: Any, *, on: dt.date | None = None) -> QuerySet[Perso
 
 def person_detail(*, person_id: int, on: dt.date | None = None) -> Person:
     day = on or timezone.localdate()
-    return (
-        Person.objects.prefetch_related(
-            _current_membership_prefetch(day),
-            Prefetch(
-                "supervisions_received",
-                queryset=SupervisionRelationship.objects.live()
-                .select_related("supervisor", "agency")
-                .order_by("-starts_on"),
-                to_attr="supervision_history",
-            ),
-            Prefetch(
-                "supervisions_given",
-                queryset=SupervisionRelationship.objects.on(day)
-                .select_related("supervisee", "agency")
-                .order_by("supervisee__family_name"),
-                to_attr="current_supervisees",
-            ),
-            Prefetch(
-                "line_managers",
-                queryset=LineManagement.objects.live()
-                .select_related("manager", "agency")
-                .order_by("-starts_on"),
-                to_attr="line_management_history",
-            ),
-            Prefetch(
-                "reports_managed",
-                queryset=LineManagement.objects.on(day)
-                .select_related("report", "agency")
-                .order_by("report__family_name"),
-                to_attr="current_reports",
-            ),
-            Prefetch(
-                "role_assignments",
-                queryset=RoleAssignment.objects.on(day).select_related("agency"),
-                to_attr="current_roles",
-            ),
-            Prefetch(
-                "training_records",
-                queryset=TrainingRecord.objects.live().order_by("-completed_on"),
-                to_attr="training",
-            ),
-        ).get(pk=person_id)
-    )
+    return Person.objects.prefetch_related(
+        _current_membership_prefetch(day),
+        Prefetch(
+            "supervisions_received",
+            queryset=SupervisionRelationship.objects.live()
+            .select_related("supervisor", "agency")
+            .order_by("-starts_on"),
+            to_attr="supervision_history",
+        ),
+        Prefetch(
+            "supervisions_given",
+            queryset=SupervisionRelationship.objects.on(day)
+            .select_related("supervisee", "agency")
+            .order_by("supervisee__family_name"),
+            to_attr="current_supervisees",
+        ),
+        Prefetch(
+            "line_managers",
+            queryset=LineManagement.objects.live()
+            .select_related("manager", "agency")
+            .order_by("-starts_on"),
+            to_attr="line_management_history",
+        ),
+        Prefetch(
+            "reports_managed",
+            queryset=LineManagement.objects.on(day)
+            .select_related("report", "agency")
+            .order_by("report__family_name"),
+            to_attr="current_reports",
+        ),
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.on(day).select_related("agency"),
+            to_attr="current_roles",
+        ),
+        Prefetch(
+            "training_records",
+            queryset=TrainingRecord.objects.live().order_by("-completed_on"),
+            to_attr="training",
+        ),
+    ).get(pk=person_id)
 
 
 def supervisor_training_status(person: Person, *, on: dt.date | None = None) -> str:
@@ -183,8 +181,10 @@ def supervisor_training_status(person: Person, *, on: dt.date | None = None) -> 
 
 
 def agencies_list() -> QuerySet[Agency]:
-    return Agency.objects.live().select_related("partnership").prefetch_related(
-        Prefetch("teams", queryset=Team.objects.live().order_by("name"))
+    return (
+        Agency.objects.live()
+        .select_related("partnership")
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.live().order_by("name")))
     )
 
 
@@ -206,8 +206,10 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
     """What the home page shows a person about themselves and those they are responsible for."""
     day = on or timezone.localdate()
     detail = person_detail(person_id=person.pk, on=day)
-    current_supervisors = [r for r in detail.supervision_history if r.is_current_on(day)]
-    current_managers = [r for r in detail.line_management_history if r.is_current_on(day)]
+    history = getattr(detail, "supervision_history", [])
+    managers = getattr(detail, "line_management_history", [])
+    current_supervisors = [r for r in history if r.is_current_on(day)]
+    current_managers = [r for r in managers if r.is_current_on(day)]
     profile = access_profile(person, on=day)
     led_agencies = list(Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name"))
     return {

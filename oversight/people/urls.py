@@ -2,7 +2,6 @@ from django.urls import include, path
 
 from . import views
 
-
 people_patterns = [
     path("people/", views.PersonListView.as_view(), name="person_list"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),

@@ -115,6 +115,9 @@ class TeamDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
         return [
             ("Home", reverse("home")),
             ("Agencies", reverse("people:agency_list")),
-            (self.object.agency.name, reverse("people:agency_detail", args=[self.object.agency_id])),
+            (
+                self.object.agency.name,
+                reverse("people:agency_detail", args=[self.object.agency_id]),
+            ),
             (self.object.name, None),
         ]

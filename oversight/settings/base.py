@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "govuk_frontend_django",
     "oversight.core",
     "oversight.people",
+    "oversight.contracts",
+    "oversight.supervision",
+    "oversight.children",
+    "oversight.assurance",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "development-only-not-secret")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -3,16 +3,30 @@
 from oversight.core.testing import AccessCase
 
 EVERYONE = {
-    "practitioner", "supervisor", "line_manager", "agency_lead", "other_practitioner",
-    "other_supervisor", "other_lead", "auditor", "administrator", "stranger",
+    "practitioner",
+    "supervisor",
+    "line_manager",
+    "agency_lead",
+    "other_practitioner",
+    "other_supervisor",
+    "other_lead",
+    "auditor",
+    "administrator",
+    "stranger",
 }
 
 CASES = [
     AccessCase("home", allowed=EVERYONE),
     AccessCase(
         "people:person_list",
-        allowed={"supervisor", "line_manager", "agency_lead", "other_supervisor", "other_lead",
-                 "administrator"},
+        allowed={
+            "supervisor",
+            "line_manager",
+            "agency_lead",
+            "other_supervisor",
+            "other_lead",
+            "administrator",
+        },
     ),
     AccessCase(
         "people:person_detail",
@@ -30,13 +44,26 @@ CASES = [
     AccessCase(
         "people:agency_detail",
         setup=lambda cast: {"pk": cast.agency.pk},
-        allowed={"practitioner", "supervisor", "line_manager", "agency_lead", "stranger",
-                 "auditor", "administrator"},
+        allowed={
+            "practitioner",
+            "supervisor",
+            "line_manager",
+            "agency_lead",
+            "stranger",
+            "auditor",
+            "administrator",
+        },
     ),
     AccessCase(
         "people:team_detail",
         setup=lambda cast: {"pk": cast.team.pk},
-        allowed={"practitioner", "supervisor", "line_manager", "agency_lead", "stranger",
-                 "administrator"},
+        allowed={
+            "practitioner",
+            "supervisor",
+            "line_manager",
+            "agency_lead",
+            "stranger",
+            "administrator",
+        },
     ),
 ]

@@ -24,7 +24,6 @@ from oversight.people.models import (
 )
 
 
-
 def _long_ago() -> dt.date:
     return timezone.localdate() - dt.timedelta(days=3 * 365)
 
@@ -74,7 +73,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

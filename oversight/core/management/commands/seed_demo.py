@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from typing import Any
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             ctx = None
         else:
             today = (
-                timezone.datetime.fromisoformat(options["today"]).date()
+                dt.date.fromisoformat(options["today"])
                 if options["today"]
                 else timezone.localdate()
             )
@@ -61,7 +62,7 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(payload, indent=2))
             return
-        self.stdout.write("Demo sign-ins (password for all: %s)" % password)
+        self.stdout.write(f"Demo sign-ins (password for all: {password})")
         for s in sign_ins:
             self.stdout.write(f"  {s.role:<34} {s.username:<22} {s.description}")
 

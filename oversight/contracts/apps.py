@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ContractsConfig(AppConfig):
+    name = "oversight.contracts"
+    label = "contracts"
+    verbose_name = "Supervision policies and contracts"

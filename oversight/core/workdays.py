@@ -1,0 +1,52 @@
+"""UK working days: weekends and the bank holidays of the agency's nation (the `holidays`
+package). Seed 001 standard 6: decisions on the child's file within two working days; record
+sign-off deadlines are counted in working days too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+# The `holidays` package names the UK's nations by subdivision code.
+_SUBDIVISIONS = {"ENG": "ENG", "WLS": "WLS", "SCT": "SCT", "NIR": "NIR"}
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(nation: str, year: int) -> frozenset[dt.date]:
+    calendar = holidays.country_holidays("GB", subdiv=_SUBDIVISIONS.get(nation, "ENG"), years=year)
+    return frozenset(calendar.keys())
+
+
+def is_working_day(day: dt.date, nation: str = "ENG") -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(nation, day.year)
+
+
+def add_working_days(start: dt.date, days: int, nation: str = "ENG") -> dt.date:
+    """The date ``days`` working days after ``start`` (``start`` itself does not count).
+
+    A decision made on Christmas Eve 2026 (a Thursday) is due on Wednesday 30 December: the
+    25th and the 28th (Boxing Day's substitute) are bank holidays in England and the 26th–27th
+    a weekend, so the 29th and 30th are the two working days.
+    """
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = start
+    remaining = days
+    while remaining:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, nation):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date, nation: str = "ENG") -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, nation):
+            count += 1
+    return count
