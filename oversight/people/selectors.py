@@ -205,7 +205,7 @@ def team_members(team: Team, *, on: dt.date | None = None) -> QuerySet[Membershi
 def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]:
     """What the home page shows a person about themselves and those they are responsible for."""
     day = on or timezone.localdate()
-    detail = person_detail(person_id=person.pk, on=day)
+    detail: Any = person_detail(person_id=person.pk, on=day)
     history = getattr(detail, "supervision_history", [])
     managers = getattr(detail, "line_management_history", [])
     current_supervisors = [r for r in history if r.is_current_on(day)]
