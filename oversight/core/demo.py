@@ -53,7 +53,9 @@ class DemoContext:
         return random.Random(f"{self.seed}:{name}")
 
 
-def demo_builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
+def demo_builders(step: str = "build") -> list[tuple[str, Callable[[DemoContext], None]]]:
+    """Each app's ``demo.build`` in INSTALLED_APPS order; then, with step="finish", each app's
+    optional ``demo.finish`` (for work that needs every app's data, such as drift flags)."""
     builders = []
     for config in apps.get_app_configs():
         if not config.name.startswith("oversight."):
@@ -62,6 +64,6 @@ def demo_builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         if importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)
-        if hasattr(module, "build"):
-            builders.append((config.label, module.build))
+        if hasattr(module, step):
+            builders.append((config.label, getattr(module, step)))
     return builders

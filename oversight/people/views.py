@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.home import collect_panels
 
 from . import selectors
 from .forms import PeopleSearchForm
@@ -23,6 +24,7 @@ class HomeView(RuleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(selectors.home_summary(self.request.user))  # type: ignore[arg-type]
+        context["panels"] = collect_panels(self.request, context["profile"])
         return context
 
 

@@ -40,8 +40,8 @@ INSTALLED_APPS = [
     "oversight.core",
     "oversight.people",
     "oversight.contracts",
-    "oversight.supervision",
     "oversight.children",
+    "oversight.supervision",
     "oversight.assurance",
 ]
 

@@ -50,10 +50,11 @@ class Command(BaseCommand):
                 password_hash=make_password(password),
                 log=(lambda m: None) if options["json"] else (lambda m: self.stderr.write(m)),
             )
-            for label, build in demo_builders():
-                ctx.log(f"Building demo {label}…")
-                with transaction.atomic():
-                    build(ctx)
+            for step in ("build", "finish"):
+                for label, build in demo_builders(step):
+                    ctx.log(f"Demo {label}: {step}…")
+                    with transaction.atomic():
+                        build(ctx)
         sign_ins = ctx.sign_ins if ctx else _existing_sign_ins()
         if options["json"]:
             payload = {
