@@ -36,5 +36,6 @@ def collect_panels(request: HttpRequest, profile: Any) -> list[Panel]:
         if importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)
-        collected.extend(module.panels(request, profile))
+        if hasattr(module, "panels"):
+            collected.extend(module.panels(request, profile))
     return sorted(collected, key=lambda p: (p.order, p.title))
