@@ -1,4 +1,4 @@
-"""Agency supervision policy (issue 3 item 1) and, below it, supervision contracts.
+"""Agency supervision policy (issue 3 item 1) and supervision contracts (issue 3 item 2).
 
 Where the seeds leave a value to agency policy the product makes it a setting with the
 seeds' default (shared/domain.md, "Rules with numbers"): monthly sessions, never more than
@@ -8,12 +8,20 @@ reviewed every twelve months (001 Practice guidance; 004 App. IV)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from oversight.core.models import TrackedModel
-from oversight.people.models import Agency, StaffGroup
+from oversight.people.models import (
+    Agency,
+    ContactLevel,
+    Person,
+    StaffGroup,
+    SupervisionRelationship,
+)
 
 CEILING_DAYS_MAX = 92  # "never more than three months apart"
 
@@ -100,5 +108,169 @@ class SupervisionPolicy(TrackedModel):
         group = self.staff_group
         if group is not None and self.agency_id and group.agency_id != self.agency_id:
             errors["staff_group"] = "Choose a staff group in this agency."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ContractStatus(models.TextChoices):
+    """Draft: nobody has signed. Awaiting signatures: one party has. Active: both have, and it
+    is locked (seed 001 Practice guidance: "discussed, agreed and signed off"). Superseded: a
+    review replaced it with a newer revision. Ended: the supervision arrangement ended."""
+
+    DRAFT = "draft", "Draft"
+    AWAITING_SIGNATURES = "awaiting_signatures", "Awaiting signatures"
+    ACTIVE = "active", "Active"
+    SUPERSEDED = "superseded", "Superseded"
+    ENDED = "ended", "Ended"
+
+
+OPEN_STATUSES = (ContractStatus.DRAFT, ContractStatus.AWAITING_SIGNATURES)
+SIGNED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.SUPERSEDED, ContractStatus.ENDED)
+
+
+class ContractEndReason(models.TextChoices):
+    HANDOVER = "handover", "Handover to a new supervisor"
+    LEFT_POST = "left_post", "Supervisee left the post"
+    WITHDRAWN = "withdrawn", "Draft withdrawn"
+    OTHER = "other", "Other"
+
+
+class SupervisionContract(TrackedModel):
+    """The written agreement between a supervisor and supervisee (seed 004 Appendix IV,
+    example 1 for direct contact and example 2 for indirect contact; seed 001 "Contract").
+
+    Each revision is signed by both parties and then locked; a review makes the next revision
+    (``previous`` points back) and the old one stays, superseded once the new one is signed.
+    ``version`` is TrackedModel's optimistic-locking counter, ``revision`` the contract's."""
+
+    supervisor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="contracts_as_supervisor"
+    )
+    supervisee = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="contracts_as_supervisee"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="contracts")
+    relationship = models.ForeignKey(
+        SupervisionRelationship,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+    )
+    contact_level = models.CharField(
+        max_length=10, choices=ContactLevel.choices, default=ContactLevel.DIRECT
+    )
+    revision = models.PositiveSmallIntegerField(default=1)
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_revisions",
+        help_text="The revision this one replaces after a review.",
+    )
+    status = models.CharField(
+        max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT
+    )
+    frequency_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(7), MaxValueValidator(CEILING_DAYS_MAX)],
+        help_text="Days between sessions (never more than three months).",
+    )
+    session_duration_minutes = models.PositiveSmallIntegerField(
+        default=90, validators=[MinValueValidator(15), MaxValueValidator(480)]
+    )
+    starts_on = models.DateField()
+    review_due_on = models.DateField()
+    signed_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The day the second party signed."
+    )
+    ended_on = models.DateField(null=True, blank=True, editable=False)
+    end_reason = models.CharField(
+        max_length=20, choices=ContractEndReason.choices, blank=True, editable=False
+    )
+    end_notes = models.TextField(blank=True, editable=False)
+
+    # Seed 004 Appendix IV example 1 and seed 001 "Contract".
+    supervisor_responsibilities = models.TextField(blank=True)
+    supervisee_responsibilities = models.TextField(blank=True)
+    notice_of_changes = models.TextField(
+        blank=True,
+        help_text="Notice period for changes of time, date or venue; cancellation notice.",
+    )
+    recording_arrangements = models.TextField(blank=True)
+    agenda_setting = models.TextField(blank=True)
+    workload_performance_escalation = models.TextField(blank=True)
+    difference_of_opinion_escalation = models.TextField(blank=True)
+    # Seed 004 Appendix IV example 2 (indirect contact).
+    agenda_items_future = models.TextField(blank=True)
+    learning_development = models.TextField(blank=True)
+    role_opportunities_concerns = models.TextField(blank=True)
+
+    supervisor_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    supervisor_signed_by = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    supervisee_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    supervisee_signed_by = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "-revision"]
+        indexes = [
+            models.Index(fields=["supervisee", "status", "starts_on"]),
+            models.Index(fields=["supervisor", "status"]),
+            models.Index(fields=["agency", "status", "review_due_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["previous"],
+                condition=models.Q(archived_at__isnull=True),
+                name="contract_one_live_successor",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Supervision contract: {self.supervisor} and {self.supervisee} "
+            f"(revision {self.revision})"
+        )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in SIGNED_STATUSES
+
+    @property
+    def is_indirect(self) -> bool:
+        return self.contact_level == ContactLevel.INDIRECT
+
+    def is_review_due_on(self, day: dt.date) -> bool:
+        return self.status == ContractStatus.ACTIVE and self.review_due_on <= day
+
+    def is_in_force_on(self, day: dt.date) -> bool:
+        return (
+            self.status in SIGNED_STATUSES
+            and self.signed_on is not None
+            and self.signed_on <= day
+            and (self.ended_on is None or self.ended_on >= day)
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.supervisor_id and self.supervisor_id == self.supervisee_id:
+            errors["supervisee"] = "A person cannot be their own supervisor."
+        if self.starts_on and self.review_due_on and self.review_due_on <= self.starts_on:
+            errors["review_due_on"] = "The review date must be after the start date."
         if errors:
             raise ValidationError(errors)

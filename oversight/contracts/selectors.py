@@ -1,12 +1,22 @@
-"""Reads of supervision policy: which version applies to whom on a date."""
+"""Reads of supervision policy (which version applies to whom on a date) and of supervision
+contracts (which is in force, which await signature or review, how each supervisee stands)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import models
+from django.db.models import Prefetch, Q, QuerySet
 
-from .models import SupervisionPolicy
+from .models import (
+    OPEN_STATUSES,
+    SIGNED_STATUSES,
+    ContractStatus,
+    SupervisionContract,
+    SupervisionPolicy,
+)
 
 
 def policy_in_force(
@@ -30,3 +40,175 @@ def policy_in_force(
         if group_policy and agency_policy:
             break
     return group_policy or agency_policy or SupervisionPolicy(agency_id=agency_id)
+
+
+# --- Supervision contracts -----------------------------------------------------------------
+
+
+def _contracts() -> QuerySet[SupervisionContract]:
+    return SupervisionContract.objects.live().select_related(
+        "supervisor", "supervisee", "agency", "supervisor_signed_by", "supervisee_signed_by"
+    )
+
+
+def _in_force_on(day: dt.date) -> Q:
+    return Q(status__in=SIGNED_STATUSES, signed_on__isnull=False, signed_on__lte=day) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+    )
+
+
+def contracts_in_force(*, on: dt.date) -> QuerySet[SupervisionContract]:
+    """Contracts both parties had signed by ``on`` and that had not ended or been replaced."""
+    return _contracts().filter(_in_force_on(on))
+
+
+def contract_current(
+    *,
+    supervisee_id: int,
+    on: dt.date,
+    supervisor_id: int | None = None,
+    agency_id: int | None = None,
+) -> SupervisionContract | None:
+    """The signed contract in force for the supervisee on ``on`` (the latest, if the supervisee
+    has more than one supervisor), optionally with one supervisor or in one agency."""
+    contracts = contracts_in_force(on=on).filter(supervisee_id=supervisee_id)
+    if supervisor_id is not None:
+        contracts = contracts.filter(supervisor_id=supervisor_id)
+    if agency_id is not None:
+        contracts = contracts.filter(agency_id=agency_id)
+    return contracts.order_by("-signed_on", "-revision", "-id").first()
+
+
+def contract_detail(*, contract_id: int) -> SupervisionContract:
+    """One contract with its revision chain, for the detail page."""
+    return (
+        _contracts()
+        .select_related("relationship", "previous", "created_by", "modified_by")
+        .prefetch_related(
+            Prefetch(
+                "next_revisions",
+                queryset=SupervisionContract.objects.live().order_by("-revision"),
+                to_attr="live_next_revisions",
+            )
+        )
+        .get(pk=contract_id)
+    )
+
+
+def contracts_for_person(
+    *, person_id: int, as_role: str | None = None, include_ended: bool = True
+) -> QuerySet[SupervisionContract]:
+    """A person's contracts as supervisee and as supervisor (``as_role`` "supervisee" or
+    "supervisor" for one side), newest first."""
+    if as_role == "supervisee":
+        scope = Q(supervisee_id=person_id)
+    elif as_role == "supervisor":
+        scope = Q(supervisor_id=person_id)
+    else:
+        scope = Q(supervisee_id=person_id) | Q(supervisor_id=person_id)
+    contracts = _contracts().filter(scope)
+    if not include_ended:
+        contracts = contracts.exclude(status__in=[ContractStatus.ENDED, ContractStatus.SUPERSEDED])
+    return contracts.order_by("supervisee__family_name", "supervisee__given_name", "-revision")
+
+
+def contracts_awaiting_signature_of(*, person_id: int) -> QuerySet[SupervisionContract]:
+    """Drafts and part-signed contracts this person has still to sign."""
+    return (
+        _contracts()
+        .filter(status__in=OPEN_STATUSES)
+        .filter(
+            Q(supervisee_id=person_id, supervisee_signed_at__isnull=True)
+            | Q(supervisor_id=person_id, supervisor_signed_at__isnull=True)
+        )
+        .order_by("starts_on")
+    )
+
+
+def contracts_due_for_review(
+    *,
+    on: dt.date,
+    agency_ids: Iterable[int] | None = None,
+    supervisor_id: int | None = None,
+    within_days: int = 0,
+) -> QuerySet[SupervisionContract]:
+    """Active contracts whose review date is on or before ``on`` (+ ``within_days``): seed 001
+    "reviewed annually", by the agency's contract review period."""
+    contracts = _contracts().filter(
+        status=ContractStatus.ACTIVE,
+        review_due_on__lte=on + dt.timedelta(days=within_days),
+    )
+    if agency_ids is not None:
+        contracts = contracts.filter(agency_id__in=list(agency_ids))
+    if supervisor_id is not None:
+        contracts = contracts.filter(supervisor_id=supervisor_id)
+    return contracts.order_by("review_due_on", "supervisee__family_name")
+
+
+class ContractStanding(models.TextChoices):
+    """How a supervisee stands on a date, for compliance (issue 4)."""
+
+    MISSING = "missing", "No contract"
+    UNSIGNED = "unsigned", "Not signed"
+    REVIEW_DUE = "review_due", "Review due"
+    OK = "ok", "In place"
+
+
+@dataclass(frozen=True)
+class ContractPosition:
+    standing: ContractStanding
+    contract: SupervisionContract | None
+
+
+def contract_standings(
+    *, supervisee_ids: Iterable[int], on: dt.date
+) -> dict[int, ContractPosition]:
+    """Per supervisee on ``on``: OK (a signed contract in force, review not yet due),
+    REVIEW_DUE (in force but its review date has passed), UNSIGNED (a contract started but
+    not yet signed by both on that date) or MISSING (none). One query however many people."""
+    ids = list(supervisee_ids)
+    positions = {pk: ContractPosition(ContractStanding.MISSING, None) for pk in ids}
+    started = (
+        _contracts()
+        .filter(supervisee_id__in=ids, starts_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .order_by("supervisee_id", "-starts_on", "-revision")
+    )
+    rank = {
+        ContractStanding.MISSING: 0,
+        ContractStanding.UNSIGNED: 1,
+        ContractStanding.REVIEW_DUE: 2,
+        ContractStanding.OK: 3,
+    }
+    for contract in started:
+        if contract.is_in_force_on(on):
+            standing = (
+                ContractStanding.REVIEW_DUE if contract.review_due_on <= on else ContractStanding.OK
+            )
+        elif contract.status in OPEN_STATUSES or (
+            contract.signed_on is not None and contract.signed_on > on
+        ):
+            standing = ContractStanding.UNSIGNED
+        else:
+            continue
+        current = positions[contract.supervisee_id]
+        if rank[standing] > rank[current.standing]:
+            positions[contract.supervisee_id] = ContractPosition(standing, contract)
+    return positions
+
+
+def contract_standing(*, supervisee_id: int, on: dt.date) -> ContractPosition:
+    return contract_standings(supervisee_ids=[supervisee_id], on=on)[supervisee_id]
+
+
+# --- Policies ------------------------------------------------------------------------------
+
+
+def policies_for_agency(*, agency_id: int) -> QuerySet[SupervisionPolicy]:
+    """Every version of an agency's policy, all staff and per staff group, newest first."""
+    return (
+        SupervisionPolicy.objects.live()
+        .filter(agency_id=agency_id)
+        .select_related("staff_group", "created_by", "agency")
+        .order_by("-effective_from", "staff_group__name", "-id")
+    )

@@ -1,0 +1,77 @@
+"""Which contract is in force on a date, and how each supervisee stands (issue 3 item 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from oversight.contracts.models import ContractStatus
+from oversight.contracts.selectors import (
+    ContractStanding,
+    contract_current,
+    contract_standings,
+    contracts_due_for_review,
+)
+
+from .factories import SupervisionContractFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 6, 1)
+
+
+def test_current_contract_is_the_signed_one_in_force(cast):
+    old = SupervisionContractFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        signed=True,
+        starts_on=DAY - dt.timedelta(days=400),
+        status=ContractStatus.SUPERSEDED,
+        ended_on=DAY - dt.timedelta(days=31),
+    )
+    new = SupervisionContractFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        signed=True,
+        previous=old,
+        revision=2,
+        starts_on=DAY - dt.timedelta(days=30),
+    )
+    assert contract_current(supervisee_id=cast.practitioner.pk, on=DAY) == new
+    assert contract_current(supervisee_id=cast.practitioner.pk, on=DAY - dt.timedelta(60)) == old
+    assert contract_current(supervisee_id=cast.practitioner.pk, on=DAY - dt.timedelta(500)) is None
+
+
+def test_standings_missing_unsigned_review_due_ok(cast):
+    SupervisionContractFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        starts_on=DAY - dt.timedelta(days=5),
+    )
+    SupervisionContractFactory(
+        supervisor=cast.agency_lead,
+        supervisee=cast.supervisor,
+        agency=cast.agency,
+        signed=True,
+        starts_on=DAY - dt.timedelta(days=400),
+        review_due_on=DAY - dt.timedelta(days=35),
+    )
+    SupervisionContractFactory(
+        supervisor=cast.other_supervisor,
+        supervisee=cast.other_practitioner,
+        agency=cast.other_agency,
+        signed=True,
+        starts_on=DAY - dt.timedelta(days=10),
+    )
+    ids = [cast.practitioner.pk, cast.supervisor.pk, cast.other_practitioner.pk, cast.stranger.pk]
+    standings = contract_standings(supervisee_ids=ids, on=DAY)
+    assert standings[cast.practitioner.pk].standing == ContractStanding.UNSIGNED
+    assert standings[cast.supervisor.pk].standing == ContractStanding.REVIEW_DUE
+    assert standings[cast.other_practitioner.pk].standing == ContractStanding.OK
+    assert standings[cast.stranger.pk].standing == ContractStanding.MISSING
+    due = list(contracts_due_for_review(on=DAY, agency_ids=[cast.agency.pk]))
+    assert [c.supervisee for c in due] == [cast.supervisor]
