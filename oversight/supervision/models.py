@@ -1,0 +1,474 @@
+"""Supervision sessions and their records (issue 3 items 3–9).
+
+A session is planned, then held, cancelled, missed or rescheduled. A held session has one
+record on seed 004's Appendix III template, with a case discussion per child brought (each
+worked through the 4x4x4 cycle, seed 001 / 004 Appendix II), agreed actions followed up at
+the next session, and decisions that must reach the child's file within two working days
+(seed 001 standard 6). Management oversight is a separate record type (seed 004 Definition).
+Once both parties have signed (seed 001 "Recording") a record is locked; corrections are
+addenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from oversight.children.models import Child
+from oversight.contracts.models import SessionType
+from oversight.core.models import TrackedModel
+from oversight.people.models import Agency
+
+GROUP_TYPES = frozenset({SessionType.GROUP, SessionType.REFLECTIVE_GROUP})
+# Session types with several people present besides the supervisor (attendance is recorded).
+ATTENDED_TYPES = GROUP_TYPES | {SessionType.THREE_WAY}
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+    RESCHEDULED = "rescheduled", "Rescheduled"
+
+
+class Session(TrackedModel):
+    """One supervision session (issue 3 item 3). For groups ``supervisor`` is the facilitator
+    and ``supervisee`` is empty; the people present are ``attendees``."""
+
+    session_type = models.CharField(
+        max_length=20, choices=SessionType.choices, default=SessionType.ONE_TO_ONE
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions_led"
+    )
+    supervisee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions_received",
+    )
+    attendees: models.ManyToManyField = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="SessionAttendance",
+        related_name="sessions_attended",
+        blank=True,
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(
+        max_length=200, blank=True, help_text="For group sessions, e.g. the review discussed."
+    )
+    planned_start = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    location = models.CharField(max_length=200, blank=True)
+    video_link = models.URLField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
+    held_on = models.DateField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(blank=True)
+    notice_given = models.BooleanField(
+        default=False, help_text="Notice given as the supervision contract agrees."
+    )
+    rescheduled_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rescheduled_to",
+    )
+
+    class Meta:
+        ordering = ["-planned_start"]
+        indexes = [
+            models.Index(fields=["supervisor", "planned_start"]),
+            models.Index(fields=["supervisee", "planned_start"]),
+            models.Index(fields=["agency", "status", "planned_start"]),
+        ]
+
+    def __str__(self) -> str:
+        who = self.supervisee.display_name if self.supervisee is not None else self.title
+        return f"{self.get_session_type_display()}: {who}, {self.planned_start:%d %b %Y}"
+
+    @property
+    def is_group(self) -> bool:
+        return self.session_type in GROUP_TYPES
+
+    @property
+    def takes_attendance(self) -> bool:
+        return self.session_type in ATTENDED_TYPES
+
+    @property
+    def planned_end(self) -> dt.datetime:
+        return self.planned_start + dt.timedelta(minutes=self.duration_minutes)
+
+
+class SessionAttendance(models.Model):
+    """Who was invited to a group, reflective practice group or three-way meeting, and whether
+    they came (seed 001 "Types of supervision"; issue 3 item 7)."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendances")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances"
+    )
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person__family_name", "person__given_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.session}"
+
+
+class AgendaItem(TrackedModel):
+    """Something the supervisee (or supervisor) wants to discuss (seed 004 "preparing for the
+    Supervision session"; Appendix III "Agenda / Issues for Discussion")."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="agenda_items")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class SessionChild(TrackedModel):
+    """A child or family the supervisee chose to bring to the session."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="chosen_children")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["child__display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "child"], name="session_child_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} at {self.session}"
+
+
+class Function(models.TextChoices):
+    """The four functions of supervision (4x4x4, seed 001 / 000)."""
+
+    MANAGEMENT = "management", "Management"
+    SUPPORT = "support", "Support"
+    DEVELOPMENT = "development", "Development"
+    MEDIATION = "mediation", "Mediation"
+
+
+class KeyElement(models.TextChoices):
+    """Seed 001 "Key elements": balanced over time, not always within one session."""
+
+    SUPPORT_REFLECTION = "support_reflection", "Personal support and reflection"
+    QUALITY_ASSURANCE = "quality_assurance", "Quality assurance"
+    PROFESSIONAL_DEVELOPMENT = "professional_development", "Professional development"
+
+
+class RecordStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_SUPERVISEE = "awaiting_supervisee", "Awaiting supervisee's signature"
+    SIGNED = "signed", "Signed"
+
+
+WELLBEING_FIELDS = ("emotional_impact", "vicarious_trauma", "support_offered")
+
+
+class SessionRecord(TrackedModel):
+    """The record of a held session on seed 004 Appendix III. The wellbeing section is for the
+    supervisor and supervisee only (restorative supervision, seed 000; confidentiality, 003):
+    selectors defer it and rules.py decides who sees it."""
+
+    session = models.OneToOneField(Session, on_delete=models.PROTECT, related_name="record")
+    last_session_on = models.DateField(null=True, blank=True)
+    agenda_notes = models.TextField(blank=True)
+    learning_development = models.TextField(blank=True)
+    next_session_on = models.DateField(null=True, blank=True)
+    functions_served = models.JSONField(default=list, blank=True)
+    key_elements = models.JSONField(default=list, blank=True)
+    emotional_impact = models.TextField(blank=True)
+    vicarious_trauma = models.TextField(blank=True)
+    support_offered = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT
+    )
+    supervisor_signed_at = models.DateTimeField(null=True, blank=True)
+    supervisor_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    supervisee_signed_at = models.DateTimeField(null=True, blank=True)
+    supervisee_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    supervisee_comment = models.TextField(blank=True)
+    sign_by = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "sign_by"])]
+
+    def __str__(self) -> str:
+        return f"Record of {self.session}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == RecordStatus.SIGNED
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        return (
+            self.status != RecordStatus.SIGNED and self.sign_by is not None and day > self.sign_by
+        )
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    def get_functions_served_display(self) -> list[str]:
+        return [Function(v).label for v in self.functions_served if v in Function.values]
+
+    def get_key_elements_display(self) -> list[str]:
+        return [KeyElement(v).label for v in self.key_elements if v in KeyElement.values]
+
+
+class RagRating(models.TextChoices):
+    """Seed 004 Appendix III: are the child's circumstances improving, the same or worse?"""
+
+    GREEN = "green", "Improving"
+    AMBER = "amber", "Staying the same"
+    RED = "red", "Getting worse"
+
+
+class CaseDiscussion(TrackedModel):
+    """One child or family discussed in a session (Appendix III "Family Discussion" a–g),
+    worked through the 4x4x4 cycle of experience, reflection, analysis and action planning."""
+
+    record = models.ForeignKey(
+        SessionRecord, on_delete=models.PROTECT, related_name="case_discussions"
+    )
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_discussions")
+    discussed_on = models.DateField()
+    rag_rating = models.CharField(max_length=10, choices=RagRating.choices)
+    identified_needs = models.TextField("Identified needs of the child or children", blank=True)
+    risks = models.TextField("Risks to the child and from whom or what", blank=True)
+    family_engagement = models.TextField(
+        "Engagement of the family and capacity for change", blank=True
+    )
+    plan_and_contributions = models.TextField(
+        "Plan for the family and each agency's contribution", blank=True
+    )
+    plan_amendment = models.TextField(
+        "Proposed amendment to the plan for escalating concerns or drift, and how it will be "
+        "communicated to multi-agency colleagues",
+        blank=True,
+    )
+    refusal_action = models.TextField(
+        "Action if parents refuse services and the significant harm threshold is not met",
+        blank=True,
+    )
+    experience = models.TextField("Experience", blank=True)
+    reflection = models.TextField("Reflection", blank=True)
+    analysis = models.TextField("Analysis", blank=True)
+    action_planning = models.TextField("Action planning", blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["child", "discussed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} discussed {self.discussed_on:%d %b %Y}"
+
+
+class ManagementOversight(TrackedModel):
+    """A management oversight record: a decision about a child by a line manager or supervisor,
+    with its rationale and any variation from procedure, with or without a session (seed 004
+    Definition and "The Supervision Process")."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="management_oversights")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="oversights_made"
+    )
+    made_on = models.DateField()
+    summary = models.TextField("What was reviewed", blank=True)
+    session = models.ForeignKey(
+        Session,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="management_oversights",
+    )
+
+    class Meta:
+        ordering = ["-made_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Management oversight of {self.child} on {self.made_on:%d %b %Y}"
+
+
+class Decision(TrackedModel):
+    """A decision about a child. It must be on the child's own file as soon as possible and
+    within two working days (seed 001 standard 6); an immediate concern is escalated at the time
+    of identification (seed 004 objective 4), so it is due the same day."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="decisions")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_made"
+    )
+    decision = models.TextField()
+    rationale = models.TextField()
+    variation_from_procedure = models.TextField(blank=True)
+    case_discussion = models.ForeignKey(
+        CaseDiscussion, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    management_oversight = models.ForeignKey(
+        ManagementOversight,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    immediate_concern = models.BooleanField(default=False)
+    file_due_on = models.DateField()
+    recorded_on_file_at = models.DateTimeField(null=True, blank=True)
+    recorded_on_file_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case_system_reference = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["agency", "recorded_on_file_at", "file_due_on"])]
+
+    def __str__(self) -> str:
+        return f"Decision about {self.child} on {self.decided_on:%d %b %Y}"
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        return self.recorded_on_file_at is None and day > self.file_due_on
+
+    @property
+    def recorded_late(self) -> bool:
+        return (
+            self.recorded_on_file_at is not None
+            and timezone.localdate(self.recorded_on_file_at) > self.file_due_on
+        )
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Action(TrackedModel):
+    """An agreed action: what, who is responsible and by when (Appendix III "Agreed Actions"),
+    and which child if any."""
+
+    origin_record = models.ForeignKey(
+        SessionRecord, on_delete=models.PROTECT, related_name="actions"
+    )
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervision_actions"
+    )
+    due_on = models.DateField()
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="supervision_actions"
+    )
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default="open")
+    completed_on = models.DateField(null=True, blank=True)
+    dropped_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        return self.status == ActionStatus.OPEN and day > self.due_on
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+
+class FollowUpOutcome(models.TextChoices):
+    DONE = "done", "Done"
+    CARRIED_FORWARD = "carried_forward", "Carried forward"
+    DROPPED = "dropped", "Dropped"
+
+
+class ActionFollowUp(TrackedModel):
+    """What a later session found about an earlier action (Appendix III "Follow up from
+    previous Supervision Session"); one row per session so the trail stays visible."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="follow_ups")
+    record = models.ForeignKey(
+        SessionRecord, on_delete=models.PROTECT, related_name="action_follow_ups"
+    )
+    outcome = models.CharField(max_length=20, choices=FollowUpOutcome.choices)
+    note = models.TextField(blank=True)
+    new_due_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "record"], name="follow_up_once_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.get_outcome_display()}"
+
+
+class Addendum(models.Model):
+    """The only way to correct a signed record: who, when, why and what (seed 001
+    "Recording"). Never changed once written."""
+
+    record = models.ForeignKey(SessionRecord, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self) -> str:
+        return f"Addendum to {self.record} by {self.author}"

@@ -1,0 +1,225 @@
+"""Who may see and do what with sessions and records (issue 3; seed 001 "Recording":
+records are confidential; seed 003 confidentiality).
+
+- a 1:1 record: its supervisor and supervisee; the supervisee's current line manager and the
+  lead of the session's agency see it WITHOUT the wellbeing section;
+- a group record: the facilitator and the attendees;
+- the partnership auditor and the administrator: never (the auditor sees sampled records
+  through the assurance app);
+- only the supervisor records; each party signs only for themselves;
+- management oversight: the person who made it, the child's allocated practitioner, that
+  practitioner's supervisor and line manager, and the lead of the child's agency.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from oversight.people.selectors import access_profile
+
+from .models import RecordStatus, Session, SessionRecord
+
+
+def _session(obj: Any) -> Session | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Session):
+        return obj
+    if isinstance(obj, SessionRecord):
+        return obj.session
+    return getattr(obj, "session", None)
+
+
+def _attendee_ids(session: Session) -> set[int]:
+    cached = getattr(session, "_attendee_ids", None)
+    if cached is None:
+        cached = set(session.attendances.values_list("person_id", flat=True))
+        session._attendee_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+@rules.predicate
+def is_supervisor(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return session is not None and session.supervisor_id == user.pk
+
+
+@rules.predicate
+def is_supervisee(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return (
+        session is not None
+        and session.supervisee_id is not None
+        and session.supervisee_id == user.pk
+    )
+
+
+@rules.predicate
+def is_attendee(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return session is not None and user.pk in _attendee_ids(session)
+
+
+@rules.predicate
+def line_manages_supervisee(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return (
+        session is not None
+        and session.supervisee_id is not None
+        and session.supervisee_id in access_profile(user).report_ids
+    )
+
+
+@rules.predicate
+def leads_session_agency(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return session is not None and session.agency_id in access_profile(user).led_agency_ids
+
+
+@rules.predicate
+def record_is_draft(user: Any, record: Any) -> bool:
+    return record is not None and record.status == RecordStatus.DRAFT
+
+
+@rules.predicate
+def record_not_locked(user: Any, record: Any) -> bool:
+    return record is not None and record.status != RecordStatus.SIGNED
+
+
+@rules.predicate
+def record_awaiting_supervisee(user: Any, record: Any) -> bool:
+    return record is not None and record.status == RecordStatus.AWAITING_SUPERVISEE
+
+
+@rules.predicate
+def record_locked(user: Any, record: Any) -> bool:
+    return record is not None and record.status == RecordStatus.SIGNED
+
+
+@rules.predicate
+def session_is_planned(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return session is not None and session.status == "planned"
+
+
+@rules.predicate
+def session_can_be_recorded(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return session is not None and session.status in ("planned", "held")
+
+
+@rules.predicate
+def gives_supervision(user: Any) -> bool:
+    profile = access_profile(user)
+    return bool(profile.supervisee_ids) or profile.has_role("supervisor")
+
+
+@rules.predicate
+def oversees_children(user: Any) -> bool:
+    profile = access_profile(user)
+    return bool(profile.supervisee_ids or profile.report_ids or profile.led_agency_ids)
+
+
+@rules.predicate
+def works_in_an_agency(user: Any) -> bool:
+    return bool(access_profile(user).member_agency_ids)
+
+
+def _child_practitioner_id(obj: Any) -> int | None:
+    child = getattr(obj, "child", None)
+    return getattr(child, "allocated_practitioner_id", None)
+
+
+@rules.predicate
+def made_the_oversight(user: Any, obj: Any) -> bool:
+    return obj is not None and getattr(obj, "made_by_id", None) == user.pk
+
+
+@rules.predicate
+def made_the_decision(user: Any, obj: Any) -> bool:
+    return obj is not None and getattr(obj, "decided_by_id", None) == user.pk
+
+
+@rules.predicate
+def allocated_to_child(user: Any, obj: Any) -> bool:
+    return obj is not None and _child_practitioner_id(obj) == user.pk
+
+
+@rules.predicate
+def oversees_allocated_practitioner(user: Any, obj: Any) -> bool:
+    practitioner = _child_practitioner_id(obj)
+    profile = access_profile(user)
+    return practitioner is not None and (
+        practitioner in profile.supervisee_ids or practitioner in profile.report_ids
+    )
+
+
+@rules.predicate
+def leads_child_agency(user: Any, obj: Any) -> bool:
+    child = getattr(obj, "child", None)
+    return child is not None and child.agency_id in access_profile(user).led_agency_ids
+
+
+@rules.predicate
+def always(user: Any, obj: Any = None) -> bool:
+    """The calendar feed is opened by its secret token (checked in the view: a missing or
+    wrong token is 404), because calendar programs cannot sign in."""
+    return True
+
+
+participant = is_supervisor | is_supervisee | is_attendee
+record_reader = participant | line_manages_supervisee | leads_session_agency
+wellbeing_reader = is_supervisor | is_supervisee
+oversight_reader = (
+    made_the_oversight | allocated_to_child | oversees_allocated_practitioner | leads_child_agency
+)
+
+rules.add_perm("supervision.list_sessions", rules.is_authenticated)
+rules.add_perm("supervision.plan_session", rules.is_authenticated & gives_supervision)
+rules.add_perm("supervision.view_session", rules.is_authenticated & record_reader)
+rules.add_perm(
+    "supervision.change_session", rules.is_authenticated & participant & session_is_planned
+)
+rules.add_perm(
+    "supervision.mark_did_not_attend",
+    rules.is_authenticated & is_supervisor & session_is_planned,
+)
+rules.add_perm(
+    "supervision.prepare_session", rules.is_authenticated & participant & session_is_planned
+)
+rules.add_perm("supervision.download_ics", rules.is_authenticated & participant)
+rules.add_perm("supervision.view_record", rules.is_authenticated & record_reader)
+rules.add_perm("supervision.view_wellbeing", rules.is_authenticated & wellbeing_reader)
+rules.add_perm(
+    "supervision.record_session",
+    rules.is_authenticated & is_supervisor & session_can_be_recorded,
+)
+rules.add_perm(
+    "supervision.change_record", rules.is_authenticated & is_supervisor & record_not_locked
+)
+rules.add_perm(
+    "supervision.sign_as_supervisor", rules.is_authenticated & is_supervisor & record_is_draft
+)
+rules.add_perm(
+    "supervision.sign_as_supervisee",
+    rules.is_authenticated & is_supervisee & record_awaiting_supervisee,
+)
+rules.add_perm(
+    "supervision.add_addendum",
+    rules.is_authenticated & (is_supervisor | is_supervisee) & record_locked,
+)
+rules.add_perm("supervision.download_record_pdf", rules.is_authenticated & participant)
+rules.add_perm("supervision.manage_calendar", rules.is_authenticated)
+rules.add_perm("supervision.view_calendar_feed", always)
+rules.add_perm("supervision.list_management_oversight", rules.is_authenticated & works_in_an_agency)
+rules.add_perm(
+    "supervision.record_management_oversight", rules.is_authenticated & oversees_children
+)
+rules.add_perm("supervision.view_management_oversight", rules.is_authenticated & oversight_reader)
+rules.add_perm(
+    "supervision.confirm_decision_on_file",
+    rules.is_authenticated
+    & (allocated_to_child | made_the_decision | oversees_allocated_practitioner),
+)

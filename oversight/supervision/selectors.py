@@ -1,0 +1,265 @@
+"""Reads for supervision pages. Each returns what the page shows in a fixed number of queries;
+the wellbeing section is deferred unless the reader may see it (rules.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from oversight.children.models import Child
+
+from .models import (
+    WELLBEING_FIELDS,
+    Action,
+    ActionFollowUp,
+    ActionStatus,
+    Addendum,
+    AgendaItem,
+    CaseDiscussion,
+    Decision,
+    ManagementOversight,
+    RecordStatus,
+    Session,
+    SessionAttendance,
+    SessionChild,
+    SessionRecord,
+    SessionStatus,
+)
+
+
+def _sessions() -> QuerySet[Session]:
+    return Session.objects.live().select_related("supervisor", "supervisee", "agency", "record")
+
+
+def sessions_for(person: Any) -> QuerySet[Session]:
+    """Sessions the person leads, receives or attends."""
+    return (
+        _sessions()
+        .filter(
+            Q(supervisor=person)
+            | Q(supervisee=person)
+            | Q(pk__in=SessionAttendance.objects.filter(person=person).values("session_id"))
+        )
+        .distinct()
+    )
+
+
+def sessions_upcoming(person: Any, *, now: dt.datetime | None = None) -> QuerySet[Session]:
+    now = now or timezone.now()
+    return (
+        sessions_for(person)
+        .filter(status=SessionStatus.PLANNED, planned_start__gte=now - dt.timedelta(hours=12))
+        .order_by("planned_start")
+    )
+
+
+def sessions_past(person: Any, *, now: dt.datetime | None = None) -> QuerySet[Session]:
+    now = now or timezone.now()
+    return (
+        sessions_for(person)
+        .filter(
+            Q(planned_start__lt=now - dt.timedelta(hours=12)) | ~Q(status=SessionStatus.PLANNED)
+        )
+        .order_by("-planned_start")
+    )
+
+
+def session_detail(*, session_id: int) -> Session:
+    return (
+        _sessions()
+        .prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=SessionAttendance.objects.select_related("person"),
+            ),
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("added_by")),
+            Prefetch("chosen_children", queryset=SessionChild.objects.select_related("child")),
+        )
+        .select_related("rescheduled_from", "cancelled_by")
+        .get(pk=session_id)
+    )
+
+
+def open_actions_before(session: Session) -> QuerySet[Action]:
+    """Open actions from earlier sessions of the same supervisee (for a group: of the same
+    facilitator and type), listed for follow-up (issue 3 item 4)."""
+    actions = Action.objects.live().filter(
+        Q(status=ActionStatus.OPEN) | Q(follow_ups__record__session=session),
+        origin_record__session__planned_start__lt=session.planned_start,
+    )
+    if session.supervisee_id:
+        actions = actions.filter(origin_record__session__supervisee_id=session.supervisee_id)
+    else:
+        actions = actions.filter(
+            origin_record__session__supervisor_id=session.supervisor_id,
+            origin_record__session__session_type=session.session_type,
+        )
+    return (
+        actions.exclude(origin_record__session=session)
+        .select_related("owner", "child", "origin_record__session")
+        .prefetch_related(
+            Prefetch(
+                "follow_ups", queryset=ActionFollowUp.objects.select_related("record__session")
+            )
+        )
+        .distinct()
+        .order_by("due_on", "id")
+    )
+
+
+def previous_held_on(session: Session) -> dt.date | None:
+    """Date of the last session held before this one (Appendix III, filled in)."""
+    earlier = Session.objects.live().filter(
+        status=SessionStatus.HELD, planned_start__lt=session.planned_start
+    )
+    if session.supervisee_id:
+        earlier = earlier.filter(supervisee_id=session.supervisee_id)
+    else:
+        earlier = earlier.filter(
+            supervisor_id=session.supervisor_id, session_type=session.session_type
+        )
+    return (
+        earlier.exclude(pk=session.pk)
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+
+
+def record_for(*, session_id: int, with_wellbeing: bool) -> SessionRecord:
+    """The record with everything its page and PDF show, in a fixed number of queries."""
+    records = SessionRecord.objects.select_related(
+        "session",
+        "session__supervisor",
+        "session__supervisee",
+        "session__agency",
+        "supervisor_signed_by",
+        "supervisee_signed_by",
+    ).prefetch_related(
+        Prefetch(
+            "case_discussions",
+            queryset=CaseDiscussion.objects.live()
+            .select_related("child")
+            .prefetch_related(
+                Prefetch("decisions", queryset=Decision.objects.live().order_by("id"))
+            ),
+        ),
+        Prefetch(
+            "actions",
+            queryset=Action.objects.live().select_related("owner", "child").order_by("id"),
+        ),
+        Prefetch(
+            "action_follow_ups",
+            queryset=ActionFollowUp.objects.select_related("action", "action__owner"),
+        ),
+        Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
+        Prefetch(
+            "session__attendances",
+            queryset=SessionAttendance.objects.select_related("person"),
+        ),
+        Prefetch("session__agenda_items", queryset=AgendaItem.objects.select_related("added_by")),
+    )
+    if not with_wellbeing:
+        records = records.defer(*WELLBEING_FIELDS)
+    record = records.get(session_id=session_id)
+    if not with_wellbeing:
+        for name in WELLBEING_FIELDS:
+            record.__dict__[name] = None
+    return record
+
+
+def children_for_session(session: Session) -> QuerySet[Child]:
+    """Children the supervisee may bring: those allocated to them (for groups, to any
+    attendee) in the session's agency, and any already chosen."""
+    people = (
+        [session.supervisee_id]
+        if session.supervisee_id
+        else list(session.attendances.values_list("person_id", flat=True))
+    )
+    chosen = SessionChild.objects.filter(session=session).values("child_id")
+    return (
+        Child.objects.live()
+        .filter(agency_id=session.agency_id)
+        .filter(Q(allocated_practitioner_id__in=people) | Q(pk__in=chosen))
+        .order_by("display_name")
+    )
+
+
+def actions_open_for(person: Any) -> QuerySet[Action]:
+    return (
+        Action.objects.live()
+        .filter(owner=person, status=ActionStatus.OPEN)
+        .select_related("child", "origin_record__session")
+        .order_by("due_on")
+    )
+
+
+def records_awaiting_signature(person: Any) -> QuerySet[SessionRecord]:
+    return (
+        SessionRecord.objects.live()
+        .filter(
+            Q(session__supervisor=person, status=RecordStatus.DRAFT)
+            | Q(session__supervisee=person, status=RecordStatus.AWAITING_SUPERVISEE)
+        )
+        .select_related("session", "session__supervisee", "session__supervisor")
+        .defer(*WELLBEING_FIELDS)
+        .order_by("sign_by")
+    )
+
+
+def unsigned_records_of_supervisees(supervisee_ids: Any) -> QuerySet[SessionRecord]:
+    return (
+        SessionRecord.objects.live()
+        .filter(session__supervisee_id__in=supervisee_ids)
+        .exclude(status=RecordStatus.SIGNED)
+        .select_related("session", "session__supervisee", "session__supervisor")
+        .defer(*WELLBEING_FIELDS)
+        .order_by("sign_by")
+    )
+
+
+def management_oversight_visible_to(user: Any, profile: Any) -> QuerySet[ManagementOversight]:
+    people = set(profile.supervisee_ids) | set(profile.report_ids)
+    scope = (
+        Q(made_by=user)
+        | Q(child__allocated_practitioner=user)
+        | Q(child__allocated_practitioner_id__in=people)
+        | Q(agency_id__in=profile.led_agency_ids)
+    )
+    return (
+        ManagementOversight.objects.live()
+        .filter(scope)
+        .select_related("child", "made_by", "agency")
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.live().order_by("id")))
+        .order_by("-made_on", "-id")
+    )
+
+
+def children_overseen_by(user: Any, profile: Any) -> QuerySet[Child]:
+    people = set(profile.supervisee_ids) | set(profile.report_ids)
+    return (
+        Child.objects.live()
+        .filter(Q(allocated_practitioner_id__in=people) | Q(agency_id__in=profile.led_agency_ids))
+        .order_by("display_name")
+    )
+
+
+def decisions_awaiting_file(user: Any) -> QuerySet[Decision]:
+    return (
+        Decision.objects.live()
+        .filter(recorded_on_file_at__isnull=True)
+        .filter(Q(child__allocated_practitioner=user) | Q(decided_by=user))
+        .select_related("child")
+        .order_by("file_due_on")
+    )
+
+
+def person_by_calendar_token(token: str) -> Any:
+    from oversight.people.models import Person
+
+    if not token or len(token) < 20:
+        return None
+    return Person.objects.filter(calendar_token=token, is_active=True).first()

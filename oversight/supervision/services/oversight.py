@@ -1,0 +1,158 @@
+"""Decisions about children and management oversight (seed 004 Definition and "The
+Supervision Process"; seed 001 standard 6; issue 3 item 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.children.models import Child
+from oversight.core.models import AuditAction
+from oversight.core.services import (
+    RequestOrigin,
+    audit_event_record,
+    tracked_create,
+    tracked_update,
+)
+from oversight.core.workdays import add_working_days
+from oversight.people.models import Agency, Person
+
+from ..models import CaseDiscussion, Decision, ManagementOversight, Session
+
+FILE_WORKING_DAYS = 2  # seed 001 standard 6
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    decision: str
+    rationale: str
+    variation_from_procedure: str = ""
+    immediate_concern: bool = False
+
+
+def file_due_on(*, decided_on: dt.date, immediate: bool, nation: str) -> dt.date:
+    """Within two working days (001 standard 6); an immediate concern the same day (004
+    objective 4: escalated at the time of identification)."""
+    return decided_on if immediate else add_working_days(decided_on, FILE_WORKING_DAYS, nation)
+
+
+def decision_create(
+    *,
+    by: Person,
+    child: Child,
+    agency: Agency,
+    decided_on: dt.date,
+    item: DecisionInput,
+    case_discussion: CaseDiscussion | None = None,
+    management_oversight: ManagementOversight | None = None,
+    origin: RequestOrigin | None = None,
+) -> Decision:
+    errors = {}
+    if not item.decision.strip():
+        errors["decision"] = "Enter the decision."
+    if not item.rationale.strip():
+        errors["rationale"] = "Enter the rationale for the decision."
+    if errors:
+        raise ValidationError(errors)
+    decision = Decision(
+        child=child,
+        agency=agency,
+        decided_on=decided_on,
+        decided_by=by,
+        decision=item.decision.strip(),
+        rationale=item.rationale.strip(),
+        variation_from_procedure=item.variation_from_procedure.strip(),
+        immediate_concern=item.immediate_concern,
+        case_discussion=case_discussion,
+        management_oversight=management_oversight,
+        file_due_on=file_due_on(
+            decided_on=decided_on, immediate=item.immediate_concern, nation=agency.nation
+        ),
+    )
+    tracked_create(decision, by=by)
+    audit_event_record(actor=by, action=AuditAction.CREATE, target=decision, origin=origin)
+    return decision
+
+
+@transaction.atomic
+def management_oversight_record(
+    *,
+    by: Person,
+    child: Child,
+    made_on: dt.date,
+    summary: str,
+    decisions: Iterable[DecisionInput],
+    session: Session | None = None,
+    origin: RequestOrigin | None = None,
+) -> ManagementOversight:
+    """A management oversight record with its decisions; kept apart from reflective
+    supervision records (seed 004 Definition)."""
+    decisions = list(decisions)
+    if not decisions:
+        raise ValidationError({"decision": "Enter the decision."})
+    if made_on > timezone.localdate():
+        raise ValidationError({"made_on": "The date cannot be in the future."})
+    agency = Agency.objects.get(pk=child.agency_id)
+    oversight = ManagementOversight(
+        child=child,
+        agency=agency,
+        made_by=by,
+        made_on=made_on,
+        summary=summary.strip(),
+        session=session,
+    )
+    tracked_create(oversight, by=by)
+    for item in decisions:
+        decision_create(
+            by=by,
+            child=child,
+            agency=agency,
+            decided_on=made_on,
+            item=item,
+            management_oversight=oversight,
+            origin=origin,
+        )
+    audit_event_record(actor=by, action=AuditAction.CREATE, target=oversight, origin=origin)
+    return oversight
+
+
+@transaction.atomic
+def decision_record_on_file(
+    *,
+    by: Person,
+    decision: Decision,
+    recorded_at: dt.datetime,
+    case_system_reference: str,
+    origin: RequestOrigin | None = None,
+) -> Decision:
+    """The practitioner confirms the decision is on the child's own file (seed 001 "Recording":
+    management decisions are also recorded on the child's record held by the organisation)."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.recorded_on_file_at is not None:
+        raise ValidationError("This decision is already recorded on the child's file.")
+    errors = {}
+    if recorded_at > timezone.now():
+        errors["recorded_at"] = "The date cannot be in the future."
+    elif timezone.localdate(recorded_at) < decision.decided_on:
+        errors["recorded_at"] = "The date cannot be before the decision."
+    if not (case_system_reference or "").strip():
+        errors["case_system_reference"] = "Enter the reference of the entry in the case system."
+    if errors:
+        raise ValidationError(errors)
+    decision.recorded_on_file_at = recorded_at
+    decision.recorded_on_file_by = by
+    decision.case_system_reference = case_system_reference.strip()
+    tracked_update(decision, by=by)
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        target=decision,
+        origin=origin,
+        detail={"recorded_on_file": True, "late": decision.recorded_late},
+    )
+    return decision

@@ -1,0 +1,481 @@
+"""Recording a session on the Appendix III template, following up earlier actions, and
+sign-off (issue 3 items 5 and 8). A signed record is never changed: only addenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.children.models import Child
+from oversight.core.models import AuditAction
+from oversight.core.services import (
+    RequestOrigin,
+    audit_event_record,
+    tracked_create,
+    tracked_update,
+)
+from oversight.people.models import Person
+
+from ..models import (
+    WELLBEING_FIELDS,
+    Action,
+    ActionFollowUp,
+    ActionStatus,
+    Addendum,
+    CaseDiscussion,
+    FollowUpOutcome,
+    Function,
+    KeyElement,
+    RecordStatus,
+    Session,
+    SessionRecord,
+    SessionStatus,
+)
+from ..prompts import CYCLE_FIELDS
+from .oversight import DecisionInput, decision_create
+from .sessions import record_deadline
+
+LOCKED_MESSAGE = (
+    "This record has been signed by both people and cannot be changed. "
+    "Add an addendum to correct it."
+)
+RECORD_FIELDS = (
+    "last_session_on",
+    "agenda_notes",
+    "learning_development",
+    "next_session_on",
+    "functions_served",
+    "key_elements",
+    *WELLBEING_FIELDS,
+)
+DISCUSSION_FIELDS = (
+    "rag_rating",
+    "identified_needs",
+    "risks",
+    "family_engagement",
+    "plan_and_contributions",
+    "plan_amendment",
+    "refusal_action",
+    *CYCLE_FIELDS,
+)
+
+
+@dataclass(frozen=True)
+class FollowUpInput:
+    action_id: int
+    outcome: str
+    note: str = ""
+    new_due_on: dt.date | None = None
+
+
+def _lock_record(record: SessionRecord) -> SessionRecord:
+    return (
+        SessionRecord.objects.select_for_update()
+        .select_related("session", "session__agency")
+        .get(pk=record.pk)
+    )
+
+
+def _ensure_supervisor(by: Person, session: Session) -> None:
+    if by.pk != session.supervisor_id:
+        raise ValidationError("Only the supervisor records the session.")
+
+
+def _ensure_editable(record: SessionRecord) -> None:
+    if record.is_locked:
+        raise ValidationError(LOCKED_MESSAGE, code="locked")
+
+
+def _reopen(record: SessionRecord) -> bool:
+    """A change after the supervisor signed withdraws that signature: they sign again."""
+    if record.status != RecordStatus.AWAITING_SUPERVISEE:
+        return False
+    record.status = RecordStatus.DRAFT
+    record.supervisor_signed_at = None
+    record.supervisor_signed_by = None
+    return True
+
+
+def _touch(record: SessionRecord, by: Person) -> SessionRecord:
+    """Bump the record's version when its parts change, so an open editor sees it is stale."""
+    reopened = _reopen(record)
+    tracked_update(record, by=by)
+    if reopened:
+        audit_event_record(
+            actor=by, action=AuditAction.CHANGE, target=record, detail={"signature": "withdrawn"}
+        )
+    return record
+
+
+def _clean_record_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    clean = {k: data[k] for k in RECORD_FIELDS if k in data}
+    for key, allowed in (
+        ("functions_served", Function.values),
+        ("key_elements", KeyElement.values),
+    ):
+        if key in clean:
+            values = list(clean[key] or [])
+            if set(values) - set(allowed):
+                raise ValidationError({key: "Choose from the options given."})
+            clean[key] = [v for v in allowed if v in values]
+    return clean
+
+
+@transaction.atomic
+def session_record(
+    *,
+    by: Person,
+    session: Session,
+    held_on: dt.date,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+    follow_ups: Iterable[FollowUpInput] = (),
+    origin: RequestOrigin | None = None,
+) -> SessionRecord:
+    """Save the record of a session as a draft (issue 3 item 5). The first save marks the
+    session held and sets the sign-by date. A save from a stale form is refused
+    (StaleEditError) and nothing is written."""
+    session = Session.objects.select_for_update().select_related("agency").get(pk=session.pk)
+    _ensure_supervisor(by, session)
+    if session.status not in (SessionStatus.PLANNED, SessionStatus.HELD):
+        raise ValidationError(
+            f"This session was {session.get_status_display().lower()}; there is nothing to record."
+        )
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "The session date cannot be in the future."})
+    clean = _clean_record_data(data)
+    next_on = clean.get("next_session_on")
+    if next_on is not None and next_on <= held_on:
+        raise ValidationError({"next_session_on": "The next session must be after this one."})
+    record = SessionRecord.objects.select_for_update().filter(session=session).first()
+    created = record is None
+    if record is None:
+        record = SessionRecord(session=session, **clean)
+    else:
+        _ensure_editable(record)
+        for key, value in clean.items():
+            setattr(record, key, value)
+        _reopen(record)
+    record.sign_by = record_deadline(session=session, held_on=held_on)
+    if created:
+        tracked_create(record, by=by)
+    else:
+        tracked_update(record, by=by, expected_version=expected_version)
+    if session.status != SessionStatus.HELD or session.held_on != held_on:
+        session.status = SessionStatus.HELD
+        session.held_on = held_on
+        tracked_update(session, by=by)
+        CaseDiscussion.objects.filter(record=record).update(discussed_on=held_on)
+    for item in follow_ups:
+        _apply_follow_up(by=by, record=record, item=item, origin=origin)
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        target=record,
+        origin=origin,
+        detail={"version": record.version},
+    )
+    return record
+
+
+def _apply_follow_up(
+    *, by: Person, record: SessionRecord, item: FollowUpInput, origin: RequestOrigin | None
+) -> ActionFollowUp:
+    action = Action.objects.select_for_update().get(pk=item.action_id)
+    if action.origin_record_id == record.pk:
+        raise ValidationError(
+            "An action is followed up at a later session, not the one it came from."
+        )
+    if item.outcome not in FollowUpOutcome.values:
+        raise ValidationError({f"followup_{action.pk}": "Choose done, carried forward or dropped."})
+    note = (item.note or "").strip()
+    if item.outcome == FollowUpOutcome.DROPPED and not note:
+        raise ValidationError({f"followup_{action.pk}_note": "Enter why the action is dropped."})
+    follow_up = ActionFollowUp.objects.filter(action=action, record=record).first()
+    if follow_up is None:
+        follow_up = ActionFollowUp(action=action, record=record)
+        follow_up.outcome, follow_up.note, follow_up.new_due_on = (
+            item.outcome,
+            note,
+            item.new_due_on,
+        )
+        tracked_create(follow_up, by=by)
+    else:
+        follow_up.outcome, follow_up.note, follow_up.new_due_on = (
+            item.outcome,
+            note,
+            item.new_due_on,
+        )
+        tracked_update(follow_up, by=by)
+    held_on = record.session.held_on or timezone.localdate()
+    action.status = {
+        FollowUpOutcome.DONE: ActionStatus.DONE,
+        FollowUpOutcome.DROPPED: ActionStatus.DROPPED,
+    }.get(item.outcome, ActionStatus.OPEN)  # type: ignore[call-overload]
+    action.completed_on = held_on if item.outcome == FollowUpOutcome.DONE else None
+    action.dropped_reason = note if item.outcome == FollowUpOutcome.DROPPED else ""
+    if item.outcome == FollowUpOutcome.CARRIED_FORWARD and item.new_due_on:
+        action.due_on = item.new_due_on
+    tracked_update(action, by=by)
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        target=action,
+        origin=origin,
+        detail={"follow_up": item.outcome, "record": record.pk},
+    )
+    return follow_up
+
+
+@transaction.atomic
+def action_follow_up(
+    *,
+    by: Person,
+    action: Action,
+    record: SessionRecord,
+    outcome: str,
+    note: str = "",
+    new_due_on: dt.date | None = None,
+    origin: RequestOrigin | None = None,
+) -> ActionFollowUp:
+    """Mark an earlier action done, carried forward or dropped (with a reason) at a later
+    session; one row per session keeps the trail."""
+    record = _lock_record(record)
+    _ensure_supervisor(by, record.session)
+    _ensure_editable(record)
+    _touch(record, by)
+    return _apply_follow_up(
+        by=by,
+        record=record,
+        item=FollowUpInput(action.pk, outcome, note, new_due_on),
+        origin=origin,
+    )
+
+
+def _clean_discussion(data: Mapping[str, Any]) -> dict[str, Any]:
+    clean = {k: (data.get(k) or "") for k in DISCUSSION_FIELDS}
+    if not clean["rag_rating"]:
+        raise ValidationError(
+            {
+                "rag_rating": "Choose whether the child's circumstances are improving, staying "
+                "the same or getting worse."
+            }
+        )
+    return clean
+
+
+@transaction.atomic
+def case_discussion_add(
+    *,
+    by: Person,
+    record: SessionRecord,
+    child: Child,
+    data: Mapping[str, Any],
+    decisions: Iterable[DecisionInput] = (),
+    origin: RequestOrigin | None = None,
+) -> CaseDiscussion:
+    """A child or family discussed in the session (Appendix III a–g, the 4x4x4 cycle)."""
+    record = _lock_record(record)
+    session = record.session
+    _ensure_supervisor(by, session)
+    _ensure_editable(record)
+    if child.agency_id != session.agency_id:
+        raise ValidationError({"child": "Choose a child known to this session's agency."})
+    discussion = CaseDiscussion(
+        record=record,
+        child=child,
+        discussed_on=session.held_on or timezone.localdate(),
+        **_clean_discussion(data),
+    )
+    tracked_create(discussion, by=by)
+    for item in decisions:
+        decision_create(
+            by=by,
+            child=child,
+            agency=session.agency,
+            decided_on=discussion.discussed_on,
+            item=item,
+            case_discussion=discussion,
+            origin=origin,
+        )
+    _touch(record, by)
+    audit_event_record(actor=by, action=AuditAction.CREATE, target=discussion, origin=origin)
+    return discussion
+
+
+@transaction.atomic
+def case_discussion_update(
+    *,
+    by: Person,
+    discussion: CaseDiscussion,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+    decisions: Iterable[DecisionInput] = (),
+    origin: RequestOrigin | None = None,
+) -> CaseDiscussion:
+    record = _lock_record(discussion.record)
+    session = record.session
+    _ensure_supervisor(by, session)
+    _ensure_editable(record)
+    discussion = CaseDiscussion.objects.get(pk=discussion.pk)
+    for key, value in _clean_discussion(data).items():
+        setattr(discussion, key, value)
+    tracked_update(discussion, by=by, expected_version=expected_version)
+    for item in decisions:
+        decision_create(
+            by=by,
+            child=discussion.child,
+            agency=session.agency,
+            decided_on=discussion.discussed_on,
+            item=item,
+            case_discussion=discussion,
+            origin=origin,
+        )
+    _touch(record, by)
+    audit_event_record(actor=by, action=AuditAction.CHANGE, target=discussion, origin=origin)
+    return discussion
+
+
+@transaction.atomic
+def action_add(
+    *,
+    by: Person,
+    record: SessionRecord,
+    description: str,
+    owner: Person,
+    due_on: dt.date,
+    child: Child | None = None,
+    origin: RequestOrigin | None = None,
+) -> Action:
+    """An agreed action: what, who and by when (Appendix III), and which child if any."""
+    record = _lock_record(record)
+    session = record.session
+    _ensure_supervisor(by, session)
+    _ensure_editable(record)
+    errors: dict[str, str] = {}
+    if not (description or "").strip():
+        errors["description"] = "Enter what is to be done."
+    people = {session.supervisor_id, session.supervisee_id} | set(
+        session.attendances.values_list("person_id", flat=True)
+    )
+    if owner.pk not in people:
+        errors["owner"] = "Choose someone who was in the session."
+    if session.held_on and due_on < session.held_on:
+        errors["due_on"] = "The due date must be on or after the session."
+    if child is not None and child.agency_id != session.agency_id:
+        errors["child"] = "Choose a child known to this session's agency."
+    if errors:
+        raise ValidationError(errors)
+    action = Action(
+        origin_record=record,
+        description=description.strip(),
+        owner=owner,
+        due_on=due_on,
+        child=child,
+    )
+    tracked_create(action, by=by)
+    _touch(record, by)
+    audit_event_record(actor=by, action=AuditAction.CREATE, target=action, origin=origin)
+    return action
+
+
+@transaction.atomic
+def record_sign_supervisor(
+    *, by: Person, record: SessionRecord, origin: RequestOrigin | None = None
+) -> SessionRecord:
+    """The supervisor completes and signs (seed 001 "Recording"). A group record has no
+    supervisee and is signed once the facilitator signs."""
+    record = _lock_record(record)
+    session = record.session
+    if by.pk != session.supervisor_id:
+        raise ValidationError("Only the supervisor signs as supervisor.")
+    if record.status != RecordStatus.DRAFT:
+        raise ValidationError("This record has already been signed by the supervisor.")
+    if session.supervisee_id and record.next_session_on is None:
+        raise ValidationError({"next_session_on": "Enter the date of the next session."})
+    record.supervisor_signed_at = timezone.now()
+    record.supervisor_signed_by = by
+    record.status = (
+        RecordStatus.AWAITING_SUPERVISEE if session.supervisee_id else RecordStatus.SIGNED
+    )
+    tracked_update(record, by=by)
+    audit_event_record(
+        actor=by, action=AuditAction.SIGN, target=record, origin=origin, detail={"as": "supervisor"}
+    )
+    return record
+
+
+@transaction.atomic
+def record_sign_supervisee(
+    *,
+    by: Person,
+    record: SessionRecord,
+    comment: str = "",
+    origin: RequestOrigin | None = None,
+) -> SessionRecord:
+    """The supervisee reads, may comment or disagree, and signs; the record is then locked."""
+    record = _lock_record(record)
+    if by.pk != record.session.supervisee_id:
+        raise ValidationError("Only the supervisee signs as supervisee.")
+    if record.status != RecordStatus.AWAITING_SUPERVISEE:
+        raise ValidationError(
+            LOCKED_MESSAGE
+            if record.is_locked
+            else "The supervisor signs first; this record is not ready for your signature."
+        )
+    record.supervisee_comment = (comment or "").strip()
+    record.supervisee_signed_at = timezone.now()
+    record.supervisee_signed_by = by
+    record.status = RecordStatus.SIGNED
+    tracked_update(record, by=by)
+    audit_event_record(
+        actor=by,
+        action=AuditAction.SIGN,
+        target=record,
+        origin=origin,
+        detail={"as": "supervisee", "comment": bool(record.supervisee_comment)},
+    )
+    return record
+
+
+@transaction.atomic
+def addendum_add(
+    *,
+    by: Person,
+    record: SessionRecord,
+    reason: str,
+    text: str,
+    origin: RequestOrigin | None = None,
+) -> Addendum:
+    """Correct a signed record: an addendum with its author, time and reason, never an edit."""
+    record = _lock_record(record)
+    if not record.is_locked:
+        raise ValidationError("Until both have signed, correct the record itself.")
+    session = record.session
+    allowed = {session.supervisor_id, session.supervisee_id} - {None}
+    if by.pk not in allowed:
+        raise ValidationError("Only the supervisor or supervisee can add an addendum.")
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = "Enter why the record needs correcting."
+    if not (text or "").strip():
+        errors["text"] = "Enter the correction."
+    if errors:
+        raise ValidationError(errors)
+    addendum = Addendum(record=record, author=by, reason=reason.strip(), text=text.strip())
+    addendum.full_clean()
+    addendum.save()
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        target=addendum,
+        origin=origin,
+        detail={"record": record.pk},
+    )
+    return addendum

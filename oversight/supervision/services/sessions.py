@@ -1,0 +1,388 @@
+"""Planning sessions and what happens to them before they are recorded (issue 3 items 3–4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.children.models import Child
+from oversight.contracts.models import SessionType, SupervisionPolicy
+from oversight.contracts.selectors import policy_in_force
+from oversight.core.models import AuditAction
+from oversight.core.services import RequestOrigin, audit_event_record, tracked_create
+from oversight.core.workdays import add_working_days
+from oversight.people.models import Agency, Membership, Person
+
+from ..models import (
+    AgendaItem,
+    Session,
+    SessionAttendance,
+    SessionChild,
+    SessionRecord,
+    SessionStatus,
+)
+
+
+def _membership(person_id: int | None, agency_id: int, on: dt.date) -> Membership | None:
+    if person_id is None:
+        return None
+    return (
+        Membership.objects.on(on)
+        .filter(person_id=person_id, agency_id=agency_id)
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def policy_for(*, person_id: int | None, agency_id: int, on: dt.date) -> SupervisionPolicy:
+    """The policy in force for this person's staff group in the agency on the day."""
+    membership = _membership(person_id, agency_id, on)
+    return policy_in_force(
+        agency_id=agency_id,
+        staff_group_id=membership.staff_group_id if membership else None,
+        on=on,
+    )
+
+
+def contract_for(*, supervisee_id: int, on: dt.date) -> Any:
+    """The supervisee's current contract, when the contracts app provides them."""
+    try:
+        from oversight.contracts.selectors import contract_current
+    except ImportError:
+        return None
+    return contract_current(supervisee_id=supervisee_id, on=on)
+
+
+def next_session_proposal(*, supervisee: Person, agency: Agency, after: dt.date) -> dt.date:
+    """The date to propose for the next session: the contract's frequency when there is a
+    current contract, else the policy's interval; newly-qualified and new-to-post staff get at
+    most the policy's new-starter interval (seeds 001, 004); never beyond the ceiling (001
+    "never more than 3 months apart")."""
+    membership = _membership(supervisee.pk, agency.pk, after)
+    policy = policy_in_force(
+        agency_id=agency.pk,
+        staff_group_id=membership.staff_group_id if membership else None,
+        on=after,
+    )
+    contract = contract_for(supervisee_id=supervisee.pk, on=after)
+    days = getattr(contract, "frequency_days", None) or policy.interval_days
+    if membership is not None and membership.is_new_starter_on(after):
+        days = min(days, policy.new_starter_interval_days)
+    days = min(days, policy.ceiling_days)
+    return after + dt.timedelta(days=days)
+
+
+def record_deadline(*, session: Session, held_on: dt.date) -> dt.date:
+    """Seed 001 "Recording": signed and dated; the agency's policy gives the working days."""
+    policy = policy_for(person_id=session.supervisee_id, agency_id=session.agency_id, on=held_on)
+    return add_working_days(held_on, policy.record_deadline_working_days, session.agency.nation)
+
+
+def _lock(session: Session) -> Session:
+    return Session.objects.select_for_update().select_related("agency").get(pk=session.pk)
+
+
+def _require_planned(session: Session) -> None:
+    if session.status != SessionStatus.PLANNED:
+        raise ValidationError(
+            f"This session is {session.get_status_display().lower()}; only a planned session "
+            "can be changed."
+        )
+
+
+def _participant_ids(session: Session) -> set[int]:
+    ids = {session.supervisor_id}
+    if session.supervisee_id:
+        ids.add(session.supervisee_id)
+    ids |= set(session.attendances.values_list("person_id", flat=True))
+    return ids
+
+
+@transaction.atomic
+def session_plan(
+    *,
+    by: Person,
+    session_type: str,
+    supervisor: Person,
+    agency: Agency,
+    planned_start: dt.datetime,
+    supervisee: Person | None = None,
+    attendees: Iterable[Person] = (),
+    duration_minutes: int = 60,
+    location: str = "",
+    video_link: str = "",
+    title: str = "",
+    rescheduled_from: Session | None = None,
+    origin: RequestOrigin | None = None,
+) -> Session:
+    """Plan a session (issue 3 item 3). Groups have a facilitator and attendees; the other
+    types have one supervisee, and a three-way meeting adds its attendees."""
+    errors: dict[str, str] = {}
+    is_group = session_type in {SessionType.GROUP, SessionType.REFLECTIVE_GROUP}
+    if is_group:
+        supervisee = None
+    attendees = [a for a in attendees if a.pk not in {supervisor.pk, getattr(supervisee, "pk", 0)}]
+    if is_group:
+        if not attendees:
+            errors["attendees"] = "Choose who is invited to the group."
+    elif supervisee is None:
+        errors["supervisee"] = "Choose the supervisee."
+    elif supervisee.pk == supervisor.pk:
+        errors["supervisee"] = "A person cannot supervise themselves."
+    if duration_minutes < 10 or duration_minutes > 480:
+        errors["duration_minutes"] = "Enter a duration between 10 and 480 minutes."
+    policy = policy_for(
+        person_id=supervisee.pk if supervisee else None,
+        agency_id=agency.pk,
+        on=timezone.localdate(planned_start),
+    )
+    if session_type not in (policy.session_types or []):
+        errors["session_type"] = f"{agency} does not use this type of session."
+    if errors:
+        raise ValidationError(errors)
+    session = Session(
+        session_type=session_type,
+        supervisor=supervisor,
+        supervisee=supervisee,
+        agency=agency,
+        planned_start=planned_start,
+        duration_minutes=duration_minutes,
+        location=location,
+        video_link=video_link,
+        title=title,
+        rescheduled_from=rescheduled_from,
+    )
+    tracked_create(session, by=by)
+    SessionAttendance.objects.bulk_create(
+        [SessionAttendance(session=session, person=a) for a in attendees]
+    )
+    audit_event_record(actor=by, action=AuditAction.CREATE, target=session, origin=origin)
+    return session
+
+
+@transaction.atomic
+def session_cancel(
+    *,
+    by: Person,
+    session: Session,
+    reason: str,
+    notice_given: bool,
+    origin: RequestOrigin | None = None,
+) -> Session:
+    """Cancel with who, when, why and whether notice was given (issue 3 item 3)."""
+    session = _lock(session)
+    _require_planned(session)
+    if by.pk not in _participant_ids(session):
+        raise ValidationError("Only the people in a session can cancel it.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter why the session is cancelled."})
+    session.status = SessionStatus.CANCELLED
+    session.cancelled_by = by
+    session.cancelled_at = timezone.now()
+    session.cancellation_reason = reason.strip()
+    session.notice_given = notice_given
+    session.version += 1
+    session.modified_by = by
+    session.modified_at = session.cancelled_at
+    session.save()
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        target=session,
+        origin=origin,
+        detail={"status": "cancelled", "notice_given": notice_given},
+    )
+    return session
+
+
+@transaction.atomic
+def session_reschedule(
+    *,
+    by: Person,
+    session: Session,
+    planned_start: dt.datetime,
+    reason: str,
+    notice_given: bool = True,
+    origin: RequestOrigin | None = None,
+) -> Session:
+    """Move a planned session: the original is kept as rescheduled and linked from the new
+    one, which takes over its agenda and chosen children."""
+    session = _lock(session)
+    _require_planned(session)
+    if by.pk not in _participant_ids(session):
+        raise ValidationError("Only the people in a session can reschedule it.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter why the session is moving."})
+    session.status = SessionStatus.RESCHEDULED
+    session.cancelled_by = by
+    session.cancelled_at = timezone.now()
+    session.cancellation_reason = reason.strip()
+    session.notice_given = notice_given
+    session.version += 1
+    session.modified_by = by
+    session.modified_at = session.cancelled_at
+    session.save()
+    attendees = [a.person for a in session.attendances.select_related("person")]
+    new = session_plan(
+        by=by,
+        session_type=session.session_type,
+        supervisor=session.supervisor,
+        supervisee=session.supervisee,
+        attendees=attendees,
+        agency=session.agency,
+        planned_start=planned_start,
+        duration_minutes=session.duration_minutes,
+        location=session.location,
+        video_link=session.video_link,
+        title=session.title,
+        rescheduled_from=session,
+        origin=origin,
+    )
+    AgendaItem.objects.filter(session=session).update(session=new)
+    SessionChild.objects.filter(session=session).update(session=new)
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        target=session,
+        origin=origin,
+        detail={"status": "rescheduled", "to": new.pk},
+    )
+    return new
+
+
+@transaction.atomic
+def session_mark_did_not_attend(
+    *, by: Person, session: Session, reason: str = "", origin: RequestOrigin | None = None
+) -> Session:
+    """The supervisee did not come. Only the supervisor says so, and only once the time came."""
+    session = _lock(session)
+    _require_planned(session)
+    if by.pk != session.supervisor_id:
+        raise ValidationError("Only the supervisor can record that a session was missed.")
+    if session.planned_start > timezone.now():
+        raise ValidationError("This session has not started yet.")
+    session.status = SessionStatus.DID_NOT_ATTEND
+    session.cancellation_reason = (reason or "").strip()
+    session.version += 1
+    session.modified_by = by
+    session.modified_at = timezone.now()
+    session.save()
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        target=session,
+        origin=origin,
+        detail={"status": "did_not_attend"},
+    )
+    return session
+
+
+@transaction.atomic
+def agenda_item_add(
+    *, by: Person, session: Session, text: str, origin: RequestOrigin | None = None
+) -> AgendaItem:
+    """Seed 004: the supervisee prepares for the session; the supervisor sees the agenda."""
+    session = _lock(session)
+    _require_planned(session)
+    if by.pk not in _participant_ids(session):
+        raise ValidationError("Only the people in a session can add to its agenda.")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter what you want to discuss."})
+    item = AgendaItem(session=session, added_by=by, text=text)
+    tracked_create(item, by=by)
+    audit_event_record(actor=by, action=AuditAction.CREATE, target=item, origin=origin)
+    return item
+
+
+@transaction.atomic
+def session_children_choose(
+    *,
+    by: Person,
+    session: Session,
+    children: Iterable[Child],
+    origin: RequestOrigin | None = None,
+) -> list[SessionChild]:
+    """The children or families the supervisee brings; replaces the earlier choice."""
+    session = _lock(session)
+    _require_planned(session)
+    if by.pk not in _participant_ids(session):
+        raise ValidationError("Only the people in a session can choose the children to bring.")
+    children = list(children)
+    wrong = [c for c in children if c.agency_id != session.agency_id]
+    if wrong:
+        raise ValidationError({"children": "Choose children known to this session's agency."})
+    chosen = {c.pk for c in children}
+    existing = set(SessionChild.objects.filter(session=session).values_list("child_id", flat=True))
+    SessionChild.objects.filter(session=session).exclude(child_id__in=chosen).delete()
+    added = [
+        tracked_create(SessionChild(session=session, child=c, added_by=by), by=by)
+        for c in children
+        if c.pk not in existing
+    ]
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        target=session,
+        origin=origin,
+        detail={"children": sorted(chosen)},
+    )
+    return added  # type: ignore[return-value]
+
+
+@transaction.atomic
+def session_attendance_record(
+    *,
+    by: Person,
+    session: Session,
+    attended_ids: Iterable[int],
+    origin: RequestOrigin | None = None,
+) -> None:
+    """Record who came to a group or three-way meeting (issue 3 item 7)."""
+    session = _lock(session)
+    if by.pk != session.supervisor_id:
+        raise ValidationError("Only the facilitator records attendance.")
+    record = SessionRecord.objects.filter(session=session).first()
+    if record is not None and record.is_locked:
+        raise ValidationError("The record is signed; attendance can no longer change.")
+    came = set(attended_ids)
+    for attendance in session.attendances.select_for_update():
+        attendance.attended = attendance.person_id in came
+        attendance.save(update_fields=["attended"])
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        target=session,
+        origin=origin,
+        detail={"attended": sorted(came)},
+    )
+
+
+@transaction.atomic
+def calendar_token_rotate(*, by: Person, origin: RequestOrigin | None = None) -> str:
+    """A new private calendar feed address; the old one stops working."""
+    person = Person.objects.select_for_update().get(pk=by.pk)
+    person.calendar_token = secrets.token_urlsafe(32)
+    person.save(update_fields=["calendar_token"])
+    by.calendar_token = person.calendar_token
+    audit_event_record(
+        actor=by, action=AuditAction.CHANGE, target=person, origin=origin, detail={"calendar": 1}
+    )
+    return person.calendar_token
+
+
+@transaction.atomic
+def calendar_token_revoke(*, by: Person, origin: RequestOrigin | None = None) -> None:
+    person = Person.objects.select_for_update().get(pk=by.pk)
+    person.calendar_token = ""
+    person.save(update_fields=["calendar_token"])
+    by.calendar_token = ""
+    audit_event_record(
+        actor=by, action=AuditAction.CHANGE, target=person, origin=origin, detail={"calendar": 0}
+    )
