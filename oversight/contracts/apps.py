@@ -5,3 +5,4 @@ class ContractsConfig(AppConfig):
     name = "oversight.contracts"
     label = "contracts"
     verbose_name = "Supervision policies and contracts"
+    navigation = [("Contracts", "contracts:contract_list", "contracts.list_contracts")]

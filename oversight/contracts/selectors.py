@@ -6,14 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
+
+from oversight.people.models import SupervisionRelationship
 
 from .models import (
     OPEN_STATUSES,
     SIGNED_STATUSES,
     ContractStatus,
+    SessionType,
     SupervisionContract,
     SupervisionPolicy,
 )
@@ -211,4 +215,140 @@ def policies_for_agency(*, agency_id: int) -> QuerySet[SupervisionPolicy]:
         .filter(agency_id=agency_id)
         .select_related("staff_group", "created_by", "agency")
         .order_by("-effective_from", "staff_group__name", "-id")
+    )
+
+
+POLICY_SETTINGS = (
+    ("interval_days", "Expected days between sessions"),
+    ("new_starter_interval_days", "Days between sessions for new starters"),
+    ("ceiling_days", "Most days between sessions"),
+    ("session_types", "Session types"),
+    ("record_deadline_working_days", "Working days to sign a record"),
+    ("contract_review_months", "Months between contract reviews"),
+    ("child_discussion_ceiling_days", "Most days between discussions of a child in need"),
+)
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    label: str
+    before: Any
+    after: Any
+
+
+@dataclass
+class PolicyVersionRow:
+    policy: SupervisionPolicy
+    changes: list[PolicyChange]
+    in_force: bool
+    future: bool
+
+
+def _setting_display(name: str, value: Any) -> Any:
+    if name == "session_types":
+        labels = dict(SessionType.choices)
+        return ", ".join(str(labels.get(v, v)) for v in value or [])
+    return value
+
+
+def policy_history(*, agency_id: int, on: dt.date) -> dict[str, Any]:
+    """The agency's policy, version by version, per scope (all staff, then each staff group
+    with its own policy): which is in force on ``on``, which are yet to come, and what each
+    version changed from the one before it. One query."""
+    by_scope: dict[int | None, list[SupervisionPolicy]] = {}
+    for policy in policies_for_agency(agency_id=agency_id).order_by("effective_from", "id"):
+        by_scope.setdefault(policy.staff_group_id, []).append(policy)
+    scopes = []
+    for _group_id, versions in sorted(
+        by_scope.items(), key=lambda item: (item[0] is not None, _scope_name(item[1][0]))
+    ):
+        current = None
+        for policy in versions:
+            if policy.effective_from <= on:
+                current = policy
+        rows = []
+        before: SupervisionPolicy | None = None
+        for policy in versions:
+            changes = []
+            if before is not None:
+                for name, label in POLICY_SETTINGS:
+                    old, new = getattr(before, name), getattr(policy, name)
+                    if old != new:
+                        changes.append(
+                            PolicyChange(
+                                label, _setting_display(name, old), _setting_display(name, new)
+                            )
+                        )
+            rows.append(
+                PolicyVersionRow(
+                    policy=policy,
+                    changes=changes,
+                    in_force=policy is current,
+                    future=policy.effective_from > on,
+                )
+            )
+            before = policy
+        rows.reverse()
+        scopes.append(
+            {
+                "staff_group": versions[0].staff_group,
+                "name": _scope_name(versions[0]),
+                "current": current,
+                "current_settings": [
+                    (label, _setting_display(name, getattr(current, name)))
+                    for name, label in POLICY_SETTINGS
+                ]
+                if current is not None
+                else [],
+                "versions": rows,
+            }
+        )
+    return {"scopes": scopes, "has_agency_policy": None in by_scope}
+
+
+def _scope_name(policy: SupervisionPolicy) -> str:
+    return policy.staff_group.name if policy.staff_group is not None else "All staff"
+
+
+def default_policy_settings() -> list[tuple[str, Any]]:
+    """The seeds' defaults, shown while an agency has no policy of its own."""
+    policy = SupervisionPolicy()
+    return [
+        (label, _setting_display(name, getattr(policy, name))) for name, label in POLICY_SETTINGS
+    ]
+
+
+# --- Supervision relationships without a contract ------------------------------------------
+
+
+def relationships_without_contract(
+    *, supervisor_id: int | None = None, agency_ids: Iterable[int] | None = None, on: dt.date
+) -> QuerySet[SupervisionRelationship]:
+    """Current supervision relationships with no running (draft, part-signed or active)
+    contract: the supervisor's prompt to draft one (seed 001: agreed at the start)."""
+    running = SupervisionContract.objects.live().filter(
+        status__in=[*OPEN_STATUSES, ContractStatus.ACTIVE]
+    )
+    relationships = (
+        SupervisionRelationship.objects.on(on)
+        .exclude(pk__in=running.filter(relationship__isnull=False).values("relationship_id"))
+        .select_related("supervisee", "supervisor", "agency")
+        .order_by("supervisee__family_name", "supervisee__given_name")
+    )
+    if supervisor_id is not None:
+        relationships = relationships.filter(supervisor_id=supervisor_id)
+    if agency_ids is not None:
+        relationships = relationships.filter(agency_id__in=list(agency_ids))
+    return relationships
+
+
+def agency_supervision_standings(
+    *, agency_id: int, on: dt.date
+) -> QuerySet[SupervisionRelationship]:
+    """Current supervision relationships in an agency, for the lead's contract overview."""
+    return (
+        SupervisionRelationship.objects.on(on)
+        .filter(agency_id=agency_id)
+        .select_related("supervisee", "supervisor")
+        .order_by("supervisee__family_name", "supervisee__given_name", "pk")
     )
