@@ -31,7 +31,7 @@ assets: node_modules/.package-lock.json
 	npm run --silent build
 
 migrate: install
-	$(MANAGE) migrate --no-input
+	$(MANAGE) migrate --no-input -v 0
 
 demo: migrate
 	$(MANAGE) seed_demo --if-empty
