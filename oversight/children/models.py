@@ -7,6 +7,7 @@ case system (seed 001 standard 6: decisions are recorded there within two workin
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from oversight.core.models import TrackedModel
@@ -78,3 +79,337 @@ class ChildStatus(DatedModel):
 
     def __str__(self) -> str:
         return f"{self.child}: {self.get_status_display()} from {self.starts_on}"
+
+
+CADENCE_STATUSES = frozenset(
+    {LegalStatus.CHILD_IN_NEED, LegalStatus.CHILD_PROTECTION, LegalStatus.LOOKED_AFTER}
+)
+"""Statuses under which a child must be discussed in supervision at least every ceiling
+(seed 004 objective 4). A child on a protection plan or looked after is also a child in need
+(Children Act 1989 s17), so all three count; early help, other and closed do not."""
+
+
+class ChildAllocation(DatedModel):
+    """Who the child was allocated to, over time; the current row has no end date."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="allocations")
+    practitioner = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="child_allocations"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["child", "-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.child} allocated to {self.practitioner} from {self.starts_on}"
+
+
+class ReviewMeetingKind(models.TextChoices):
+    """Seed 004 objective 4: discussed in supervision ideally before each review meeting."""
+
+    CIN_REVIEW = "cin_review", "Child in need review"
+    CORE_GROUP = "core_group", "Core group"
+    INITIAL_CP_CONFERENCE = "initial_cp_conference", "Initial child protection conference"
+    REVIEW_CP_CONFERENCE = "review_cp_conference", "Review child protection conference"
+    LOOKED_AFTER_REVIEW = "looked_after_review", "Looked-after review"
+
+
+class ReviewMeeting(TrackedModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="review_meetings")
+    kind = models.CharField(max_length=30, choices=ReviewMeetingKind.choices)
+    meets_on = models.DateField()
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["child", "meets_on", "id"]
+        indexes = [models.Index(fields=["child", "meets_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.child} on {self.meets_on:%d %b %Y}"
+
+
+class DriftSettings(TrackedModel):
+    """An agency's children-in-view settings: the drift rules and thresholds (issue 4 item 3:
+    "rules and thresholds are agency settings"), the window before review meetings and the
+    response time at each escalation level. An agency with no row uses the defaults."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="drift_settings")
+    consecutive_enabled = models.BooleanField(
+        "Amber or red at consecutive discussions", default=True
+    )
+    consecutive_count = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(2), MaxValueValidator(12)]
+    )
+    worsening_enabled = models.BooleanField("Worsening from green to red", default=True)
+    overdue_enabled = models.BooleanField("No discussion within the cadence", default=True)
+    repeated_enabled = models.BooleanField(
+        "Long-running repeated concern that never reaches high risk", default=True
+    )
+    repeated_count = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(2), MaxValueValidator(24)]
+    )
+    repeated_months = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1), MaxValueValidator(36)]
+    )
+    pre_review_working_days = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+        help_text="Working days before a review meeting by which the child is discussed.",
+    )
+    escalation_days_supervisor = models.PositiveSmallIntegerField(default=2)
+    escalation_days_line_manager = models.PositiveSmallIntegerField(default=5)
+    escalation_days_senior_manager = models.PositiveSmallIntegerField(default=10)
+    escalation_days_partnership = models.PositiveSmallIntegerField(default=15)
+
+    class Meta:
+        verbose_name_plural = "drift settings"
+
+    def __str__(self) -> str:
+        return f"Drift settings for {self.agency_id}"
+
+    def escalation_days(self, level: str) -> int:
+        return int(getattr(self, f"escalation_days_{level}"))
+
+
+class DriftRule(models.TextChoices):
+    """Seed 004 objective 3 and Introduction: lack of evident change, caught early."""
+
+    CONSECUTIVE = "consecutive", "Amber or red at consecutive discussions"
+    WORSENING = "worsening", "Worsened from green to red"
+    OVERDUE = "overdue", "Not discussed within the cadence"
+    REPEATED = "repeated", "Long-running repeated concern"
+
+
+class DriftFlag(TrackedModel):
+    """A child flagged for drift. It names its rule and reason and stays open until someone
+    acknowledges it with a decision."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="drift_flags")
+    rule = models.CharField(max_length=20, choices=DriftRule.choices)
+    reason = models.TextField()
+    raised_on = models.DateField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "rule"],
+                condition=models.Q(acknowledged_at__isnull=True, archived_at__isnull=True),
+                name="drift_flag_one_open_per_rule",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()}: {self.child}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None
+
+
+class EscalationLevel(models.TextChoices):
+    """Seed 004 objective 7: escalation and resolution, level by level."""
+
+    SUPERVISOR = "supervisor", "Supervisor"
+    LINE_MANAGER = "line_manager", "Line manager"
+    SENIOR_MANAGER = "senior_manager", "Senior manager"
+    PARTNERSHIP = "partnership", "Partnership escalation and resolution"
+
+
+ESCALATION_ORDER = [level.value for level in EscalationLevel]
+
+
+class EscalationSubject(models.TextChoices):
+    CHILD = "child", "A child's situation or plan"
+    AGENCY_RESPONSE = "agency_response", "Another agency's response (professional disagreement)"
+
+
+class EscalationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Escalation(TrackedModel):
+    """A concern escalated about a child or about another agency's response."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="escalations")
+    subject = models.CharField(max_length=20, choices=EscalationSubject.choices)
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="escalations"
+    )
+    about_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalations_received",
+    )
+    raised_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="escalations")
+    reason = models.TextField("What is the concern?")
+    what_was_tried = models.TextField("What has been tried already?")
+    level = models.CharField(max_length=20, choices=EscalationLevel.choices)
+    status = models.CharField(
+        max_length=10, choices=EscalationStatus.choices, default=EscalationStatus.OPEN
+    )
+    outcome = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self) -> str:
+        return f"Escalation {self.pk} ({self.get_level_display()})"
+
+
+class EscalationStep(TrackedModel):
+    """One level of an escalation: when it reached the level, when a response is due, who
+    acknowledged it and what they said."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="steps")
+    level = models.CharField(max_length=20, choices=EscalationLevel.choices)
+    started_on = models.DateField()
+    response_due_on = models.DateField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    response = models.TextField(blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["escalation", "started_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.escalation}: {self.get_level_display()} from {self.started_on}"
+
+
+class UrgentRequestStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    RESPONDED = "responded", "Responded"
+
+
+class UrgentDiscussionRequest(TrackedModel):
+    """A practitioner asks for an urgent discussion when concerned about the response to risk
+    (seed 004 "Drift and escalation"); the supervisor sees it at once."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="urgent_requests_made"
+    )
+    supervisor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="urgent_requests_received"
+    )
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="urgent_requests"
+    )
+    concern = models.TextField("What are you concerned about?")
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=UrgentRequestStatus.choices, default=UrgentRequestStatus.WAITING
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    response = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Urgent discussion requested {self.requested_at:%d %b %Y %H:%M}"
+
+
+class DisclosureCategory(models.TextChoices):
+    """Seed 003: the only exceptions to the confidentiality of supervision."""
+
+    RISK_OF_HARM = "risk_of_harm", "A child or family member is at significant risk of harm"
+    UNSAFE_PRACTICE = "unsafe_practice", "Unsafe practice is placing people at risk"
+    ILLEGAL_ACTIVITY = "illegal_activity", "Illegal activity"
+
+
+class ConfidentialityDisclosure(TrackedModel):
+    """A supervisor sharing something from confidential supervision with the agency
+    safeguarding lead under one of seed 003's exceptions. The lead sees this record only,
+    never the rest of the supervision record."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="disclosures")
+    made_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosures_made")
+    supervisee = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="disclosures_about"
+    )
+    category = models.CharField(max_length=20, choices=DisclosureCategory.choices)
+    reason = models.TextField("Why is this being disclosed?")
+    what_is_needed = models.TextField("What does the safeguarding lead need to do?")
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures"
+    )
+    record_id = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The supervision record it arose from, if any (never shown to the lead).",
+    )
+    made_at = models.DateTimeField()
+    lead_alerted_at = models.DateTimeField(null=True, blank=True)
+    lead_seen_at = models.DateTimeField(null=True, blank=True)
+    supervisee_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Disclosure ({self.get_category_display()}) {self.made_at:%d %b %Y}"
+
+
+class ConcernStage(models.TextChoices):
+    """Seed 001 "Quality Assurance": one-to-one first, then a three-way meeting."""
+
+    ONE_TO_ONE = "one_to_one", "Stage 1: one-to-one with the supervisor"
+    THREE_WAY = "three_way", "Stage 2: three-way meeting with supervisor and line managers"
+    RESOLVED = "resolved", "Resolved"
+
+
+class ConcernKind(models.TextChoices):
+    FREQUENCY = "frequency", "Not at the required frequency"
+    STANDARD = "standard", "Not at the required standard"
+    BOTH = "both", "Neither the required frequency nor standard"
+
+
+class QualityConcern(TrackedModel):
+    """A supervisee's concern that supervision is not happening as often or as well as it
+    should (seed 001 "Quality Assurance")."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="quality_concerns_raised"
+    )
+    supervisor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="quality_concerns_about"
+    )
+    kind = models.CharField(max_length=10, choices=ConcernKind.choices)
+    description = models.TextField("What is the concern?")
+    stage = models.CharField(
+        max_length=12, choices=ConcernStage.choices, default=ConcernStage.ONE_TO_ONE
+    )
+    one_to_one_on = models.DateField(null=True, blank=True)
+    one_to_one_outcome = models.TextField(blank=True)
+    three_way_on = models.DateField(null=True, blank=True)
+    three_way_attendees = models.ManyToManyField(Person, blank=True, related_name="+")
+    agreed_outcomes = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Supervision concern ({self.get_kind_display()})"

@@ -1,0 +1,189 @@
+"""Who may see and change children, escalations, urgent requests, disclosures and concerns.
+
+- a child: the allocated practitioner, their current safeguarding supervisor and line manager,
+  and the safeguarding lead of the owning agency. Other agencies' staff never see a child's
+  personal details (seed 003; nothing personal above the owning agency). The partnership
+  auditor sees counts only; the administrator sees no children.
+- adding a child: anyone holding a practitioner, supervisor, line manager or lead role.
+- drift flags: acknowledged by the supervisor, line manager or agency lead (not the
+  practitioner alone: a flag is closed with a management decision).
+- escalations: the person who raised it, their supervisor and line manager, the leads of the
+  agency that raised it and of the agency whose response it is about.
+- urgent discussion: asked for by anyone with a current supervisor; seen and answered by that
+  supervisor (and seen by the agency lead).
+- disclosures: made by a supervisor about a current supervisee; seen by the supervisor who
+  made it, the agency lead, and the supervisee (that it was made, category and date only).
+- concerns about supervision: the supervisee who raised it, the supervisor, the supervisee's
+  line manager and the agency lead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from oversight.people.models import Role
+from oversight.people.selectors import access_profile
+
+STAFF_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR, Role.LINE_MANAGER, Role.AGENCY_LEAD)
+
+
+def _profile(user: Any) -> Any:
+    return access_profile(user)
+
+
+@rules.predicate
+def holds_agency_role(user: Any) -> bool:
+    profile = _profile(user)
+    return any(profile.agencies_with_role(role) for role in STAFF_ROLES)
+
+
+@rules.predicate
+def is_agency_lead(user: Any) -> bool:
+    return bool(_profile(user).led_agency_ids)
+
+
+@rules.predicate
+def is_partnership_viewer(user: Any) -> bool:
+    profile = _profile(user)
+    return profile.is_partnership_auditor or bool(profile.led_agency_ids)
+
+
+@rules.predicate
+def has_supervisees(user: Any) -> bool:
+    return bool(_profile(user).supervisee_ids)
+
+
+@rules.predicate
+def has_supervisor(user: Any) -> bool:
+    from oversight.people.models import SupervisionRelationship
+
+    return SupervisionRelationship.objects.current().filter(supervisee=user).exists()
+
+
+def _responsible_for(user: Any, person_id: int | None) -> bool:
+    profile = _profile(user)
+    return person_id is not None and (
+        person_id in profile.supervisee_ids or person_id in profile.report_ids
+    )
+
+
+@rules.predicate
+def is_allocated(user: Any, child: Any) -> bool:
+    return child is not None and child.allocated_practitioner_id == user.pk
+
+
+@rules.predicate
+def oversees_allocated(user: Any, child: Any) -> bool:
+    return child is not None and _responsible_for(user, child.allocated_practitioner_id)
+
+
+@rules.predicate
+def leads_child_agency(user: Any, child: Any) -> bool:
+    return child is not None and child.agency_id in _profile(user).led_agency_ids
+
+
+can_view_child = is_allocated | oversees_allocated | leads_child_agency
+
+
+@rules.predicate
+def can_acknowledge_flag(user: Any, flag: Any) -> bool:
+    child = flag.child if flag is not None else None
+    return bool(oversees_allocated(user, child) or leads_child_agency(user, child))
+
+
+@rules.predicate
+def can_view_escalation(user: Any, escalation: Any) -> bool:
+    if escalation is None:
+        return False
+    profile = _profile(user)
+    return (
+        escalation.raised_by_id == user.pk
+        or _responsible_for(user, escalation.raised_by_id)
+        or escalation.agency_id in profile.led_agency_ids
+        or (
+            escalation.about_agency_id is not None
+            and escalation.about_agency_id in profile.led_agency_ids
+        )
+    )
+
+
+@rules.predicate
+def can_respond_to_escalation(user: Any, escalation: Any) -> bool:
+    return bool(can_view_escalation(user, escalation)) and escalation.raised_by_id != user.pk
+
+
+@rules.predicate
+def can_view_urgent_request(user: Any, request: Any) -> bool:
+    return request is not None and (
+        request.requested_by_id == user.pk
+        or request.supervisor_id == user.pk
+        or request.agency_id in _profile(user).led_agency_ids
+    )
+
+
+@rules.predicate
+def is_request_supervisor(user: Any, request: Any) -> bool:
+    return request is not None and request.supervisor_id == user.pk
+
+
+@rules.predicate
+def made_disclosure(user: Any, disclosure: Any) -> bool:
+    return disclosure is not None and disclosure.made_by_id == user.pk
+
+
+@rules.predicate
+def leads_disclosure_agency(user: Any, disclosure: Any) -> bool:
+    return disclosure is not None and disclosure.agency_id in _profile(user).led_agency_ids
+
+
+@rules.predicate
+def is_disclosure_subject(user: Any, disclosure: Any) -> bool:
+    return disclosure is not None and disclosure.supervisee_id == user.pk
+
+
+@rules.predicate
+def can_view_concern(user: Any, concern: Any) -> bool:
+    if concern is None:
+        return False
+    profile = _profile(user)
+    return (
+        concern.raised_by_id == user.pk
+        or concern.supervisor_id == user.pk
+        or concern.raised_by_id in profile.report_ids
+        or concern.agency_id in profile.led_agency_ids
+    )
+
+
+@rules.predicate
+def can_record_concern_meeting(user: Any, concern: Any) -> bool:
+    return bool(can_view_concern(user, concern)) and concern.raised_by_id != user.pk
+
+
+rules.add_perm("children.list_children", rules.is_authenticated & holds_agency_role)
+rules.add_perm("children.add_child", rules.is_authenticated & holds_agency_role)
+rules.add_perm("children.view_child", rules.is_authenticated & can_view_child)
+rules.add_perm("children.change_child", rules.is_authenticated & can_view_child)
+rules.add_perm("children.view_counts", rules.is_authenticated & is_partnership_viewer)
+rules.add_perm("children.change_settings", rules.is_authenticated & is_agency_lead)
+rules.add_perm("children.acknowledge_flag", rules.is_authenticated & can_acknowledge_flag)
+rules.add_perm("children.list_escalations", rules.is_authenticated & holds_agency_role)
+rules.add_perm("children.raise_escalation", rules.is_authenticated & holds_agency_role)
+rules.add_perm("children.view_escalation", rules.is_authenticated & can_view_escalation)
+rules.add_perm("children.respond_escalation", rules.is_authenticated & can_respond_to_escalation)
+rules.add_perm("children.request_urgent", rules.is_authenticated & has_supervisor)
+rules.add_perm("children.view_urgent", rules.is_authenticated & can_view_urgent_request)
+rules.add_perm("children.respond_urgent", rules.is_authenticated & is_request_supervisor)
+rules.add_perm("children.record_disclosure", rules.is_authenticated & has_supervisees)
+rules.add_perm(
+    "children.view_disclosure",
+    rules.is_authenticated & (made_disclosure | leads_disclosure_agency | is_disclosure_subject),
+)
+rules.add_perm(
+    "children.view_disclosure_detail",
+    rules.is_authenticated & (made_disclosure | leads_disclosure_agency),
+)
+rules.add_perm("children.raise_concern", rules.is_authenticated & has_supervisor)
+rules.add_perm("children.view_concern", rules.is_authenticated & can_view_concern)
+rules.add_perm("children.record_concern", rules.is_authenticated & can_record_concern_meeting)

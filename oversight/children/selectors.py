@@ -1,0 +1,607 @@
+"""Reads about children: who each person has in view, when each child is next due to be
+discussed, drift, escalations, urgent requests, disclosures and decisions waiting to go on the
+child's file. Lists run a fixed number of queries however many children there are: the last
+discussion, last rating and review meetings are annotated with subqueries, and the cadence is
+computed in Python from those annotations.
+
+Other apps (assurance) read the figures at the end of this module."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from oversight.people.selectors import AccessProfile, access_profile
+
+from . import cadence as rules_of_cadence
+from .cadence import Cadence, DriftThresholds
+from .models import (
+    CADENCE_STATUSES,
+    Child,
+    ChildAllocation,
+    ChildStatus,
+    ConcernStage,
+    ConfidentialityDisclosure,
+    DriftFlag,
+    DriftSettings,
+    Escalation,
+    EscalationStatus,
+    EscalationStep,
+    QualityConcern,
+    ReviewMeeting,
+    UrgentDiscussionRequest,
+    UrgentRequestStatus,
+)
+
+
+def _model(name: str) -> Any:
+    """A supervision model (CaseDiscussion, Decision), or None while that app has none."""
+    try:
+        return apps.get_model("supervision", name)
+    except LookupError:
+        return None
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+
+def drift_settings_for(agency_id: int) -> DriftSettings:
+    """The agency's settings, or the defaults (an unsaved row) if it has none."""
+    found = DriftSettings.objects.live().filter(agency_id=agency_id).first()
+    return found or DriftSettings(agency_id=agency_id)
+
+
+def thresholds_of(settings: DriftSettings) -> DriftThresholds:
+    return DriftThresholds(
+        consecutive_enabled=settings.consecutive_enabled,
+        consecutive_count=settings.consecutive_count,
+        worsening_enabled=settings.worsening_enabled,
+        overdue_enabled=settings.overdue_enabled,
+        repeated_enabled=settings.repeated_enabled,
+        repeated_count=settings.repeated_count,
+        repeated_months=settings.repeated_months,
+    )
+
+
+@dataclass
+class AgencyRules:
+    """What the cadence of one agency's children depends on, on one day."""
+
+    ceiling_days: int
+    window_working_days: int
+    nation: str
+    settings: DriftSettings
+
+
+def agency_rules(agency_ids: set[int], *, on: dt.date) -> dict[int, AgencyRules]:
+    """Per agency: the child-discussion ceiling in the agency-wide policy in force ``on``
+    (contracts.policy_in_force), the pre-review window and the nation. One query for the
+    settings and agencies, and one per agency for its policy: fixed however many children."""
+    from oversight.contracts.selectors import policy_in_force
+    from oversight.people.models import Agency
+
+    if not agency_ids:
+        return {}
+    settings = {
+        s.agency_id: s for s in DriftSettings.objects.live().filter(agency_id__in=agency_ids)
+    }
+    nations = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "nation"))
+    found: dict[int, AgencyRules] = {}
+    for agency_id in agency_ids:
+        policy = policy_in_force(agency_id=agency_id, staff_group_id=None, on=on)
+        s = settings.get(agency_id) or DriftSettings(agency_id=agency_id)
+        found[agency_id] = AgencyRules(
+            ceiling_days=min(
+                policy.child_discussion_ceiling_days, rules_of_cadence.DEFAULT_CEILING_DAYS
+            ),
+            window_working_days=s.pre_review_working_days,
+            nation=nations.get(agency_id, "ENG"),
+            settings=s,
+        )
+    return found
+
+
+# --- Who sees which children -----------------------------------------------------------------
+
+
+def visible_children_q(profile: AccessProfile) -> Q:
+    """Children with personal details in view: allocated to me, to someone I supervise or
+    line-manage, or owned by an agency I lead. Nobody sees another agency's children."""
+    if profile.person_id is None:
+        return Q(pk__in=[])
+    people = {profile.person_id} | set(profile.supervisee_ids) | set(profile.report_ids)
+    scope = Q(allocated_practitioner_id__in=people)
+    if profile.led_agency_ids:
+        scope |= Q(agency_id__in=profile.led_agency_ids)
+    return scope
+
+
+def children_visible_to(user: Any) -> QuerySet[Child]:
+    return Child.objects.live().filter(visible_children_q(access_profile(user)))
+
+
+def with_cadence(children: QuerySet[Child], *, today: dt.date) -> QuerySet[Child]:
+    """Annotate what the cadence and the list pages need, as subqueries (no per-row queries):
+    ``last_discussed_on``, ``last_rag``, ``next_meeting_on``, ``next_meeting_kind``,
+    ``previous_meeting_on`` and ``open_flags``."""
+    meetings = ReviewMeeting.objects.live().filter(child=OuterRef("pk"))
+    upcoming = meetings.filter(meets_on__gte=today).order_by("meets_on", "id")
+    children = children.annotate(
+        next_meeting_on=Subquery(upcoming.values("meets_on")[:1]),
+        next_meeting_kind=Subquery(upcoming.values("kind")[:1]),
+        previous_meeting_on=Subquery(
+            meetings.filter(meets_on__lt=today)
+            .order_by()
+            .values("child")
+            .annotate(m=Max("meets_on"))
+            .values("m")[:1]
+        ),
+        open_flags=Coalesce(
+            Subquery(
+                DriftFlag.objects.live()
+                .filter(child=OuterRef("pk"), acknowledged_at__isnull=True)
+                .order_by()
+                .values("child")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        ),
+    )
+    discussion = _model("CaseDiscussion")
+    if discussion is not None:
+        latest = (
+            discussion.objects.live()
+            .filter(child=OuterRef("pk"), discussed_on__lte=today)
+            .order_by("-discussed_on", "-id")
+        )
+        children = children.annotate(
+            last_discussed_on=Subquery(latest.values("discussed_on")[:1]),
+            last_rag=Subquery(latest.values("rag_rating")[:1]),
+        )
+    return children.select_related("agency", "allocated_practitioner")
+
+
+def cadence_of(child: Any, rules: AgencyRules, *, today: dt.date) -> Cadence:
+    """The cadence of a child annotated by ``with_cadence``."""
+    return rules_of_cadence.next_discussion_due(
+        status=child.legal_status,
+        status_since=child.legal_status_since or timezone.localdate(child.created_at),
+        last_discussed_on=getattr(child, "last_discussed_on", None),
+        ceiling_days=rules.ceiling_days,
+        next_meeting_on=getattr(child, "next_meeting_on", None),
+        previous_meeting_on=getattr(child, "previous_meeting_on", None),
+        window_working_days=rules.window_working_days,
+        nation=rules.nation,
+    )
+
+
+@dataclass
+class ChildRow:
+    child: Any
+    cadence: Cadence
+    overdue: bool
+    due_soon: bool
+
+
+def child_rows(children: QuerySet[Child], *, today: dt.date) -> list[ChildRow]:
+    """Each child with its cadence: one query for the children, plus agency settings."""
+    listed = list(with_cadence(children, today=today))
+    rules = agency_rules({c.agency_id for c in listed}, on=today)
+    rows = []
+    for child in listed:
+        c = cadence_of(child, rules[child.agency_id], today=today)
+        rows.append(ChildRow(child, c, c.is_overdue(today), c.is_due_soon(today)))
+    return rows
+
+
+@dataclass
+class DueLists:
+    """Children due and overdue for discussion, most overdue first."""
+
+    overdue: list[ChildRow] = field(default_factory=list)
+    due_soon: list[ChildRow] = field(default_factory=list)
+
+
+def _due_lists(rows: list[ChildRow]) -> DueLists:
+    lists = DueLists()
+    for row in rows:
+        if row.overdue:
+            lists.overdue.append(row)
+        elif row.due_soon:
+            lists.due_soon.append(row)
+    lists.overdue.sort(key=lambda r: (r.cadence.due_on, r.child.display_name))
+    lists.due_soon.sort(key=lambda r: (r.cadence.due_on, r.child.display_name))
+    return lists
+
+
+def _in_cadence(children: QuerySet[Child]) -> QuerySet[Child]:
+    return children.filter(legal_status__in=CADENCE_STATUSES)
+
+
+def children_due_for_practitioner(*, person_id: int, today: dt.date) -> DueLists:
+    children = _in_cadence(Child.objects.live().filter(allocated_practitioner_id=person_id))
+    return _due_lists(child_rows(children, today=today))
+
+
+def children_due_for_supervisor(*, supervisee_ids: set[int], today: dt.date) -> DueLists:
+    children = _in_cadence(
+        Child.objects.live().filter(allocated_practitioner_id__in=supervisee_ids)
+    )
+    return _due_lists(child_rows(children, today=today))
+
+
+def children_due_for_agency(*, agency_ids: set[int], today: dt.date) -> DueLists:
+    children = _in_cadence(Child.objects.live().filter(agency_id__in=agency_ids))
+    return _due_lists(child_rows(children, today=today))
+
+
+def children_due_for(user: Any, *, today: dt.date) -> DueLists:
+    """Everything in the viewer's view (their own, supervisees', reports' and led agencies')."""
+    children = _in_cadence(children_visible_to(user))
+    return _due_lists(child_rows(children, today=today))
+
+
+# --- One child --------------------------------------------------------------------------------
+
+
+def child_detail(*, child_id: int) -> Child:
+    return (
+        Child.objects.select_related("agency", "allocated_practitioner")
+        .prefetch_related(
+            "agencies_involved",
+            Prefetch(
+                "status_history",
+                queryset=ChildStatus.objects.live().order_by("-starts_on", "-id"),
+                to_attr="statuses",
+            ),
+            Prefetch(
+                "allocations",
+                queryset=ChildAllocation.objects.live()
+                .select_related("practitioner")
+                .order_by("-starts_on", "-id"),
+                to_attr="allocation_history",
+            ),
+            Prefetch(
+                "review_meetings",
+                queryset=ReviewMeeting.objects.live().order_by("meets_on", "id"),
+                to_attr="meetings",
+            ),
+            Prefetch(
+                "drift_flags",
+                queryset=DriftFlag.objects.live().select_related("acknowledged_by"),
+                to_attr="flags",
+            ),
+        )
+        .get(pk=child_id)
+    )
+
+
+def child_cadence(child: Child, *, today: dt.date) -> Cadence:
+    annotated = with_cadence(Child.objects.filter(pk=child.pk), today=today).get()
+    rules = agency_rules({child.agency_id}, on=today)[child.agency_id]
+    return cadence_of(annotated, rules, today=today)
+
+
+def rag_history(child_id: int) -> list[tuple[dt.date, str]]:
+    """The child's RAG ratings across discussions, oldest first. Only dates and ratings: the
+    discussions themselves stay in the confidential supervision records."""
+    discussion = _model("CaseDiscussion")
+    if discussion is None:
+        return []
+    return list(
+        discussion.objects.live()
+        .filter(child_id=child_id)
+        .order_by("discussed_on", "id")
+        .values_list("discussed_on", "rag_rating")
+    )
+
+
+def ratings_by_child(child_ids: list[int]) -> dict[int, list[tuple[dt.date, str]]]:
+    discussion = _model("CaseDiscussion")
+    found: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    if discussion is None or not child_ids:
+        return found
+    rows = (
+        discussion.objects.live()
+        .filter(child_id__in=child_ids)
+        .order_by("child_id", "discussed_on", "id")
+        .values_list("child_id", "discussed_on", "rag_rating")
+    )
+    for child_id, on, rag in rows.iterator(chunk_size=5000):
+        found[child_id].append((on, rag))
+    return found
+
+
+def drift_flags_open(children: QuerySet[Child]) -> QuerySet[DriftFlag]:
+    return (
+        DriftFlag.objects.live()
+        .filter(acknowledged_at__isnull=True, child__in=children)
+        .select_related("child", "child__allocated_practitioner")
+        .order_by("raised_on", "id")
+    )
+
+
+# --- Escalations, urgent requests, disclosures, concerns ------------------------------------
+
+
+def escalations_visible_q(profile: AccessProfile) -> Q:
+    """Raised by me, by someone I supervise or line-manage; in or about an agency I lead."""
+    if profile.person_id is None:
+        return Q(pk__in=[])
+    people = {profile.person_id} | set(profile.supervisee_ids) | set(profile.report_ids)
+    scope = Q(raised_by_id__in=people)
+    if profile.led_agency_ids:
+        scope |= Q(agency_id__in=profile.led_agency_ids) | Q(
+            about_agency_id__in=profile.led_agency_ids
+        )
+    return scope
+
+
+def escalations_for(user: Any) -> QuerySet[Escalation]:
+    current = EscalationStep.objects.filter(escalation=OuterRef("pk"), ended_on__isnull=True)
+    return (
+        Escalation.objects.live()
+        .filter(escalations_visible_q(access_profile(user)))
+        .select_related("agency", "about_agency", "child", "raised_by")
+        .annotate(
+            response_due_on=Subquery(current.values("response_due_on")[:1]),
+            acknowledged=Exists(current.filter(acknowledged_at__isnull=False)),
+        )
+        .order_by("status", "response_due_on", "-id")
+    )
+
+
+def escalation_detail(*, escalation_id: int) -> Escalation:
+    return (
+        Escalation.objects.select_related(
+            "agency", "about_agency", "child", "raised_by", "resolved_by"
+        )
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=EscalationStep.objects.select_related("acknowledged_by").order_by(
+                    "started_on", "id"
+                ),
+                to_attr="step_list",
+            )
+        )
+        .get(pk=escalation_id)
+    )
+
+
+def current_step(escalation: Escalation) -> EscalationStep | None:
+    steps = getattr(escalation, "step_list", None)
+    if steps is None:
+        steps = list(escalation.steps.order_by("started_on", "id"))
+    open_steps = [s for s in steps if s.ended_on is None]
+    return open_steps[-1] if open_steps else None
+
+
+def urgent_requests_waiting_for(*, supervisor_id: int) -> QuerySet[UrgentDiscussionRequest]:
+    return (
+        UrgentDiscussionRequest.objects.live()
+        .filter(supervisor_id=supervisor_id, status=UrgentRequestStatus.WAITING)
+        .select_related("requested_by", "child")
+        .order_by("requested_at", "id")
+    )
+
+
+def urgent_requests_made_by(*, person_id: int) -> QuerySet[UrgentDiscussionRequest]:
+    return (
+        UrgentDiscussionRequest.objects.live()
+        .filter(requested_by_id=person_id)
+        .select_related("supervisor", "child", "responded_by")
+        .order_by("-requested_at", "-id")
+    )
+
+
+def disclosures_for_lead(*, agency_ids: set[int]) -> QuerySet[ConfidentialityDisclosure]:
+    """What the agency safeguarding lead may see: the disclosure, never the record."""
+    return (
+        ConfidentialityDisclosure.objects.live()
+        .filter(agency_id__in=agency_ids)
+        .select_related("made_by", "supervisee", "child", "agency")
+        .order_by("lead_seen_at", "-made_at")
+    )
+
+
+def disclosures_about(*, supervisee_id: int) -> QuerySet[ConfidentialityDisclosure]:
+    return (
+        ConfidentialityDisclosure.objects.live()
+        .filter(supervisee_id=supervisee_id)
+        .select_related("made_by")
+        .order_by("-made_at")
+    )
+
+
+def quality_concerns_for(user: Any) -> QuerySet[QualityConcern]:
+    profile = access_profile(user)
+    scope = Q(raised_by_id=profile.person_id) | Q(supervisor_id=profile.person_id)
+    scope |= Q(raised_by_id__in=profile.report_ids)
+    if profile.led_agency_ids:
+        scope |= Q(agency_id__in=profile.led_agency_ids)
+    return (
+        QualityConcern.objects.live()
+        .filter(scope)
+        .exclude(stage=ConcernStage.RESOLVED)
+        .select_related("raised_by", "supervisor")
+        .order_by("created_at")
+    )
+
+
+# --- Decisions on the child's file (seed 001 standard 6) -------------------------------------
+
+
+def decisions_waiting_for_file(children: QuerySet[Child], *, today: dt.date) -> list[Any]:
+    """Decisions about these children not yet on the child's file that are overdue (due date
+    passed) or an immediate concern (action the same day), oldest first."""
+    decision = _model("Decision")
+    if decision is None:
+        return []
+    return list(
+        decision.objects.live()
+        .filter(child__in=children, recorded_on_file_at__isnull=True)
+        .filter(Q(file_due_on__lt=today) | Q(immediate_concern=True))
+        .select_related("child", "decided_by")
+        .order_by("-immediate_concern", "file_due_on", "id")
+    )
+
+
+# --- Figures for assurance (counts only; no personal details) --------------------------------
+
+
+def children_counts_by_status(*, agency_ids: set[int] | None = None) -> dict[str, int]:
+    children = Child.objects.live()
+    if agency_ids is not None:
+        children = children.filter(agency_id__in=agency_ids)
+    return dict(
+        children.order_by()
+        .values_list("legal_status")
+        .annotate(n=Count("pk"))
+        .values_list("legal_status", "n")
+    )
+
+
+@dataclass
+class CadenceFigures:
+    in_cadence: int = 0
+    within_cadence: int = 0
+    overdue: int = 0
+    never_discussed: int = 0
+
+
+def cadence_figures(*, agency_ids: set[int], on: dt.date) -> CadenceFigures:
+    """Children in need discussed within the ceiling ("no more than three months apart")."""
+    figures = CadenceFigures()
+    children = _in_cadence(Child.objects.live().filter(agency_id__in=agency_ids))
+    for row in child_rows(children, today=on):
+        figures.in_cadence += 1
+        if getattr(row.child, "last_discussed_on", None) is None:
+            figures.never_discussed += 1
+        if row.overdue:
+            figures.overdue += 1
+        else:
+            figures.within_cadence += 1
+    return figures
+
+
+def review_meeting_figures(*, agency_ids: set[int], start: dt.date, end: dt.date) -> dict[str, int]:
+    """Review meetings held between ``start`` and ``end``, and how many the child was
+    discussed before (see cadence.review_covered)."""
+    discussion = _model("CaseDiscussion")
+    meetings = ReviewMeeting.objects.live().filter(
+        child__agency_id__in=agency_ids, meets_on__gte=start, meets_on__lte=end
+    )
+    previous = ReviewMeeting.objects.live().filter(
+        child=OuterRef("child"), meets_on__lt=OuterRef("meets_on")
+    )
+    meetings = meetings.annotate(
+        previous_on=Subquery(previous.order_by("-meets_on").values("meets_on")[:1])
+    )
+    if discussion is not None:
+        meetings = meetings.annotate(
+            discussed_on=Subquery(
+                discussion.objects.live()
+                .filter(child=OuterRef("child"), discussed_on__lte=OuterRef("meets_on"))
+                .order_by("-discussed_on")
+                .values("discussed_on")[:1]
+            )
+        )
+    rows = list(
+        meetings.values(
+            "meets_on",
+            "previous_on",
+            "child__agency_id",
+            *(["discussed_on"] if discussion is not None else []),
+        )
+    )
+    rules = agency_rules(set(agency_ids), on=end)
+    covered = 0
+    for row in rows:
+        rule = rules.get(row["child__agency_id"])
+        ceiling = rule.ceiling_days if rule else rules_of_cadence.DEFAULT_CEILING_DAYS
+        if rules_of_cadence.review_covered(
+            meets_on=row["meets_on"],
+            last_discussed_on=row.get("discussed_on"),
+            previous_meeting_on=row["previous_on"],
+            ceiling_days=ceiling,
+        ):
+            covered += 1
+    return {"meetings": len(rows), "discussed_before": covered}
+
+
+def drift_flag_figures(*, agency_ids: set[int], start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Drift flags raised and resolved (acknowledged with a decision) in the period, by rule,
+    and those open now."""
+    flags = DriftFlag.objects.live().filter(child__agency_id__in=agency_ids)
+    raised = flags.filter(raised_on__gte=start, raised_on__lte=end)
+    resolved = flags.filter(acknowledged_at__date__gte=start, acknowledged_at__date__lte=end)
+    by_rule = dict(
+        raised.order_by().values_list("rule").annotate(n=Count("pk")).values_list("rule", "n")
+    )
+    return {
+        "raised": raised.count(),
+        "resolved": resolved.count(),
+        "open": flags.filter(acknowledged_at__isnull=True).count(),
+        "raised_by_rule": by_rule,
+    }
+
+
+def escalation_figures(*, agency_ids: set[int], start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Escalations raised in the period by their current level, how many were resolved and
+    the average days from raising to resolution."""
+    raised = Escalation.objects.live().filter(
+        Q(agency_id__in=agency_ids) | Q(about_agency_id__in=agency_ids),
+        created_at__date__gte=start,
+        created_at__date__lte=end,
+    )
+    by_level = dict(
+        raised.order_by().values_list("level").annotate(n=Count("pk")).values_list("level", "n")
+    )
+    resolved = list(
+        raised.filter(status=EscalationStatus.RESOLVED).values_list("created_at", "resolved_at")
+    )
+    days = [(r - c).total_seconds() / 86400 for c, r in resolved if r is not None]
+    return {
+        "raised": raised.count(),
+        "by_level": by_level,
+        "resolved": len(resolved),
+        "average_days_to_resolve": round(sum(days) / len(days), 1) if days else None,
+    }
+
+
+def decisions_on_file_figures(
+    *, agency_ids: set[int], start: dt.date, end: dt.date, today: dt.date
+) -> dict[str, int]:
+    """Decisions made in the period: on the child's file within two working days (by
+    file_due_on), recorded late, and still waiting past their due date."""
+    decision = _model("Decision")
+    if decision is None:
+        return {"decisions": 0, "on_time": 0, "late": 0, "overdue": 0}
+    made = decision.objects.live().filter(
+        agency_id__in=agency_ids, decided_on__gte=start, decided_on__lte=end
+    )
+    return made.aggregate(
+        decisions=Count("pk"),
+        on_time=Count("pk", filter=Q(recorded_on_file_at__date__lte=F("file_due_on"))),
+        late=Count("pk", filter=Q(recorded_on_file_at__date__gt=F("file_due_on"))),
+        overdue=Count("pk", filter=Q(recorded_on_file_at__isnull=True, file_due_on__lt=today)),
+    )
