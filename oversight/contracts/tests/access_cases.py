@@ -27,7 +27,7 @@ CONTRACT_READERS = {"practitioner", "supervisor", "line_manager", "agency_lead"}
 
 def _contract(cast: Any, **kwargs: Any) -> dict[str, Any]:
     relationship = SupervisionRelationship.objects.get(supervisee=cast.practitioner)
-    contract = SupervisionContractFactory(
+    contract: Any = SupervisionContractFactory(
         supervisor=cast.supervisor,
         supervisee=cast.practitioner,
         agency=cast.agency,
@@ -55,7 +55,7 @@ def active(cast: Any) -> dict[str, Any]:
 
 
 def other_agency_active(cast: Any) -> dict[str, Any]:
-    contract = SupervisionContractFactory(
+    contract: Any = SupervisionContractFactory(
         supervisor=cast.other_supervisor,
         supervisee=cast.other_practitioner,
         agency=cast.other_agency,
