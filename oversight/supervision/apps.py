@@ -5,3 +5,4 @@ class SupervisionConfig(AppConfig):
     name = "oversight.supervision"
     label = "supervision"
     verbose_name = "Supervision sessions and records"
+    navigation = [("Supervision", "supervision:session_list", "supervision.list_sessions")]

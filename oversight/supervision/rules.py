@@ -79,13 +79,14 @@ def leads_session_agency(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def record_is_draft(user: Any, record: Any) -> bool:
-    return record is not None and record.status == RecordStatus.DRAFT
+def has_supervisee(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return session is not None and session.supervisee_id is not None
 
 
 @rules.predicate
-def record_not_locked(user: Any, record: Any) -> bool:
-    return record is not None and record.status != RecordStatus.SIGNED
+def record_is_draft(user: Any, record: Any) -> bool:
+    return record is not None and record.status == RecordStatus.DRAFT
 
 
 @rules.predicate
@@ -108,6 +109,23 @@ def session_is_planned(user: Any, obj: Any) -> bool:
 def session_can_be_recorded(user: Any, obj: Any) -> bool:
     session = _session(obj)
     return session is not None and session.status in ("planned", "held")
+
+
+def _record_of(session: Session) -> SessionRecord | None:
+    try:
+        return session.record
+    except SessionRecord.DoesNotExist:
+        return None
+
+
+@rules.predicate
+def record_unlocked(user: Any, obj: Any) -> bool:
+    """No record yet, or one not signed by both."""
+    session = _session(obj)
+    if session is None:
+        return False
+    record = obj if isinstance(obj, SessionRecord) else _record_of(session)
+    return record is None or record.status != RecordStatus.SIGNED
 
 
 @rules.predicate
@@ -170,7 +188,8 @@ def always(user: Any, obj: Any = None) -> bool:
 
 
 participant = is_supervisor | is_supervisee | is_attendee
-record_reader = participant | line_manages_supervisee | leads_session_agency
+# A group record is for the facilitator and attendees only.
+record_reader = participant | line_manages_supervisee | (has_supervisee & leads_session_agency)
 wellbeing_reader = is_supervisor | is_supervisee
 oversight_reader = (
     made_the_oversight | allocated_to_child | oversees_allocated_practitioner | leads_child_agency
@@ -193,11 +212,8 @@ rules.add_perm("supervision.download_ics", rules.is_authenticated & participant)
 rules.add_perm("supervision.view_record", rules.is_authenticated & record_reader)
 rules.add_perm("supervision.view_wellbeing", rules.is_authenticated & wellbeing_reader)
 rules.add_perm(
-    "supervision.record_session",
-    rules.is_authenticated & is_supervisor & session_can_be_recorded,
-)
-rules.add_perm(
-    "supervision.change_record", rules.is_authenticated & is_supervisor & record_not_locked
+    "supervision.save_record",
+    rules.is_authenticated & is_supervisor & session_can_be_recorded & record_unlocked,
 )
 rules.add_perm(
     "supervision.sign_as_supervisor", rules.is_authenticated & is_supervisor & record_is_draft

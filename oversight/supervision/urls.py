@@ -1,5 +1,66 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "supervision"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.SessionListView.as_view(), name="session_list"),
+    path("plan/", views.SessionPlanView.as_view(), name="session_plan"),
+    path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session_detail"),
+    path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session_cancel"),
+    path(
+        "sessions/<int:pk>/reschedule/",
+        views.SessionRescheduleView.as_view(),
+        name="session_reschedule",
+    ),
+    path(
+        "sessions/<int:pk>/did-not-attend/",
+        views.SessionDidNotAttendView.as_view(),
+        name="session_did_not_attend",
+    ),
+    path("sessions/<int:pk>/prepare/", views.SessionPrepareView.as_view(), name="session_prepare"),
+    path("sessions/<int:pk>/session.ics", views.SessionIcsView.as_view(), name="session_ics"),
+    path("sessions/<int:pk>/record/", views.RecordView.as_view(), name="record"),
+    path("sessions/<int:pk>/record/save/", views.RecordSaveView.as_view(), name="record_save"),
+    path(
+        "sessions/<int:pk>/record/discussions/add/",
+        views.CaseDiscussionAddView.as_view(),
+        name="discussion_add",
+    ),
+    path(
+        "sessions/<int:pk>/record/discussions/<int:discussion_id>/",
+        views.CaseDiscussionEditView.as_view(),
+        name="discussion_edit",
+    ),
+    path("sessions/<int:pk>/record/actions/add/", views.ActionAddView.as_view(), name="action_add"),
+    path("sessions/<int:pk>/record/attendance/", views.AttendanceView.as_view(), name="attendance"),
+    path(
+        "sessions/<int:pk>/record/sign/supervisor/",
+        views.SignSupervisorView.as_view(),
+        name="sign_supervisor",
+    ),
+    path(
+        "sessions/<int:pk>/record/sign/supervisee/",
+        views.SignSuperviseeView.as_view(),
+        name="sign_supervisee",
+    ),
+    path(
+        "sessions/<int:pk>/record/addenda/add/",
+        views.AddendumAddView.as_view(),
+        name="addendum_add",
+    ),
+    path("sessions/<int:pk>/record.pdf", views.RecordPdfView.as_view(), name="record_pdf"),
+    path("calendar/", views.CalendarView.as_view(), name="calendar"),
+    path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar_feed"),
+    path("oversight/", views.ManagementOversightListView.as_view(), name="oversight_list"),
+    path("oversight/add/", views.ManagementOversightCreateView.as_view(), name="oversight_add"),
+    path(
+        "oversight/<int:pk>/",
+        views.ManagementOversightDetailView.as_view(),
+        name="oversight_detail",
+    ),
+    path(
+        "decisions/<int:pk>/on-file/", views.DecisionOnFileView.as_view(), name="decision_on_file"
+    ),
+]

@@ -1,0 +1,461 @@
+"""Forms for supervision pages. Services validate the rules; these only shape input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from oversight.contracts.models import SessionType
+from oversight.core.forms import DateInput, GovukForm, VersionedFormMixin
+
+from .models import WELLBEING_FIELDS, Action, FollowUpOutcome, Function, KeyElement, RagRating
+from .prompts import CYCLE
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"class": "govuk-input govuk-input--width-5"}, format="%H:%M")
+
+
+def person_label(person: Any) -> str:
+    return person.display_name
+
+
+def apply_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class PeopleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
+class PeopleMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
+class ChildMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name} ({obj.case_reference})"
+
+
+class ChildChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name} ({obj.case_reference})"
+
+
+class SessionPlanForm(GovukForm):
+    session_type = forms.ChoiceField(
+        label="Type of session", choices=SessionType.choices, widget=forms.RadioSelect
+    )
+    supervisee = PeopleChoiceField(
+        label="Supervisee",
+        queryset=None,
+        required=False,
+        help_text="For a 1:1, peer, three-way or urgent session.",
+    )
+    attendees = PeopleMultipleChoiceField(
+        label="Who is invited",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For a group or reflective practice group, or others at a three-way meeting.",
+    )
+    title = forms.CharField(
+        label="Title (optional)",
+        required=False,
+        help_text="For example, the child safeguarding practice review a group will discuss.",
+    )
+    date = forms.DateField(label="Date", widget=DateInput())
+    start_time = forms.TimeField(label="Start time", widget=TimeInput())
+    duration_minutes = forms.IntegerField(
+        label="Duration in minutes",
+        min_value=10,
+        max_value=480,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+    )
+    location = forms.CharField(label="Place (optional)", required=False)
+    video_link = forms.URLField(
+        label="Video link (optional)", required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args: Any, supervisees: Any, colleagues: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisee"].queryset = supervisees  # type: ignore[attr-defined]
+        self.fields["attendees"].queryset = colleagues  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date") and data.get("start_time"):
+            data["planned_start"] = timezone.make_aware(
+                dt.datetime.combine(data["date"], data["start_time"])
+            )
+        return data
+
+
+class CancelForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the session cancelled?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notice_given = forms.BooleanField(
+        label="Notice was given as the supervision contract agrees", required=False
+    )
+
+
+class RescheduleForm(GovukForm):
+    date = forms.DateField(label="New date", widget=DateInput())
+    start_time = forms.TimeField(label="New start time", widget=TimeInput())
+    reason = forms.CharField(
+        label="Why is the session moving?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notice_given = forms.BooleanField(
+        label="Notice was given as the supervision contract agrees", required=False, initial=True
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date") and data.get("start_time"):
+            data["planned_start"] = timezone.make_aware(
+                dt.datetime.combine(data["date"], data["start_time"])
+            )
+        return data
+
+
+class DidNotAttendForm(GovukForm):
+    reason = forms.CharField(
+        label="Anything to note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AgendaItemForm(GovukForm):
+    text = forms.CharField(
+        label="What do you want to discuss?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, a family you are worried about, your workload, or training.",
+    )
+
+
+class ChildrenForm(GovukForm):
+    children = ChildMultipleChoiceField(
+        label="Children and families to bring",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, children: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["children"].queryset = children  # type: ignore[attr-defined]
+
+
+class RecordForm(VersionedFormMixin, GovukForm):
+    """The record itself (Appendix III), with a follow-up choice for each earlier action."""
+
+    held_on = forms.DateField(label="Date of this session", widget=DateInput())
+    last_session_on = forms.DateField(
+        label="Date of the last session", required=False, widget=DateInput()
+    )
+    agenda_notes = forms.CharField(
+        label="Agenda and issues for discussion",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    learning_development = forms.CharField(
+        label="Areas of learning and professional development opportunities",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    functions_served = forms.MultipleChoiceField(
+        label="Functions this session served",
+        choices=Function.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The four functions of supervision (4x4x4).",
+    )
+    key_elements = forms.MultipleChoiceField(
+        label="Key elements this session covered",
+        choices=KeyElement.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Balance these over time, not always within one session.",
+    )
+    next_session_on = forms.DateField(
+        label="Date of next session", required=False, widget=DateInput()
+    )
+    emotional_impact = forms.CharField(
+        label="Emotional impact of the work",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    vicarious_trauma = forms.CharField(
+        label="Signs of vicarious trauma", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    support_offered = forms.CharField(
+        label="Support offered", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self, *args: Any, earlier_actions: Iterable[Action] = (), wellbeing: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if not wellbeing:
+            for name in WELLBEING_FIELDS:
+                del self.fields[name]
+        self.follow_up_rows = []
+        for action in earlier_actions:
+            key = f"followup_{action.pk}"
+            self.fields[key] = forms.ChoiceField(
+                label=f"Follow-up: {action.description}",
+                choices=FollowUpOutcome.choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"{key}_note"] = forms.CharField(
+                label="Note or reason (a reason is needed to drop an action)", required=False
+            )
+            self.fields[f"{key}_due"] = forms.DateField(
+                label="New due date if carried forward", required=False, widget=DateInput()
+            )
+            self.follow_up_rows.append((action, key))
+
+    def follow_up_fields(self) -> list[tuple[Action, Any, Any, Any]]:
+        return [
+            (action, self[key], self[f"{key}_note"], self[f"{key}_due"])
+            for action, key in self.follow_up_rows
+        ]
+
+    def main_fields(self) -> list[Any]:
+        return [
+            self[name]
+            for name in ("held_on", "last_session_on", "agenda_notes")
+            if name in self.fields
+        ]
+
+    def later_fields(self) -> list[Any]:
+        return [
+            self[name]
+            for name in (
+                "learning_development",
+                "functions_served",
+                "key_elements",
+                "next_session_on",
+            )
+        ]
+
+    def wellbeing_fields(self) -> list[Any]:
+        return [self[name] for name in WELLBEING_FIELDS if name in self.fields]
+
+
+class RagRadioSelect(forms.RadioSelect):
+    pass
+
+
+class CaseDiscussionForm(VersionedFormMixin, GovukForm):
+    child = ChildChoiceField(label="Child or family", queryset=None)
+    rag_rating = forms.ChoiceField(
+        label="RAG rating: are the child's circumstances improving, staying the same or "
+        "getting worse?",
+        choices=[
+            (RagRating.GREEN, "Green – improving"),
+            (RagRating.AMBER, "Amber – staying the same"),
+            (RagRating.RED, "Red – getting worse"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether the child's circumstances are improving, staying the "
+            "same or getting worse."
+        },
+    )
+    identified_needs = forms.CharField(
+        label="Identified needs of the child or children",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    risks = forms.CharField(
+        label="Risks to the child and from whom or what",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    family_engagement = forms.CharField(
+        label="Engagement of the family and capacity for change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    plan_and_contributions = forms.CharField(
+        label="Plan for the family and each agency's contribution",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    plan_amendment = forms.CharField(
+        label="Proposed amendment to the plan for escalating concerns or drift, and how it will "
+        "be communicated to multi-agency colleagues",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    refusal_action = forms.CharField(
+        label="Action if parents refuse services and the significant harm threshold is not met",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    experience = forms.CharField(
+        label="Experience", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reflection = forms.CharField(
+        label="Reflection", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    analysis = forms.CharField(
+        label="Analysis", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    action_planning = forms.CharField(
+        label="Action planning", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision = forms.CharField(
+        label="Decision (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A decision about the child must be recorded on the child's file within two "
+        "working days.",
+    )
+    rationale = forms.CharField(
+        label="Rationale for the decision", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    variation_from_procedure = forms.CharField(
+        label="Any variation from procedure, and why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    immediate_concern = forms.BooleanField(
+        label="This is an immediate concern, escalated today", required=False
+    )
+
+    SECTION_FIELDS = (
+        "identified_needs",
+        "risks",
+        "family_engagement",
+        "plan_and_contributions",
+        "plan_amendment",
+        "refusal_action",
+    )
+    DECISION_FIELDS = ("decision", "rationale", "variation_from_procedure", "immediate_concern")
+
+    def __init__(self, *args: Any, children: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if children is None:
+            del self.fields["child"]
+        else:
+            self.fields["child"].queryset = children  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") and not data.get("rationale"):
+            self.add_error("rationale", "Enter the rationale for the decision.")
+        return data
+
+    def head_fields(self) -> list[Any]:
+        return [self[n] for n in ("child", "rag_rating") if n in self.fields]
+
+    def section_fields(self) -> list[Any]:
+        return [self[n] for n in self.SECTION_FIELDS]
+
+    def cycle_fields(self) -> list[tuple[Any, Any]]:
+        return [(stage, self[stage.field]) for stage in CYCLE]
+
+    def decision_fields(self) -> list[Any]:
+        return [self[n] for n in self.DECISION_FIELDS]
+
+
+class ActionForm(GovukForm):
+    description = forms.CharField(
+        label="What is to be done", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = PeopleChoiceField(label="Who is responsible", queryset=None)
+    due_on = forms.DateField(label="By when", widget=DateInput())
+    child = ChildChoiceField(label="Which child (optional)", queryset=None, required=False)
+
+    def __init__(self, *args: Any, people: Any, children: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+
+
+class AttendanceForm(GovukForm):
+    attended = PeopleMultipleChoiceField(
+        label="Who attended",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].queryset = people  # type: ignore[attr-defined]
+
+
+class SuperviseeSignForm(GovukForm):
+    comment = forms.CharField(
+        label="Your comments (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Add anything you want on the record, including where you disagree.",
+    )
+
+
+class AddendumForm(GovukForm):
+    reason = forms.CharField(
+        label="Why does the record need correcting?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    text = forms.CharField(label="Correction", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ManagementOversightForm(GovukForm):
+    child = ChildChoiceField(label="Child or family", queryset=None)
+    made_on = forms.DateField(label="Date of the decision", widget=DateInput())
+    summary = forms.CharField(
+        label="What was reviewed", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 3}))
+    rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 3}))
+    variation_from_procedure = forms.CharField(
+        label="Any variation from procedure, and why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    immediate_concern = forms.BooleanField(
+        label="This is an immediate concern, escalated today", required=False
+    )
+
+    def __init__(self, *args: Any, children: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+
+
+class DecisionOnFileForm(GovukForm):
+    recorded_on = forms.DateField(label="Date recorded on the child's file", widget=DateInput())
+    case_system_reference = forms.CharField(
+        label="Reference of the entry in the case system",
+        help_text="So an auditor can find the entry on the child's own file.",
+    )
+
+    def recorded_at(self) -> dt.datetime:
+        day = self.cleaned_data["recorded_on"]
+        if day == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))

@@ -1,0 +1,67 @@
+"""Home panels: the next session, records awaiting my signature, my open actions (overdue
+highlighted) and, for supervisors, their supervisees' unsigned and overdue records (seed 001
+"Recording": records signed and dated; issue 3 item 8: flagged to both when late)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from oversight.core.home import Panel
+
+from . import selectors
+
+
+def panels(request: HttpRequest, profile: Any) -> list[Panel]:
+    user = request.user
+    if not profile.member_agency_ids and not profile.supervisee_ids:
+        return []
+    today = timezone.localdate()
+    found: list[Panel] = []
+    upcoming = selectors.sessions_upcoming(user).first()
+    found.append(
+        Panel(
+            title="Your next supervision session",
+            template_name="supervision/panels/next_session.html",
+            context={"session": upcoming},
+            order=20,
+        )
+    )
+    awaiting = list(selectors.records_awaiting_signature(user))
+    if awaiting:
+        overdue = sum(1 for r in awaiting if r.is_overdue_on(today))
+        found.append(
+            Panel(
+                title="Records awaiting your signature",
+                template_name="supervision/panels/records.html",
+                context={"records": awaiting, "today": today},
+                order=21,
+                counts={"overdue": overdue, "due": len(awaiting)},
+            )
+        )
+    actions = list(selectors.actions_open_for(user)[:20])
+    if actions:
+        found.append(
+            Panel(
+                title="Your open actions",
+                template_name="supervision/panels/actions.html",
+                context={"actions": actions, "today": today},
+                order=22,
+                counts={"overdue": sum(1 for a in actions if a.is_overdue_on(today))},
+            )
+        )
+    if profile.supervisee_ids:
+        unsigned = list(selectors.unsigned_records_of_supervisees(profile.supervisee_ids)[:20])
+        if unsigned:
+            found.append(
+                Panel(
+                    title="Your supervisees' unsigned records",
+                    template_name="supervision/panels/records.html",
+                    context={"records": unsigned, "today": today, "show_supervisee": True},
+                    order=23,
+                    counts={"overdue": sum(1 for r in unsigned if r.is_overdue_on(today))},
+                )
+            )
+    return found

@@ -1,0 +1,539 @@
+"""The record page (seed 004 Appendix III) and everything written from it: case discussions,
+actions, attendance, sign-off, addenda and the signed PDF (issue 3 items 5, 7, 8, 9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from oversight.children.models import Child
+from oversight.core.models import AuditAction
+from oversight.core.services import StaleEditError, audit_event_record
+from oversight.people.models import Person
+
+from .. import selectors, services
+from ..forms import (
+    ActionForm,
+    AddendumForm,
+    AttendanceForm,
+    CaseDiscussionForm,
+    RecordForm,
+    SuperviseeSignForm,
+    apply_service_error,
+)
+from ..models import CaseDiscussion, Session, SessionRecord
+from ..pdf import record_pdf
+from ..prompts import CYCLE
+from ..services.records import RECORD_FIELDS
+from .base import RecordMixin, SessionMixin, origin
+from .sessions import _has_record
+
+
+def _participants(session: Session) -> Any:
+    ids = {session.supervisor_id, session.supervisee_id} | {
+        a.person_id for a in session.attendances.all()
+    }
+    return Person.objects.filter(pk__in=ids - {None}).order_by("family_name", "given_name")
+
+
+def _action_children(session: Session, record: SessionRecord | None) -> Any:
+    ids = (
+        [session.supervisee_id]
+        if session.supervisee_id
+        else [a.person_id for a in session.attendances.all()]
+    )
+    scope = Q(allocated_practitioner_id__in=ids)
+    if record is not None:
+        scope |= Q(case_discussions__record=record)
+    return Child.objects.live().filter(agency_id=session.agency_id).filter(scope).distinct()
+
+
+def _record_form_initial(session: Session, record: SessionRecord | None) -> dict[str, Any]:
+    if record is not None:
+        initial = {name: getattr(record, name) for name in RECORD_FIELDS}
+        initial.update(held_on=session.held_on, version=record.version)
+        for follow_up in record.action_follow_ups.all():
+            key = f"followup_{follow_up.action_id}"
+            initial.update(
+                {
+                    key: follow_up.outcome,
+                    f"{key}_note": follow_up.note,
+                    f"{key}_due": follow_up.new_due_on,
+                }
+            )
+        return initial
+    today = timezone.localdate()
+    held_on = min(timezone.localdate(session.planned_start), today)
+    initial = {
+        "held_on": held_on,
+        "last_session_on": selectors.previous_held_on(session),
+        "agenda_notes": "\n".join(item.text for item in session.agenda_items.all()),
+    }
+    if session.supervisee is not None:
+        initial["next_session_on"] = services.next_session_proposal(
+            supervisee=session.supervisee, agency=session.agency, after=held_on
+        )
+    return initial
+
+
+class RecordPageMixin(SessionMixin):
+    """Builds the record page: the same context for reading it and for a refused save."""
+
+    page_title = "Record"
+
+    def record_context(
+        self,
+        *,
+        record_form: RecordForm | None = None,
+        action_form: ActionForm | None = None,
+        sign_form: SuperviseeSignForm | None = None,
+    ) -> dict[str, Any]:
+        session = self.session
+        user = self.request.user
+        wellbeing = user.has_perm("supervision.view_wellbeing", session)
+        record = (
+            selectors.record_for(session_id=session.pk, with_wellbeing=wellbeing)
+            if _has_record(session)
+            else None
+        )
+        earlier = list(selectors.open_actions_before(session))
+        can_edit = user.has_perm("supervision.save_record", session)
+        if can_edit and record_form is None:
+            record_form = RecordForm(
+                initial=_record_form_initial(session, record),
+                earlier_actions=earlier,
+                wellbeing=wellbeing,
+            )
+        if can_edit and record is not None and action_form is None:
+            action_form = ActionForm(
+                people=_participants(session),
+                children=_action_children(session, record),
+                prefix="action",
+                initial={"owner": session.supervisee_id},
+            )
+        follow_ups = {f.action_id: f for f in record.action_follow_ups.all()} if record else {}
+        confirmable = set()
+        for discussion in record.case_discussions.all() if record else []:
+            for decision in discussion.decisions.all():
+                decision.child = discussion.child
+                if user.has_perm("supervision.confirm_decision_on_file", decision):
+                    confirmable.add(decision.pk)
+        context: dict[str, Any] = {
+            "session": session,
+            "record": record,
+            "show_wellbeing": wellbeing and not session.is_group,
+            "earlier_actions": [(a, follow_ups.get(a.pk)) for a in earlier],
+            "record_form": record_form,
+            "form": record_form,
+            "action_form": action_form,
+            "cycle": CYCLE,
+            "can_edit": can_edit,
+            "confirmable": confirmable,
+            "today": timezone.localdate(),
+        }
+        if record is not None:
+            context.update(
+                can_sign_supervisor=user.has_perm("supervision.sign_as_supervisor", record),
+                can_sign_supervisee=user.has_perm("supervision.sign_as_supervisee", record),
+                can_add_addendum=user.has_perm("supervision.add_addendum", record),
+                can_download=record.is_locked
+                and user.has_perm("supervision.download_record_pdf", session),
+                sign_form=sign_form or SuperviseeSignForm(),
+                chosen_children=[c.child for c in session.chosen_children.all()],
+            )
+        return context
+
+
+class RecordView(RecordPageMixin, TemplateView):
+    """THE record page: one page that works in the room (issue 3 item 5). Every read is
+    written to the audit log (issue 3 item 9)."""
+
+    permission_required = "supervision.view_record"
+    template_name = "supervision/record.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(self.record_context())
+        return context
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        record = self.session.record if _has_record(self.session) else None
+        audit_event_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditAction.VIEW,
+            target=record or self.session,
+            origin=origin(request),
+        )
+        return response
+
+
+class RecordSaveView(RecordPageMixin, TemplateView):
+    """Save the record's draft. A stale save is refused, and the page comes back with what
+    was typed and the message (issue 3 item 9)."""
+
+    permission_required = "supervision.save_record"
+    template_name = "supervision/record.html"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session = self.session
+        has_record = _has_record(session)
+        earlier = list(selectors.open_actions_before(session))
+        form = RecordForm(request.POST, earlier_actions=earlier, wellbeing=True)
+        if form.is_valid():
+            data = form.cleaned_data
+            follow_ups = [
+                services.FollowUpInput(
+                    action_id=action.pk,
+                    outcome=data[key],
+                    note=data.get(f"{key}_note") or "",
+                    new_due_on=data.get(f"{key}_due"),
+                )
+                for action, key in form.follow_up_rows
+                if data.get(key)
+            ]
+            try:
+                services.session_record(
+                    by=request.user,  # type: ignore[arg-type]
+                    session=session,
+                    held_on=data["held_on"],
+                    data={k: data[k] for k in RECORD_FIELDS if k in data},
+                    expected_version=data.get("version") if has_record else None,
+                    follow_ups=follow_ups,
+                    origin=origin(request),
+                )
+            except StaleEditError as error:
+                apply_service_error(form, error)
+                # The next save is made knowingly over the other person's changes.
+                data = request.POST.copy()
+                data["version"] = str(SessionRecord.objects.get(session=session).version)
+                form.data = data
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, "Record saved.")
+                return HttpResponseRedirect(reverse("supervision:record", args=[session.pk]))
+        context = self.get_context_data()
+        context.update(self.record_context(record_form=form))
+        return self.render_to_response(context)
+
+
+class CaseDiscussionAddView(SessionMixin, FormView):
+    permission_required = "supervision.save_record"
+    template_name = "supervision/discussion_form.html"
+    form_class = CaseDiscussionForm
+    page_title = "Add a case discussion"
+
+    def record(self) -> SessionRecord:
+        if not _has_record(self.session):
+            raise Http404("Save the record before adding case discussions")
+        return self.session.record
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["children"] = selectors.children_for_session(self.session)
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        record = self.record()
+        discussed = set(record.case_discussions.values_list("child_id", flat=True))
+        waiting = [
+            c.child_id for c in self.session.chosen_children.all() if c.child_id not in discussed
+        ]
+        return {"child": waiting[0]} if waiting else {}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["record_url"] = reverse("supervision:record", args=[self.session.pk])
+        return context
+
+    def decisions(self, data: dict[str, Any]) -> list[services.DecisionInput]:
+        if not data.get("decision"):
+            return []
+        return [
+            services.DecisionInput(
+                decision=data["decision"],
+                rationale=data.get("rationale") or "",
+                variation_from_procedure=data.get("variation_from_procedure") or "",
+                immediate_concern=bool(data.get("immediate_concern")),
+            )
+        ]
+
+    def form_valid(self, form: CaseDiscussionForm) -> HttpResponse:
+        try:
+            discussion = services.case_discussion_add(
+                by=self.request.user,  # type: ignore[arg-type]
+                record=self.record(),
+                child=form.cleaned_data["child"],
+                data=form.cleaned_data,
+                decisions=self.decisions(form.cleaned_data),
+                origin=origin(self.request),
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Case discussion about {discussion.child.display_name} added."
+        )
+        return HttpResponseRedirect(
+            reverse("supervision:record", args=[self.session.pk]) + f"#discussion-{discussion.pk}"
+        )
+
+
+class CaseDiscussionEditView(CaseDiscussionAddView):
+    page_title = "Change a case discussion"
+
+    def discussion(self) -> CaseDiscussion:
+        if not hasattr(self, "_discussion"):
+            self._discussion = get_object_or_404(
+                CaseDiscussion.objects.select_related("child", "record"),
+                pk=self.kwargs["discussion_id"],
+                record__session_id=self.kwargs["pk"],
+            )
+        return self._discussion
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super(CaseDiscussionAddView, self).get_form_kwargs()
+        kwargs["children"] = None
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        discussion = self.discussion()
+        initial = {name: getattr(discussion, name) for name in services.records.DISCUSSION_FIELDS}
+        initial["version"] = discussion.version
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["discussion"] = self.discussion()
+        return context
+
+    def form_valid(self, form: CaseDiscussionForm) -> HttpResponse:
+        discussion = self.discussion()
+        try:
+            services.case_discussion_update(
+                by=self.request.user,  # type: ignore[arg-type]
+                discussion=discussion,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version"),
+                decisions=self.decisions(form.cleaned_data),
+                origin=origin(self.request),
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            if isinstance(error, StaleEditError):
+                fresh = self.request.POST.copy()
+                fresh["version"] = str(CaseDiscussion.objects.get(pk=discussion.pk).version)
+                form.data = fresh
+            return self.form_invalid(form)
+        messages.success(self.request, "Case discussion saved.")
+        return HttpResponseRedirect(
+            reverse("supervision:record", args=[self.session.pk]) + f"#discussion-{discussion.pk}"
+        )
+
+
+class _RecordFormView(SessionMixin, FormView):
+    permission_required = "supervision.save_record"
+    template_name = "supervision/form_page.html"
+    button = "Save"
+    anchor = ""
+
+    def record(self) -> SessionRecord:
+        if not _has_record(self.session):
+            raise Http404("This session has no record yet")
+        return self.session.record
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["button"] = self.button
+        context["back_url"] = reverse("supervision:record", args=[self.session.pk])
+        return context
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:record", args=[self.session.pk]) + self.anchor
+
+
+class ActionAddView(_RecordFormView):
+    form_class = ActionForm
+    page_title = "Add an agreed action"
+    button = "Add the action"
+    anchor = "#actions"
+    prefix = "action"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        record = self.record()
+        kwargs.update(
+            people=_participants(self.session), children=_action_children(self.session, record)
+        )
+        return kwargs
+
+    def form_valid(self, form: ActionForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            services.action_add(
+                by=self.request.user,  # type: ignore[arg-type]
+                record=self.record(),
+                description=data["description"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+                child=data.get("child"),
+                origin=origin(self.request),
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Action added.")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class AttendanceView(_RecordFormView):
+    form_class = AttendanceForm
+    page_title = "Record attendance"
+    button = "Save attendance"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["people"] = Person.objects.filter(
+            pk__in=[a.person_id for a in self.session.attendances.all()]
+        ).order_by("family_name", "given_name")
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"attended": [a.person_id for a in self.session.attendances.all() if a.attended]}
+
+    def form_valid(self, form: AttendanceForm) -> HttpResponse:
+        try:
+            services.session_attendance_record(
+                by=self.request.user,  # type: ignore[arg-type]
+                session=self.session,
+                attended_ids=[p.pk for p in form.cleaned_data["attended"]],
+                origin=origin(self.request),
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Attendance saved.")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class SignSupervisorView(RecordMixin, View):
+    permission_required = "supervision.sign_as_supervisor"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            services.record_sign_supervisor(
+                by=request.user,  # type: ignore[arg-type]
+                record=self.record,
+                origin=origin(request),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                "You have signed the record."
+                + (
+                    " It is now with the supervisee to read and sign."
+                    if self.session.supervisee_id
+                    else ""
+                ),
+            )
+        return HttpResponseRedirect(
+            reverse("supervision:record", args=[self.session.pk]) + "#sign-off"
+        )
+
+
+class _RecordObjectFormView(RecordMixin, FormView):
+    template_name = "supervision/form_page.html"
+    button = "Save"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["button"] = self.button
+        context["back_url"] = reverse("supervision:record", args=[self.session.pk])
+        return context
+
+
+class SignSuperviseeView(_RecordObjectFormView):
+    permission_required = "supervision.sign_as_supervisee"
+    form_class = SuperviseeSignForm
+    page_title = "Sign the record"
+    button = "Sign the record"
+
+    def form_valid(self, form: SuperviseeSignForm) -> HttpResponse:
+        try:
+            services.record_sign_supervisee(
+                by=self.request.user,  # type: ignore[arg-type]
+                record=self.record,
+                comment=form.cleaned_data["comment"],
+                origin=origin(self.request),
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "You have signed the record. It is now locked.")
+        return HttpResponseRedirect(
+            reverse("supervision:record", args=[self.session.pk]) + "#sign-off"
+        )
+
+
+class AddendumAddView(_RecordObjectFormView):
+    permission_required = "supervision.add_addendum"
+    form_class = AddendumForm
+    page_title = "Add an addendum"
+    button = "Add the addendum"
+
+    def form_valid(self, form: AddendumForm) -> HttpResponse:
+        try:
+            services.addendum_add(
+                by=self.request.user,  # type: ignore[arg-type]
+                record=self.record,
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
+                origin=origin(self.request),
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Addendum added to the record.")
+        return HttpResponseRedirect(
+            reverse("supervision:record", args=[self.session.pk]) + "#addenda"
+        )
+
+
+class RecordPdfView(RecordMixin, View):
+    """The signed copy (seed 001 "Recording": the supervisee receives a signed copy)."""
+
+    permission_required = "supervision.download_record_pdf"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.record.is_locked:
+            raise Http404("Only a record signed by both can be downloaded")
+        wellbeing = request.user.has_perm("supervision.view_wellbeing", self.session)
+        record = selectors.record_for(session_id=self.session.pk, with_wellbeing=wellbeing)
+        content = record_pdf(record, wellbeing=wellbeing and not record.session.is_group)
+        audit_event_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditAction.EXPORT,
+            target=record,
+            origin=origin(request),
+            detail={"format": "pdf"},
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        day = record.session.held_on or record.session.planned_start.date()
+        response["Content-Disposition"] = (
+            f'attachment; filename="supervision-record-{day:%Y-%m-%d}-{record.pk}.pdf"'
+        )
+        return response

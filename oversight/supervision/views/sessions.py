@@ -1,0 +1,322 @@
+"""Session pages: my sessions, planning, detail, cancel / reschedule / did not attend,
+preparation and the calendar event (issue 3 items 3–4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+
+from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.people.models import Membership, Person, SupervisionRelationship
+from oversight.people.selectors import access_profile
+
+from .. import selectors, services
+from ..calendar import session_ics
+from ..forms import (
+    AgendaItemForm,
+    CancelForm,
+    ChildrenForm,
+    DidNotAttendForm,
+    RescheduleForm,
+    SessionPlanForm,
+    apply_service_error,
+)
+from ..models import GROUP_TYPES
+from .base import SessionMixin, origin
+
+
+class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    permission_required = "supervision.list_sessions"
+    template_name = "supervision/session_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["upcoming"] = list(selectors.sessions_upcoming(user))
+        context["past"] = list(selectors.sessions_past(user)[:50])
+        context["awaiting"] = list(selectors.records_awaiting_signature(user))
+        context["can_plan"] = user.has_perm("supervision.plan_session")
+        context["today"] = timezone.localdate()
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [("Home", reverse("home")), ("Supervision", None)]
+
+
+class SessionPlanView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+    permission_required = "supervision.plan_session"
+    template_name = "supervision/session_plan.html"
+    form_class = SessionPlanForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        profile = access_profile(self.request.user)
+        kwargs["supervisees"] = Person.objects.filter(pk__in=profile.supervisee_ids).order_by(
+            "family_name", "given_name"
+        )
+        kwargs["colleagues"] = (
+            Person.objects.filter(
+                pk__in=Membership.objects.current()
+                .filter(agency_id__in=profile.member_agency_ids)
+                .values("person_id")
+            )
+            .exclude(pk=profile.person_id or 0)
+            .order_by("family_name", "given_name")
+        )
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        return {
+            "session_type": "one_to_one",
+            "date": timezone.localdate() + dt.timedelta(days=7),
+            "start_time": dt.time(10, 0),
+            "duration_minutes": 60,
+        }
+
+    def _agency(self, data: dict[str, Any]) -> Any:
+        user = self.request.user
+        if data["session_type"] not in GROUP_TYPES and data.get("supervisee"):
+            relationship = (
+                SupervisionRelationship.objects.current()
+                .filter(supervisor=user, supervisee=data["supervisee"])
+                .select_related("agency")
+                .first()
+            )
+            if relationship is not None:
+                return relationship.agency
+        membership = (
+            Membership.objects.current().filter(person=user).select_related("agency").first()
+        )
+        return membership.agency if membership else None
+
+    def form_valid(self, form: SessionPlanForm) -> HttpResponse:
+        data = form.cleaned_data
+        agency = self._agency(data)
+        if agency is None:
+            form.add_error(None, "You have no current post in an agency to plan a session in.")
+            return self.form_invalid(form)
+        try:
+            session = services.session_plan(
+                by=self.request.user,  # type: ignore[arg-type]
+                session_type=data["session_type"],
+                supervisor=self.request.user,  # type: ignore[arg-type]
+                supervisee=data.get("supervisee"),
+                attendees=data.get("attendees") or [],
+                agency=agency,
+                planned_start=data["planned_start"],
+                duration_minutes=data["duration_minutes"],
+                location=data.get("location", ""),
+                video_link=data.get("video_link", ""),
+                title=data.get("title", ""),
+                origin=origin(self.request),
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Session planned.")
+        return HttpResponseRedirect(reverse("supervision:session_detail", args=[session.pk]))
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [
+            ("Home", reverse("home")),
+            ("Supervision", reverse("supervision:session_list")),
+            ("Plan a session", None),
+        ]
+
+
+class SessionDetailView(SessionMixin, AuditedReadMixin, DetailView):
+    permission_required = "supervision.view_session"
+    template_name = "supervision/session_detail.html"
+    context_object_name = "session"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        session = self.object
+        context["can"] = {
+            "prepare": user.has_perm("supervision.prepare_session", session),
+            "change": user.has_perm("supervision.change_session", session),
+            "dna": user.has_perm("supervision.mark_did_not_attend", session),
+            "record": user.has_perm("supervision.view_record", session),
+            "ics": user.has_perm("supervision.download_ics", session),
+            "write_record": user.has_perm("supervision.save_record", session),
+        }
+        context["has_record"] = _has_record(session)
+        context["rescheduled_to"] = (
+            getattr(session, "rescheduled_to", None) if _has(session, "rescheduled_to") else None
+        )
+        return context
+
+
+def _has(obj: Any, name: str) -> bool:
+    try:
+        getattr(obj, name)
+    except Exception:  # a missing reverse one-to-one raises RelatedObjectDoesNotExist
+        return False
+    return True
+
+
+def _has_record(session: Any) -> bool:
+    return _has(session, "record")
+
+
+class _SessionFormView(SessionMixin, FormView):
+    template_name = "supervision/form_page.html"
+    button = "Continue"
+    intro = ""
+    success_message = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(button=self.button, intro=self.intro)
+        return context
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:session_detail", args=[self.session.pk])
+
+    def perform(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.result = self.perform(form)
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class SessionCancelView(_SessionFormView):
+    permission_required = "supervision.change_session"
+    form_class = CancelForm
+    page_title = "Cancel the session"
+    button = "Cancel the session"
+    success_message = "Session cancelled."
+
+    def perform(self, form: CancelForm) -> Any:
+        return services.session_cancel(
+            by=self.request.user,  # type: ignore[arg-type]
+            session=self.session,
+            reason=form.cleaned_data["reason"],
+            notice_given=form.cleaned_data["notice_given"],
+            origin=origin(self.request),
+        )
+
+
+class SessionRescheduleView(_SessionFormView):
+    permission_required = "supervision.change_session"
+    form_class = RescheduleForm
+    page_title = "Move the session"
+    button = "Move the session"
+    success_message = "Session moved. The agenda and children chosen have moved with it."
+
+    def perform(self, form: RescheduleForm) -> Any:
+        return services.session_reschedule(
+            by=self.request.user,  # type: ignore[arg-type]
+            session=self.session,
+            planned_start=form.cleaned_data["planned_start"],
+            reason=form.cleaned_data["reason"],
+            notice_given=form.cleaned_data["notice_given"],
+            origin=origin(self.request),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:session_detail", args=[self.result.pk])
+
+
+class SessionDidNotAttendView(_SessionFormView):
+    permission_required = "supervision.mark_did_not_attend"
+    form_class = DidNotAttendForm
+    page_title = "Record that the session was missed"
+    button = "Record as did not attend"
+    success_message = "Recorded as did not attend."
+
+    def perform(self, form: DidNotAttendForm) -> Any:
+        return services.session_mark_did_not_attend(
+            by=self.request.user,  # type: ignore[arg-type]
+            session=self.session,
+            reason=form.cleaned_data["reason"],
+            origin=origin(self.request),
+        )
+
+
+class SessionPrepareView(SessionMixin, TemplateView):
+    """Preparation (issue 3 item 4): agenda items, children to bring, open actions."""
+
+    permission_required = "supervision.prepare_session"
+    template_name = "supervision/session_prepare.html"
+    page_title = "Prepare"
+
+    def _forms(self, data: Any = None, which: str = "") -> dict[str, Any]:
+        session = self.session
+        children = selectors.children_for_session(session)
+        chosen = [c.child_id for c in session.chosen_children.all()]
+        return {
+            "agenda_form": AgendaItemForm(data if which == "agenda" else None, prefix="agenda"),
+            "children_form": ChildrenForm(
+                data if which == "children" else None,
+                prefix="children",
+                children=children,
+                initial={"children": chosen},
+            ),
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("forms", self._forms())
+        context["open_actions"] = list(selectors.open_actions_before(self.session))
+        context["today"] = timezone.localdate()
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        which = request.POST.get("form", "")
+        forms = self._forms(request.POST, which)
+        form = forms.get(f"{which}_form")
+        if form is not None and form.is_valid():
+            try:
+                if which == "agenda":
+                    services.agenda_item_add(
+                        by=request.user,  # type: ignore[arg-type]
+                        session=self.session,
+                        text=form.cleaned_data["text"],
+                        origin=origin(request),
+                    )
+                    messages.success(request, "Agenda item added.")
+                else:
+                    services.session_children_choose(
+                        by=request.user,  # type: ignore[arg-type]
+                        session=self.session,
+                        children=form.cleaned_data["children"],
+                        origin=origin(request),
+                    )
+                    messages.success(request, "Children to bring saved.")
+                return HttpResponseRedirect(
+                    reverse("supervision:session_prepare", args=[self.session.pk])
+                )
+            except ValidationError as error:
+                apply_service_error(form, error)
+        context = self.get_context_data(forms=forms)
+        context["form"] = form
+        return self.render_to_response(context)
+
+
+class SessionIcsView(SessionMixin, View):
+    permission_required = "supervision.download_ics"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session = self.session
+        response = HttpResponse(
+            session_ics([session], request=request), content_type="text/calendar"
+        )
+        response["Content-Disposition"] = f'attachment; filename="supervision-{session.pk}.ics"'
+        return response
