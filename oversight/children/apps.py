@@ -5,3 +5,6 @@ class ChildrenConfig(AppConfig):
     name = "oversight.children"
     label = "children"
     verbose_name = "Children in view"
+    navigation = [
+        ("Children", "children:child_list", "children.list_children"),
+    ]

@@ -1,5 +1,54 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "children"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ChildListView.as_view(), name="child_list"),
+    path("add/", views.ChildCreateView.as_view(), name="child_add"),
+    path("figures/", views.ChildCountsView.as_view(), name="counts"),
+    path("settings/", views.DriftSettingsView.as_view(), name="settings"),
+    path("decisions/", views.DecisionsWaitingView.as_view(), name="decisions_waiting"),
+    path("<int:pk>/", views.ChildDetailView.as_view(), name="child_detail"),
+    path("<int:pk>/edit/", views.ChildEditView.as_view(), name="child_edit"),
+    path("<int:pk>/status/", views.ChildStatusView.as_view(), name="child_status"),
+    path("<int:pk>/allocate/", views.ChildAllocateView.as_view(), name="child_allocate"),
+    path("<int:pk>/review-meetings/add/", views.ReviewMeetingAddView.as_view(), name="review_add"),
+    path("<int:pk>/timeline/", views.ChildTimelineView.as_view(), name="child_timeline"),
+    path(
+        "drift/<int:pk>/acknowledge/",
+        views.DriftAcknowledgeView.as_view(),
+        name="drift_acknowledge",
+    ),
+    path("escalations/", views.EscalationListView.as_view(), name="escalation_list"),
+    path("escalations/raise/", views.EscalationCreateView.as_view(), name="escalation_add"),
+    path("escalations/<int:pk>/", views.EscalationDetailView.as_view(), name="escalation_detail"),
+    path(
+        "escalations/<int:pk>/respond/",
+        views.EscalationRespondView.as_view(),
+        name="escalation_respond",
+    ),
+    path(
+        "escalations/<int:pk>/escalate/",
+        views.EscalationEscalateView.as_view(),
+        name="escalation_escalate",
+    ),
+    path("urgent/ask/", views.UrgentRequestCreateView.as_view(), name="urgent_add"),
+    path("urgent/<int:pk>/", views.UrgentRequestRespondView.as_view(), name="urgent_respond"),
+    path("disclosures/record/", views.DisclosureCreateView.as_view(), name="disclosure_add"),
+    path("disclosures/<int:pk>/", views.DisclosureDetailView.as_view(), name="disclosure_detail"),
+    path(
+        "supervision-concerns/raise/", views.QualityConcernCreateView.as_view(), name="concern_add"
+    ),
+    path(
+        "supervision-concerns/<int:pk>/",
+        views.QualityConcernDetailView.as_view(),
+        name="concern_detail",
+    ),
+    path(
+        "supervision-concerns/<int:pk>/meeting/",
+        views.QualityConcernMeetingView.as_view(),
+        name="concern_meeting",
+    ),
+]

@@ -1,0 +1,287 @@
+"""Forms for children in view. Choices are narrowed by the view to what the person may pick."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from oversight.core.forms import DateInput, GovukForm, VersionedFormMixin
+from oversight.people.models import Agency, Person
+
+from .models import (
+    Child,
+    ConcernKind,
+    DisclosureCategory,
+    EscalationLevel,
+    EscalationSubject,
+    LegalStatus,
+    ReviewMeetingKind,
+)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
+class ChildDetailsForm(VersionedFormMixin, GovukForm):
+    case_reference = forms.CharField(
+        max_length=50,
+        label="Case reference",
+        help_text="The reference in your agency's own case system.",
+    )
+    display_name = forms.CharField(
+        max_length=100,
+        label="Initials or short name",
+        help_text="For example 'Family T – child A'. Do not use the child's full name.",
+    )
+    date_of_birth = forms.DateField(
+        required=False, widget=DateInput(), label="Date of birth (optional)"
+    )
+    agencies_involved = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Other agencies involved",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agencies_involved"].queryset = Agency.objects.live().order_by("name")  # type: ignore[attr-defined]
+
+
+class ChildCreateForm(ChildDetailsForm):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Owning agency")
+    legal_status = forms.ChoiceField(choices=LegalStatus.choices, label="Legal status")
+    status_since = forms.DateField(widget=DateInput(), label="Status since")
+    allocated_practitioner = PersonChoiceField(
+        queryset=Person.objects.none(), label="Allocated practitioner"
+    )
+    field_order = [
+        "agency",
+        "case_reference",
+        "display_name",
+        "date_of_birth",
+        "legal_status",
+        "status_since",
+        "allocated_practitioner",
+        "agencies_involved",
+    ]
+
+    def __init__(self, *args: Any, agencies: Any, practitioners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["allocated_practitioner"].queryset = practitioners  # type: ignore[attr-defined]
+        del self.fields["version"]
+
+
+class StatusChangeForm(GovukForm):
+    status = forms.ChoiceField(choices=LegalStatus.choices, label="New legal status")
+    starts_on = forms.DateField(widget=DateInput(), label="From")
+
+
+class AllocationForm(GovukForm):
+    practitioner = PersonChoiceField(queryset=Person.objects.none(), label="Allocate to")
+    starts_on = forms.DateField(widget=DateInput(), label="From")
+    reason = forms.CharField(max_length=200, required=False, label="Reason (optional)")
+
+    def __init__(self, *args: Any, practitioners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = practitioners  # type: ignore[attr-defined]
+
+
+class ReviewMeetingForm(GovukForm):
+    kind = forms.ChoiceField(choices=ReviewMeetingKind.choices, label="Meeting")
+    meets_on = forms.DateField(widget=DateInput(), label="Date")
+    notes = forms.CharField(max_length=300, required=False, label="Notes (optional)")
+
+
+class AcknowledgeFlagForm(GovukForm):
+    decision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Decision",
+        help_text="What has been decided about this drift, for example a plan amendment or "
+        "an escalation. The flag closes once acknowledged.",
+    )
+
+
+class DriftSettingsForm(VersionedFormMixin, GovukForm):
+    consecutive_enabled = forms.BooleanField(
+        required=False, label="Flag amber or red at consecutive discussions"
+    )
+    consecutive_count = forms.IntegerField(
+        min_value=2, max_value=12, label="Number of consecutive discussions"
+    )
+    worsening_enabled = forms.BooleanField(
+        required=False, label="Flag a worsening from green to red"
+    )
+    overdue_enabled = forms.BooleanField(
+        required=False, label="Flag a child in need not discussed within the cadence"
+    )
+    repeated_enabled = forms.BooleanField(
+        required=False, label="Flag long-running repeated concerns that never reach high risk"
+    )
+    repeated_count = forms.IntegerField(
+        min_value=2, max_value=24, label="Number of amber discussions in a row"
+    )
+    repeated_months = forms.IntegerField(min_value=1, max_value=36, label="Over at least (months)")
+    pre_review_working_days = forms.IntegerField(
+        min_value=0,
+        max_value=30,
+        label="Discuss the child this many working days before each review meeting",
+    )
+    escalation_days_supervisor = forms.IntegerField(
+        min_value=0, max_value=30, label="Response due at supervisor level (working days)"
+    )
+    escalation_days_line_manager = forms.IntegerField(
+        min_value=0, max_value=30, label="Response due at line manager level (working days)"
+    )
+    escalation_days_senior_manager = forms.IntegerField(
+        min_value=0, max_value=30, label="Response due at senior manager level (working days)"
+    )
+    escalation_days_partnership = forms.IntegerField(
+        min_value=0, max_value=60, label="Response due at partnership level (working days)"
+    )
+
+    SETTING_FIELDS = [
+        "consecutive_enabled",
+        "consecutive_count",
+        "worsening_enabled",
+        "overdue_enabled",
+        "repeated_enabled",
+        "repeated_count",
+        "repeated_months",
+        "pre_review_working_days",
+        "escalation_days_supervisor",
+        "escalation_days_line_manager",
+        "escalation_days_senior_manager",
+        "escalation_days_partnership",
+    ]
+
+
+class EscalationForm(GovukForm):
+    subject = forms.ChoiceField(
+        choices=EscalationSubject.choices, widget=forms.RadioSelect, label="What is it about?"
+    )
+    child = forms.ModelChoiceField(queryset=Child.objects.none(), required=False, label="Child")
+    about_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        label="Agency whose response this is about",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What is the concern?")
+    what_was_tried = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="What has been tried already?"
+    )
+    level = forms.ChoiceField(
+        choices=EscalationLevel.choices,
+        label="Level",
+        help_text="Start at the lowest level that has not already been tried.",
+    )
+
+    def __init__(self, *args: Any, children: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+        self.fields["about_agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class EscalationRespondForm(GovukForm):
+    action = forms.ChoiceField(
+        choices=[
+            ("acknowledge", "Acknowledge and respond"),
+            ("resolve", "Resolve with an outcome"),
+        ],
+        widget=forms.RadioSelect,
+        label="What are you doing?",
+    )
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Response or outcome")
+
+
+class EscalationEscalateForm(GovukForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Why does this need the next level?"
+    )
+
+
+class UrgentRequestForm(GovukForm):
+    supervisor = PersonChoiceField(queryset=Person.objects.none(), label="Supervisor")
+    child = forms.ModelChoiceField(
+        queryset=Child.objects.none(), required=False, label="Child (optional)"
+    )
+    concern = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="What are you concerned about?"
+    )
+
+    def __init__(self, *args: Any, supervisors: Any, children: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]
+        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+
+
+class UrgentRespondForm(GovukForm):
+    response = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="How did you respond?"
+    )
+
+
+class DisclosureForm(GovukForm):
+    supervisee = PersonChoiceField(queryset=Person.objects.none(), label="Supervisee")
+    category = forms.ChoiceField(
+        choices=DisclosureCategory.choices,
+        widget=forms.RadioSelect,
+        label="Which exception applies?",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="Why is this being disclosed?"
+    )
+    what_is_needed = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What does the safeguarding lead need to know and do?",
+        help_text="Share only what is needed. The lead does not see the supervision record.",
+    )
+    child = forms.ModelChoiceField(
+        queryset=Child.objects.none(), required=False, label="Child (optional)"
+    )
+
+    def __init__(self, *args: Any, supervisees: Any, children: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisee"].queryset = supervisees  # type: ignore[attr-defined]
+        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+
+
+class QualityConcernForm(GovukForm):
+    supervisor = PersonChoiceField(queryset=Person.objects.none(), label="Supervisor")
+    kind = forms.ChoiceField(choices=ConcernKind.choices, widget=forms.RadioSelect, label="Concern")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="What is the concern?"
+    )
+
+    def __init__(self, *args: Any, supervisors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]
+
+
+class OneToOneForm(VersionedFormMixin, GovukForm):
+    met_on = forms.DateField(widget=DateInput(), label="Date of the one-to-one")
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Outcome")
+    resolved = forms.BooleanField(
+        required=False,
+        label="Resolved",
+        help_text="If not, the concern goes to a three-way meeting with the line managers.",
+    )
+
+
+class ThreeWayForm(VersionedFormMixin, GovukForm):
+    met_on = forms.DateField(widget=DateInput(), label="Date of the three-way meeting")
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple, label="Who attended"
+    )
+    agreed_outcomes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="Agreed outcomes"
+    )
+
+    def __init__(self, *args: Any, attendees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = attendees  # type: ignore[attr-defined]
+        self.fields["attendees"].label_from_instance = lambda p: p.display_name  # type: ignore[attr-defined]

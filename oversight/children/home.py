@@ -1,0 +1,137 @@
+"""Home-page panels for children in view: urgent discussion requests (at the very top for the
+supervisor), disclosures for the agency lead and the supervisee, children due and overdue for
+discussion, drift, decisions waiting for the child's file, escalations and concerns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from oversight.core.home import Panel
+from oversight.people.selectors import AccessProfile
+
+from . import selectors
+from .models import ConfidentialityDisclosure, EscalationStatus
+
+
+def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
+    user: Any = request.user
+    if profile.person_id is None:
+        return []
+    found: list[Panel] = []
+    now = timezone.now()
+    today = timezone.localdate()
+
+    waiting = list(selectors.urgent_requests_waiting_for(supervisor_id=profile.person_id))
+    if waiting:
+        found.append(
+            Panel(
+                title="Urgent discussion requested",
+                template_name="children/panels/urgent.html",
+                context={"requests": waiting, "now": now},
+                order=0,
+                counts={"urgent": len(waiting)},
+            )
+        )
+    if profile.led_agency_ids:
+        unseen = list(
+            selectors.disclosures_for_lead(agency_ids=set(profile.led_agency_ids)).filter(
+                lead_seen_at__isnull=True
+            )
+        )
+        if unseen:
+            found.append(
+                Panel(
+                    title="Confidentiality disclosures for you",
+                    template_name="children/panels/disclosures_lead.html",
+                    context={"disclosures": unseen},
+                    order=1,
+                    counts={"disclosures": len(unseen)},
+                )
+            )
+    told: list[ConfidentialityDisclosure] = list(
+        selectors.disclosures_about(supervisee_id=profile.person_id).filter(
+            supervisee_seen_at__isnull=True
+        )
+    )
+    if told:
+        found.append(
+            Panel(
+                title="A disclosure was made from your supervision",
+                template_name="children/panels/disclosures_supervisee.html",
+                context={"disclosures": told},
+                order=2,
+            )
+        )
+    if not user.has_perm("children.list_children"):
+        return found
+
+    due = selectors.children_due_for(user, today=today)
+    decisions = selectors.decisions_waiting_for_file(
+        selectors.children_visible_to(user), today=today
+    )
+    flags = list(
+        selectors.drift_flags_open(
+            selectors.children_visible_to(user).filter(
+                Q(allocated_practitioner_id__in=profile.supervisee_ids | profile.report_ids)
+                | Q(agency_id__in=profile.led_agency_ids)
+            )
+        )[:20]
+    )
+    if due.overdue or due.due_soon:
+        found.append(
+            Panel(
+                title="Children due for discussion in supervision",
+                template_name="children/panels/due.html",
+                context={"due": due, "today": today},
+                order=20,
+                counts={"overdue": len(due.overdue)},
+            )
+        )
+    if flags:
+        found.append(
+            Panel(
+                title="Children flagged for drift",
+                template_name="children/panels/drift.html",
+                context={"flags": flags},
+                order=21,
+            )
+        )
+    if decisions:
+        found.append(
+            Panel(
+                title="Decisions waiting for the child's file",
+                template_name="children/panels/decisions.html",
+                context={"decisions": decisions},
+                order=22,
+                counts={"overdue": len(decisions)},
+            )
+        )
+    escalations = [
+        e
+        for e in selectors.escalations_for(user).filter(status=EscalationStatus.OPEN)[:50]
+        if e.raised_by_id != profile.person_id and not getattr(e, "acknowledged", False)
+    ]
+    if escalations:
+        found.append(
+            Panel(
+                title="Escalations awaiting a response",
+                template_name="children/panels/escalations.html",
+                context={"escalations": escalations, "today": today},
+                order=23,
+            )
+        )
+    concerns = list(selectors.quality_concerns_for(user).exclude(raised_by_id=profile.person_id))
+    mine = list(selectors.urgent_requests_made_by(person_id=profile.person_id)[:3])
+    found.append(
+        Panel(
+            title="Raise a concern",
+            template_name="children/panels/actions.html",
+            context={"concerns": concerns, "my_requests": mine, "now": now},
+            order=90,
+        )
+    )
+    return found

@@ -1,0 +1,58 @@
+"""Children in view pages. Thin: access by rules (rules.py), reads by selectors, writes by
+services."""
+
+from .concerns import (
+    DecisionsWaitingView,
+    DisclosureCreateView,
+    DisclosureDetailView,
+    EscalationCreateView,
+    EscalationDetailView,
+    EscalationEscalateView,
+    EscalationListView,
+    EscalationRespondView,
+    QualityConcernCreateView,
+    QualityConcernDetailView,
+    QualityConcernMeetingView,
+    UrgentRequestCreateView,
+    UrgentRequestRespondView,
+)
+from .register import (
+    ChildAllocateView,
+    ChildCountsView,
+    ChildCreateView,
+    ChildDetailView,
+    ChildEditView,
+    ChildListView,
+    ChildStatusView,
+    ChildTimelineView,
+    DriftAcknowledgeView,
+    DriftSettingsView,
+    ReviewMeetingAddView,
+)
+
+__all__ = [
+    "ChildAllocateView",
+    "ChildCountsView",
+    "ChildCreateView",
+    "ChildDetailView",
+    "ChildEditView",
+    "ChildListView",
+    "ChildStatusView",
+    "ChildTimelineView",
+    "DecisionsWaitingView",
+    "DisclosureCreateView",
+    "DisclosureDetailView",
+    "DriftAcknowledgeView",
+    "DriftSettingsView",
+    "EscalationCreateView",
+    "EscalationDetailView",
+    "EscalationEscalateView",
+    "EscalationListView",
+    "EscalationRespondView",
+    "QualityConcernCreateView",
+    "QualityConcernDetailView",
+    "QualityConcernMeetingView",
+    "ReviewMeetingAddView",
+    "UrgentRequestCreateView",
+    "UrgentRequestRespondView",
+]

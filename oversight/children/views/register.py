@@ -1,0 +1,445 @@
+"""The child register pages: my children with their next discussion due, a child's page with
+its status, allocation and review-meeting history, the RAG timeline, drift flags, and the
+agency's drift settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView, TemplateView
+
+from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.services import RequestOrigin
+from oversight.people.models import Agency
+from oversight.people.selectors import access_profile
+
+from .. import selectors, services
+from ..forms import (
+    AcknowledgeFlagForm,
+    AllocationForm,
+    ChildCreateForm,
+    ChildDetailsForm,
+    DriftSettingsForm,
+    ReviewMeetingForm,
+    StatusChangeForm,
+)
+from ..models import CADENCE_STATUSES, Child, DriftFlag, LegalStatus
+from ..timeline import timeline_for
+from .base import (
+    ServiceFormView,
+    allocatable_people,
+    children_crumb,
+    home_crumb,
+    staff_agencies,
+    today,
+)
+
+
+class ChildListView(RuleRequiredMixin, TemplateView):
+    permission_required = "children.list_children"
+    template_name = "children/child_list.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        day = today()
+        rows = selectors.child_rows(
+            selectors.children_visible_to(self.request.user).order_by("display_name"), today=day
+        )
+        rows.sort(
+            key=lambda r: (
+                not r.overdue,
+                r.cadence.due_on is None,
+                r.cadence.due_on or day,
+                r.child.display_name,
+            )
+        )
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            paginator=page.paginator,
+            rows=page.object_list,
+            overdue_count=sum(1 for r in rows if r.overdue),
+            due_soon_count=sum(1 for r in rows if r.due_soon),
+            flagged_count=sum(1 for r in rows if r.child.open_flags),
+            today=day,
+            decisions=selectors.decisions_waiting_for_file(
+                selectors.children_visible_to(self.request.user), today=day
+            ),
+            can_add=self.request.user.has_perm("children.add_child"),
+        )
+        return context
+
+
+class ChildCreateView(ServiceFormView):
+    permission_required = "children.add_child"
+    form_class = ChildCreateForm
+    heading = "Add a child"
+    submit_label = "Add child"
+    success_message = "Child added to the register."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.update(
+            agencies=staff_agencies(self.request.user),
+            practitioners=allocatable_people(self.request.user),
+        )
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        agencies = list(staff_agencies(self.request.user)[:2])
+        initial: dict[str, Any] = {
+            "status_since": today(),
+            "allocated_practitioner": self.request.user.pk,
+        }
+        if len(agencies) == 1:
+            initial["agency"] = agencies[0].pk
+        return initial
+
+    def perform(self, form: ChildCreateForm) -> Child:
+        data = form.cleaned_data
+        return services.child_create(
+            by=self.request.user,  # type: ignore[arg-type]
+            agency=data["agency"],
+            case_reference=data["case_reference"],
+            display_name=data["display_name"],
+            date_of_birth=data["date_of_birth"],
+            legal_status=data["legal_status"],
+            status_since=data["status_since"],
+            allocated_practitioner=data["allocated_practitioner"],
+            agencies_involved=data["agencies_involved"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("children:child_detail", args=[self.result.pk])
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [home_crumb(), children_crumb(), ("Add a child", None)]
+
+
+class ChildMixin:
+    """Views about one child: loads it once for the rule and the page."""
+
+    kwargs: dict[str, Any]
+    object: Any = None
+
+    def get_object(self) -> Child:
+        return get_object_or_404(
+            Child.objects.live().select_related("agency"), pk=self.kwargs["pk"]
+        )
+
+    def child_crumbs(self, last: str) -> list[tuple[str, str | None]]:
+        child = self.object
+        return [
+            home_crumb(),
+            children_crumb(),
+            (child.display_name, reverse("children:child_detail", args=[child.pk])),
+            (last, None),
+        ]
+
+    def get_success_url(self) -> str:
+        return reverse("children:child_detail", args=[self.object.pk])
+
+
+class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
+    permission_required = "children.view_child"
+    template_name = "children/child_detail.html"
+    context_object_name = "child"
+
+    def get_object(self, queryset: Any = None) -> Child:
+        get_object_or_404(Child.objects.live().only("pk"), pk=self.kwargs["pk"])
+        return selectors.child_detail(child_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        day = today()
+        child = self.object
+        user = self.request.user
+        flags = child.flags
+        context.update(
+            today=day,
+            cadence=selectors.child_cadence(child, today=day),
+            in_cadence=child.legal_status in CADENCE_STATUSES,
+            open_flags=[f for f in flags if f.is_open],
+            closed_flags=[f for f in flags if not f.is_open],
+            can_change=user.has_perm("children.change_child", child),
+            can_acknowledge=bool(flags) and user.has_perm("children.acknowledge_flag", flags[0]),
+            decisions=selectors.decisions_waiting_for_file(
+                Child.objects.filter(pk=child.pk), today=day
+            ),
+            upcoming_meetings=[m for m in child.meetings if m.meets_on >= day],
+            past_meetings=[m for m in child.meetings if m.meets_on < day][::-1],
+        )
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [home_crumb(), children_crumb(), (self.object.display_name, None)]
+
+
+class ChildTimelineView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
+    """The child's RAG ratings across discussions as a table and a drawn timeline."""
+
+    permission_required = "children.view_child"
+    template_name = "children/child_timeline.html"
+    context_object_name = "child"
+
+    def get_object(self, queryset: Any = None) -> Child:
+        get_object_or_404(Child.objects.live().only("pk"), pk=self.kwargs["pk"])
+        return selectors.child_detail(child_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        ratings = selectors.rag_history(self.object.pk)
+        context["timeline"] = timeline_for(
+            ratings=ratings,
+            statuses=self.object.statuses,
+            meetings=self.object.meetings,
+            flags=self.object.flags,
+            today=today(),
+        )
+        context["can_escalate"] = self.request.user.has_perm("children.raise_escalation")
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [
+            home_crumb(),
+            children_crumb(),
+            (self.object.display_name, reverse("children:child_detail", args=[self.object.pk])),
+            ("RAG timeline", None),
+        ]
+
+
+class ChildEditView(ChildMixin, ServiceFormView):
+    permission_required = "children.change_child"
+    form_class = ChildDetailsForm
+    heading = "Change the child's details"
+    success_message = "Details saved."
+
+    def get_initial(self) -> dict[str, Any]:
+        child = self.object
+        return {
+            "case_reference": child.case_reference,
+            "display_name": child.display_name,
+            "date_of_birth": child.date_of_birth,
+            "agencies_involved": list(child.agencies_involved.all()),
+            "version": child.version,
+        }
+
+    def perform(self, form: ChildDetailsForm) -> Child:
+        data = form.cleaned_data
+        return services.child_update(
+            child=self.object,
+            by=self.request.user,  # type: ignore[arg-type]
+            expected_version=data.get("version"),
+            case_reference=data["case_reference"],
+            display_name=data["display_name"],
+            date_of_birth=data["date_of_birth"],
+            agencies_involved=data["agencies_involved"],
+            origin=self.origin(),
+        )
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return self.child_crumbs("Change details")
+
+
+class ChildStatusView(ChildMixin, ServiceFormView):
+    permission_required = "children.change_child"
+    form_class = StatusChangeForm
+    heading = "Change the legal status"
+    intro = (
+        "The current status ends the day before the new one starts. The time to the next "
+        "discussion is counted again from the new status."
+    )
+    success_message = "Legal status changed."
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"starts_on": today()}
+
+    def perform(self, form: StatusChangeForm) -> Any:
+        return services.child_status_change(
+            child=self.object,
+            by=self.request.user,  # type: ignore[arg-type]
+            status=form.cleaned_data["status"],
+            starts_on=form.cleaned_data["starts_on"],
+            origin=self.origin(),
+        )
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return self.child_crumbs("Change legal status")
+
+
+class ChildAllocateView(ChildMixin, ServiceFormView):
+    permission_required = "children.change_child"
+    form_class = AllocationForm
+    heading = "Allocate the child"
+    success_message = "Allocation saved."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["practitioners"] = (
+            allocatable_people(self.request.user)
+            .filter(memberships__agency_id=self.object.agency_id)
+            .distinct()
+        )
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"starts_on": today()}
+
+    def perform(self, form: AllocationForm) -> Any:
+        data = form.cleaned_data
+        return services.child_allocate(
+            child=self.object,
+            by=self.request.user,  # type: ignore[arg-type]
+            practitioner=data["practitioner"],
+            starts_on=data["starts_on"],
+            reason=data["reason"],
+            origin=self.origin(),
+        )
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return self.child_crumbs("Allocate")
+
+
+class ReviewMeetingAddView(ChildMixin, ServiceFormView):
+    permission_required = "children.change_child"
+    form_class = ReviewMeetingForm
+    heading = "Add a review meeting"
+    intro = "The child is due to be discussed in supervision before each review meeting."
+    success_message = "Review meeting added."
+
+    def perform(self, form: ReviewMeetingForm) -> Any:
+        data = form.cleaned_data
+        return services.review_meeting_add(
+            child=self.object,
+            by=self.request.user,  # type: ignore[arg-type]
+            kind=data["kind"],
+            meets_on=data["meets_on"],
+            notes=data["notes"],
+            origin=self.origin(),
+        )
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return self.child_crumbs("Add a review meeting")
+
+
+class DriftAcknowledgeView(ServiceFormView):
+    permission_required = "children.acknowledge_flag"
+    form_class = AcknowledgeFlagForm
+    template_name = "children/flag_acknowledge.html"
+    heading = "Acknowledge drift"
+    submit_label = "Acknowledge with this decision"
+    success_message = "Drift acknowledged."
+    object: Any = None
+
+    def get_object(self) -> DriftFlag:
+        return get_object_or_404(
+            DriftFlag.objects.live().select_related("child"),
+            pk=self.kwargs["pk"],
+            acknowledged_at__isnull=True,
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["flag"] = self.object
+        return context
+
+    def perform(self, form: AcknowledgeFlagForm) -> Any:
+        return services.drift_flag_acknowledge(
+            flag=self.object,
+            by=self.request.user,  # type: ignore[arg-type]
+            decision=form.cleaned_data["decision"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("children:child_detail", args=[self.object.child_id])
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        child = self.object.child
+        return [
+            home_crumb(),
+            children_crumb(),
+            (child.display_name, reverse("children:child_detail", args=[child.pk])),
+            ("Acknowledge drift", None),
+        ]
+
+
+class ChildCountsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """Counts only: the partnership auditor sees every agency, a lead their own."""
+
+    permission_required = "children.view_counts"
+    template_name = "children/counts.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        profile = access_profile(self.request.user)
+        agency_ids = (
+            set(Agency.objects.live().values_list("pk", flat=True))
+            if profile.is_partnership_auditor
+            else set(profile.led_agency_ids)
+        )
+        day = today()
+        counts = selectors.children_counts_by_status(agency_ids=agency_ids)
+        context.update(
+            status_rows=[(label, counts.get(value, 0)) for value, label in LegalStatus.choices],
+            total=sum(counts.values()),
+            cadence=selectors.cadence_figures(agency_ids=agency_ids, on=day),
+        )
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [home_crumb(), ("Children: figures", None)]
+
+
+class DriftSettingsView(ServiceFormView):
+    """The agency lead sets the drift rules, thresholds and windows for their agency."""
+
+    permission_required = "children.change_settings"
+    form_class = DriftSettingsForm
+    template_name = "children/form.html"
+    heading = "Drift and escalation settings"
+    intro = (
+        "These apply to every child your agency owns. A child is flagged for drift when any "
+        "rule that is on is met; a flag stays until someone acknowledges it with a decision."
+    )
+    success_message = "Settings saved."
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        led = sorted(access_profile(request.user).led_agency_ids)
+        self.agency = Agency.objects.filter(pk__in=led).order_by("name").first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        current = selectors.drift_settings_for(self.agency.pk) if self.agency else None
+        if current is None:
+            return {}
+        initial = {name: getattr(current, name) for name in DriftSettingsForm.SETTING_FIELDS}
+        initial["version"] = current.version if current.pk else None
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["heading"] = f"Drift and escalation settings: {self.agency}"
+        return context
+
+    def perform(self, form: DriftSettingsForm) -> Any:
+        values = {name: form.cleaned_data[name] for name in DriftSettingsForm.SETTING_FIELDS}
+        return services.drift_settings_update(
+            agency=self.agency,  # type: ignore[arg-type]
+            by=self.request.user,  # type: ignore[arg-type]
+            values=values,
+            expected_version=form.cleaned_data.get("version"),
+            origin=RequestOrigin.from_request(self.request),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("children:settings")
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [home_crumb(), children_crumb(), ("Settings", None)]
