@@ -16,7 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.models import AuditAction
-from oversight.core.services import RequestOrigin, StaleEditError, audit_event_record
+from oversight.core.services import RequestOrigin, StaleEditError
 from oversight.people.models import Agency, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
@@ -330,22 +330,12 @@ class ContractCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         return [("Home", reverse("home")), _contracts_crumb(), ("New contract", None)]
 
 
-class ContractEditView(RuleRequiredMixin, ContractObjectMixin, FormView):
+class ContractEditView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, FormView):
     """Edit a draft. A stale save is refused and what was typed stays on the page."""
 
     permission_required = "contracts.change_contract"
     template_name = "contracts/contract_form.html"
     form_class = ContractForm
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().get(request, *args, **kwargs)
-        audit_event_record(
-            actor=request.user,  # type: ignore[arg-type]
-            action=AuditAction.VIEW,
-            target=self.object,
-            origin=_origin(request),
-        )
-        return response
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -364,6 +354,12 @@ class ContractEditView(RuleRequiredMixin, ContractObjectMixin, FormView):
                 origin=_origin(self.request),
             )
         except StaleEditError as error:
+            # Keep what was typed; the next save, made knowingly, is against the new version.
+            data = self.request.POST.copy()
+            data["version"] = str(
+                SupervisionContract.objects.values_list("version", flat=True).get(pk=self.object.pk)
+            )
+            form.data = data
             form.add_error(None, error.messages)
             return self.form_invalid(form)
         except ValidationError as error:
@@ -384,22 +380,12 @@ class ContractEditView(RuleRequiredMixin, ContractObjectMixin, FormView):
         return [*super().get_breadcrumbs(), ("Edit", None)]
 
 
-class ContractSignView(RuleRequiredMixin, ContractObjectMixin, FormView):
+class ContractSignView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, FormView):
     """Each party signs for themselves, as an explicit act."""
 
     permission_required = "contracts.sign_contract"
     template_name = "contracts/contract_sign.html"
     form_class = ConfirmSignatureForm
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().get(request, *args, **kwargs)
-        audit_event_record(
-            actor=request.user,  # type: ignore[arg-type]
-            action=AuditAction.VIEW,
-            target=self.object,
-            origin=_origin(request),
-        )
-        return response
 
     def form_valid(self, form: ConfirmSignatureForm) -> HttpResponse:
         try:
@@ -421,7 +407,7 @@ class ContractSignView(RuleRequiredMixin, ContractObjectMixin, FormView):
         return [*super().get_breadcrumbs(), ("Sign", None)]
 
 
-class ContractReviewView(RuleRequiredMixin, ContractObjectMixin, TemplateView):
+class ContractReviewView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, TemplateView):
     """Start the annual review: a new revision to agree; this one stays in force meanwhile."""
 
     permission_required = "contracts.review_contract"
@@ -453,7 +439,7 @@ class ContractReviewView(RuleRequiredMixin, ContractObjectMixin, TemplateView):
         return [*super().get_breadcrumbs(), ("Review", None)]
 
 
-class ContractEndView(RuleRequiredMixin, ContractObjectMixin, FormView):
+class ContractEndView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, FormView):
     permission_required = "contracts.end_contract"
     template_name = "contracts/contract_end.html"
     form_class = ContractEndForm

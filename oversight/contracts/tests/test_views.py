@@ -97,6 +97,12 @@ def test_a_stale_draft_edit_is_refused_and_keeps_what_was_typed(cast, client):
     assert "Typed in the second tab" in body
     contract.refresh_from_db()
     assert contract.agenda_setting == "Agreed in the first tab"
+    # Saving again, having seen the message, goes through.
+    resubmitted = {**opened, "agenda_setting": "Typed in the second tab"}
+    resubmitted["version"] = second.context["form"].data["version"]
+    assert client.post(url, resubmitted).status_code == 302
+    contract.refresh_from_db()
+    assert contract.agenda_setting == "Typed in the second tab"
 
 
 def test_signing_needs_an_explicit_confirmation_and_records_who(cast, client):
@@ -117,6 +123,7 @@ def test_signing_needs_an_explicit_confirmation_and_records_who(cast, client):
 
 
 def test_every_read_of_a_contract_is_audited(cast, client):
+    """Detail and printable pages; the edit, sign, review and end pages audit their GET too."""
     contract = SupervisionContractFactory(
         supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency, signed=True
     )
