@@ -102,6 +102,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
     calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="For optimistic locking of administrators' edits."
+    )
 
     objects = PersonManager()
 
