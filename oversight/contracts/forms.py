@@ -25,6 +25,7 @@ class PolicyVersionForm(GovukModelForm):
         label="Session types the agency uses",
         choices=SessionType.choices,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one session type"},
     )
 
     class Meta:
@@ -60,6 +61,27 @@ class PolicyVersionForm(GovukModelForm):
             "record_deadline_working_days": "Default 5 working days.",
             "contract_review_months": "Default 12 (annually).",
             "change_reason": "People see this in the policy's history.",
+        }
+        error_messages = {
+            "effective_from": {
+                "required": "Enter the date this version takes effect",
+                "invalid": "Enter the date as day, month and year",
+            },
+            "interval_days": {"required": "Enter the expected number of days between sessions"},
+            "new_starter_interval_days": {
+                "required": "Enter the number of days between sessions for new starters"
+            },
+            "ceiling_days": {"required": "Enter the most days ever allowed between sessions"},
+            "record_deadline_working_days": {
+                "required": "Enter the working days allowed to complete and sign a record"
+            },
+            "contract_review_months": {
+                "required": "Enter the months before a contract is reviewed"
+            },
+            "child_discussion_ceiling_days": {
+                "required": "Enter the most days between discussions of a child in need"
+            },
+            "change_reason": {"required": "Enter what changed and why"},
         }
         widgets = {
             "effective_from": DateInput(),
@@ -107,6 +129,7 @@ class ContractForm(VersionedFormMixin, GovukModelForm):
             (ContactLevel.INDIRECT, "Example 2: indirect contact with children and families"),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose example 1 or example 2"},
     )
 
     class Meta:
@@ -141,6 +164,20 @@ class ContractForm(VersionedFormMixin, GovukModelForm):
             "agenda_items_future": "Mainly for example 2 (indirect contact).",
             "learning_development": "Mainly for example 2 (indirect contact).",
             "role_opportunities_concerns": "Mainly for example 2 (indirect contact).",
+        }
+        error_messages = {
+            "frequency_days": {"required": "Enter how many days apart sessions are"},
+            "session_duration_minutes": {
+                "required": "Enter how long each session lasts, in minutes"
+            },
+            "starts_on": {
+                "required": "Enter the start date",
+                "invalid": "Enter the start date as day, month and year",
+            },
+            "review_due_on": {
+                "required": "Enter the review date",
+                "invalid": "Enter the review date as day, month and year",
+            },
         }
         widgets = {
             "starts_on": DateInput(),
@@ -191,8 +228,16 @@ class ContractEndForm(GovukForm):
         label="Why is the contract ending?",
         choices=ContractEndReason.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the contract is ending"},
     )
-    ended_on = forms.DateField(label="Last day of the contract", widget=DateInput())
+    ended_on = forms.DateField(
+        label="Last day of the contract",
+        widget=DateInput(),
+        error_messages={
+            "required": "Enter the last day of the contract",
+            "invalid": "Enter the last day as day, month and year",
+        },
+    )
     notes = forms.CharField(
         label="Notes",
         required=False,
