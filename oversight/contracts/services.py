@@ -439,3 +439,30 @@ def contract_handover(
         terms=terms,
         origin=origin,
     )
+
+
+def contract_handover_sweep(*, today: dt.date | None = None) -> int:
+    """End the contracts of supervision relationships that have ended, and draft the next
+    relationship's contract (``contract_handover``); run daily. Returns how many ended."""
+    today = today or timezone.localdate()
+    ended = (
+        SupervisionContract.objects.live()
+        .filter(
+            relationship__ends_on__lt=today,
+            relationship__archived_at__isnull=True,
+            status__in=[*OPEN_STATUSES, ContractStatus.ACTIVE],
+        )
+        .values_list("relationship_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for relationship in SupervisionRelationship.objects.filter(pk__in=list(ended)):
+        with transaction.atomic():
+            count += (
+                SupervisionContract.objects.live()
+                .filter(relationship=relationship)
+                .exclude(status__in=[ContractStatus.ENDED, ContractStatus.SUPERSEDED])
+                .count()
+            )
+            contract_handover(relationship=relationship, actor=None)
+    return count

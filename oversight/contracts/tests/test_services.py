@@ -14,6 +14,7 @@ from oversight.contracts.services import (
     add_months,
     contract_draft_create,
     contract_handover,
+    contract_handover_sweep,
     contract_review,
     contract_sign,
     contract_update_draft,
@@ -279,3 +280,32 @@ def test_contract_ends_at_handover_and_the_new_supervisor_gets_a_draft(cast):
     assert draft.relationship == successor and draft.supervisor == new_supervisor
     assert draft.revision == 1 and draft.status == ContractStatus.DRAFT
     assert draft.notice_of_changes == "A week's notice."
+
+
+def test_the_daily_sweep_ends_contracts_of_ended_relationships(cast):
+    old = relationship_of(cast)
+    contract = SupervisionContractFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        relationship=old,
+        signed=True,
+    )
+    today = timezone.localdate()
+    assert contract_handover_sweep(today=today) == 0
+    old.ends_on = today - dt.timedelta(days=2)
+    old.save()
+    successor = pf.SupervisionRelationshipFactory(
+        supervisor=cast.agency_lead,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        starts_on=today - dt.timedelta(days=1),
+        handover_from=old,
+    )
+    assert contract_handover_sweep(today=today) == 1
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.ENDED
+    assert contract.end_reason == ContractEndReason.HANDOVER
+    draft = SupervisionContract.objects.get(relationship=successor)
+    assert draft.status == ContractStatus.DRAFT and draft.supervisor == cast.agency_lead
+    assert contract_handover_sweep(today=today) == 0
