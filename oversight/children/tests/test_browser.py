@@ -1,0 +1,75 @@
+"""Issue 4 acceptance: the supervisor sees a drifting child, opens its timeline and escalates;
+the agency lead sees the escalation; axe-core finds no violations on those pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from oversight.children import services
+from oversight.children.tests.factories import ChildFactory, discussion
+from oversight.core.testing import assert_accessible, sign_in, sign_out
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_supervisor_escalates_a_drifting_child_and_the_lead_sees_it(
+    cast: Any, live_server: Any, browser_page: Any
+) -> None:
+    today = timezone.localdate()
+    child = ChildFactory(
+        agency=cast.agency,
+        allocated_practitioner=cast.practitioner,
+        display_name="Family W – child B",
+        legal_status_since=today - dt.timedelta(days=300),
+    )
+    for days, rag in ((150, "amber"), (90, "red"), (20, "amber")):
+        discussion(child, today - dt.timedelta(days=days), rag=rag, supervisor=cast.supervisor)
+    assert services.drift_evaluate(child=child)
+    page = browser_page
+
+    sign_in(page, live_server.url, "supervisor")
+    drift = page.get_by_role("region", name="Children flagged for drift")
+    drift.get_by_role("link", name="Family W – child B").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Family W – child B").is_visible()
+    assert page.get_by_text("Flagged for drift").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="RAG timeline").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="RAG timeline").is_visible()
+    assert page.get_by_role("img", name="RAG rating at each discussion of Family W – child B")
+    assert page.get_by_role("cell", name="Worse than last time").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Escalate a concern about this child").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_label("A child's situation or plan").check()
+    page.get_by_label("What is the concern?").fill(
+        "Amber or red for three discussions: no evident change in the plan."
+    )
+    page.get_by_label("What has been tried already?").fill("Plan amended at the last core group.")
+    page.get_by_role("button", name="Raise escalation").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Escalation").first.is_visible()
+    assert page.get_by_text("Escalation raised.").is_visible()
+    assert page.get_by_text("no evident change in the plan").is_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    sign_in(page, live_server.url, "agency_lead")
+    panel = page.get_by_role("region", name="Escalations awaiting a response")
+    assert panel.is_visible()
+    panel.get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("no evident change in the plan").is_visible()
+    assert page.get_by_role("link", name="Respond or resolve").is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/children/escalations/")
+    assert page.get_by_role("cell", name="Awaiting response").is_visible()
+    assert_accessible(page)
