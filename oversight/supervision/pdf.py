@@ -11,10 +11,8 @@ from .models import SessionRecord
 from .prompts import CYCLE
 
 
-def record_pdf(record: SessionRecord, *, wellbeing: bool) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+def record_pdf_html(record: SessionRecord, *, wellbeing: bool) -> str:
+    return render_to_string(
         "supervision/record_pdf.html",
         {
             "record": record,
@@ -24,4 +22,9 @@ def record_pdf(record: SessionRecord, *, wellbeing: bool) -> bytes:
             "generated_at": timezone.now(),
         },
     )
-    return HTML(string=html).write_pdf()
+
+
+def record_pdf(record: SessionRecord, *, wellbeing: bool) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=record_pdf_html(record, wellbeing=wellbeing)).write_pdf()

@@ -31,7 +31,11 @@ from .models import (
 
 
 def _sessions() -> QuerySet[Session]:
-    return Session.objects.live().select_related("supervisor", "supervisee", "agency", "record")
+    return (
+        Session.objects.live()
+        .select_related("supervisor", "supervisee", "agency", "record")
+        .defer(*(f"record__{name}" for name in WELLBEING_FIELDS))
+    )
 
 
 def sessions_for(person: Any) -> QuerySet[Session]:

@@ -398,3 +398,33 @@ class TestOtherPages:
         assert "Disguised compliance" in page
         client.force_login(cast.line_manager)
         assert client.get(reverse("supervision:record", args=[session.pk])).status_code == 403
+
+
+class TestSignedCopyContent:
+    """What the PDF is made from (the PDF's own text is checked when pdftotext is present)."""
+
+    def test_both_signatures_comment_and_addenda(self, cast: Any, full_record: Any) -> None:
+        from oversight.supervision.pdf import record_pdf_html
+        from oversight.supervision.selectors import record_for
+
+        _sign(cast, full_record)
+        services.addendum_add(
+            by=cast.practitioner, record=full_record, reason="Wrong date", text="Visit on the 3rd"
+        )
+        record = record_for(session_id=full_record.session_id, with_wellbeing=True)
+        html = record_pdf_html(record, wellbeing=True)
+        assert f"signed by {cast.supervisor.display_name}" in html
+        assert f"signed by {cast.practitioner.display_name}" in html
+        assert "I disagree on RAG" in html and "Visit on the 3rd" in html
+        assert WELLBEING in html
+        assert "Request a strategy discussion" in html
+
+    def test_no_wellbeing_for_others(self, cast: Any, full_record: Any) -> None:
+        from oversight.supervision.pdf import record_pdf_html
+        from oversight.supervision.selectors import record_for
+
+        _sign(cast, full_record)
+        record = record_for(session_id=full_record.session_id, with_wellbeing=False)
+        assert record.emotional_impact is None
+        html = record_pdf_html(record, wellbeing=False)
+        assert WELLBEING not in html and "Wellbeing" not in html
