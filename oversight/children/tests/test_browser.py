@@ -20,7 +20,7 @@ def test_supervisor_escalates_a_drifting_child_and_the_lead_sees_it(
     cast: Any, live_server: Any, browser_page: Any
 ) -> None:
     today = timezone.localdate()
-    child = ChildFactory(
+    child = ChildFactory.create(
         agency=cast.agency,
         allocated_practitioner=cast.practitioner,
         display_name="Family W – child B",
