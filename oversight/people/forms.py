@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from oversight.core.forms import GovukFormMixin
+from oversight.core.forms import DateInput, GovukForm, GovukFormMixin, GovukModelForm
+
+from .models import Agency, Membership, Person, Role, StaffGroup, Team, TrainingRecord
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -34,3 +38,171 @@ class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
 
 class PeopleSearchForm(GovukFormMixin, forms.Form):
     q = forms.CharField(label="Search by name, username or email", required=False, max_length=100)
+
+
+# --- Administration forms (the services in services.py do the writing) --------------------
+
+
+class VersionedForm(GovukModelForm):
+    """An edit form that carries the version the editor started from (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or []}
+
+
+class AgencyForm(VersionedForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "sector", "nation"]
+        labels = {"nation": "Bank holidays of"}
+        help_texts = {"nation": "Deadlines in this agency skip this nation's bank holidays."}
+
+
+class NamedInAgencyForm(VersionedForm):
+    class Meta:
+        model = Team
+        fields = ["name"]
+
+
+class StaffGroupForm(GovukModelForm):
+    class Meta:
+        model = StaffGroup
+        fields = ["name"]
+        help_texts = {"name": "For example, health visitors or school nurses."}
+
+
+class PersonForm(VersionedForm):
+    class Meta:
+        model = Person
+        fields = ["given_name", "family_name", "email", "username"]
+        help_texts = {"username": "Leave blank to use the email address."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].required = self.instance.pk is not None
+
+
+class MembershipForm(VersionedForm):
+    """A post; the team and staff group lists offer only the agency's own."""
+
+    class Meta:
+        model = Membership
+        fields = [
+            "job_title",
+            "team",
+            "staff_group",
+            "employee_number",
+            "contact_level",
+            "starts_on",
+            "new_starter",
+            "new_starter_until",
+            "ends_on",
+        ]
+        labels = {
+            "contact_level": "Contact with children and families",
+            "starts_on": "Started in post",
+            "new_starter": "Newly qualified or new to post",
+            "new_starter_until": "Newly qualified or new to post until",
+            "ends_on": "Left post on",
+        }
+        widgets = {
+            "starts_on": DateInput(),
+            "new_starter_until": DateInput(),
+            "ends_on": DateInput(),
+            "contact_level": forms.RadioSelect,
+            "new_starter": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, agency: Agency | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.live().select_related("agency")
+        groups = StaffGroup.objects.live().select_related("agency")
+        if agency is not None:
+            self.instance.agency = agency
+            teams, groups = teams.filter(agency=agency), groups.filter(agency=agency)
+        else:
+            self.fields = {
+                "agency": forms.ModelChoiceField(queryset=Agency.objects.live(), label="Agency"),
+                **self.fields,
+            }
+            self.fields["agency"].widget.attrs["class"] = "govuk-select"
+            del self.fields["ends_on"]
+        team_field = self.fields["team"]
+        group_field = self.fields["staff_group"]
+        team_field.queryset = teams  # type: ignore[attr-defined]
+        group_field.queryset = groups  # type: ignore[attr-defined]
+        team_field.label_from_instance = str  # type: ignore[attr-defined]
+        group_field.label_from_instance = lambda g: f"{g.name} ({g.agency})"  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:
+        if "agency" in self.fields and self.cleaned_data.get("agency"):
+            self.instance.agency = self.cleaned_data["agency"]
+        super()._post_clean()  # type: ignore[misc]
+
+
+class RelationshipStartForm(GovukForm):
+    """Start a supervision or line-management relationship; the current one hands over."""
+
+    senior = forms.ModelChoiceField(queryset=Person.objects.filter(is_active=True))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.live())
+    starts_on = forms.DateField(label="Starts on", widget=DateInput())
+    handover_notes = forms.CharField(
+        label="Handover notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the new supervisor or manager needs to know. Recorded with the "
+        "relationship it takes over from.",
+    )
+
+    def __init__(self, *args: Any, senior_label: str, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["senior"].label = senior_label
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class EndForm(GovukForm):
+    ends_on = forms.DateField(label="Ends on", widget=DateInput(), help_text="The last day.")
+
+
+class DeactivateForm(GovukForm):
+    reason = forms.CharField(label="Why is this account being closed?", widget=forms.Textarea)
+    ends_on = forms.DateField(
+        label="Last working day",
+        widget=DateInput(),
+        help_text="Their posts, roles and relationships end on this day.",
+    )
+
+
+class RoleAssignForm(GovukForm):
+    role = forms.ChoiceField(choices=Role.choices, widget=forms.RadioSelect)
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.live(),
+        required=False,
+        help_text="Leave blank for partnership auditor and administrator, which are held "
+        "across the partnership.",
+    )
+    starts_on = forms.DateField(label="From", widget=DateInput())
+
+
+class TrainingRecordForm(GovukModelForm):
+    class Meta:
+        model = TrainingRecord
+        fields = ["course", "completed_on", "expires_on"]
+        labels = {"completed_on": "Completed on", "expires_on": "Expires on"}
+        help_texts = {"expires_on": "Leave blank if it does not expire."}
+        widgets = {"completed_on": DateInput(), "expires_on": DateInput()}
+
+
+class StaffImportForm(GovukForm):
+    file = forms.FileField(
+        label="CSV file of staff",
+        help_text="Up to 5,000 rows. Use the template's columns; dates as YYYY-MM-DD or "
+        "DD/MM/YYYY.",
+    )

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import (
@@ -17,6 +17,7 @@ from .models import (
     Person,
     Role,
     RoleAssignment,
+    StaffGroup,
     SupervisionRelationship,
     Team,
     TrainingRecord,
@@ -223,4 +224,90 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
         "led_agencies": led_agencies,
         "training_status": supervisor_training_status(detail, on=day),
         "profile": profile,
+    }
+
+
+def person_admin_detail(*, person_id: int) -> Person:
+    """Everything an administrator manages about a person, current and past."""
+    return Person.objects.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.live()
+            .select_related("agency", "team", "staff_group")
+            .order_by("-starts_on"),
+            to_attr="all_memberships",
+        ),
+        Prefetch(
+            "supervisions_received",
+            queryset=SupervisionRelationship.objects.live()
+            .select_related("supervisor", "agency", "handover_from__supervisor")
+            .order_by("-starts_on"),
+            to_attr="supervision_history",
+        ),
+        Prefetch(
+            "line_managers",
+            queryset=LineManagement.objects.live()
+            .select_related("manager", "agency", "handover_from__manager")
+            .order_by("-starts_on"),
+            to_attr="line_management_history",
+        ),
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.live().select_related("agency").order_by("-starts_on"),
+            to_attr="all_roles",
+        ),
+        Prefetch(
+            "training_records",
+            queryset=TrainingRecord.objects.live().order_by("-completed_on"),
+            to_attr="training",
+        ),
+    ).get(pk=person_id)
+
+
+def people_for_administration(*, search: str = "", on: dt.date | None = None) -> QuerySet[Person]:
+    day = on or timezone.localdate()
+    people = Person.objects.all()
+    for term in search.split():
+        people = people.filter(
+            Q(given_name__icontains=term)
+            | Q(family_name__icontains=term)
+            | Q(username__icontains=term)
+            | Q(email__icontains=term)
+        )
+    return people.prefetch_related(_current_membership_prefetch(day)).order_by(
+        "family_name", "given_name"
+    )
+
+
+def agencies_for_administration() -> QuerySet[Agency]:
+    return (
+        Agency.objects.live()
+        .annotate(
+            people_count=Count(
+                "memberships",
+                filter=Q(memberships__archived_at__isnull=True)
+                & Q(memberships__starts_on__lte=timezone.localdate())
+                & (
+                    Q(memberships__ends_on__isnull=True)
+                    | Q(memberships__ends_on__gte=timezone.localdate())
+                ),
+                distinct=True,
+            )
+        )
+        .prefetch_related(
+            Prefetch("teams", queryset=Team.objects.live().order_by("name")),
+            Prefetch("staff_groups", queryset=StaffGroup.objects.live().order_by("name")),
+        )
+        .order_by("name")
+    )
+
+
+def organisation_counts() -> dict[str, int]:
+    day = timezone.localdate()
+    return {
+        "agencies": Agency.objects.live().count(),
+        "teams": Team.objects.live().count(),
+        "people": Person.objects.filter(is_active=True).count(),
+        "supervision": SupervisionRelationship.objects.on(day).count(),
+        "line_management": LineManagement.objects.on(day).count(),
     }

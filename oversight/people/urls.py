@@ -1,13 +1,64 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from . import views
 
-people_patterns = [
+manage_patterns: list[URLPattern | URLResolver] = [
+    path("", views.ManageIndexView.as_view(), name="manage_index"),
+    path("agencies/", views.ManageAgencyListView.as_view(), name="manage_agency_list"),
+    path("agencies/new/", views.AgencyCreateView.as_view(), name="agency_create"),
+    path("agencies/<int:pk>/edit/", views.AgencyEditView.as_view(), name="agency_edit"),
+    path("agencies/<int:pk>/teams/new/", views.TeamCreateView.as_view(), name="team_create"),
+    path(
+        "agencies/<int:pk>/staff-groups/new/",
+        views.StaffGroupCreateView.as_view(),
+        name="staff_group_create",
+    ),
+    path("teams/<int:pk>/edit/", views.TeamEditView.as_view(), name="team_edit"),
+    path("people/", views.ManagePersonListView.as_view(), name="manage_person_list"),
+    path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
+    path("people/<int:pk>/", views.ManagePersonView.as_view(), name="manage_person"),
+    path("people/<int:pk>/edit/", views.PersonEditView.as_view(), name="person_edit"),
+    path("people/<int:pk>/close/", views.PersonDeactivateView.as_view(), name="person_deactivate"),
+    path("people/<int:pk>/posts/new/", views.MembershipCreateView.as_view(), name="post_create"),
+    path("posts/<int:pk>/edit/", views.MembershipEditView.as_view(), name="post_edit"),
+    path("posts/<int:pk>/end/", views.MembershipEndView.as_view(), name="post_end"),
+    path(
+        "people/<int:pk>/supervisor/new/",
+        views.SupervisionStartView.as_view(),
+        name="supervision_start",
+    ),
+    path("supervision/<int:pk>/end/", views.SupervisionEndView.as_view(), name="supervision_end"),
+    path(
+        "people/<int:pk>/line-manager/new/",
+        views.LineManagementStartView.as_view(),
+        name="line_management_start",
+    ),
+    path(
+        "line-management/<int:pk>/end/",
+        views.LineManagementEndView.as_view(),
+        name="line_management_end",
+    ),
+    path("people/<int:pk>/roles/new/", views.RoleAssignView.as_view(), name="role_assign"),
+    path("roles/<int:pk>/end/", views.RoleEndView.as_view(), name="role_end"),
+    path("people/<int:pk>/training/new/", views.TrainingAddView.as_view(), name="training_add"),
+    path(
+        "training/<int:pk>/archive/", views.TrainingArchiveView.as_view(), name="training_archive"
+    ),
+    path("import/", views.StaffImportView.as_view(), name="staff_import"),
+    path(
+        "import/template.csv",
+        views.StaffImportTemplateView.as_view(),
+        name="staff_import_template",
+    ),
+]
+
+people_patterns: list[URLPattern | URLResolver] = [
     path("people/", views.PersonListView.as_view(), name="person_list"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("agencies/", views.AgencyListView.as_view(), name="agency_list"),
     path("agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency_detail"),
     path("teams/<int:pk>/", views.TeamDetailView.as_view(), name="team_detail"),
+    path("manage/", include(manage_patterns)),
 ]
 
 urlpatterns = [

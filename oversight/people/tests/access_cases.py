@@ -1,6 +1,13 @@
 """Who may use each people-and-organisation URL (see oversight/people/rules.py)."""
 
 from oversight.core.testing import AccessCase
+from oversight.people.models import (
+    LineManagement,
+    Membership,
+    RoleAssignment,
+    SupervisionRelationship,
+    TrainingRecord,
+)
 
 EVERYONE = {
     "practitioner",
@@ -65,5 +72,74 @@ CASES = [
             "stranger",
             "administrator",
         },
+    ),
+]
+
+
+def _first(model: type, **filters: object) -> dict[str, int]:
+    return {"pk": model._default_manager.filter(**filters).values_list("pk", flat=True)[0]}  # type: ignore[attr-defined]
+
+
+ADMIN = {"administrator"}
+CASES += [
+    AccessCase(name, allowed=ADMIN)
+    for name in (
+        "people:manage_index",
+        "people:manage_agency_list",
+        "people:agency_create",
+        "people:manage_person_list",
+        "people:person_create",
+        "people:staff_import",
+        "people:staff_import_template",
+    )
+]
+CASES += [
+    AccessCase(name, allowed=ADMIN, setup=lambda cast: {"pk": cast.agency.pk})
+    for name in ("people:agency_edit", "people:team_create", "people:staff_group_create")
+]
+CASES += [
+    AccessCase(name, allowed=ADMIN, setup=lambda cast: {"pk": cast.practitioner.pk})
+    for name in (
+        "people:manage_person",
+        "people:person_edit",
+        "people:person_deactivate",
+        "people:post_create",
+        "people:supervision_start",
+        "people:line_management_start",
+        "people:role_assign",
+        "people:training_add",
+    )
+]
+CASES += [
+    AccessCase("people:team_edit", allowed=ADMIN, setup=lambda cast: {"pk": cast.team.pk}),
+    AccessCase(
+        "people:post_edit",
+        allowed=ADMIN,
+        setup=lambda cast: _first(Membership, person=cast.practitioner),
+    ),
+    AccessCase(
+        "people:post_end",
+        allowed=ADMIN,
+        setup=lambda cast: _first(Membership, person=cast.practitioner),
+    ),
+    AccessCase(
+        "people:supervision_end",
+        allowed=ADMIN,
+        setup=lambda cast: _first(SupervisionRelationship, supervisee=cast.practitioner),
+    ),
+    AccessCase(
+        "people:line_management_end",
+        allowed=ADMIN,
+        setup=lambda cast: _first(LineManagement, report=cast.practitioner),
+    ),
+    AccessCase(
+        "people:role_end",
+        allowed=ADMIN,
+        setup=lambda cast: _first(RoleAssignment, person=cast.practitioner),
+    ),
+    AccessCase(
+        "people:training_archive",
+        allowed=ADMIN,
+        setup=lambda cast: _first(TrainingRecord, person=cast.supervisor),
     ),
 ]

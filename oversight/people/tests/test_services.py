@@ -23,8 +23,6 @@ from oversight.people.models import (
 )
 from oversight.people.selectors import access_profile, supervisor_training_status
 
-from . import factories as f
-
 TODAY = timezone.localdate()
 
 
@@ -275,7 +273,7 @@ def test_training_expiry_before_completion_refused(cast: Any) -> None:
     with pytest.raises(ValidationError) as error:
         services.training_record_add(
             actor=cast.administrator,
-            person=f.PersonFactory(),
+            person=cast.stranger,
             course="Skills",
             completed_on=TODAY,
             expires_on=TODAY - dt.timedelta(days=1),

@@ -12,9 +12,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.home import collect_panels
 
-from . import selectors
-from .forms import PeopleSearchForm
-from .models import Agency, Person, Team
+from .. import selectors
+from ..forms import PeopleSearchForm
+from ..models import Agency, Person, Team
 
 
 class HomeView(RuleRequiredMixin, TemplateView):

@@ -1,0 +1,532 @@
+"""Administration pages (issue 2 "Pages"): administrators manage the organisation, people,
+posts, relationships, roles and training. Every write goes through people.services; every
+form page is a ServiceFormView."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import ListView, TemplateView
+
+from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.forms import ArchiveForm
+
+from .. import selectors, services
+from ..forms import (
+    AgencyForm,
+    DeactivateForm,
+    EndForm,
+    MembershipForm,
+    NamedInAgencyForm,
+    PeopleSearchForm,
+    PersonForm,
+    RelationshipStartForm,
+    RoleAssignForm,
+    StaffGroupForm,
+    TrainingRecordForm,
+)
+from ..models import (
+    Agency,
+    LineManagement,
+    Membership,
+    Person,
+    RoleAssignment,
+    SupervisionRelationship,
+    Team,
+    TrainingRecord,
+)
+from .base import MANAGE, ServiceFormView
+
+
+class ManageMixin(RuleRequiredMixin, BreadcrumbsMixin):
+    permission_required = MANAGE
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [("Home", reverse("home")), ("Administration", None)]
+
+
+class ManageIndexView(ManageMixin, TemplateView):
+    template_name = "people/manage/index.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["counts"] = selectors.organisation_counts()
+        return context
+
+
+class ManageAgencyListView(ManageMixin, ListView):
+    template_name = "people/manage/agency_list.html"
+    context_object_name = "agencies"
+
+    def get_queryset(self) -> QuerySet[Agency]:
+        return selectors.agencies_for_administration()
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [
+            ("Home", reverse("home")),
+            ("Administration", reverse("people:manage_index")),
+            ("Agencies", None),
+        ]
+
+
+class ManagePersonListView(ManageMixin, ListView):
+    template_name = "people/manage/person_list.html"
+    context_object_name = "people"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Person]:
+        self.search_form = PeopleSearchForm(self.request.GET or None)
+        search = self.search_form.cleaned_data["q"] if self.search_form.is_valid() else ""
+        return selectors.people_for_administration(search=search)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["search_form"] = self.search_form
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [
+            ("Home", reverse("home")),
+            ("Administration", reverse("people:manage_index")),
+            ("People", None),
+        ]
+
+
+class ManagePersonView(ManageMixin, TemplateView):
+    """A person's account, posts, relationships, roles and training, with their actions."""
+
+    template_name = "people/manage/person.html"
+
+    def get_object(self) -> Person:
+        get_object_or_404(Person.objects.only("pk"), pk=self.kwargs["pk"])
+        return selectors.person_admin_detail(person_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["person"] = self.object
+        context["today"] = timezone.localdate()
+        context["training_status"] = selectors.supervisor_training_status(self.object)
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [*_people_crumbs(), (self.object.display_name, None)]
+
+
+def _people_crumbs() -> list[tuple[str, str | None]]:
+    return [
+        ("Home", reverse("home")),
+        ("Administration", reverse("people:manage_index")),
+        ("People", reverse("people:manage_person_list")),
+    ]
+
+
+def _agency_crumbs() -> list[tuple[str, str | None]]:
+    return [("Agencies", reverse("people:manage_agency_list"))]
+
+
+# --- Agencies, teams, staff groups ---------------------------------------------------------
+
+
+class AgencyCreateView(ServiceFormView):
+    form_class = AgencyForm
+    heading = "Add an agency"
+    success_message = "{result.name} added."
+
+    def extra_crumbs(self) -> list[tuple[str, str | None]]:
+        return _agency_crumbs()
+
+    def perform(self, form: Any) -> Agency:
+        return services.agency_create(actor=self.actor, **form.changes(), origin=self.origin())
+
+    def get_success_url(self) -> str:
+        return reverse("people:manage_agency_list")
+
+
+class _EditView(ServiceFormView):
+    """Edit a versioned record through ``update_service`` with optimistic locking."""
+
+    submit_label = "Save changes"
+    success_message = "Changes saved."
+    update_service: Any = None
+    target_name = ""
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def perform(self, form: Any) -> Any:
+        return type(self).update_service(
+            actor=self.actor,
+            **{self.target_name: self.object},
+            changes=form.changes(),
+            expected_version=form.cleaned_data.get("version"),
+            origin=self.origin(),
+        )
+
+
+class AgencyEditView(_EditView):
+    model = Agency
+    form_class = AgencyForm
+    update_service = services.agency_update
+    target_name = "agency"
+
+    def get_heading(self) -> str:
+        return f"Change {self.object.name}"
+
+    def extra_crumbs(self) -> list[tuple[str, str | None]]:
+        return _agency_crumbs()
+
+    def get_success_url(self) -> str:
+        return reverse("people:manage_agency_list")
+
+
+class _InAgencyCreateView(ServiceFormView):
+    """Add a team or staff group to the agency in the URL."""
+
+    model = Agency
+    service: Any = None
+    noun = ""
+
+    def get_heading(self) -> str:
+        return f"Add a {self.noun} to {self.object.name}"
+
+    def extra_crumbs(self) -> list[tuple[str, str | None]]:
+        return _agency_crumbs()
+
+    def perform(self, form: Any) -> Any:
+        return type(self).service(
+            actor=self.actor,
+            agency=self.object,
+            name=form.cleaned_data["name"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("people:manage_agency_list")
+
+
+class TeamCreateView(_InAgencyCreateView):
+    form_class = NamedInAgencyForm
+    service = services.team_create
+    noun = "team"
+    success_message = "Team {result.name} added."
+
+
+class StaffGroupCreateView(_InAgencyCreateView):
+    form_class = StaffGroupForm
+    service = services.staff_group_create
+    noun = "staff group"
+    success_message = "Staff group {result.name} added."
+
+
+class TeamEditView(_EditView):
+    model = Team
+    form_class = NamedInAgencyForm
+    update_service = services.team_update
+    target_name = "team"
+
+    def get_heading(self) -> str:
+        return f"Change {self.object.name}"
+
+    def extra_crumbs(self) -> list[tuple[str, str | None]]:
+        return _agency_crumbs()
+
+    def get_success_url(self) -> str:
+        return reverse("people:manage_agency_list")
+
+
+# --- People -------------------------------------------------------------------------------
+
+
+class _PersonPageMixin:
+    """Pages about one person sit under their administration page."""
+
+    object: Any
+    section: tuple[str, str] | None = None
+
+    def person(self) -> Person:
+        return self.object if isinstance(self.object, Person) else self.object.person
+
+    def extra_crumbs(self) -> list[tuple[str, str | None]]:
+        person = self.person()
+        return [
+            *_people_crumbs()[1:],
+            (person.display_name, reverse("people:manage_person", args=[person.pk])),
+        ]
+
+    def get_success_url(self) -> str:
+        return reverse("people:manage_person", args=[self.person().pk])
+
+
+class PersonCreateView(ServiceFormView):
+    form_class = PersonForm
+    heading = "Add a person"
+    intro = "They set their own password with “Forgotten your password?” on the sign-in page."
+    success_message = "{result.display_name} added. Now add their post."
+    section = None
+
+    def extra_crumbs(self) -> list[tuple[str, str | None]]:
+        return _people_crumbs()[1:]
+
+    def perform(self, form: Any) -> Person:
+        return services.person_create(actor=self.actor, **form.changes(), origin=self.origin())
+
+    def get_success_url(self) -> str:
+        return reverse("people:manage_person", args=[self.result.pk])
+
+
+class PersonEditView(_PersonPageMixin, _EditView):
+    model = Person
+    form_class = PersonForm
+    update_service = services.person_update
+    target_name = "person"
+
+    def get_heading(self) -> str:
+        return f"Change {self.object.display_name}’s details"
+
+
+class PersonDeactivateView(_PersonPageMixin, ServiceFormView):
+    model = Person
+    form_class = DeactivateForm
+    submit_label = "Close account"
+    success_message = "Account closed."
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return Person.objects.filter(is_active=True)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"ends_on": timezone.localdate()}
+
+    def get_heading(self) -> str:
+        return f"Close {self.object.display_name}’s account"
+
+    def perform(self, form: Any) -> Person:
+        return services.person_deactivate(
+            actor=self.actor,
+            person=self.object,
+            reason=form.cleaned_data["reason"],
+            ends_on=form.cleaned_data["ends_on"],
+            origin=self.origin(),
+        )
+
+
+class MembershipCreateView(_PersonPageMixin, ServiceFormView):
+    model = Person
+    form_class = MembershipForm
+    submit_label = "Add post"
+    success_message = "Post added."
+
+    def get_heading(self) -> str:
+        return f"Add a post for {self.object.display_name}"
+
+    def perform(self, form: Any) -> Membership:
+        data = dict(form.cleaned_data)
+        data.pop("version", None)
+        data.pop("ends_on", None)
+        return services.membership_create(
+            actor=self.actor,
+            person=self.object,
+            origin=self.origin(),
+            **data,
+        )
+
+
+class MembershipEditView(_PersonPageMixin, _EditView):
+    model = Membership
+    form_class = MembershipForm
+    update_service = services.membership_update
+    target_name = "membership"
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        return Membership.objects.live().select_related("person", "agency")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "agency": self.object.agency}
+
+    def get_heading(self) -> str:
+        return f"Change post: {self.object.job_title}, {self.object.agency}"
+
+
+class _EndView(_PersonPageMixin, ServiceFormView):
+    """End a dated row (post, relationship, role) through ``end_service``."""
+
+    form_class = EndForm
+    submit_label = "End"
+    end_service: Any = None
+    target_name = ""
+    noun = ""
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"ends_on": timezone.localdate()}
+
+    def get_queryset(self) -> Any:
+        return self.model._default_manager.live().filter(ends_on__isnull=True)
+
+    def get_heading(self) -> str:
+        return f"End {self.noun}: {self.object}"
+
+    def perform(self, form: Any) -> Any:
+        return type(self).end_service(
+            actor=self.actor,
+            **{self.target_name: self.object},
+            ends_on=form.cleaned_data["ends_on"],
+            origin=self.origin(),
+        )
+
+
+class MembershipEndView(_EndView):
+    model = Membership
+    end_service = services.membership_end
+    target_name = "membership"
+    noun = "post"
+    success_message = "Post ended."
+
+
+class SupervisionEndView(_EndView):
+    model = SupervisionRelationship
+    end_service = services.supervision_relationship_end
+    target_name = "relationship"
+    noun = "supervision"
+    success_message = "Supervision ended."
+
+    def person(self) -> Person:
+        return self.object.supervisee
+
+
+class LineManagementEndView(_EndView):
+    model = LineManagement
+    end_service = services.line_management_end
+    target_name = "relationship"
+    noun = "line management"
+    success_message = "Line management ended."
+
+    def person(self) -> Person:
+        return self.object.report
+
+
+class RoleEndView(_EndView):
+    model = RoleAssignment
+    end_service = services.role_end
+    target_name = "assignment"
+    noun = "role"
+    success_message = "Role ended."
+
+
+class _RelationshipStartView(_PersonPageMixin, ServiceFormView):
+    """Give the person in the URL a new supervisor or line manager; the current one in that
+    agency ends the day before and hands over (seed 001)."""
+
+    model = Person
+    form_class = RelationshipStartForm
+    submit_label = "Start"
+    start_service: Any = None
+    senior_label = ""
+    roles = ("", "")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        agencies = Agency.objects.live().filter(
+            pk__in=Membership.objects.current().filter(person=self.object).values("agency_id")
+        )
+        return {
+            **super().get_form_kwargs(),
+            "senior_label": self.senior_label,
+            "agencies": agencies,
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"starts_on": timezone.localdate()}
+
+    def perform(self, form: Any) -> Any:
+        senior, junior = self.roles
+        data = form.cleaned_data
+        return type(self).start_service(
+            actor=self.actor,
+            **{senior: data["senior"], junior: self.object},
+            agency=data["agency"],
+            starts_on=data["starts_on"],
+            handover_notes=data["handover_notes"],
+            origin=self.origin(),
+        )
+
+
+class SupervisionStartView(_RelationshipStartView):
+    start_service = services.supervision_relationship_start
+    senior_label = "Safeguarding supervisor"
+    roles = ("supervisor", "supervisee")
+    success_message = "Supervision started."
+
+    def get_heading(self) -> str:
+        return f"New safeguarding supervisor for {self.object.display_name}"
+
+
+class LineManagementStartView(_RelationshipStartView):
+    start_service = services.line_management_start
+    senior_label = "Line manager"
+    roles = ("manager", "report")
+    success_message = "Line management started."
+
+    def get_heading(self) -> str:
+        return f"New line manager for {self.object.display_name}"
+
+
+class RoleAssignView(_PersonPageMixin, ServiceFormView):
+    model = Person
+    form_class = RoleAssignForm
+    submit_label = "Assign role"
+    success_message = "Role assigned."
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"starts_on": timezone.localdate()}
+
+    def get_heading(self) -> str:
+        return f"Assign a role to {self.object.display_name}"
+
+    def perform(self, form: Any) -> RoleAssignment:
+        return services.role_assign(
+            actor=self.actor,
+            person=self.object,
+            origin=self.origin(),
+            **form.cleaned_data,
+        )
+
+
+class TrainingAddView(_PersonPageMixin, ServiceFormView):
+    model = Person
+    form_class = TrainingRecordForm
+    submit_label = "Add training record"
+    success_message = "Training record added."
+
+    def get_heading(self) -> str:
+        return f"Add supervisor training for {self.object.display_name}"
+
+    def perform(self, form: Any) -> TrainingRecord:
+        return services.training_record_add(
+            actor=self.actor,
+            person=self.object,
+            origin=self.origin(),
+            **form.cleaned_data,
+        )
+
+
+class TrainingArchiveView(_PersonPageMixin, ServiceFormView):
+    model = TrainingRecord
+    form_class = ArchiveForm
+    submit_label = "Archive record"
+    success_message = "Training record archived."
+
+    def get_queryset(self) -> QuerySet[TrainingRecord]:
+        return TrainingRecord.objects.live().select_related("person")
+
+    def get_heading(self) -> str:
+        return f"Archive training record: {self.object}"
+
+    def perform(self, form: Any) -> TrainingRecord:
+        return services.training_record_archive(
+            actor=self.actor,
+            record=self.object,
+            reason=form.cleaned_data["reason"],
+            origin=self.origin(),
+        )
