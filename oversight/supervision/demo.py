@@ -449,7 +449,7 @@ def _write(
                     rng.randint(1, 2),
                 )
             ),
-            emotional_impact=_pick(rng, WELLBEING),
+            emotional_impact=WELLBEING[rng.randrange(2)] if rich else _pick(rng, WELLBEING),
             support_offered="Reflective space in the next session; EAP details shared."
             if rng.random() < 0.3
             else "",
@@ -540,13 +540,14 @@ def _write(
             follow_ups.append(follow)
             changed_actions.append(action)
         new_actions = []
-        for _ in range(rng.randint(2, 3) if rich else rng.randint(0, 2)):
+        for n in range(rng.randint(2, 3) if rich else rng.randint(0, 2)):
             about = rng.choice(chosen) if chosen and rng.random() < 0.6 else None
+            due = held + dt.timedelta(days=2 if rich and n == 0 else rng.choice((7, 14, 21, 28)))
             action = Action(
                 origin_record=record,
                 description=_pick(rng, ACTIONS),
                 owner_id=supervisee if rng.random() < 0.8 else session.supervisor_id,
-                due_on=held + dt.timedelta(days=rng.choice((7, 14, 21, 28))),
+                due_on=due,
                 child_id=about.pk if about else None,
                 created_by_id=session.supervisor_id,
                 modified_by_id=session.supervisor_id,

@@ -41,6 +41,17 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                 counts={"overdue": overdue, "due": len(awaiting)},
             )
         )
+    overdue_records = list(selectors.records_overdue_for(user, today=today)[:20])
+    if overdue_records:
+        found.append(
+            Panel(
+                title="Records not signed by their deadline",
+                template_name="supervision/panels/records.html",
+                context={"records": overdue_records, "today": today},
+                order=19,
+                counts={"overdue": len(overdue_records)},
+            )
+        )
     actions = list(selectors.actions_open_for(user)[:20])
     if actions:
         found.append(

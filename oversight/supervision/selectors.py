@@ -214,6 +214,21 @@ def records_awaiting_signature(person: Any) -> QuerySet[SessionRecord]:
     )
 
 
+def records_overdue_for(person: Any, *, today: dt.date | None = None) -> QuerySet[SessionRecord]:
+    """Unsigned records past their deadline, flagged to both the supervisor and the supervisee
+    (issue 3 item 8)."""
+    day = today or timezone.localdate()
+    return (
+        SessionRecord.objects.live()
+        .filter(Q(session__supervisor=person) | Q(session__supervisee=person))
+        .exclude(status=RecordStatus.SIGNED)
+        .filter(sign_by__lt=day)
+        .select_related("session", "session__supervisee", "session__supervisor")
+        .defer(*WELLBEING_FIELDS)
+        .order_by("sign_by")
+    )
+
+
 def unsigned_records_of_supervisees(supervisee_ids: Any) -> QuerySet[SessionRecord]:
     return (
         SessionRecord.objects.live()

@@ -368,6 +368,7 @@ class TestOtherPages:
         client.force_login(cast.practitioner)
         page = client.get(reverse("home")).content.decode()
         assert "Your open actions" in page and "Share the chronology" in page
+        assert "Records not signed by their deadline" in page
 
     def test_group_record_for_attendees(self, cast: Any, client: Any) -> None:
         session = services.session_plan(

@@ -318,6 +318,16 @@ class CaseDiscussionEditView(CaseDiscussionAddView):
         context["discussion"] = self.discussion()
         return context
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        audit_event_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditAction.VIEW,
+            target=self.discussion(),
+            origin=origin(request),
+        )
+        return response
+
     def form_valid(self, form: CaseDiscussionForm) -> HttpResponse:
         discussion = self.discussion()
         try:
