@@ -9,4 +9,5 @@ class PeopleConfig(AppConfig):
         ("Home", "home", None),
         ("People", "people:person_list", "people.list_people"),
         ("Agencies", "people:agency_list", "people.list_agencies"),
+        ("Administration", "people:manage_index", "people.manage_organisation"),
     ]

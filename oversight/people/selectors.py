@@ -199,6 +199,13 @@ def team_members(team: Team, *, on: dt.date | None = None) -> QuerySet[Membershi
         Membership.objects.on(day)
         .filter(team=team)
         .select_related("person", "staff_group")
+        .prefetch_related(
+            Prefetch(
+                "person__memberships",
+                queryset=Membership.objects.on(day),
+                to_attr="current_memberships",
+            )
+        )
         .order_by("person__family_name", "person__given_name")
     )
 
@@ -213,12 +220,20 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
     current_managers = [r for r in managers if r.is_current_on(day)]
     profile = access_profile(person, on=day)
     led_agencies = list(Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name"))
+    supervisees = list(detail.current_supervisees)
+    records: dict[int, list[TrainingRecord]] = {r.supervisee_id: [] for r in supervisees}
+    for record in TrainingRecord.objects.live().filter(person_id__in=records):
+        records[record.person_id].append(record)
+    for relationship in supervisees:
+        relationship.supervisee.training = records[relationship.supervisee_id]
+    supervisee_rows = [(r, supervisor_training_status(r.supervisee, on=day)) for r in supervisees]
     return {
         "person": detail,
         "memberships": detail.current_memberships,
         "supervisors": current_supervisors,
         "line_managers": current_managers,
-        "supervisees": detail.current_supervisees,
+        "supervisees": supervisees,
+        "supervisee_rows": supervisee_rows,
         "reports": detail.current_reports,
         "roles": detail.current_roles,
         "led_agencies": led_agencies,

@@ -16,6 +16,9 @@ from .. import selectors
 from ..forms import PeopleSearchForm
 from ..models import Agency, Person, Team
 
+VIEW_PERSON = "people.view_person"
+MANAGE = "people.manage_organisation"
+
 
 class HomeView(RuleRequiredMixin, TemplateView):
     permission_required = "people.view_home"
@@ -64,7 +67,14 @@ class PersonDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, De
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["training_status"] = selectors.supervisor_training_status(self.object)
+        person = self.object
+        user = self.request.user
+        context["training_status"] = selectors.supervisor_training_status(person)
+        others = [r.supervisee for r in person.current_supervisees]
+        others += [r.report for r in person.current_reports]
+        context["viewable_ids"] = {p.pk for p in others if user.has_perm(VIEW_PERSON, p)}
+        if user.has_perm(MANAGE):
+            context["manage_url"] = reverse("people:manage_person", args=[person.pk])
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -83,6 +93,12 @@ class AgencyListView(RuleRequiredMixin, ListView):
     def get_queryset(self) -> QuerySet[Agency]:
         return selectors.agencies_list()
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["rows"] = [(a, user.has_perm("people.view_agency", a)) for a in context["agencies"]]
+        return context
+
 
 class AgencyDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
     permission_required = "people.view_agency"
@@ -91,6 +107,16 @@ class AgencyDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
 
     def get_object(self, queryset: QuerySet[Agency] | None = None) -> Agency:
         return get_object_or_404(selectors.agencies_list(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["teams"] = [
+            (team, user.has_perm("people.view_team", team)) for team in self.object.teams.all()
+        ]
+        if user.has_perm(MANAGE):
+            context["manage_url"] = reverse("people:manage_agency_list")
+        return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [
@@ -110,7 +136,10 @@ class TeamDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["members"] = selectors.team_members(self.object)
+        user = self.request.user
+        context["members"] = [
+            (m, user.has_perm(VIEW_PERSON, m.person)) for m in selectors.team_members(self.object)
+        ]
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
