@@ -5,3 +5,4 @@ class AssuranceConfig(AppConfig):
     name = "oversight.assurance"
     label = "assurance"
     verbose_name = "Assurance"
+    navigation = [("Assurance", "assurance:index", "assurance.view_index")]

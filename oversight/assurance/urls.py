@@ -1,5 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "assurance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("partnership/", views.PartnershipDashboardView.as_view(), name="partnership_dashboard"),
+    path(
+        "partnership/export.<str:fmt>",
+        views.PartnershipDashboardView.as_view(),
+        name="partnership_export",
+    ),
+    path("agency/<int:pk>/", views.AgencyDashboardView.as_view(), name="agency_dashboard"),
+    path(
+        "agency/<int:pk>/export.<str:fmt>",
+        views.AgencyDashboardView.as_view(),
+        name="agency_export",
+    ),
+    path("agency/<int:pk>/settings/", views.AgencySettingsView.as_view(), name="agency_settings"),
+    path("agency/<int:pk>/workforce/", views.WorkforceView.as_view(), name="workforce"),
+    path("agency/<int:pk>/audits/new/", views.AuditDrawView.as_view(), name="audit_draw"),
+    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("compliance/export.<str:fmt>", views.ComplianceView.as_view(), name="compliance_export"),
+    path("evaluation/", views.EvaluationListView.as_view(), name="evaluation_list"),
+    path("evaluation/<int:pk>/", views.EvaluationFormView.as_view(), name="evaluation_form"),
+    path("evaluation/results/", views.EvaluationResultsView.as_view(), name="evaluation_results"),
+    path("pulse/", views.PulseView.as_view(), name="pulse"),
+    path("audits/", views.AuditListView.as_view(), name="audit_list"),
+    path("audits/<int:pk>/", views.AuditDetailView.as_view(), name="audit_detail"),
+    path("audits/<int:pk>/complete/", views.AuditCompleteView.as_view(), name="audit_complete"),
+    path("audits/records/<int:pk>/", views.AuditedRecordView.as_view(), name="audited_record"),
+]

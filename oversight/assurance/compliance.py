@@ -1,0 +1,288 @@
+"""Compliance, one definition (issue 5 item 1). For each person with a post on a date:
+the last supervision held, the next due by the policy in force on that date (newly-qualified
+aware), days overdue; whether their contract is missing, unsigned or due for review; records
+unsigned past their deadline; actions overdue; and for supervisors whether their training is
+valid and whether they are supervised themselves (seed 001 "Competence").
+
+Set-based: a fixed number of queries for any number of people. Every assurance page, export
+and test uses ``compliance_for``; nothing re-implements these rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from oversight.contracts.models import SupervisionPolicy
+from oversight.contracts.selectors import ContractStanding, contract_standings
+from oversight.people.models import Membership, SupervisionRelationship, TrainingRecord
+from oversight.supervision.models import (
+    Action,
+    ActionStatus,
+    Session,
+    SessionRecord,
+    SessionStatus,
+)
+
+
+@dataclass
+class PersonCompliance:
+    person_id: int
+    name: str
+    agency_id: int
+    agency_name: str
+    team_id: int | None
+    team_name: str
+    staff_group_id: int | None
+    staff_group_name: str
+    new_starter: bool
+    interval_days: int
+    last_held_on: dt.date | None
+    next_due_on: dt.date
+    days_overdue: int
+    has_supervisor: bool
+    contract: ContractStanding
+    records_unsigned_overdue: int = 0
+    actions_overdue: int = 0
+    is_supervisor: bool = False
+    training: str | None = None  # "valid", "lapsed" or "none", for supervisors
+    supervised_themselves: bool | None = None  # for supervisors
+    issues: list[str] = field(default_factory=list)
+
+    @property
+    def supervised_within_interval(self) -> bool:
+        return self.days_overdue == 0
+
+    @property
+    def contract_in_place(self) -> bool:
+        return self.contract == ContractStanding.OK
+
+    @property
+    def is_compliant(self) -> bool:
+        return not self.issues
+
+
+def policy_from(
+    policies: Iterable[SupervisionPolicy],
+    *,
+    agency_id: int,
+    staff_group_id: int | None,
+    on: dt.date,
+) -> SupervisionPolicy:
+    """The same choice as contracts.selectors.policy_in_force, made from policies already
+    loaded: the staff group's latest version on ``on``, else the agency's, else the defaults."""
+    group_policy = agency_policy = None
+    for policy in sorted(policies, key=lambda p: (p.effective_from, p.pk or 0)):
+        if policy.agency_id != agency_id or policy.effective_from > on:
+            continue
+        if staff_group_id and policy.staff_group_id == staff_group_id:
+            group_policy = policy
+        if policy.staff_group_id is None:
+            agency_policy = policy
+    return group_policy or agency_policy or SupervisionPolicy(agency_id=agency_id)
+
+
+def training_status(records: list[tuple[dt.date, dt.date | None]], on: dt.date) -> str:
+    """'valid', 'lapsed' or 'none' (as people.selectors.supervisor_training_status)."""
+    started = [(done, expires) for done, expires in records if done <= on]
+    if not started:
+        return "none"
+    return "valid" if any(expires is None or on <= expires for _, expires in started) else "lapsed"
+
+
+def memberships_in_scope(
+    *,
+    on: dt.date,
+    agency_ids: Iterable[int] | None = None,
+    person_ids: Iterable[int] | None = None,
+) -> QuerySet[Membership]:
+    posts = Membership.objects.on(on)
+    if agency_ids is not None:
+        posts = posts.filter(agency_id__in=list(agency_ids))
+    if person_ids is not None:
+        posts = posts.filter(person_id__in=list(person_ids))
+    return posts
+
+
+def compliance_for(
+    *,
+    on: dt.date,
+    agency_ids: Iterable[int] | None = None,
+    person_ids: Iterable[int] | None = None,
+) -> list[PersonCompliance]:
+    """One row per post held on ``on`` in the given agencies (or by the given people).
+    Nine queries whatever the number of people."""
+    agency_ids = None if agency_ids is None else list(agency_ids)
+    person_ids = None if person_ids is None else list(person_ids)
+    posts = list(
+        memberships_in_scope(on=on, agency_ids=agency_ids, person_ids=person_ids)
+        .select_related("person", "agency", "team", "staff_group")
+        .order_by("agency__name", "person__family_name", "person__given_name", "pk")
+    )
+    if not posts:
+        return []
+    people = memberships_in_scope(on=on, agency_ids=agency_ids, person_ids=person_ids).values(
+        "person_id"
+    )
+    ids = sorted({m.person_id for m in posts})
+    post_agencies = {m.agency_id for m in posts}
+
+    policies = list(
+        SupervisionPolicy.objects.live().filter(agency_id__in=post_agencies, effective_from__lte=on)
+    )
+    last_held = dict(
+        Session.objects.live()
+        .filter(status=SessionStatus.HELD, held_on__lte=on, supervisee_id__in=people)
+        .order_by()
+        .values("supervisee_id")
+        .annotate(last=Max("held_on"))
+        .values_list("supervisee_id", "last")
+    )
+    supervisors_of: dict[int, set[int]] = defaultdict(set)
+    supervisees_of: dict[int, set[int]] = defaultdict(set)
+    for supervisor_id, supervisee_id in (
+        SupervisionRelationship.objects.on(on)
+        .filter(Q(supervisee_id__in=people) | Q(supervisor_id__in=people))
+        .values_list("supervisor_id", "supervisee_id")
+    ):
+        supervisors_of[supervisee_id].add(supervisor_id)
+        supervisees_of[supervisor_id].add(supervisee_id)
+    contracts = contract_standings(supervisee_ids=ids, on=on)
+    unsigned = (
+        SessionRecord.objects.live()
+        .filter(session__held_on__lte=on, sign_by__lt=on)
+        .filter(Q(supervisee_signed_at__isnull=True) | Q(supervisee_signed_at__date__gt=on))
+        .order_by()
+    )
+    records_as_supervisee = dict(
+        unsigned.filter(session__supervisee_id__in=people)
+        .values("session__supervisee_id")
+        .annotate(n=Count("pk"))
+        .values_list("session__supervisee_id", "n")
+    )
+    records_as_supervisor = dict(
+        unsigned.filter(session__supervisor_id__in=people)
+        .values("session__supervisor_id")
+        .annotate(n=Count("pk"))
+        .values_list("session__supervisor_id", "n")
+    )
+    actions = dict(
+        Action.objects.live()
+        .filter(owner_id__in=people, due_on__lt=on, created_at__date__lte=on)
+        .filter(Q(status=ActionStatus.OPEN) | Q(status=ActionStatus.DONE, completed_on__gt=on))
+        .order_by()
+        .values("owner_id")
+        .annotate(n=Count("pk"))
+        .values_list("owner_id", "n")
+    )
+    training: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    supervisor_ids = [pk for pk in ids if supervisees_of.get(pk)]
+    for person_id, done, expires in (
+        TrainingRecord.objects.live()
+        .filter(person_id__in=supervisor_ids)
+        .values_list("person_id", "completed_on", "expires_on")
+    ):
+        training[person_id].append((done, expires))
+
+    rows = []
+    for post in posts:
+        policy = policy_from(
+            policies, agency_id=post.agency_id, staff_group_id=post.staff_group_id, on=on
+        )
+        new_starter = post.is_new_starter_on(on)
+        interval = policy.new_starter_interval_days if new_starter else policy.interval_days
+        last = last_held.get(post.person_id)
+        next_due = (last or post.starts_on) + dt.timedelta(days=interval)
+        overdue = max(0, (on - next_due).days)
+        row = PersonCompliance(
+            person_id=post.person_id,
+            name=post.person.display_name,
+            agency_id=post.agency_id,
+            agency_name=post.agency.name,
+            team_id=post.team_id,
+            team_name=post.team.name if post.team else "No team",
+            staff_group_id=post.staff_group_id,
+            staff_group_name=post.staff_group.name if post.staff_group else "No staff group",
+            new_starter=new_starter,
+            interval_days=interval,
+            last_held_on=last,
+            next_due_on=next_due,
+            days_overdue=overdue,
+            has_supervisor=bool(supervisors_of.get(post.person_id)),
+            contract=contracts[post.person_id].standing,
+            records_unsigned_overdue=records_as_supervisee.get(post.person_id, 0)
+            + records_as_supervisor.get(post.person_id, 0),
+            actions_overdue=actions.get(post.person_id, 0),
+        )
+        if supervisees_of.get(post.person_id):
+            row.is_supervisor = True
+            row.training = training_status(training.get(post.person_id, []), on)
+            row.supervised_themselves = bool(supervisors_of.get(post.person_id))
+        row.issues = _issues(row)
+        rows.append(row)
+    return rows
+
+
+def _issues(row: PersonCompliance) -> list[str]:
+    issues = []
+    if not row.has_supervisor:
+        issues.append("No safeguarding supervisor")
+    if row.days_overdue:
+        issues.append(f"Supervision overdue by {row.days_overdue} days")
+    if row.has_supervisor and row.contract != ContractStanding.OK:
+        issues.append(ContractStanding(row.contract).label)
+    if row.records_unsigned_overdue:
+        issues.append(f"{row.records_unsigned_overdue} records unsigned past the deadline")
+    if row.actions_overdue:
+        issues.append(f"{row.actions_overdue} actions overdue")
+    if row.is_supervisor and row.training != "valid":
+        issues.append(
+            "Supervisor training lapsed" if row.training == "lapsed" else "No supervisor training"
+        )
+    if row.is_supervisor and not row.supervised_themselves:
+        issues.append("Supervisor not supervised")
+    return issues
+
+
+@dataclass
+class GroupCompliance:
+    """Counts for a group of posts (an agency, team or staff group). Shown only through
+    suppression.suppress / percent."""
+
+    label: str
+    people: int = 0
+    within_interval: int = 0
+    overdue: int = 0
+    contract_in_place: int = 0
+    records_unsigned_overdue: int = 0
+    actions_overdue: int = 0
+    supervisors: int = 0
+    supervisors_trained: int = 0
+    supervisors_supervised: int = 0
+
+
+def summarise(rows: Iterable[PersonCompliance], key: Any, label: Any) -> list[GroupCompliance]:
+    """Group rows by ``key(row)`` (labelled ``label(row)``), in label order."""
+    groups: dict[Any, GroupCompliance] = {}
+    for row in rows:
+        group = groups.setdefault(key(row), GroupCompliance(label=label(row)))
+        group.people += 1
+        group.within_interval += row.supervised_within_interval
+        group.overdue += not row.supervised_within_interval
+        group.contract_in_place += row.contract_in_place
+        group.records_unsigned_overdue += row.records_unsigned_overdue
+        group.actions_overdue += row.actions_overdue
+        if row.is_supervisor:
+            group.supervisors += 1
+            group.supervisors_trained += row.training == "valid"
+            group.supervisors_supervised += bool(row.supervised_themselves)
+    return sorted(groups.values(), key=lambda g: g.label)
+
+
+def total(rows: Iterable[PersonCompliance], label: str = "All staff") -> GroupCompliance:
+    found = summarise(rows, key=lambda r: 0, label=lambda r: label)
+    return found[0] if found else GroupCompliance(label=label)

@@ -1,0 +1,96 @@
+"""Home panels (issue 5 item 2): for line managers and agency leads, compliance by team and
+staff group with the names of those who need attention (own scope only); for the partnership
+auditor, the way to the partnership dashboard; for supervisees, the evaluation and wellbeing
+pulse when due."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from oversight.core.home import Panel
+
+from . import selectors
+from .compliance import summarise, total
+from .models import PulseParticipation
+from .periods import quarter_start
+from .selectors import compliance_columns, compliance_row
+from .tables import Table
+
+NAMES_ON_HOME = 10
+
+
+def panels(request: HttpRequest, profile: Any) -> list[Panel]:
+    if profile.person_id is None:
+        return []
+    found: list[Panel] = []
+    today = timezone.localdate()
+    if profile.led_agency_ids or profile.report_ids:
+        rows = selectors.named_compliance_rows(request.user, today)
+        attention = sorted((r for r in rows if r.issues), key=lambda r: (-r.days_overdue, r.name))
+        by_team = summarise(
+            rows,
+            key=lambda r: (r.agency_name, r.team_name),
+            label=lambda r: f"{r.team_name}, {r.agency_name}",
+        )
+        by_group = summarise(
+            rows,
+            key=lambda r: (r.agency_name, r.staff_group_name),
+            label=lambda r: f"{r.staff_group_name}, {r.agency_name}",
+        )
+        found.append(
+            Panel(
+                title="Supervision compliance of your staff",
+                template_name="assurance/home_compliance.html",
+                context={
+                    "attention": attention[:NAMES_ON_HOME],
+                    "more": max(0, len(attention) - NAMES_ON_HOME),
+                    "overdue_total": sum(1 for r in rows if r.days_overdue),
+                    "all": compliance_row(total(rows)),
+                    "tables": [
+                        Table(
+                            "home_team",
+                            "By team",
+                            compliance_columns("Team"),
+                            [compliance_row(g) for g in by_team],
+                        ),
+                        Table(
+                            "home_group",
+                            "By staff group",
+                            compliance_columns("Staff group"),
+                            [compliance_row(g) for g in by_group],
+                        ),
+                    ],
+                    "led": sorted(profile.led_agency_ids),
+                },
+                order=30,
+                counts={"staff overdue for supervision": sum(1 for r in rows if r.days_overdue)},
+            )
+        )
+    if profile.is_partnership_auditor:
+        found.append(
+            Panel(
+                title="Partnership assurance",
+                template_name="assurance/home_auditor.html",
+                context={},
+                order=30,
+            )
+        )
+    if profile.member_agency_ids:
+        due = selectors.evaluations_due(person_id=profile.person_id, on=today)
+        pulse_due = not PulseParticipation.objects.filter(
+            respondent_id=profile.person_id, quarter_start=quarter_start(today)
+        ).exists()
+        if due or pulse_due:
+            found.append(
+                Panel(
+                    title="Tell us how supervision is going",
+                    template_name="assurance/home_prompts.html",
+                    context={"due": due, "pulse_due": pulse_due},
+                    order=80,
+                    counts={"evaluations to give": len(due)},
+                )
+            )
+    return found

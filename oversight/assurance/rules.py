@@ -1,0 +1,93 @@
+"""Who may see assurance figures and audits (issue 5; shared/domain.md "Who uses it").
+
+- agency dashboard and named compliance of an agency: that agency's safeguarding lead;
+- line manager: the compliance of their current reports (names), on their compliance page;
+- partnership dashboard: the partnership auditor and every agency lead — aggregates only,
+  no names or notes, no figure for a group under five (seed: nothing personal above the
+  owning agency, so a lead sees other agencies only as the auditor does);
+- evaluation results: a supervisor their own (shown only from five respondents), the agency
+  lead their agency's, the auditor aggregates on the partnership dashboard;
+- wellbeing pulse: anyone with a current post; evaluation: anyone with a current supervisor;
+- workforce figures and evaluation frequency: the agency's lead;
+- record audit: the partnership auditor (any agency) and the agency lead (their own); both
+  see only the sampled records, never the wellbeing section.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from oversight.people.rules import is_partnership_auditor, leads_agency
+from oversight.people.selectors import access_profile
+
+
+@rules.predicate
+def is_agency_lead(user: Any) -> bool:
+    return bool(access_profile(user).led_agency_ids)
+
+
+@rules.predicate
+def manages_reports(user: Any) -> bool:
+    return bool(access_profile(user).report_ids)
+
+
+@rules.predicate
+def has_supervisees(user: Any) -> bool:
+    return bool(access_profile(user).supervisee_ids)
+
+
+@rules.predicate
+def has_post(user: Any) -> bool:
+    return bool(access_profile(user).member_agency_ids)
+
+
+@rules.predicate
+def leads_audit_agency(user: Any, obj: Any) -> bool:
+    if obj is None:
+        return False
+    agency_id = getattr(obj, "agency_id", None)
+    if agency_id is None and hasattr(obj, "audit"):
+        agency_id = obj.audit.agency_id
+    return agency_id in access_profile(user).led_agency_ids
+
+
+@rules.predicate
+def is_own_relationship(user: Any, relationship: Any) -> bool:
+    return relationship is not None and relationship.supervisee_id == user.pk
+
+
+@rules.predicate
+def audit_is_open(user: Any, obj: Any) -> bool:
+    audit = getattr(obj, "audit", obj)
+    return audit is not None and audit.status == "open"
+
+
+sees_partnership = is_partnership_auditor | is_agency_lead
+
+rules.add_perm(
+    "assurance.view_index",
+    rules.is_authenticated & (sees_partnership | manages_reports | has_supervisees | has_post),
+)
+rules.add_perm("assurance.view_partnership_dashboard", rules.is_authenticated & sees_partnership)
+rules.add_perm("assurance.view_agency_dashboard", rules.is_authenticated & leads_agency)
+rules.add_perm(
+    "assurance.view_named_compliance", rules.is_authenticated & (is_agency_lead | manages_reports)
+)
+rules.add_perm("assurance.answer_pulse", rules.is_authenticated & has_post)
+rules.add_perm("assurance.list_evaluations_due", rules.is_authenticated & has_post)
+rules.add_perm("assurance.answer_evaluation", rules.is_authenticated & is_own_relationship)
+rules.add_perm("assurance.view_own_evaluation", rules.is_authenticated & has_supervisees)
+rules.add_perm("assurance.change_agency_settings", rules.is_authenticated & leads_agency)
+rules.add_perm("assurance.list_audits", rules.is_authenticated & sees_partnership)
+rules.add_perm(
+    "assurance.draw_audit", rules.is_authenticated & (is_partnership_auditor | leads_agency)
+)
+rules.add_perm(
+    "assurance.view_audit", rules.is_authenticated & (is_partnership_auditor | leads_audit_agency)
+)
+rules.add_perm(
+    "assurance.grade_audit",
+    rules.is_authenticated & (is_partnership_auditor | leads_audit_agency) & audit_is_open,
+)

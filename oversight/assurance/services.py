@@ -1,0 +1,310 @@
+"""Writes for assurance: evaluation answers and pulses (anonymous), workforce figures, the
+agency's evaluation frequency, and record audits (sample, grade, complete)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from oversight.core.models import AuditAction
+from oversight.core.services import (
+    RequestOrigin,
+    audit_event_record,
+    tracked_create,
+    tracked_update,
+)
+from oversight.people.models import Agency, SupervisionRelationship
+
+from .models import (
+    CHECKLIST,
+    STATEMENT_FIELDS,
+    AuditedRecord,
+    AuditStatus,
+    EvaluationParticipation,
+    EvaluationResponse,
+    EvaluationRound,
+    EvaluationSettings,
+    PulseParticipation,
+    PulseResponse,
+    RecordAudit,
+    WorkforceFigure,
+)
+from .periods import quarter_start, round_bounds
+
+ALREADY_ANSWERED = "You have already evaluated this supervision in this round."
+PULSE_ALREADY = "You have already answered the wellbeing pulse this quarter."
+
+
+def _day_stamp(day: dt.date) -> dt.datetime:
+    """Anonymous rows carry only the day, so their time cannot be matched to a participation."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+def evaluation_interval(agency_id: int) -> int:
+    found = EvaluationSettings.objects.live().filter(agency_id=agency_id).first()
+    return found.interval_months if found else 6
+
+
+def evaluation_round_for(*, agency_id: int, on: dt.date) -> EvaluationRound:
+    """The agency's round holding ``on``, made when first needed."""
+    opens, closes = round_bounds(on, evaluation_interval(agency_id))
+    found = EvaluationRound.objects.filter(agency_id=agency_id, opens_on__lte=on, closes_on__gte=on)
+    existing = found.order_by("-opens_on").first()
+    if existing is not None:
+        return existing
+    return EvaluationRound.objects.get_or_create(
+        agency_id=agency_id, opens_on=opens, defaults={"closes_on": closes}
+    )[0]
+
+
+@transaction.atomic
+def evaluation_settings_update(
+    *, actor: Any, agency: Agency, interval_months: int, origin: RequestOrigin | None = None
+) -> EvaluationSettings:
+    if not 1 <= interval_months <= 24:
+        raise ValidationError({"interval_months": "Enter a number of months from 1 to 24."})
+    found = EvaluationSettings.objects.select_for_update().filter(agency=agency).first()
+    if found is None:
+        found = EvaluationSettings(agency=agency, interval_months=interval_months)
+        tracked_create(found, by=actor)
+    else:
+        found.interval_months = interval_months
+        tracked_update(found, by=actor)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=found, origin=origin)
+    return found
+
+
+@transaction.atomic
+def evaluation_submit(
+    *,
+    actor: Any,
+    relationship: SupervisionRelationship,
+    answers: dict[str, str],
+    more_of: str = "",
+    less_of: str = "",
+    on: dt.date | None = None,
+    origin: RequestOrigin | None = None,
+) -> EvaluationRound:
+    """Store an anonymous evaluation of the actor's supervisor (seed 004 Appendix I). The
+    answer row holds no respondent; the participation row holds no answers."""
+    day = on or timezone.localdate()
+    if relationship.supervisee_id != actor.pk or not relationship.is_current_on(day):
+        raise ValidationError("You can only evaluate your own current supervision.")
+    missing = {
+        name: "Choose Yes, No or Maybe." for name in STATEMENT_FIELDS if not answers.get(name)
+    }
+    if missing:
+        raise ValidationError(missing)
+    round_ = evaluation_round_for(agency_id=relationship.agency_id, on=day)
+    try:
+        with transaction.atomic():
+            participation = EvaluationParticipation(
+                round=round_, respondent=actor, supervisor_id=relationship.supervisor_id
+            )
+            tracked_create(participation, by=actor)
+    except (IntegrityError, ValidationError) as error:
+        raise ValidationError(ALREADY_ANSWERED) from error
+    stamp = _day_stamp(day)
+    response = EvaluationResponse(
+        round=round_,
+        supervisor_id=relationship.supervisor_id,
+        more_of=more_of.strip(),
+        less_of=less_of.strip(),
+        **{name: answers[name] for name in STATEMENT_FIELDS},
+    )
+    tracked_create(response, by=None)
+    EvaluationResponse.objects.filter(pk=response.pk).update(created_at=stamp, modified_at=stamp)
+    EvaluationParticipation.objects.filter(pk=participation.pk).update(
+        created_at=stamp, modified_at=stamp
+    )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=round_,
+        origin=origin,
+        detail={"what": "evaluation participation"},
+    )
+    return round_
+
+
+@transaction.atomic
+def pulse_submit(
+    *,
+    actor: Any,
+    agency_id: int,
+    stress: int | None,
+    resilience: int | None,
+    reflection: int | None,
+    on: dt.date | None = None,
+) -> PulseResponse:
+    """Store an anonymous wellbeing pulse; every answer is optional but one is needed."""
+    day = on or timezone.localdate()
+    if stress is None and resilience is None and reflection is None:
+        raise ValidationError("Answer at least one question, or leave the pulse for now.")
+    quarter = quarter_start(day)
+    try:
+        with transaction.atomic():
+            participation = PulseParticipation(
+                agency_id=agency_id, quarter_start=quarter, respondent=actor
+            )
+            tracked_create(participation, by=actor)
+    except (IntegrityError, ValidationError) as error:
+        raise ValidationError(PULSE_ALREADY) from error
+    response = PulseResponse(
+        agency_id=agency_id,
+        quarter_start=quarter,
+        stress=stress,
+        resilience=resilience,
+        reflection=reflection,
+    )
+    tracked_create(response, by=None)
+    stamp = _day_stamp(day)
+    PulseResponse.objects.filter(pk=response.pk).update(created_at=stamp, modified_at=stamp)
+    PulseParticipation.objects.filter(pk=participation.pk).update(
+        created_at=stamp, modified_at=stamp
+    )
+    return response
+
+
+WORKFORCE_FIELDS = (
+    "funded_posts",
+    "vacant_posts",
+    "sickness_days_lost",
+    "work_related_sickness_days_lost",
+)
+
+
+@transaction.atomic
+def workforce_figure_save(
+    *,
+    actor: Any,
+    agency: Agency,
+    quarter: dt.date,
+    values: dict[str, Any],
+    expected_version: int | None = None,
+    origin: RequestOrigin | None = None,
+) -> WorkforceFigure:
+    """Enter or correct an agency's sickness and vacancy figures for a quarter."""
+    found = (
+        WorkforceFigure.objects.select_for_update()
+        .filter(agency=agency, quarter_start=quarter)
+        .first()
+    )
+    if found is None:
+        found = WorkforceFigure(agency=agency, quarter_start=quarter, **values)
+        tracked_create(found, by=actor)
+        action = AuditAction.CREATE
+    else:
+        for name in WORKFORCE_FIELDS:
+            setattr(found, name, values[name])
+        tracked_update(found, by=actor, expected_version=expected_version)
+        action = AuditAction.CHANGE
+    audit_event_record(actor=actor, action=action, target=found, origin=origin)
+    return found
+
+
+@transaction.atomic
+def record_audit_draw(
+    *,
+    actor: Any,
+    agency: Agency,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    per_stratum: int = 5,
+    seed: int | None = None,
+    on: dt.date | None = None,
+    origin: RequestOrigin | None = None,
+) -> RecordAudit:
+    """Draw a stratified sample of the agency's signed-or-not session records in the period:
+    up to ``per_stratum`` each of high, medium and escalating risk (seed 004 objective 2)."""
+    from .selectors import audit_strata
+
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Enter a title for the audit."
+    if period_end < period_start:
+        errors["period_end"] = "The end of the period must be on or after its start."
+    if not 1 <= per_stratum <= 50:
+        errors["per_stratum"] = "Enter a number of records per group from 1 to 50."
+    if errors:
+        raise ValidationError(errors)
+    strata = audit_strata(agency_id=agency.pk, start=period_start, end=period_end)
+    if not any(strata.values()):
+        raise ValidationError(
+            {"period_start": "There are no records with children discussed in this period."}
+        )
+    audit = RecordAudit(
+        agency=agency,
+        title=title.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        drawn_by=actor,
+        drawn_on=on or timezone.localdate(),
+    )
+    tracked_create(audit, by=actor)
+    rng = random.Random(seed if seed is not None else f"{agency.pk}:{period_start}:{period_end}")
+    for stratum, record_ids in strata.items():
+        chosen = rng.sample(sorted(record_ids), min(per_stratum, len(record_ids)))
+        for record_id in chosen:
+            tracked_create(
+                AuditedRecord(audit=audit, record_id=record_id, stratum=stratum), by=actor
+            )
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=audit, origin=origin)
+    return audit
+
+
+@transaction.atomic
+def audited_record_grade(
+    *,
+    actor: Any,
+    item: AuditedRecord,
+    grades: dict[str, str],
+    notes: str,
+    expected_version: int | None = None,
+    origin: RequestOrigin | None = None,
+) -> AuditedRecord:
+    locked = AuditedRecord.objects.select_for_update().select_related("audit").get(pk=item.pk)
+    if locked.audit.status == AuditStatus.COMPLETE:
+        raise ValidationError("This audit is complete; its grades can no longer change.")
+    missing = {name: f"Grade “{label}”." for name, label in CHECKLIST if not grades.get(name)}
+    if missing:
+        raise ValidationError(missing)
+    for name, _ in CHECKLIST:
+        setattr(item, name, grades[name])
+    item.notes = notes
+    item.graded_at = timezone.now()
+    tracked_update(item, by=actor, expected_version=expected_version)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=item, origin=origin)
+    return item
+
+
+@transaction.atomic
+def record_audit_complete(
+    *,
+    actor: Any,
+    audit: RecordAudit,
+    findings: str,
+    actions_for_agency: str,
+    expected_version: int | None = None,
+    origin: RequestOrigin | None = None,
+) -> RecordAudit:
+    locked = RecordAudit.objects.select_for_update().get(pk=audit.pk)
+    errors = {}
+    if not findings.strip():
+        errors["findings"] = "Enter the audit's findings."
+    if locked.items.live().filter(graded_at__isnull=True).exists():
+        errors["findings"] = "Grade every sampled record before completing the audit."
+    if errors:
+        raise ValidationError(errors)
+    audit.findings = findings.strip()
+    audit.actions_for_agency = actions_for_agency.strip()
+    audit.status = AuditStatus.COMPLETE
+    tracked_update(audit, by=actor, expected_version=expected_version)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=audit, origin=origin)
+    return audit

@@ -1,0 +1,108 @@
+"""Who may use each assurance URL (see oversight/assurance/rules.py)."""
+
+from typing import Any
+
+from oversight.core.testing import AccessCase
+
+from .factories import AuditedRecordFactory, RecordAuditFactory
+
+MEMBERS = {
+    "practitioner",
+    "supervisor",
+    "line_manager",
+    "agency_lead",
+    "other_practitioner",
+    "other_supervisor",
+    "other_lead",
+    "stranger",
+}
+PARTNERSHIP_VIEW = {"auditor", "agency_lead", "other_lead"}
+OWN_LEAD = {"agency_lead"}
+AUDITORS_OF_AGENCY = {"auditor", "agency_lead"}
+
+
+def _agency(cast: Any) -> dict[str, Any]:
+    return {"pk": cast.agency.pk}
+
+
+def _audit(cast: Any) -> dict[str, Any]:
+    return {"pk": RecordAuditFactory(agency=cast.agency, drawn_by=cast.auditor).pk}
+
+
+def _item(cast: Any) -> dict[str, Any]:
+    audit = RecordAuditFactory(agency=cast.agency, drawn_by=cast.auditor)
+    item = AuditedRecordFactory(
+        audit=audit,
+        record__session__supervisor=cast.supervisor,
+        record__session__supervisee=cast.practitioner,
+    )
+    return {"pk": item.pk}
+
+
+def _relationship(cast: Any) -> dict[str, Any]:
+    return {"pk": cast.practitioner.supervisions_received.get().pk}
+
+
+CASES = [
+    AccessCase("assurance:index", allowed=MEMBERS | {"auditor"}),
+    AccessCase("assurance:partnership_dashboard", allowed=PARTNERSHIP_VIEW),
+    *[
+        AccessCase(
+            "assurance:partnership_export",
+            note=fmt,
+            setup=lambda cast, fmt=fmt: {"fmt": fmt},
+            allowed=PARTNERSHIP_VIEW,
+        )
+        for fmt in ("csv", "xlsx", "pdf")
+    ],
+    AccessCase("assurance:agency_dashboard", setup=_agency, allowed=OWN_LEAD),
+    AccessCase(
+        "assurance:agency_dashboard",
+        note="another agency",
+        setup=lambda cast: {"pk": cast.other_agency.pk},
+        allowed={"other_lead"},
+    ),
+    *[
+        AccessCase(
+            "assurance:agency_export",
+            note=fmt,
+            setup=lambda cast, fmt=fmt: {"pk": cast.agency.pk, "fmt": fmt},
+            allowed=OWN_LEAD,
+        )
+        for fmt in ("csv", "xlsx", "pdf")
+    ],
+    AccessCase("assurance:agency_settings", setup=_agency, allowed=OWN_LEAD),
+    AccessCase("assurance:workforce", setup=_agency, allowed=OWN_LEAD),
+    AccessCase("assurance:audit_draw", setup=_agency, allowed=AUDITORS_OF_AGENCY),
+    AccessCase("assurance:compliance", allowed={"line_manager", "agency_lead", "other_lead"}),
+    *[
+        AccessCase(
+            "assurance:compliance_export",
+            note=fmt,
+            setup=lambda cast, fmt=fmt: {"fmt": fmt},
+            allowed={"line_manager", "agency_lead", "other_lead"},
+        )
+        for fmt in ("csv", "xlsx")
+    ],
+    AccessCase("assurance:evaluation_list", allowed=MEMBERS),
+    AccessCase(
+        "assurance:evaluation_form",
+        note="the practitioner's own supervision",
+        setup=_relationship,
+        allowed={"practitioner"},
+    ),
+    AccessCase(
+        "assurance:evaluation_results",
+        allowed={"supervisor", "agency_lead", "other_supervisor"},
+    ),
+    AccessCase("assurance:pulse", allowed=MEMBERS),
+    AccessCase("assurance:audit_list", allowed=PARTNERSHIP_VIEW),
+    AccessCase("assurance:audit_detail", setup=_audit, allowed=AUDITORS_OF_AGENCY),
+    AccessCase(
+        "assurance:audit_complete",
+        method="post",
+        setup=_audit,
+        allowed=AUDITORS_OF_AGENCY,
+    ),
+    AccessCase("assurance:audited_record", setup=_item, allowed=AUDITORS_OF_AGENCY),
+]

@@ -1,0 +1,37 @@
+"""Assurance pages: dashboards and exports, named compliance, evaluation, pulse, workforce
+figures and record audit. Thin: access by rules.py, reads by selectors, writes by services."""
+
+from .audit import (
+    AuditCompleteView,
+    AuditDetailView,
+    AuditDrawView,
+    AuditedRecordView,
+    AuditListView,
+)
+from .dashboards import (
+    AgencyDashboardView,
+    AgencySettingsView,
+    ComplianceView,
+    IndexView,
+    PartnershipDashboardView,
+    WorkforceView,
+)
+from .evaluation import EvaluationFormView, EvaluationListView, EvaluationResultsView, PulseView
+
+__all__ = [
+    "AgencyDashboardView",
+    "AgencySettingsView",
+    "AuditCompleteView",
+    "AuditDetailView",
+    "AuditDrawView",
+    "AuditListView",
+    "AuditedRecordView",
+    "ComplianceView",
+    "EvaluationFormView",
+    "EvaluationListView",
+    "EvaluationResultsView",
+    "IndexView",
+    "PartnershipDashboardView",
+    "PulseView",
+    "WorkforceView",
+]

@@ -1,0 +1,284 @@
+"""Record audit (seed 004 objective 2; issue 5 item 6): draw a stratified sample, grade each
+sampled record against the checklist, record findings and actions. Auditors see only the
+sampled records, never the wellbeing section, and every view is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.services import RequestOrigin, StaleEditError
+from oversight.people.models import Agency
+from oversight.people.selectors import access_profile
+from oversight.supervision.models import CaseDiscussion
+from oversight.supervision.selectors import record_for
+
+from .. import selectors, services
+from ..forms import AuditCompleteForm, AuditDrawForm, GradeForm
+from ..models import CHECKLIST, AuditedRecord, RecordAudit
+from ..periods import add_months
+from .common import apply_errors
+from .dashboards import _crumbs
+
+DISCUSSION_FIELDS = (
+    "identified_needs",
+    "risks",
+    "family_engagement",
+    "plan_and_contributions",
+    "plan_amendment",
+    "refusal_action",
+    "experience",
+    "reflection",
+    "analysis",
+    "action_planning",
+)
+STALE = "Someone else saved this while you were working. Check it and save again to replace it."
+
+
+def _audits_crumb() -> tuple[str, str]:
+    return ("Record audits", reverse("assurance:audit_list"))
+
+
+class AuditListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    permission_required = "assurance.list_audits"
+    template_name = "assurance/audit_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        profile = access_profile(self.request.user)
+        context["audits"] = list(selectors.audits_visible_to(profile))
+        agencies = Agency.objects.live().order_by("name")
+        if not profile.is_partnership_auditor:
+            agencies = agencies.filter(pk__in=profile.led_agency_ids)
+        context["agencies"] = list(agencies)
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(("Record audits", None))
+
+
+class AuditDrawView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+    permission_required = "assurance.draw_audit"
+    template_name = "assurance/audit_draw.html"
+    form_class = AuditDrawForm
+    object: Agency | None = None
+
+    def get_object(self) -> Agency:
+        return get_object_or_404(Agency.objects.live(), pk=self.kwargs["pk"])
+
+    def get_initial(self) -> dict[str, Any]:
+        today = timezone.localdate()
+        assert self.object is not None
+        return {
+            "title": f"{self.object.name} record audit, {today:%B %Y}",
+            "period_start": add_months(today, -6),
+            "period_end": today,
+            "per_stratum": 5,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["agency"] = self.object
+        return context
+
+    def form_valid(self, form: AuditDrawForm) -> HttpResponse:
+        data = form.cleaned_data
+        assert self.object is not None
+        try:
+            audit = services.record_audit_draw(
+                actor=self.request.user,
+                agency=self.object,
+                title=data["title"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                per_stratum=data["per_stratum"],
+                origin=RequestOrigin.from_request(self.request),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Sample drawn. Grade each record against the checklist.")
+        return HttpResponseRedirect(reverse("assurance:audit_detail", args=[audit.pk]))
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(_audits_crumb(), ("Draw a sample", None))
+
+
+class AuditDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, TemplateView):
+    permission_required = "assurance.view_audit"
+    template_name = "assurance/audit_detail.html"
+    object: RecordAudit | None = None
+
+    def get_object(self) -> RecordAudit:
+        try:
+            return selectors.audit_detail(audit_id=self.kwargs["pk"])
+        except RecordAudit.DoesNotExist as missing:
+            from django.http import Http404
+
+            raise Http404 from missing
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        assert self.object is not None
+        items = list(selectors.audit_items(self.object))
+        context.update(
+            audit=self.object,
+            items=items,
+            checklist=CHECKLIST,
+            all_graded=all(i.is_graded for i in items),
+            can_grade=self.request.user.has_perm("assurance.grade_audit", self.object),
+            complete_form=kwargs.get("complete_form")
+            or AuditCompleteForm(
+                initial={
+                    "findings": self.object.findings,
+                    "actions_for_agency": self.object.actions_for_agency,
+                    "version": self.object.version,
+                }
+            ),
+        )
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        assert self.object is not None
+        return _crumbs(_audits_crumb(), (self.object.title, None))
+
+
+class AuditCompleteView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+    permission_required = "assurance.grade_audit"
+    template_name = "assurance/audit_complete.html"
+    form_class = AuditCompleteForm
+    http_method_names = ["post"]
+    object: RecordAudit | None = None
+
+    def get_object(self) -> RecordAudit:
+        return get_object_or_404(
+            RecordAudit.objects.live().select_related("agency"), pk=self.kwargs["pk"]
+        )
+
+    def form_valid(self, form: AuditCompleteForm) -> HttpResponse:
+        assert self.object is not None
+        data = form.cleaned_data
+        try:
+            services.record_audit_complete(
+                actor=self.request.user,
+                audit=self.object,
+                findings=data["findings"],
+                actions_for_agency=data["actions_for_agency"],
+                expected_version=data.get("version"),
+                origin=RequestOrigin.from_request(self.request),
+            )
+        except StaleEditError:
+            data = self.request.POST.copy()
+            data["version"] = str(RecordAudit.objects.get(pk=self.object.pk).version)
+            form.data = data
+            form.add_error(None, STALE)
+            return self.form_invalid(form)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Audit complete. Its results are on the dashboards.")
+        return HttpResponseRedirect(reverse("assurance:audit_detail", args=[self.object.pk]))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["audit"] = self.object
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        assert self.object is not None
+        return _crumbs(
+            _audits_crumb(),
+            (self.object.title, reverse("assurance:audit_detail", args=[self.object.pk])),
+            ("Complete", None),
+        )
+
+
+class AuditedRecordView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, FormView):
+    """One sampled record, without its wellbeing section, and its grades."""
+
+    permission_required = "assurance.view_audit"
+    template_name = "assurance/audited_record.html"
+    form_class = GradeForm
+    object: AuditedRecord | None = None
+
+    def get_object(self) -> AuditedRecord:
+        return get_object_or_404(
+            AuditedRecord.objects.live().select_related("audit", "audit__agency", "record"),
+            pk=self.kwargs["pk"],
+        )
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        assert self.object is not None
+        if not request.user.has_perm("assurance.grade_audit", self.object):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        assert self.object is not None
+        initial: dict[str, Any] = {name: getattr(self.object, name) for name, _ in CHECKLIST}
+        initial["notes"] = self.object.notes
+        initial["version"] = self.object.version
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        assert self.object is not None
+        record = record_for(session_id=self.object.record.session_id, with_wellbeing=False)
+        for discussion in record.case_discussions.all():
+            discussion.audit_fields = [
+                (
+                    getattr(CaseDiscussion._meta.get_field(name), "verbose_name", name),
+                    getattr(discussion, name),
+                )
+                for name in DISCUSSION_FIELDS
+            ]
+        context.update(
+            item=self.object,
+            audit=self.object.audit,
+            record=record,
+            can_grade=self.request.user.has_perm("assurance.grade_audit", self.object),
+        )
+        return context
+
+    def form_valid(self, form: GradeForm) -> HttpResponse:
+        assert self.object is not None
+        data = form.cleaned_data
+        try:
+            services.audited_record_grade(
+                actor=self.request.user,
+                item=self.object,
+                grades={name: data[name] for name, _ in CHECKLIST},
+                notes=data["notes"],
+                expected_version=data.get("version"),
+                origin=RequestOrigin.from_request(self.request),
+            )
+        except StaleEditError:
+            data = self.request.POST.copy()
+            data["version"] = str(AuditedRecord.objects.get(pk=self.object.pk).version)
+            form.data = data
+            form.add_error(None, STALE)
+            return self.form_invalid(form)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Grades saved.")
+        return HttpResponseRedirect(reverse("assurance:audit_detail", args=[self.object.audit_id]))
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        assert self.object is not None
+        audit = self.object.audit
+        return _crumbs(
+            _audits_crumb(),
+            (audit.title, reverse("assurance:audit_detail", args=[audit.pk])),
+            ("Sampled record", None),
+        )

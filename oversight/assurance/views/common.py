@@ -1,0 +1,77 @@
+"""What the assurance views share: the period from the query string, exports, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from oversight.core.models import AuditAction
+from oversight.core.services import RequestOrigin, audit_event_record
+
+from ..forms import PeriodForm
+from ..selectors import Period, default_period
+from ..tables import Table, csv_text, xlsx_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def period_from(request: HttpRequest, today: dt.date) -> tuple[Period, PeriodForm]:
+    """The chosen period, or the last three months when none (or a bad one) is given."""
+    default = default_period(today)
+    if "start" in request.GET or "end" in request.GET:
+        form = PeriodForm(request.GET)
+        if form.is_valid():
+            return Period(form.cleaned_data["start"], form.cleaned_data["end"]), form
+        return default, form
+    return default, PeriodForm(initial={"start": default.start, "end": default.end})
+
+
+def apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def export_response(
+    request: HttpRequest,
+    *,
+    fmt: str,
+    tables: list[Table],
+    name: str,
+    title: str,
+    period: Period,
+    target: Any = None,
+) -> HttpResponse:
+    """The same tables as the page, as CSV, XLSX or a printable board report (PDF)."""
+    audit_event_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action=AuditAction.EXPORT,
+        target=target,
+        origin=RequestOrigin.from_request(request),
+        detail={"export": name, "format": fmt, "from": str(period.start), "to": str(period.end)},
+    )
+    stem = f"{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    if fmt == "csv":
+        response = HttpResponse(csv_text(tables), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(xlsx_bytes(tables), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "assurance/board_report.html",
+        {"tables": tables, "title": title, "period": period, "generated_at": timezone.now()},
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{stem}.pdf"'
+    return response

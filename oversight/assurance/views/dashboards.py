@@ -1,0 +1,373 @@
+"""The assurance index, partnership and agency dashboards with their exports, the named
+compliance page for line managers and leads, and the lead's agency settings and figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.services import RequestOrigin, StaleEditError
+from oversight.people.models import Agency
+from oversight.people.selectors import access_profile
+
+from .. import selectors, services
+from ..compliance import PersonCompliance, summarise, total
+from ..forms import EvaluationSettingsForm, WorkforceForm
+from ..models import WorkforceFigure
+from ..periods import quarter_start
+from ..selectors import named_compliance_rows, named_table
+from ..tables import Table
+from .common import apply_errors, export_response, period_from
+
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+
+
+def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [("Home", reverse("home")), ("Assurance", reverse("assurance:index")), *tail]
+
+
+class IndexView(RuleRequiredMixin, TemplateView):
+    """What assurance this person can see or give."""
+
+    permission_required = "assurance.view_index"
+    template_name = "assurance/index.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        profile = access_profile(user)
+        today = timezone.localdate()
+        context["led_agencies"] = list(
+            Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name")
+        )
+        context["can_partnership"] = user.has_perm("assurance.view_partnership_dashboard")
+        context["can_compliance"] = user.has_perm("assurance.view_named_compliance")
+        context["can_audits"] = user.has_perm("assurance.list_audits")
+        context["can_results"] = user.has_perm("assurance.view_own_evaluation")
+        context["can_pulse"] = user.has_perm("assurance.answer_pulse")
+        context["evaluations_due"] = (
+            selectors.evaluations_due(person_id=profile.person_id, on=today)
+            if profile.person_id
+            else []
+        )
+        return context
+
+
+class DashboardMixin:
+    """Period, tables and exports shared by the partnership and agency dashboards."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    export_name = "dashboard"
+
+    def tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
+        raise NotImplementedError
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def export_target(self) -> Any:
+        return None
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        fmt = kwargs.get("fmt")
+        if fmt is not None and fmt not in EXPORT_FORMATS:
+            raise Http404("No such export format.")
+        if fmt in EXPORT_FORMATS:
+            today = timezone.localdate()
+            period, _ = period_from(request, today)
+            return export_response(
+                request,
+                fmt=fmt,
+                tables=self.tables(period, today),
+                name=self.export_name,
+                title=self.title(),
+                period=period,
+                target=self.export_target(),
+            )
+        return super().get(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        today = timezone.localdate()
+        period, form = period_from(self.request, today)
+        context.update(
+            period=period,
+            form=form,
+            tables=self.tables(period, today),
+            title=self.title(),
+            query=f"?start={period.start.isoformat()}&end={period.end.isoformat()}",
+        )
+        return context
+
+
+class PartnershipDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, TemplateView):
+    """All agencies side by side: aggregates only, no names or notes, none under five."""
+
+    permission_required = "assurance.view_partnership_dashboard"
+    template_name = "assurance/dashboard.html"
+    export_name = "partnership-assurance"
+
+    def title(self) -> str:
+        return "Partnership assurance dashboard"
+
+    def tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
+        return selectors.partnership_tables(period=period, today=today)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["exports"] = {
+            fmt: reverse("assurance:partnership_export", args=[fmt]) for fmt in EXPORT_FORMATS
+        }
+        context["aggregate_only"] = True
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(("Partnership dashboard", None))
+
+
+class AgencyDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, TemplateView):
+    """One agency by team and staff group, for its safeguarding lead."""
+
+    permission_required = "assurance.view_agency_dashboard"
+    template_name = "assurance/dashboard.html"
+    export_name = "agency-assurance"
+    object: Agency | None = None
+
+    def get_object(self) -> Agency:
+        return get_object_or_404(Agency.objects.live(), pk=self.kwargs["pk"])
+
+    def export_target(self) -> Any:
+        return self.object
+
+    def title(self) -> str:
+        assert self.object is not None
+        return f"{self.object.name} assurance dashboard"
+
+    def tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
+        assert self.object is not None
+        rows = selectors.agency_compliance(agency=self.object, on=min(period.end, today))
+        return selectors.agency_tables(agency=self.object, period=period, today=today, rows=rows)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        assert self.object is not None
+        context["agency"] = self.object
+        context["exports"] = {
+            fmt: reverse("assurance:agency_export", args=[self.object.pk, fmt])
+            for fmt in EXPORT_FORMATS
+        }
+        context["can_settings"] = self.request.user.has_perm(
+            "assurance.change_agency_settings", self.object
+        )
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        assert self.object is not None
+        return _crumbs((self.object.name, None))
+
+
+class ComplianceView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """Named compliance by team and staff group, within the viewer's own scope (issue 5
+    item 2: line managers and agency leads see what is due, with names)."""
+
+    permission_required = "assurance.view_named_compliance"
+    template_name = "assurance/compliance.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        fmt = kwargs.get("fmt")
+        if fmt is not None and fmt not in ("csv", "xlsx"):
+            raise Http404("No such export format.")
+        if fmt in ("csv", "xlsx"):
+            today = timezone.localdate()
+            rows = named_compliance_rows(request.user, today)
+            return export_response(
+                request,
+                fmt=fmt,
+                tables=[named_table(rows)],
+                name="compliance",
+                title="Compliance",
+                period=selectors.Period(today, today),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        rows = named_compliance_rows(self.request.user, today)
+        teams: dict[str, list[PersonCompliance]] = {}
+        for row in sorted(rows, key=lambda r: (r.agency_name, r.team_name, r.name)):
+            teams.setdefault(f"{row.team_name}, {row.agency_name}", []).append(row)
+        context.update(
+            today=today,
+            teams=teams,
+            total=total(rows),
+            by_group=summarise(
+                rows,
+                key=lambda r: (r.agency_name, r.staff_group_name),
+                label=lambda r: f"{r.staff_group_name}, {r.agency_name}",
+            ),
+            by_team=summarise(
+                rows,
+                key=lambda r: (r.agency_name, r.team_name),
+                label=lambda r: f"{r.team_name}, {r.agency_name}",
+            ),
+        )
+        context["summary_tables"] = [
+            Table(
+                key="by_team",
+                caption="By team",
+                columns=selectors.compliance_columns("Team"),
+                rows=[selectors.compliance_row(g) for g in context["by_team"]],
+            ),
+            Table(
+                key="by_group",
+                caption="By staff group",
+                columns=selectors.compliance_columns("Staff group"),
+                rows=[selectors.compliance_row(g) for g in context["by_group"]],
+            ),
+        ]
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(("Compliance", None))
+
+
+class AgencyObjectMixin:
+    kwargs: dict[str, Any]
+    object: Agency
+
+    def get_object(self) -> Agency:
+        return get_object_or_404(Agency.objects.live(), pk=self.kwargs["pk"])
+
+
+class AgencySettingsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
+    """How often the agency asks for evaluation of supervision (default every six months)."""
+
+    permission_required = "assurance.change_agency_settings"
+    template_name = "assurance/agency_settings.html"
+    form_class = EvaluationSettingsForm
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"interval_months": services.evaluation_interval(self.object.pk)}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["agency"] = self.object
+        return context
+
+    def form_valid(self, form: EvaluationSettingsForm) -> HttpResponse:
+        try:
+            services.evaluation_settings_update(
+                actor=self.request.user,
+                agency=self.object,
+                interval_months=form.cleaned_data["interval_months"],
+                origin=RequestOrigin.from_request(self.request),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Evaluation frequency saved.")
+        return HttpResponseRedirect(reverse("assurance:agency_dashboard", args=[self.object.pk]))
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(
+            (self.object.name, reverse("assurance:agency_dashboard", args=[self.object.pk])),
+            ("Evaluation frequency", None),
+        )
+
+
+class WorkforceView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
+    """The lead enters or corrects the agency's sickness and vacancy figures per quarter."""
+
+    permission_required = "assurance.change_agency_settings"
+    template_name = "assurance/workforce_form.html"
+    form_class = WorkforceForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["today"] = timezone.localdate()
+        return kwargs
+
+    def _quarter(self) -> dt.date:
+        raw = self.request.GET.get("quarter") or self.request.POST.get("quarter")
+        try:
+            return quarter_start(dt.date.fromisoformat(raw)) if raw else self._last_quarter()
+        except ValueError:
+            return self._last_quarter()
+
+    def _last_quarter(self) -> dt.date:
+        return quarter_start(quarter_start(timezone.localdate()) - dt.timedelta(days=1))
+
+    def get_initial(self) -> dict[str, Any]:
+        quarter = self._quarter()
+        found = (
+            WorkforceFigure.objects.live().filter(agency=self.object, quarter_start=quarter).first()
+        )
+        initial: dict[str, Any] = {"quarter": quarter.isoformat()}
+        if found:
+            initial.update(
+                funded_posts=found.funded_posts,
+                vacant_posts=found.vacant_posts,
+                sickness_days_lost=found.sickness_days_lost,
+                work_related_sickness_days_lost=found.work_related_sickness_days_lost,
+                version=found.version,
+            )
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["agency"] = self.object
+        context["figures"] = list(
+            WorkforceFigure.objects.live().filter(agency=self.object).order_by("-quarter_start")[:8]
+        )
+        return context
+
+    def form_valid(self, form: WorkforceForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            services.workforce_figure_save(
+                actor=self.request.user,
+                agency=self.object,
+                quarter=dt.date.fromisoformat(data["quarter"]),
+                values={
+                    name: data[name] or Decimal(0) if "days" in name else data[name]
+                    for name in services.WORKFORCE_FIELDS
+                },
+                expected_version=data.get("version"),
+                origin=RequestOrigin.from_request(self.request),
+            )
+        except StaleEditError:
+            current = WorkforceFigure.objects.filter(
+                agency=self.object, quarter_start=data["quarter"]
+            ).first()
+            data = self.request.POST.copy()
+            data["version"] = str(current.version if current else "")
+            form.data = data
+            form.add_error(
+                None,
+                "Someone else saved figures for this quarter while you were editing. "
+                "Check the figures below and save again to replace them.",
+            )
+            return self.form_invalid(form)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Workforce figures saved.")
+        return HttpResponseRedirect(reverse("assurance:workforce", args=[self.object.pk]))
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(
+            (self.object.name, reverse("assurance:agency_dashboard", args=[self.object.pk])),
+            ("Workforce figures", None),
+        )

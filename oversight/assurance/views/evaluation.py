@@ -1,0 +1,157 @@
+"""Evaluation of supervision (seed 004 Appendix I) and the wellbeing pulse: answered
+anonymously; results shown only for groups of five or more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.services import RequestOrigin
+from oversight.people.models import SupervisionRelationship
+from oversight.people.selectors import access_profile
+
+from .. import selectors, services
+from ..forms import EvaluationForm, PulseForm
+from ..models import STATEMENT_FIELDS, PulseParticipation
+from ..periods import add_months, quarter_start
+from ..suppression import MINIMUM_GROUP
+from .common import apply_errors
+from .dashboards import _crumbs
+
+
+class EvaluationListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    permission_required = "assurance.list_evaluations_due"
+    template_name = "assurance/evaluation_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["due"] = selectors.evaluations_due(person_id=self.request.user.pk or 0, on=today)
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(("Evaluate your supervision", None))
+
+
+class EvaluationFormView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+    permission_required = "assurance.answer_evaluation"
+    template_name = "assurance/evaluation_form.html"
+    form_class = EvaluationForm
+    object: SupervisionRelationship | None = None
+
+    def get_object(self) -> SupervisionRelationship:
+        return get_object_or_404(
+            SupervisionRelationship.objects.live().select_related("supervisor", "agency"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["relationship"] = self.object
+        assert self.object is not None
+        context["round_label"] = selectors.round_label(
+            timezone.localdate(), services.evaluation_interval(self.object.agency_id)
+        )
+        return context
+
+    def form_valid(self, form: EvaluationForm) -> HttpResponse:
+        assert self.object is not None
+        data = form.cleaned_data
+        try:
+            services.evaluation_submit(
+                actor=self.request.user,
+                relationship=self.object,
+                answers={name: data[name] for name in STATEMENT_FIELDS},
+                more_of=data["more_of"],
+                less_of=data["less_of"],
+                origin=RequestOrigin.from_request(self.request),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            "Thank you. Your answers are anonymous: your supervisor sees only the answers of "
+            "five or more people together.",
+        )
+        return HttpResponseRedirect(reverse("home"))
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(
+            ("Evaluate your supervision", reverse("assurance:evaluation_list")),
+            ("Evaluation", None),
+        )
+
+
+class EvaluationResultsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """A supervisor's own results, from all rounds in the last year, only from five answers."""
+
+    permission_required = "assurance.view_own_evaluation"
+    template_name = "assurance/evaluation_results.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        period = selectors.Period(add_months(today, -12), today)
+        responses = selectors.responses_in(period).filter(supervisor_id=self.request.user.pk)
+        count = responses.count()
+        context.update(
+            count=count,
+            minimum=MINIMUM_GROUP,
+            shown=count >= MINIMUM_GROUP,
+            table=selectors.evaluation_statements_table(
+                responses, "Your supervisees' answers in the last 12 months"
+            ),
+            comments=selectors.evaluation_comments(responses),
+        )
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(("Your evaluation results", None))
+
+
+class PulseView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+    """A short, optional, anonymous wellbeing pulse, once a quarter."""
+
+    permission_required = "assurance.answer_pulse"
+    template_name = "assurance/pulse_form.html"
+    form_class = PulseForm
+
+    def _agency_id(self) -> int:
+        return min(access_profile(self.request.user).member_agency_ids)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        quarter = quarter_start(timezone.localdate())
+        context["quarter"] = quarter
+        context["answered"] = PulseParticipation.objects.filter(
+            respondent_id=self.request.user.pk, agency_id=self._agency_id(), quarter_start=quarter
+        ).exists()
+        return context
+
+    def form_valid(self, form: PulseForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            services.pulse_submit(
+                actor=self.request.user,
+                agency_id=self._agency_id(),
+                stress=data["stress"],
+                resilience=data["resilience"],
+                reflection=data["reflection"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Thank you. Your answers are anonymous.")
+        return HttpResponseRedirect(reverse("home"))
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(("Wellbeing pulse", None))
