@@ -147,6 +147,8 @@ def session_record(
         raise ValidationError(
             f"This session was {session.get_status_display().lower()}; there is nothing to record."
         )
+    if timezone.localdate(session.planned_start) > timezone.localdate():
+        raise ValidationError("This session has not happened yet. Move it if it was held early.")
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "The session date cannot be in the future."})
     clean = _clean_record_data(data)

@@ -225,7 +225,12 @@ class TestRecording:
                 by=cast.practitioner, session=session, held_on=timezone.localdate(), data={}
             )
 
-    def test_stale_save_is_refused(self, cast: Any, session: Any) -> None:
+    def test_not_before_it_happens(self, cast: Any, session: Any) -> None:
+        with pytest.raises(ValidationError):
+            _record(cast, session)
+
+    def test_stale_save_is_refused(self, cast: Any, held_session: Any) -> None:
+        session = held_session
         record = _record(cast, session)
         opened_at = record.version
         services.session_record(

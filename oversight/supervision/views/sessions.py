@@ -147,7 +147,8 @@ class SessionDetailView(SessionMixin, AuditedReadMixin, DetailView):
             "dna": user.has_perm("supervision.mark_did_not_attend", session),
             "record": user.has_perm("supervision.view_record", session),
             "ics": user.has_perm("supervision.download_ics", session),
-            "write_record": user.has_perm("supervision.save_record", session),
+            "write_record": user.has_perm("supervision.save_record", session)
+            and timezone.localdate(session.planned_start) <= timezone.localdate(),
         }
         context["has_record"] = _has_record(session)
         context["rescheduled_to"] = (
