@@ -26,17 +26,22 @@ def _agency(cast: Any) -> dict[str, Any]:
 
 
 def _audit(cast: Any) -> dict[str, Any]:
-    return {"pk": RecordAuditFactory(agency=cast.agency, drawn_by=cast.auditor).pk}
+    audit: Any = RecordAuditFactory(agency=cast.agency, drawn_by=cast.auditor)
+    return {"pk": audit.pk}
 
 
 def _item(cast: Any) -> dict[str, Any]:
     audit = RecordAuditFactory(agency=cast.agency, drawn_by=cast.auditor)
-    item = AuditedRecordFactory(
+    item: Any = AuditedRecordFactory(
         audit=audit,
         record__session__supervisor=cast.supervisor,
         record__session__supervisee=cast.practitioner,
     )
     return {"pk": item.pk}
+
+
+def _format(fmt: str, **extra: Any) -> Any:
+    return lambda cast: {"fmt": fmt, **{k: v(cast) for k, v in extra.items()}}
 
 
 def _relationship(cast: Any) -> dict[str, Any]:
@@ -50,7 +55,7 @@ CASES = [
         AccessCase(
             "assurance:partnership_export",
             note=fmt,
-            setup=lambda cast, fmt=fmt: {"fmt": fmt},
+            setup=_format(fmt),
             allowed=PARTNERSHIP_VIEW,
         )
         for fmt in ("csv", "xlsx", "pdf")
@@ -66,7 +71,7 @@ CASES = [
         AccessCase(
             "assurance:agency_export",
             note=fmt,
-            setup=lambda cast, fmt=fmt: {"pk": cast.agency.pk, "fmt": fmt},
+            setup=_format(fmt, pk=lambda cast: cast.agency.pk),
             allowed=OWN_LEAD,
         )
         for fmt in ("csv", "xlsx", "pdf")
@@ -79,7 +84,7 @@ CASES = [
         AccessCase(
             "assurance:compliance_export",
             note=fmt,
-            setup=lambda cast, fmt=fmt: {"fmt": fmt},
+            setup=_format(fmt),
             allowed={"line_manager", "agency_lead", "other_lead"},
         )
         for fmt in ("csv", "xlsx")

@@ -1,0 +1,251 @@
+"""The compliance selector, rule by rule (issue 5 item 1 and its acceptance)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from oversight.assurance.compliance import compliance_for, policy_from
+from oversight.contracts.models import ContractStatus, SupervisionPolicy
+from oversight.contracts.selectors import ContractStanding, policy_in_force
+from oversight.contracts.tests.factories import SupervisionContractFactory, SupervisionPolicyFactory
+from oversight.people.models import NewStarter
+from oversight.people.tests import factories as pf
+from oversight.supervision.models import ActionStatus, SessionStatus
+from oversight.supervision.tests.factories import (
+    ActionFactory,
+    SessionFactory,
+    SessionRecordFactory,
+)
+
+TODAY = timezone.localdate()
+
+
+def days_ago(n: int) -> dt.date:
+    return TODAY - dt.timedelta(days=n)
+
+
+def held(cast: Any, person: Any, on: dt.date, supervisor: Any = None) -> Any:
+    return SessionFactory(
+        supervisor=supervisor or cast.supervisor,
+        supervisee=person,
+        agency=cast.agency,
+        status=SessionStatus.HELD,
+        held_on=on,
+        planned_start=timezone.make_aware(dt.datetime.combine(on, dt.time(10))),
+    )
+
+
+def row_of(person: Any, on: dt.date = TODAY, **scope: Any) -> Any:
+    rows = compliance_for(on=on, person_ids=[person.pk], **scope)
+    assert len(rows) == 1
+    return rows[0]
+
+
+def test_last_held_next_due_and_days_overdue_follow_the_policy(cast: Any) -> None:
+    SupervisionPolicyFactory(agency=cast.agency, interval_days=30)
+    held(cast, cast.practitioner, days_ago(50))
+    held(cast, cast.practitioner, days_ago(40))
+    row = row_of(cast.practitioner)
+    assert row.last_held_on == days_ago(40)
+    assert row.interval_days == 30
+    assert row.next_due_on == days_ago(10)
+    assert row.days_overdue == 10
+    assert not row.supervised_within_interval
+    assert "Supervision overdue by 10 days" in row.issues
+
+
+def test_planned_cancelled_and_future_sessions_do_not_count(cast: Any) -> None:
+    held(cast, cast.practitioner, days_ago(20))
+    SessionFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        status=SessionStatus.CANCELLED,
+    )
+    row = row_of(cast.practitioner, on=days_ago(25))
+    assert row.last_held_on is None
+
+
+def test_never_supervised_is_due_an_interval_after_starting_the_post(cast: Any) -> None:
+    person = pf.PersonFactory()
+    pf.MembershipFactory(person=person, agency=cast.agency, starts_on=days_ago(45))
+    row = row_of(person)
+    assert row.last_held_on is None
+    assert row.next_due_on == days_ago(15)
+    assert row.days_overdue == 15
+    assert not row.has_supervisor
+    assert "No safeguarding supervisor" in row.issues
+
+
+def test_a_policy_change_mid_period_judges_each_date_by_the_policy_then_in_force(
+    cast: Any,
+) -> None:
+    SupervisionPolicyFactory(agency=cast.agency, interval_days=30, effective_from=days_ago(400))
+    SupervisionPolicyFactory(agency=cast.agency, interval_days=60, effective_from=days_ago(20))
+    held(cast, cast.practitioner, days_ago(100))
+
+    before = row_of(cast.practitioner, on=days_ago(50))
+    assert before.interval_days == 30
+    assert before.next_due_on == days_ago(70)
+    assert before.days_overdue == 20
+
+    after = row_of(cast.practitioner)
+    assert after.interval_days == 60
+    assert after.next_due_on == days_ago(40)
+    assert after.days_overdue == 40
+
+
+def test_a_staff_group_policy_overrides_the_agency_policy(cast: Any) -> None:
+    SupervisionPolicyFactory(agency=cast.agency, interval_days=30)
+    SupervisionPolicyFactory(agency=cast.agency, staff_group=cast.staff_group, interval_days=45)
+    assert row_of(cast.practitioner).interval_days == 45
+
+
+def test_policy_choice_matches_policy_in_force(cast: Any) -> None:
+    SupervisionPolicyFactory(agency=cast.agency, interval_days=30, effective_from=days_ago(400))
+    SupervisionPolicyFactory(agency=cast.agency, interval_days=60, effective_from=days_ago(20))
+    SupervisionPolicyFactory(
+        agency=cast.agency,
+        staff_group=cast.staff_group,
+        interval_days=21,
+        effective_from=days_ago(10),
+    )
+    loaded = list(SupervisionPolicy.objects.all())
+    for on in (days_ago(500), days_ago(100), days_ago(15), TODAY):
+        for group in (None, cast.staff_group.pk):
+            mine = policy_from(loaded, agency_id=cast.agency.pk, staff_group_id=group, on=on)
+            theirs = policy_in_force(agency_id=cast.agency.pk, staff_group_id=group, on=on)
+            assert (mine.pk, mine.interval_days) == (theirs.pk, theirs.interval_days)
+
+
+def test_newly_qualified_interval_until_the_period_ends_then_the_usual_one(cast: Any) -> None:
+    SupervisionPolicyFactory(agency=cast.agency, interval_days=30, new_starter_interval_days=14)
+    person = pf.PersonFactory()
+    pf.MembershipFactory(
+        person=person,
+        agency=cast.agency,
+        new_starter=NewStarter.NEWLY_QUALIFIED,
+        new_starter_until=days_ago(10),
+    )
+    held(cast, person, days_ago(40))
+
+    while_newly_qualified = row_of(person, on=days_ago(15))
+    assert while_newly_qualified.new_starter
+    assert while_newly_qualified.interval_days == 14
+    assert while_newly_qualified.days_overdue == 11
+
+    qualified = row_of(person)
+    assert not qualified.new_starter
+    assert qualified.interval_days == 30
+    assert qualified.days_overdue == 10
+
+
+@pytest.mark.parametrize(
+    ("contract", "expected"),
+    [
+        (None, ContractStanding.MISSING),
+        ({}, ContractStanding.UNSIGNED),
+        ({"signed": True}, ContractStanding.OK),
+        (
+            {"signed": True, "starts_on": days_ago(400), "review_due_on": days_ago(35)},
+            ContractStanding.REVIEW_DUE,
+        ),
+    ],
+    ids=["missing", "unsigned", "in place", "review due"],
+)
+def test_contract_missing_unsigned_or_due_for_review(
+    cast: Any, contract: dict[str, Any] | None, expected: ContractStanding
+) -> None:
+    if contract is not None:
+        SupervisionContractFactory(
+            supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency, **contract
+        )
+    row = row_of(cast.practitioner)
+    assert row.contract == expected
+    assert row.contract_in_place == (expected == ContractStanding.OK)
+    if expected != ContractStanding.OK:
+        assert ContractStanding(expected).label in row.issues
+
+
+def test_records_unsigned_past_the_deadline(cast: Any) -> None:
+    late = SessionRecordFactory(
+        session=held(cast, cast.practitioner, days_ago(30)), sign_by=days_ago(20)
+    )
+    SessionRecordFactory(session=held(cast, cast.practitioner, days_ago(5)), sign_by=days_ago(-2))
+    signed = SessionRecordFactory(
+        session=held(cast, cast.practitioner, days_ago(60)),
+        sign_by=days_ago(50),
+        supervisee_signed_at=timezone.make_aware(dt.datetime.combine(days_ago(52), dt.time(10))),
+    )
+    assert late and signed
+    assert row_of(cast.practitioner).records_unsigned_overdue == 1
+    # The supervisor is a party to the same records.
+    assert row_of(cast.supervisor).records_unsigned_overdue == 1
+    # Before its deadline passed, the late record was not yet late.
+    assert row_of(cast.practitioner, on=days_ago(21)).records_unsigned_overdue == 0
+
+
+def test_actions_overdue(cast: Any) -> None:
+    record = SessionRecordFactory(session=held(cast, cast.practitioner, days_ago(30)))
+    ActionFactory(origin_record=record, owner=cast.practitioner, due_on=days_ago(3))
+    ActionFactory(
+        origin_record=record,
+        owner=cast.practitioner,
+        due_on=days_ago(3),
+        status=ActionStatus.DONE,
+        completed_on=days_ago(4),
+    )
+    ActionFactory(origin_record=record, owner=cast.practitioner, due_on=days_ago(-3))
+    row = row_of(cast.practitioner)
+    assert row.actions_overdue == 1
+    assert "1 actions overdue" in row.issues
+
+
+def test_supervisors_training_and_their_own_supervision(cast: Any) -> None:
+    supervisor = row_of(cast.supervisor)
+    assert supervisor.is_supervisor
+    assert supervisor.training == "valid"
+    assert supervisor.supervised_themselves is True
+
+    other = row_of(cast.other_supervisor)
+    assert other.is_supervisor
+    assert other.training == "none"
+    assert other.supervised_themselves is False
+    assert "Supervisor not supervised" in other.issues
+
+    pf.TrainingRecordFactory(
+        person=cast.other_supervisor, completed_on=days_ago(800), expires_on=days_ago(70)
+    )
+    assert row_of(cast.other_supervisor).training == "lapsed"
+    assert row_of(cast.other_supervisor, on=days_ago(100)).training == "valid"
+    assert not row_of(cast.practitioner).is_supervisor
+
+
+def test_query_count_does_not_grow_with_people(cast: Any) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            compliance_for(on=TODAY, agency_ids=[cast.agency.pk])
+        return len(queries)
+
+    before = count()
+    for _ in range(8):
+        person = pf.PersonFactory()
+        pf.MembershipFactory(person=person, agency=cast.agency, team=cast.team)
+        pf.SupervisionRelationshipFactory(
+            supervisor=cast.supervisor, supervisee=person, agency=cast.agency
+        )
+        record = SessionRecordFactory(session=held(cast, person, days_ago(40)), sign_by=days_ago(2))
+        ActionFactory(origin_record=record, owner=person, due_on=days_ago(1))
+        SupervisionContractFactory(
+            supervisor=cast.supervisor,
+            supervisee=person,
+            agency=cast.agency,
+            status=ContractStatus.DRAFT,
+        )
+    assert count() == before
