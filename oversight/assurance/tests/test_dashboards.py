@@ -1,0 +1,306 @@
+"""Dashboards and exports: suppression under five, nothing personal for the partnership
+auditor, charts whose data tables match the CSV, and query counts that do not grow."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from oversight.assurance.suppression import SUPPRESSED, is_suppressed, percent, suppress
+from oversight.core.models import AuditAction, AuditEvent
+from oversight.people.tests import factories as pf
+
+from .factories import (
+    AuditedRecordFactory,
+    EvaluationResponseFactory,
+    EvaluationRoundFactory,
+    PulseResponseFactory,
+    RecordAuditFactory,
+)
+
+SECRET_NOTE = "We need more of talking about Family Zed"
+AUDIT_NOTE = "Auditor found the plan for Family Zed unclear"
+
+
+class TableParser(HTMLParser):
+    """Rows of text of each <table data-table="key">."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.current: str | None = None
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.in_caption = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.current = dict(attrs).get("data-table")
+            if self.current:
+                self.tables[self.current] = []
+        elif tag == "caption":
+            self.in_caption = True
+        elif tag == "tr" and self.current:
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.current = None
+        elif tag == "caption":
+            self.in_caption = False
+        elif tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None and self.current:
+            self.tables[self.current].append(self.row)
+            self.row = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None and not self.in_caption:
+            self.cell.append(data)
+
+
+def html_tables(html: str) -> dict[str, list[list[str]]]:
+    parser = TableParser()
+    parser.feed(html)
+    return parser.tables
+
+
+def csv_blocks(text: str) -> list[list[list[str]]]:
+    blocks: list[list[list[str]]] = [[]]
+    for row in csv.reader(io.StringIO(text)):
+        if not row:
+            blocks.append([])
+        else:
+            blocks[-1].append(row)
+    return [b for b in blocks if b]
+
+
+@pytest.fixture
+def assured(cast: Any) -> Any:
+    """Evaluation answers with a note, a graded audit with notes, pulses: things with notes
+    and small groups for the auditor not to see."""
+    round_ = EvaluationRoundFactory(agency=cast.agency)
+    for _ in range(5):
+        EvaluationResponseFactory(round=round_, supervisor=cast.supervisor, more_of=SECRET_NOTE)
+    audit = RecordAuditFactory(agency=cast.agency, drawn_by=cast.auditor, status="complete")
+    AuditedRecordFactory(audit=audit, notes=AUDIT_NOTE, child_focused="met")
+    for _ in range(3):
+        PulseResponseFactory(agency=cast.other_agency)
+    return cast
+
+
+def test_suppression_helper() -> None:
+    assert is_suppressed(0) and is_suppressed(4) and is_suppressed(None)
+    assert not is_suppressed(5)
+    assert suppress(3, 4) == SUPPRESSED
+    assert suppress(3, 5) == 3
+    assert percent(2, 4) == SUPPRESSED
+    assert percent(4, 5) == 80
+
+
+def _names(cast: Any) -> list[str]:
+    return [
+        cast.by_name(role).display_name
+        for role in (
+            "practitioner",
+            "supervisor",
+            "line_manager",
+            "agency_lead",
+            "other_practitioner",
+            "other_supervisor",
+            "other_lead",
+            "stranger",
+        )
+    ]
+
+
+def _assert_nothing_personal(text: str, cast: Any) -> None:
+    for name in _names(cast):
+        assert name not in text, f"{name} shown to the partnership auditor"
+    assert SECRET_NOTE not in text
+    assert AUDIT_NOTE not in text
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _assert_small_agency_suppressed(blocks: list[list[list[str]]], name: str) -> None:
+    """Every figure in a row about the agency of three people is withheld."""
+    seen = 0
+    for block in blocks:
+        for row in block[2:]:
+            if row[0] == name:
+                seen += 1
+                figures = row[2:] if not _is_number(row[1]) and row[1] != SUPPRESSED else row[1:]
+                numbers = [v for v in figures if _is_number(v)]
+                assert not numbers, f"figures for a group under five in {block[0]}: {row}"
+    assert seen
+
+
+def test_partnership_dashboard_shows_auditor_no_names_notes_or_small_groups(
+    assured: Any, client: Any
+) -> None:
+    cast = assured
+    client.force_login(cast.auditor)
+    html = client.get(reverse("assurance:partnership_dashboard")).content.decode()
+    _assert_nothing_personal(html, cast)
+    assert SUPPRESSED in html
+    rows = {r[0]: r for r in html_tables(html)["staff_compliance"][1:]}
+    assert rows[cast.other_agency.name][1:] == [SUPPRESSED] * 5
+    assert rows[cast.agency.name][1] == "5"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_partnership_exports_show_auditor_no_names_notes_or_small_groups(
+    assured: Any, client: Any, fmt: str
+) -> None:
+    cast = assured
+    client.force_login(cast.auditor)
+    response = client.get(reverse("assurance:partnership_export", args=[fmt]))
+    assert response.status_code == 200
+    if fmt == "csv":
+        text = response.content.decode()
+        blocks = csv_blocks(text)
+    else:
+        book = load_workbook(io.BytesIO(response.content))
+        blocks = [
+            [
+                ["" if v is None else str(v) for v in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
+            for sheet in book.worksheets
+        ]
+        text = "\n".join(",".join(r) for b in blocks for r in b)
+    _assert_nothing_personal(text, cast)
+    _assert_small_agency_suppressed(blocks, cast.other_agency.name)
+    assert AuditEvent.objects.filter(actor=cast.auditor, action=AuditAction.EXPORT).exists()
+
+
+def test_board_report_is_a_pdf(assured: Any, client: Any) -> None:
+    client.force_login(assured.auditor)
+    response = client.get(reverse("assurance:partnership_export", args=["pdf"]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_every_chart_data_table_matches_the_exported_csv(assured: Any, client: Any) -> None:
+    cast = assured
+    client.force_login(cast.agency_lead)
+    url = reverse("assurance:agency_dashboard", args=[cast.agency.pk])
+    html = client.get(url).content.decode()
+    assert "<svg" in html and 'role="img"' in html
+    tables = html_tables(html)
+    blocks = csv_blocks(
+        client.get(
+            reverse("assurance:agency_export", args=[cast.agency.pk, "csv"])
+        ).content.decode()
+    )
+    assert len(blocks) == len(tables)
+    for block, (key, rows) in zip(blocks, tables.items(), strict=True):
+        assert block[1:] == rows, f"table {key} differs from its CSV"
+
+
+def test_agency_dashboard_by_team_and_staff_group(cast: Any, client: Any) -> None:
+    client.force_login(cast.agency_lead)
+    html = client.get(reverse("assurance:agency_dashboard", args=[cast.agency.pk])).content.decode()
+    tables = html_tables(html)
+    teams = {r[0]: r for r in tables["compliance_by_team"][1:]}
+    assert teams["Assessment Team"][1] == "5"
+    groups = {r[0]: r for r in tables["compliance_by_group"][1:]}
+    assert groups["Social workers"][1] == "5"
+    supervisors = {r[0]: r for r in tables["supervisors"][1:]}
+    assert supervisors["Assessment Team"][1] == SUPPRESSED
+
+
+def test_a_bad_period_is_explained_and_the_default_shown(cast: Any, client: Any) -> None:
+    client.force_login(cast.auditor)
+    response = client.get(
+        reverse("assurance:partnership_dashboard"), {"start": "2026-05-01", "end": "2026-01-01"}
+    )
+    assert "The end of the period must be on or after its start." in response.content.decode()
+
+
+def test_compliance_page_names_the_line_managers_reports_only(
+    cast: Any, client: Any, held: Any
+) -> None:
+    held(cast.practitioner, 60)
+    client.force_login(cast.line_manager)
+    html = client.get(reverse("assurance:compliance")).content.decode()
+    assert cast.practitioner.display_name in html
+    assert "Supervision overdue by" in html
+    assert cast.stranger.display_name not in html
+    assert cast.other_practitioner.display_name not in html
+
+
+def test_home_panel_for_lead_names_who_needs_attention(cast: Any, client: Any, held: Any) -> None:
+    held(cast.practitioner, 60)
+    client.force_login(cast.agency_lead)
+    html = client.get(reverse("home")).content.decode()
+    assert "Supervision compliance of your staff" in html
+    assert cast.practitioner.display_name in html
+    assert "Overdue" in html
+
+
+def test_home_panel_for_auditor_links_to_the_partnership_dashboard(cast: Any, client: Any) -> None:
+    client.force_login(cast.auditor)
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("assurance:partnership_dashboard") in html
+
+
+def _grow(cast: Any, held: Any, n: int) -> None:
+    for _ in range(n):
+        person = pf.PersonFactory()
+        pf.MembershipFactory(person=person, agency=cast.agency, team=cast.team)
+        pf.LineManagementFactory(manager=cast.line_manager, report=person, agency=cast.agency)
+        pf.SupervisionRelationshipFactory(
+            supervisor=cast.supervisor, supervisee=person, agency=cast.agency
+        )
+        held(person, 45)
+        held(person, 10)
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("auditor", lambda cast: reverse("assurance:partnership_dashboard")),
+        ("agency_lead", lambda cast: reverse("assurance:agency_dashboard", args=[cast.agency.pk])),
+        ("agency_lead", lambda cast: reverse("home")),
+        ("line_manager", lambda cast: reverse("home")),
+        ("line_manager", lambda cast: reverse("assurance:compliance")),
+        ("auditor", lambda cast: reverse("assurance:partnership_export", args=["csv"])),
+    ],
+    ids=["partnership", "agency", "lead home", "manager home", "compliance", "export"],
+)
+def test_query_count_does_not_grow_with_data(
+    cast: Any, client: Any, held: Any, role: str, url: Any
+) -> None:
+    from django.core.cache import cache
+
+    client.force_login(cast.by_name(role))
+
+    def count() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(cast)).status_code == 200
+        return len(queries)
+
+    _grow(cast, held, 2)
+    before = count()
+    _grow(cast, held, 10)
+    assert count() == before
