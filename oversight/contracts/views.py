@@ -46,6 +46,10 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
 def _contracts_crumb() -> tuple[str, str]:
     return ("Contracts", reverse("contracts:contract_list"))
 
@@ -97,7 +101,12 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
 
     def get_initial(self) -> dict[str, Any]:
         today = timezone.localdate()
-        current = selectors.policy_in_force(agency_id=self.object.pk, staff_group_id=None, on=today)
+        group = self.object.staff_groups.filter(
+            archived_at__isnull=True, pk=_int_or_none(self.request.GET.get("staff_group"))
+        ).first()
+        current = selectors.policy_in_force(
+            agency_id=self.object.pk, staff_group_id=group.pk if group else None, on=today
+        )
         initial = {
             name: getattr(current, name)
             for name in services.POLICY_FIELDS
@@ -105,6 +114,7 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
         }
         initial["session_types"] = list(current.session_types)
         initial["effective_from"] = today
+        initial["staff_group"] = str(group.pk) if group else ""
         return initial
 
     def form_valid(self, form: PolicyVersionForm) -> HttpResponse:

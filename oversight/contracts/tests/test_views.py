@@ -248,3 +248,17 @@ def test_home_panel_uses_a_fixed_number_of_queries(cast, rf, django_assert_max_n
         html = render()
     assert "Contracts to review" in html
     assert "Draft a contract with" in html
+
+
+def test_a_staff_group_version_starts_from_that_groups_policy(cast, client):
+    SupervisionPolicyFactory(agency=cast.agency, interval_days=30)
+    SupervisionPolicyFactory(agency=cast.agency, staff_group=cast.staff_group, interval_days=21)
+    client.force_login(cast.agency_lead)
+    url = reverse("contracts:policy_create", args=[cast.agency.pk])
+    initial = client.get(url, {"staff_group": cast.staff_group.pk}).context["form"].initial
+    assert initial["interval_days"] == 21
+    assert initial["staff_group"] == str(cast.staff_group.pk)
+    other = client.get(url, {"staff_group": "not-a-number"}).context["form"].initial
+    assert other["interval_days"] == 30 and other["staff_group"] == ""
+    history = client.get(reverse("contracts:agency_policy", args=[cast.agency.pk]))
+    assert f"Add a new version for {cast.staff_group.name.lower()}" in history.content.decode()
