@@ -149,6 +149,9 @@ def _plan_children(ctx: DemoContext, rng: random.Random) -> Plan:
     others = [m for m in members if m.person.username not in RICH_CASELOADS]
     per_other = max(1.0, (target - rich) / max(1, len(others)))
     weights = [w for _, w in PATHS]
+    colleagues_in: dict[int, list[Person]] = {}
+    for m in others:
+        colleagues_in.setdefault(m.agency_id, []).append(m.person)
     plan = Plan()
     seen: set[int] = set()
     refs: dict[int, int] = {}
@@ -161,7 +164,7 @@ def _plan_children(ctx: DemoContext, rng: random.Random) -> Plan:
             count = RICH_CASELOADS[person.username]
         else:
             count = max(1, int(rng.gauss(per_other, 1.5)))
-        colleagues = [m.person for m in others if m.agency_id == membership.agency_id]
+        colleagues = colleagues_in.get(membership.agency_id, [])
         for n in range(count):
             if person.username in RICH_CASELOADS and n < len(ROTATION):
                 path = PATHS[ROTATION[n]][0]
@@ -408,6 +411,6 @@ def build(ctx: DemoContext) -> None:
 def finish(ctx: DemoContext) -> None:
     """Evaluate drift for every child once the supervision demo has recorded discussions."""
     raised = 0
-    for agency_id in Child.objects.values_list("agency_id", flat=True).distinct():
+    for agency_id in Child.objects.order_by().values_list("agency_id", flat=True).distinct():
         raised += services.drift_evaluate_agency(agency_id=agency_id, today=ctx.today)
     ctx.log(f"  {raised} drift flags raised")
