@@ -1,0 +1,193 @@
+"""Staff CSV import: all or nothing, each bad row named with its reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from oversight.core.models import AuditAction, AuditEvent
+from oversight.people.imports import COLUMNS, parse_date, staff_import_csv, template_csv
+from oversight.people.models import (
+    LineManagement,
+    Membership,
+    Person,
+    Role,
+    RoleAssignment,
+    SupervisionRelationship,
+)
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c, "") for c in COLUMNS})
+    return out.getvalue().encode()
+
+
+def _row(n: int, agency: str, **extra: str) -> dict[str, str]:
+    return {
+        "employee_number": f"E{n}",
+        "given_name": f"Given{n}",
+        "family_name": f"Family{n}",
+        "email": f"staff{n}@example.org",
+        "agency": agency,
+        "job_title": "Social worker",
+        "start_date": "2024-04-01",
+        **extra,
+    }
+
+
+def _good_file(cast: Any) -> bytes:
+    agency = cast.agency.name
+    return _csv(
+        [
+            # Row 2 is supervised by row 3, a later row in the same file.
+            _row(
+                1,
+                agency,
+                team="Assessment Team",
+                staff_group="social workers",
+                new_starter="newly_qualified",
+                new_starter_until="31/03/2025",
+                supervisor_email="staff2@example.org",
+                line_manager_email=cast.line_manager.email,
+                roles="practitioner",
+            ),
+            _row(
+                2,
+                agency,
+                username="super2",
+                job_title="Practice supervisor",
+                start_date="01/01/2020",
+                contact="indirect",
+                roles="supervisor; Line manager",
+            ),
+        ]
+    )
+
+
+def test_good_file_imports_people_posts_relationships_and_roles(cast: Any) -> None:
+    result = staff_import_csv(actor=cast.administrator, content=_good_file(cast))
+    assert result.ok, result.errors
+    assert result.counts == {
+        "people": 2,
+        "posts": 2,
+        "roles": 3,
+        "supervision": 1,
+        "line_management": 1,
+    }
+    one = Person.objects.get(email="staff1@example.org")
+    two = Person.objects.get(username="super2")
+    post = Membership.objects.get(person=one)
+    assert post.team == cast.team and post.staff_group == cast.staff_group
+    assert post.new_starter == "newly_qualified" and str(post.new_starter_until) == "2025-03-31"
+    assert Membership.objects.get(person=two).contact_level == "indirect"
+    assert SupervisionRelationship.objects.get(supervisee=one).supervisor == two
+    assert LineManagement.objects.get(report=one).manager == cast.line_manager
+    assert set(RoleAssignment.objects.filter(person=two).values_list("role", flat=True)) == {
+        Role.SUPERVISOR,
+        Role.LINE_MANAGER,
+    }
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT)
+    assert event.detail["people"] == 2 and event.actor == cast.administrator
+
+
+def test_importing_the_same_file_twice_adds_nothing_new(cast: Any) -> None:
+    staff_import_csv(actor=cast.administrator, content=_good_file(cast))
+    again = staff_import_csv(actor=cast.administrator, content=_good_file(cast))
+    assert again.ok, again.errors
+    assert set(again.counts.values()) == {0}
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"supervisor_email": "nobody@x.org"}, "Row 7: supervisor_email nobody@x.org is not a "),
+        ({"agency": "Nowhere"}, "Row 7: agency Nowhere is not an agency"),
+        ({"start_date": "2024-13-45"}, "Row 7: start_date 2024-13-45 is not a date"),
+        ({"new_starter": "new_to_post"}, "Row 7: new_starter_until is needed"),
+        ({"email": "staff2@example.org"}, "Row 7: email staff2@example.org is also on row 3"),
+        ({"contact": "sometimes"}, "Row 7: contact sometimes must be direct or indirect"),
+        ({"roles": "wizard"}, "Row 7: role wizard is not a role"),
+        ({"team": "Night team"}, "Row 7: team Night team is not in"),
+        ({"job_title": ""}, "Row 7: job_title is empty"),
+        ({"username": "practitioner"}, "Row 7: username practitioner belongs to someone else"),
+    ],
+)
+def test_one_bad_row_imports_nothing_and_names_the_row(
+    cast: Any, bad: dict[str, str], message: str
+) -> None:
+    rows = [_row(n, cast.agency.name) for n in range(1, 7)]
+    rows[5] = {**rows[5], **bad}  # the sixth data row: row 7 counting the header
+    before = Person.objects.count()
+    result = staff_import_csv(actor=cast.administrator, content=_csv(rows))
+    assert not result.ok
+    assert any(e.startswith(message) for e in result.errors), result.errors
+    assert Person.objects.count() == before
+    assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
+
+
+def test_a_service_refusal_rolls_back_everything(cast: Any) -> None:
+    """Rows pass the checks but a service refuses one: the people already created from
+    earlier rows are rolled back too."""
+    SupervisionRelationship.objects.filter(supervisee=cast.practitioner).update(
+        starts_on=parse_date("2020-01-01")
+    )
+    rows = [
+        _row(9, cast.agency.name),
+        {
+            **_row(10, cast.agency.name, supervisor_email=cast.agency_lead.email),
+            "email": cast.practitioner.email,
+            "start_date": "2019-01-01",
+        },
+    ]
+    Membership.objects.filter(person=cast.practitioner).update(ends_on=parse_date("2018-12-31"))
+    result = staff_import_csv(actor=cast.administrator, content=_csv(rows))
+    assert not result.ok
+    assert result.errors[0].startswith("Row 3: The supervisee already has")
+    assert not Person.objects.filter(email="staff9@example.org").exists()
+    assert not Membership.objects.filter(person=cast.practitioner, starts_on="2019-01-01")
+
+
+def test_missing_columns_and_bad_encoding(cast: Any) -> None:
+    result = staff_import_csv(actor=cast.administrator, content=b"given_name,email\nA,a@b.org\n")
+    assert "no column family_name, agency, job_title, start_date" in result.errors[0]
+    result = staff_import_csv(actor=cast.administrator, content="é".encode("latin-1"))
+    assert "UTF-8" in result.errors[0]
+
+
+def test_template_has_every_column_and_its_rows_parse() -> None:
+    rows = list(csv.reader(io.StringIO(template_csv())))
+    assert rows[0] == COLUMNS and len(rows) == 3
+
+
+def test_import_page_lists_bad_rows_and_imports_nothing(client: Any, cast: Any) -> None:
+    client.force_login(cast.administrator)
+    rows = [_row(1, cast.agency.name), _row(2, cast.agency.name, supervisor_email="no@x.org")]
+    upload = SimpleUploadedFile("staff.csv", _csv(rows), content_type="text/csv")
+    response = client.post(reverse("people:staff_import"), {"file": upload})
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    assert "Row 3: supervisor_email no@x.org is not a person in the file or the system" in page
+    assert not Person.objects.filter(email="staff1@example.org").exists()
+
+
+def test_import_page_shows_counts(client: Any, cast: Any) -> None:
+    client.force_login(cast.administrator)
+    upload = SimpleUploadedFile("staff.csv", _good_file(cast), content_type="text/csv")
+    page = client.post(reverse("people:staff_import"), {"file": upload}).content.decode()
+    assert "Import complete" in page and "2 new people" in page
+
+
+def test_template_download(client: Any, cast: Any) -> None:
+    client.force_login(cast.administrator)
+    response = client.get(reverse("people:staff_import_template"))
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().startswith("employee_number,given_name")
