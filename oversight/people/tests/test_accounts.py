@@ -1,0 +1,118 @@
+"""Signing in (username or email), the django-axes lock, password reset by email, session
+expiry and the person-detail read audit (issue 2 "Access rules")."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from oversight.core.models import AuditAction, AuditEvent
+from oversight.core.testing import TEST_PASSWORD
+
+SIGN_IN = "/account/sign-in/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_axes(db: None) -> None:
+    from axes.utils import reset
+
+    reset()
+
+
+@pytest.mark.parametrize("identifier", ["username", "email", "EMAIL"])
+def test_sign_in_with_username_or_email(client: Any, cast: Any, identifier: str) -> None:
+    person = cast.supervisor
+    value = person.username if identifier == "username" else person.email
+    if identifier == "EMAIL":
+        value = value.upper()
+    response = client.post(SIGN_IN, {"username": value, "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).context["person"] == person
+
+
+def test_wrong_password_is_refused_with_a_clear_message(client: Any, cast: Any) -> None:
+    response = client.post(SIGN_IN, {"username": "supervisor", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Enter a correct username or email address and password" in response.content.decode()
+
+
+def test_closed_account_cannot_sign_in(client: Any, cast: Any) -> None:
+    cast.stranger.is_active = False
+    cast.stranger.save()
+    response = client.post(SIGN_IN, {"username": "stranger", "password": TEST_PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_five_failures_lock_the_account(client: Any, cast: Any) -> None:
+    for _ in range(5):
+        client.post(SIGN_IN, {"username": "supervisor", "password": "wrong"})
+    response = client.post(SIGN_IN, {"username": "supervisor", "password": TEST_PASSWORD})
+    assert response.status_code == 429
+    assert "Your account is locked for now" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_email_link_sets_a_new_password(client: Any, cast: Any) -> None:
+    response = client.post(reverse("password_reset"), {"email": cast.practitioner.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [cast.practitioner.email]
+    link = re.search(r"https?://[^/]+(/account/password-reset/\S+/\S+/)", message.body)
+    assert link, message.body
+    response = client.get(link.group(1), follow=True)
+    form_url = response.redirect_chain[-1][0]
+    new_password = "a-brand-new-long-passphrase-42"
+    response = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
+    assert response.status_code == 302
+    cast.practitioner.refresh_from_db()
+    assert cast.practitioner.check_password(new_password)
+    response = client.post(SIGN_IN, {"username": "practitioner", "password": new_password})
+    assert response.status_code == 302
+
+
+def test_password_reset_for_unknown_email_sends_nothing(client: Any, cast: Any) -> None:
+    client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert mail.outbox == []
+
+
+def test_sessions_expire_after_inactivity() -> None:
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_session_expiry_renews_on_each_request(client: Any, cast: Any) -> None:
+    client.force_login(cast.practitioner)
+    client.get(reverse("home"))
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client: Any, db: None) -> None:
+    response = client.get(reverse("people:person_list"))
+    assert response.status_code == 302 and response["Location"].startswith(SIGN_IN)
+
+
+def test_health_reports_the_database(client: Any, db: None) -> None:
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_person_detail_reads_are_audited(client: Any, cast: Any) -> None:
+    client.force_login(cast.supervisor)
+    client.get(reverse("people:person_detail", args=[cast.practitioner.pk]))
+    event = AuditEvent.objects.get(action=AuditAction.VIEW, object_type="people.person")
+    assert event.actor == cast.supervisor and event.object_id == str(cast.practitioner.pk)
+
+
+def test_refused_reads_are_not_recorded_as_views(client: Any, cast: Any) -> None:
+    client.force_login(cast.stranger)
+    response = client.get(reverse("people:person_detail", args=[cast.practitioner.pk]))
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
