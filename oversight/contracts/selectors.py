@@ -116,6 +116,17 @@ def contracts_for_person(
     return contracts.order_by("supervisee__family_name", "supervisee__given_name", "-revision")
 
 
+def contracts_of_supervisees(*, supervisee_ids: Iterable[int]) -> QuerySet[SupervisionContract]:
+    """The running (draft, part-signed or active) contracts of these people, e.g. a line
+    manager's reports."""
+    return (
+        _contracts()
+        .filter(supervisee_id__in=list(supervisee_ids))
+        .exclude(status__in=[ContractStatus.ENDED, ContractStatus.SUPERSEDED])
+        .order_by("supervisee__family_name", "supervisee__given_name", "-revision")
+    )
+
+
 def contracts_awaiting_signature_of(*, person_id: int) -> QuerySet[SupervisionContract]:
     """Drafts and part-signed contracts this person has still to sign."""
     return (

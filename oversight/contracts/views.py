@@ -16,7 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.models import AuditAction
-from oversight.core.services import RequestOrigin, StaleEditError
+from oversight.core.services import RequestOrigin, StaleEditError, audit_event_record
 from oversight.people.models import Agency, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
@@ -44,6 +44,21 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def _audit_list(request: HttpRequest, page: str, context: dict[str, Any]) -> None:
+    """A list of contracts is a read of each: one audit entry naming every contract shown."""
+    shown = [
+        row["contract"].pk
+        for key in ("as_supervisee", "as_supervisor", "of_reports")
+        for row in context.get(key, [])
+    ] + [row["position"].contract.pk for row in context.get("rows", []) if row["position"].contract]
+    audit_event_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action=AuditAction.VIEW,
+        origin=_origin(request),
+        detail={"page": page, "contracts": shown},
+    )
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -182,9 +197,13 @@ class ContractListView(RuleRequiredMixin, TemplateView):
                 person_id=person_id, as_role="supervisor", include_ended=False
             )
         )
+        context["of_reports"] = rows(
+            selectors.contracts_of_supervisees(supervisee_ids=profile.report_ids)
+        )
         context["without_contract"] = selectors.relationships_without_contract(
             supervisor_id=person_id, on=today
         )
+        _audit_list(self.request, "my contracts", context)
         agency_ids = profile.member_agency_ids | profile.led_agency_ids
         context["agencies"] = Agency.objects.filter(pk__in=agency_ids).order_by("name")
         context["led_agency_ids"] = profile.led_agency_ids
@@ -219,6 +238,7 @@ class AgencyContractsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin
             }
             for r in page
         ]
+        _audit_list(self.request, f"contracts in agency {self.object.pk}", context)
         context["agency"] = self.object
         context["due"] = selectors.contracts_due_for_review(
             on=today, agency_ids=[self.object.pk]

@@ -262,3 +262,15 @@ def test_a_staff_group_version_starts_from_that_groups_policy(cast, client):
     assert other["interval_days"] == 30 and other["staff_group"] == ""
     history = client.get(reverse("contracts:agency_policy", args=[cast.agency.pk]))
     assert f"Add a new version for {cast.staff_group.name.lower()}" in history.content.decode()
+
+
+def test_line_manager_finds_reports_contracts_and_the_list_read_is_audited(cast, client):
+    contract = SupervisionContractFactory(
+        supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency, signed=True
+    )
+    client.force_login(cast.line_manager)
+    body = client.get(reverse("contracts:contract_list")).content.decode()
+    assert "Contracts of people I line-manage" in body
+    assert reverse("contracts:contract_detail", args=[contract.pk]) in body
+    event = AuditEvent.objects.get(actor=cast.line_manager, action="view")
+    assert event.detail == {"page": "my contracts", "contracts": [contract.pk]}
