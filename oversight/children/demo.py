@@ -30,6 +30,7 @@ from oversight.people.models import (
 
 from . import services
 from .models import (
+    AgencyInvolvement,
     Child,
     ChildAllocation,
     ChildStatus,
@@ -225,6 +226,7 @@ def _insert(ctx: DemoContext, rng: random.Random, plan: Plan) -> list[Child]:
     meetings: list[ReviewMeeting] = []
     through = Child.agencies_involved.through
     involved: list[Any] = []
+    involvements: list[AgencyInvolvement] = []
     for child, periods, allocs, others in zip(
         plan.children, plan.statuses, plan.allocations, plan.involved, strict=True
     ):
@@ -247,13 +249,17 @@ def _insert(ctx: DemoContext, rng: random.Random, plan: Plan) -> list[Child]:
                 )
             )
         involved.extend(through(child_id=child.pk, agency_id=a) for a in others)
-    for rows in (statuses, allocations, meetings):
+        involvements.extend(
+            AgencyInvolvement(child=child, agency_id=a, starts_on=periods[0][1]) for a in others
+        )
+    for rows in (statuses, allocations, meetings, involvements):
         for row in rows:
             row.created_at = row.modified_at = now
     ChildStatus.objects.bulk_create(statuses, batch_size=5000)
     ChildAllocation.objects.bulk_create(allocations, batch_size=5000)
     ReviewMeeting.objects.bulk_create(meetings, batch_size=5000)
     through.objects.bulk_create(involved, batch_size=5000)
+    AgencyInvolvement.objects.bulk_create(involvements, batch_size=5000)
     ctx.log(
         f"  {len(plan.children)} children, {len(statuses)} status periods, "
         f"{len(meetings)} review meetings"

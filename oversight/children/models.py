@@ -413,3 +413,17 @@ class QualityConcern(TrackedModel):
 
     def __str__(self) -> str:
         return f"Supervision concern ({self.get_kind_display()})"
+
+
+class AgencyInvolvement(DatedModel):
+    """Another agency's involvement with the child over time (issue 4 item 1); the current
+    set is also kept in Child.agencies_involved for quick reading."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="involvements")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["child", "-starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} involved with {self.child} from {self.starts_on}"

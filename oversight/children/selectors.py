@@ -34,6 +34,7 @@ from . import cadence as rules_of_cadence
 from .cadence import Cadence, DriftThresholds
 from .models import (
     CADENCE_STATUSES,
+    AgencyInvolvement,
     Child,
     ChildAllocation,
     ChildStatus,
@@ -278,6 +279,13 @@ def child_detail(*, child_id: int) -> Child:
                 .select_related("practitioner")
                 .order_by("-starts_on", "-id"),
                 to_attr="allocation_history",
+            ),
+            Prefetch(
+                "involvements",
+                queryset=AgencyInvolvement.objects.live()
+                .select_related("agency")
+                .order_by("-starts_on", "agency__name"),
+                to_attr="involvement_history",
             ),
             Prefetch(
                 "review_meetings",

@@ -29,6 +29,7 @@ from . import selectors
 from .cadence import drift_findings
 from .models import (
     ESCALATION_ORDER,
+    AgencyInvolvement,
     Child,
     ChildAllocation,
     ChildStatus,
@@ -66,6 +67,23 @@ def _required(value: str, field: str, message: str) -> str:
 # --- The register ---------------------------------------------------------------------------
 
 
+def _involvement_set(child: Child, agencies: list[Agency], *, by: Person, on: dt.date) -> None:
+    """Keep Child.agencies_involved and its history in step: end the involvement of agencies
+    no longer involved (the day before ``on``) and open one for each new agency."""
+    wanted = {a.pk for a in agencies if a.pk != child.agency_id}
+    current = {
+        i.agency_id: i
+        for i in AgencyInvolvement.objects.live().filter(child=child, ends_on__isnull=True)
+    }
+    for agency_id, involvement in current.items():
+        if agency_id not in wanted:
+            involvement.ends_on = max(involvement.starts_on, on - dt.timedelta(days=1))
+            tracked_update(involvement, by=by)
+    for agency_id in wanted - set(current):
+        _create(AgencyInvolvement(child=child, agency_id=agency_id, starts_on=on), by=by)
+    child.agencies_involved.set(list(wanted))
+
+
 @transaction.atomic
 def child_create(
     *,
@@ -95,7 +113,7 @@ def child_create(
         allocated_practitioner=allocated_practitioner,
     )
     _create(child, by=by)
-    child.agencies_involved.set(list(agencies_involved))
+    _involvement_set(child, list(agencies_involved), by=by, on=status_since)
     _create(ChildStatus(child=child, status=legal_status, starts_on=status_since), by=by)
     if allocated_practitioner is not None:
         _create(
@@ -131,7 +149,7 @@ def child_update(
     child.display_name = display_name.strip()
     child.date_of_birth = date_of_birth
     tracked_update(child, by=by, expected_version=expected_version)
-    child.agencies_involved.set(list(agencies_involved))
+    _involvement_set(child, list(agencies_involved), by=by, on=timezone.localdate())
     audit_event_record(actor=by, action=AuditAction.CHANGE, target=child, origin=origin)
     return child
 

@@ -65,6 +65,32 @@ def test_child_create_opens_status_and_allocation(cast):
     assert "case_reference" in error.value.message_dict
 
 
+def test_agencies_involved_over_time(cast):
+    child = services.child_create(
+        by=cast.practitioner,
+        agency=cast.agency,
+        case_reference="CS-2",
+        display_name="Family P",
+        legal_status=LegalStatus.CHILD_IN_NEED,
+        status_since=days_ago(100),
+        allocated_practitioner=cast.practitioner,
+        agencies_involved=[cast.other_agency],
+    )
+    services.child_update(
+        child=child,
+        by=cast.practitioner,
+        expected_version=child.version,
+        case_reference="CS-2",
+        display_name="Family P",
+        date_of_birth=None,
+        agencies_involved=[],
+    )
+    involvement = child.involvements.get()
+    assert involvement.starts_on == days_ago(100)
+    assert involvement.ends_on is not None
+    assert not child.agencies_involved.exists()
+
+
 def test_status_change_closes_current_and_keeps_child_in_step(cast):
     child = ChildFactory(agency=cast.agency, legal_status_since=days_ago(100))
     services.child_status_change(
