@@ -72,7 +72,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     if profile.is_partnership_auditor:
         found.append(
             Panel(
-                title="Partnership assurance",
+                title="Partnership dashboard and record audits",
                 template_name="assurance/home_auditor.html",
                 context={},
                 order=30,

@@ -1,0 +1,64 @@
+"""Assurance in a real browser: the partnership auditor and an agency lead see their home
+panels and dashboards; a supervisee answers the evaluation; every page passes axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from oversight.core.testing import assert_accessible, sign_in, sign_out
+
+pytestmark = pytest.mark.browser
+
+
+def test_auditor_and_lead_dashboards(transactional_db, live_server, browser_page, cast):
+    page = browser_page
+    base = live_server.url
+
+    sign_in(page, base, "auditor")
+    page.get_by_role("heading", name="Partnership dashboard and record audits").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Partnership dashboard").first.click()
+    page.get_by_role("heading", name="Partnership assurance dashboard").wait_for()
+    assert page.get_by_text("Fewer than 5").first.is_visible()
+    assert cast.practitioner.display_name not in page.content()
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Assurance").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Record audits").click()
+    assert_accessible(page)
+    sign_out(page)
+
+    sign_in(page, base, "agency_lead")
+    page.get_by_role("heading", name="Supervision compliance of your staff").wait_for()
+    assert page.get_by_text(cast.practitioner.display_name).first.is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Agency dashboard").first.click()
+    page.get_by_role("heading", name=f"{cast.agency.name} assurance dashboard").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Compliance by person").first.click()
+    assert_accessible(page)
+    page.goto(f"{base}/assurance/agency/{cast.agency.pk}/workforce/")
+    page.get_by_role("button", name="Save figures").click()
+    page.get_by_text("There is a problem").wait_for()
+    assert_accessible(page)
+    sign_out(page)
+
+
+def test_supervisee_evaluates_supervision(transactional_db, live_server, browser_page, cast):
+    page = browser_page
+    sign_in(page, live_server.url, "practitioner")
+    page.get_by_role(
+        "link", name=f"Evaluate your supervision with {cast.supervisor.display_name}"
+    ).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send your evaluation").click()
+    page.get_by_text("There is a problem").wait_for()
+    assert_accessible(page)
+    for n in range(1, 11):
+        page.locator(f"#id_q{n}_0").check()
+    page.get_by_label("We need more of:").fill("Time to reflect")
+    page.get_by_role("button", name="Send your evaluation").click()
+    page.get_by_text("Your answers are anonymous").first.wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Answer this quarter's wellbeing pulse").click()
+    assert_accessible(page)
