@@ -114,9 +114,11 @@ class PolicyVersionForm(GovukModelForm):
         return self.groups.get(value)
 
     def _post_clean(self) -> None:
-        # The model's unique check runs in the service, which names the date field.
         self.instance.agency = self.agency
         super()._post_clean()  # type: ignore[misc]
+
+    def validate_unique(self) -> None:
+        """One version per day is checked by the service, which names the date field."""
 
 
 class ContractForm(VersionedFormMixin, GovukModelForm):

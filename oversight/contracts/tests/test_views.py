@@ -274,3 +274,14 @@ def test_line_manager_finds_reports_contracts_and_the_list_read_is_audited(cast,
     assert reverse("contracts:contract_detail", args=[contract.pk]) in body
     event = AuditEvent.objects.get(actor=cast.line_manager, action="view")
     assert event.detail == {"page": "my contracts", "contracts": [contract.pk]}
+
+
+def test_two_versions_on_one_day_are_refused_with_a_clear_message(cast, client):
+    client.force_login(cast.agency_lead)
+    url = reverse("contracts:policy_create", args=[cast.agency.pk])
+    data = {k: v for k, v in client.get(url).context["form"].initial.items()}
+    data.update(effective_from=timezone.localdate().isoformat(), change_reason="Annual refresh.")
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 200
+    assert "A version already takes effect on this date" in again.content.decode()
