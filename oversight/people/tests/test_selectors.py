@@ -1,0 +1,87 @@
+"""Selectors: a page's query count does not grow with the number of people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from oversight.people import selectors
+from oversight.people.models import Role
+
+from . import factories as f
+
+
+def _staff(cast: Any, count: int) -> None:
+    for _ in range(count):
+        person = f.PersonFactory()
+        f.MembershipFactory(person=person, agency=cast.agency, team=cast.team)
+        f.SupervisionRelationshipFactory(
+            supervisor=cast.supervisor, supervisee=person, agency=cast.agency
+        )
+        f.LineManagementFactory(manager=cast.line_manager, report=person, agency=cast.agency)
+        f.RoleAssignmentFactory(person=person, agency=cast.agency, role=Role.PRACTITIONER)
+        f.TrainingRecordFactory(person=person)
+
+
+def _walk(people: Any) -> None:
+    for person in people:
+        for membership in person.current_memberships:
+            _ = (membership.agency.name, getattr(membership.team, "name", ""))
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_people_visible_to_a_lead(
+    cast: Any, count: int, django_assert_max_num_queries: Any
+) -> None:
+    _staff(cast, count)
+    with django_assert_max_num_queries(6):
+        _walk(selectors.people_visible_to(cast.agency_lead))
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_people_for_administration(
+    cast: Any, count: int, django_assert_max_num_queries: Any
+) -> None:
+    _staff(cast, count)
+    with django_assert_max_num_queries(3):
+        _walk(selectors.people_for_administration())
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_home_summary_of_a_supervisor(
+    cast: Any, count: int, django_assert_max_num_queries: Any
+) -> None:
+    _staff(cast, count)
+    with django_assert_max_num_queries(16):
+        summary = selectors.home_summary(cast.supervisor)
+        assert [status for _, status in summary["supervisee_rows"]].count("valid") == count
+
+
+@pytest.mark.parametrize(
+    "url_name, who, limit",
+    [
+        ("people:team_detail", "agency_lead", 25),
+        ("people:person_list", "agency_lead", 25),
+        ("people:manage_person_list", "administrator", 25),
+        ("people:manage_agency_list", "administrator", 25),
+        ("home", "supervisor", 60),  # includes every app's home panels
+    ],
+)
+@pytest.mark.parametrize("count", [5, 50])
+def test_pages_do_not_grow_with_people(
+    client: Any,
+    cast: Any,
+    url_name: str,
+    who: str,
+    limit: int,
+    count: int,
+    django_assert_max_num_queries: Any,
+) -> None:
+    _staff(cast, count)
+    client.force_login(cast.by_name(who))
+    kwargs = {"pk": cast.team.pk} if url_name == "people:team_detail" else None
+    with django_assert_max_num_queries(limit):
+        response = client.get(reverse(url_name, kwargs=kwargs))
+    assert response.status_code == 200
