@@ -137,7 +137,26 @@ def _meetings(
         while day <= horizon:
             found.append((ReviewMeetingKind.LOOKED_AFTER_REVIEW, day))
             day += dt.timedelta(days=180)
-    return [ReviewMeeting(child=child, kind=kind, meets_on=on) for kind, on in found]
+    earliest = today - dt.timedelta(days=400)
+    return [
+        ReviewMeeting(child=child, kind=kind, meets_on=on) for kind, on in found if on >= earliest
+    ]
+
+
+def _caseloads(rng: random.Random, people: int, total: int) -> list[int]:
+    """Caseload sizes for ``people`` practitioners adding up to ``total`` (at least one each),
+    uneven as real caseloads are."""
+    if people == 0:
+        return []
+    base, extra = divmod(total, people)
+    sizes = [max(1, base + (1 if i < extra else 0)) for i in range(people)]
+    for _ in range(people):
+        a, b = rng.randrange(people), rng.randrange(people)
+        move = min(rng.randint(0, 3), sizes[a] - 1)
+        sizes[a] -= move
+        sizes[b] += move
+    rng.shuffle(sizes)
+    return sizes
 
 
 def _plan_children(ctx: DemoContext, rng: random.Random) -> Plan:
@@ -148,7 +167,7 @@ def _plan_children(ctx: DemoContext, rng: random.Random) -> Plan:
     target = ctx.size["children"]
     rich = sum(RICH_CASELOADS.values())
     others = [m for m in members if m.person.username not in RICH_CASELOADS]
-    per_other = max(1.0, (target - rich) / max(1, len(others)))
+    caseloads = _caseloads(rng, len({m.person_id for m in others}), max(0, target - rich))
     weights = [w for _, w in PATHS]
     colleagues_in: dict[int, list[Person]] = {}
     for m in others:
@@ -164,7 +183,7 @@ def _plan_children(ctx: DemoContext, rng: random.Random) -> Plan:
         if person.username in RICH_CASELOADS:
             count = RICH_CASELOADS[person.username]
         else:
-            count = max(1, int(rng.gauss(per_other, 1.5)))
+            count = caseloads.pop() if caseloads else 1
         colleagues = colleagues_in.get(membership.agency_id, [])
         for n in range(count):
             if person.username in RICH_CASELOADS and n < len(ROTATION):
