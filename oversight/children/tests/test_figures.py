@@ -1,0 +1,92 @@
+"""The figures assurance reads: counts only, by agency and period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from oversight.children import selectors, services
+from oversight.children.tests.factories import ChildFactory, ReviewMeetingFactory, discussion
+from oversight.core.workdays import add_working_days
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def ago(days: int) -> dt.date:
+    return TODAY - dt.timedelta(days=days)
+
+
+def test_cadence_and_review_meeting_figures(cast):
+    discussed = ChildFactory(agency=cast.agency, legal_status_since=ago(200))
+    discussion(discussed, ago(20))
+    ChildFactory(agency=cast.agency, legal_status_since=ago(200))
+    ChildFactory(agency=cast.agency, legal_status="early_help", legal_status_since=ago(200))
+    ReviewMeetingFactory(child=discussed, meets_on=ago(10))
+    ReviewMeetingFactory(child=discussed, meets_on=ago(150))
+    figures = selectors.cadence_figures(agency_ids={cast.agency.pk}, on=TODAY)
+    assert (figures.in_cadence, figures.within_cadence, figures.overdue) == (2, 1, 1)
+    assert figures.never_discussed == 1
+    meetings = selectors.review_meeting_figures(
+        agency_ids={cast.agency.pk}, start=ago(365), end=TODAY
+    )
+    assert meetings == {"meetings": 2, "discussed_before": 1}
+    assert selectors.children_counts_by_status(agency_ids={cast.agency.pk}) == {
+        "child_in_need": 2,
+        "early_help": 1,
+    }
+
+
+def test_drift_and_escalation_figures(cast):
+    child = ChildFactory(agency=cast.agency, legal_status_since=ago(400))
+    for days, rag in ((90, "green"), (30, "red")):
+        discussion(child, ago(days), rag=rag)
+    (flag,) = services.drift_evaluate(child=child)
+    services.drift_flag_acknowledge(flag=flag, by=cast.supervisor, decision="Plan changed")
+    escalation = services.escalation_raise(
+        by=cast.practitioner,
+        agency=cast.agency,
+        subject="agency_response",
+        about_agency=cast.other_agency,
+        reason="r",
+        what_was_tried="w",
+    )
+    services.escalation_resolve(escalation=escalation, by=cast.supervisor, outcome="Agreed")
+    drift = selectors.drift_flag_figures(agency_ids={cast.agency.pk}, start=ago(7), end=TODAY)
+    assert drift == {"raised": 1, "resolved": 1, "open": 0, "raised_by_rule": {"worsening": 1}}
+    for agency in (cast.agency, cast.other_agency):
+        figures = selectors.escalation_figures(agency_ids={agency.pk}, start=ago(7), end=TODAY)
+        assert figures["raised"] == 1 and figures["resolved"] == 1
+        assert figures["by_level"] == {"supervisor": 1}
+
+
+def test_decisions_on_file_figures(cast):
+    from oversight.supervision.models import Decision
+
+    child = ChildFactory(agency=cast.agency)
+    decided = ago(20)
+    due = add_working_days(decided, 2)
+    for recorded in (decided, due + dt.timedelta(days=3), None):
+        Decision.objects.create(
+            child=child,
+            agency=cast.agency,
+            decided_on=decided,
+            decided_by=cast.supervisor,
+            decision="d",
+            rationale="r",
+            file_due_on=due,
+            recorded_on_file_at=timezone.make_aware(dt.datetime.combine(recorded, dt.time(12)))
+            if recorded
+            else None,
+        )
+    figures = selectors.decisions_on_file_figures(
+        agency_ids={cast.agency.pk}, start=ago(30), end=TODAY, today=TODAY
+    )
+    assert figures == {"decisions": 3, "on_time": 1, "late": 1, "overdue": 1}
+    waiting = selectors.decisions_waiting_for_file(
+        selectors.children_visible_to(cast.practitioner).model.objects.all(), today=TODAY
+    )
+    assert len(waiting) == 1
