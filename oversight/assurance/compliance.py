@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -94,6 +95,23 @@ def training_status(records: list[tuple[dt.date, dt.date | None]], on: dt.date) 
     return "valid" if any(expires is None or on <= expires for _, expires in started) else "lapsed"
 
 
+POST_FIELDS = (
+    "person_id",
+    "person__given_name",
+    "person__family_name",
+    "person__username",
+    "agency_id",
+    "agency__name",
+    "team_id",
+    "team__name",
+    "staff_group_id",
+    "staff_group__name",
+    "starts_on",
+    "new_starter",
+    "new_starter_until",
+)
+
+
 def memberships_in_scope(
     *,
     on: dt.date,
@@ -118,13 +136,12 @@ def compliance_for(
     Nine queries whatever the number of people."""
     agency_ids = None if agency_ids is None else list(agency_ids)
     person_ids = None if person_ids is None else list(person_ids)
-    posts = list(
-        memberships_in_scope(on=on, agency_ids=agency_ids, person_ids=person_ids)
-        .select_related("person", "agency", "team", "staff_group")
+    posts = [
+        SimpleNamespace(**values)
+        for values in memberships_in_scope(on=on, agency_ids=agency_ids, person_ids=person_ids)
         .order_by("agency__name", "person__family_name", "person__given_name", "pk")
-    )
-    if not posts:
-        return []
+        .values(*POST_FIELDS)
+    ]
     people = memberships_in_scope(on=on, agency_ids=agency_ids, person_ids=person_ids).values(
         "person_id"
     )
@@ -193,20 +210,21 @@ def compliance_for(
         policy = policy_from(
             policies, agency_id=post.agency_id, staff_group_id=post.staff_group_id, on=on
         )
-        new_starter = post.is_new_starter_on(on)
+        new_starter = Membership.is_new_starter_on(post, on)  # type: ignore[arg-type]
         interval = policy.new_starter_interval_days if new_starter else policy.interval_days
         last = last_held.get(post.person_id)
         next_due = (last or post.starts_on) + dt.timedelta(days=interval)
         overdue = max(0, (on - next_due).days)
         row = PersonCompliance(
             person_id=post.person_id,
-            name=post.person.display_name,
+            name=f"{post.person__given_name} {post.person__family_name}".strip()
+            or post.person__username,
             agency_id=post.agency_id,
-            agency_name=post.agency.name,
+            agency_name=post.agency__name,
             team_id=post.team_id,
-            team_name=post.team.name if post.team else "No team",
+            team_name=post.team__name or "No team",
             staff_group_id=post.staff_group_id,
-            staff_group_name=post.staff_group.name if post.staff_group else "No staff group",
+            staff_group_name=post.staff_group__name or "No staff group",
             new_starter=new_starter,
             interval_days=interval,
             last_held_on=last,

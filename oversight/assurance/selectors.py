@@ -98,14 +98,21 @@ def supervisor_row(group: GroupCompliance) -> list[Any]:
 SUPERVISOR_COLUMNS = ["Supervisors", "% with valid supervisor training", "% supervised themselves"]
 
 
-def _trend_point(agency_ids: list[int], day: dt.date, today: dt.date) -> dict[Any, GroupCompliance]:
-    """Compliance per agency at a month end; closed months are kept in the cache."""
+def _trend_point(
+    agency_ids: list[int],
+    day: dt.date,
+    today: dt.date,
+    rows: list[PersonCompliance] | None = None,
+) -> dict[Any, GroupCompliance]:
+    """Compliance per agency at a month end; closed months are kept in the cache. ``rows``
+    are the rows for ``day`` when the page has them already."""
     key = f"assurance:trend:{day.isoformat()}:{','.join(map(str, agency_ids))}"
     if day < today:
         found = cache.get(key)
         if found is not None:
             return found
-    rows = compliance_for(on=day, agency_ids=agency_ids)
+    if rows is None:
+        rows = compliance_for(on=day, agency_ids=agency_ids)
     point = {
         g.label: g for g in summarise(rows, key=lambda r: r.agency_id, label=lambda r: r.agency_id)
     }
@@ -115,7 +122,12 @@ def _trend_point(agency_ids: list[int], day: dt.date, today: dt.date) -> dict[An
 
 
 def trend_table(
-    agencies: list[Agency], end: dt.date, today: dt.date, *, side_by_side: bool
+    agencies: list[Agency],
+    end: dt.date,
+    today: dt.date,
+    *,
+    side_by_side: bool,
+    latest: list[PersonCompliance] | None = None,
 ) -> Table:
     ids = [a.pk for a in agencies]
     columns = ["Month end", "% supervised within their interval (all)"]
@@ -127,8 +139,9 @@ def trend_table(
         columns=columns,
         chart_column=1,
     )
-    for day in month_ends(min(end, today)):
-        point = _trend_point(ids, day, today)
+    last = min(end, today)
+    for day in month_ends(last):
+        point = _trend_point(ids, day, today, latest if day == last else None)
         people = sum(g.people for g in point.values())
         within = sum(g.within_interval for g in point.values())
         row: list[Any] = [f"{day:%-d %b %Y}", percent(within, people)]
@@ -551,7 +564,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
             + [compliance_row(total(rows, "Partnership"))],
             chart_column=2,
         ),
-        trend_table(agencies, period.end, today, side_by_side=True),
+        trend_table(agencies, period.end, today, side_by_side=True, latest=rows),
         Table(
             key="supervisors",
             caption="Supervisors: training and their own supervision",
@@ -604,7 +617,7 @@ def agency_tables(
             rows=[supervisor_row(g) for g in by_team],
             chart_column=2,
         ),
-        trend_table(agencies, period.end, today, side_by_side=False),
+        trend_table(agencies, period.end, today, side_by_side=False, latest=rows),
         children_table(agencies, period, today),
         drift_table(agencies, period),
         key_elements_table(agencies, period),

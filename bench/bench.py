@@ -1,0 +1,152 @@
+"""Time Oversight's main pages and exports against a database that holds the demo
+partnership (normally `seed_demo --scale large` on PostgreSQL). Not a test: it prints, per
+page, the median and 95th-percentile server time and the number of database queries.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/bench.py [--runs 9] [--only NAME]
+
+Each page is requested once to warm up, then ``--runs`` times, signed in as the persona
+whose page it is (demo password from DEMO_PASSWORD, default ``oversight-demo``). Requests
+go through Django's full stack in this process (middleware, access rules, templates), so the
+times are server times without network."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings.development")
+
+import django
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from oversight.people.models import Person  # noqa: E402
+from oversight.people.selectors import access_profile  # noqa: E402
+
+PASSWORD = os.environ.get("DEMO_PASSWORD", "oversight-demo")
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """(name, username, url) for every page timed."""
+    lead = Person.objects.get(username="lead.csc")
+    agency_id = min(access_profile(lead).led_agency_ids)
+    found = [
+        (f"home ({user})", user, reverse("home"))
+        for user in (
+            "practitioner.csc",
+            "practitioner.nq",
+            "supervisor.csc",
+            "manager.csc",
+            "lead.csc",
+            "auditor",
+        )
+    ]
+    found += [
+        ("assurance index (lead)", "lead.csc", reverse("assurance:index")),
+        ("partnership dashboard", "auditor", reverse("assurance:partnership_dashboard")),
+        ("agency dashboard", "lead.csc", reverse("assurance:agency_dashboard", args=[agency_id])),
+        ("compliance by person (lead)", "lead.csc", reverse("assurance:compliance")),
+        ("compliance by person (manager)", "manager.csc", reverse("assurance:compliance")),
+        (
+            "partnership export csv",
+            "auditor",
+            reverse("assurance:partnership_export", args=["csv"]),
+        ),
+        (
+            "partnership export xlsx",
+            "auditor",
+            reverse("assurance:partnership_export", args=["xlsx"]),
+        ),
+        (
+            "agency export csv",
+            "lead.csc",
+            reverse("assurance:agency_export", args=[agency_id, "csv"]),
+        ),
+        (
+            "compliance export xlsx (lead)",
+            "lead.csc",
+            reverse("assurance:compliance_export", args=["xlsx"]),
+        ),
+        ("record audits", "auditor", reverse("assurance:audit_list")),
+    ]
+    return found
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--only", default="", help="Time only pages whose name contains this.")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="Clear the cache before every request (no cached trend months).",
+    )
+    args = parser.parse_args()
+    if not Person.objects.filter(username="auditor").exists():
+        say("No demo partnership in this database: run `manage.py seed_demo --scale large`.")
+        return 1
+    vendor = connection.vendor
+    people = Person.objects.count()
+    say(f"Database: {vendor}; {people} people. Runs per page: {args.runs} (after one warm-up).")
+    say(f"{'page':<36} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'status':>7}")
+    clients: dict[str, Client] = {}
+    for name, username, url in pages():
+        if args.only and args.only not in name:
+            continue
+        client = clients.get(username)
+        if client is None:
+            client = Client(HTTP_HOST="localhost")
+            client.get(reverse("login"))
+            signed_in = client.post(
+                reverse("login"), {"username": username, "password": PASSWORD}, follow=False
+            )
+            if signed_in.status_code != 302:
+                say(f"{name:<36} could not sign in as {username}")
+                continue
+            clients[username] = client
+        client.get(url)  # warm up
+        times: list[float] = []
+        queries = 0
+        status = 0
+        for _ in range(args.runs):
+            if args.cold:
+                cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(url)
+                if hasattr(response, "streaming_content"):
+                    b"".join(response.streaming_content)
+                times.append((time.perf_counter() - start) * 1000)
+            queries = len(captured)
+            status = response.status_code
+        say(
+            f"{name:<36} {statistics.median(times):>10.0f} {percentile(times, 0.95):>8.0f} "
+            f"{queries:>8} {status:>7}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
