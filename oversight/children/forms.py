@@ -144,6 +144,14 @@ class DriftSettingsForm(VersionedFormMixin, GovukForm):
         min_value=0, max_value=60, label="Response due at partnership level (working days)"
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField) and not isinstance(
+                field.widget, forms.HiddenInput
+            ):
+                field.widget.attrs["class"] += " govuk-input--width-3"
+
     SETTING_FIELDS = [
         "consecutive_enabled",
         "consecutive_count",

@@ -247,3 +247,27 @@ def test_timeline_shows_ratings_in_words(cast, client):
     assert "Red – getting worse" in page
     assert "Worse than last time" in page
     assert "1 green, 1 amber, 1 red" in page
+
+
+def test_agency_lead_changes_drift_settings(cast, client):
+    from oversight.children.models import DriftSettings
+
+    client.force_login(cast.agency_lead)
+    url = reverse("children:settings")
+    assert 'value="3"' in client.get(url).content.decode()
+    data = {
+        "consecutive_enabled": "on",
+        "consecutive_count": 2,
+        "repeated_count": 6,
+        "repeated_months": 6,
+        "pre_review_working_days": 5,
+        "escalation_days_supervisor": 1,
+        "escalation_days_line_manager": 3,
+        "escalation_days_senior_manager": 5,
+        "escalation_days_partnership": 10,
+    }
+    assert client.post(url, data).status_code == 302
+    settings = DriftSettings.objects.get(agency=cast.agency)
+    assert settings.consecutive_count == 2 and not settings.worsening_enabled
+    bad = client.post(url, {**data, "consecutive_count": 1})
+    assert "There is a problem" in bad.content.decode()
