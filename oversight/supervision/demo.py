@@ -557,9 +557,10 @@ def _write(
             actions.append(action)
             new_actions.append(action)
         open_actions[supervisee] = still_open + new_actions
+    # Actions from earlier batches are already stored; this batch's are inserted as they end.
+    saved_changes = [a for a in changed_actions if a.pk is not None]
     CaseDiscussion.objects.bulk_create(discussions, batch_size=BULK)
     Action.objects.bulk_create(actions, batch_size=BULK)
-    saved_changes = [a for a in changed_actions if a.pk is not None]
     Action.objects.bulk_update(
         saved_changes, ["status", "completed_on", "dropped_reason", "due_on"], BULK
     )
