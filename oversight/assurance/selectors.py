@@ -41,7 +41,7 @@ from .models import (
     WorkforceFigure,
 )
 from .periods import add_months, month_ends, quarter_start, round_bounds
-from .suppression import SUPPRESSED, percent, suppress
+from .suppression import MINIMUM_GROUP, SUPPRESSED, percent, suppress
 from .tables import Table
 
 
@@ -280,7 +280,31 @@ def responses_in(period: Period) -> QuerySet[EvaluationResponse]:
     )
 
 
+def distinct_respondents(period: Period, **scope: Any) -> int:
+    """How many different people answered in the period: the group size for suppression
+    (one person answering in two rounds is still one person)."""
+    return (
+        EvaluationParticipation.objects.filter(
+            round__opens_on__lte=period.end, round__closes_on__gte=period.start, **scope
+        )
+        .values("respondent_id")
+        .distinct()
+        .count()
+    )
+
+
 def evaluation_by_agency_table(agencies: list[Agency], period: Period) -> Table:
+    people = dict(
+        EvaluationParticipation.objects.filter(
+            round__opens_on__lte=period.end,
+            round__closes_on__gte=period.start,
+            round__agency_id__in=[a.pk for a in agencies],
+        )
+        .order_by()
+        .values("round__agency_id")
+        .annotate(n=Count("respondent_id", distinct=True))
+        .values_list("round__agency_id", "n")
+    )
     found = {
         row["round__agency_id"]: row
         for row in _answer_counts(
@@ -296,7 +320,7 @@ def evaluation_by_agency_table(agencies: list[Agency], period: Period) -> Table:
     )
     for agency in agencies:
         row = found.get(agency.pk, {"respondents": 0})
-        n = row["respondents"]
+        n = row["respondents"] if people.get(agency.pk, 0) >= MINIMUM_GROUP else 0
         totals = {a: sum(row.get(f"{q}_{a}", 0) for q in STATEMENT_FIELDS) for a in Answer}
         answers = n * len(STATEMENT_FIELDS)
         table.rows.append(
@@ -309,10 +333,12 @@ def evaluation_by_agency_table(agencies: list[Agency], period: Period) -> Table:
     return table
 
 
-def evaluation_statements_table(responses: QuerySet[EvaluationResponse], caption: str) -> Table:
-    """The ten statements with the share of each answer, for one group of respondents."""
+def evaluation_statements_table(
+    responses: QuerySet[EvaluationResponse], caption: str, people: int
+) -> Table:
+    """The ten statements with the share of each answer, for one group of ``people``."""
     row = _answer_counts(responses, None)[0]
-    n = row["respondents"] or 0
+    n = (row["respondents"] or 0) if people >= MINIMUM_GROUP else 0
     table = Table(
         key="evaluation_statements",
         caption=caption,
@@ -329,9 +355,11 @@ def evaluation_statements_table(responses: QuerySet[EvaluationResponse], caption
     return table
 
 
-def evaluation_comments(responses: QuerySet[EvaluationResponse]) -> dict[str, list[str]]:
+def evaluation_comments(
+    responses: QuerySet[EvaluationResponse], people: int
+) -> dict[str, list[str]]:
     """ "We need more of" and "less of", only for groups of five or more (never to auditors)."""
-    if responses.count() < 5:
+    if people < MINIMUM_GROUP:
         return {"more_of": [], "less_of": []}
     rows = list(responses.values_list("more_of", "less_of").order_by("?"))
     return {
@@ -624,6 +652,7 @@ def agency_tables(
         evaluation_statements_table(
             responses_in(period).filter(round__agency=agency),
             "Evaluation of supervision: the ten statements (seed 004 Appendix I)",
+            distinct_respondents(period, round__agency=agency),
         ),
         audit_grades_table(agencies, period),
         pulse_table(agencies, period.end),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -12,6 +13,7 @@ from oversight.supervision.tests.factories import SessionRecordFactory
 
 from ..models import (
     AuditedRecord,
+    EvaluationParticipation,
     EvaluationResponse,
     EvaluationRound,
     PulseResponse,
@@ -85,3 +87,19 @@ class AuditedRecordFactory(factory.django.DjangoModelFactory):
         SessionRecordFactory, session__agency=factory.SelfAttribute("...audit.agency")
     )
     stratum = Stratum.HIGH
+
+
+class EvaluationParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationParticipation
+
+    round = factory.SubFactory(EvaluationRoundFactory)
+    respondent = factory.SubFactory(PersonFactory)
+    supervisor = factory.SubFactory(PersonFactory)
+
+
+def answered(round_: Any, supervisor: Any, people: int, **answers: Any) -> None:
+    """``people`` different supervisees each evaluated ``supervisor`` in ``round_``."""
+    for _ in range(people):
+        EvaluationParticipationFactory(round=round_, supervisor=supervisor)
+        EvaluationResponseFactory(round=round_, supervisor=supervisor, **answers)

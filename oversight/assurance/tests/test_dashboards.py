@@ -20,10 +20,10 @@ from oversight.people.tests import factories as pf
 
 from .factories import (
     AuditedRecordFactory,
-    EvaluationResponseFactory,
     EvaluationRoundFactory,
     PulseResponseFactory,
     RecordAuditFactory,
+    answered,
 )
 
 SECRET_NOTE = "We need more of talking about Family Zed"
@@ -91,8 +91,7 @@ def assured(cast: Any) -> Any:
     """Evaluation answers with a note, a graded audit with notes, pulses: things with notes
     and small groups for the auditor not to see."""
     round_ = EvaluationRoundFactory(agency=cast.agency)
-    for _ in range(5):
-        EvaluationResponseFactory(round=round_, supervisor=cast.supervisor, more_of=SECRET_NOTE)
+    answered(round_, cast.supervisor, 5, more_of=SECRET_NOTE)
     audit = RecordAuditFactory(agency=cast.agency, drawn_by=cast.auditor, status="complete")
     AuditedRecordFactory(audit=audit, notes=AUDIT_NOTE, child_focused="met")
     for _ in range(3):

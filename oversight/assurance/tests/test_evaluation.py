@@ -19,8 +19,14 @@ from oversight.assurance.models import (
 )
 from oversight.assurance.periods import quarter_start
 from oversight.assurance.services import evaluation_round_for
+from oversight.people.tests import factories as pf
 
-from .factories import EvaluationResponseFactory, EvaluationRoundFactory
+from .factories import (
+    EvaluationParticipationFactory,
+    EvaluationResponseFactory,
+    EvaluationRoundFactory,
+    answered,
+)
 
 ALL_YES = {f"q{n}": "yes" for n in range(1, 11)}
 
@@ -90,10 +96,7 @@ def test_supervisor_sees_own_results_only_from_five(
     cast: Any, client: Any, answers: int, shown: bool
 ) -> None:
     round_ = EvaluationRoundFactory(agency=cast.agency)
-    for _ in range(answers):
-        EvaluationResponseFactory(
-            round=round_, supervisor=cast.supervisor, more_of="More case talk"
-        )
+    answered(round_, cast.supervisor, answers, more_of="More case talk")
     client.force_login(cast.supervisor)
     html = client.get(reverse("assurance:evaluation_results")).content.decode()
     assert ("More case talk" in html) is shown
@@ -162,3 +165,27 @@ def test_lead_enters_workforce_figures_with_clear_errors(cast: Any, client: Any)
     stale = client.post(url, {**good, "vacant_posts": "6", "version": "0"})
     assert "Someone else saved figures for this quarter" in stale.content.decode()
     assert 'value="6"' in stale.content.decode()
+
+
+def test_the_same_people_answering_in_two_rounds_count_once(cast: Any, client: Any) -> None:
+    from django.utils import timezone
+
+    from oversight.assurance.periods import add_months, round_bounds
+
+    today = timezone.localdate()
+    opens, closes = round_bounds(add_months(today, -6), 6)
+    rounds = [
+        EvaluationRoundFactory(agency=cast.agency),
+        EvaluationRoundFactory(agency=cast.agency, opens_on=opens, closes_on=closes),
+    ]
+    people = [pf.PersonFactory() for _ in range(3)]
+    for round_ in rounds:
+        for person in people:
+            EvaluationParticipationFactory(
+                round=round_, respondent=person, supervisor=cast.supervisor
+            )
+            EvaluationResponseFactory(round=round_, supervisor=cast.supervisor, more_of="Hidden")
+    client.force_login(cast.supervisor)
+    html = client.get(reverse("assurance:evaluation_results")).content.decode()
+    assert "Results appear once at least 5 people have answered" in html
+    assert "Hidden" not in html

@@ -102,15 +102,15 @@ class EvaluationResultsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         today = timezone.localdate()
         period = selectors.Period(add_months(today, -12), today)
         responses = selectors.responses_in(period).filter(supervisor_id=self.request.user.pk)
-        count = responses.count()
+        people = selectors.distinct_respondents(period, supervisor_id=self.request.user.pk)
         context.update(
-            count=count,
+            count=responses.count(),
             minimum=MINIMUM_GROUP,
-            shown=count >= MINIMUM_GROUP,
+            shown=people >= MINIMUM_GROUP,
             table=selectors.evaluation_statements_table(
-                responses, "Your supervisees' answers in the last 12 months"
+                responses, "Your supervisees' answers in the last 12 months", people
             ),
-            comments=selectors.evaluation_comments(responses),
+            comments=selectors.evaluation_comments(responses, people),
         )
         return context
 
