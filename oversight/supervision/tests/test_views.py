@@ -321,6 +321,26 @@ class TestOtherPages:
         session = cast.practitioner.sessions_received.get()
         assert session.agency == cast.agency and session.duration_minutes == 90
 
+    def test_plan_prefilled_from_the_record_and_contract(self, cast: Any, client: Any) -> None:
+        from oversight.contracts.tests.factories import SupervisionContractFactory
+
+        SupervisionContractFactory(
+            supervisor=cast.supervisor,
+            supervisee=cast.practitioner,
+            agency=cast.agency,
+            session_duration_minutes=75,
+            signed=True,
+        )
+        client.force_login(cast.supervisor)
+        day = timezone.localdate() + dt.timedelta(days=30)
+        url = reverse("supervision:session_plan")
+        form = client.get(url, {"supervisee": cast.practitioner.pk, "date": day.isoformat()})
+        initial = form.context["form"].initial
+        assert initial["supervisee"] == cast.practitioner.pk
+        assert initial["date"] == day and initial["duration_minutes"] == 75
+        ignored = client.get(url, {"supervisee": cast.other_practitioner.pk}).context["form"]
+        assert "supervisee" not in ignored.initial
+
     def test_plan_a_session_shows_errors_and_keeps_input(self, cast: Any, client: Any) -> None:
         client.force_login(cast.supervisor)
         response = client.post(

@@ -74,12 +74,31 @@ class SessionPlanView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
-        return {
+        """Defaults, or the next session agreed in a record: ?supervisee=<id>&date=<iso>; the
+        duration comes from the supervisee's contract when there is one."""
+        initial: dict[str, Any] = {
             "session_type": "one_to_one",
             "date": timezone.localdate() + dt.timedelta(days=7),
             "start_time": dt.time(10, 0),
             "duration_minutes": 60,
         }
+        profile = access_profile(self.request.user)
+        try:
+            supervisee_id = int(self.request.GET.get("supervisee", ""))
+        except ValueError:
+            supervisee_id = 0
+        if supervisee_id in profile.supervisee_ids:
+            initial["supervisee"] = supervisee_id
+            contract = services.sessions.contract_for(
+                supervisee_id=supervisee_id, on=timezone.localdate()
+            )
+            if getattr(contract, "session_duration_minutes", None):
+                initial["duration_minutes"] = contract.session_duration_minutes
+        try:
+            initial["date"] = dt.date.fromisoformat(self.request.GET.get("date", ""))
+        except ValueError:
+            pass
+        return initial
 
     def _agency(self, data: dict[str, Any]) -> Any:
         user = self.request.user
