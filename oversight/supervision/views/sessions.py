@@ -3,6 +3,7 @@ preparation and the calendar event (issue 3 items 3–4)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -94,10 +95,8 @@ class SessionPlanView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
             )
             if getattr(contract, "session_duration_minutes", None):
                 initial["duration_minutes"] = contract.session_duration_minutes
-        try:
+        with contextlib.suppress(ValueError):
             initial["date"] = dt.date.fromisoformat(self.request.GET.get("date", ""))
-        except ValueError:
-            pass
         return initial
 
     def _agency(self, data: dict[str, Any]) -> Any:
