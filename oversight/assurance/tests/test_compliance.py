@@ -249,3 +249,36 @@ def test_query_count_does_not_grow_with_people(cast: Any) -> None:
             status=ContractStatus.DRAFT,
         )
     assert count() == before
+
+
+def test_contract_standings_agree_with_the_contracts_selector(cast: Any) -> None:
+    from oversight.contracts.selectors import contract_standings
+
+    people = [pf.PersonFactory() for _ in range(5)]
+    for person in people:
+        pf.MembershipFactory(person=person, agency=cast.agency)
+    SupervisionContractFactory(supervisor=cast.supervisor, supervisee=people[0], agency=cast.agency)
+    SupervisionContractFactory(
+        supervisor=cast.supervisor, supervisee=people[1], agency=cast.agency, signed=True
+    )
+    SupervisionContractFactory(
+        supervisor=cast.supervisor,
+        supervisee=people[2],
+        agency=cast.agency,
+        signed=True,
+        starts_on=days_ago(400),
+        review_due_on=days_ago(30),
+    )
+    SupervisionContractFactory(
+        supervisor=cast.supervisor,
+        supervisee=people[3],
+        agency=cast.agency,
+        signed=True,
+        status=ContractStatus.ENDED,
+        starts_on=days_ago(400),
+        ended_on=days_ago(100),
+    )
+    for on in (days_ago(200), days_ago(45), TODAY):
+        expected = contract_standings(supervisee_ids=[p.pk for p in people], on=on)
+        for person in people:
+            assert row_of(person, on=on).contract == expected[person.pk].standing
