@@ -195,7 +195,7 @@ oversight_reader = (
     made_the_oversight | allocated_to_child | oversees_allocated_practitioner | leads_child_agency
 )
 
-rules.add_perm("supervision.list_sessions", rules.is_authenticated)
+rules.add_perm("supervision.list_sessions", rules.is_authenticated & works_in_an_agency)
 rules.add_perm("supervision.plan_session", rules.is_authenticated & gives_supervision)
 rules.add_perm("supervision.view_session", rules.is_authenticated & record_reader)
 rules.add_perm(
@@ -227,7 +227,7 @@ rules.add_perm(
     rules.is_authenticated & (is_supervisor | is_supervisee) & record_locked,
 )
 rules.add_perm("supervision.download_record_pdf", rules.is_authenticated & participant)
-rules.add_perm("supervision.manage_calendar", rules.is_authenticated)
+rules.add_perm("supervision.manage_calendar", rules.is_authenticated & works_in_an_agency)
 rules.add_perm("supervision.view_calendar_feed", always)
 rules.add_perm("supervision.list_management_oversight", rules.is_authenticated & works_in_an_agency)
 rules.add_perm(

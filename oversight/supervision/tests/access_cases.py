@@ -124,7 +124,7 @@ def feed(cast: Any) -> dict[str, Any]:
 
 
 CASES = [
-    AccessCase("supervision:session_list", allowed=EVERYONE),
+    AccessCase("supervision:session_list", allowed=IN_AN_AGENCY),
     AccessCase(
         "supervision:session_plan", allowed={"supervisor", "agency_lead", "other_supervisor"}
     ),
@@ -164,7 +164,7 @@ CASES = [
     AccessCase("supervision:sign_supervisee", setup=awaiting, allowed={"practitioner"}),
     AccessCase("supervision:addendum_add", setup=signed, allowed=PAIR),
     AccessCase("supervision:record_pdf", setup=signed, allowed=PAIR),
-    AccessCase("supervision:calendar", allowed=EVERYONE),
+    AccessCase("supervision:calendar", allowed=IN_AN_AGENCY),
     AccessCase(
         "supervision:calendar_feed",
         setup=feed,
