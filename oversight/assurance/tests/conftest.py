@@ -10,6 +10,14 @@ from oversight.supervision.models import SessionStatus
 from oversight.supervision.tests.factories import SessionFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Dashboards keep their figures for a few minutes; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def held(cast: Any) -> Any:
     """Make a held 1:1 in the cast's agency: held(supervisee, days_ago, supervisor=None)."""

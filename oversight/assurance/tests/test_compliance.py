@@ -254,7 +254,7 @@ def test_query_count_does_not_grow_with_people(cast: Any) -> None:
 def test_contract_standings_agree_with_the_contracts_selector(cast: Any) -> None:
     from oversight.contracts.selectors import contract_standings
 
-    people = [pf.PersonFactory() for _ in range(5)]
+    people: list[Any] = [pf.PersonFactory() for _ in range(5)]
     for person in people:
         pf.MembershipFactory(person=person, agency=cast.agency)
     SupervisionContractFactory(supervisor=cast.supervisor, supervisee=people[0], agency=cast.agency)

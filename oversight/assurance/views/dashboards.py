@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -30,6 +31,7 @@ from ..tables import Table
 from .common import apply_errors, export_response, period_from
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+TABLES_CACHE_SECONDS = 10 * 60
 
 
 def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -73,6 +75,18 @@ class DashboardMixin:
     def tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
         raise NotImplementedError
 
+    def cached_tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
+        """The figures for a period, kept for a few minutes: the dashboard, its exports and
+        its board report then show the same numbers, and a busy morning does not recompute
+        the partnership for every reader. Figures are aggregates, never personal."""
+        page = self.request.path_info.split("export.")[0]
+        key = f"assurance:tables:{page}:{period.start}:{period.end}:{today}"
+        found = cache.get(key)
+        if found is None:
+            found = self.tables(period, today)
+            cache.set(key, found, TABLES_CACHE_SECONDS)
+        return found
+
     def title(self) -> str:
         raise NotImplementedError
 
@@ -89,7 +103,7 @@ class DashboardMixin:
             return export_response(
                 request,
                 fmt=fmt,
-                tables=self.tables(period, today),
+                tables=self.cached_tables(period, today),
                 name=self.export_name,
                 title=self.title(),
                 period=period,
@@ -104,7 +118,7 @@ class DashboardMixin:
         context.update(
             period=period,
             form=form,
-            tables=self.tables(period, today),
+            tables=self.cached_tables(period, today),
             title=self.title(),
             query=f"?start={period.start.isoformat()}&end={period.end.isoformat()}",
         )
