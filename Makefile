@@ -60,5 +60,8 @@ check-deploy: install
 	DEFAULT_FROM_EMAIL=$${DEFAULT_FROM_EMAIL:-oversight@example.org} \
 	$(MANAGE) check --deploy --fail-level WARNING
 
+bench: install
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules oversight/static/dist
