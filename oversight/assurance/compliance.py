@@ -244,11 +244,15 @@ def compliance_for(
     ):
         training[person_id].append((done, expires))
 
+    chosen: dict[tuple[int, int | None], SupervisionPolicy] = {}
     rows = []
     for post in posts:
-        policy = policy_from(
-            policies, agency_id=post.agency_id, staff_group_id=post.staff_group_id, on=on
-        )
+        scope = (post.agency_id, post.staff_group_id)
+        policy = chosen.get(scope)
+        if policy is None:
+            policy = chosen[scope] = policy_from(
+                policies, agency_id=post.agency_id, staff_group_id=post.staff_group_id, on=on
+            )
         new_starter = Membership.is_new_starter_on(post, on)  # type: ignore[arg-type]
         interval = policy.new_starter_interval_days if new_starter else policy.interval_days
         last = last_held.get(post.person_id)
