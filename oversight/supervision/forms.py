@@ -60,7 +60,19 @@ class ChildChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name} ({obj.case_reference})"
 
 
-class SessionPlanForm(GovukForm):
+class PlannedStartForm(GovukForm):
+    """Date and start time, combined into ``planned_start`` in the local time zone."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date") and data.get("start_time"):
+            data["planned_start"] = timezone.make_aware(
+                dt.datetime.combine(data["date"], data["start_time"])
+            )
+        return data
+
+
+class SessionPlanForm(PlannedStartForm):
     session_type = forms.ChoiceField(
         label="Type of session", choices=SessionType.choices, widget=forms.RadioSelect
     )
@@ -100,14 +112,6 @@ class SessionPlanForm(GovukForm):
         self.fields["supervisee"].queryset = supervisees  # type: ignore[attr-defined]
         self.fields["attendees"].queryset = colleagues  # type: ignore[attr-defined]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("date") and data.get("start_time"):
-            data["planned_start"] = timezone.make_aware(
-                dt.datetime.combine(data["date"], data["start_time"])
-            )
-        return data
-
 
 class CancelForm(GovukForm):
     reason = forms.CharField(
@@ -118,7 +122,7 @@ class CancelForm(GovukForm):
     )
 
 
-class RescheduleForm(GovukForm):
+class RescheduleForm(PlannedStartForm):
     date = forms.DateField(label="New date", widget=DateInput())
     start_time = forms.TimeField(label="New start time", widget=TimeInput())
     reason = forms.CharField(
@@ -127,14 +131,6 @@ class RescheduleForm(GovukForm):
     notice_given = forms.BooleanField(
         label="Notice was given as the supervision contract agrees", required=False, initial=True
     )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("date") and data.get("start_time"):
-            data["planned_start"] = timezone.make_aware(
-                dt.datetime.combine(data["date"], data["start_time"])
-            )
-        return data
 
 
 class DidNotAttendForm(GovukForm):

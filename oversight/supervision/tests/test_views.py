@@ -321,6 +321,29 @@ class TestOtherPages:
         session = cast.practitioner.sessions_received.get()
         assert session.agency == cast.agency and session.duration_minutes == 90
 
+    def test_move_then_cancel_through_the_pages(self, cast: Any, client: Any, session: Any) -> None:
+        client.force_login(cast.practitioner)
+        day = timezone.localdate() + dt.timedelta(days=10)
+        response = client.post(
+            reverse("supervision:session_reschedule", args=[session.pk]),
+            {
+                "date": day.isoformat(),
+                "start_time": "11:30",
+                "reason": "Court",
+                "notice_given": "on",
+            },
+        )
+        moved = session.rescheduled_to
+        assert response["Location"] == reverse("supervision:session_detail", args=[moved.pk])
+        assert timezone.localtime(moved.planned_start).time() == dt.time(11, 30)
+        response = client.post(
+            reverse("supervision:session_cancel", args=[moved.pk]), {"reason": ""}
+        )
+        assert "There is a problem" in response.content.decode()
+        client.post(reverse("supervision:session_cancel", args=[moved.pk]), {"reason": "Sick"})
+        moved.refresh_from_db()
+        assert moved.status == "cancelled" and not moved.notice_given
+
     def test_plan_prefilled_from_the_record_and_contract(self, cast: Any, client: Any) -> None:
         from oversight.contracts.tests.factories import SupervisionContractFactory
 
