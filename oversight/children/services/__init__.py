@@ -1,0 +1,52 @@
+"""Writes about children: the register and its history, drift flags, escalations, urgent
+discussion requests, confidentiality disclosures and concerns about supervision itself.
+
+``drift_evaluate(child=...)`` is the hook the supervision app calls after recording a case
+discussion; ``drift_evaluate_agency`` runs it for a whole agency in bulk (the
+``evaluate_drift_for_agency`` task and the demo)."""
+
+from .concerns import (
+    disclosure_mark_seen,
+    disclosure_record,
+    escalation_acknowledge,
+    escalation_escalate,
+    escalation_raise,
+    escalation_resolve,
+    quality_concern_one_to_one,
+    quality_concern_raise,
+    quality_concern_three_way,
+    urgent_request_make,
+    urgent_request_respond,
+)
+from .drift import drift_evaluate, drift_evaluate_agency, drift_flag_acknowledge
+from .register import (
+    child_allocate,
+    child_create,
+    child_status_change,
+    child_update,
+    drift_settings_update,
+    review_meeting_add,
+)
+
+__all__ = [
+    "child_allocate",
+    "child_create",
+    "child_status_change",
+    "child_update",
+    "disclosure_mark_seen",
+    "disclosure_record",
+    "drift_evaluate",
+    "drift_evaluate_agency",
+    "drift_flag_acknowledge",
+    "drift_settings_update",
+    "escalation_acknowledge",
+    "escalation_escalate",
+    "escalation_raise",
+    "escalation_resolve",
+    "quality_concern_one_to_one",
+    "quality_concern_raise",
+    "quality_concern_three_way",
+    "review_meeting_add",
+    "urgent_request_make",
+    "urgent_request_respond",
+]

@@ -1,0 +1,250 @@
+"""The register and its history: children, status, allocation, agencies involved, review
+meetings, and the agency's drift settings (issue 4 item 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.core.models import AuditAction
+from oversight.core.services import (
+    RequestOrigin,
+    audit_event_record,
+    tracked_update,
+)
+from oversight.people.models import Agency, Person
+
+from ..models import (
+    AgencyInvolvement,
+    Child,
+    ChildAllocation,
+    ChildStatus,
+    DriftSettings,
+    LegalStatus,
+    ReviewMeeting,
+)
+from .base import _create
+
+# --- The register ---------------------------------------------------------------------------
+
+
+def _involvement_set(child: Child, agencies: list[Agency], *, by: Person, on: dt.date) -> None:
+    """Keep Child.agencies_involved and its history in step: end the involvement of agencies
+    no longer involved (the day before ``on``) and open one for each new agency."""
+    wanted = {a.pk for a in agencies if a.pk != child.agency_id}
+    current = {
+        i.agency_id: i
+        for i in AgencyInvolvement.objects.live().filter(child=child, ends_on__isnull=True)
+    }
+    for agency_id, involvement in current.items():
+        if agency_id not in wanted:
+            involvement.ends_on = max(involvement.starts_on, on - dt.timedelta(days=1))
+            tracked_update(involvement, by=by)
+    for agency_id in wanted - set(current):
+        _create(AgencyInvolvement(child=child, agency_id=agency_id, starts_on=on), by=by)
+    child.agencies_involved.set(list(wanted))
+
+
+@transaction.atomic
+def child_create(
+    *,
+    by: Person,
+    agency: Agency,
+    case_reference: str,
+    display_name: str,
+    legal_status: str,
+    status_since: dt.date,
+    allocated_practitioner: Person | None,
+    date_of_birth: dt.date | None = None,
+    agencies_involved: Iterable[Agency] = (),
+    origin: RequestOrigin | None = None,
+) -> Child:
+    """Add a child with their first status and allocation (issue 4 item 1)."""
+    if Child.objects.filter(agency=agency, case_reference=case_reference.strip()).exists():
+        raise ValidationError(
+            {"case_reference": "A child with this case reference is already on the register."}
+        )
+    child = Child(
+        agency=agency,
+        case_reference=case_reference.strip(),
+        display_name=display_name.strip(),
+        date_of_birth=date_of_birth,
+        legal_status=legal_status,
+        legal_status_since=status_since,
+        allocated_practitioner=allocated_practitioner,
+    )
+    _create(child, by=by)
+    _involvement_set(child, list(agencies_involved), by=by, on=status_since)
+    _create(ChildStatus(child=child, status=legal_status, starts_on=status_since), by=by)
+    if allocated_practitioner is not None:
+        _create(
+            ChildAllocation(
+                child=child, practitioner=allocated_practitioner, starts_on=status_since
+            ),
+            by=by,
+        )
+    audit_event_record(actor=by, action=AuditAction.CREATE, target=child, origin=origin)
+    return child
+
+
+@transaction.atomic
+def child_update(
+    *,
+    child: Child,
+    by: Person,
+    expected_version: int | None,
+    case_reference: str,
+    display_name: str,
+    date_of_birth: dt.date | None,
+    agencies_involved: Iterable[Agency],
+    origin: RequestOrigin | None = None,
+) -> Child:
+    """Change the child's details. Status and allocation have their own services, so their
+    history is kept."""
+    clash = Child.objects.filter(agency_id=child.agency_id, case_reference=case_reference.strip())
+    if clash.exclude(pk=child.pk).exists():
+        raise ValidationError(
+            {"case_reference": "A child with this case reference is already on the register."}
+        )
+    child.case_reference = case_reference.strip()
+    child.display_name = display_name.strip()
+    child.date_of_birth = date_of_birth
+    tracked_update(child, by=by, expected_version=expected_version)
+    _involvement_set(child, list(agencies_involved), by=by, on=timezone.localdate())
+    audit_event_record(actor=by, action=AuditAction.CHANGE, target=child, origin=origin)
+    return child
+
+
+@transaction.atomic
+def child_status_change(
+    *,
+    child: Child,
+    by: Person,
+    status: str,
+    starts_on: dt.date,
+    origin: RequestOrigin | None = None,
+) -> ChildStatus:
+    """Close the current status the day before ``starts_on`` and open the next one, keeping
+    Child.legal_status in step. The cadence clock restarts from ``starts_on``."""
+    locked = Child.objects.select_for_update().get(pk=child.pk)
+    if status not in LegalStatus.values:
+        raise ValidationError({"status": "Choose a legal status."})
+    current = (
+        ChildStatus.objects.live()
+        .filter(child=locked, ends_on__isnull=True)
+        .order_by("-starts_on")
+        .first()
+    )
+    if current is not None:
+        if current.status == status:
+            raise ValidationError({"status": "The child already has this status."})
+        if starts_on <= current.starts_on:
+            raise ValidationError(
+                {
+                    "starts_on": "The new status must start after the current one began "
+                    f"({current.starts_on:%-d %B %Y})."
+                }
+            )
+        current.ends_on = starts_on - dt.timedelta(days=1)
+        tracked_update(current, by=by)
+    new = _create(ChildStatus(child=locked, status=status, starts_on=starts_on), by=by)
+    locked.legal_status = status
+    locked.legal_status_since = starts_on
+    tracked_update(locked, by=by)
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        target=locked,
+        origin=origin,
+        detail={"status": status, "from": str(starts_on)},
+    )
+    return new
+
+
+@transaction.atomic
+def child_allocate(
+    *,
+    child: Child,
+    by: Person,
+    practitioner: Person,
+    starts_on: dt.date,
+    reason: str = "",
+    origin: RequestOrigin | None = None,
+) -> ChildAllocation:
+    """Allocate the child to a practitioner, ending the current allocation."""
+    locked = Child.objects.select_for_update().get(pk=child.pk)
+    if locked.allocated_practitioner_id == practitioner.pk:
+        raise ValidationError({"practitioner": "The child is already allocated to this person."})
+    current = (
+        ChildAllocation.objects.live()
+        .filter(child=locked, ends_on__isnull=True)
+        .order_by("-starts_on")
+        .first()
+    )
+    if current is not None:
+        if starts_on <= current.starts_on:
+            raise ValidationError(
+                {"starts_on": "The new allocation must start after the current one began."}
+            )
+        current.ends_on = starts_on - dt.timedelta(days=1)
+        tracked_update(current, by=by)
+    allocation = _create(
+        ChildAllocation(
+            child=locked, practitioner=practitioner, starts_on=starts_on, reason=reason.strip()
+        ),
+        by=by,
+    )
+    locked.allocated_practitioner = practitioner
+    tracked_update(locked, by=by)
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        target=locked,
+        origin=origin,
+        detail={"allocated_to": practitioner.pk},
+    )
+    return allocation
+
+
+@transaction.atomic
+def review_meeting_add(
+    *,
+    child: Child,
+    by: Person,
+    kind: str,
+    meets_on: dt.date,
+    notes: str = "",
+    origin: RequestOrigin | None = None,
+) -> ReviewMeeting:
+    meeting = _create(
+        ReviewMeeting(child=child, kind=kind, meets_on=meets_on, notes=notes.strip()), by=by
+    )
+    audit_event_record(actor=by, action=AuditAction.CREATE, target=meeting, origin=origin)
+    return meeting
+
+
+@transaction.atomic
+def drift_settings_update(
+    *,
+    agency: Agency,
+    by: Person,
+    values: dict[str, Any],
+    expected_version: int | None = None,
+    origin: RequestOrigin | None = None,
+) -> DriftSettings:
+    """Save the agency's drift rules, thresholds and windows."""
+    settings = DriftSettings.objects.select_for_update().filter(agency=agency).first()
+    if settings is None:
+        settings = DriftSettings(agency=agency, **values)
+        _create(settings, by=by)
+    else:
+        for name, value in values.items():
+            setattr(settings, name, value)
+        tracked_update(settings, by=by, expected_version=expected_version)
+    audit_event_record(actor=by, action=AuditAction.CHANGE, target=settings, origin=origin)
+    return settings
