@@ -1,13 +1,4 @@
-"""Demo history for supervision (issue 3 item 10): for every supervision relationship, sessions
-about monthly (fortnightly for newly-qualified staff) across the demo's years — some cancelled
-with or without notice, some missed, some moved — records mostly signed, a few not (one past its
-deadline), case discussions whose RAG ratings tell a story (some stuck on amber, some sliding
-from green to red, so drift shows), decisions on the child's file on time, late or not yet,
-actions followed up, open and overdue; reflective practice groups on a practice review; and
-management oversight records. supervisor.csc and practitioner.csc get the richest history.
-
-Everything is written with bulk_create in batches of relationships, so "large" (about 600,000
-sessions over five years) stays feasible: per row there is only arithmetic and a random draw."""
+"""Sessions, records, case discussions, decisions and actions for each relationship."""
 
 from __future__ import annotations
 
@@ -18,21 +9,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
-
 from oversight.children.models import Child, LegalStatus
 from oversight.contracts.models import SessionType
 from oversight.core.demo import DemoContext
 from oversight.core.workdays import add_working_days
 from oversight.people.models import (
-    LineManagement,
     Membership,
-    Role,
-    RoleAssignment,
     SupervisionRelationship,
 )
 
-from .models import (
+from ..models import (
     Action,
     ActionFollowUp,
     ActionStatus,
@@ -40,119 +26,36 @@ from .models import (
     CaseDiscussion,
     Decision,
     FollowUpOutcome,
-    ManagementOversight,
     RecordStatus,
     Session,
-    SessionAttendance,
     SessionChild,
     SessionRecord,
     SessionStatus,
 )
+from .common import BULK, _at, _decision, _pick, _working
+from .groups import _groups, _management_oversight
+from .phrases import (
+    ACTIONS,
+    AGENDA,
+    AMENDMENTS,
+    ANALYSIS,
+    CANCEL_REASONS,
+    DECISIONS,
+    DROP_REASONS,
+    ENGAGEMENT,
+    EXPERIENCE,
+    LEARNING,
+    NEEDS,
+    PLANNING,
+    PLANS,
+    REFLECTION,
+    REFUSAL,
+    RISKS,
+    TRAJECTORIES,
+    WELLBEING,
+)
 
 BATCH_RELATIONSHIPS = 250
-BULK = 2000
-
-NEEDS = [
-    "Consistent routines and school attendance; dental care overdue.",
-    "Speech and language assessment; nursery place not taken up.",
-    "Emotional support after witnessing domestic abuse.",
-    "Safe sleep arrangements for the baby; mother's low mood.",
-    "Supervision when out in the evenings; links to older peers.",
-    "Adequate food and warm clothing; home conditions poor.",
-]
-RISKS = [
-    "Neglect: repeated concerns over two years, not improving.",
-    "Domestic abuse by mother's partner; he still visits.",
-    "Criminal exploitation: seen with older youths, missing episodes.",
-    "Parental substance misuse affecting supervision of the children.",
-    "Disguised compliance: appointments kept, change not seen at home.",
-    "Father's mental health; threats made in a crisis.",
-]
-ENGAGEMENT = [
-    "Mother engages well and has made small changes.",
-    "Parents attend meetings but little change at home.",
-    "Father refuses home visits; mother engages when he is away.",
-    "Family engaging with early help worker; capacity for change good.",
-]
-PLANS = [
-    "Child in need plan: school, health visitor and family support worker.",
-    "Core group every six weeks; police share domestic abuse notifications.",
-    "Early help plan with school nurse and housing.",
-    "Child protection plan; CAMHS referral; youth worker twice weekly.",
-]
-AMENDMENTS = [
-    "Escalate to a strategy discussion if no change by the review; tell the core group by email.",
-    "Ask for an early review meeting; share the chronology with school and health.",
-    "",
-    "",
-]
-REFUSAL = [
-    "",
-    "If parents decline, discuss with the safeguarding lead and record the threshold reasoning.",
-    "",
-]
-EXPERIENCE = [
-    "Visit went as planned; the children were quiet and watchful.",
-    "Mother was defensive; the home was cleaner than usual.",
-    "I was surprised how little the child spoke when father was present.",
-]
-REFLECTION = [
-    "I felt uneasy and rushed; I noticed I avoided asking about the partner.",
-    "I felt hopeful, then wondered if I was being shown what I wanted to see.",
-]
-ANALYSIS = [
-    "The pattern of improvement before reviews suggests disguised compliance.",
-    "Needs are long-standing; the risk is cumulative neglect, not one incident.",
-]
-PLANNING = [
-    "Unannounced visit; speak to the child alone; check with school attendance officer.",
-    "Share concerns at the core group; ask health for growth records.",
-]
-DECISIONS = [
-    (
-        "Request a strategy discussion",
-        "Escalating concerns: repeated neglect with no sustained change over three months.",
-    ),
-    ("Step down to early help", "Sustained improvement over six months; family asking for it."),
-    ("Hold an early review meeting", "Drift: plan not progressing and amber for three months."),
-    ("Refer to CAMHS", "Low mood and self-harm disclosed to the school nurse."),
-]
-ACTIONS = [
-    "Speak to the child alone at the next visit",
-    "Share the chronology with the school and health visitor",
-    "Book the safeguarding supervision training refresher",
-    "Chase the police domestic abuse notification",
-    "Update the child's plan and send it to the core group",
-    "Read the CSPR briefing on disguised compliance",
-]
-AGENDA = [
-    "Family T: no change since the review – am I missing something?",
-    "My caseload and how I am managing",
-    "Training: I would like to do the neglect toolkit course",
-]
-LEARNING = [
-    "Use the neglect toolkit before the next review.",
-    "Reflect on professional curiosity: what we are not being told.",
-    "Shadow a colleague at a strategy discussion.",
-]
-CANCEL_REASONS = [
-    "Court hearing for another family",
-    "Sickness",
-    "Urgent child protection visit",
-    "Training day clash",
-]
-DROP_REASONS = ["Case closed", "No longer needed after the core group", "Overtaken by events"]
-WELLBEING = [
-    "A difficult visit has stayed with them; sleeping badly this week.",
-    "Feeling more confident; workload heavy but manageable.",
-    "",
-]
-TRAJECTORIES = {
-    "improving": ["red", "amber", "amber", "green"],
-    "stuck": ["amber"],
-    "worsening": ["green", "green", "amber", "amber", "red"],
-    "steady": ["green"],
-}
 
 
 @dataclass
@@ -164,20 +67,6 @@ class _Batch:
     attendance: list[tuple[Session, list[int], set[int]]] = field(default_factory=list)
     agenda: list[tuple[Session, int, str]] = field(default_factory=list)
     chosen: list[tuple[Session, int, int]] = field(default_factory=list)
-
-
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
-
-
-def _working(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
-
-
-def _pick(rng: random.Random, items: list[str]) -> str:
-    return items[rng.randrange(len(items))]
 
 
 def _rag(trajectory: str, n: int, rng: random.Random) -> str:
@@ -588,197 +477,3 @@ def _write(
         )
     Decision.objects.bulk_create(decisions, batch_size=BULK)
     totals["decisions"] += len(decisions)
-
-
-def _decision(
-    rng: random.Random,
-    today: dt.date,
-    *,
-    child_id: int,
-    agency_id: int,
-    by: int,
-    day: dt.date,
-    text: str,
-    why: str,
-    **links: Any,
-) -> Decision:
-    immediate = rng.random() < 0.05
-    due = day if immediate else add_working_days(day, 2)
-    decision = Decision(
-        child_id=child_id,
-        agency_id=agency_id,
-        decided_on=day,
-        decided_by_id=by,
-        decision=text,
-        rationale=why,
-        variation_from_procedure="Review brought forward outside procedure timescales."
-        if rng.random() < 0.1
-        else "",
-        immediate_concern=immediate,
-        file_due_on=due,
-        created_by_id=by,
-        modified_by_id=by,
-        created_at=_at(day, 17),
-        modified_at=_at(day, 17),
-        **links,
-    )
-    roll = rng.random()
-    if (today - day).days <= 2:
-        lag = None if roll < 0.6 else 0
-    else:
-        lag = 0 if roll < 0.82 else rng.randint(1, 6) if roll < 0.95 else None
-    if lag is not None:
-        recorded = (
-            due + dt.timedelta(days=lag) if lag > 0 else day + dt.timedelta(days=rng.randint(0, 1))
-        )
-        recorded = min(recorded, today)
-        decision.recorded_on_file_at = _at(recorded, 15)
-        decision.recorded_on_file_by_id = by
-        decision.case_system_reference = f"CS-{rng.randint(100000, 999999)}"
-    return decision
-
-
-def _groups(
-    ctx: DemoContext,
-    rng: random.Random,
-    horizon: dt.date,
-    children_of: dict[int, list[Child]],
-    totals: dict[str, int],
-) -> None:
-    """A reflective practice group each quarter per agency, led by its safeguarding lead:
-    learning from child safeguarding practice reviews (seed 002, 003)."""
-    today = ctx.today
-    leads = dict(
-        RoleAssignment.objects.live()
-        .filter(role=Role.AGENCY_LEAD, agency__isnull=False)
-        .values_list("agency_id", "person_id")
-    )
-    practitioners: dict[int, list[int]] = defaultdict(list)
-    for agency_id, person_id in (
-        RoleAssignment.objects.live()
-        .filter(role=Role.PRACTITIONER, agency__isnull=False)
-        .values_list("agency_id", "person_id")
-        .order_by("person_id")
-    ):
-        practitioners[agency_id].append(person_id)
-    sessions: list[tuple[Session, list[int], set[int]]] = []
-    day = horizon + dt.timedelta(days=30)
-    reviews = ["CSPR: Child Q", "CSPR: Baby R – neglect", "Rapid review: Child S", "CSPR: Twins T"]
-    n = 0
-    while day <= today + dt.timedelta(days=45):
-        for agency_id, lead_id in sorted(leads.items()):
-            pool = practitioners.get(agency_id, [])
-            if len(pool) < 3:
-                continue
-            invited = rng.sample(pool, min(len(pool), 6))
-            when = _working(day + dt.timedelta(days=agency_id % 10))
-            session = Session(
-                session_type=SessionType.REFLECTIVE_GROUP,
-                supervisor_id=lead_id,
-                agency_id=agency_id,
-                title=reviews[n % len(reviews)],
-                planned_start=_at(when, 13),
-                duration_minutes=120,
-                location="Training room",
-                status=SessionStatus.HELD if when <= today else SessionStatus.PLANNED,
-                held_on=when if when <= today else None,
-                created_by_id=lead_id,
-                modified_by_id=lead_id,
-            )
-            came = {p for p in invited if rng.random() < 0.8}
-            sessions.append((session, invited, came))
-        day += dt.timedelta(days=91)
-        n += 1
-    Session.objects.bulk_create([s for s, _, _ in sessions], batch_size=BULK)
-    SessionAttendance.objects.bulk_create(
-        [
-            SessionAttendance(session=s, person_id=p, attended=(p in came) if s.held_on else None)
-            for s, invited, came in sessions
-            for p in invited
-        ],
-        batch_size=BULK,
-    )
-    records = []
-    for session, _, _ in sessions:
-        if session.held_on is None:
-            continue
-        records.append(
-            SessionRecord(
-                session=session,
-                agenda_notes=f"Learning from {session.title}.",
-                learning_development="Professional curiosity; disguised compliance; hearing the "
-                "child's voice; escalating when a plan drifts.",
-                functions_served=["development", "support"],
-                key_elements=["support_reflection", "professional_development"],
-                status=RecordStatus.SIGNED,
-                supervisor_signed_at=_at(session.held_on, 16),
-                supervisor_signed_by_id=session.supervisor_id,
-                sign_by=add_working_days(session.held_on, 5),
-                created_by_id=session.supervisor_id,
-                modified_by_id=session.supervisor_id,
-            )
-        )
-    SessionRecord.objects.bulk_create(records, batch_size=BULK)
-    totals["group sessions"] += len(sessions)
-
-
-def _management_oversight(
-    ctx: DemoContext,
-    rng: random.Random,
-    horizon: dt.date,
-    children_of: dict[int, list[Child]],
-    totals: dict[str, int],
-    large: bool,
-) -> None:
-    """Line managers' oversight decisions about their reports' children (seed 004 Definition)."""
-    today = ctx.today
-    oversights: list[ManagementOversight] = []
-    for line in LineManagement.objects.live().order_by("id").iterator():
-        kids = children_of.get(line.report_id, [])
-        if not kids:
-            continue
-        start = max(line.starts_on, horizon)
-        span = (today - start).days
-        if span <= 0:
-            continue
-        for _ in range(1 if large else rng.randint(1, 3)):
-            child = rng.choice(kids)
-            day = start + dt.timedelta(days=rng.randint(0, span))
-            oversights.append(
-                ManagementOversight(
-                    child_id=child.pk,
-                    agency_id=child.agency_id,
-                    made_by_id=line.manager_id,
-                    made_on=day,
-                    summary=rng.choice(
-                        [
-                            "Case file audit before the review.",
-                            "Allocation review after a police notification.",
-                            "Case closure decision.",
-                        ]
-                    ),
-                    created_by_id=line.manager_id,
-                    modified_by_id=line.manager_id,
-                    created_at=_at(day, 15),
-                    modified_at=_at(day, 15),
-                )
-            )
-    ManagementOversight.objects.bulk_create(oversights, batch_size=BULK)
-    decisions = []
-    for oversight in oversights:
-        text, why = DECISIONS[rng.randrange(len(DECISIONS))]
-        decisions.append(
-            _decision(
-                rng,
-                today,
-                child_id=oversight.child_id,
-                agency_id=oversight.agency_id,
-                by=oversight.made_by_id,
-                day=oversight.made_on,
-                text=text,
-                why=why,
-                management_oversight=oversight,
-            )
-        )
-    Decision.objects.bulk_create(decisions, batch_size=BULK)
-    totals["management oversight records"] += len(oversights)

@@ -1,0 +1,14 @@
+"""Demo history for supervision (issue 3 item 10): for every supervision relationship, sessions
+about monthly (fortnightly for newly-qualified staff) across the demo's years — some cancelled
+with or without notice, some missed, some moved — records mostly signed, a few not (one past its
+deadline), case discussions whose RAG ratings tell a story (some stuck on amber, some sliding
+from green to red, so drift shows), decisions on the child's file on time, late or not yet,
+actions followed up, open and overdue; reflective practice groups on a practice review; and
+management oversight records. supervisor.csc and practitioner.csc get the richest history.
+
+Everything is written with bulk_create in batches of relationships, so "large" (about 600,000
+sessions over five years) stays feasible: per row there is only arithmetic and a random draw."""
+
+from .history import build
+
+__all__ = ["build"]
