@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from .selectors import compliance_columns, compliance_row
 from .tables import Table
 
 NAMES_ON_HOME = 10
+HOME_CACHE_SECONDS = 5 * 60  # a lead's whole agency: recomputed at most every five minutes
 
 
 def panels(request: HttpRequest, profile: Any) -> list[Panel]:
@@ -28,7 +30,11 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     found: list[Panel] = []
     today = timezone.localdate()
     if profile.led_agency_ids or profile.report_ids:
-        rows = selectors.named_compliance_rows(request.user, today)
+        key = f"assurance:home:{profile.person_id}:{today}"
+        rows = cache.get(key)
+        if rows is None:
+            rows = selectors.named_compliance_rows(request.user, today)
+            cache.set(key, rows, HOME_CACHE_SECONDS)
         attention = sorted((r for r in rows if r.issues), key=lambda r: (-r.days_overdue, r.name))
         by_team = summarise(
             rows,
