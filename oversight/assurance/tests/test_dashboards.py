@@ -303,3 +303,18 @@ def test_query_count_does_not_grow_with_data(
     before = count()
     _grow(cast, held, 10)
     assert count() == before
+
+
+def test_trend_warming_fills_the_closed_months(cast: Any) -> None:
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from oversight.assurance.tasks import assurance_trend_warm
+
+    assert assurance_trend_warm.call() == 11 * 3
+    today = timezone.localdate()
+    from oversight.assurance.periods import month_ends
+
+    first = month_ends(today)[0]
+    key = f"assurance:trend:{first.isoformat()}:{cast.agency.pk}"
+    assert cache.get(key) is not None
