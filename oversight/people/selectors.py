@@ -226,7 +226,19 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
         records[record.person_id].append(record)
     for relationship in supervisees:
         relationship.supervisee.training = records[relationship.supervisee_id]
-    supervisee_rows = [(r, supervisor_training_status(r.supervisee, on=day)) for r in supervisees]
+    # A practitioner needs no supervisor training; a supervisor without it is shown as such
+    # (001 Competence).
+    supervising = set(
+        RoleAssignment.objects.on(day)
+        .filter(person_id__in=[r.supervisee_id for r in supervisees], role=Role.SUPERVISOR)
+        .values_list("person_id", flat=True)
+    )
+    supervisee_rows = []
+    for r in supervisees:
+        status: str | None = supervisor_training_status(r.supervisee, on=day)
+        if status == "none" and r.supervisee_id not in supervising:
+            status = None
+        supervisee_rows.append((r, status))
     return {
         "person": detail,
         "memberships": detail.current_memberships,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.children.models import Child
+from oversight.children.services import drift_evaluate
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -308,6 +309,8 @@ def case_discussion_add(
         )
     _touch(record, by)
     audit_event_record(actor=by, action=AuditAction.CREATE, target=discussion, origin=origin)
+    # Seed 004 objective 3: drift is surfaced as soon as the discussion that shows it exists.
+    drift_evaluate(child=child)
     return discussion
 
 
@@ -341,6 +344,7 @@ def case_discussion_update(
         )
     _touch(record, by)
     audit_event_record(actor=by, action=AuditAction.CHANGE, target=discussion, origin=origin)
+    drift_evaluate(child=discussion.child)
     return discussion
 
 
