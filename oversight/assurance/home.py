@@ -1,10 +1,12 @@
-"""Home panels (issue 5 item 2): for line managers and agency leads, compliance by team and
-staff group with the names of those who need attention (own scope only); for the partnership
-auditor, the way to the partnership dashboard; for supervisees, the evaluation and wellbeing
-pulse when due."""
+"""Home panels (issue 5 item 2): for supervisors and line managers, each person they supervise
+or manage with the last and next session and what needs attention; for line managers and agency
+leads, compliance by team and staff group with the names of those who need attention (own scope
+only); for the partnership auditor, the way to the partnership dashboard; for supervisees, the
+evaluation and wellbeing pulse when due."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.cache import cache
@@ -18,6 +20,7 @@ from .compliance import summarise, total
 from .models import PulseParticipation
 from .periods import quarter_start
 from .selectors import compliance_columns, compliance_row
+from .supervisees import supervision_of_my_people
 from .tables import Table
 
 NAMES_ON_HOME = 10
@@ -29,6 +32,8 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
         return []
     found: list[Panel] = []
     today = timezone.localdate()
+    if profile.supervisee_ids or profile.report_ids:
+        found.extend(_my_people_panel(profile, today))
     if profile.led_agency_ids or profile.report_ids:
         key = f"assurance:home:{profile.person_id}:{today}"
         rows = cache.get(key)
@@ -100,3 +105,31 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                 )
             )
     return found
+
+
+def _my_people_panel(profile: Any, today: dt.date) -> list[Panel]:
+    rows = supervision_of_my_people(person_id=profile.person_id, on=today, now=timezone.now())
+    if not rows:
+        return []
+    supervises = any(r.supervised_by_viewer for r in rows)
+    manages = any(r.managed_by_viewer for r in rows)
+    whom = (
+        "supervisees and reports"
+        if supervises and manages
+        else ("supervisees" if supervises else "reports")
+    )
+    overdue = sum(1 for r in rows if r.compliance.days_overdue)
+    return [
+        Panel(
+            title=f"Your {whom}: last and next sessions",
+            template_name="assurance/home_my_people.html",
+            context={
+                "rows": rows,
+                "whom": whom,
+                "overdue": overdue,
+                "show_relation": len({r.relation for r in rows}) > 1,
+            },
+            order=18,
+            counts={"overdue for supervision": overdue},
+        )
+    ]

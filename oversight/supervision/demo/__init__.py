@@ -4,11 +4,13 @@ with or without notice, some missed, some moved — records mostly signed, a few
 deadline), case discussions whose RAG ratings tell a story (some stuck on amber, some sliding
 from green to red, so drift shows), decisions on the child's file on time, late or not yet,
 actions followed up, open and overdue; reflective practice groups on a practice review; and
-management oversight records. supervisor.csc and practitioner.csc get the richest history.
+management oversight records. supervisor.csc and practitioner.csc get the richest history;
+``finish`` makes sure practitioner.csc has an overdue action on any ``--today``.
 
 Everything is written with bulk_create in batches of relationships, so "large" (about 600,000
 sessions over five years) stays feasible: per row there is only arithmetic and a random draw."""
 
 from .history import build
+from .personas import finish
 
-__all__ = ["build"]
+__all__ = ["build", "finish"]

@@ -1,0 +1,48 @@
+"""The supervisee's contract on their home page says how often they are supervised: the
+frequency agreed (fortnightly for a newly-qualified practitioner, by the agency's policy), on
+the contract in force and on one waiting for their signature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from oversight.contracts.models import ContractStatus
+from oversight.people.models import SupervisionRelationship
+
+from .factories import SupervisionContractFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _contract(cast: Any, **fields: Any) -> Any:
+    return SupervisionContractFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        relationship=SupervisionRelationship.objects.get(supervisee=cast.practitioner),
+        **fields,
+    )
+
+
+def _home(client: Any, cast: Any) -> str:
+    client.force_login(cast.practitioner)
+    return client.get(reverse("home")).content.decode()
+
+
+def test_home_shows_the_frequency_of_my_contract(cast: Any, client: Any) -> None:
+    _contract(cast, signed=True, frequency_days=30)
+    html = _home(client, cast)
+    assert (
+        f"Your contract with {cast.supervisor.display_name} agrees supervision every 30 days."
+        in html
+    )
+
+
+def test_home_shows_the_frequency_of_a_contract_to_sign(cast: Any, client: Any) -> None:
+    contract = _contract(cast, frequency_days=14, status=ContractStatus.AWAITING_SIGNATURES)
+    html = _home(client, cast)
+    assert reverse("contracts:contract_sign", args=[contract.pk]) in html
+    assert "supervision every 14 days" in html
