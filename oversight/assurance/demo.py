@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from oversight.core.demo import DemoContext
+from oversight.core.demo import DemoContext, bulk_insert
 from oversight.people.models import Membership, SupervisionRelationship
 
 from . import services
@@ -73,7 +73,7 @@ def build(ctx: DemoContext) -> None:
             rounds[(agency.pk, opens)] = EvaluationRound(
                 agency=agency, opens_on=opens, closes_on=closes
             )
-    EvaluationRound.objects.bulk_create(rounds.values(), batch_size=BATCH)
+    bulk_insert(EvaluationRound, rounds.values(), batch_size=BATCH)
 
     keen = personas["supervisor.csc"].pk
     skipped = personas["practitioner.csc"].pk
@@ -119,8 +119,8 @@ def build(ctx: DemoContext) -> None:
                 )
             )
     rng.shuffle(responses)  # no order to match against participations
-    EvaluationResponse.objects.bulk_create(responses, batch_size=BATCH)
-    EvaluationParticipation.objects.bulk_create(participations, batch_size=BATCH)
+    bulk_insert(EvaluationResponse, responses, batch_size=BATCH)
+    bulk_insert(EvaluationParticipation, participations, batch_size=BATCH)
 
     staff: dict[int, list[int]] = defaultdict(list)
     for agency_id, person_id in Membership.objects.on(today).values_list("agency_id", "person_id"):
@@ -186,9 +186,9 @@ def build(ctx: DemoContext) -> None:
                     ),
                 )
             )
-    PulseResponse.objects.bulk_create(pulses, batch_size=BATCH)
-    PulseParticipation.objects.bulk_create(pulse_marks, batch_size=BATCH)
-    WorkforceFigure.objects.bulk_create(figures, batch_size=BATCH)
+    bulk_insert(PulseResponse, pulses, batch_size=BATCH)
+    bulk_insert(PulseParticipation, pulse_marks, batch_size=BATCH)
+    bulk_insert(WorkforceFigure, figures, batch_size=BATCH)
     ctx.shared["assurance_agencies"] = {"csc": lead_csc_agency, "health": health_agency}
     ctx.log(
         f"  {len(responses)} evaluation responses in {len(rounds)} rounds, {len(pulses)} pulses, "

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from oversight.core.demo import DemoContext
+from oversight.core.demo import DemoContext, bulk_insert
 from oversight.people.models import (
     Agency,
     ContactLevel,
@@ -239,7 +239,7 @@ def _insert(ctx: DemoContext, rng: random.Random, plan: Plan) -> list[Child]:
     today = ctx.today
     for child in plan.children:
         child.created_at = child.modified_at = now
-    Child.objects.bulk_create(plan.children, batch_size=2000)
+    bulk_insert(Child, plan.children, batch_size=2000)
     statuses: list[ChildStatus] = []
     allocations: list[ChildAllocation] = []
     meetings: list[ReviewMeeting] = []
@@ -274,11 +274,11 @@ def _insert(ctx: DemoContext, rng: random.Random, plan: Plan) -> list[Child]:
     for rows in (statuses, allocations, meetings, involvements):
         for row in rows:
             row.created_at = row.modified_at = now
-    ChildStatus.objects.bulk_create(statuses, batch_size=5000)
-    ChildAllocation.objects.bulk_create(allocations, batch_size=5000)
-    ReviewMeeting.objects.bulk_create(meetings, batch_size=5000)
-    through.objects.bulk_create(involved, batch_size=5000)
-    AgencyInvolvement.objects.bulk_create(involvements, batch_size=5000)
+    bulk_insert(ChildStatus, statuses, batch_size=5000)
+    bulk_insert(ChildAllocation, allocations, batch_size=5000)
+    bulk_insert(ReviewMeeting, meetings, batch_size=5000)
+    bulk_insert(through, involved, batch_size=5000)
+    bulk_insert(AgencyInvolvement, involvements, batch_size=5000)
     ctx.log(
         f"  {len(plan.children)} children, {len(statuses)} status periods, "
         f"{len(meetings)} review meetings"

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from oversight.core.demo import DemoContext
+from oversight.core.demo import DemoContext, bulk_insert
 from oversight.people.models import (
     ContactLevel,
     Membership,
@@ -114,7 +114,7 @@ def _build_policies(ctx: DemoContext) -> list[SupervisionPolicy]:
                         modified_by=admin,
                     )
                 )
-    SupervisionPolicy.objects.bulk_create(policies)
+    bulk_insert(SupervisionPolicy, policies)
     return policies
 
 
@@ -222,7 +222,7 @@ def build(ctx: DemoContext) -> None:
             for later, earlier in links:
                 if later.revision == index + 1:
                     later.previous_id = earlier.pk
-        SupervisionContract.objects.bulk_create(batch, batch_size=BATCH)
+        bulk_insert(SupervisionContract, batch, batch_size=BATCH)
     total = sum(len(batch) for batch in rounds)
     versions = sum(len(v) for v in by_scope.values())
     ctx.log(f"  {versions} policy versions, {total} contracts")

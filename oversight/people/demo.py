@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from oversight.core.demo import DemoContext, SignIn
+from oversight.core.demo import DemoContext, SignIn, bulk_insert
 
 from .models import (
     Agency,
@@ -162,6 +162,8 @@ LARGE_EXTRA = (
     ("Haven Domestic Abuse Service", Sector.VOLUNTARY),
 )
 
+TEAMS_PER_HEAD = 10  # at large scale: a head of service over about ten team managers
+
 # Named sign-ins: (username, role label, agency index or None, description)
 PERSONAS = (
     ("admin", "Administrator", None, "Manages agencies, people, relationships and training"),
@@ -279,20 +281,39 @@ def build(ctx: DemoContext) -> None:
     def years_ago(low: float, high: float) -> dt.date:
         return today - dt.timedelta(days=int(rng.uniform(low, high) * 365))
 
+    # Supervision relationships reach back across the demo's years, so that at large scale
+    # five years of monthly sessions (about 600,000) exist for the benchmark.
+    years = ctx.size["years"]
+    large = ctx.scale == "large"
+    history_days = (200, 900) if years <= 3 else (365 * (years - 1), 365 * years + 120)
+    senior_since = (1.0, 3.0) if years <= 3 else (years - 1.0, years + 2.0)
+    practitioner_since = (1.0, 15.0) if years <= 3 else (2.5, 15.0)
+
     agencies: list[Agency] = []
     # Objects are created in memory first and bulk-inserted below; these lists hold the links.
     plan: list[tuple[str, Any, Any, dict[str, Any]]] = []
     for index, spec in enumerate(specs):
         agency = Agency.objects.create(partnership=partnership, name=spec.name, sector=spec.sector)
         agencies.append(agency)
-        teams = [Team.objects.create(agency=agency, name=t) for t in spec.teams]
+        size = max(6, round(staff_total * spec.share / total_share))
+        # At large scale an agency has many teams of about fifteen, each with its manager, and
+        # heads of service between the managers and the lead, as real services are organised.
+        n_teams = max(len(spec.teams), round(size / 15)) if large else len(spec.teams)
+        teams = [
+            Team.objects.create(
+                agency=agency,
+                name=spec.teams[t % len(spec.teams)]
+                + (f" {t // len(spec.teams) + 1}" if t >= len(spec.teams) else ""),
+            )
+            for t in range(n_teams)
+        ]
         groups = {
             g: StaffGroup.objects.create(agency=agency, name=g) for g, _, _ in spec.staff_groups
         }
-        size = max(6, round(staff_total * spec.share / total_share))
         n_supervisors = max(1, size // 8)
         n_managers = len(teams)
-        n_practitioners = max(2, size - 1 - n_supervisors - n_managers)
+        n_heads = -(-n_managers // TEAMS_PER_HEAD) if large else 0
+        n_practitioners = max(2, size - 1 - n_supervisors - n_managers - n_heads)
 
         lead = new_person(spec.domain, {0: "lead.csc", 1: "lead.health"}.get(index))
         plan.append(
@@ -307,11 +328,84 @@ def build(ctx: DemoContext) -> None:
         plan.append(("role", lead, agency, {"role": Role.SUPERVISOR}))
         plan.append(("training", lead, None, {"lapsed": False}))
 
+        heads: list[Person] = []
+        for _ in range(n_heads):
+            head = new_person(spec.domain)
+            heads.append(head)
+            head_since = years_ago(3, 12)
+            plan.append(
+                (
+                    "member",
+                    head,
+                    agency,
+                    {"title": "Head of service", "team": None, "group": None, "since": head_since},
+                )
+            )
+            plan.append(("role", head, agency, {"role": Role.LINE_MANAGER}))
+            plan.append(("role", head, agency, {"role": Role.SUPERVISOR}))
+            plan.append(("training", head, None, {"lapsed": False}))
+            for kind in ("supervise", "manage"):
+                plan.append(
+                    (
+                        kind,
+                        lead,
+                        head,
+                        {"agency": agency, "since": max(head_since, years_ago(*senior_since))},
+                    )
+                )
+
+        def add_managers(
+            agency: Agency, spec: AgencySpec, index: int, teams: list[Team], seniors: list[Person]
+        ) -> list[Person]:
+            """One manager per team, supervised and managed by the senior above them."""
+            added = []
+            for t, team in enumerate(teams):
+                mgr = new_person(spec.domain, "manager.csc" if (index, t) == (0, 0) else None)
+                added.append(mgr)
+                mgr_since = years_ago(2, 9)
+                plan.append(
+                    (
+                        "member",
+                        mgr,
+                        agency,
+                        {
+                            "title": spec.manager_title,
+                            "team": team,
+                            "group": None,
+                            "since": mgr_since,
+                        },
+                    )
+                )
+                plan.append(("role", mgr, agency, {"role": Role.LINE_MANAGER}))
+                if large:  # team managers supervise their team's practice supervisors
+                    plan.append(("role", mgr, agency, {"role": Role.SUPERVISOR}))
+                    plan.append(("training", mgr, None, {"lapsed": False}))
+                plan.append(
+                    (
+                        "supervise",
+                        seniors[t // TEAMS_PER_HEAD % len(seniors)],
+                        mgr,
+                        {"agency": agency, "since": max(mgr_since, years_ago(*senior_since))},
+                    )
+                )
+                plan.append(
+                    (
+                        "manage",
+                        seniors[t // TEAMS_PER_HEAD % len(seniors)],
+                        mgr,
+                        {"agency": agency, "since": max(mgr_since, years_ago(*senior_since))},
+                    )
+                )
+            return added
+
+        seniors = heads or [lead]
+        managers = add_managers(agency, spec, index, teams, seniors) if large else []
         supervisors = []
         for s in range(n_supervisors):
             username = {(0, 0): "supervisor.csc", (1, 0): "supervisor.health"}.get((index, s))
             sup = new_person(spec.domain, username)
             supervisors.append(sup)
+            sup_since = years_ago(2, 10)
             group = list(groups.values())[s % len(groups)]
             plan.append(
                 (
@@ -322,36 +416,33 @@ def build(ctx: DemoContext) -> None:
                         "title": spec.supervisor_title,
                         "team": teams[s % len(teams)],
                         "group": group,
-                        "since": years_ago(2, 10),
+                        "since": sup_since,
                     },
                 )
             )
             plan.append(("role", sup, agency, {"role": Role.SUPERVISOR}))
-            plan.append(("supervise", lead, sup, {"agency": agency, "since": years_ago(1, 3)}))
-            plan.append(("manage", lead, sup, {"agency": agency, "since": years_ago(1, 3)}))
+            senior = managers[s % len(teams)] if large else lead
+            plan.append(
+                (
+                    "supervise",
+                    senior,
+                    sup,
+                    {"agency": agency, "since": max(sup_since, years_ago(*senior_since))},
+                )
+            )
+            plan.append(
+                (
+                    "manage",
+                    senior,
+                    sup,
+                    {"agency": agency, "since": max(sup_since, years_ago(*senior_since))},
+                )
+            )
             # One supervisor's training has lapsed, so the partnership can see what that looks like.
             plan.append(("training", sup, None, {"lapsed": username == "supervisor.health"}))
 
-        managers = []
-        for t, team in enumerate(teams):
-            mgr = new_person(spec.domain, "manager.csc" if (index, t) == (0, 0) else None)
-            managers.append(mgr)
-            plan.append(
-                (
-                    "member",
-                    mgr,
-                    agency,
-                    {
-                        "title": spec.manager_title,
-                        "team": team,
-                        "group": None,
-                        "since": years_ago(2, 9),
-                    },
-                )
-            )
-            plan.append(("role", mgr, agency, {"role": Role.LINE_MANAGER}))
-            plan.append(("supervise", lead, mgr, {"agency": agency, "since": years_ago(1, 3)}))
-            plan.append(("manage", lead, mgr, {"agency": agency, "since": years_ago(1, 3)}))
+        if not large:
+            managers = add_managers(agency, spec, index, teams, seniors)
 
         for p in range(n_practitioners):
             username = {
@@ -363,7 +454,11 @@ def build(ctx: DemoContext) -> None:
             group_name, title, contact = spec.staff_groups[p % len(spec.staff_groups)]
             team_index = p % len(teams)
             newly = username == "practitioner.nq" or (username is None and rng.random() < 0.1)
-            since = today - dt.timedelta(days=rng.randint(30, 150)) if newly else years_ago(1, 15)
+            since = (
+                today - dt.timedelta(days=rng.randint(30, 150))
+                if newly
+                else years_ago(*practitioner_since)
+            )
             plan.append(
                 (
                     "member",
@@ -382,7 +477,7 @@ def build(ctx: DemoContext) -> None:
             )
             plan.append(("role", prac, agency, {"role": Role.PRACTITIONER}))
             supervisor = supervisors[p % len(supervisors)]
-            start = max(since, today - dt.timedelta(days=rng.randint(200, 900)))
+            start = max(since, today - dt.timedelta(days=rng.randint(*history_days)))
             if username == "practitioner.csc":
                 # A supervision handover: a previous supervisor left four months ago.
                 plan.append(
@@ -404,7 +499,7 @@ def build(ctx: DemoContext) -> None:
 
     admin = new_person("northshire-partnership.example", "admin")
     auditor = new_person("northshire-partnership.example", "auditor")
-    Person.objects.bulk_create(people, batch_size=1000)
+    bulk_insert(Person, people, batch_size=1000)
     plan.append(("role", admin, None, {"role": Role.ADMINISTRATOR, "since": years_ago(1, 2)}))
     plan.append(
         ("role", auditor, None, {"role": Role.PARTNERSHIP_AUDITOR, "since": years_ago(1, 2)})
@@ -492,11 +587,11 @@ def build(ctx: DemoContext) -> None:
                 )
             )
 
-    Membership.objects.bulk_create(memberships, batch_size=1000)
-    RoleAssignment.objects.bulk_create(roles, batch_size=1000)
-    SupervisionRelationship.objects.bulk_create(supervision, batch_size=1000)
-    LineManagement.objects.bulk_create(management, batch_size=1000)
-    TrainingRecord.objects.bulk_create(training, batch_size=1000)
+    bulk_insert(Membership, memberships, batch_size=1000)
+    bulk_insert(RoleAssignment, roles, batch_size=1000)
+    bulk_insert(SupervisionRelationship, supervision, batch_size=1000)
+    bulk_insert(LineManagement, management, batch_size=1000)
+    bulk_insert(TrainingRecord, training, batch_size=1000)
     for old, new in handovers:
         old.save()
         new.handover_from = old

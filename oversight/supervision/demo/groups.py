@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from oversight.children.models import Child
 from oversight.contracts.models import SessionType
-from oversight.core.demo import DemoContext
+from oversight.core.demo import DemoContext, bulk_insert
 from oversight.core.workdays import add_working_days
 from oversight.people.models import (
     LineManagement,
@@ -82,8 +82,9 @@ def _groups(
             sessions.append((session, invited, came))
         day += dt.timedelta(days=91)
         n += 1
-    Session.objects.bulk_create([s for s, _, _ in sessions], batch_size=BULK)
-    SessionAttendance.objects.bulk_create(
+    bulk_insert(Session, [s for s, _, _ in sessions], batch_size=BULK)
+    bulk_insert(
+        SessionAttendance,
         [
             SessionAttendance(session=s, person_id=p, attended=(p in came) if s.held_on else None)
             for s, invited, came in sessions
@@ -111,7 +112,7 @@ def _groups(
                 modified_by_id=session.supervisor_id,
             )
         )
-    SessionRecord.objects.bulk_create(records, batch_size=BULK)
+    bulk_insert(SessionRecord, records, batch_size=BULK)
     totals["group sessions"] += len(sessions)
 
 
@@ -156,7 +157,7 @@ def _management_oversight(
                     modified_at=_at(day, 15),
                 )
             )
-    ManagementOversight.objects.bulk_create(oversights, batch_size=BULK)
+    bulk_insert(ManagementOversight, oversights, batch_size=BULK)
     decisions = []
     for oversight in oversights:
         text, why = DECISIONS[rng.randrange(len(DECISIONS))]
@@ -173,5 +174,5 @@ def _management_oversight(
                 management_oversight=oversight,
             )
         )
-    Decision.objects.bulk_create(decisions, batch_size=BULK)
+    bulk_insert(Decision, decisions, batch_size=BULK)
     totals["management oversight records"] += len(oversights)

@@ -11,7 +11,7 @@ from typing import Any
 
 from oversight.children.models import Child, LegalStatus
 from oversight.contracts.models import SessionType
-from oversight.core.demo import DemoContext
+from oversight.core.demo import DemoContext, bulk_insert
 from oversight.core.workdays import add_working_days
 from oversight.people.models import (
     Membership,
@@ -105,7 +105,7 @@ def _ensure_children(ctx: DemoContext, supervisee_ids: Iterable[int]) -> None:
                     allocated_practitioner_id=person_id,
                 )
             )
-    Child.objects.bulk_create(children, batch_size=BULK)
+    bulk_insert(Child, children, batch_size=BULK)
 
 
 def build(ctx: DemoContext) -> None:
@@ -272,7 +272,8 @@ def _plan_relationship(
                 {"rich": rich, "rel": rel, "interval": interval},
             )
         )
-        day += dt.timedelta(days=interval + rng.randint(-4, 6))
+        # Large scale: about four-weekly, as many agencies book it, for five years' volume.
+        day += dt.timedelta(days=interval + (rng.randint(-6, 2) if large else rng.randint(-4, 6)))
 
 
 def _write(
@@ -287,18 +288,20 @@ def _write(
     children_of: dict[int, list[Child]],
 ) -> None:
     today = ctx.today
-    Session.objects.bulk_create(batch.sessions, batch_size=BULK)
+    bulk_insert(Session, batch.sessions, batch_size=BULK)
     for original, moved in batch.reschedules:
         moved.rescheduled_from_id = original.pk
     Session.objects.bulk_update([m for _, m in batch.reschedules], ["rescheduled_from"], BULK)
-    AgendaItem.objects.bulk_create(
+    bulk_insert(
+        AgendaItem,
         [
             AgendaItem(session=s, added_by_id=p, text=t, created_by_id=p, modified_by_id=p)
             for s, p, t in batch.agenda
         ],
         batch_size=BULK,
     )
-    SessionChild.objects.bulk_create(
+    bulk_insert(
+        SessionChild,
         [
             SessionChild(session=s, child_id=c, added_by_id=p, created_by_id=p, modified_by_id=p)
             for s, c, p in batch.chosen
@@ -358,7 +361,7 @@ def _write(
             if rng.random() < 0.05:
                 record.supervisee_comment = "I do not agree the case is improving: see my notes."
         records.append(record)
-    SessionRecord.objects.bulk_create(records, batch_size=BULK)
+    bulk_insert(SessionRecord, records, batch_size=BULK)
     totals["records"] += len(records)
 
     discussions: list[CaseDiscussion] = []
@@ -448,14 +451,12 @@ def _write(
         open_actions[supervisee] = still_open + new_actions
     # Actions from earlier batches are already stored; this batch's are inserted as they end.
     saved_changes = [a for a in changed_actions if a.pk is not None]
-    CaseDiscussion.objects.bulk_create(discussions, batch_size=BULK)
-    Action.objects.bulk_create(actions, batch_size=BULK)
+    bulk_insert(CaseDiscussion, discussions, batch_size=BULK)
+    bulk_insert(Action, actions, batch_size=BULK)
     Action.objects.bulk_update(
         saved_changes, ["status", "completed_on", "dropped_reason", "due_on"], BULK
     )
-    ActionFollowUp.objects.bulk_create(
-        [f for f in follow_ups if f.action.pk is not None], batch_size=BULK
-    )
+    bulk_insert(ActionFollowUp, [f for f in follow_ups if f.action.pk is not None], batch_size=BULK)
     totals["case discussions"] += len(discussions)
     totals["actions"] += len(actions)
 
@@ -475,5 +476,5 @@ def _write(
                 case_discussion=discussion,
             )
         )
-    Decision.objects.bulk_create(decisions, batch_size=BULK)
+    bulk_insert(Decision, decisions, batch_size=BULK)
     totals["decisions"] += len(decisions)
