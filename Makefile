@@ -61,7 +61,7 @@ check-deploy: install
 	$(MANAGE) check --deploy --fail-level WARNING
 
 bench: install
-	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules oversight/static/dist

@@ -2,7 +2,7 @@
 partnership (normally `seed_demo --scale large` on PostgreSQL). Not a test: it prints, per
 page, the median and 95th-percentile server time and the number of database queries.
 
-    DATABASE_URL=postgres://... .venv/bin/python bench/bench.py [--runs 9] [--only NAME]
+    DATABASE_URL=postgres://... .venv/bin/python -m bench.bench [--runs 9] [--only NAME]
 
 Each page is requested once to warm up, then ``--runs`` times, signed in as the persona
 whose page it is (demo password from DEMO_PASSWORD, default ``oversight-demo``). Requests
@@ -16,9 +16,7 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings.development")
 
 import django
