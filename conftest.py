@@ -32,6 +32,17 @@ from oversight.people.tests import factories as f
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: home panels and dashboards keep figures for a
+    few minutes, and primary keys repeat from one test's database to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class Cast:
     agency: Any

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from oversight.contracts.models import OPEN_STATUSES, SupervisionContract, SupervisionPolicy
 from oversight.contracts.selectors import ContractStanding
@@ -28,6 +29,10 @@ from oversight.supervision.models import (
     SessionRecord,
     SessionStatus,
 )
+
+# Up to this many people, queries name them; beyond it, they read the (few) rows that matter
+# partnership-wide and keep those of the people in scope.
+FEW_PEOPLE = 100
 
 
 @dataclass
@@ -126,6 +131,11 @@ def contract_standings_of(
     return standings
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the partnership's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def training_status(records: list[tuple[dt.date, dt.date | None]], on: dt.date) -> str:
     """'valid', 'lapsed' or 'none' (as people.selectors.supervisor_training_status)."""
     started = [(done, expires) for done, expires in records if done <= on]
@@ -208,28 +218,33 @@ def compliance_for(
         supervisors_of[supervisee_id].add(supervisor_id)
         supervisees_of[supervisor_id].add(supervisee_id)
     contracts = contract_standings_of(people, ids, on)
+    # "After the day ``on``" as a timestamp range rather than a date cast, so that the
+    # indexes on supervisee_signed_at, status and completed_on serve any date.
+    after_on = day_start(on + dt.timedelta(days=1))
     unsigned = (
         SessionRecord.objects.live()
         .filter(session__held_on__lte=on, sign_by__lt=on)
-        .filter(Q(supervisee_signed_at__isnull=True) | Q(supervisee_signed_at__date__gt=on))
+        .filter(Q(supervisee_signed_at__isnull=True) | Q(supervisee_signed_at__gte=after_on))
         .order_by()
     )
-    records_as_supervisee = dict(
-        unsigned.filter(session__supervisee_id__in=people)
-        .values("session__supervisee_id")
-        .annotate(n=Count("pk"))
-        .values_list("session__supervisee_id", "n")
-    )
-    records_as_supervisor = dict(
-        unsigned.filter(session__supervisor_id__in=people)
-        .values("session__supervisor_id")
-        .annotate(n=Count("pk"))
-        .values_list("session__supervisor_id", "n")
-    )
+    # Unsigned records are few whatever the partnership's size: read them all from the record
+    # side (an index scan) and count them here, rather than join every session of these people.
+    records_as_supervisee: dict[int, int] = defaultdict(int)
+    records_as_supervisor: dict[int, int] = defaultdict(int)
+    in_scope = set(ids)
+    pairs = unsigned.values_list("session__supervisor_id", "session__supervisee_id")
+    if len(ids) <= FEW_PEOPLE:
+        # A supervisor's handful of people: their own sessions are fewer still.
+        pairs = pairs.filter(Q(session__supervisee_id__in=ids) | Q(session__supervisor_id__in=ids))
+    for supervisor_id, supervisee_id in pairs:
+        if supervisee_id in in_scope:
+            records_as_supervisee[supervisee_id] += 1
+        if supervisor_id in in_scope:
+            records_as_supervisor[supervisor_id] += 1
     actions = dict(
         Action.objects.live()
-        .filter(owner_id__in=people, due_on__lt=on, created_at__date__lte=on)
-        .filter(Q(status=ActionStatus.OPEN) | Q(status=ActionStatus.DONE, completed_on__gt=on))
+        .filter(owner_id__in=people, due_on__lt=on, created_at__lt=after_on)
+        .filter(Q(status=ActionStatus.OPEN) | Q(completed_on__gt=on, status=ActionStatus.DONE))
         .order_by()
         .values("owner_id")
         .annotate(n=Count("pk"))

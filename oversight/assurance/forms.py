@@ -29,6 +29,22 @@ class PeriodForm(GovukForm):
         return data
 
 
+class ComplianceFilterForm(GovukForm):
+    """Narrows the compliance list (sent with GET): a lead's agency can hold thousands."""
+
+    team = forms.ChoiceField(label="Team", required=False)
+    staff_group = forms.ChoiceField(label="Staff group", required=False)
+    attention = forms.BooleanField(label="Only people who need attention", required=False)
+
+    def __init__(self, *args: Any, teams: list[str], groups: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "All teams"), *((t, t) for t in teams)]  # type: ignore[attr-defined]
+        self.fields["staff_group"].choices = [  # type: ignore[attr-defined]
+            ("", "All staff groups"),
+            *((g, g) for g in groups),
+        ]
+
+
 class EvaluationForm(GovukForm):
     """The ten statements answered Yes, No or Maybe, then "We need more of" and "less of"."""
 

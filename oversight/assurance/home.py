@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
-from oversight.core.home import Panel
+from oversight.core.home import Panel, kept_for_wide_scope
 
 from . import selectors
 from .compliance import summarise, total
@@ -24,7 +23,7 @@ from .supervisees import supervision_of_my_people
 from .tables import Table
 
 NAMES_ON_HOME = 10
-HOME_CACHE_SECONDS = 5 * 60  # a lead's whole agency: recomputed at most every five minutes
+MY_PEOPLE_SHOWN = 20  # most overdue first; a line manager's hundreds are on the compliance page
 
 
 def panels(request: HttpRequest, profile: Any) -> list[Panel]:
@@ -35,11 +34,9 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     if profile.supervisee_ids or profile.report_ids:
         found.extend(_my_people_panel(profile, today))
     if profile.led_agency_ids or profile.report_ids:
-        key = f"assurance:home:{profile.person_id}:{today}"
-        rows = cache.get(key)
-        if rows is None:
-            rows = selectors.named_compliance_rows(request.user, today)
-            cache.set(key, rows, HOME_CACHE_SECONDS)
+        rows = kept_for_wide_scope(
+            profile, "staff", today, lambda: selectors.named_compliance_rows(request.user, today)
+        )
         attention = sorted((r for r in rows if r.issues), key=lambda r: (-r.days_overdue, r.name))
         by_team = summarise(
             rows,
@@ -108,7 +105,12 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
 
 
 def _my_people_panel(profile: Any, today: dt.date) -> list[Panel]:
-    rows = supervision_of_my_people(person_id=profile.person_id, on=today, now=timezone.now())
+    rows = kept_for_wide_scope(
+        profile,
+        "my-people",
+        today,
+        lambda: supervision_of_my_people(person_id=profile.person_id, on=today, now=timezone.now()),
+    )
     if not rows:
         return []
     supervises = any(r.supervised_by_viewer for r in rows)
@@ -124,7 +126,8 @@ def _my_people_panel(profile: Any, today: dt.date) -> list[Panel]:
             title=f"Your {whom}: last and next sessions",
             template_name="assurance/home_my_people.html",
             context={
-                "rows": rows,
+                "rows": rows[:MY_PEOPLE_SHOWN],
+                "total": len(rows),
                 "whom": whom,
                 "overdue": overdue,
                 "show_relation": len({r.relation for r in rows}) > 1,

@@ -10,11 +10,13 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from oversight.core.home import Panel
+from oversight.core.home import Panel, kept_for_wide_scope
 from oversight.people.selectors import AccessProfile
 
 from . import selectors
 from .models import ConfidentialityDisclosure, EscalationStatus
+
+DECISIONS_SHOWN = 10
 
 
 def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
@@ -69,10 +71,12 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     if not user.has_perm("children.list_children"):
         return found
 
-    due = selectors.children_due_for(user, today=today)
-    decisions = selectors.decisions_waiting_for_file(
-        selectors.children_visible_to(user), today=today
+    due = kept_for_wide_scope(
+        profile, "children-due", today, lambda: selectors.children_due_for(user, today=today)
     )
+    unfiled = selectors.decisions_waiting_for_file(selectors.children_visible_to(user), today=today)
+    decisions = list(unfiled[:DECISIONS_SHOWN])
+    decisions_total = unfiled.count() if len(decisions) == DECISIONS_SHOWN else len(decisions)
     flags = list(
         selectors.drift_flags_open(
             selectors.children_visible_to(user).filter(
@@ -105,9 +109,9 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
             Panel(
                 title="Decisions waiting for the child's file",
                 template_name="children/panels/decisions.html",
-                context={"decisions": decisions},
+                context={"decisions": decisions, "total": decisions_total},
                 order=22,
-                counts={"overdue": len(decisions)},
+                counts={"overdue": decisions_total},
             )
         )
     escalations = [

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from oversight.people.models import SupervisionRelationship
 
@@ -342,7 +342,8 @@ def relationships_without_contract(
     )
     relationships = (
         SupervisionRelationship.objects.on(on)
-        .exclude(pk__in=running.filter(relationship__isnull=False).values("relationship_id"))
+        # NOT EXISTS (an anti-join on the relationship index), not NOT IN over every contract.
+        .exclude(Exists(running.filter(relationship=OuterRef("pk"))))
         .select_related("supervisee", "supervisor", "agency")
         .order_by("supervisee__family_name", "supervisee__given_name")
     )

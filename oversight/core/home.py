@@ -8,13 +8,22 @@ its own template with its own context, built by that app's selectors."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.apps import apps
+from django.core.cache import cache
 from django.http import HttpRequest
+
+T = TypeVar("T")
+
+# A lead's or line manager's view spans an agency or a team: thousands of people and children
+# at scale. What their pages compute from it is kept this long, and the page says so.
+WIDE_SCOPE_SECONDS = 5 * 60
 
 
 @dataclass
@@ -39,3 +48,13 @@ def collect_panels(request: HttpRequest, profile: Any) -> list[Panel]:
         if hasattr(module, "panels"):
             collected.extend(module.panels(request, profile))
     return sorted(collected, key=lambda p: (p.order, p.title))
+
+
+def kept_for_wide_scope(profile: Any, name: str, on: dt.date, compute: Callable[[], T]) -> T:
+    """``compute()``, kept for a few minutes when ``profile`` leads an agency or line-manages
+    (shared by their home page, compliance page and exports); live for everyone else, whose
+    view is small and who expect to see their own changes at once."""
+    if not (profile.led_agency_ids or profile.report_ids):
+        return compute()
+    key = f"home:{name}:{profile.person_id}:{on.isoformat()}"
+    return cast(T, cache.get_or_set(key, compute, WIDE_SCOPE_SECONDS))

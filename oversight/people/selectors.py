@@ -210,6 +210,10 @@ def team_members(team: Team, *, on: dt.date | None = None) -> QuerySet[Membershi
     )
 
 
+# A line manager may have hundreds of reports: the home page names the first few and links on.
+HOME_LIST_LENGTH = 20
+
+
 def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]:
     """What the home page shows a person about themselves and those they are responsible for."""
     day = on or timezone.localdate()
@@ -251,6 +255,8 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
         "led_agencies": led_agencies,
         "training_status": supervisor_training_status(detail, on=day),
         "profile": profile,
+        "home_list_length": HOME_LIST_LENGTH,
+        "home_list_slice": f":{HOME_LIST_LENGTH}",
     }
 
 

@@ -193,6 +193,10 @@ class RecordStatus(models.TextChoices):
     SIGNED = "signed", "Signed"
 
 
+# Listed rather than "not signed", so that queries can use the (status, sign_by) index.
+UNSIGNED_STATUSES = (RecordStatus.DRAFT, RecordStatus.AWAITING_SUPERVISEE)
+
+
 WELLBEING_FIELDS = ("emotional_impact", "vicarious_trauma", "support_offered")
 
 
@@ -234,7 +238,11 @@ class SessionRecord(TrackedModel):
     sign_by = models.DateField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "sign_by"])]
+        indexes = [
+            models.Index(fields=["status", "sign_by"]),
+            # Compliance on any date asks "unsigned then": not yet signed, or signed later.
+            models.Index(fields=["supervisee_signed_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Record of {self.session}"
@@ -415,7 +423,12 @@ class Action(TrackedModel):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["owner", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"]),
+            # Compliance on any date asks "overdue then": open now, or completed after it.
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["completed_on"]),
+        ]
 
     def __str__(self) -> str:
         return self.description[:80]

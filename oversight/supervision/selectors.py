@@ -12,6 +12,7 @@ from django.utils import timezone
 from oversight.children.models import Child
 
 from .models import (
+    UNSIGNED_STATUSES,
     WELLBEING_FIELDS,
     Action,
     ActionFollowUp,
@@ -221,7 +222,7 @@ def records_overdue_for(person: Any, *, today: dt.date | None = None) -> QuerySe
     return (
         SessionRecord.objects.live()
         .filter(Q(session__supervisor=person) | Q(session__supervisee=person))
-        .exclude(status=RecordStatus.SIGNED)
+        .filter(status__in=UNSIGNED_STATUSES)
         .filter(sign_by__lt=day)
         .select_related("session", "session__supervisee", "session__supervisor")
         .defer(*WELLBEING_FIELDS)
@@ -233,7 +234,7 @@ def unsigned_records_of_supervisees(supervisee_ids: Any) -> QuerySet[SessionReco
     return (
         SessionRecord.objects.live()
         .filter(session__supervisee_id__in=supervisee_ids)
-        .exclude(status=RecordStatus.SIGNED)
+        .filter(status__in=UNSIGNED_STATUSES)
         .select_related("session", "session__supervisee", "session__supervisor")
         .defer(*WELLBEING_FIELDS)
         .order_by("sign_by")

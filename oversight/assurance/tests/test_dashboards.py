@@ -15,7 +15,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from oversight.assurance.suppression import SUPPRESSED, is_suppressed, percent, suppress
+from oversight.contracts.tests.factories import SupervisionContractFactory
 from oversight.core.models import AuditAction, AuditEvent
+from oversight.people.models import LineManagement
 from oversight.people.tests import factories as pf
 
 from .factories import (
@@ -318,3 +320,54 @@ def test_trend_warming_fills_the_closed_months(cast: Any) -> None:
     first = month_ends(today)[0]
     key = f"assurance:trend:{first.isoformat()}:{cast.agency.pk}"
     assert cache.get(key) is not None
+
+
+def test_compliance_page_filters_by_need_and_pages_a_large_team(
+    cast: Any, client: Any, held: Any
+) -> None:
+    """A line manager with dozens of reports: the list is paged, and can be narrowed to the
+    people who need attention (here the practitioner, whose supervision is overdue)."""
+    _grow(cast, held, 55)
+    for report in LineManagement.objects.filter(manager=cast.line_manager):
+        SupervisionContractFactory(
+            signed=True, supervisor=cast.supervisor, supervisee=report.report, agency=cast.agency
+        )
+    held(cast.practitioner, 60)
+    client.force_login(cast.line_manager)
+    url = reverse("assurance:compliance")
+
+    everyone = client.get(url).content.decode()
+    assert "56 people; page 1 of 2" in everyone
+    assert 'rel="next"' in everyone
+
+    needing = client.get(url, {"attention": "on"}).content.decode()
+    assert "Up to date" in everyone
+    assert "Up to date" not in needing
+    assert cast.practitioner.display_name in needing
+
+    by_team = client.get(url, {"team": f"{cast.team.name}, {cast.agency.name}", "page": "2"})
+    assert by_team.status_code == 200
+    assert "page 2 of 2" in by_team.content.decode()
+    # The next and previous links keep the filter.
+    assert "team=" in by_team.content.decode().split('rel="prev"')[0].rsplit("href=", 1)[1]
+
+
+def test_compliance_page_rejects_an_unknown_team_and_shows_everyone(
+    cast: Any, client: Any
+) -> None:
+    client.force_login(cast.line_manager)
+    html = client.get(reverse("assurance:compliance"), {"team": "Not a team"}).content.decode()
+    assert "There is a problem" in html or "Select a valid choice" in html
+    assert cast.practitioner.display_name in html
+
+
+def test_home_lists_the_most_overdue_of_many_reports_and_links_to_the_rest(
+    cast: Any, client: Any, held: Any
+) -> None:
+    _grow(cast, held, 25)
+    held(cast.practitioner, 60)
+    client.force_login(cast.line_manager)
+    html = client.get(reverse("home")).content.decode()
+    assert "Showing the 20 most overdue of your 26 reports" in html
+    assert cast.practitioner.display_name in html  # most overdue, so listed
+    assert reverse("assurance:compliance") in html

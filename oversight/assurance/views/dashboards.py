@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,13 +18,14 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.home import kept_for_wide_scope
 from oversight.core.services import RequestOrigin, StaleEditError
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
 
 from .. import selectors, services
 from ..compliance import PersonCompliance, summarise, total
-from ..forms import EvaluationSettingsForm, WorkforceForm
+from ..forms import ComplianceFilterForm, EvaluationSettingsForm, WorkforceForm
 from ..models import WorkforceFigure
 from ..periods import quarter_start
 from ..selectors import named_compliance_rows, named_table
@@ -191,12 +193,31 @@ class AgencyDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, T
         return _crumbs((self.object.name, None))
 
 
+def _team_of(row: PersonCompliance) -> str:
+    return f"{row.team_name}, {row.agency_name}"
+
+
+def _group_of(row: PersonCompliance) -> str:
+    return f"{row.staff_group_name}, {row.agency_name}"
+
+
 class ComplianceView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     """Named compliance by team and staff group, within the viewer's own scope (issue 5
-    item 2: line managers and agency leads see what is due, with names)."""
+    item 2: line managers and agency leads see what is due, with names). A lead's agency can
+    hold thousands of people: the list is filtered by team, staff group and need, and paged."""
 
     permission_required = "assurance.view_named_compliance"
     template_name = "assurance/compliance.html"
+    paginate_by = 50
+
+    def rows(self, today: dt.date) -> list[PersonCompliance]:
+        user = self.request.user
+        return kept_for_wide_scope(
+            access_profile(user),
+            "staff",
+            today,
+            lambda: named_compliance_rows(user, today),
+        )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         fmt = kwargs.get("fmt")
@@ -204,11 +225,10 @@ class ComplianceView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
             raise Http404("No such export format.")
         if fmt in ("csv", "xlsx"):
             today = timezone.localdate()
-            rows = named_compliance_rows(request.user, today)
             return export_response(
                 request,
                 fmt=fmt,
-                tables=[named_table(rows)],
+                tables=[named_table(self.rows(today))],
                 name="compliance",
                 title="Compliance",
                 period=selectors.Period(today, today),
@@ -218,39 +238,55 @@ class ComplianceView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        rows = named_compliance_rows(self.request.user, today)
+        rows = self.rows(today)
+        form = ComplianceFilterForm(
+            self.request.GET or None,
+            teams=sorted({_team_of(r) for r in rows}),
+            groups=sorted({_group_of(r) for r in rows}),
+        )
+        shown = rows
+        if form.is_valid():
+            data = form.cleaned_data
+            shown = [
+                r
+                for r in rows
+                if (not data["team"] or _team_of(r) == data["team"])
+                and (not data["staff_group"] or _group_of(r) == data["staff_group"])
+                and (not data["attention"] or r.issues)
+            ]
+        shown = sorted(shown, key=lambda r: (r.agency_name, r.team_name, r.name, r.person_id))
+        page = Paginator(shown, self.paginate_by).get_page(self.request.GET.get("page"))
         teams: dict[str, list[PersonCompliance]] = {}
-        for row in sorted(rows, key=lambda r: (r.agency_name, r.team_name, r.name)):
-            teams.setdefault(f"{row.team_name}, {row.agency_name}", []).append(row)
+        for row in page.object_list:
+            teams.setdefault(_team_of(row), []).append(row)
+        by_team = summarise(rows, key=lambda r: (r.agency_name, r.team_name), label=_team_of)
+        by_group = summarise(
+            rows, key=lambda r: (r.agency_name, r.staff_group_name), label=_group_of
+        )
         context.update(
             today=today,
+            form=form,
             teams=teams,
+            shown_count=len(shown),
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
             total=total(rows),
-            by_group=summarise(
-                rows,
-                key=lambda r: (r.agency_name, r.staff_group_name),
-                label=lambda r: f"{r.staff_group_name}, {r.agency_name}",
-            ),
-            by_team=summarise(
-                rows,
-                key=lambda r: (r.agency_name, r.team_name),
-                label=lambda r: f"{r.team_name}, {r.agency_name}",
-            ),
+            summary_tables=[
+                Table(
+                    key="by_team",
+                    caption="By team",
+                    columns=selectors.compliance_columns("Team"),
+                    rows=[selectors.compliance_row(g) for g in by_team],
+                ),
+                Table(
+                    key="by_group",
+                    caption="By staff group",
+                    columns=selectors.compliance_columns("Staff group"),
+                    rows=[selectors.compliance_row(g) for g in by_group],
+                ),
+            ],
         )
-        context["summary_tables"] = [
-            Table(
-                key="by_team",
-                caption="By team",
-                columns=selectors.compliance_columns("Team"),
-                rows=[selectors.compliance_row(g) for g in context["by_team"]],
-            ),
-            Table(
-                key="by_group",
-                caption="By staff group",
-                columns=selectors.compliance_columns("Staff group"),
-                rows=[selectors.compliance_row(g) for g in context["by_group"]],
-            ),
-        ]
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:

@@ -7,6 +7,7 @@ computed in Python from those annotations.
 Other apps (assurance) read the figures in ``figures.py``, re-exported here."""
 
 from .children import (
+    DUE_SHOWN,
     AgencyRules,
     ChildRow,
     DueLists,
@@ -32,6 +33,7 @@ from .children import (
     escalation_detail,
     escalations_for,
     escalations_visible_q,
+    hydrate,
     quality_concerns_for,
     rag_history,
     ratings_by_child,
@@ -52,6 +54,7 @@ from .figures import (
 )
 
 __all__ = [
+    "DUE_SHOWN",
     "AgencyRules",
     "CadenceFigures",
     "ChildRow",
@@ -83,6 +86,7 @@ __all__ = [
     "escalation_figures",
     "escalations_for",
     "escalations_visible_q",
+    "hydrate",
     "quality_concerns_for",
     "rag_history",
     "ratings_by_child",

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
@@ -196,9 +198,28 @@ class ChildRow:
     due_soon: bool
 
 
+# What the cadence rules and the lists' sorting need; the rest of a child is loaded only for
+# the rows a page shows (``hydrate``), so an agency of thousands of children stays quick.
+CADENCE_FIELDS = (
+    "pk",
+    "display_name",
+    "agency_id",
+    "legal_status",
+    "legal_status_since",
+    "created_at",
+    "allocated_practitioner_id",
+)
+
+
 def child_rows(children: QuerySet[Child], *, today: dt.date) -> list[ChildRow]:
-    """Each child with its cadence: one query for the children, plus agency settings."""
-    listed = list(with_cadence(children, today=today))
+    """Each child with its cadence, in one query plus agency settings. Each ``row.child`` is
+    a light summary (the fields above and the ``with_cadence`` annotations); call
+    ``hydrate`` on the rows a page shows."""
+    annotated = with_cadence(children, today=today)
+    listed = [
+        SimpleNamespace(**values)
+        for values in annotated.values(*CADENCE_FIELDS, *annotated.query.annotations)
+    ]
     rules = agency_rules({c.agency_id for c in listed}, on=today)
     rows = []
     for child in listed:
@@ -207,15 +228,32 @@ def child_rows(children: QuerySet[Child], *, today: dt.date) -> list[ChildRow]:
     return rows
 
 
+def hydrate(rows: Iterable[ChildRow], *, today: dt.date) -> list[ChildRow]:
+    """Replace the light summaries in ``rows`` with the children themselves (agency, allocated
+    practitioner and the cadence annotations loaded): one query for any number of rows."""
+    rows = list(rows)
+    ids = [row.child.pk for row in rows if not isinstance(row.child, Child)]
+    if ids:
+        found = {c.pk: c for c in with_cadence(Child.objects.filter(pk__in=ids), today=today)}
+        for row in rows:
+            row.child = found.get(row.child.pk, row.child)
+    return rows
+
+
+# Home panels list this many of each (overdue, due soon); the counts cover them all.
+DUE_SHOWN = 10
+
+
 @dataclass
 class DueLists:
-    """Children due and overdue for discussion, most overdue first."""
+    """Children due and overdue for discussion, most overdue first. The first ``DUE_SHOWN``
+    of each list are hydrated children; the counts are the lists' lengths."""
 
     overdue: list[ChildRow] = field(default_factory=list)
     due_soon: list[ChildRow] = field(default_factory=list)
 
 
-def _due_lists(rows: list[ChildRow]) -> DueLists:
+def _due_lists(rows: list[ChildRow], *, today: dt.date) -> DueLists:
     lists = DueLists()
     for row in rows:
         if row.overdue:
@@ -224,6 +262,7 @@ def _due_lists(rows: list[ChildRow]) -> DueLists:
             lists.due_soon.append(row)
     lists.overdue.sort(key=lambda r: (r.cadence.due_on, r.child.display_name))
     lists.due_soon.sort(key=lambda r: (r.cadence.due_on, r.child.display_name))
+    hydrate(lists.overdue[:DUE_SHOWN] + lists.due_soon[:DUE_SHOWN], today=today)
     return lists
 
 
@@ -233,25 +272,25 @@ def _in_cadence(children: QuerySet[Child]) -> QuerySet[Child]:
 
 def children_due_for_practitioner(*, person_id: int, today: dt.date) -> DueLists:
     children = _in_cadence(Child.objects.live().filter(allocated_practitioner_id=person_id))
-    return _due_lists(child_rows(children, today=today))
+    return _due_lists(child_rows(children, today=today), today=today)
 
 
 def children_due_for_supervisor(*, supervisee_ids: set[int], today: dt.date) -> DueLists:
     children = _in_cadence(
         Child.objects.live().filter(allocated_practitioner_id__in=supervisee_ids)
     )
-    return _due_lists(child_rows(children, today=today))
+    return _due_lists(child_rows(children, today=today), today=today)
 
 
 def children_due_for_agency(*, agency_ids: set[int], today: dt.date) -> DueLists:
     children = _in_cadence(Child.objects.live().filter(agency_id__in=agency_ids))
-    return _due_lists(child_rows(children, today=today))
+    return _due_lists(child_rows(children, today=today), today=today)
 
 
 def children_due_for(user: Any, *, today: dt.date) -> DueLists:
     """Everything in the viewer's view (their own, supervisees', reports' and led agencies')."""
     children = _in_cadence(children_visible_to(user))
-    return _due_lists(child_rows(children, today=today))
+    return _due_lists(child_rows(children, today=today), today=today)
 
 
 # --- One child --------------------------------------------------------------------------------
@@ -452,13 +491,14 @@ def quality_concerns_for(user: Any) -> QuerySet[QualityConcern]:
 # --- Decisions on the child's file (seed 001 standard 6) -------------------------------------
 
 
-def decisions_waiting_for_file(children: QuerySet[Child], *, today: dt.date) -> list[Any]:
+def decisions_waiting_for_file(children: QuerySet[Child], *, today: dt.date) -> QuerySet[Any]:
     """Decisions about these children not yet on the child's file that are overdue (due date
-    passed) or an immediate concern (action the same day), oldest first."""
+    passed) or an immediate concern (action the same day), oldest first. A queryset, so that a
+    page can count them all and show a few."""
     decision = _model("Decision")
     if decision is None:
-        return []
-    return list(
+        return Child.objects.none()
+    return (
         decision.objects.live()
         .filter(child__in=children, recorded_on_file_at__isnull=True)
         .filter(Q(file_due_on__lt=today) | Q(immediate_concern=True))

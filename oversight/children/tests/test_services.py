@@ -196,11 +196,15 @@ def test_due_lists_use_a_fixed_number_of_queries(cast, count, django_assert_max_
         lists = selectors.children_due_for_supervisor(
             supervisee_ids={cast.practitioner.pk}, today=TODAY
         )
+        # What the home panel shows: the first few of each list, with who holds the child.
         rows = [
             (r.child.display_name, r.child.allocated_practitioner.display_name)
-            for r in lists.overdue
+            for r in lists.overdue[: selectors.DUE_SHOWN] + lists.due_soon[: selectors.DUE_SHOWN]
         ]
-    assert len(rows) + len(lists.due_soon) == count
+    assert len(lists.overdue) + len(lists.due_soon) == count
+    assert len(rows) == min(len(lists.overdue), selectors.DUE_SHOWN) + min(
+        len(lists.due_soon), selectors.DUE_SHOWN
+    )
 
 
 # --- Drift ---------------------------------------------------------------------------------

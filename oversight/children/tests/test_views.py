@@ -227,7 +227,7 @@ def test_home_page_children_panels_query_count_is_fixed(
             legal_status_since=timezone.localdate() - dt.timedelta(days=80 + i),
         )
     client.force_login(cast.agency_lead)
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(75):
         response = client.get(reverse("home"))
     assert "Children due for discussion in supervision" in response.content.decode()
 

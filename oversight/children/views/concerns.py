@@ -554,8 +554,10 @@ class DecisionsWaitingView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         day = today()
-        context["decisions"] = selectors.decisions_waiting_for_file(
-            selectors.children_visible_to(self.request.user), today=day
+        context["decisions"] = list(
+            selectors.decisions_waiting_for_file(
+                selectors.children_visible_to(self.request.user), today=day
+            )
         )
         context["today"] = day
         return context

@@ -58,6 +58,7 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             )
         )
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        selectors.hydrate(page.object_list, today=day)
         context.update(
             page_obj=page,
             is_paginated=page.has_other_pages(),
@@ -67,9 +68,9 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             due_soon_count=sum(1 for r in rows if r.due_soon),
             flagged_count=sum(1 for r in rows if r.child.open_flags),
             today=day,
-            decisions=selectors.decisions_waiting_for_file(
+            decisions_count=selectors.decisions_waiting_for_file(
                 selectors.children_visible_to(self.request.user), today=day
-            ),
+            ).count(),
             can_add=self.request.user.has_perm("children.add_child"),
         )
         return context
@@ -169,8 +170,8 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
             closed_flags=[f for f in flags if not f.is_open],
             can_change=user.has_perm("children.change_child", child),
             can_acknowledge=bool(flags) and user.has_perm("children.acknowledge_flag", flags[0]),
-            decisions=selectors.decisions_waiting_for_file(
-                Child.objects.filter(pk=child.pk), today=day
+            decisions=list(
+                selectors.decisions_waiting_for_file(Child.objects.filter(pk=child.pk), today=day)
             ),
             upcoming_meetings=[m for m in child.meetings if m.meets_on >= day],
             past_meetings=[m for m in child.meetings if m.meets_on < day][::-1],
