@@ -1,0 +1,65 @@
+"""Reads for assurance pages: the dashboard figure tables (issue 5 item 3), evaluation and
+pulse results, record-audit samples. Every people figure comes from compliance.compliance_for
+and every figure passes through suppression before it reaches a page or an export.
+
+A package by topic; callers import from ``oversight.assurance.selectors`` as before."""
+
+from .audit import audit_detail, audit_grades_table, audit_items, audit_strata, audits_visible_to
+from .children import children_table, drift_table, key_elements_table
+from .dashboards import agencies_all, agency_compliance, agency_tables, partnership_tables
+from .evaluation import (
+    distinct_respondents,
+    evaluation_by_agency_table,
+    evaluation_comments,
+    evaluation_statements_table,
+    evaluations_due,
+    responses_in,
+    round_label,
+)
+from .named import NAMED_COLUMNS, named_compliance_rows, named_table
+from .period import Period, default_period
+from .staff_compliance import (
+    SUPERVISOR_COLUMNS,
+    _trend_point,
+    compliance_columns,
+    compliance_row,
+    supervisor_row,
+    trend_table,
+)
+from .wellbeing import pulse_table, quarters_back, workforce_table
+
+__all__ = [
+    "NAMED_COLUMNS",
+    "SUPERVISOR_COLUMNS",
+    "Period",
+    "_trend_point",  # tasks.assurance_trend_warm fills the trend cache with it
+    "agencies_all",
+    "agency_compliance",
+    "agency_tables",
+    "audit_detail",
+    "audit_grades_table",
+    "audit_items",
+    "audit_strata",
+    "audits_visible_to",
+    "children_table",
+    "compliance_columns",
+    "compliance_row",
+    "default_period",
+    "distinct_respondents",
+    "drift_table",
+    "evaluation_by_agency_table",
+    "evaluation_comments",
+    "evaluation_statements_table",
+    "evaluations_due",
+    "key_elements_table",
+    "named_compliance_rows",
+    "named_table",
+    "partnership_tables",
+    "pulse_table",
+    "quarters_back",
+    "responses_in",
+    "round_label",
+    "supervisor_row",
+    "trend_table",
+    "workforce_table",
+]

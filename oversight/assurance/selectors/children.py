@@ -1,0 +1,119 @@
+"""Figures about children: discussion cadence, decisions on file, drift and escalation, and
+the balance of key elements across session records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from oversight.children import selectors as children
+from oversight.children.models import EscalationLevel
+from oversight.people.models import Agency
+from oversight.supervision.models import KeyElement, SessionRecord
+
+from ..suppression import percent, suppress
+from ..tables import Table
+from .period import Period
+
+
+def children_table(agencies: list[Agency], period: Period, today: dt.date) -> Table:
+    table = Table(
+        key="children",
+        caption="Children in need discussed in supervision, decisions on the child's file",
+        columns=[
+            "Agency",
+            "Children in need",
+            "% discussed within three months",
+            "Review meetings in the period",
+            "% discussed before the review meeting",
+            "Decisions made in the period",
+            "% on the child's file within two working days",
+        ],
+        chart_column=2,
+    )
+    for agency in agencies:
+        ids = {agency.pk}
+        cadence = children.cadence_figures(agency_ids=ids, on=min(period.end, today))
+        reviews = children.review_meeting_figures(
+            agency_ids=ids, start=period.start, end=period.end
+        )
+        decisions = children.decisions_on_file_figures(
+            agency_ids=ids, start=period.start, end=period.end, today=today
+        )
+        table.rows.append(
+            [
+                agency.name,
+                suppress(cadence.in_cadence, cadence.in_cadence),
+                percent(cadence.within_cadence, cadence.in_cadence),
+                suppress(reviews["meetings"], reviews["meetings"]),
+                percent(reviews["discussed_before"], reviews["meetings"]),
+                suppress(decisions["decisions"], decisions["decisions"]),
+                percent(decisions["on_time"] or 0, decisions["decisions"] or 0),
+            ]
+        )
+    return table
+
+
+def drift_table(agencies: list[Agency], period: Period) -> Table:
+    levels = list(EscalationLevel)
+    table = Table(
+        key="drift_escalation",
+        caption="Drift flags and escalations in the period",
+        columns=[
+            "Agency",
+            "Drift flags raised",
+            "Drift flags resolved",
+            "Escalations raised",
+            *[f"Escalations now at {level.label.lower()}" for level in levels],
+            "Escalations resolved",
+            "Average days to resolve",
+        ],
+    )
+    for agency in agencies:
+        ids = {agency.pk}
+        drift = children.drift_flag_figures(agency_ids=ids, start=period.start, end=period.end)
+        esc = children.escalation_figures(agency_ids=ids, start=period.start, end=period.end)
+        by_level = esc["by_level"]
+        table.rows.append(
+            [
+                agency.name,
+                suppress(drift["raised"], drift["raised"]),
+                suppress(drift["resolved"], drift["resolved"]),
+                suppress(esc["raised"], esc["raised"]),
+                *[suppress(by_level.get(level, 0), by_level.get(level, 0)) for level in levels],
+                suppress(esc["resolved"], esc["resolved"]),
+                suppress(esc["average_days_to_resolve"], esc["resolved"]),
+            ]
+        )
+    return table
+
+
+# --- Records: balance of the key elements --------------------------------------------------
+
+
+def key_elements_table(agencies: list[Agency], period: Period) -> Table:
+    """Seed 001 "Key elements": the share of records covering each, over the period."""
+    counts: dict[int, dict[str, int]] = {a.pk: defaultdict(int) for a in agencies}
+    for agency_id, elements in (
+        SessionRecord.objects.live()
+        .filter(
+            session__agency_id__in=[a.pk for a in agencies],
+            session__held_on__gte=period.start,
+            session__held_on__lte=period.end,
+        )
+        .values_list("session__agency_id", "key_elements")
+    ):
+        counts[agency_id]["records"] += 1
+        for element in elements or []:
+            counts[agency_id][element] += 1
+    table = Table(
+        key="key_elements",
+        caption="Balance of the three key elements across session records in the period",
+        columns=["Agency", "Records", *[f"% covering {e.label.lower()}" for e in KeyElement]],
+        chart_column=2,
+    )
+    for agency in agencies:
+        c = counts[agency.pk]
+        n = c["records"]
+        table.rows.append([agency.name, suppress(n, n), *[percent(c[e], n) for e in KeyElement]])
+    return table

@@ -1,0 +1,115 @@
+"""The partnership and agency dashboards (issue 5 item 3): which tables each shows, in
+order, built from the topic modules beside this one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from oversight.people.models import Agency
+
+from ..compliance import PersonCompliance, compliance_for, summarise, total
+from ..tables import Table
+from .audit import audit_grades_table
+from .children import children_table, drift_table, key_elements_table
+from .evaluation import (
+    distinct_respondents,
+    evaluation_by_agency_table,
+    evaluation_statements_table,
+    responses_in,
+)
+from .period import Period
+from .staff_compliance import (
+    SUPERVISOR_COLUMNS,
+    compliance_columns,
+    compliance_row,
+    supervisor_row,
+    trend_table,
+)
+from .wellbeing import pulse_table, workforce_table
+
+
+def agencies_all() -> list[Agency]:
+    return list(Agency.objects.live().order_by("name"))
+
+
+def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
+    """All agencies side by side; aggregates only, no names or notes (issue 5 item 3)."""
+    agencies = agencies_all()
+    rows = compliance_for(on=min(period.end, today), agency_ids=[a.pk for a in agencies])
+    by_agency = summarise(rows, key=lambda r: r.agency_name, label=lambda r: r.agency_name)
+    return [
+        Table(
+            key="staff_compliance",
+            caption=f"Staff supervision compliance on {min(period.end, today):%-d %B %Y}",
+            columns=compliance_columns("Agency"),
+            rows=[compliance_row(g) for g in by_agency]
+            + [compliance_row(total(rows, "Partnership"))],
+            chart_column=2,
+        ),
+        trend_table(agencies, period.end, today, side_by_side=True, latest=rows),
+        Table(
+            key="supervisors",
+            caption="Supervisors: training and their own supervision",
+            columns=["Agency", *SUPERVISOR_COLUMNS],
+            rows=[supervisor_row(g) for g in by_agency],
+            chart_column=2,
+        ),
+        children_table(agencies, period, today),
+        drift_table(agencies, period),
+        key_elements_table(agencies, period),
+        evaluation_by_agency_table(agencies, period),
+        audit_grades_table(agencies, period),
+        pulse_table(agencies, period.end),
+        workforce_table(agencies, period.end),
+    ]
+
+
+def agency_compliance(*, agency: Agency, on: dt.date) -> list[PersonCompliance]:
+    return compliance_for(on=on, agency_ids=[agency.pk])
+
+
+def agency_tables(
+    *, agency: Agency, period: Period, today: dt.date, rows: Iterable[PersonCompliance]
+) -> list[Table]:
+    """One agency's figures by team and staff group, with the agency-level indicators."""
+    rows = list(rows)
+    on = min(period.end, today)
+    by_team = summarise(rows, key=lambda r: r.team_name, label=lambda r: r.team_name)
+    by_group = summarise(rows, key=lambda r: r.staff_group_name, label=lambda r: r.staff_group_name)
+    agencies = [agency]
+    return [
+        Table(
+            key="compliance_by_team",
+            caption=f"Staff supervision compliance by team on {on:%-d %B %Y}",
+            columns=compliance_columns("Team"),
+            rows=[compliance_row(g) for g in by_team] + [compliance_row(total(rows))],
+            chart_column=2,
+        ),
+        Table(
+            key="compliance_by_group",
+            caption=f"Staff supervision compliance by staff group on {on:%-d %B %Y}",
+            columns=compliance_columns("Staff group"),
+            rows=[compliance_row(g) for g in by_group],
+            chart_column=2,
+        ),
+        Table(
+            key="supervisors",
+            caption="Supervisors by team: training and their own supervision",
+            columns=["Team", *SUPERVISOR_COLUMNS],
+            rows=[supervisor_row(g) for g in by_team],
+            chart_column=2,
+        ),
+        trend_table(agencies, period.end, today, side_by_side=False, latest=rows),
+        children_table(agencies, period, today),
+        drift_table(agencies, period),
+        key_elements_table(agencies, period),
+        evaluation_statements_table(
+            responses_in(period).filter(round__agency=agency),
+            "Evaluation of supervision: the ten statements (seed 004 Appendix I)",
+            distinct_respondents(period, round__agency=agency),
+        ),
+        audit_grades_table(agencies, period),
+        pulse_table(agencies, period.end),
+        workforce_table(agencies, period.end),
+    ]

@@ -1,0 +1,107 @@
+"""Staff compliance tables and the 12-month trend. Closed months of the trend are cached,
+so tasks.assurance_trend_warm can compute them ahead of readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+
+from oversight.people.models import Agency
+
+from ..compliance import GroupCompliance, PersonCompliance, compliance_for, summarise
+from ..periods import month_ends
+from ..suppression import SUPPRESSED, percent, suppress
+from ..tables import Table
+
+
+def compliance_columns(group: str) -> list[str]:
+    return [
+        group,
+        "Staff",
+        "% supervised within their interval",
+        "% with a signed contract in place",
+        "Records unsigned past the deadline",
+        "Actions overdue",
+    ]
+
+
+def compliance_row(group: GroupCompliance) -> list[Any]:
+    n = group.people
+    return [
+        group.label,
+        suppress(n, n),
+        percent(group.within_interval, n),
+        percent(group.contract_in_place, n),
+        suppress(group.records_unsigned_overdue, n),
+        suppress(group.actions_overdue, n),
+    ]
+
+
+def supervisor_row(group: GroupCompliance) -> list[Any]:
+    n = group.supervisors
+    return [
+        group.label,
+        suppress(n, n),
+        percent(group.supervisors_trained, n),
+        percent(group.supervisors_supervised, n),
+    ]
+
+
+SUPERVISOR_COLUMNS = ["Supervisors", "% with valid supervisor training", "% supervised themselves"]
+
+
+def _trend_point(
+    agency_ids: list[int],
+    day: dt.date,
+    today: dt.date,
+    rows: list[PersonCompliance] | None = None,
+) -> dict[Any, GroupCompliance]:
+    """Compliance per agency at a month end; closed months are kept in the cache. ``rows``
+    are the rows for ``day`` when the page has them already."""
+    key = f"assurance:trend:{day.isoformat()}:{','.join(map(str, agency_ids))}"
+    if day < today:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    if rows is None:
+        rows = compliance_for(on=day, agency_ids=agency_ids)
+    point = {
+        g.label: g for g in summarise(rows, key=lambda r: r.agency_id, label=lambda r: r.agency_id)
+    }
+    if day < today:
+        cache.set(key, point, 60 * 60 * 24)
+    return point
+
+
+def trend_table(
+    agencies: list[Agency],
+    end: dt.date,
+    today: dt.date,
+    *,
+    side_by_side: bool,
+    latest: list[PersonCompliance] | None = None,
+) -> Table:
+    ids = [a.pk for a in agencies]
+    columns = ["Month end", "% supervised within their interval (all)"]
+    if side_by_side:
+        columns += [a.name for a in agencies]
+    table = Table(
+        key="trend",
+        caption="Staff supervised within their interval, last 12 months",
+        columns=columns,
+        chart_column=1,
+    )
+    last = min(end, today)
+    for day in month_ends(last):
+        point = _trend_point(ids, day, today, latest if day == last else None)
+        people = sum(g.people for g in point.values())
+        within = sum(g.within_interval for g in point.values())
+        row: list[Any] = [f"{day:%-d %b %Y}", percent(within, people)]
+        if side_by_side:
+            for agency in agencies:
+                group = point.get(agency.pk)
+                row.append(percent(group.within_interval, group.people) if group else SUPPRESSED)
+        table.rows.append(row)
+    return table

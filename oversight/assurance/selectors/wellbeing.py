@@ -1,0 +1,102 @@
+"""Quarterly figures: the wellbeing pulse and the workforce figures each agency enters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Avg, Count
+
+from oversight.people.models import Agency
+
+from ..models import PulseResponse, WorkforceFigure
+from ..periods import add_months, quarter_start
+from ..suppression import percent, suppress
+from ..tables import Table
+
+
+def quarters_back(end: dt.date, count: int) -> list[dt.date]:
+    last = quarter_start(end)
+    return [add_months(last, -3 * n) for n in range(count - 1, -1, -1)]
+
+
+def pulse_table(agencies: list[Agency], end: dt.date) -> Table:
+    quarters = quarters_back(end, 4)
+    found = {
+        (r["agency_id"], r["quarter_start"]): r
+        for r in PulseResponse.objects.live()
+        .filter(agency_id__in=[a.pk for a in agencies], quarter_start__in=quarters)
+        .order_by()
+        .values("agency_id", "quarter_start")
+        .annotate(
+            n=Count("pk"),
+            stress=Avg("stress"),
+            resilience=Avg("resilience"),
+            reflection=Avg("reflection"),
+        )
+    }
+    table = Table(
+        key="wellbeing",
+        caption="Wellbeing pulse by quarter (average, 1 low to 5 high)",
+        columns=["Agency", "Quarter", "Responses", "Stress", "Resilience", "Ability to reflect"],
+    )
+    for agency in agencies:
+        for quarter in quarters:
+            r = found.get((agency.pk, quarter), {"n": 0})
+            n = r["n"]
+            table.rows.append(
+                [
+                    agency.name,
+                    f"{quarter:%b %Y}",
+                    suppress(n, n),
+                    *[
+                        suppress(None if r.get(k) is None else round(r[k], 1), n)
+                        for k in ("stress", "resilience", "reflection")
+                    ],
+                ]
+            )
+    return table
+
+
+def _per_post(days: Any, filled: int) -> float | None:
+    return round(float(days) / filled, 1) if filled else None
+
+
+def workforce_table(agencies: list[Agency], end: dt.date) -> Table:
+    quarters = quarters_back(end, 4)
+    found = {
+        (f.agency_id, f.quarter_start): f
+        for f in WorkforceFigure.objects.live().filter(
+            agency_id__in=[a.pk for a in agencies], quarter_start__in=quarters
+        )
+    }
+    table = Table(
+        key="workforce",
+        caption="Staff vacancies and sickness by quarter, entered by each agency's lead",
+        columns=[
+            "Agency",
+            "Quarter",
+            "Funded posts",
+            "% posts vacant",
+            "Sickness days lost per filled post",
+            "Work-related sickness days per filled post",
+        ],
+    )
+    for agency in agencies:
+        for quarter in quarters:
+            f = found.get((agency.pk, quarter))
+            if f is None:
+                table.rows.append([agency.name, f"{quarter:%b %Y}", "Not entered", "", "", ""])
+                continue
+            filled = f.funded_posts - f.vacant_posts
+            table.rows.append(
+                [
+                    agency.name,
+                    f"{quarter:%b %Y}",
+                    suppress(f.funded_posts, f.funded_posts),
+                    percent(f.vacant_posts, f.funded_posts),
+                    suppress(_per_post(f.sickness_days_lost, filled), filled),
+                    suppress(_per_post(f.work_related_sickness_days_lost, filled), filled),
+                ]
+            )
+    return table

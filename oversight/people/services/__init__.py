@@ -1,0 +1,49 @@
+"""Writes about people and organisation. Each service validates, locks what it changes,
+stamps it (core.services tracked_*) and writes the audit log (seed 001 "Recording").
+
+A package by topic; callers import from ``oversight.people.services`` as before."""
+
+from .accounts import PERSON_FIELDS, person_create, person_deactivate, person_update
+from .organisation import (
+    AGENCY_FIELDS,
+    TEAM_FIELDS,
+    agency_create,
+    agency_update,
+    staff_group_create,
+    team_create,
+    team_update,
+)
+from .posts import MEMBERSHIP_FIELDS, membership_create, membership_end, membership_update
+from .relationships import (
+    line_management_end,
+    line_management_start,
+    supervision_relationship_end,
+    supervision_relationship_start,
+)
+from .roles_and_training import role_assign, role_end, training_record_add, training_record_archive
+
+__all__ = [
+    "AGENCY_FIELDS",
+    "MEMBERSHIP_FIELDS",
+    "PERSON_FIELDS",
+    "TEAM_FIELDS",
+    "agency_create",
+    "agency_update",
+    "line_management_end",
+    "line_management_start",
+    "membership_create",
+    "membership_end",
+    "membership_update",
+    "person_create",
+    "person_deactivate",
+    "person_update",
+    "role_assign",
+    "role_end",
+    "staff_group_create",
+    "supervision_relationship_end",
+    "supervision_relationship_start",
+    "team_create",
+    "team_update",
+    "training_record_add",
+    "training_record_archive",
+]

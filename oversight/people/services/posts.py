@@ -1,0 +1,93 @@
+"""Posts (memberships): a person may hold posts in several agencies (issue 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from oversight.core.services import RequestOrigin
+
+from ..models import Agency, ContactLevel, Membership, NewStarter, Person, StaffGroup, Team
+from .base import _create, _end, _update
+
+MEMBERSHIP_FIELDS = frozenset(
+    {
+        "team",
+        "staff_group",
+        "job_title",
+        "employee_number",
+        "contact_level",
+        "new_starter",
+        "new_starter_until",
+        "starts_on",
+        "ends_on",
+    }
+)
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    actor: Person,
+    person: Person,
+    agency: Agency,
+    job_title: str,
+    starts_on: dt.date,
+    team: Team | None = None,
+    staff_group: StaffGroup | None = None,
+    employee_number: str = "",
+    contact_level: str = ContactLevel.DIRECT,
+    new_starter: str = NewStarter.NO,
+    new_starter_until: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    origin: RequestOrigin | None = None,
+) -> Membership:
+    """A post in an agency; a person may hold posts in several agencies (issue 2)."""
+    membership = Membership(
+        person=person,
+        agency=agency,
+        team=team,
+        staff_group=staff_group,
+        job_title=job_title,
+        employee_number=employee_number,
+        contact_level=contact_level,
+        new_starter=new_starter,
+        new_starter_until=new_starter_until if new_starter else None,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    return _create(membership, actor=actor, origin=origin)
+
+
+@transaction.atomic
+def membership_update(
+    *,
+    actor: Person,
+    membership: Membership,
+    changes: dict[str, Any],
+    expected_version: int | None,
+    origin: RequestOrigin | None = None,
+) -> Membership:
+    if "new_starter" in changes and not changes["new_starter"]:
+        changes = {**changes, "new_starter_until": None}
+    return _update(
+        membership,
+        actor=actor,
+        changes=changes,
+        allowed=MEMBERSHIP_FIELDS,
+        expected_version=expected_version,
+        origin=origin,
+    )
+
+
+@transaction.atomic
+def membership_end(
+    *,
+    actor: Person,
+    membership: Membership,
+    ends_on: dt.date,
+    origin: RequestOrigin | None = None,
+) -> Membership:
+    return _end(membership, actor=actor, ends_on=ends_on, origin=origin, what="post")

@@ -1,0 +1,82 @@
+"""Roles (per agency, or partnership-wide) and supervisor training records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from oversight.core.services import RequestOrigin, tracked_archive
+
+from ..models import PARTNERSHIP_ROLES, Agency, Person, RoleAssignment, TrainingRecord
+from .base import _create, _end
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    actor: Person,
+    person: Person,
+    role: str,
+    starts_on: dt.date,
+    agency: Agency | None = None,
+    origin: RequestOrigin | None = None,
+) -> RoleAssignment:
+    """Give someone a role: per agency, or partnership-wide for auditor and administrator."""
+    if role in PARTNERSHIP_ROLES:
+        agency = None
+    Person.objects.select_for_update().filter(pk=person.pk).exists()
+    if (
+        RoleAssignment.objects.live()
+        .filter(person=person, role=role, agency=agency)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+        .exists()
+    ):
+        raise ValidationError({"role": "This person already holds this role there."})
+    assignment = RoleAssignment(person=person, role=role, agency=agency, starts_on=starts_on)
+    return _create(assignment, actor=actor, origin=origin)
+
+
+@transaction.atomic
+def role_end(
+    *,
+    actor: Person,
+    assignment: RoleAssignment,
+    ends_on: dt.date,
+    origin: RequestOrigin | None = None,
+) -> RoleAssignment:
+    return _end(assignment, actor=actor, ends_on=ends_on, origin=origin, what="role")
+
+
+@transaction.atomic
+def training_record_add(
+    *,
+    actor: Person,
+    person: Person,
+    course: str,
+    completed_on: dt.date,
+    expires_on: dt.date | None = None,
+    origin: RequestOrigin | None = None,
+) -> TrainingRecord:
+    """Supervisor training (seed 001 Competence); lapsed once ``expires_on`` has passed."""
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": "The completion date must be today or earlier."})
+    record = TrainingRecord(
+        person=person, course=course.strip(), completed_on=completed_on, expires_on=expires_on
+    )
+    return _create(record, actor=actor, origin=origin)
+
+
+@transaction.atomic
+def training_record_archive(
+    *,
+    actor: Person,
+    record: TrainingRecord,
+    reason: str,
+    origin: RequestOrigin | None = None,
+) -> TrainingRecord:
+    tracked_archive(record, by=actor, reason=reason)
+    return record
