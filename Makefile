@@ -32,6 +32,7 @@ assets: node_modules/.package-lock.json
 
 migrate: install
 	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) createcachetable
 
 demo: migrate
 	$(MANAGE) seed_demo --if-empty

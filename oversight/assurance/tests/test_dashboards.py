@@ -352,9 +352,7 @@ def test_compliance_page_filters_by_need_and_pages_a_large_team(
     assert "team=" in by_team.content.decode().split('rel="prev"')[0].rsplit("href=", 1)[1]
 
 
-def test_compliance_page_rejects_an_unknown_team_and_shows_everyone(
-    cast: Any, client: Any
-) -> None:
+def test_compliance_page_rejects_an_unknown_team_and_shows_everyone(cast: Any, client: Any) -> None:
     client.force_login(cast.line_manager)
     html = client.get(reverse("assurance:compliance"), {"team": "Not a team"}).content.decode()
     assert "There is a problem" in html or "Select a valid choice" in html
