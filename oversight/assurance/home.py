@@ -34,47 +34,16 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     if profile.supervisee_ids or profile.report_ids:
         found.extend(_my_people_panel(profile, today))
     if profile.led_agency_ids or profile.report_ids:
-        rows = kept_for_wide_scope(
-            profile, "staff", today, lambda: selectors.named_compliance_rows(request.user, today)
-        )
-        attention = sorted((r for r in rows if r.issues), key=lambda r: (-r.days_overdue, r.name))
-        by_team = summarise(
-            rows,
-            key=lambda r: (r.agency_name, r.team_name),
-            label=lambda r: f"{r.team_name}, {r.agency_name}",
-        )
-        by_group = summarise(
-            rows,
-            key=lambda r: (r.agency_name, r.staff_group_name),
-            label=lambda r: f"{r.staff_group_name}, {r.agency_name}",
+        context = kept_for_wide_scope(
+            profile, "staff-home", today, lambda: _staff_compliance(request.user, profile, today)
         )
         found.append(
             Panel(
                 title="Supervision compliance of your staff",
                 template_name="assurance/home_compliance.html",
-                context={
-                    "attention": attention[:NAMES_ON_HOME],
-                    "more": max(0, len(attention) - NAMES_ON_HOME),
-                    "overdue_total": sum(1 for r in rows if r.days_overdue),
-                    "all": compliance_row(total(rows)),
-                    "tables": [
-                        Table(
-                            "home_team",
-                            "By team",
-                            compliance_columns("Team"),
-                            [compliance_row(g) for g in by_team],
-                        ),
-                        Table(
-                            "home_group",
-                            "By staff group",
-                            compliance_columns("Staff group"),
-                            [compliance_row(g) for g in by_group],
-                        ),
-                    ],
-                    "led": sorted(profile.led_agency_ids),
-                },
+                context=context,
                 order=30,
-                counts={"staff overdue for supervision": sum(1 for r in rows if r.days_overdue)},
+                counts={"staff overdue for supervision": context["overdue_total"]},
             )
         )
     if profile.is_partnership_auditor:
@@ -136,3 +105,43 @@ def _my_people_panel(profile: Any, today: dt.date) -> list[Panel]:
             counts={"overdue for supervision": overdue},
         )
     ]
+
+
+def _staff_compliance(user: Any, profile: Any, today: dt.date) -> dict[str, Any]:
+    """The panel's figures and the names of those who need attention most: small to keep,
+    from the rows the compliance page keeps too."""
+    rows = kept_for_wide_scope(
+        profile, "staff", today, lambda: selectors.named_compliance_rows(user, today)
+    )
+    attention = sorted((r for r in rows if r.issues), key=lambda r: (-r.days_overdue, r.name))
+    by_team = summarise(
+        rows,
+        key=lambda r: (r.agency_name, r.team_name),
+        label=lambda r: f"{r.team_name}, {r.agency_name}",
+    )
+    by_group = summarise(
+        rows,
+        key=lambda r: (r.agency_name, r.staff_group_name),
+        label=lambda r: f"{r.staff_group_name}, {r.agency_name}",
+    )
+    return {
+        "attention": attention[:NAMES_ON_HOME],
+        "more": max(0, len(attention) - NAMES_ON_HOME),
+        "overdue_total": sum(1 for r in rows if r.days_overdue),
+        "all": compliance_row(total(rows)),
+        "tables": [
+            Table(
+                "home_team",
+                "By team",
+                compliance_columns("Team"),
+                [compliance_row(g) for g in by_team],
+            ),
+            Table(
+                "home_group",
+                "By staff group",
+                compliance_columns("Staff group"),
+                [compliance_row(g) for g in by_group],
+            ),
+        ],
+        "led": sorted(profile.led_agency_ids),
+    }

@@ -4,6 +4,8 @@ discussion, drift, decisions waiting for the child's file, escalations and conce
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -17,6 +19,7 @@ from . import selectors
 from .models import ConfidentialityDisclosure, EscalationStatus
 
 DECISIONS_SHOWN = 10
+FLAGS_SHOWN = 20
 
 
 def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
@@ -71,19 +74,14 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     if not user.has_perm("children.list_children"):
         return found
 
-    due = kept_for_wide_scope(
-        profile, "children-due", today, lambda: selectors.children_due_for(user, today=today)
+    in_view = kept_for_wide_scope(
+        profile, "children", today, lambda: _children_in_view(user, profile, today)
     )
-    unfiled = selectors.decisions_waiting_for_file(selectors.children_visible_to(user), today=today)
-    decisions = list(unfiled[:DECISIONS_SHOWN])
-    decisions_total = unfiled.count() if len(decisions) == DECISIONS_SHOWN else len(decisions)
-    flags = list(
-        selectors.drift_flags_open(
-            selectors.children_visible_to(user).filter(
-                Q(allocated_practitioner_id__in=profile.supervisee_ids | profile.report_ids)
-                | Q(agency_id__in=profile.led_agency_ids)
-            )
-        )[:20]
+    due, decisions, decisions_total, flags = (
+        in_view.due,
+        in_view.decisions,
+        in_view.decisions_total,
+        in_view.flags,
     )
     if due.overdue or due.due_soon:
         found.append(
@@ -92,7 +90,7 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 template_name="children/panels/due.html",
                 context={"due": due, "today": today},
                 order=20,
-                counts={"overdue": len(due.overdue)},
+                counts={"overdue": due.overdue_count},
             )
         )
     if flags:
@@ -139,3 +137,33 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
         )
     )
     return found
+
+
+@dataclass
+class ChildrenInView:
+    """What the children panels show: only what is listed, and the counts of all, so that a
+    lead's view (thousands of children) is small to keep."""
+
+    due: selectors.DueLists
+    decisions: list[Any]
+    decisions_total: int
+    flags: list[Any]
+
+
+def _children_in_view(user: Any, profile: AccessProfile, today: dt.date) -> ChildrenInView:
+    unfiled = selectors.decisions_waiting_for_file(selectors.children_visible_to(user), today=today)
+    decisions = list(unfiled[:DECISIONS_SHOWN])
+    flags = list(
+        selectors.drift_flags_open(
+            selectors.children_visible_to(user).filter(
+                Q(allocated_practitioner_id__in=profile.supervisee_ids | profile.report_ids)
+                | Q(agency_id__in=profile.led_agency_ids)
+            )
+        )[:FLAGS_SHOWN]
+    )
+    return ChildrenInView(
+        due=selectors.children_due_for(user, today=today).shortened(selectors.DUE_SHOWN),
+        decisions=decisions,
+        decisions_total=unfiled.count() if len(decisions) == DECISIONS_SHOWN else len(decisions),
+        flags=flags,
+    )

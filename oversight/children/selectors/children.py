@@ -251,6 +251,26 @@ class DueLists:
 
     overdue: list[ChildRow] = field(default_factory=list)
     due_soon: list[ChildRow] = field(default_factory=list)
+    # Set by ``shortened``: how many there were before the lists were cut.
+    overdue_total: int | None = None
+    due_soon_total: int | None = None
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue) if self.overdue_total is None else self.overdue_total
+
+    @property
+    def due_soon_count(self) -> int:
+        return len(self.due_soon) if self.due_soon_total is None else self.due_soon_total
+
+    def shortened(self, length: int) -> DueLists:
+        """The first ``length`` of each list, with the counts of all."""
+        return DueLists(
+            overdue=self.overdue[:length],
+            due_soon=self.due_soon[:length],
+            overdue_total=self.overdue_count,
+            due_soon_total=self.due_soon_count,
+        )
 
 
 def _due_lists(rows: list[ChildRow], *, today: dt.date) -> DueLists:
