@@ -28,6 +28,7 @@ from .models import (
     WorkforceFigure,
 )
 from .periods import add_months, quarter_start, round_bounds
+from .tasks import assurance_trend_warm
 
 BATCH = 5000
 MORE_OF = (
@@ -201,7 +202,11 @@ def _scale(value: float) -> int:
 
 
 def finish(ctx: DemoContext) -> None:
-    """Record audits need the supervision records, so they are drawn after every app built."""
+    """Record audits need the supervision records, and the trend's month-end snapshots every
+    post and session, so both come after every app built. The trend starts kept, as the daily
+    task would leave it."""
+    kept = assurance_trend_warm.call(today=ctx.today.isoformat())
+    ctx.log(f"  {kept} month-end compliance snapshots")
     rng = ctx.rng_for("assurance-audit")
     today = ctx.today
     auditor = ctx.shared["personas"]["auditor"]

@@ -20,11 +20,14 @@ from oversight.core.services import (
 )
 from oversight.people.models import Agency, SupervisionRelationship
 
+from .compliance import compliance_for, summarise
 from .models import (
     CHECKLIST,
+    SNAPSHOT_FIELDS,
     STATEMENT_FIELDS,
     AuditedRecord,
     AuditStatus,
+    ComplianceSnapshot,
     EvaluationParticipation,
     EvaluationResponse,
     EvaluationRound,
@@ -308,3 +311,35 @@ def record_audit_complete(
     tracked_update(audit, by=actor, expected_version=expected_version)
     audit_event_record(actor=actor, action=AuditAction.CHANGE, target=audit, origin=origin)
     return audit
+
+
+@transaction.atomic
+def compliance_snapshots_record(*, agency_ids: list[int], on: dt.date) -> int:
+    """Judge compliance on ``on`` (a closed month end) for these agencies and keep the counts,
+    replacing any kept before: the trend then reads one row per agency and month."""
+    if on >= timezone.localdate():
+        raise ValidationError("Only a day that has ended can be kept in the trend.")
+    rows = compliance_for(on=on, agency_ids=agency_ids)
+    groups = {
+        int(g.label): g
+        for g in summarise(rows, key=lambda r: r.agency_id, label=lambda r: str(r.agency_id))
+    }
+    now = timezone.now()
+    snapshots = [
+        ComplianceSnapshot(
+            agency_id=agency_id,
+            on=on,
+            computed_at=now,
+            **{name: getattr(groups[agency_id], name) for name in SNAPSHOT_FIELDS}
+            if agency_id in groups
+            else {},
+        )
+        for agency_id in agency_ids
+    ]
+    ComplianceSnapshot.objects.bulk_create(
+        snapshots,
+        update_conflicts=True,
+        unique_fields=["agency", "on"],
+        update_fields=[*SNAPSHOT_FIELDS, "computed_at"],
+    )
+    return len(snapshots)

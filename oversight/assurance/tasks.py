@@ -1,6 +1,7 @@
-"""Background work for assurance (django-tasks): compute the closed months of the 12-month
-compliance trend ahead of readers, so the first dashboard of the day does not pay for them.
-Enqueue daily (and after a policy change) with ``assurance_trend_warm.enqueue()``."""
+"""Background work for assurance (django-tasks): keep the closed months of the 12-month
+compliance trend as ComplianceSnapshots ahead of readers, so no dashboard pays for them.
+Enqueued daily by ``manage.py enqueue_daily_tasks`` (and worth enqueuing after a policy
+change) with ``assurance_trend_warm.enqueue()``."""
 
 from __future__ import annotations
 
@@ -11,18 +12,19 @@ from django_tasks import task
 
 @task()
 def assurance_trend_warm(today: str | None = None) -> int:
-    """Fill the cache for every closed month of the trend: the partnership and each agency."""
+    """Keep a ComplianceSnapshot for every agency at each closed month end of the 12-month
+    trend (recomputed each day, so late records reach it), and cache the partnership's and
+    each agency's points. Returns the number of snapshots kept."""
     from django.utils import timezone
 
     from .periods import month_ends
-    from .selectors import _trend_point, agencies_all
+    from .selectors import agencies_all
+    from .services import compliance_snapshots_record
 
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    agencies = agencies_all()
-    scopes = [[a.pk for a in agencies]] + [[a.pk] for a in agencies]
-    warmed = 0
-    for ids in scopes:
-        for end in month_ends(day)[:-1]:
-            _trend_point(ids, end, day)
-            warmed += 1
-    return warmed
+    ids = [a.pk for a in agencies_all()]
+    kept = 0
+    for end in month_ends(day):
+        if end < min(day, timezone.localdate()):
+            kept += compliance_snapshots_record(agency_ids=ids, on=end)
+    return kept

@@ -1,9 +1,11 @@
-"""Staff compliance tables and the 12-month trend. Closed months of the trend are cached,
-so tasks.assurance_trend_warm can compute them ahead of readers."""
+"""Staff compliance tables and the 12-month trend. Closed months of the trend are read from
+the ComplianceSnapshots the daily task keeps (tasks.assurance_trend_warm); a month without
+them is computed and cached for a day."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from django.core.cache import cache
@@ -11,6 +13,7 @@ from django.core.cache import cache
 from oversight.people.models import Agency
 
 from ..compliance import GroupCompliance, PersonCompliance, compliance_for, summarise
+from ..models import SNAPSHOT_FIELDS, ComplianceSnapshot
 from ..periods import month_ends
 from ..suppression import SUPPRESSED, percent, suppress
 from ..tables import Table
@@ -75,6 +78,25 @@ def _trend_point(
     return point
 
 
+def kept_trend_points(
+    agency_ids: list[int], days: list[dt.date]
+) -> dict[dt.date, dict[Any, GroupCompliance]]:
+    """The month ends for which every one of these agencies has a ComplianceSnapshot (kept by
+    the daily task), read in one query; other days are left to ``_trend_point``."""
+    found: dict[dt.date, dict[Any, GroupCompliance]] = defaultdict(dict)
+    for snapshot in ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on__in=days):
+        found[snapshot.on][snapshot.agency_id] = GroupCompliance(
+            label=str(snapshot.agency_id),
+            **{name: getattr(snapshot, name) for name in SNAPSHOT_FIELDS},
+        )
+    wanted = set(agency_ids)
+    return {
+        day: {k: g for k, g in point.items() if g.people}
+        for day, point in found.items()
+        if set(point) == wanted
+    }
+
+
 def trend_table(
     agencies: list[Agency],
     end: dt.date,
@@ -94,8 +116,10 @@ def trend_table(
         chart_column=1,
     )
     last = min(end, today)
-    for day in month_ends(last):
-        point = _trend_point(ids, day, today, latest if day == last else None)
+    days = month_ends(last)
+    kept = kept_trend_points(ids, [d for d in days if d < today])
+    for day in days:
+        point = kept.get(day) or _trend_point(ids, day, today, latest if day == last else None)
         people = sum(g.people for g in point.values())
         within = sum(g.within_interval for g in point.values())
         row: list[Any] = [f"{day:%-d %b %Y}", percent(within, people)]

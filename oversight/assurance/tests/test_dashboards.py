@@ -307,19 +307,62 @@ def test_query_count_does_not_grow_with_data(
     assert count() == before
 
 
-def test_trend_warming_fills_the_closed_months(cast: Any) -> None:
+def _trend_rows(client: Any, url: str) -> list[list[str]]:
+    tables = html_tables(client.get(url).content.decode())
+    return tables["trend"]
+
+
+def test_the_daily_task_keeps_each_closed_month_and_the_trend_reads_it(
+    cast: Any, client: Any, held: Any
+) -> None:
+    from django.core.cache import cache
+
+    from oversight.assurance.models import ComplianceSnapshot
+    from oversight.assurance.tasks import assurance_trend_warm
+    from oversight.people.models import Agency
+
+    _grow(cast, held, 6)
+    client.force_login(cast.agency_lead)
+    url = reverse("assurance:agency_dashboard", args=[cast.agency.pk])
+    computed = _trend_rows(client, url)
+
+    kept = assurance_trend_warm.call()
+    assert kept == 11 * Agency.objects.count()
+    assert ComplianceSnapshot.objects.filter(agency=cast.agency).count() == 11
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        read_back = _trend_rows(client, url)
+    assert read_back == computed
+    assert sum("assurance_compliancesnapshot" in q["sql"] for q in queries) == 1
+
+
+def test_a_late_record_reaches_the_trend_when_the_task_runs_again(
+    cast: Any, client: Any, held: Any
+) -> None:
+    """Six people last supervised long ago: overdue at every month end. Sessions recorded
+    late for last month lift last month's figure once the daily task has run again."""
     from django.core.cache import cache
     from django.utils import timezone
 
+    from oversight.assurance.periods import month_ends
     from oversight.assurance.tasks import assurance_trend_warm
 
-    assert assurance_trend_warm.call() == 11 * 3
-    today = timezone.localdate()
-    from oversight.assurance.periods import month_ends
-
-    first = month_ends(today)[0]
-    key = f"assurance:trend:{first.isoformat()}:{cast.agency.pk}"
-    assert cache.get(key) is not None
+    _grow(cast, held, 6)
+    client.force_login(cast.agency_lead)
+    url = reverse("assurance:agency_dashboard", args=[cast.agency.pk])
+    assurance_trend_warm.call()
+    last_month = month_ends(timezone.localdate())[-2]
+    before = {row[0]: row[1] for row in _trend_rows(client, url)[1:]}
+    for membership in cast.agency.memberships.all():
+        held(membership.person, (timezone.localdate() - last_month).days + 1)
+    cache.clear()
+    assert {row[0]: row[1] for row in _trend_rows(client, url)[1:]} == before  # still kept
+    assurance_trend_warm.call()
+    cache.clear()
+    after = {row[0]: row[1] for row in _trend_rows(client, url)[1:]}
+    label = f"{last_month:%-d %b %Y}"
+    assert after[label] == "100"
+    assert before[label] != "100"
 
 
 def test_compliance_page_filters_by_need_and_pages_a_large_team(
