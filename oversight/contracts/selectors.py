@@ -46,6 +46,19 @@ def policy_in_force(
     return group_policy or agency_policy or SupervisionPolicy(agency_id=agency_id)
 
 
+def agency_policies_in_force(*, agency_ids: set[int], on: dt.date) -> dict[int, SupervisionPolicy]:
+    """Each agency's agency-wide policy in force on ``on`` (as ``policy_in_force`` with no
+    staff group), in one query for any number of agencies."""
+    found = {agency_id: SupervisionPolicy(agency_id=agency_id) for agency_id in agency_ids}
+    for policy in (
+        SupervisionPolicy.objects.live()
+        .filter(agency_id__in=agency_ids, staff_group__isnull=True, effective_from__lte=on)
+        .order_by("effective_from", "id")
+    ):
+        found[policy.agency_id] = policy  # the latest wins
+    return found
+
+
 # --- Supervision contracts -----------------------------------------------------------------
 
 

@@ -31,15 +31,16 @@ def children_table(agencies: list[Agency], period: Period, today: dt.date) -> Ta
         ],
         chart_column=2,
     )
+    ids = {a.pk for a in agencies}
+    cadences = children.cadence_figures_by_agency(agency_ids=ids, on=min(period.end, today))
+    meetings = children.review_meeting_figures_by_agency(
+        agency_ids=ids, start=period.start, end=period.end
+    )
+    decided = children.decisions_on_file_figures_by_agency(
+        agency_ids=ids, start=period.start, end=period.end, today=today
+    )
     for agency in agencies:
-        ids = {agency.pk}
-        cadence = children.cadence_figures(agency_ids=ids, on=min(period.end, today))
-        reviews = children.review_meeting_figures(
-            agency_ids=ids, start=period.start, end=period.end
-        )
-        decisions = children.decisions_on_file_figures(
-            agency_ids=ids, start=period.start, end=period.end, today=today
-        )
+        cadence, reviews, decisions = cadences[agency.pk], meetings[agency.pk], decided[agency.pk]
         table.rows.append(
             [
                 agency.name,
@@ -69,10 +70,15 @@ def drift_table(agencies: list[Agency], period: Period) -> Table:
             "Average days to resolve",
         ],
     )
+    ids = {a.pk for a in agencies}
+    drifts = children.drift_flag_figures_by_agency(
+        agency_ids=ids, start=period.start, end=period.end
+    )
+    escalations = children.escalation_figures_by_agency(
+        agency_ids=ids, start=period.start, end=period.end
+    )
     for agency in agencies:
-        ids = {agency.pk}
-        drift = children.drift_flag_figures(agency_ids=ids, start=period.start, end=period.end)
-        esc = children.escalation_figures(agency_ids=ids, start=period.start, end=period.end)
+        drift, esc = drifts[agency.pk], escalations[agency.pk]
         by_level = esc["by_level"]
         table.rows.append(
             [

@@ -412,3 +412,24 @@ def test_home_lists_the_most_overdue_of_many_reports_and_links_to_the_rest(
     assert "Showing the 20 most overdue of your 26 reports" in html
     assert cast.practitioner.display_name in html  # most overdue, so listed
     assert reverse("assurance:compliance") in html
+
+
+def test_partnership_dashboard_query_count_does_not_grow_with_agencies(
+    cast: Any, client: Any, held: Any
+) -> None:
+    from django.core.cache import cache
+
+    client.force_login(cast.auditor)
+
+    def count() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("assurance:partnership_dashboard")).status_code == 200
+        return len(queries)
+
+    before = count()
+    for _ in range(3):
+        agency = pf.AgencyFactory(partnership=cast.agency.partnership)
+        person = pf.PersonFactory()
+        pf.MembershipFactory(person=person, agency=agency)
+    assert count() == before

@@ -90,8 +90,8 @@ class AgencyRules:
 def agency_rules(agency_ids: set[int], *, on: dt.date) -> dict[int, AgencyRules]:
     """Per agency: the child-discussion ceiling in the agency-wide policy in force ``on``
     (contracts.policy_in_force), the pre-review window and the nation. One query for the
-    settings and agencies, and one per agency for its policy: fixed however many children."""
-    from oversight.contracts.selectors import policy_in_force
+    settings, the agencies and their policies, however many agencies and children."""
+    from oversight.contracts.selectors import agency_policies_in_force
     from oversight.people.models import Agency
 
     if not agency_ids:
@@ -100,9 +100,10 @@ def agency_rules(agency_ids: set[int], *, on: dt.date) -> dict[int, AgencyRules]
         s.agency_id: s for s in DriftSettings.objects.live().filter(agency_id__in=agency_ids)
     }
     nations = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "nation"))
+    policies = agency_policies_in_force(agency_ids=set(agency_ids), on=on)
     found: dict[int, AgencyRules] = {}
     for agency_id in agency_ids:
-        policy = policy_in_force(agency_id=agency_id, staff_group_id=None, on=on)
+        policy = policies[agency_id]
         s = settings.get(agency_id) or DriftSettings(agency_id=agency_id)
         found[agency_id] = AgencyRules(
             ceiling_days=min(

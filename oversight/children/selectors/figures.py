@@ -14,6 +14,7 @@ from django.db.models import (
     Q,
     Subquery,
 )
+from django.utils import timezone
 
 from .. import cadence as rules_of_cadence
 from ..models import (
@@ -46,11 +47,12 @@ class CadenceFigures:
     never_discussed: int = 0
 
 
-def cadence_figures(*, agency_ids: set[int], on: dt.date) -> CadenceFigures:
-    """Children in need discussed within the ceiling ("no more than three months apart")."""
-    figures = CadenceFigures()
+def cadence_figures_by_agency(*, agency_ids: set[int], on: dt.date) -> dict[int, CadenceFigures]:
+    """``cadence_figures`` for each agency, in one pass over their children."""
+    found = {agency_id: CadenceFigures() for agency_id in agency_ids}
     children = _in_cadence(Child.objects.live().filter(agency_id__in=agency_ids))
     for row in child_rows(children, today=on):
+        figures = found[row.child.agency_id]
         figures.in_cadence += 1
         if getattr(row.child, "last_discussed_on", None) is None:
             figures.never_discussed += 1
@@ -58,12 +60,34 @@ def cadence_figures(*, agency_ids: set[int], on: dt.date) -> CadenceFigures:
             figures.overdue += 1
         else:
             figures.within_cadence += 1
-    return figures
+    return found
+
+
+def cadence_figures(*, agency_ids: set[int], on: dt.date) -> CadenceFigures:
+    """Children in need discussed within the ceiling ("no more than three months apart")."""
+    total = CadenceFigures()
+    for figures in cadence_figures_by_agency(agency_ids=agency_ids, on=on).values():
+        total.in_cadence += figures.in_cadence
+        total.within_cadence += figures.within_cadence
+        total.overdue += figures.overdue
+        total.never_discussed += figures.never_discussed
+    return total
 
 
 def review_meeting_figures(*, agency_ids: set[int], start: dt.date, end: dt.date) -> dict[str, int]:
     """Review meetings held between ``start`` and ``end``, and how many the child was
     discussed before (see cadence.review_covered)."""
+    found = review_meeting_figures_by_agency(agency_ids=agency_ids, start=start, end=end)
+    return {
+        "meetings": sum(f["meetings"] for f in found.values()),
+        "discussed_before": sum(f["discussed_before"] for f in found.values()),
+    }
+
+
+def review_meeting_figures_by_agency(
+    *, agency_ids: set[int], start: dt.date, end: dt.date
+) -> dict[int, dict[str, int]]:
+    """``review_meeting_figures`` for each agency, in one query."""
     discussion = _model("CaseDiscussion")
     meetings = ReviewMeeting.objects.live().filter(
         child__agency_id__in=agency_ids, meets_on__gte=start, meets_on__lte=end
@@ -92,18 +116,20 @@ def review_meeting_figures(*, agency_ids: set[int], start: dt.date, end: dt.date
         )
     )
     rules = agency_rules(set(agency_ids), on=end)
-    covered = 0
+    found = {agency_id: {"meetings": 0, "discussed_before": 0} for agency_id in agency_ids}
     for row in rows:
         rule = rules.get(row["child__agency_id"])
         ceiling = rule.ceiling_days if rule else rules_of_cadence.DEFAULT_CEILING_DAYS
+        figures = found[row["child__agency_id"]]
+        figures["meetings"] += 1
         if rules_of_cadence.review_covered(
             meets_on=row["meets_on"],
             last_discussed_on=row.get("discussed_on"),
             previous_meeting_on=row["previous_on"],
             ceiling_days=ceiling,
         ):
-            covered += 1
-    return {"meetings": len(rows), "discussed_before": covered}
+            figures["discussed_before"] += 1
+    return found
 
 
 def drift_flag_figures(*, agency_ids: set[int], start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -111,35 +137,87 @@ def drift_flag_figures(*, agency_ids: set[int], start: dt.date, end: dt.date) ->
     and those open now."""
     flags = DriftFlag.objects.live().filter(child__agency_id__in=agency_ids)
     raised = flags.filter(raised_on__gte=start, raised_on__lte=end)
-    resolved = flags.filter(acknowledged_at__date__gte=start, acknowledged_at__date__lte=end)
     by_rule = dict(
         raised.order_by().values_list("rule").annotate(n=Count("pk")).values_list("rule", "n")
     )
+    totals = drift_flag_figures_by_agency(agency_ids=agency_ids, start=start, end=end)
     return {
-        "raised": raised.count(),
-        "resolved": resolved.count(),
-        "open": flags.filter(acknowledged_at__isnull=True).count(),
+        "raised": sum(f["raised"] for f in totals.values()),
+        "resolved": sum(f["resolved"] for f in totals.values()),
+        "open": sum(f["open"] for f in totals.values()),
         "raised_by_rule": by_rule,
     }
+
+
+def drift_flag_figures_by_agency(
+    *, agency_ids: set[int], start: dt.date, end: dt.date
+) -> dict[int, dict[str, int]]:
+    """Drift flags raised and resolved in the period, and open now, for each agency: one
+    query."""
+    after_end = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    from_start = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    rows = (
+        DriftFlag.objects.live()
+        .filter(child__agency_id__in=agency_ids)
+        .order_by()
+        .values("child__agency_id")
+        .annotate(
+            raised=Count("pk", filter=Q(raised_on__gte=start, raised_on__lte=end)),
+            resolved=Count(
+                "pk", filter=Q(acknowledged_at__gte=from_start, acknowledged_at__lt=after_end)
+            ),
+            open=Count("pk", filter=Q(acknowledged_at__isnull=True)),
+        )
+    )
+    found = {a: {"raised": 0, "resolved": 0, "open": 0} for a in agency_ids}
+    for row in rows:
+        found[row["child__agency_id"]] = {k: row[k] for k in ("raised", "resolved", "open")}
+    return found
 
 
 def escalation_figures(*, agency_ids: set[int], start: dt.date, end: dt.date) -> dict[str, Any]:
     """Escalations raised in the period by their current level, how many were resolved and
     the average days from raising to resolution."""
-    raised = Escalation.objects.live().filter(
-        Q(agency_id__in=agency_ids) | Q(about_agency_id__in=agency_ids),
-        created_at__date__gte=start,
-        created_at__date__lte=end,
-    )
-    by_level = dict(
-        raised.order_by().values_list("level").annotate(n=Count("pk")).values_list("level", "n")
-    )
-    resolved = list(
-        raised.filter(status=EscalationStatus.RESOLVED).values_list("created_at", "resolved_at")
-    )
-    days = [(r - c).total_seconds() / 86400 for c, r in resolved if r is not None]
+    return _escalation_summary(_escalations_raised(agency_ids, start, end))
+
+
+def escalation_figures_by_agency(
+    *, agency_ids: set[int], start: dt.date, end: dt.date
+) -> dict[int, dict[str, Any]]:
+    """``escalation_figures`` for each agency (raised by it or about it), in one query."""
+    rows = _escalations_raised(agency_ids, start, end)
     return {
-        "raised": raised.count(),
+        agency_id: _escalation_summary(
+            [r for r in rows if agency_id in (r["agency_id"], r["about_agency_id"])]
+        )
+        for agency_id in agency_ids
+    }
+
+
+def _escalations_raised(agency_ids: set[int], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    return list(
+        Escalation.objects.live()
+        .filter(
+            Q(agency_id__in=agency_ids) | Q(about_agency_id__in=agency_ids),
+            created_at__date__gte=start,
+            created_at__date__lte=end,
+        )
+        .values("agency_id", "about_agency_id", "level", "status", "created_at", "resolved_at")
+    )
+
+
+def _escalation_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    by_level: dict[str, int] = {}
+    for row in rows:
+        by_level[row["level"]] = by_level.get(row["level"], 0) + 1
+    resolved = [r for r in rows if r["status"] == EscalationStatus.RESOLVED]
+    days = [
+        (r["resolved_at"] - r["created_at"]).total_seconds() / 86400
+        for r in resolved
+        if r["resolved_at"] is not None
+    ]
+    return {
+        "raised": len(rows),
         "by_level": by_level,
         "resolved": len(resolved),
         "average_days_to_resolve": round(sum(days) / len(days), 1) if days else None,
@@ -151,15 +229,35 @@ def decisions_on_file_figures(
 ) -> dict[str, int]:
     """Decisions made in the period: on the child's file within two working days (by
     file_due_on), recorded late, and still waiting past their due date."""
+    found = decisions_on_file_figures_by_agency(
+        agency_ids=agency_ids, start=start, end=end, today=today
+    )
+    return {k: sum(f[k] for f in found.values()) for k in DECISION_FIGURES}
+
+
+DECISION_FIGURES = ("decisions", "on_time", "late", "overdue")
+
+
+def decisions_on_file_figures_by_agency(
+    *, agency_ids: set[int], start: dt.date, end: dt.date, today: dt.date
+) -> dict[int, dict[str, int]]:
+    """``decisions_on_file_figures`` for each agency, in one query."""
+    found = {a: dict.fromkeys(DECISION_FIGURES, 0) for a in agency_ids}
     decision = _model("Decision")
     if decision is None:
-        return {"decisions": 0, "on_time": 0, "late": 0, "overdue": 0}
-    made = decision.objects.live().filter(
-        agency_id__in=agency_ids, decided_on__gte=start, decided_on__lte=end
+        return found
+    rows = (
+        decision.objects.live()
+        .filter(agency_id__in=agency_ids, decided_on__gte=start, decided_on__lte=end)
+        .order_by()
+        .values("agency_id")
+        .annotate(
+            decisions=Count("pk"),
+            on_time=Count("pk", filter=Q(recorded_on_file_at__date__lte=F("file_due_on"))),
+            late=Count("pk", filter=Q(recorded_on_file_at__date__gt=F("file_due_on"))),
+            overdue=Count("pk", filter=Q(recorded_on_file_at__isnull=True, file_due_on__lt=today)),
+        )
     )
-    return made.aggregate(
-        decisions=Count("pk"),
-        on_time=Count("pk", filter=Q(recorded_on_file_at__date__lte=F("file_due_on"))),
-        late=Count("pk", filter=Q(recorded_on_file_at__date__gt=F("file_due_on"))),
-        overdue=Count("pk", filter=Q(recorded_on_file_at__isnull=True, file_due_on__lt=today)),
-    )
+    for row in rows:
+        found[row["agency_id"]] = {k: row[k] for k in DECISION_FIGURES}
+    return found

@@ -90,3 +90,46 @@ def test_decisions_on_file_figures(cast):
         selectors.children_visible_to(cast.practitioner).model.objects.all(), today=TODAY
     )
     assert len(waiting) == 1
+
+
+def test_figures_by_agency_match_each_agency_asked_alone(cast):
+    """The dashboards ask for every agency at once; each agency's figures are those it would
+    get alone (an escalation between two agencies counts for both)."""
+    for agency, days in ((cast.agency, 20), (cast.other_agency, 120)):
+        child = ChildFactory(agency=agency, legal_status_since=ago(200))
+        discussion(child, ago(days))
+        ReviewMeetingFactory(child=child, meets_on=ago(5))
+    services.escalation_raise(
+        by=cast.practitioner,
+        agency=cast.agency,
+        subject="agency_response",
+        about_agency=cast.other_agency,
+        reason="r",
+        what_was_tried="w",
+    )
+    ids = {cast.agency.pk, cast.other_agency.pk}
+    start, end = ago(60), TODAY
+    cadence = selectors.cadence_figures_by_agency(agency_ids=ids, on=TODAY)
+    meetings = selectors.review_meeting_figures_by_agency(agency_ids=ids, start=start, end=end)
+    drift = selectors.drift_flag_figures_by_agency(agency_ids=ids, start=start, end=end)
+    escalations = selectors.escalation_figures_by_agency(agency_ids=ids, start=start, end=end)
+    decisions = selectors.decisions_on_file_figures_by_agency(
+        agency_ids=ids, start=start, end=end, today=TODAY
+    )
+    for agency_id in ids:
+        alone = {agency_id}
+        assert cadence[agency_id] == selectors.cadence_figures(agency_ids=alone, on=TODAY)
+        assert meetings[agency_id] == selectors.review_meeting_figures(
+            agency_ids=alone, start=start, end=end
+        )
+        figures = selectors.drift_flag_figures(agency_ids=alone, start=start, end=end)
+        assert drift[agency_id] == {k: figures[k] for k in ("raised", "resolved", "open")}
+        assert escalations[agency_id] == selectors.escalation_figures(
+            agency_ids=alone, start=start, end=end
+        )
+        assert decisions[agency_id] == selectors.decisions_on_file_figures(
+            agency_ids=alone, start=start, end=end, today=TODAY
+        )
+    assert cadence[cast.agency.pk].within_cadence == 1
+    assert cadence[cast.other_agency.pk].overdue == 1
+    assert escalations[cast.agency.pk]["raised"] == escalations[cast.other_agency.pk]["raised"] == 1

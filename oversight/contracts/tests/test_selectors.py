@@ -75,3 +75,33 @@ def test_standings_missing_unsigned_review_due_ok(cast):
     assert standings[cast.stranger.pk].standing == ContractStanding.MISSING
     due = list(contracts_due_for_review(on=DAY, agency_ids=[cast.agency.pk]))
     assert [c.supervisee for c in due] == [cast.supervisor]
+
+
+def test_agency_policies_in_force_are_each_agencys_own_version_on_the_day(cast):
+    """The dashboards read every agency's policy at once: the same versions as asking one
+    agency at a time (a later version is not yet in force; a staff group's does not count)."""
+    from oversight.contracts.selectors import agency_policies_in_force, policy_in_force
+
+    from .factories import SupervisionPolicyFactory
+
+    SupervisionPolicyFactory(
+        agency=cast.agency, effective_from=DAY - dt.timedelta(days=400), interval_days=30
+    )
+    SupervisionPolicyFactory(
+        agency=cast.agency, effective_from=DAY - dt.timedelta(days=10), interval_days=21
+    )
+    SupervisionPolicyFactory(agency=cast.agency, effective_from=DAY + dt.timedelta(days=1))
+    SupervisionPolicyFactory(
+        agency=cast.agency,
+        staff_group=cast.staff_group,
+        effective_from=DAY - dt.timedelta(days=5),
+        interval_days=14,
+    )
+    ids = {cast.agency.pk, cast.other_agency.pk}
+    found = agency_policies_in_force(agency_ids=ids, on=DAY)
+    for agency_id in ids:
+        alone = policy_in_force(agency_id=agency_id, staff_group_id=None, on=DAY)
+        assert found[agency_id].pk == alone.pk
+        assert found[agency_id].interval_days == alone.interval_days
+    assert found[cast.agency.pk].interval_days == 21
+    assert found[cast.other_agency.pk].pk is None  # the seeds' defaults
