@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from oversight.core.workdays import is_working_day
 
@@ -31,6 +32,7 @@ DEFAULT_PRE_REVIEW_WORKING_DAYS = 10
 DUE_SOON_DAYS = 14
 
 
+@lru_cache(maxsize=8192)  # thousands of children share a few hundred meeting dates
 def working_days_before(day: dt.date, days: int, nation: str = "ENG") -> dt.date:
     """The date ``days`` working days before ``day`` (``day`` itself does not count)."""
     if days < 0:

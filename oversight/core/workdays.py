@@ -23,6 +23,7 @@ def is_working_day(day: dt.date, nation: str = "ENG") -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(nation, day.year)
 
 
+@lru_cache(maxsize=8192)  # many decisions and records share a day
 def add_working_days(start: dt.date, days: int, nation: str = "ENG") -> dt.date:
     """The date ``days`` working days after ``start`` (``start`` itself does not count).
 
