@@ -62,3 +62,35 @@ def test_supervisee_evaluates_supervision(transactional_db, live_server, browser
     assert_accessible(page)
     page.get_by_role("link", name="Answer this quarter's wellbeing pulse").click()
     assert_accessible(page)
+
+
+def test_each_chart_data_table_in_the_browser_matches_the_exported_csv(
+    transactional_db, live_server, browser_page, cast
+):
+    """What the auditor reads under each chart is what the CSV export gives them."""
+    import csv
+    import io
+
+    page = browser_page
+    sign_in(page, live_server.url, "auditor")
+    page.goto(f"{live_server.url}/assurance/partnership/")
+    page.get_by_role("heading", name="Partnership assurance dashboard").wait_for()
+    shown = page.evaluate(
+        """() => Array.from(document.querySelectorAll('table[data-table]')).map(t =>
+            Array.from(t.querySelectorAll('tr')).map(r =>
+                Array.from(r.querySelectorAll('th, td')).map(
+                    c => c.textContent.split(/\\s+/).filter(Boolean).join(' '))))"""
+    )
+    export = page.get_by_role("link", name="Download every figure as CSV").get_attribute("href")
+    text = page.request.get(f"{live_server.url}{export}").text()
+    blocks: list[list[list[str]]] = [[]]
+    for row in csv.reader(io.StringIO(text)):
+        if row:
+            blocks[-1].append(row)
+        else:
+            blocks.append([])
+    blocks = [b for b in blocks if b]
+    assert shown and len(shown) == len(blocks)
+    for table, block in zip(shown, blocks, strict=True):
+        assert table == block[1:]  # the CSV block starts with the caption
+    assert_accessible(page)
