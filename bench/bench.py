@@ -77,6 +77,11 @@ def pages() -> list[tuple[str, str, str]]:
             reverse("assurance:compliance_export", args=["xlsx"]),
         ),
         ("record audits", "auditor", reverse("assurance:audit_list")),
+        ("children list (lead)", "lead.csc", reverse("children:child_list")),
+        ("decisions waiting (lead)", "lead.csc", reverse("children:decisions_waiting")),
+        ("sessions (lead)", "lead.csc", reverse("supervision:session_list")),
+        ("sessions (supervisor)", "supervisor.csc", reverse("supervision:session_list")),
+        ("contracts (supervisor)", "supervisor.csc", reverse("contracts:contract_list")),
     ]
     return found
 

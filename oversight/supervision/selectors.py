@@ -40,16 +40,13 @@ def _sessions() -> QuerySet[Session]:
 
 
 def sessions_for(person: Any) -> QuerySet[Session]:
-    """Sessions the person leads, receives or attends."""
-    return (
-        _sessions()
-        .filter(
-            Q(supervisor=person)
-            | Q(supervisee=person)
-            | Q(pk__in=SessionAttendance.objects.filter(person=person).values("session_id"))
-        )
-        .distinct()
+    """Sessions the person leads, receives or attends. The group sessions attended are named
+    by id, so that the three conditions each use an index (a lead of five years leads
+    hundreds of sessions among the partnership's 600,000)."""
+    attended = list(
+        SessionAttendance.objects.filter(person=person).values_list("session_id", flat=True)
     )
+    return _sessions().filter(Q(supervisor=person) | Q(supervisee=person) | Q(pk__in=attended))
 
 
 def sessions_upcoming(person: Any, *, now: dt.datetime | None = None) -> QuerySet[Session]:

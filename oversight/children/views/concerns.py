@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -554,10 +555,15 @@ class DecisionsWaitingView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         day = today()
-        context["decisions"] = list(
-            selectors.decisions_waiting_for_file(
-                selectors.children_visible_to(self.request.user), today=day
-            )
+        waiting = selectors.decisions_waiting_for_file(
+            selectors.children_visible_to(self.request.user), today=day
+        )
+        page = Paginator(waiting, 50).get_page(self.request.GET.get("page"))
+        context.update(
+            decisions=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
         )
         context["today"] = day
         return context
