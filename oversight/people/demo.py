@@ -504,20 +504,8 @@ def build(ctx: DemoContext) -> None:
     plan.append(
         ("role", auditor, None, {"role": Role.PARTNERSHIP_AUDITOR, "since": years_ago(1, 2)})
     )
-    first_agency = agencies[0]
-    plan.append(
-        (
-            "member",
-            admin,
-            first_agency,
-            {
-                "title": "Partnership business manager",
-                "team": None,
-                "group": None,
-                "since": years_ago(1, 3),
-            },
-        )
-    )
+    # The administrator and the auditor work for the partnership, not an agency: no post, so
+    # they are not counted among any agency's staff due supervision.
 
     handovers: list[tuple[SupervisionRelationship, SupervisionRelationship]] = []
     for kind, a, b, extra in plan:
