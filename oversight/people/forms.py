@@ -161,9 +161,15 @@ class RelationshipStartForm(GovukForm):
         "relationship it takes over from.",
     )
 
-    def __init__(self, *args: Any, senior_label: str, agencies: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, senior_label: str, agencies: Any, seniors: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["senior"].label = senior_label
+        self.fields["senior"].queryset = seniors  # type: ignore[attr-defined]
+        self.fields["senior"].help_text = (
+            "Colleagues in the same agency who hold the role. Someone missing needs the role first."
+        )
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
 
 

@@ -4,6 +4,7 @@ else can post to them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -121,7 +122,24 @@ def test_self_supervision_refused_in_the_form(admin_client: Any, cast: Any) -> N
         reverse("people:supervision_start", args=[cast.practitioner.pk]),
         {"senior": cast.practitioner.pk, "agency": cast.agency.pk, "starts_on": TODAY},
     )
-    assert "cannot be their own" in response.content.decode()
+    assert "There is a problem" in response.content.decode()
+    assert "Select a valid choice" in response.content.decode()
+    assert not SupervisionRelationship.objects.filter(
+        supervisor=cast.practitioner, supervisee=cast.practitioner
+    ).exists()
+
+
+def test_the_supervisor_picker_offers_colleagues_with_the_role_only(
+    admin_client: Any, cast: Any
+) -> None:
+    """A partnership has thousands of people: the picker lists the practitioner's agency's
+    supervisors (and its lead), not everyone, and not the other agency's supervisor."""
+    page = admin_client.get(
+        reverse("people:supervision_start", args=[cast.practitioner.pk])
+    ).content.decode()
+    picker = page.split('name="senior"', 1)[1].split("</select>", 1)[0]
+    offered = set(re.findall(r'<option value="(\d+)"', picker))
+    assert offered == {str(cast.supervisor.pk), str(cast.agency_lead.pk)}
 
 
 def test_role_assign_end_and_training(admin_client: Any, cast: Any) -> None:

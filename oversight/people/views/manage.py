@@ -34,6 +34,7 @@ from ..models import (
     LineManagement,
     Membership,
     Person,
+    Role,
     RoleAssignment,
     SupervisionRelationship,
     Team,
@@ -425,15 +426,28 @@ class _RelationshipStartView(_PersonPageMixin, ServiceFormView):
     start_service: Any = None
     senior_label = ""
     roles = ("", "")
+    senior_roles: tuple[str, ...] = ()
 
     def get_form_kwargs(self) -> dict[str, Any]:
         agencies = Agency.objects.live().filter(
             pk__in=Membership.objects.current().filter(person=self.object).values("agency_id")
         )
+        # Not all 10,000 people of a partnership: colleagues in the same agencies with the role.
+        seniors = (
+            Person.objects.filter(
+                is_active=True,
+                pk__in=RoleAssignment.objects.current()
+                .filter(agency__in=agencies, role__in=self.senior_roles)
+                .values("person_id"),
+            )
+            .exclude(pk=self.object.pk)
+            .order_by("family_name", "given_name")
+        )
         return {
             **super().get_form_kwargs(),
             "senior_label": self.senior_label,
             "agencies": agencies,
+            "seniors": seniors,
         }
 
     def get_initial(self) -> dict[str, Any]:
@@ -456,6 +470,7 @@ class SupervisionStartView(_RelationshipStartView):
     start_service = services.supervision_relationship_start
     senior_label = "Safeguarding supervisor"
     roles = ("supervisor", "supervisee")
+    senior_roles = (Role.SUPERVISOR, Role.AGENCY_LEAD)
     success_message = "Supervision started."
 
     def get_heading(self) -> str:
@@ -466,6 +481,7 @@ class LineManagementStartView(_RelationshipStartView):
     start_service = services.line_management_start
     senior_label = "Line manager"
     roles = ("manager", "report")
+    senior_roles = (Role.LINE_MANAGER, Role.AGENCY_LEAD)
     success_message = "Line management started."
 
     def get_heading(self) -> str:
