@@ -193,11 +193,20 @@ def test_partnership_exports_show_auditor_no_names_notes_or_small_groups(
     assert AuditEvent.objects.filter(actor=cast.auditor, action=AuditAction.EXPORT).exists()
 
 
-def test_board_report_is_a_pdf(assured: Any, client: Any) -> None:
+def test_board_report_is_a_pdf_with_the_figures_and_no_names(assured: Any, client: Any) -> None:
+    from pypdf import PdfReader
+
     client.force_login(assured.auditor)
     response = client.get(reverse("assurance:partnership_export", args=["pdf"]))
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert "Staff supervision compliance" in text
+    assert assured.agency.name in text and assured.other_agency.name in text
+    assert "Fewer than 5" in text
+    for person in (assured.practitioner, assured.supervisor, assured.agency_lead):
+        assert person.display_name not in text
+    assert SECRET_NOTE not in text and AUDIT_NOTE not in text
 
 
 def test_every_chart_data_table_matches_the_exported_csv(assured: Any, client: Any) -> None:
