@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from oversight.core.home import Panel, kept_for_wide_scope
+from oversight.core.home import Panel, is_wide_scope, kept_for_wide_scope
 
 from . import selectors
 from .compliance import summarise, total
@@ -144,4 +144,5 @@ def _staff_compliance(user: Any, profile: Any, today: dt.date) -> dict[str, Any]
             ),
         ],
         "led": sorted(profile.led_agency_ids),
+        "computed_at": timezone.now() if is_wide_scope(profile) else None,
     }

@@ -21,9 +21,11 @@ from django.http import HttpRequest
 
 T = TypeVar("T")
 
-# A lead's or line manager's view spans an agency or a team: thousands of people and children
-# at scale. What their pages compute from it is kept this long, and the page says so.
+# A lead's view spans an agency (thousands of people and children at scale), and so may a
+# manager's or supervisor's with more than WIDE_SCOPE_PEOPLE people. What their pages compute
+# from it is kept this long, and the page says so.
 WIDE_SCOPE_SECONDS = 5 * 60
+WIDE_SCOPE_PEOPLE = 50
 
 
 @dataclass
@@ -50,11 +52,17 @@ def collect_panels(request: HttpRequest, profile: Any) -> list[Panel]:
     return sorted(collected, key=lambda p: (p.order, p.title))
 
 
+def is_wide_scope(profile: Any) -> bool:
+    """Leads an agency, or supervises and manages more than WIDE_SCOPE_PEOPLE people."""
+    people = set(profile.report_ids) | set(profile.supervisee_ids)
+    return bool(profile.led_agency_ids) or len(people) > WIDE_SCOPE_PEOPLE
+
+
 def kept_for_wide_scope(profile: Any, name: str, on: dt.date, compute: Callable[[], T]) -> T:
-    """``compute()``, kept for a few minutes when ``profile`` leads an agency or line-manages
-    (shared by their home page, compliance page and exports); live for everyone else, whose
-    view is small and who expect to see their own changes at once."""
-    if not (profile.led_agency_ids or profile.report_ids):
+    """``compute()``, kept for a few minutes when ``profile``'s view is wide (shared by their
+    home page, compliance page and exports); live for everyone else, whose view is small
+    and who expect to see their own changes at once."""
+    if not is_wide_scope(profile):
         return compute()
     key = f"home:{name}:{profile.person_id}:{on.isoformat()}"
     return cast(T, cache.get_or_set(key, compute, WIDE_SCOPE_SECONDS))

@@ -442,3 +442,22 @@ def test_partnership_dashboard_query_count_does_not_grow_with_agencies(
         person = pf.PersonFactory()
         pf.MembershipFactory(person=person, agency=agency)
     assert count() == before
+
+
+def test_a_line_managers_home_shows_a_session_held_a_moment_ago(
+    cast: Any, client: Any, held: Any
+) -> None:
+    """A team is small: its manager's home is live, not kept (a lead's agency is kept)."""
+    held(cast.practitioner, 60)
+    client.force_login(cast.line_manager)
+    before = client.get(reverse("home")).content.decode()
+    assert "1 of your staff is overdue for supervision" in before
+    held(cast.practitioner, 0)
+    after = client.get(reverse("home")).content.decode()
+    assert "Nobody is overdue for supervision" in after
+    assert "kept for up to five minutes" not in after
+
+
+def test_an_agency_leads_home_says_its_figures_are_kept(cast: Any, client: Any) -> None:
+    client.force_login(cast.agency_lead)
+    assert "kept for up to five minutes" in client.get(reverse("home")).content.decode()

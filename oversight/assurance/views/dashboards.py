@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.home import kept_for_wide_scope
+from oversight.core.home import is_wide_scope, kept_for_wide_scope
 from oversight.core.services import RequestOrigin, StaleEditError
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
@@ -268,6 +268,7 @@ class ComplianceView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
             form=form,
             teams=teams,
             shown_count=len(shown),
+            kept=is_wide_scope(access_profile(self.request.user)),
             page_obj=page,
             paginator=page.paginator,
             is_paginated=page.has_other_pages(),
