@@ -147,6 +147,11 @@ class MembershipForm(VersionedForm):
         super()._post_clean()  # type: ignore[misc]
 
 
+SENIOR_HELP = (
+    "Colleagues in the same agency who hold the role. Someone missing needs the role first."
+)
+
+
 class RelationshipStartForm(GovukForm):
     """Start a supervision or line-management relationship; the current one hands over."""
 
@@ -167,9 +172,7 @@ class RelationshipStartForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["senior"].label = senior_label
         self.fields["senior"].queryset = seniors  # type: ignore[attr-defined]
-        self.fields["senior"].help_text = (
-            "Colleagues in the same agency who hold the role. Someone missing needs the role first."
-        )
+        self.fields["senior"].help_text = SENIOR_HELP
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
 
 
