@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from oversight.core.home import Panel, kept_for_wide_scope
+from oversight.core.home import Panel, is_wide_scope, kept_for_wide_scope
 from oversight.people.selectors import AccessProfile
 
 from . import selectors
@@ -83,12 +83,13 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
         in_view.decisions_total,
         in_view.flags,
     )
+    kept_at = in_view.computed_at if is_wide_scope(profile) else None
     if due.overdue or due.due_soon:
         found.append(
             Panel(
                 title="Children due for discussion in supervision",
                 template_name="children/panels/due.html",
-                context={"due": due, "today": today},
+                context={"due": due, "today": today, "kept_at": kept_at},
                 order=20,
                 counts={"overdue": due.overdue_count},
             )
@@ -148,6 +149,7 @@ class ChildrenInView:
     decisions: list[Any]
     decisions_total: int
     flags: list[Any]
+    computed_at: dt.datetime
 
 
 def _children_in_view(user: Any, profile: AccessProfile, today: dt.date) -> ChildrenInView:
@@ -166,4 +168,5 @@ def _children_in_view(user: Any, profile: AccessProfile, today: dt.date) -> Chil
         decisions=decisions,
         decisions_total=unfiled.count() if len(decisions) == DECISIONS_SHOWN else len(decisions),
         flags=flags,
+        computed_at=timezone.now(),
     )
