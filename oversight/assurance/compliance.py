@@ -17,10 +17,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
-from django.utils import timezone
 
 from oversight.contracts.models import OPEN_STATUSES, SupervisionContract, SupervisionPolicy
 from oversight.contracts.selectors import ContractStanding
+from oversight.core.workdays import day_start
 from oversight.people.models import Membership, SupervisionRelationship, TrainingRecord
 from oversight.supervision.models import (
     Action,
@@ -129,11 +129,6 @@ def contract_standings_of(
         if CONTRACT_RANK[standing] > CONTRACT_RANK[current]:
             standings[contract.supervisee_id] = standing
     return standings
-
-
-def day_start(day: dt.date) -> dt.datetime:
-    """Midnight at the start of ``day`` in the partnership's time zone."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def training_status(records: list[tuple[dt.date, dt.date | None]], on: dt.date) -> str:

@@ -77,12 +77,7 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     in_view = kept_for_wide_scope(
         profile, "children", today, lambda: _children_in_view(user, profile, today)
     )
-    due, decisions, decisions_total, flags = (
-        in_view.due,
-        in_view.decisions,
-        in_view.decisions_total,
-        in_view.flags,
-    )
+    due, decisions, flags = in_view.due, in_view.decisions, in_view.flags
     kept_at = in_view.computed_at if is_wide_scope(profile) else None
     if due.overdue or due.due_soon:
         found.append(
@@ -108,9 +103,9 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
             Panel(
                 title="Decisions waiting for the child's file",
                 template_name="children/panels/decisions.html",
-                context={"decisions": decisions, "total": decisions_total},
+                context={"decisions": decisions, "total": in_view.decisions_total},
                 order=22,
-                counts={"overdue": decisions_total},
+                counts={"overdue": in_view.decisions_total},
             )
         )
     escalations = [

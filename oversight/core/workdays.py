@@ -8,6 +8,7 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+from django.utils import timezone
 
 # The `holidays` package names the UK's nations by subdivision code.
 _SUBDIVISIONS = {"ENG": "ENG", "WLS": "WLS", "SCT": "SCT", "NIR": "NIR"}
@@ -51,3 +52,9 @@ def working_days_between(start: dt.date, end: dt.date, nation: str = "ENG") -> i
         if is_working_day(day, nation):
             count += 1
     return count
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the partnership's time zone: "on or after a day" as
+    a timestamp range, which an index on a timestamp can serve (a ``::date`` cast cannot)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

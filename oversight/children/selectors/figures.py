@@ -14,7 +14,8 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.utils import timezone
+
+from oversight.core.workdays import day_start
 
 from .. import cadence as rules_of_cadence
 from ..models import (
@@ -154,8 +155,8 @@ def drift_flag_figures_by_agency(
 ) -> dict[int, dict[str, int]]:
     """Drift flags raised and resolved in the period, and open now, for each agency: one
     query."""
-    after_end = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    from_start = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    after_end = day_start(end + dt.timedelta(days=1))
+    from_start = day_start(start)
     rows = (
         DriftFlag.objects.live()
         .filter(child__agency_id__in=agency_ids)
