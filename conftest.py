@@ -64,6 +64,27 @@ class Cast:
         return getattr(self, name)
 
 
+# Fixed names: a test that finds a name on a page must not depend on Faker drawing one
+# that HTML escapes (O'Donnell) or that contains another cast member's name.
+CAST_NAMES = {
+    "practitioner": ("Amara", "Okafor"),
+    "supervisor": ("Ben", "Hughes"),
+    "line_manager": ("Clare", "Morgan"),
+    "agency_lead": ("Dev", "Patel"),
+    "stranger": ("Erin", "Walsh"),
+    "other_practitioner": ("Faye", "Turner"),
+    "other_supervisor": ("Gareth", "Lloyd"),
+    "other_lead": ("Hannah", "Price"),
+    "auditor": ("Isla", "Grant"),
+    "administrator": ("Jack", "Reid"),
+}
+
+
+def named(username: str) -> Any:
+    given, family = CAST_NAMES[username]
+    return f.PersonFactory(username=username, given_name=given, family_name=family)
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     agency = f.AgencyFactory(name="Testshire Children's Services")
@@ -72,7 +93,7 @@ def cast(db: None) -> Cast:
     group = f.StaffGroupFactory(agency=agency, name="Social workers")
 
     def staff(username: str, agency: Any, role: str, title: str) -> Any:
-        person = f.PersonFactory(username=username)
+        person = named(username)
         same = agency.pk == team.agency_id
         f.MembershipFactory(
             person=person,
@@ -96,9 +117,9 @@ def cast(db: None) -> Cast:
         "other_supervisor", other_agency, Role.SUPERVISOR, "Safeguarding supervisor"
     )
     other_lead = staff("other_lead", other_agency, Role.AGENCY_LEAD, "Named nurse")
-    auditor = f.PersonFactory(username="auditor")
+    auditor = named("auditor")
     f.RoleAssignmentFactory(person=auditor, agency=None, role=Role.PARTNERSHIP_AUDITOR)
-    administrator = f.PersonFactory(username="administrator")
+    administrator = named("administrator")
     f.RoleAssignmentFactory(person=administrator, agency=None, role=Role.ADMINISTRATOR)
 
     f.SupervisionRelationshipFactory(supervisor=supervisor, supervisee=practitioner, agency=agency)
