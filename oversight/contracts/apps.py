@@ -6,3 +6,4 @@ class ContractsConfig(AppConfig):
     label = "contracts"
     verbose_name = "Supervision policies and contracts"
     navigation = [("Contracts", "contracts:contract_list", "contracts.list_contracts")]
+    on_supervision_relationship_ended = "oversight.contracts.services.contract_handover"

@@ -309,3 +309,77 @@ def test_the_daily_sweep_ends_contracts_of_ended_relationships(cast):
     draft = SupervisionContract.objects.get(relationship=successor)
     assert draft.status == ContractStatus.DRAFT and draft.supervisor == cast.agency_lead
     assert contract_handover_sweep(today=today) == 0
+
+
+# --- Handover when a supervisor changes in the people admin (core.hooks) --------------------
+
+
+def test_a_new_supervisor_from_today_gets_the_draft_at_once(cast):
+    from oversight.people.services import supervision_relationship_start
+
+    contract = SupervisionContractFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        relationship=relationship_of(cast),
+        signed=True,
+        notice_of_changes="A week's notice.",
+    )
+    successor = supervision_relationship_start(
+        actor=cast.administrator,
+        supervisor=cast.agency_lead,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        starts_on=timezone.localdate(),
+    )
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.ENDED
+    assert contract.end_reason == ContractEndReason.HANDOVER
+    draft = SupervisionContract.objects.get(relationship=successor)
+    assert draft.supervisor == cast.agency_lead and draft.status == ContractStatus.DRAFT
+    assert draft.notice_of_changes == "A week's notice."
+
+
+def test_a_change_next_month_leaves_the_contract_in_force_until_then(cast):
+    from oversight.people.services import supervision_relationship_start
+
+    contract = SupervisionContractFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        relationship=relationship_of(cast),
+        signed=True,
+    )
+    successor = supervision_relationship_start(
+        actor=cast.administrator,
+        supervisor=cast.agency_lead,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        starts_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.ACTIVE
+    assert not SupervisionContract.objects.filter(relationship=successor).exists()
+    # The nightly sweep hands over once the old relationship's last day has passed.
+    assert contract_handover_sweep(today=successor.starts_on) == 1
+    assert SupervisionContract.objects.get(relationship=successor).status == ContractStatus.DRAFT
+
+
+@pytest.mark.parametrize(("days_ago", "ended"), [(1, True), (0, False)])
+def test_ending_supervision_in_the_past_ends_its_contract(cast, days_ago, ended):
+    from oversight.people.services import supervision_relationship_end
+
+    contract = SupervisionContractFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        relationship=relationship_of(cast),
+        signed=True,
+    )
+    supervision_relationship_end(
+        actor=cast.administrator,
+        relationship=relationship_of(cast),
+        ends_on=timezone.localdate() - dt.timedelta(days=days_ago),
+    )
+    contract.refresh_from_db()
+    assert (contract.status == ContractStatus.ENDED) is ended

@@ -9,7 +9,9 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from oversight.core import hooks
 from oversight.core.models import AuditAction
 from oversight.core.services import RequestOrigin, audit_event_record, tracked_update
 
@@ -32,10 +34,11 @@ def _relationship_start(
     handover_notes: str,
     origin: RequestOrigin | None,
     labels: tuple[str, str],
-) -> R:
+) -> tuple[R, list[R]]:
     """Seed 001 "Supervisor responsibilities": when a relationship changes, a handover is
     arranged. The junior's current relationship in the agency ends the day before and the new
-    one records which it took over from, with the handover notes."""
+    one records which it took over from, with the handover notes. Returns the new
+    relationship and those it ended."""
     senior_label, junior_label = labels
     if senior.pk == junior.pk:
         raise ValidationError({senior_field: f"A person cannot be their own {senior_label}."})
@@ -80,7 +83,23 @@ def _relationship_start(
         handover_from=previous,
         handover_notes=handover_notes.strip(),
     )
-    return _create(relationship, actor=actor, origin=origin)
+    return _create(relationship, actor=actor, origin=origin), ongoing
+
+
+def _ended(
+    relationships: list[SupervisionRelationship],
+    *,
+    actor: Person,
+    origin: RequestOrigin | None,
+) -> None:
+    """Those whose last day is already past hand over now; a later end waits for the
+    nightly sweep (``contracts.services.contract_handover_sweep``) to reach its day."""
+    today = timezone.localdate()
+    for relationship in relationships:
+        if relationship.ends_on is not None and relationship.ends_on < today:
+            hooks.supervision_relationship_ended(
+                relationship=relationship, actor=actor, origin=origin
+            )
 
 
 @transaction.atomic
@@ -94,7 +113,7 @@ def supervision_relationship_start(
     handover_notes: str = "",
     origin: RequestOrigin | None = None,
 ) -> SupervisionRelationship:
-    return _relationship_start(
+    relationship, ended = _relationship_start(
         SupervisionRelationship,
         actor=actor,
         senior_field="supervisor",
@@ -107,6 +126,8 @@ def supervision_relationship_start(
         origin=origin,
         labels=("safeguarding supervisor", "supervisee"),
     )
+    _ended(ended, actor=actor, origin=origin)
+    return relationship
 
 
 @transaction.atomic
@@ -117,7 +138,9 @@ def supervision_relationship_end(
     ends_on: dt.date,
     origin: RequestOrigin | None = None,
 ) -> SupervisionRelationship:
-    return _end(relationship, actor=actor, ends_on=ends_on, origin=origin, what="supervision")
+    ended = _end(relationship, actor=actor, ends_on=ends_on, origin=origin, what="supervision")
+    _ended([ended], actor=actor, origin=origin)
+    return ended
 
 
 @transaction.atomic
@@ -131,7 +154,7 @@ def line_management_start(
     handover_notes: str = "",
     origin: RequestOrigin | None = None,
 ) -> LineManagement:
-    return _relationship_start(
+    management, _ = _relationship_start(
         LineManagement,
         actor=actor,
         senior_field="manager",
@@ -144,6 +167,7 @@ def line_management_start(
         origin=origin,
         labels=("line manager", "report"),
     )
+    return management
 
 
 @transaction.atomic

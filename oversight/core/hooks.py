@@ -1,0 +1,30 @@
+"""Where a later app must act on an earlier app's change, the earlier app's service calls a
+hook here and each later app names its handler on its ``AppConfig`` (as it names its
+navigation). The call is explicit, inside the service's transaction, and the order of
+INSTALLED_APPS (decision 0001) decides the order of handlers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from oversight.core.services import RequestOrigin
+    from oversight.people.models import Person, SupervisionRelationship
+
+
+def supervision_relationship_ended(
+    *,
+    relationship: SupervisionRelationship,
+    actor: Person | None,
+    origin: RequestOrigin | None = None,
+) -> None:
+    """A supervision relationship has ended (its last day is past): each app's
+    ``on_supervision_relationship_ended`` runs, so the contracts hand over the same day
+    rather than at the next nightly sweep (seed 001 "Supervisor responsibilities")."""
+    for config in apps.get_app_configs():
+        path = getattr(config, "on_supervision_relationship_ended", None)
+        if path:
+            import_string(path)(relationship=relationship, actor=actor, origin=origin)
