@@ -20,6 +20,31 @@ from .models import (
 )
 
 
+class ChildListFilterForm(GovukForm):
+    """Narrows the children list (sent with GET): a lead's agency holds thousands, and a
+    worker with forty families looks for one by name or case reference."""
+
+    SHOW_CHOICES = [
+        ("", "All children"),
+        ("overdue", "Overdue for discussion"),
+        ("due_soon", "Due in the next 14 days"),
+        ("drifting", "Flagged for drift"),
+    ]
+
+    q = forms.CharField(
+        label="Name or case reference",
+        required=False,
+        max_length=100,
+        strip=True,
+    )
+    legal_status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *LegalStatus.choices],
+    )
+    show = forms.ChoiceField(label="Show", required=False, choices=SHOW_CHOICES)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.display_name

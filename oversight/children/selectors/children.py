@@ -135,6 +135,19 @@ def children_visible_to(user: Any) -> QuerySet[Child]:
     return Child.objects.live().filter(visible_children_q(access_profile(user)))
 
 
+def children_matching(
+    children: QuerySet[Child], *, text: str = "", legal_status: str = ""
+) -> QuerySet[Child]:
+    """The children list's search: part of a name or case reference, and a legal status."""
+    if text:
+        children = children.filter(
+            Q(display_name__icontains=text) | Q(case_reference__icontains=text)
+        )
+    if legal_status:
+        children = children.filter(legal_status=legal_status)
+    return children
+
+
 def with_cadence(children: QuerySet[Child], *, today: dt.date) -> QuerySet[Child]:
     """Annotate what the cadence and the list pages need, as subqueries (no per-row queries):
     ``last_discussed_on``, ``last_rag``, ``next_meeting_on``, ``next_meeting_kind``,
@@ -227,6 +240,16 @@ def child_rows(children: QuerySet[Child], *, today: dt.date) -> list[ChildRow]:
         c = cadence_of(child, rules[child.agency_id], today=today)
         rows.append(ChildRow(child, c, c.is_overdue(today), c.is_due_soon(today)))
     return rows
+
+
+def child_rows_showing(rows: list[ChildRow], show: str) -> list[ChildRow]:
+    """The rows the children list's "Show" choice keeps: overdue, due soon, drifting or all."""
+    keep = {
+        "overdue": lambda r: r.overdue,
+        "due_soon": lambda r: r.due_soon,
+        "drifting": lambda r: bool(r.child.open_flags),
+    }.get(show)
+    return [r for r in rows if keep(r)] if keep else rows
 
 
 def hydrate(rows: Iterable[ChildRow], *, today: dt.date) -> list[ChildRow]:

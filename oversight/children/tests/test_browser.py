@@ -73,3 +73,37 @@ def test_supervisor_escalates_a_drifting_child_and_the_lead_sees_it(
     page.goto(f"{live_server.url}/children/escalations/")
     assert page.get_by_role("cell", name="Awaiting response").is_visible()
     assert_accessible(page)
+
+
+def test_a_practitioner_finds_one_family_among_many(
+    cast: Any, live_server: Any, browser_page: Any
+) -> None:
+    for n in range(40):
+        ChildFactory.create(
+            agency=cast.agency,
+            allocated_practitioner=cast.practitioner,
+            display_name=f"Family {n:02d} – child A",
+            case_reference=f"HV-{n:03d}",
+        )
+    page = browser_page
+    sign_in(page, live_server.url, "practitioner")
+    page.goto(f"{live_server.url}/children/")
+    assert page.get_by_text("40 children, overdue first").is_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Name or case reference").fill("HV-017")
+    page.get_by_role("button", name="Show children").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("1 child found").is_visible()
+    assert page.get_by_role("link", name="Family 17 – child A").is_visible()
+    assert page.get_by_label("Name or case reference").input_value() == "HV-017"
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/children/?q=HV-017&legal_status=adopted")  # an edited link
+    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    assert page.get_by_text("40 children, overdue first").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Clear the search").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("40 children, overdue first").is_visible()

@@ -271,3 +271,90 @@ def test_agency_lead_changes_drift_settings(cast, client):
     assert settings.consecutive_count == 2 and not settings.worsening_enabled
     bad = client.post(url, {**data, "consecutive_count": 1})
     assert "There is a problem" in bad.content.decode()
+
+
+# --- Finding a child in a long list -----------------------------------------------------------
+
+
+@pytest.fixture
+def caseload(cast):
+    """Three of the practitioner's children: one overdue, one discussed last week, one on a
+    protection plan; and one in another agency that nobody here may see."""
+    day = timezone.localdate()
+    overdue = ChildFactory(
+        agency=cast.agency,
+        allocated_practitioner=cast.practitioner,
+        case_reference="CS-100",
+        display_name="Family Ashworth – child A",
+        legal_status_since=day - dt.timedelta(days=200),
+    )
+    recent = ChildFactory(
+        agency=cast.agency,
+        allocated_practitioner=cast.practitioner,
+        case_reference="CS-200",
+        display_name="Family Brennan – child B",
+    )
+    discussion(recent, day - dt.timedelta(days=7), rag="amber")
+    plan = ChildFactory(
+        agency=cast.agency,
+        allocated_practitioner=cast.practitioner,
+        case_reference="CS-300",
+        display_name="Family Carter – child C",
+        legal_status=LegalStatus.CHILD_PROTECTION,
+    )
+    discussion(plan, day - dt.timedelta(days=3), rag="red")
+    ChildFactory(
+        agency=cast.other_agency,
+        allocated_practitioner=cast.other_practitioner,
+        case_reference="CS-101",
+        display_name="Family Ashworth – child Z",
+    )
+    return {"overdue": overdue, "recent": recent, "plan": plan}
+
+
+def _listed(client, **params) -> str:
+    return client.get(reverse("children:child_list"), params).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "found", "not_found"),
+    [
+        ({"q": "ashworth"}, ["Family Ashworth – child A"], ["Brennan", "Carter", "child Z"]),
+        ({"q": "CS-2"}, ["Family Brennan"], ["Ashworth", "Carter"]),
+        ({"legal_status": "child_protection"}, ["Family Carter"], ["Ashworth", "Brennan"]),
+        ({"show": "overdue"}, ["Family Ashworth – child A"], ["Brennan", "Carter"]),
+        ({"q": "family", "show": "overdue"}, ["Family Ashworth – child A"], ["Carter"]),
+    ],
+)
+def test_search_and_filter_narrow_the_children_list(
+    cast, client, caseload, params, found, not_found
+):
+    client.force_login(cast.practitioner)
+    page = _listed(client, **params)
+    for text in found:
+        assert text in page
+    for text in not_found:
+        assert text not in page
+    assert 'value="' + params.get("q", "") + '"' in page  # what was typed stays in the box
+
+
+def test_a_search_that_finds_nothing_says_so_and_offers_to_clear(cast, client, caseload):
+    client.force_login(cast.practitioner)
+    page = _listed(client, q="Zebedee")
+    assert "No child in your view matches this search." in page
+    assert "Clear the search" in page
+
+
+def test_a_bad_filter_is_named_and_the_whole_list_still_shows(cast, client, caseload):
+    client.force_login(cast.practitioner)
+    page = _listed(client, legal_status="adopted", q="x" * 101)
+    assert "There is a problem" in page
+    assert "Select a valid choice" in page
+    assert "Family Brennan" in page and "Family Carter" in page
+
+
+def test_the_counts_link_to_the_children_they_count(cast, client, caseload):
+    client.force_login(cast.practitioner)
+    page = _listed(client, q="family")
+    assert "?q=family&amp;show=overdue" in page
+    assert "?q=family&amp;show=drifting" in page

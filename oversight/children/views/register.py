@@ -22,6 +22,7 @@ from ..forms import (
     AllocationForm,
     ChildCreateForm,
     ChildDetailsForm,
+    ChildListFilterForm,
     DriftSettingsForm,
     ReviewMeetingForm,
     StatusChangeForm,
@@ -46,8 +47,14 @@ class ChildListView(RuleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         day = today()
+        form = ChildListFilterForm(self.request.GET or None)
+        choices = form.cleaned_data if form.is_valid() else {}
+        visible = selectors.children_visible_to(self.request.user)
         rows = selectors.child_rows(
-            selectors.children_visible_to(self.request.user).order_by("display_name"), today=day
+            selectors.children_matching(
+                visible, text=choices.get("q", ""), legal_status=choices.get("legal_status", "")
+            ),
+            today=day,
         )
         rows.sort(
             key=lambda r: (
@@ -57,9 +64,13 @@ class ChildListView(RuleRequiredMixin, TemplateView):
                 r.child.display_name,
             )
         )
-        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        shown = selectors.child_rows_showing(rows, choices.get("show", ""))
+        page = Paginator(shown, self.paginate_by).get_page(self.request.GET.get("page"))
         selectors.hydrate(page.object_list, today=day)
         context.update(
+            form=form,
+            filtered=any(choices.values()),
+            clearable=any(self.request.GET.get(name) for name in form.fields),
             page_obj=page,
             is_paginated=page.has_other_pages(),
             paginator=page.paginator,
@@ -68,9 +79,7 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             due_soon_count=sum(1 for r in rows if r.due_soon),
             flagged_count=sum(1 for r in rows if r.child.open_flags),
             today=day,
-            decisions_count=selectors.decisions_waiting_for_file(
-                selectors.children_visible_to(self.request.user), today=day
-            ).count(),
+            decisions_count=selectors.decisions_waiting_for_file(visible, today=day).count(),
             can_add=self.request.user.has_perm("children.add_child"),
         )
         return context
