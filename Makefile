@@ -37,8 +37,11 @@ migrate: install
 demo: migrate
 	$(MANAGE) seed_demo --if-empty
 
+# The task queue's worker runs beside the server, so queued work (alert emails, drift
+# evaluation) happens while you try the demo; it stops with the server.
 run: install assets demo
-	@echo "Serving Oversight on http://$(HOST):$(PORT)/"
+	@echo "Serving Oversight on http://$(HOST):$(PORT)/ with the task queue's worker"
+	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: migrate
