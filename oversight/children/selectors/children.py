@@ -148,15 +148,17 @@ def children_matching(
     return children
 
 
-def with_cadence(children: QuerySet[Child], *, today: dt.date) -> QuerySet[Child]:
+def with_cadence(
+    children: QuerySet[Child], *, today: dt.date, lean: bool = False
+) -> QuerySet[Child]:
     """Annotate what the cadence and the list pages need, as subqueries (no per-row queries):
     ``last_discussed_on``, ``last_rag``, ``next_meeting_on``, ``next_meeting_kind``,
-    ``previous_meeting_on`` and ``open_flags``."""
+    ``previous_meeting_on`` and ``open_flags``. ``lean`` keeps only what the cadence rules
+    read (the dates), for figures over a whole partnership."""
     meetings = ReviewMeeting.objects.live().filter(child=OuterRef("pk"))
     upcoming = meetings.filter(meets_on__gte=today).order_by("meets_on", "id")
     children = children.annotate(
         next_meeting_on=Subquery(upcoming.values("meets_on")[:1]),
-        next_meeting_kind=Subquery(upcoming.values("kind")[:1]),
         previous_meeting_on=Subquery(
             meetings.filter(meets_on__lt=today)
             .order_by()
@@ -164,18 +166,22 @@ def with_cadence(children: QuerySet[Child], *, today: dt.date) -> QuerySet[Child
             .annotate(m=Max("meets_on"))
             .values("m")[:1]
         ),
-        open_flags=Coalesce(
-            Subquery(
-                DriftFlag.objects.live()
-                .filter(child=OuterRef("pk"), acknowledged_at__isnull=True)
-                .order_by()
-                .values("child")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-            0,
-        ),
     )
+    if not lean:
+        children = children.annotate(
+            next_meeting_kind=Subquery(upcoming.values("kind")[:1]),
+            open_flags=Coalesce(
+                Subquery(
+                    DriftFlag.objects.live()
+                    .filter(child=OuterRef("pk"), acknowledged_at__isnull=True)
+                    .order_by()
+                    .values("child")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+        )
     discussion = _model("CaseDiscussion")
     if discussion is not None:
         latest = (
@@ -183,10 +189,9 @@ def with_cadence(children: QuerySet[Child], *, today: dt.date) -> QuerySet[Child
             .filter(child=OuterRef("pk"), discussed_on__lte=today)
             .order_by("-discussed_on", "-id")
         )
-        children = children.annotate(
-            last_discussed_on=Subquery(latest.values("discussed_on")[:1]),
-            last_rag=Subquery(latest.values("rag_rating")[:1]),
-        )
+        children = children.annotate(last_discussed_on=Subquery(latest.values("discussed_on")[:1]))
+        if not lean:
+            children = children.annotate(last_rag=Subquery(latest.values("rag_rating")[:1]))
     return children.select_related("agency", "allocated_practitioner")
 
 
@@ -225,11 +230,11 @@ CADENCE_FIELDS = (
 )
 
 
-def child_rows(children: QuerySet[Child], *, today: dt.date) -> list[ChildRow]:
+def child_rows(children: QuerySet[Child], *, today: dt.date, lean: bool = False) -> list[ChildRow]:
     """Each child with its cadence, in one query plus agency settings. Each ``row.child`` is
     a light summary (the fields above and the ``with_cadence`` annotations); call
     ``hydrate`` on the rows a page shows."""
-    annotated = with_cadence(children, today=today)
+    annotated = with_cadence(children, today=today, lean=lean)
     listed = [
         SimpleNamespace(**values)
         for values in annotated.values(*CADENCE_FIELDS, *annotated.query.annotations)

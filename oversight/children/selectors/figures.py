@@ -52,7 +52,7 @@ def cadence_figures_by_agency(*, agency_ids: set[int], on: dt.date) -> dict[int,
     """``cadence_figures`` for each agency, in one pass over their children."""
     found = {agency_id: CadenceFigures() for agency_id in agency_ids}
     children = _in_cadence(Child.objects.live().filter(agency_id__in=agency_ids))
-    for row in child_rows(children, today=on):
+    for row in child_rows(children, today=on, lean=True):
         figures = found[row.child.agency_id]
         figures.in_cadence += 1
         if getattr(row.child, "last_discussed_on", None) is None:
@@ -90,8 +90,10 @@ def review_meeting_figures_by_agency(
 ) -> dict[int, dict[str, int]]:
     """``review_meeting_figures`` for each agency, in one query."""
     discussion = _model("CaseDiscussion")
-    meetings = ReviewMeeting.objects.live().filter(
-        child__agency_id__in=agency_ids, meets_on__gte=start, meets_on__lte=end
+    meetings = (
+        ReviewMeeting.objects.live()
+        .filter(child__agency_id__in=agency_ids, meets_on__gte=start, meets_on__lte=end)
+        .order_by()
     )
     previous = ReviewMeeting.objects.live().filter(
         child=OuterRef("child"), meets_on__lt=OuterRef("meets_on")
