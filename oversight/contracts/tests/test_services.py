@@ -314,17 +314,22 @@ def test_the_daily_sweep_ends_contracts_of_ended_relationships(cast):
 # --- Handover when a supervisor changes in the people admin (core.hooks) --------------------
 
 
-def test_a_new_supervisor_from_today_gets_the_draft_at_once(cast):
-    from oversight.people.services import supervision_relationship_start
-
-    contract = SupervisionContractFactory(
+def signed_contract(cast, **terms) -> SupervisionContract:
+    """The practitioner's signed contract with their current supervisor."""
+    return SupervisionContractFactory(
         supervisor=cast.supervisor,
         supervisee=cast.practitioner,
         agency=cast.agency,
         relationship=relationship_of(cast),
         signed=True,
-        notice_of_changes="A week's notice.",
+        **terms,
     )
+
+
+def test_a_new_supervisor_from_today_gets_the_draft_at_once(cast):
+    from oversight.people.services import supervision_relationship_start
+
+    contract = signed_contract(cast, notice_of_changes="A week's notice.")
     successor = supervision_relationship_start(
         actor=cast.administrator,
         supervisor=cast.agency_lead,
@@ -343,13 +348,7 @@ def test_a_new_supervisor_from_today_gets_the_draft_at_once(cast):
 def test_a_change_next_month_leaves_the_contract_in_force_until_then(cast):
     from oversight.people.services import supervision_relationship_start
 
-    contract = SupervisionContractFactory(
-        supervisor=cast.supervisor,
-        supervisee=cast.practitioner,
-        agency=cast.agency,
-        relationship=relationship_of(cast),
-        signed=True,
-    )
+    contract = signed_contract(cast)
     successor = supervision_relationship_start(
         actor=cast.administrator,
         supervisor=cast.agency_lead,
@@ -369,13 +368,7 @@ def test_a_change_next_month_leaves_the_contract_in_force_until_then(cast):
 def test_ending_supervision_in_the_past_ends_its_contract(cast, days_ago, ended):
     from oversight.people.services import supervision_relationship_end
 
-    contract = SupervisionContractFactory(
-        supervisor=cast.supervisor,
-        supervisee=cast.practitioner,
-        agency=cast.agency,
-        relationship=relationship_of(cast),
-        signed=True,
-    )
+    contract = signed_contract(cast)
     supervision_relationship_end(
         actor=cast.administrator,
         relationship=relationship_of(cast),
