@@ -22,8 +22,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models.functions import Coalesce, TruncDate
 
 from oversight.people.selectors import AccessProfile, access_profile
 
@@ -158,6 +157,8 @@ def with_cadence(
     meetings = ReviewMeeting.objects.live().filter(child=OuterRef("pk"))
     upcoming = meetings.filter(meets_on__gte=today).order_by("meets_on", "id")
     children = children.annotate(
+        # A child registered without a status date has had its status since it was added.
+        status_since=Coalesce("legal_status_since", TruncDate("created_at")),
         next_meeting_on=Subquery(upcoming.values("meets_on")[:1]),
         previous_meeting_on=Subquery(
             meetings.filter(meets_on__lt=today)
@@ -199,7 +200,7 @@ def cadence_of(child: Any, rules: AgencyRules, *, today: dt.date) -> Cadence:
     """The cadence of a child annotated by ``with_cadence``."""
     return rules_of_cadence.next_discussion_due(
         status=child.legal_status,
-        status_since=child.legal_status_since or timezone.localdate(child.created_at),
+        status_since=child.status_since,
         last_discussed_on=getattr(child, "last_discussed_on", None),
         ceiling_days=rules.ceiling_days,
         next_meeting_on=getattr(child, "next_meeting_on", None),
@@ -225,7 +226,6 @@ CADENCE_FIELDS = (
     "agency_id",
     "legal_status",
     "legal_status_since",
-    "created_at",
     "allocated_practitioner_id",
 )
 
