@@ -316,7 +316,7 @@ def test_the_daily_sweep_ends_contracts_of_ended_relationships(cast):
 
 def signed_contract(cast, **terms) -> SupervisionContract:
     """The practitioner's signed contract with their current supervisor."""
-    return SupervisionContractFactory(
+    return SupervisionContractFactory.create(
         supervisor=cast.supervisor,
         supervisee=cast.practitioner,
         agency=cast.agency,
