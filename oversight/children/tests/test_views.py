@@ -42,6 +42,20 @@ def test_add_a_child_and_see_it_listed(cast, client):
     ).exists()
 
 
+def test_the_childs_page_is_titled_with_the_childs_name_only(cast, client):
+    """The browser tab and a screen reader's page title read the child's name followed by the
+    whole markup of the 'Other agencies involved over time' table."""
+    child = ChildFactory(
+        agency=cast.agency, allocated_practitioner=cast.practitioner, display_name="Family R – D"
+    )
+    client.force_login(cast.practitioner)
+    page = client.get(reverse("children:child_detail", args=[child.pk])).content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Family R – D – Oversight")
+    assert "<" not in title and "agencies involved" not in title
+    assert page.count("Other agencies involved over time</h2>") == 1
+
+
 def test_bad_input_keeps_what_was_typed(cast, client):
     ChildFactory(agency=cast.agency, case_reference="TAKEN")
     client.force_login(cast.practitioner)
