@@ -138,3 +138,26 @@ def test_a_form_works_without_javascript(
     finally:
         context.close()
     assert Agency.objects.filter(name="Testshire Police").exists()
+
+
+def test_the_page_count_between_previous_and_next_is_readable(
+    transactional_db: None, live_server: Any, browser_page: Any, cast: Any
+) -> None:
+    """More people than fit on a page: 'Page 1 of 2' reads dark on white, not dark on the
+    blue that marks a linked current page (axe color-contrast found it on every paged list)."""
+    from oversight.people.tests.factories import PersonFactory
+
+    PersonFactory.create_batch(50)
+    page = browser_page
+    sign_in(page, live_server.url, "administrator")
+    page.goto(f"{live_server.url}/manage/people/")
+    count = page.get_by_role("navigation", name="Pagination").get_by_text("Page 1 of 2")
+    assert count.is_visible()
+    assert count.evaluate("e => getComputedStyle(e).backgroundColor") in (
+        "rgba(0, 0, 0, 0)",
+        "rgb(255, 255, 255)",
+    )
+    assert_accessible(page)
+    page.get_by_role("link", name="Next page").click()
+    page.get_by_text("Page 2 of 2").wait_for()
+    assert_accessible(page)
