@@ -303,13 +303,16 @@ def _issues(row: PersonCompliance) -> list[str]:
     if not row.has_supervisor:
         issues.append("No safeguarding supervisor")
     if row.days_overdue:
-        issues.append(f"Supervision overdue by {row.days_overdue} days")
+        days = row.days_overdue
+        issues.append(f"Supervision overdue by {days} day{'' if days == 1 else 's'}")
     if row.has_supervisor and row.contract != ContractStanding.OK:
         issues.append(ContractStanding(row.contract).label)
     if row.records_unsigned_overdue:
-        issues.append(f"{row.records_unsigned_overdue} records unsigned past the deadline")
+        records = row.records_unsigned_overdue
+        issues.append(f"{records} record{'' if records == 1 else 's'} unsigned past the deadline")
     if row.actions_overdue:
-        issues.append(f"{row.actions_overdue} actions overdue")
+        actions = row.actions_overdue
+        issues.append(f"{actions} action{'' if actions == 1 else 's'} overdue")
     if row.is_supervisor and row.training != "valid":
         issues.append(
             "Supervisor training lapsed" if row.training == "lapsed" else "No supervisor training"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from oversight.assurance.compliance import compliance_for, policy_from
@@ -204,7 +205,7 @@ def test_actions_overdue(cast: Any) -> None:
     ActionFactory(origin_record=record, owner=cast.practitioner, due_on=days_ago(-3))
     row = row_of(cast.practitioner)
     assert row.actions_overdue == 1
-    assert "1 actions overdue" in row.issues
+    assert "1 action overdue" in row.issues
 
 
 def test_supervisors_training_and_their_own_supervision(cast: Any) -> None:
@@ -282,3 +283,27 @@ def test_contract_standings_agree_with_the_contracts_selector(cast: Any) -> None
         expected = contract_standings(supervisee_ids=[p.pk for p in people], on=on)
         for person in people:
             assert row_of(person, on=on).contract == expected[person.pk].standing
+
+
+def test_one_of_anything_is_said_in_the_singular_where_people_read_it(
+    cast: Any, client: Any
+) -> None:
+    """The compliance page and the supervisor's home panel said '1 records unsigned past the
+    deadline; 1 actions overdue'."""
+    SupervisionPolicyFactory(agency=cast.agency, interval_days=30)
+    record = SessionRecordFactory(
+        session=held(cast, cast.practitioner, days_ago(31)), sign_by=days_ago(3)
+    )
+    ActionFactory(origin_record=record, owner=cast.practitioner, due_on=days_ago(3))
+    client.force_login(cast.line_manager)
+    html = client.get(reverse("assurance:compliance")).content.decode()
+    assert "<li>Supervision overdue by 1 day</li>" in html
+    assert "1 record unsigned past the deadline" in html
+    assert "1 action overdue" in html
+    assert "1 records" not in html and "1 actions" not in html
+    # The supervisor's panel of supervisees shows the same issues.
+    client.force_login(cast.supervisor)
+    html = client.get(reverse("home")).content.decode()
+    assert "1 record unsigned past the deadline" in html
+    assert "1 action overdue" in html
+    assert "1 records" not in html and "1 actions" not in html
