@@ -108,6 +108,35 @@ class TestRecordPage:
             assert response.status_code == 403
             assert WELLBEING not in response.content.decode()
 
+    def test_a_decisions_rationale_and_variation_read_as_two_lines(
+        self, cast: Any, client: Any, held_session: Any, child: Any
+    ) -> None:
+        """A rationale ending in a full stop was followed by '. Variation from procedure',
+        so the record read 'three months.. Variation from procedure'."""
+        record = services.session_record(
+            by=cast.supervisor, session=held_session, held_on=held_session.held_on, data={}
+        )
+        services.case_discussion_add(
+            by=cast.supervisor,
+            record=record,
+            child=child,
+            data={"rag_rating": "red"},
+            decisions=[
+                services.DecisionInput(
+                    "Move to a legal planning meeting",
+                    "No sustained change over three months.",
+                    variation_from_procedure="Review brought forward.",
+                )
+            ],
+        )
+        client.force_login(cast.supervisor)
+        page = client.get(reverse("supervision:record", args=[held_session.pk])).content.decode()
+        assert (
+            "Rationale: No sustained change over three months.<br>"
+            "Variation from procedure: Review brought forward." in page
+        )
+        assert "months.." not in page
+
     def test_every_read_is_audited(self, cast: Any, client: Any, full_record: Any) -> None:
         client.force_login(cast.line_manager)
         client.get(reverse("supervision:record", args=[full_record.session_id]))
