@@ -36,9 +36,12 @@ from .models import (
     ChildStatus,
     DisclosureCategory,
     DriftSettings,
+    Escalation,
     EscalationLevel,
+    EscalationStep,
     EscalationSubject,
     LegalStatus,
+    QualityConcern,
     ReviewMeeting,
     ReviewMeetingKind,
     UrgentDiscussionRequest,
@@ -286,6 +289,32 @@ def _insert(ctx: DemoContext, rng: random.Random, plan: Plan) -> list[Child]:
     return plan.children
 
 
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _backdate_escalation(escalation: Escalation, today: dt.date) -> None:
+    """The services stamp when an escalation was raised, acknowledged and resolved with the
+    clock; the demo raises them days ago, so its pages would say an escalation was raised
+    today at a level that began weeks ago. Stamp each on the days its levels give."""
+    steps = list(EscalationStep.objects.filter(escalation=escalation).order_by("started_on", "id"))
+    Escalation.objects.filter(pk=escalation.pk).update(
+        created_at=_at(steps[0].started_on, 9), modified_at=_at(steps[-1].started_on, 9)
+    )
+    for step in steps:
+        if step.acknowledged_at is not None:
+            acknowledged = min(step.started_on + dt.timedelta(days=1), step.ended_on or today)
+            EscalationStep.objects.filter(pk=step.pk).update(
+                acknowledged_at=_at(acknowledged, 11), created_at=_at(step.started_on, 9)
+            )
+        else:
+            EscalationStep.objects.filter(pk=step.pk).update(created_at=_at(step.started_on, 9))
+    if escalation.resolved_at is not None and steps[-1].ended_on is not None:
+        Escalation.objects.filter(pk=escalation.pk).update(
+            resolved_at=_at(steps[-1].ended_on, 15), modified_at=_at(steps[-1].ended_on, 15)
+        )
+
+
 def _supervisor_of(person: Person, day: dt.date) -> tuple[Person, Agency] | None:
     relationship = (
         SupervisionRelationship.objects.on(day)
@@ -361,6 +390,7 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
                 reason="No change since the last response.",
                 today=step_day,
             )
+        _backdate_escalation(escalation, today)
     resolved = services.escalation_raise(
         by=csc,
         agency=csc_agency,
@@ -371,12 +401,13 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
         level=EscalationLevel.SUPERVISOR,
         today=today - dt.timedelta(days=40),
     )
-    services.escalation_resolve(
+    resolved = services.escalation_resolve(
         escalation=resolved,
         by=csc_super[0],
         outcome="Attendance plan agreed with school and parents; reviewed at the next CIN review.",
         today=today - dt.timedelta(days=37),
     )
+    _backdate_escalation(resolved, today)
 
     request = services.urgent_request_make(
         by=csc,
@@ -408,6 +439,10 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
             agency=nq_super[1],
             kind="frequency",
             description="Three fortnightly sessions in a row have been cancelled at short notice.",
+        )
+        # Raised before the one-to-one about it, six days ago.
+        QualityConcern.objects.filter(pk=concern.pk).update(
+            created_at=_at(today - dt.timedelta(days=10), 9)
         )
         services.quality_concern_one_to_one(
             concern=concern,

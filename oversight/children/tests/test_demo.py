@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from oversight.children import demo
 from oversight.children.models import (
@@ -43,3 +45,27 @@ def test_demo_register():
     assert UrgentDiscussionRequest.objects.filter(status="waiting").exists()
     assert ConfidentialityDisclosure.objects.exists()
     assert QualityConcern.objects.filter(stage="three_way").exists()
+
+
+def test_demo_escalations_say_they_were_raised_when_their_first_level_began(client):
+    """The demo raised its escalations days or weeks back, but each page said it was raised on
+    the day the demo was loaded (and acknowledged then), after its own levels had begun."""
+    ctx = DemoContext(seed=2026, today=dt.date(2026, 11, 23), scale="small", password_hash="x")
+    people_demo.build(ctx)
+    demo.build(ctx)
+    escalations = list(Escalation.objects.select_related("raised_by"))
+    assert len(escalations) >= 5
+    for escalation in escalations:
+        first = escalation.steps.order_by("started_on", "id").first()
+        client.force_login(escalation.raised_by)
+        response = client.get(reverse("children:escalation_detail", args=[escalation.pk]))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert f"on {first.started_on.day} {first.started_on:%B %Y}</dd>" in page
+        for step in escalation.steps.exclude(acknowledged_at=None):
+            acknowledged = timezone.localdate(step.acknowledged_at)
+            assert step.started_on <= acknowledged <= (step.ended_on or ctx.today)
+        if escalation.resolved_at is not None:
+            assert timezone.localdate(escalation.resolved_at) <= ctx.today
+    concern = QualityConcern.objects.get(stage="three_way")
+    assert timezone.localdate(concern.created_at) < ctx.today - dt.timedelta(days=6)
