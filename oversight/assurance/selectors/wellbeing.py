@@ -86,7 +86,7 @@ def workforce_table(agencies: list[Agency], end: dt.date) -> Table:
         for quarter in quarters:
             f = found.get((agency.pk, quarter))
             if f is None:
-                table.rows.append([agency.name, f"{quarter:%b %Y}", "Not entered", "", "", ""])
+                table.rows.append([agency.name, f"{quarter:%b %Y}", *["Not entered"] * 4])
                 continue
             filled = f.funded_posts - f.vacant_posts
             table.rows.append(

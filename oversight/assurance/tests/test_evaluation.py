@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from oversight.assurance.models import (
     EVALUATION_STATEMENTS,
@@ -189,3 +190,11 @@ def test_the_same_people_answering_in_two_rounds_count_once(cast: Any, client: A
     html = client.get(reverse("assurance:evaluation_results")).content.decode()
     assert "Results appear once at least 5 people have answered" in html
     assert "Hidden" not in html
+
+
+def test_a_quarter_without_workforce_figures_says_so_in_every_column(cast: Any) -> None:
+    from oversight.assurance.selectors.wellbeing import workforce_table
+
+    table = workforce_table([cast.agency], timezone.localdate())
+    for row in table.rows:
+        assert row[2:] == ["Not entered"] * 4  # no blank cell for a screen reader to skip
