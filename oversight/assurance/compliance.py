@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.template.defaultfilters import pluralize
 
 from oversight.contracts.models import OPEN_STATUSES, SupervisionContract, SupervisionPolicy
 from oversight.contracts.selectors import ContractStanding
@@ -304,15 +305,15 @@ def _issues(row: PersonCompliance) -> list[str]:
         issues.append("No safeguarding supervisor")
     if row.days_overdue:
         days = row.days_overdue
-        issues.append(f"Supervision overdue by {days} day{'' if days == 1 else 's'}")
+        issues.append(f"Supervision overdue by {days} day{pluralize(days)}")
     if row.has_supervisor and row.contract != ContractStanding.OK:
         issues.append(ContractStanding(row.contract).label)
     if row.records_unsigned_overdue:
         records = row.records_unsigned_overdue
-        issues.append(f"{records} record{'' if records == 1 else 's'} unsigned past the deadline")
+        issues.append(f"{records} record{pluralize(records)} unsigned past the deadline")
     if row.actions_overdue:
         actions = row.actions_overdue
-        issues.append(f"{actions} action{'' if actions == 1 else 's'} overdue")
+        issues.append(f"{actions} action{pluralize(actions)} overdue")
     if row.is_supervisor and row.training != "valid":
         issues.append(
             "Supervisor training lapsed" if row.training == "lapsed" else "No supervisor training"

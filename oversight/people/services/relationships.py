@@ -86,7 +86,7 @@ def _relationship_start(
     return _create(relationship, actor=actor, origin=origin), ongoing
 
 
-def _ended(
+def _hand_over_if_past(
     relationships: list[SupervisionRelationship],
     *,
     actor: Person,
@@ -126,7 +126,7 @@ def supervision_relationship_start(
         origin=origin,
         labels=("safeguarding supervisor", "supervisee"),
     )
-    _ended(ended, actor=actor, origin=origin)
+    _hand_over_if_past(ended, actor=actor, origin=origin)
     return relationship
 
 
@@ -139,7 +139,7 @@ def supervision_relationship_end(
     origin: RequestOrigin | None = None,
 ) -> SupervisionRelationship:
     ended = _end(relationship, actor=actor, ends_on=ends_on, origin=origin, what="supervision")
-    _ended([ended], actor=actor, origin=origin)
+    _hand_over_if_past([ended], actor=actor, origin=origin)
     return ended
 
 
