@@ -6,11 +6,16 @@ the test cast (conftest.py) and fails if a URL has no case or a role gets the wr
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import time_machine
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,6 +42,16 @@ ROLE_NAMES = (
     "administrator",
     "stranger",
 )
+
+
+@contextmanager
+def today_is(day: dt.date, at: dt.time = dt.time(10)) -> Iterator[dt.date]:
+    """Move the clock to ``at`` on ``day`` in the partnership's zone, and let it tick from
+    there: a test that depends on "today" pins the day it needs instead of reading the
+    machine's date (CI runs the suite at several clock dates)."""
+    moment = dt.datetime.combine(day, at, tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(moment, tick=True):
+        yield day
 
 
 def browser_tests_required() -> bool:

@@ -4,14 +4,16 @@ sampled records, never the wellbeing section, every view audited."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from oversight.assurance.models import AuditedRecord, RecordAudit, Stratum
 from oversight.assurance.selectors import Period, audit_grades_table
 from oversight.core.models import AuditAction, AuditEvent
+from oversight.core.testing import today_is
 from oversight.supervision.models import RagRating
 from oversight.supervision.tests.factories import (
     CaseDiscussionFactory,
@@ -19,7 +21,16 @@ from oversight.supervision.tests.factories import (
     SessionRecordFactory,
 )
 
-TODAY = timezone.localdate()
+# The day these tests are set on: pinned, since CI runs the suite at several clock dates.
+TODAY = dt.date(2026, 11, 18)
+
+
+@pytest.fixture(autouse=True)
+def _today() -> Iterator[dt.date]:
+    with today_is(TODAY) as day:
+        yield day
+
+
 GRADES = {
     "child_focused": "met",
     "needs_risks_analysed": "met",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from oversight.assurance.compliance import compliance_for, policy_from
 from oversight.contracts.models import ContractStatus, SupervisionPolicy
 from oversight.contracts.selectors import ContractStanding, policy_in_force
 from oversight.contracts.tests.factories import SupervisionContractFactory, SupervisionPolicyFactory
+from oversight.core.testing import today_is
 from oversight.people.models import NewStarter
 from oversight.people.tests import factories as pf
 from oversight.supervision.models import ActionStatus, SessionStatus
@@ -24,7 +26,14 @@ from oversight.supervision.tests.factories import (
     SessionRecordFactory,
 )
 
-TODAY = timezone.localdate()
+# The day these tests are set on: pinned, since CI runs the suite at several clock dates.
+TODAY = dt.date(2026, 11, 18)
+
+
+@pytest.fixture(autouse=True)
+def _today() -> Iterator[dt.date]:
+    with today_is(TODAY) as day:
+        yield day
 
 
 def days_ago(n: int) -> dt.date:

@@ -4,7 +4,9 @@ auditor, charts whose data tables match the CSV, and query counts that do not gr
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -17,6 +19,7 @@ from openpyxl import load_workbook
 from oversight.assurance.suppression import SUPPRESSED, is_suppressed, percent, suppress
 from oversight.contracts.tests.factories import SupervisionContractFactory
 from oversight.core.models import AuditAction, AuditEvent
+from oversight.core.testing import today_is
 from oversight.people.models import LineManagement
 from oversight.people.tests import factories as pf
 
@@ -345,8 +348,15 @@ def test_the_daily_task_keeps_each_closed_month_and_the_trend_reads_it(
     assert sum("assurance_compliancesnapshot" in q["sql"] for q in queries) == 1
 
 
+@pytest.fixture
+def on_the_30th() -> Iterator[None]:
+    """The trend test below is set on 30 November 2026 (pinned: CI runs at several dates)."""
+    with today_is(dt.date(2026, 11, 30)):
+        yield
+
+
 def test_a_late_record_reaches_the_trend_when_the_task_runs_again(
-    cast: Any, client: Any, held: Any
+    on_the_30th: None, cast: Any, client: Any, held: Any
 ) -> None:
     """Six people last supervised long ago: overdue at every month end. Sessions recorded
     late for last month lift last month's figure once the daily task has run again."""

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from oversight.core.models import AuditAction, AuditEvent
 from oversight.core.services import StaleEditError
+from oversight.core.testing import today_is
 from oversight.people import services
 from oversight.people.models import (
     LineManagement,
@@ -23,7 +24,14 @@ from oversight.people.models import (
 )
 from oversight.people.selectors import access_profile, supervisor_training_status
 
-TODAY = timezone.localdate()
+# The day these tests are set on: pinned, since CI runs the suite at several clock dates.
+TODAY = dt.date(2026, 11, 18)
+
+
+@pytest.fixture(autouse=True)
+def _today() -> Iterator[dt.date]:
+    with today_is(TODAY) as day:
+        yield day
 
 
 def _audited(action: str, target: Any) -> bool:
