@@ -32,7 +32,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
