@@ -155,7 +155,10 @@ class DriftSettings(TrackedModel):
     pre_review_working_days = models.PositiveSmallIntegerField(
         default=10,
         validators=[MinValueValidator(0), MaxValueValidator(30)],
-        help_text="Working days before a review meeting by which the child is discussed.",
+        help_text=(
+            "The window before a review meeting, in working days: only a discussion held in "
+            "it (or on the day) prepares for the meeting (seed 004 objective 4)."
+        ),
     )
     escalation_days_supervisor = models.PositiveSmallIntegerField(default=2)
     escalation_days_line_manager = models.PositiveSmallIntegerField(default=5)

@@ -216,6 +216,9 @@ class ChildRow:
     cadence: Cadence
     overdue: bool
     due_soon: bool
+    # The window before the next review meeting is open and nothing in it has prepared for
+    # the meeting yet (seed 004 objective 4).
+    discuss_before_review: bool = False
 
 
 # What the cadence rules and the lists' sorting need; the rest of a child is loaded only for
@@ -243,15 +246,25 @@ def child_rows(children: QuerySet[Child], *, today: dt.date, lean: bool = False)
     rows = []
     for child in listed:
         c = cadence_of(child, rules[child.agency_id], today=today)
-        rows.append(ChildRow(child, c, c.is_overdue(today), c.is_due_soon(today)))
+        rows.append(
+            ChildRow(
+                child,
+                c,
+                c.is_overdue(today),
+                c.is_due_soon(today),
+                c.discuss_before_review(today),
+            )
+        )
     return rows
 
 
 def child_rows_showing(rows: list[ChildRow], show: str) -> list[ChildRow]:
-    """The rows the children list's "Show" choice keeps: overdue, due soon, drifting or all."""
+    """The rows the children list's "Show" choice keeps: overdue, due soon, to discuss before
+    the review, drifting or all."""
     keep = {
         "overdue": lambda r: r.overdue,
         "due_soon": lambda r: r.due_soon,
+        "before_review": lambda r: r.discuss_before_review,
         "drifting": lambda r: bool(r.child.open_flags),
     }.get(show)
     return [r for r in rows if keep(r)] if keep else rows
