@@ -46,6 +46,21 @@ class ChildListFilterForm(GovukForm):
     show = forms.ChoiceField(label="Show", required=False, choices=SHOW_CHOICES)
 
 
+class ConcernFilterForm(GovukForm):
+    """Narrows an agency's concerns about supervision (sent with GET) to open or resolved."""
+
+    state = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "Open and resolved"),
+            ("open", "Open: at the one-to-one or three-way stage"),
+            ("resolved", "Resolved"),
+        ],
+        error_messages={"invalid_choice": "Choose open, resolved, or open and resolved."},
+    )
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.display_name
