@@ -152,7 +152,7 @@ MEETING = dt.date(2026, 11, 6)
 
 
 def _child_with(agency, *, discussed: list[dt.date], meetings: list[dt.date]):
-    child = ChildFactory(agency=agency, legal_status_since=dt.date(2026, 1, 5))
+    child = ChildFactory.create(agency=agency, legal_status_since=dt.date(2026, 1, 5))
     for on in discussed:
         discussion(child, on)
     for on in meetings:

@@ -26,7 +26,7 @@ def _on_17_november_2026(time_machine):
 
 
 def _child(cast, name: str, discussed_on: dt.date):
-    child = ChildFactory(
+    child = ChildFactory.create(
         agency=cast.agency,
         allocated_practitioner=cast.practitioner,
         display_name=name,
