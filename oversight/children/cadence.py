@@ -7,11 +7,14 @@ discussed in supervision no more than three months apart. The ceiling is counted
 from the later of the last discussion and the day the current status began, so a status
 change restarts the clock and a discussion under an earlier status does not count.
 
-Review meetings: the child is discussed no later than the agency's pre-review window (default
-10 working days) before each review meeting, so the discussion can inform it. A discussion
-counts for a meeting when it took place after the child's previous review meeting and since
-the current status began. The next discussion due is the earlier of the
-two dates.
+Review meetings (seed 004 objective 4, "scheduled discussion prior to review meetings"): a
+discussion prepares for a meeting only when it is held inside the agency's window before that
+meeting (``pre_review_working_days``, default 10 working days before it, up to the day of the
+meeting) and after the child's previous meeting. An older discussion prepares for nothing, so
+a child whose next meeting is not yet prepared for is due by the day of the meeting and, once
+the window has opened, flagged "Discuss before the review". The next discussion due is the
+earlier of the ceiling and the meeting. The same rule (``review_prepared``) decides the
+"discussed before the review meeting" figures.
 
 Drift (seed 004 objective 3 and Introduction, "lack of evident change"): see ``drift_findings``.
 """
@@ -59,30 +62,27 @@ def ceiling_due_on(
     return start + dt.timedelta(days=min(ceiling_days, DEFAULT_CEILING_DAYS))
 
 
-def review_covered(
+def review_window_opens_on(*, meets_on: dt.date, window_working_days: int, nation: str) -> dt.date:
+    """The first day of the window before a meeting in which a discussion prepares for it."""
+    return working_days_before(meets_on, window_working_days, nation)
+
+
+def review_prepared(
     *,
     meets_on: dt.date,
     last_discussed_on: dt.date | None,
-    previous_meeting_on: dt.date | None,
-    status_since: dt.date | None = None,
-    ceiling_days: int = DEFAULT_CEILING_DAYS,
+    window_opens_on: dt.date,
+    previous_meeting_on: dt.date | None = None,
 ) -> bool:
-    """Whether the last discussion on or before the meeting prepared for it: it took place
-    after the previous review meeting and under the current status; with neither known,
-    within the ceiling before the meeting."""
+    """Whether the last discussion on or before the meeting prepared for it (seed 004
+    objective 4): held inside the window before the meeting and after the previous meeting.
+    Only the last discussion on or before the meeting is needed: if any discussion falls in
+    the window, the last one does."""
     if last_discussed_on is None or last_discussed_on > meets_on:
         return False
-    if previous_meeting_on is not None and last_discussed_on <= previous_meeting_on:
+    if last_discussed_on < window_opens_on:
         return False
-    if status_since is not None:
-        return last_discussed_on >= status_since
-    if previous_meeting_on is not None:
-        return True
-    return (meets_on - last_discussed_on).days <= ceiling_days
-
-
-def review_due_on(*, meets_on: dt.date, window_working_days: int, nation: str) -> dt.date:
-    return working_days_before(meets_on, window_working_days, nation)
+    return previous_meeting_on is None or last_discussed_on > previous_meeting_on
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,10 @@ class Cadence:
     due_on: dt.date | None
     reason: str
     ceiling_due_on: dt.date | None = None
+    # Set while the next review meeting is not prepared for: the meeting day (the last day a
+    # discussion can prepare for it) and the first day of its window.
     review_due_on: dt.date | None = None
+    review_window_opens_on: dt.date | None = None
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.due_on is not None and self.due_on < today
@@ -104,6 +107,22 @@ class Cadence:
 
     def days_overdue(self, today: dt.date) -> int:
         return (today - self.due_on).days if self.is_overdue(today) and self.due_on else 0
+
+    def discuss_before_review(self, today: dt.date) -> bool:
+        """The "Discuss before the review" flag: the window before the next meeting has
+        opened and no discussion in it has prepared for the meeting yet."""
+        return (
+            self.review_window_opens_on is not None
+            and self.review_due_on is not None
+            and self.review_window_opens_on <= today <= self.review_due_on
+        )
+
+    @property
+    def review_window(self) -> str:
+        """The window in words, e.g. "between 6 March and 20 March 2026"."""
+        if self.review_window_opens_on is None or self.review_due_on is None:
+            return ""
+        return f"between {self.review_window_opens_on:%-d %B %Y} and {self.review_due_on:%-d %B %Y}"
 
 
 NOT_COUNTED = Cadence(None, "Not in a status that needs regular discussion")
@@ -125,26 +144,33 @@ def next_discussion_due(
     by_ceiling = ceiling_due_on(
         last_discussed_on=last_discussed_on, status_since=status_since, ceiling_days=ceiling_days
     )
-    by_review = None
-    if next_meeting_on is not None and not review_covered(
-        meets_on=next_meeting_on,
-        last_discussed_on=last_discussed_on,
-        previous_meeting_on=previous_meeting_on,
-        status_since=status_since,
-    ):
-        by_review = review_due_on(
+    by_review: dt.date | None = None
+    opens_on: dt.date | None = None
+    if next_meeting_on is not None:
+        opens_on = review_window_opens_on(
             meets_on=next_meeting_on, window_working_days=window_working_days, nation=nation
         )
+        if review_prepared(
+            meets_on=next_meeting_on,
+            last_discussed_on=last_discussed_on,
+            window_opens_on=opens_on,
+            previous_meeting_on=previous_meeting_on,
+        ):
+            opens_on = None
+        else:
+            by_review = next_meeting_on
     if by_review is not None and by_review < by_ceiling:
         return Cadence(
             by_review,
-            f"Before the review meeting on {next_meeting_on:%-d %B %Y}",
+            f"Before the review meeting on {by_review:%-d %B %Y} "
+            f"(its window opens {opens_on:%-d %B %Y})",
             by_ceiling,
             by_review,
+            opens_on,
         )
     never = last_discussed_on is None or last_discussed_on < status_since
     reason = "Since the status began" if never else "Since the last discussion"
-    return Cadence(by_ceiling, reason, by_ceiling, by_review)
+    return Cadence(by_ceiling, reason, by_ceiling, by_review, opens_on)
 
 
 # --- Drift --------------------------------------------------------------------------------

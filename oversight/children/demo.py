@@ -21,6 +21,7 @@ from oversight.core.demo import DemoContext, bulk_insert
 from oversight.people.models import (
     Agency,
     ContactLevel,
+    LineManagement,
     Membership,
     Person,
     Role,
@@ -457,6 +458,47 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
         agency=health_agency,
         kind="standard",
         description="Sessions are case-management checklists with no time for reflection.",
+    )
+    _resolved_concern(csc, csc_super[0], csc_agency, today)
+
+
+def _resolved_concern(
+    supervisee: Person, supervisor: Person, agency: Agency, today: dt.date
+) -> None:
+    """A concern resolved at a three-way meeting months ago, which the agency lead can still
+    find with who agreed what (seed 001 "Quality Assurance")."""
+    concern = services.quality_concern_raise(
+        by=supervisee,
+        supervisor=supervisor,
+        agency=agency,
+        kind="both",
+        description="Supervision has been monthly in name only: two sessions since March, "
+        "each under half an hour and about caseload numbers.",
+    )
+    services.quality_concern_one_to_one(
+        concern=concern,
+        by=supervisor,
+        met_on=today - dt.timedelta(days=113),
+        outcome="Agreed to rebook, but the next two sessions were cancelled for court work.",
+        resolved=False,
+    )
+    managers = [
+        m.manager
+        for m in LineManagement.objects.on(today)
+        .filter(report_id__in=[supervisee.pk, supervisor.pk])
+        .select_related("manager")
+    ]
+    services.quality_concern_three_way(
+        concern=concern,
+        by=managers[0] if managers else supervisor,
+        met_on=today - dt.timedelta(days=100),
+        attendees=[supervisee, supervisor, *managers],
+        agreed_outcomes="Ninety-minute sessions on the first Tuesday of each month, protected "
+        "from court work; the team manager checks at each month end for three months.",
+    )
+    QualityConcern.objects.filter(pk=concern.pk).update(
+        created_at=_at(today - dt.timedelta(days=120), 9),
+        resolved_at=_at(today - dt.timedelta(days=100), 16),
     )
 
 

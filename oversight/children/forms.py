@@ -28,6 +28,7 @@ class ChildListFilterForm(GovukForm):
         ("", "All children"),
         ("overdue", "Overdue for discussion"),
         ("due_soon", "Due in the next 14 days"),
+        ("before_review", "To discuss before the review meeting"),
         ("drifting", "Flagged for drift"),
     ]
 
@@ -43,6 +44,21 @@ class ChildListFilterForm(GovukForm):
         choices=[("", "Any status"), *LegalStatus.choices],
     )
     show = forms.ChoiceField(label="Show", required=False, choices=SHOW_CHOICES)
+
+
+class ConcernFilterForm(GovukForm):
+    """Narrows an agency's concerns about supervision (sent with GET) to open or resolved."""
+
+    state = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "Open and resolved"),
+            ("open", "Open: at the one-to-one or three-way stage"),
+            ("resolved", "Resolved"),
+        ],
+        error_messages={"invalid_choice": "Choose open, resolved, or open and resolved."},
+    )
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -154,7 +170,11 @@ class DriftSettingsForm(VersionedFormMixin, GovukForm):
     pre_review_working_days = forms.IntegerField(
         min_value=0,
         max_value=30,
-        label="Discuss the child this many working days before each review meeting",
+        label="Window before each review meeting (working days)",
+        help_text=(
+            "A discussion prepares for a review meeting only when it is held in this many "
+            "working days before the meeting, or on the day. An older one does not count."
+        ),
     )
     escalation_days_supervisor = forms.IntegerField(
         min_value=0, max_value=30, label="Response due at supervisor level (working days)"

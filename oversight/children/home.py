@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from oversight.core.home import Panel, is_wide_scope, kept_for_wide_scope
+from oversight.people.models import Agency
 from oversight.people.selectors import AccessProfile
 
 from . import selectors
@@ -128,11 +129,26 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
         Panel(
             title="Raise a concern",
             template_name="children/panels/actions.html",
-            context={"concerns": concerns, "my_requests": mine, "now": now},
+            context={
+                "concerns": concerns,
+                "my_requests": mine,
+                "now": now,
+                "concern_lists": _concern_lists(profile),
+            },
             order=90,
         )
     )
     return found
+
+
+def _concern_lists(profile: AccessProfile) -> list[tuple[Agency, int]]:
+    """Each agency the person leads, with its open concerns about supervision: the way to
+    the agency's list of them, open and resolved (seed 001 "Quality Assurance")."""
+    if not profile.led_agency_ids:
+        return []
+    counts = selectors.open_quality_concern_counts(set(profile.led_agency_ids))
+    agencies = Agency.objects.live().filter(pk__in=counts).order_by("name")
+    return [(agency, counts[agency.pk]) for agency in agencies]
 
 
 @dataclass

@@ -155,7 +155,10 @@ class DriftSettings(TrackedModel):
     pre_review_working_days = models.PositiveSmallIntegerField(
         default=10,
         validators=[MinValueValidator(0), MaxValueValidator(30)],
-        help_text="Working days before a review meeting by which the child is discussed.",
+        help_text=(
+            "The window before a review meeting, in working days: only a discussion held in "
+            "it (or on the day) prepares for the meeting (seed 004 objective 4)."
+        ),
     )
     escalation_days_supervisor = models.PositiveSmallIntegerField(default=2)
     escalation_days_line_manager = models.PositiveSmallIntegerField(default=5)
@@ -403,16 +406,41 @@ class QualityConcern(TrackedModel):
     )
     one_to_one_on = models.DateField(null=True, blank=True)
     one_to_one_outcome = models.TextField(blank=True)
+    # Who wrote each outcome down and who closed the concern, so that the agency lead can
+    # see who agreed what long after it was resolved (seed 001 "Quality Assurance").
+    one_to_one_recorded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     three_way_on = models.DateField(null=True, blank=True)
     three_way_attendees = models.ManyToManyField(Person, blank=True, related_name="+")
     agreed_outcomes = models.TextField(blank=True)
+    three_way_recorded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["agency", "stage"])]
 
     def __str__(self) -> str:
         return f"Supervision concern ({self.get_kind_display()})"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.stage == ConcernStage.RESOLVED
+
+    @property
+    def stage_reached(self) -> str:
+        """The stage in words, saying where a resolved concern was resolved."""
+        if not self.is_resolved:
+            return str(self.get_stage_display())
+        if self.three_way_on is not None:
+            return "Resolved at the three-way meeting"
+        return "Resolved at the one-to-one"
 
 
 class AgencyInvolvement(DatedModel):

@@ -14,7 +14,9 @@
 - disclosures: made by a supervisor about a current supervisee; seen by the supervisor who
   made it, the agency lead, and the supervisee (that it was made, category and date only).
 - concerns about supervision: the supervisee who raised it, the supervisor, the supervisee's
-  line manager and the agency lead.
+  line manager and the agency lead. The list of an agency's concerns, open and resolved, with
+  who agreed what: that agency's lead only (checked against the agency in the URL, so a lead
+  of two agencies sees each on its own page).
 """
 
 from __future__ import annotations
@@ -157,6 +159,11 @@ def can_view_concern(user: Any, concern: Any) -> bool:
 
 
 @rules.predicate
+def leads_agency(user: Any, agency: Any) -> bool:
+    return agency is not None and agency.pk in _profile(user).led_agency_ids
+
+
+@rules.predicate
 def can_record_concern_meeting(user: Any, concern: Any) -> bool:
     return bool(can_view_concern(user, concern)) and concern.raised_by_id != user.pk
 
@@ -187,3 +194,4 @@ rules.add_perm(
 rules.add_perm("children.raise_concern", rules.is_authenticated & has_supervisor)
 rules.add_perm("children.view_concern", rules.is_authenticated & can_view_concern)
 rules.add_perm("children.record_concern", rules.is_authenticated & can_record_concern_meeting)
+rules.add_perm("children.list_agency_concerns", rules.is_authenticated & leads_agency)

@@ -47,6 +47,11 @@ urlpatterns = [
         name="concern_detail",
     ),
     path(
+        "agencies/<int:agency_id>/supervision-concerns/",
+        views.AgencyConcernListView.as_view(),
+        name="agency_concerns",
+    ),
+    path(
         "supervision-concerns/<int:pk>/meeting/",
         views.QualityConcernMeetingView.as_view(),
         name="concern_meeting",

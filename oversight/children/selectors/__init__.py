@@ -7,6 +7,7 @@ computed in Python from those annotations.
 Other apps (assurance) read the figures in ``figures.py``, re-exported here."""
 
 from .children import (
+    CONCERN_STATES,
     DUE_SHOWN,
     AgencyRules,
     ChildRow,
@@ -36,7 +37,9 @@ from .children import (
     escalations_for,
     escalations_visible_q,
     hydrate,
+    open_quality_concern_counts,
     quality_concerns_for,
+    quality_concerns_of_agency,
     rag_history,
     ratings_by_child,
     thresholds_of,
@@ -61,6 +64,7 @@ from .figures import (
 )
 
 __all__ = [
+    "CONCERN_STATES",
     "DUE_SHOWN",
     "AgencyRules",
     "CadenceFigures",
@@ -100,7 +104,9 @@ __all__ = [
     "escalations_for",
     "escalations_visible_q",
     "hydrate",
+    "open_quality_concern_counts",
     "quality_concerns_for",
+    "quality_concerns_of_agency",
     "rag_history",
     "ratings_by_child",
     "review_meeting_figures",

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import (
+    Case,
     Count,
     Exists,
     Max,
@@ -21,9 +22,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncDate
 
+from oversight.people.models import Person
 from oversight.people.selectors import AccessProfile, access_profile
 
 from .. import cadence as rules_of_cadence
@@ -216,6 +220,9 @@ class ChildRow:
     cadence: Cadence
     overdue: bool
     due_soon: bool
+    # The window before the next review meeting is open and nothing in it has prepared for
+    # the meeting yet (seed 004 objective 4).
+    discuss_before_review: bool = False
 
 
 # What the cadence rules and the lists' sorting need; the rest of a child is loaded only for
@@ -243,15 +250,25 @@ def child_rows(children: QuerySet[Child], *, today: dt.date, lean: bool = False)
     rows = []
     for child in listed:
         c = cadence_of(child, rules[child.agency_id], today=today)
-        rows.append(ChildRow(child, c, c.is_overdue(today), c.is_due_soon(today)))
+        rows.append(
+            ChildRow(
+                child,
+                c,
+                c.is_overdue(today),
+                c.is_due_soon(today),
+                c.discuss_before_review(today),
+            )
+        )
     return rows
 
 
 def child_rows_showing(rows: list[ChildRow], show: str) -> list[ChildRow]:
-    """The rows the children list's "Show" choice keeps: overdue, due soon, drifting or all."""
+    """The rows the children list's "Show" choice keeps: overdue, due soon, to discuss before
+    the review, drifting or all."""
     keep = {
         "overdue": lambda r: r.overdue,
         "due_soon": lambda r: r.due_soon,
+        "before_review": lambda r: r.discuss_before_review,
         "drifting": lambda r: bool(r.child.open_flags),
     }.get(show)
     return [r for r in rows if keep(r)] if keep else rows
@@ -535,6 +552,57 @@ def quality_concerns_for(user: Any) -> QuerySet[QualityConcern]:
         .select_related("raised_by", "supervisor")
         .order_by("created_at")
     )
+
+
+CONCERN_STATES = ("open", "resolved")
+
+
+def quality_concerns_of_agency(*, agency_id: int, state: str = "") -> QuerySet[QualityConcern]:
+    """Every concern about supervision raised in the agency, open and resolved, for its lead
+    (seed 001 "Quality Assurance"): who raised it, the stage it reached, the outcomes and who
+    agreed them. ``state`` is "open", "resolved" or "" for both; open ones first, then the
+    newest."""
+    concerns = QualityConcern.objects.live().filter(agency_id=agency_id)
+    if state == "open":
+        concerns = concerns.exclude(stage=ConcernStage.RESOLVED)
+    elif state == "resolved":
+        concerns = concerns.filter(stage=ConcernStage.RESOLVED)
+    return (
+        concerns.select_related(
+            "raised_by",
+            "supervisor",
+            "one_to_one_recorded_by",
+            "three_way_recorded_by",
+            "resolved_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "three_way_attendees",
+                queryset=Person.objects.order_by("family_name", "given_name"),
+                to_attr="attendee_list",
+            )
+        )
+        .annotate(
+            resolved_last=Case(When(stage=ConcernStage.RESOLVED, then=Value(1)), default=Value(0))
+        )
+        .order_by("resolved_last", "-created_at", "-id")
+    )
+
+
+def open_quality_concern_counts(agency_ids: set[int]) -> dict[int, int]:
+    """Open concerns about supervision in each agency: one query."""
+    found = dict.fromkeys(agency_ids, 0)
+    rows = (
+        QualityConcern.objects.live()
+        .filter(agency_id__in=agency_ids)
+        .exclude(stage=ConcernStage.RESOLVED)
+        .order_by()
+        .values("agency_id")
+        .annotate(n=Count("pk"))
+        .values_list("agency_id", "n")
+    )
+    found.update(dict(rows))
+    return found
 
 
 # --- Decisions on the child's file (seed 001 standard 6) -------------------------------------

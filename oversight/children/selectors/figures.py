@@ -46,6 +46,8 @@ class CadenceFigures:
     within_cadence: int = 0
     overdue: int = 0
     never_discussed: int = 0
+    # Flagged "Discuss before the review": the next meeting's window is open, unprepared.
+    discuss_before_review: int = 0
 
 
 def cadence_figures_by_agency(*, agency_ids: set[int], on: dt.date) -> dict[int, CadenceFigures]:
@@ -61,6 +63,8 @@ def cadence_figures_by_agency(*, agency_ids: set[int], on: dt.date) -> dict[int,
             figures.overdue += 1
         else:
             figures.within_cadence += 1
+        if row.discuss_before_review:
+            figures.discuss_before_review += 1
     return found
 
 
@@ -72,12 +76,14 @@ def cadence_figures(*, agency_ids: set[int], on: dt.date) -> CadenceFigures:
         total.within_cadence += figures.within_cadence
         total.overdue += figures.overdue
         total.never_discussed += figures.never_discussed
+        total.discuss_before_review += figures.discuss_before_review
     return total
 
 
 def review_meeting_figures(*, agency_ids: set[int], start: dt.date, end: dt.date) -> dict[str, int]:
     """Review meetings held between ``start`` and ``end``, and how many the child was
-    discussed before (see cadence.review_covered)."""
+    discussed before: inside the agency's window before the meeting and after the previous
+    one (seed 004 objective 4, ``cadence.review_prepared``)."""
     found = review_meeting_figures_by_agency(agency_ids=agency_ids, start=start, end=end)
     return {
         "meetings": sum(f["meetings"] for f in found.values()),
@@ -121,15 +127,18 @@ def review_meeting_figures_by_agency(
     rules = agency_rules(set(agency_ids), on=end)
     found = {agency_id: {"meetings": 0, "discussed_before": 0} for agency_id in agency_ids}
     for row in rows:
-        rule = rules.get(row["child__agency_id"])
-        ceiling = rule.ceiling_days if rule else rules_of_cadence.DEFAULT_CEILING_DAYS
+        rule = rules[row["child__agency_id"]]
         figures = found[row["child__agency_id"]]
         figures["meetings"] += 1
-        if rules_of_cadence.review_covered(
+        if rules_of_cadence.review_prepared(
             meets_on=row["meets_on"],
             last_discussed_on=row.get("discussed_on"),
+            window_opens_on=rules_of_cadence.review_window_opens_on(
+                meets_on=row["meets_on"],
+                window_working_days=rule.window_working_days,
+                nation=rule.nation,
+            ),
             previous_meeting_on=row["previous_on"],
-            ceiling_days=ceiling,
         ):
             figures["discussed_before"] += 1
     return found

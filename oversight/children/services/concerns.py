@@ -350,9 +350,11 @@ def quality_concern_one_to_one(
         raise ValidationError("The one-to-one stage is over.")
     locked.one_to_one_on = met_on
     locked.one_to_one_outcome = outcome
+    locked.one_to_one_recorded_by = by
     locked.stage = ConcernStage.RESOLVED if resolved else ConcernStage.THREE_WAY
     if resolved:
         locked.resolved_at = timezone.now()
+        locked.resolved_by = by
     tracked_update(locked, by=by, expected_version=expected_version)
     audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
     return locked
@@ -369,18 +371,24 @@ def quality_concern_three_way(
     expected_version: int | None = None,
     origin: RequestOrigin | None = None,
 ) -> QualityConcern:
-    """Stage 2: the three-way meeting with supervisor and line managers, agreed outcomes."""
+    """Stage 2: the three-way meeting with supervisor and line managers, agreed outcomes.
+    The people who attended are the ones who agreed them."""
     agreed_outcomes = _required(
         agreed_outcomes, "agreed_outcomes", "Enter the outcomes agreed at the meeting."
     )
+    attendees = list(attendees)
+    if not attendees:
+        raise ValidationError({"attendees": "Choose who attended the meeting."})
     locked = QualityConcern.objects.select_for_update().get(pk=concern.pk)
     if locked.stage != ConcernStage.THREE_WAY:
         raise ValidationError("This concern is not at the three-way meeting stage.")
     locked.three_way_on = met_on
     locked.agreed_outcomes = agreed_outcomes
+    locked.three_way_recorded_by = by
     locked.stage = ConcernStage.RESOLVED
     locked.resolved_at = timezone.now()
+    locked.resolved_by = by
     tracked_update(locked, by=by, expected_version=expected_version)
-    locked.three_way_attendees.set(list(attendees))
+    locked.three_way_attendees.set(attendees)
     audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
     return locked

@@ -96,6 +96,11 @@ def concern_pk(cast: Any) -> dict[str, Any]:
     return {"pk": concern.pk}
 
 
+def agency_id(cast: Any) -> dict[str, Any]:
+    concern_pk(cast)
+    return {"agency_id": cast.agency.pk}
+
+
 CASES = [
     AccessCase("children:child_list", allowed=STAFF),
     AccessCase("children:child_add", allowed=STAFF),
@@ -136,6 +141,12 @@ CASES = [
         "children:concern_add", allowed={"practitioner", "supervisor", "other_practitioner"}
     ),
     AccessCase("children:concern_detail", setup=concern_pk, allowed=CHILD_TEAM),
+    AccessCase(
+        "children:agency_concerns",
+        setup=agency_id,
+        allowed={"agency_lead"},
+        note="that agency's lead only; the other agency's lead is refused",
+    ),
     AccessCase(
         "children:concern_meeting",
         setup=concern_pk,

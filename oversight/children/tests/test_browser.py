@@ -107,3 +107,61 @@ def test_a_practitioner_finds_one_family_among_many(
     page.get_by_role("link", name="Clear the search").click()
     page.wait_for_load_state()
     assert page.get_by_text("40 children, overdue first").is_visible()
+
+
+def test_the_lead_finds_resolved_concerns_and_children_to_discuss_before_review(
+    cast: Any, live_server: Any, browser_page: Any, time_machine: Any
+) -> None:
+    """Seed 001 "Quality Assurance" and seed 004 objective 4, as the agency lead meets them:
+    from home to the agency's concerns about supervision, filtered to the resolved ones, and
+    a child flagged "Discuss before the review" on the children list."""
+    from zoneinfo import ZoneInfo
+
+    from oversight.children.tests.factories import ReviewMeetingFactory
+
+    time_machine.move_to(dt.datetime(2026, 11, 17, 10, tzinfo=ZoneInfo("Europe/London")))
+    concern = services.quality_concern_raise(
+        by=cast.practitioner,
+        supervisor=cast.supervisor,
+        agency=cast.agency,
+        kind="standard",
+        description="Sessions are only about caseload numbers",
+    )
+    services.quality_concern_one_to_one(
+        concern=concern,
+        by=cast.supervisor,
+        met_on=dt.date(2026, 11, 16),
+        outcome="Reflective time set aside in each session",
+        resolved=True,
+    )
+    child = ChildFactory.create(
+        agency=cast.agency,
+        allocated_practitioner=cast.practitioner,
+        display_name="Family Q – child A",
+        legal_status_since=dt.date(2026, 6, 1),
+    )
+    discussion(child, dt.date(2026, 9, 20), supervisor=cast.supervisor)
+    ReviewMeetingFactory.create(child=child, meets_on=dt.date(2026, 11, 27))
+    page = browser_page
+
+    sign_in(page, live_server.url, "agency_lead")
+    page.get_by_role(
+        "link", name="Concerns about supervision in Testshire Children's Services"
+    ).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Concerns about supervision").is_visible()
+    page.get_by_label("Show").select_option("resolved")
+    page.get_by_role("button", name="Show concerns").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("1 resolved concern about supervision").is_visible()
+    assert page.get_by_text("Resolved at the one-to-one").is_visible()
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/children/?show=before_review")
+    row = page.get_by_role("row", name="Family Q – child A")
+    assert row.get_by_text("Discuss before the review").is_visible()
+    assert_accessible(page)
+    row.get_by_role("link", name="Family Q – child A").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Discuss before the review").is_visible()
+    assert_accessible(page)

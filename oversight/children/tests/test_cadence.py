@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oversight.children.cadence import (
     ceiling_due_on,
     next_discussion_due,
-    review_covered,
+    review_prepared,
+    review_window_opens_on,
     working_days_before,
 )
 from oversight.children.models import LegalStatus
@@ -94,14 +95,55 @@ def test_ceiling_is_never_longer_than_three_months():
 
 
 def test_review_meeting_brings_the_due_date_forward():
-    # Meeting Friday 20 March 2026; ten working days before is Friday 6 March.
+    # Meeting Friday 20 March 2026; its ten-working-day window opens on Friday 6 March.
     cadence = due(
         last_discussed_on=D(2026, 2, 1),
         next_meeting_on=D(2026, 3, 20),
         previous_meeting_on=D(2026, 2, 20),
     )
-    assert cadence.due_on == D(2026, 3, 6)
-    assert "review meeting" in cadence.reason
+    assert cadence.due_on == D(2026, 3, 20)
+    assert cadence.reason == (
+        "Before the review meeting on 20 March 2026 (its window opens 6 March 2026)"
+    )
+    assert cadence.review_window == "between 6 March 2026 and 20 March 2026"
+
+
+def test_a_discussion_outside_the_window_does_not_prepare_for_the_review():
+    """Seed 004 objective 4: discussed on 1 February, after the previous meeting, but long
+    before the 20 March meeting's window (from 6 March): it prepares for nothing, so the
+    child is due by the meeting, not three months after 1 February."""
+    cadence = due(
+        last_discussed_on=D(2026, 2, 1),
+        next_meeting_on=D(2026, 3, 20),
+        previous_meeting_on=D(2026, 1, 5),
+    )
+    assert cadence.due_on == D(2026, 3, 20)
+    assert "Before the review meeting on 20 March 2026" in cadence.reason
+    assert not cadence.discuss_before_review(D(2026, 3, 5))
+    assert cadence.discuss_before_review(D(2026, 3, 6))
+    assert cadence.discuss_before_review(D(2026, 3, 20))
+
+
+def test_a_discussion_inside_the_window_prepares_for_the_review():
+    cadence = due(
+        last_discussed_on=D(2026, 3, 6),
+        next_meeting_on=D(2026, 3, 20),
+        previous_meeting_on=D(2026, 1, 5),
+    )
+    assert cadence.due_on == D(2026, 6, 6)
+    assert not cadence.discuss_before_review(D(2026, 3, 10))
+
+
+def test_the_window_is_the_agencys_number_of_working_days():
+    # Five working days before Friday 20 March 2026 is Friday 13 March: the 10 March
+    # discussion is outside it.
+    cadence = due(
+        last_discussed_on=D(2026, 3, 10),
+        next_meeting_on=D(2026, 3, 20),
+        window_working_days=5,
+    )
+    assert cadence.due_on == D(2026, 3, 20)
+    assert cadence.review_window_opens_on == D(2026, 3, 13)
 
 
 def test_review_window_skips_bank_holidays():
@@ -120,29 +162,26 @@ def test_review_already_prepared_for_does_not_bring_it_forward():
     assert cadence.due_on == D(2026, 6, 10)
 
 
-def test_review_covered_rules():
-    assert review_covered(
-        meets_on=D(2026, 3, 20),
-        last_discussed_on=D(2026, 2, 1),
-        previous_meeting_on=D(2026, 1, 5),
-        ceiling_days=92,
-    )
-    assert not review_covered(
-        meets_on=D(2026, 3, 20),
-        last_discussed_on=D(2026, 1, 2),
-        previous_meeting_on=D(2026, 1, 5),
-        ceiling_days=92,
-    )
-    assert not review_covered(
-        meets_on=D(2026, 3, 20), last_discussed_on=None, previous_meeting_on=None, ceiling_days=92
-    )
-    # A first meeting after a status change: only discussions under the new status count.
-    assert not review_covered(
-        meets_on=D(2026, 3, 20),
-        last_discussed_on=D(2026, 2, 1),
-        previous_meeting_on=None,
-        status_since=D(2026, 3, 2),
-    )
+def test_review_prepared_rules():
+    opens = review_window_opens_on(meets_on=D(2026, 3, 20), window_working_days=10, nation="ENG")
+    assert opens == D(2026, 3, 6)
+
+    def prepared(last, previous=None):
+        return review_prepared(
+            meets_on=D(2026, 3, 20),
+            last_discussed_on=last,
+            window_opens_on=opens,
+            previous_meeting_on=previous,
+        )
+
+    assert prepared(D(2026, 3, 6))
+    assert prepared(D(2026, 3, 20))  # on the day of the meeting
+    assert not prepared(D(2026, 3, 5))
+    assert not prepared(D(2026, 3, 21))
+    assert not prepared(None)
+    # Held before the previous meeting, it prepared for that one, not this.
+    assert not prepared(D(2026, 3, 9), previous=D(2026, 3, 10))
+    assert prepared(D(2026, 3, 11), previous=D(2026, 3, 10))
 
 
 def test_overdue_and_due_soon():
@@ -180,6 +219,7 @@ def test_working_days_before_is_the_inverse_on_working_days():
 dates = st.dates(min_value=D(2020, 1, 1), max_value=D(2035, 12, 31))
 
 
+@settings(deadline=None)
 @given(
     status_since=dates,
     gap=st.integers(min_value=-400, max_value=400),
@@ -206,6 +246,7 @@ def test_due_date_never_before_its_start_nor_beyond_the_ceiling(
     assert cadence.due_on >= min(start, meeting or start) - dt.timedelta(days=30)
 
 
+@settings(deadline=None)
 @given(start=dates, ceiling=st.integers(min_value=7, max_value=92))
 def test_without_a_meeting_the_due_date_is_start_plus_ceiling_exactly(start, ceiling):
     cadence = next_discussion_due(

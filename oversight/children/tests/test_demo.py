@@ -45,6 +45,9 @@ def test_demo_register():
     assert UrgentDiscussionRequest.objects.filter(status="waiting").exists()
     assert ConfidentialityDisclosure.objects.exists()
     assert QualityConcern.objects.filter(stage="three_way").exists()
+    resolved = QualityConcern.objects.get(stage="resolved")
+    assert resolved.three_way_recorded_by is not None
+    assert resolved.three_way_attendees.count() >= 2
 
 
 def test_demo_escalations_say_they_were_raised_when_their_first_level_began(client):

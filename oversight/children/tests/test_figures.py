@@ -16,7 +16,7 @@ from oversight.core.workdays import add_working_days
 pytestmark = pytest.mark.django_db
 
 # The day these tests are set on: pinned, since CI runs the suite at several clock dates.
-TODAY = dt.date(2026, 11, 18)
+TODAY = dt.date(2026, 11, 17)  # a Tuesday
 
 
 @pytest.fixture(autouse=True)
@@ -142,3 +142,56 @@ def test_figures_by_agency_match_each_agency_asked_alone(cast):
     assert cadence[cast.agency.pk].within_cadence == 1
     assert cadence[cast.other_agency.pk].overdue == 1
     assert escalations[cast.agency.pk]["raised"] == escalations[cast.other_agency.pk]["raised"] == 1
+
+
+# --- Discussed before the review meeting (seed 004 objective 4) -----------------------------
+
+# Friday 6 November 2026: ten working days before it is Friday 23 October, five is Friday 30
+# October.
+MEETING = dt.date(2026, 11, 6)
+
+
+def _child_with(agency, *, discussed: list[dt.date], meetings: list[dt.date]):
+    child = ChildFactory.create(agency=agency, legal_status_since=dt.date(2026, 1, 5))
+    for on in discussed:
+        discussion(child, on)
+    for on in meetings:
+        ReviewMeetingFactory(child=child, meets_on=on)
+    return child
+
+
+def test_an_older_discussion_is_not_counted_as_discussed_before_the_review_meeting(cast):
+    """Discussed on 1 September, two months before the 6 November meeting and outside its
+    window: that meeting was not discussed before. The other child's 28 October discussion
+    is inside the window."""
+    _child_with(cast.agency, discussed=[dt.date(2026, 9, 1)], meetings=[MEETING])
+    _child_with(cast.agency, discussed=[dt.date(2026, 10, 28)], meetings=[MEETING])
+    figures = selectors.review_meeting_figures(
+        agency_ids={cast.agency.pk}, start=dt.date(2026, 8, 1), end=TODAY
+    )
+    assert figures == {"meetings": 2, "discussed_before": 1}
+
+
+def test_the_discussed_before_figure_uses_each_agencys_window(cast):
+    """The window is the agency's setting: five working days in one agency (from 30
+    October), the default ten in the other (from 23 October)."""
+    from oversight.children.tests.factories import DriftSettingsFactory
+
+    DriftSettingsFactory(agency=cast.agency, pre_review_working_days=5)
+    for agency in (cast.agency, cast.other_agency):
+        _child_with(agency, discussed=[dt.date(2026, 10, 28)], meetings=[MEETING])
+    found = selectors.review_meeting_figures_by_agency(
+        agency_ids={cast.agency.pk, cast.other_agency.pk}, start=dt.date(2026, 8, 1), end=TODAY
+    )
+    assert found[cast.agency.pk] == {"meetings": 1, "discussed_before": 0}
+    assert found[cast.other_agency.pk] == {"meetings": 1, "discussed_before": 1}
+
+
+def test_a_child_whose_review_window_is_open_is_counted_to_discuss_before_the_review(cast):
+    """Next meeting Friday 27 November 2026 (window from 13 November); last discussed in
+    September: flagged. Another child was discussed on 16 November, inside the window."""
+    _child_with(cast.agency, discussed=[dt.date(2026, 9, 20)], meetings=[dt.date(2026, 11, 27)])
+    _child_with(cast.agency, discussed=[dt.date(2026, 11, 16)], meetings=[dt.date(2026, 11, 27)])
+    figures = selectors.cadence_figures(agency_ids={cast.agency.pk}, on=TODAY)
+    assert figures.in_cadence == 2
+    assert figures.discuss_before_review == 1

@@ -2,6 +2,7 @@
 services."""
 
 from .concerns import (
+    AgencyConcernListView,
     DecisionsWaitingView,
     DisclosureCreateView,
     DisclosureDetailView,
@@ -31,6 +32,7 @@ from .register import (
 )
 
 __all__ = [
+    "AgencyConcernListView",
     "ChildAllocateView",
     "ChildCountsView",
     "ChildCreateView",

@@ -19,6 +19,7 @@ from oversight.people.selectors import access_profile
 
 from .. import selectors, services
 from ..forms import (
+    ConcernFilterForm,
     DisclosureForm,
     EscalationEscalateForm,
     EscalationForm,
@@ -449,7 +450,13 @@ class QualityConcernDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsM
     def get_object(self, queryset: Any = None) -> QualityConcern:
         return get_object_or_404(
             QualityConcern.objects.live()
-            .select_related("raised_by", "supervisor")
+            .select_related(
+                "raised_by",
+                "supervisor",
+                "one_to_one_recorded_by",
+                "three_way_recorded_by",
+                "resolved_by",
+            )
             .prefetch_related("three_way_attendees"),
             pk=self.kwargs["pk"],
         )
@@ -543,6 +550,35 @@ class QualityConcernMeetingView(ServiceFormView):
             ("Concern about supervision", self.get_success_url()),
             ("Record meeting", None),
         ]
+
+
+class AgencyConcernListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
+    """The agency lead's list of concerns about supervision in their agency, open and
+    resolved, with the stage each reached and who agreed what (seed 001 "Quality
+    Assurance"). The agency is in the URL and the rule is checked against it."""
+
+    permission_required = "children.list_agency_concerns"
+    template_name = "children/agency_concerns.html"
+    context_object_name = "concerns"
+    paginate_by = 50
+    object: Any = None
+
+    def get_object(self) -> Agency:
+        return get_object_or_404(Agency.objects.live(), pk=self.kwargs["agency_id"])
+
+    def get_queryset(self) -> Any:
+        self.form = ConcernFilterForm(self.request.GET or None)
+        state = self.form.cleaned_data.get("state", "") if self.form.is_valid() else ""
+        self.state = state
+        return selectors.quality_concerns_of_agency(agency_id=self.object.pk, state=state)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(agency=self.object, form=self.form, state=self.state)
+        return context
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [home_crumb(), (f"Concerns about supervision in {self.object.name}", None)]
 
 
 # --- Decisions waiting for the child's file -------------------------------------------------

@@ -77,6 +77,7 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             rows=page.object_list,
             overdue_count=sum(1 for r in rows if r.overdue),
             due_soon_count=sum(1 for r in rows if r.due_soon),
+            before_review_count=sum(1 for r in rows if r.discuss_before_review),
             flagged_count=sum(1 for r in rows if r.child.open_flags),
             today=day,
             decisions_count=selectors.decisions_waiting_for_file(visible, today=day).count(),
@@ -171,9 +172,12 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
         child = self.object
         user = self.request.user
         flags = child.flags
+        cadence = selectors.child_cadence(child, today=day)
         context.update(
             today=day,
-            cadence=selectors.child_cadence(child, today=day),
+            cadence=cadence,
+            overdue=cadence.is_overdue(day),
+            discuss_before_review=cadence.discuss_before_review(day),
             in_cadence=child.legal_status in CADENCE_STATUSES,
             open_flags=[f for f in flags if f.is_open],
             closed_flags=[f for f in flags if not f.is_open],
