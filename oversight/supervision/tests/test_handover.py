@@ -47,7 +47,7 @@ def new_supervisor(cast: Any) -> Any:
 @pytest.fixture
 def later_session(cast: Any) -> Any:
     """A planned 1:1 with the old supervisor next week, with the supervisee's agenda."""
-    session = SessionFactory(
+    session: Any = SessionFactory(
         supervisor=cast.supervisor,
         supervisee=cast.practitioner,
         agency=cast.agency,
@@ -70,7 +70,7 @@ def _hand_over(cast: Any, new_supervisor: Any, starts_on: dt.date) -> Any:
 def test_handover_cancels_the_old_pairs_later_sessions_with_reason_handover(
     cast: Any, new_supervisor: Any, later_session: Any
 ) -> None:
-    earlier = SessionFactory(
+    earlier: Any = SessionFactory(
         supervisor=cast.supervisor,
         supervisee=cast.practitioner,
         agency=cast.agency,
@@ -107,7 +107,7 @@ def test_handover_puts_the_agenda_on_the_new_pairs_planned_session(
     cast: Any, new_supervisor: Any, later_session: Any
 ) -> None:
     relationship = _hand_over(cast, new_supervisor, TODAY + dt.timedelta(days=3))
-    booked = SessionFactory(
+    booked: Any = SessionFactory(
         supervisor=new_supervisor,
         supervisee=cast.practitioner,
         agency=cast.agency,
@@ -143,7 +143,7 @@ def test_the_former_supervisor_cannot_record_a_session_after_the_relationship_en
     people_services.supervision_relationship_end(
         actor=cast.administrator, relationship=relationship, ends_on=TODAY - dt.timedelta(days=10)
     )
-    after = SessionFactory(
+    after: Any = SessionFactory(
         supervisor=cast.supervisor,
         supervisee=cast.practitioner,
         agency=cast.agency,
@@ -167,7 +167,7 @@ def test_the_former_supervisor_still_records_a_session_held_before_the_end(cast:
     people_services.supervision_relationship_end(
         actor=cast.administrator, relationship=relationship, ends_on=TODAY - dt.timedelta(days=10)
     )
-    before = SessionFactory(
+    before: Any = SessionFactory(
         supervisor=cast.supervisor,
         supervisee=cast.practitioner,
         agency=cast.agency,
