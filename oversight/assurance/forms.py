@@ -218,3 +218,29 @@ class AuditCompleteForm(VersionedFormMixin, GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class MonthEndRecomputeForm(GovukForm):
+    """Choose a closed month end of the trend and say why its figures are recomputed (issue 9
+    item 8: a figure already shown changes only deliberately, with a reason)."""
+
+    month_end = forms.TypedChoiceField(
+        label="Month end",
+        coerce=dt.date.fromisoformat,
+        error_messages={"required": "Choose the month end to recompute"},
+    )
+    reason = forms.CharField(
+        label="Why are these figures being recomputed?",
+        help_text="For example: sessions for that month were recorded late. This is kept in "
+        "the audit log with the figures before and after.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the month-end figures are being recomputed"},
+    )
+
+    def __init__(self, *args: Any, month_ends: list[dt.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["month_end"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose a month end")] + [
+            (day.isoformat(), f"{day:%-d %B %Y}") for day in reversed(month_ends)
+        ]

@@ -347,8 +347,10 @@ SNAPSHOT_FIELDS = (
 class ComplianceSnapshot(models.Model):
     """An agency's staff supervision compliance at a closed month end, as ``compliance_for``
     judged it (issue 5 item 3: the 12-month trend). Derived figures, not a record anyone
-    writes: the daily task recomputes the last twelve month ends, so a session recorded late
-    still reaches the trend the next day. Counts only; never shown for fewer than five."""
+    writes: the daily task keeps each closed month end once, and a month end already shown
+    changes only through the deliberate, audited recompute (issue 9 item 8), so a late
+    record or an import never moves a figure the board has seen. Counts only; never shown
+    for fewer than five."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     on = models.DateField()

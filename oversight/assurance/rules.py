@@ -10,7 +10,9 @@
 - wellbeing pulse: anyone with a current post; evaluation: anyone with a current supervisor;
 - workforce figures and evaluation frequency: the agency's lead;
 - record audit: the partnership auditor (any agency) and the agency lead (their own); both
-  see only the sampled records, never the wellbeing section.
+  see only the sampled records, never the wellbeing section;
+- recomputing an agency's kept month-end figures: the administrator and that agency's lead
+  (issue 9 item 8: deliberate and audited).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 import rules
 
-from oversight.people.rules import is_partnership_auditor, leads_agency
+from oversight.people.rules import is_administrator, is_partnership_auditor, leads_agency
 from oversight.people.selectors import access_profile
 
 
@@ -90,4 +92,7 @@ rules.add_perm(
 rules.add_perm(
     "assurance.grade_audit",
     rules.is_authenticated & (is_partnership_auditor | leads_audit_agency) & audit_is_open,
+)
+rules.add_perm(
+    "assurance.recompute_month_end", rules.is_authenticated & (is_administrator | leads_agency)
 )

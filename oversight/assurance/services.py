@@ -313,19 +313,14 @@ def record_audit_complete(
     return audit
 
 
-@transaction.atomic
-def compliance_snapshots_record(*, agency_ids: list[int], on: dt.date) -> int:
-    """Judge compliance on ``on`` (a closed month end) for these agencies and keep the counts,
-    replacing any kept before: the trend then reads one row per agency and month."""
-    if on >= timezone.localdate():
-        raise ValidationError("Only a day that has ended can be kept in the trend.")
+def _snapshots(agency_ids: list[int], on: dt.date) -> list[ComplianceSnapshot]:
     rows = compliance_for(on=on, agency_ids=agency_ids)
     groups = {
         int(g.label): g
         for g in summarise(rows, key=lambda r: r.agency_id, label=lambda r: str(r.agency_id))
     }
     now = timezone.now()
-    snapshots = [
+    return [
         ComplianceSnapshot(
             agency_id=agency_id,
             on=on,
@@ -336,10 +331,87 @@ def compliance_snapshots_record(*, agency_ids: list[int], on: dt.date) -> int:
         )
         for agency_id in agency_ids
     ]
-    ComplianceSnapshot.objects.bulk_create(
-        snapshots,
-        update_conflicts=True,
-        unique_fields=["agency", "on"],
-        update_fields=[*SNAPSHOT_FIELDS, "computed_at"],
+
+
+@transaction.atomic
+def compliance_snapshots_record(*, agency_ids: list[int], on: dt.date) -> int:
+    """Judge compliance on ``on`` (a closed month end) for those of these agencies with no
+    figures kept for it yet, and keep the counts: the trend then reads one row per agency and
+    month. A month end already kept is never replaced here, by the daily task or by an
+    import: figures once shown change only through ``compliance_snapshot_recompute``, which
+    is deliberate and audited (issue 9 item 8). Returns how many were newly kept."""
+    if on >= timezone.localdate():
+        raise ValidationError("Only a day that has ended can be kept in the trend.")
+    kept = set(
+        ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on=on).values_list(
+            "agency_id", flat=True
+        )
     )
-    return len(snapshots)
+    missing = [agency_id for agency_id in agency_ids if agency_id not in kept]
+    if not missing:
+        return 0
+    ComplianceSnapshot.objects.bulk_create(_snapshots(missing, on), ignore_conflicts=True)
+    return len(missing)
+
+
+RECOMPUTE_REASON_REQUIRED = "Enter why the month-end figures are being recomputed."
+
+
+def _figures(snapshot: ComplianceSnapshot | None) -> dict[str, int] | None:
+    if snapshot is None:
+        return None
+    return {name: getattr(snapshot, name) for name in SNAPSHOT_FIELDS}
+
+
+@transaction.atomic
+def compliance_snapshot_recompute(
+    *,
+    actor: Any,
+    agency: Agency,
+    on: dt.date,
+    reason: str,
+    origin: RequestOrigin | None = None,
+) -> ComplianceSnapshot:
+    """Recompute an agency's kept month-end compliance from the records as they stand now
+    (for example after sessions were recorded late, or a relationship corrected), replacing
+    what the trend showed. Only the administrator or the agency's lead, always with a
+    reason, and the audit log keeps the figures before and after (issue 9 item 8; seed 001
+    "Recording": open to inspection and audit)."""
+    from oversight.people.selectors import access_profile
+
+    profile = access_profile(actor)
+    if not (profile.is_administrator or agency.pk in profile.led_agency_ids):
+        raise ValidationError(
+            "Only the administrator or the agency's safeguarding lead can recompute its figures."
+        )
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = RECOMPUTE_REASON_REQUIRED
+    if on >= timezone.localdate():
+        errors["month_end"] = "Only a month that has ended can be recomputed."
+    if errors:
+        raise ValidationError(errors)
+    snapshot = ComplianceSnapshot.objects.select_for_update().filter(agency=agency, on=on).first()
+    old = _figures(snapshot)
+    (fresh,) = _snapshots([agency.pk], on)
+    if snapshot is None:
+        snapshot = fresh
+    else:
+        for name in (*SNAPSHOT_FIELDS, "computed_at"):
+            setattr(snapshot, name, getattr(fresh, name))
+    snapshot.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=agency,
+        origin=origin,
+        detail={
+            "kind": "month_end_recompute",
+            "on": on.isoformat(),
+            "reason": reason,
+            "before": old,
+            "after": _figures(snapshot),
+        },
+    )
+    return snapshot

@@ -1,5 +1,7 @@
 """Background work for assurance (django-tasks): keep the closed months of the 12-month
-compliance trend as ComplianceSnapshots ahead of readers, so no dashboard pays for them.
+compliance trend as ComplianceSnapshots ahead of readers, so no dashboard pays for them. A
+month end once kept is not recomputed here (issue 9 item 8): only the audited
+``services.compliance_snapshot_recompute`` changes it.
 Enqueued daily by ``manage.py enqueue_daily_tasks`` (and worth enqueuing after a policy
 change) with ``assurance_trend_warm.enqueue()``."""
 
@@ -13,8 +15,8 @@ from django_tasks import task
 @task()
 def assurance_trend_warm(today: str | None = None) -> int:
     """Keep a ComplianceSnapshot for every agency at each closed month end of the 12-month
-    trend (recomputed each day, so late records reach it), and cache the partnership's and
-    each agency's points. Returns the number of snapshots kept."""
+    trend that has none yet; those already kept stay as they were shown. Returns the number
+    of snapshots newly kept."""
     from django.utils import timezone
 
     from .periods import month_ends

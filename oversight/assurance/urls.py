@@ -19,6 +19,11 @@ urlpatterns = [
         name="agency_export",
     ),
     path("agency/<int:pk>/settings/", views.AgencySettingsView.as_view(), name="agency_settings"),
+    path(
+        "agency/<int:pk>/month-ends/recompute/",
+        views.MonthEndRecomputeView.as_view(),
+        name="month_end_recompute",
+    ),
     path("agency/<int:pk>/workforce/", views.WorkforceView.as_view(), name="workforce"),
     path("agency/<int:pk>/audits/new/", views.AuditDrawView.as_view(), name="audit_draw"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),

@@ -22,8 +22,9 @@ def supervision_relationship_ended(
     origin: RequestOrigin | None = None,
 ) -> None:
     """A supervision relationship has ended (its last day is past): each app's
-    ``on_supervision_relationship_ended`` runs, so the contracts hand over the same day
-    rather than at the next nightly sweep (seed 001 "Supervisor responsibilities")."""
+    ``on_supervision_relationship_ended`` runs, so the contracts hand over and the old pair's
+    later sessions are cancelled the same day rather than at the next nightly sweep (seed 001
+    "Supervisor responsibilities")."""
     for config in apps.get_app_configs():
         path = getattr(config, "on_supervision_relationship_ended", None)
         if path:

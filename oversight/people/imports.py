@@ -1,6 +1,12 @@
 """Bulk import of staff and relationships from an HR export (issue 2 "Pages"): every row is
 checked first; one bad row and nothing is imported, each bad row named by its number (the
-header is row 1, as in a spreadsheet)."""
+header is row 1, as in a spreadsheet).
+
+An import does not rewrite history (issue 9 item 8): a supervision or line-management
+relationship starts on the date the file gives for it (``supervised_since``,
+``line_managed_since``) or else on the import date (the post's start date if that is later),
+never on the date in post, which would make months already reported look as if the person
+had a supervisor nobody was told about."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from oversight.core.models import AuditAction
 from oversight.core.services import RequestOrigin, audit_event_record
@@ -49,7 +56,9 @@ COLUMNS = [
     "new_starter",
     "new_starter_until",
     "supervisor_email",
+    "supervised_since",
     "line_manager_email",
+    "line_managed_since",
     "roles",
 ]
 REQUIRED_COLUMNS = ["given_name", "family_name", "email", "agency", "job_title", "start_date"]
@@ -70,7 +79,9 @@ TEMPLATE_ROWS = [
         "newly_qualified",
         "2026-08-31",
         "jo.bright@example.org",
+        "2025-09-15",
         "jo.bright@example.org",
+        "",
         "practitioner",
     ],
     [
@@ -85,6 +96,8 @@ TEMPLATE_ROWS = [
         "Practice supervisor",
         "direct",
         "01/04/2019",
+        "",
+        "",
         "",
         "",
         "",
@@ -129,7 +142,9 @@ class StaffRow:
     new_starter: str = NewStarter.NO
     new_starter_until: dt.date | None = None
     supervisor_email: str = ""
+    supervised_since: dt.date | None = None
     line_manager_email: str = ""
+    line_managed_since: dt.date | None = None
     roles: list[str] = field(default_factory=list)
 
 
@@ -212,6 +227,13 @@ class _Checker:
             )
         row.new_starter = starter
         row.new_starter_until = self.date(number, raw, "new_starter_until")
+        for since, who in (
+            ("supervised_since", "supervisor_email"),
+            ("line_managed_since", "line_manager_email"),
+        ):
+            setattr(row, since, self.date(number, raw, since))
+            if raw.get(since) and not raw.get(who):
+                self.fail(number, f"{since} is given but {who} is empty")
         if starter and row.new_starter_until is None and not raw.get("new_starter_until"):
             self.fail(number, "new_starter_until is needed when new_starter is set")
         for part in raw.get("roles", "").replace("|", ";").split(";"):
@@ -357,6 +379,9 @@ def _import_row(
     person = people[row.email]
     assert row.agency is not None and row.start_date is not None
     agency, starts_on = row.agency, row.start_date
+    # Never earlier than the import by default (issue 9 item 8); a post starting later
+    # than today starts its relationships with it.
+    from_now = max(timezone.localdate(), starts_on)
     if not Membership.objects.current().filter(person=person, agency=agency).exists():
         attempt(
             row,
@@ -407,7 +432,7 @@ def _import_row(
                 supervisor=people[row.supervisor_email],
                 supervisee=person,
                 agency=agency,
-                starts_on=starts_on,
+                starts_on=row.supervised_since or from_now,
                 origin=origin,
             ),
         )
@@ -424,7 +449,7 @@ def _import_row(
                 manager=people[row.line_manager_email],
                 report=person,
                 agency=agency,
-                starts_on=starts_on,
+                starts_on=row.line_managed_since or from_now,
                 origin=origin,
             ),
         )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from oversight.children.models import Child
 from oversight.contracts.models import SessionType
 from oversight.core.models import TrackedModel
-from oversight.people.models import Agency
+from oversight.people.models import Agency, SupervisionRelationship
 
 GROUP_TYPES = frozenset({SessionType.GROUP, SessionType.REFLECTIVE_GROUP})
 # Session types with several people present besides the supervisor (attendance is recorded).
@@ -112,6 +112,31 @@ class Session(TrackedModel):
     @property
     def planned_end(self) -> dt.datetime:
         return self.planned_start + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def day(self) -> dt.date:
+        """The day the session was held, or else the day it is planned for."""
+        return self.held_on or timezone.localdate(self.planned_start)
+
+    def supervision_ended_before(self, day: dt.date | None = None) -> dt.date | None:
+        """The last day of this supervisor's supervision of the supervisee in the session's
+        agency when it ended before ``day`` (the session's day) and nothing of theirs covers
+        that day: a former supervisor (issue 9 item 6). None for groups, for a current
+        supervisor, and for a pair that never had a relationship."""
+        if self.supervisee_id is None or self.is_group:
+            return None
+        day = day or self.day
+        pair = list(
+            SupervisionRelationship.objects.live().filter(
+                supervisor_id=self.supervisor_id,
+                supervisee_id=self.supervisee_id,
+                agency_id=self.agency_id,
+            )
+        )
+        if any(r.is_current_on(day) for r in pair):
+            return None
+        ended = [r.ends_on for r in pair if r.ends_on is not None and r.ends_on < day]
+        return max(ended, default=None)
 
 
 class SessionAttendance(models.Model):

@@ -6,7 +6,9 @@ records are confidential; seed 003 confidentiality).
 - a group record: the facilitator and the attendees;
 - the partnership auditor and the administrator: never (the auditor sees sampled records
   through the assurance app);
-- only the supervisor records; each party signs only for themselves;
+- only the supervisor records, and a former supervisor cannot record a session on a day
+  after their supervision of the supervisee ended (issue 9 item 6); each party signs only
+  for themselves;
 - management oversight: the person who made it, the child's allocated practitioner, that
   practitioner's supervisor and line manager, and the lead of the child's agency.
 """
@@ -111,6 +113,12 @@ def session_can_be_recorded(user: Any, obj: Any) -> bool:
     return session is not None and session.status in ("planned", "held")
 
 
+@rules.predicate
+def supervision_ended_before_session(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return session is not None and session.supervision_ended_before() is not None
+
+
 def _record_of(session: Session) -> SessionRecord | None:
     try:
         return session.record
@@ -213,7 +221,11 @@ rules.add_perm("supervision.view_record", rules.is_authenticated & record_reader
 rules.add_perm("supervision.view_wellbeing", rules.is_authenticated & wellbeing_reader)
 rules.add_perm(
     "supervision.save_record",
-    rules.is_authenticated & is_supervisor & session_can_be_recorded & record_unlocked,
+    rules.is_authenticated
+    & is_supervisor
+    & session_can_be_recorded
+    & record_unlocked
+    & ~supervision_ended_before_session,
 )
 rules.add_perm(
     "supervision.sign_as_supervisor", rules.is_authenticated & is_supervisor & record_is_draft

@@ -78,6 +78,18 @@ CASES = [
     ],
     AccessCase("assurance:agency_settings", setup=_agency, allowed=OWN_LEAD),
     AccessCase("assurance:workforce", setup=_agency, allowed=OWN_LEAD),
+    AccessCase(
+        "assurance:month_end_recompute",
+        setup=_agency,
+        allowed=OWN_LEAD | {"administrator"},
+    ),
+    AccessCase(
+        "assurance:month_end_recompute",
+        note="post",
+        method="post",
+        setup=_agency,
+        allowed=OWN_LEAD | {"administrator"},
+    ),
     AccessCase("assurance:audit_draw", setup=_agency, allowed=AUDITORS_OF_AGENCY),
     AccessCase("assurance:compliance", allowed={"line_manager", "agency_lead", "other_lead"}),
     *[

@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +20,6 @@ from openpyxl import load_workbook
 from oversight.assurance.suppression import SUPPRESSED, is_suppressed, percent, suppress
 from oversight.contracts.tests.factories import SupervisionContractFactory
 from oversight.core.models import AuditAction, AuditEvent
-from oversight.core.testing import today_is
 from oversight.people.models import LineManagement
 from oversight.people.tests import factories as pf
 
@@ -349,39 +349,128 @@ def test_the_daily_task_keeps_each_closed_month_and_the_trend_reads_it(
 
 
 @pytest.fixture
-def on_the_30th() -> Iterator[None]:
-    """The trend test below is set on 30 November 2026 (pinned: CI runs at several dates)."""
-    with today_is(dt.date(2026, 11, 30)):
-        yield
+def pinned(time_machine: Any) -> None:
+    """17 November 2026, 10:00 in London; asked for before the cast so it is made then."""
+    time_machine.move_to(
+        dt.datetime(2026, 11, 17, 10, tzinfo=ZoneInfo("Europe/London")), tick=False
+    )
 
 
-def test_a_late_record_reaches_the_trend_when_the_task_runs_again(
-    on_the_30th: None, cast: Any, client: Any, held: Any
+# Today's point is not a month end: it is computed live and moves with the records.
+TODAY_ROW = "17 Nov 2026"
+
+
+def _recompute(client: Any, cast: Any, day: dt.date, reason: str) -> Any:
+    return client.post(
+        reverse("assurance:month_end_recompute", args=[cast.agency.pk]),
+        {"month_end": day.isoformat(), "reason": reason},
+        follow=True,
+    )
+
+
+def test_the_task_does_not_change_a_kept_month_end_and_the_audited_recompute_does(
+    pinned: None, cast: Any, client: Any, held: Any
 ) -> None:
-    """Six people last supervised long ago: overdue at every month end. Sessions recorded
-    late for last month lift last month's figure once the daily task has run again."""
+    """Issue 9 item 8: sessions recorded late for October do not move October's figure when
+    the daily task runs again; the agency lead's deliberate recompute, with its reason, does,
+    and the audit log keeps the figures before and after."""
     from django.core.cache import cache
-    from django.utils import timezone
 
-    from oversight.assurance.periods import month_ends
     from oversight.assurance.tasks import assurance_trend_warm
 
     _grow(cast, held, 6)
     client.force_login(cast.agency_lead)
     url = reverse("assurance:agency_dashboard", args=[cast.agency.pk])
     assurance_trend_warm.call()
-    last_month = month_ends(timezone.localdate())[-2]
+    october = dt.date(2026, 10, 31)
+    label = "31 Oct 2026"
     before = {row[0]: row[1] for row in _trend_rows(client, url)[1:]}
+    assert before[label] != "100"
     for membership in cast.agency.memberships.all():
-        held(membership.person, (timezone.localdate() - last_month).days + 1)
+        held(membership.person, (dt.date(2026, 11, 17) - october).days + 1)
+
+    assert assurance_trend_warm.call() == 0
     cache.clear()
-    assert {row[0]: row[1] for row in _trend_rows(client, url)[1:]} == before  # still kept
+    still = {row[0]: row[1] for row in _trend_rows(client, url)[1:]}
+    assert {k: v for k, v in still.items() if k != TODAY_ROW} == {
+        k: v for k, v in before.items() if k != TODAY_ROW
+    }
+
+    page = _recompute(client, cast, october, "Sessions for October recorded late")
+    assert "Figures for 31 October 2026 recomputed" in page.content.decode()
+    cache.clear()
+    after = {row[0]: row[1] for row in _trend_rows(client, url)[1:]}
+    assert after[label] == "100"
+    assert {k: v for k, v in after.items() if k not in (label, TODAY_ROW)} == {
+        k: v for k, v in before.items() if k not in (label, TODAY_ROW)
+    }
+    event = AuditEvent.objects.get(detail__kind="month_end_recompute")
+    assert event.actor == cast.agency_lead
+    assert event.detail["reason"] == "Sessions for October recorded late"
+    assert event.detail["on"] == "2026-10-31"
+    assert event.detail["before"]["within_interval"] < event.detail["after"]["within_interval"]
+
+
+def test_recomputing_month_end_figures_needs_a_reason_and_the_agencys_lead(
+    pinned: None, cast: Any, client: Any, held: Any
+) -> None:
+    from oversight.assurance.models import ComplianceSnapshot
+    from oversight.assurance.services import compliance_snapshot_recompute
+    from oversight.assurance.tasks import assurance_trend_warm
+
+    _grow(cast, held, 6)
+    assurance_trend_warm.call()
+    october = dt.date(2026, 10, 31)
+    kept = ComplianceSnapshot.objects.get(agency=cast.agency, on=october)
+    client.force_login(cast.agency_lead)
+    page = _recompute(client, cast, october, "  ").content.decode()
+    assert "Enter why the month-end figures are being recomputed" in page
+    client.force_login(cast.other_lead)
+    assert _recompute(client, cast, october, "Tidying up").status_code == 403
+    with pytest.raises(ValidationError, match="Only the administrator or the agency"):
+        compliance_snapshot_recompute(
+            actor=cast.supervisor, agency=cast.agency, on=october, reason="Tidying up"
+        )
+    assert ComplianceSnapshot.objects.get(pk=kept.pk).computed_at == kept.computed_at
+    assert not AuditEvent.objects.filter(detail__kind="month_end_recompute").exists()
+
+
+def test_an_import_leaves_a_month_end_already_shown_as_it_was(
+    pinned: None, cast: Any, client: Any, held: Any
+) -> None:
+    """Issue 9 item 8: a staff import with people in post for years, then the daily task,
+    and last month's figure on the partnership's trend is what it was."""
+    from django.core.cache import cache
+
+    from oversight.assurance.tasks import assurance_trend_warm
+    from oversight.people.imports import COLUMNS, staff_import_csv
+
+    _grow(cast, held, 6)
+    client.force_login(cast.agency_lead)
+    url = reverse("assurance:agency_dashboard", args=[cast.agency.pk])
+    assurance_trend_warm.call()
+    before = {row[0]: row[1] for row in _trend_rows(client, url)[1:]}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for n in range(8):
+        writer.writerow(
+            {
+                "given_name": f"New{n}",
+                "family_name": "Starter",
+                "email": f"new{n}@example.org",
+                "agency": cast.agency.name,
+                "job_title": "Social worker",
+                "start_date": "2005-09-01",
+                "supervisor_email": cast.supervisor.email,
+            }
+        )
+    assert staff_import_csv(actor=cast.administrator, content=out.getvalue().encode()).ok
     assurance_trend_warm.call()
     cache.clear()
     after = {row[0]: row[1] for row in _trend_rows(client, url)[1:]}
-    label = f"{last_month:%-d %b %Y}"
-    assert after[label] == "100"
-    assert before[label] != "100"
+    del before[TODAY_ROW], after[TODAY_ROW]
+    assert after == before
 
 
 def test_compliance_page_filters_by_need_and_pages_a_large_team(

@@ -13,6 +13,7 @@ from .dashboards import (
     AgencySettingsView,
     ComplianceView,
     IndexView,
+    MonthEndRecomputeView,
     PartnershipDashboardView,
     WorkforceView,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "EvaluationListView",
     "EvaluationResultsView",
     "IndexView",
+    "MonthEndRecomputeView",
     "PartnershipDashboardView",
     "PulseView",
     "WorkforceView",

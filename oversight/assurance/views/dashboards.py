@@ -25,9 +25,14 @@ from oversight.people.selectors import access_profile
 
 from .. import selectors, services
 from ..compliance import PersonCompliance, summarise, total
-from ..forms import ComplianceFilterForm, EvaluationSettingsForm, WorkforceForm
+from ..forms import (
+    ComplianceFilterForm,
+    EvaluationSettingsForm,
+    MonthEndRecomputeForm,
+    WorkforceForm,
+)
 from ..models import WorkforceFigure
-from ..periods import quarter_start
+from ..periods import month_ends, quarter_start
 from ..selectors import named_compliance_rows, named_table
 from ..tables import Table
 from .common import apply_errors, export_response, period_from
@@ -186,6 +191,9 @@ class AgencyDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, T
         context["can_settings"] = self.request.user.has_perm(
             "assurance.change_agency_settings", self.object
         )
+        context["can_recompute"] = self.request.user.has_perm(
+            "assurance.recompute_month_end", self.object
+        )
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -335,6 +343,58 @@ class AgencySettingsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin,
         return _crumbs(
             (self.object.name, reverse("assurance:agency_dashboard", args=[self.object.pk])),
             ("Evaluation frequency", None),
+        )
+
+
+class MonthEndRecomputeView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
+    """Recompute one kept month end of the agency's trend, deliberately and with a reason
+    (issue 9 item 8): neither the daily task nor an import changes a figure already shown."""
+
+    permission_required = "assurance.recompute_month_end"
+    template_name = "assurance/month_end_recompute.html"
+    form_class = MonthEndRecomputeForm
+
+    def closed_month_ends(self) -> list[dt.date]:
+        today = timezone.localdate()
+        return [day for day in month_ends(today) if day < today]
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["month_ends"] = self.closed_month_ends()
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["agency"] = self.object
+        context["can_dashboard"] = self.request.user.has_perm(
+            "assurance.view_agency_dashboard", self.object
+        )
+        return context
+
+    def form_valid(self, form: MonthEndRecomputeForm) -> HttpResponse:
+        day = form.cleaned_data["month_end"]
+        try:
+            services.compliance_snapshot_recompute(
+                actor=self.request.user,
+                agency=self.object,
+                on=day,
+                reason=form.cleaned_data["reason"],
+                origin=RequestOrigin.from_request(self.request),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Figures for {day:%-d %B %Y} recomputed from the records as they stand today. "
+            "Dashboards show them within a few minutes.",
+        )
+        return HttpResponseRedirect(self.request.path)
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(
+            (self.object.name, reverse("assurance:agency_dashboard", args=[self.object.pk])),
+            ("Recompute month-end figures", None),
         )
 
 

@@ -92,8 +92,10 @@ def _hand_over_if_past(
     actor: Person,
     origin: RequestOrigin | None,
 ) -> None:
-    """Those whose last day is already past hand over now; a later end waits for the
-    nightly sweep (``contracts.services.contract_handover_sweep``) to reach its day."""
+    """Those whose last day is already past hand over now (contracts, and the old pair's
+    later sessions); a later end waits for the nightly sweeps
+    (``contracts.services.contract_handover_sweep``,
+    ``supervision.services.session_handover_sweep``) to reach its day."""
     today = timezone.localdate()
     for relationship in relationships:
         if relationship.ends_on is not None and relationship.ends_on < today:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +22,16 @@ from oversight.people.models import (
     RoleAssignment,
     SupervisionRelationship,
 )
+
+IMPORT_DAY = dt.date(2026, 11, 17)
+
+
+@pytest.fixture(autouse=True)
+def _pinned(time_machine: Any) -> None:
+    """Every test here imports on 17 November 2026 (before the cast is made)."""
+    time_machine.move_to(
+        dt.datetime(2026, 11, 17, 10, tzinfo=ZoneInfo("Europe/London")), tick=False
+    )
 
 
 def _csv(rows: list[dict[str, str]]) -> bytes:
@@ -99,6 +111,48 @@ def test_good_file_imports_people_posts_relationships_and_roles(cast: Any) -> No
     assert event.detail["people"] == 2 and event.actor == cast.administrator
 
 
+def test_an_import_starts_relationships_on_the_import_date_not_the_date_in_post(
+    cast: Any,
+) -> None:
+    """The file's start dates are 2020 and 2024: the posts start then, the relationships
+    today, so months already reported do not gain a supervisor nobody had."""
+    result = staff_import_csv(actor=cast.administrator, content=_good_file(cast))
+    assert result.ok, result.errors
+    one = Person.objects.get(email="staff1@example.org")
+    assert str(Membership.objects.get(person=one).starts_on) == "2024-04-01"
+    assert SupervisionRelationship.objects.get(supervisee=one).starts_on == IMPORT_DAY
+    assert LineManagement.objects.get(report=one).starts_on == IMPORT_DAY
+
+
+def test_an_import_starts_relationships_on_the_dates_the_file_gives_for_them(cast: Any) -> None:
+    rows = [
+        _row(1, cast.agency.name, supervisor_email="staff2@example.org"),
+        _row(2, cast.agency.name, start_date="2020-01-01"),
+    ]
+    rows[0] |= {
+        "supervised_since": "06/01/2025",
+        "line_manager_email": cast.line_manager.email,
+        "line_managed_since": "2025-02-03",
+    }
+    result = staff_import_csv(actor=cast.administrator, content=_csv(rows))
+    assert result.ok, result.errors
+    one = Person.objects.get(email="staff1@example.org")
+    assert str(SupervisionRelationship.objects.get(supervisee=one).starts_on) == "2025-01-06"
+    assert str(LineManagement.objects.get(report=one).starts_on) == "2025-02-03"
+
+
+def test_a_supervised_since_before_the_post_names_the_row(cast: Any) -> None:
+    rows = [
+        _row(1, cast.agency.name, supervisor_email="staff2@example.org"),
+        _row(2, cast.agency.name),
+    ]
+    rows[0]["supervised_since"] = "2023-01-01"  # the post starts on 1 April 2024
+    result = staff_import_csv(actor=cast.administrator, content=_csv(rows))
+    assert not result.ok
+    assert any(e.startswith("Row 2: ") and "no post" in e for e in result.errors), result.errors
+    assert not Person.objects.filter(email="staff1@example.org").exists()
+
+
 def test_importing_the_same_file_twice_adds_nothing_new(cast: Any) -> None:
     staff_import_csv(actor=cast.administrator, content=_good_file(cast))
     again = staff_import_csv(actor=cast.administrator, content=_good_file(cast))
@@ -119,6 +173,18 @@ def test_importing_the_same_file_twice_adds_nothing_new(cast: Any) -> None:
         ({"team": "Night team"}, "Row 7: team Night team is not in"),
         ({"job_title": ""}, "Row 7: job_title is empty"),
         ({"username": "practitioner"}, "Row 7: username practitioner belongs to someone else"),
+        (
+            {"supervisor_email": "staff2@example.org", "supervised_since": "2025-02-30"},
+            "Row 7: supervised_since 2025-02-30 is not a date",
+        ),
+        (
+            {"line_manager_email": "staff2@example.org", "line_managed_since": "next week"},
+            "Row 7: line_managed_since next week is not a date",
+        ),
+        (
+            {"supervised_since": "2025-01-06"},
+            "Row 7: supervised_since is given but supervisor_email is empty",
+        ),
     ],
 )
 def test_one_bad_row_imports_nothing_and_names_the_row(
@@ -146,6 +212,7 @@ def test_a_service_refusal_rolls_back_everything(cast: Any) -> None:
             **_row(10, cast.agency.name, supervisor_email=cast.agency_lead.email),
             "email": cast.practitioner.email,
             "start_date": "2019-01-01",
+            "supervised_since": "2019-01-01",
         },
     ]
     Membership.objects.filter(person=cast.practitioner).update(ends_on=parse_date("2018-12-31"))

@@ -1,6 +1,7 @@
 """Writes for supervision. Every service is keyword-only, atomic, locks what it changes and
 writes the audit log; views call these and never change models themselves."""
 
+from .handover import HANDOVER_REASON, session_handover, session_handover_sweep
 from .oversight import (
     DecisionInput,
     decision_record_on_file,
@@ -32,6 +33,7 @@ from .sessions import (
 )
 
 __all__ = [
+    "HANDOVER_REASON",
     "DecisionInput",
     "FollowUpInput",
     "action_add",
@@ -51,6 +53,8 @@ __all__ = [
     "session_attendance_record",
     "session_cancel",
     "session_children_choose",
+    "session_handover",
+    "session_handover_sweep",
     "session_mark_did_not_attend",
     "session_plan",
     "session_record",

@@ -152,6 +152,14 @@ def session_record(
         raise ValidationError("This session has not happened yet. Move it if it was held early.")
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "The session date cannot be in the future."})
+    ended = session.supervision_ended_before(held_on)
+    if ended is not None:
+        raise ValidationError(
+            {
+                "held_on": f"Your supervision of {session.supervisee} ended on "
+                f"{ended:%-d %B %Y}. A session after that is recorded by their new supervisor."
+            }
+        )
     clean = _clean_record_data(data)
     next_on = clean.get("next_session_on")
     if next_on is not None and next_on <= held_on:

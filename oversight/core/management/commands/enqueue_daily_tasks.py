@@ -5,9 +5,12 @@ scheduler, e.g. `15 1 * * * manage.py enqueue_daily_tasks`). The work itself liv
 app's tasks.py:
 - contracts: end the contracts of supervision relationships that have ended and draft the
   successor's (seed 001 handover);
+- supervision: cancel the ended pair's later planned sessions and move their agenda to the new
+  supervisor (seed 001 handover);
 - children: evaluate drift for every agency (seed 004 objective 3), which also catches children
   whose discussion has fallen outside the cadence without any new discussion being recorded;
-- assurance: fill the closed months of the compliance trend so dashboards answer quickly.
+- assurance: keep the closed months of the compliance trend not yet kept, so dashboards answer
+  quickly (a month end already kept changes only by the audited recompute).
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from oversight.assurance.tasks import assurance_trend_warm
 from oversight.children.tasks import evaluate_drift_for_agency
 from oversight.contracts.tasks import contracts_handover_sweep
 from oversight.people.models import Agency
+from oversight.supervision.tasks import supervision_handover_sweep
 
 
 class Command(BaseCommand):
     help = "Enqueue the daily handover sweep, drift evaluation and dashboard trend warm-up."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        queued = [contracts_handover_sweep.enqueue()]
+        queued = [contracts_handover_sweep.enqueue(), supervision_handover_sweep.enqueue()]
         for agency_id in Agency.objects.live().values_list("pk", flat=True):
             queued.append(evaluate_drift_for_agency.enqueue(agency_id))
         queued.append(assurance_trend_warm.enqueue())
