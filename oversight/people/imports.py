@@ -186,10 +186,10 @@ class _Checker:
             if not raw.get(column):
                 self.fail(number, f"{column} is empty")
         for column in TEXT_COLUMNS:
-            if is_formula_like(value := raw.get(column, "")):
+            if is_formula_like(text := raw.get(column, "")):
                 self.fail(
                     number,
-                    f"{column} begins with “{value[0]}”, which a spreadsheet would run as a "
+                    f"{column} begins with “{text[0]}”, which a spreadsheet would run as a "
                     "formula; correct it in the file",
                 )
         if email:
