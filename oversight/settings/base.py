@@ -184,6 +184,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="")
 
+# Closed unless switched on (issue 10 item 9): Django's own admin at /django-admin/, and the
+# detailed /health/ answer for a monitor that sends this token (core.views.HealthView).
+ENABLE_DJANGO_ADMIN = env.bool("ENABLE_DJANGO_ADMIN", default=False)
+HEALTH_CHECK_TOKEN = env("HEALTH_CHECK_TOKEN", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
