@@ -61,16 +61,23 @@ def test_the_public_health_answer_says_only_ok(client: Any, db: None) -> None:
 
 
 def test_the_public_health_answer_says_unavailable_when_the_database_is_down(
-    client: Any, db: None, monkeypatch: Any
+    client: Any, db: None, monkeypatch: Any, settings: Any
 ) -> None:
+    settings.HEALTH_CHECK_TOKEN = "monitor-secret-token"
+
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise ConnectionError("database unreachable")
 
     monkeypatch.setattr(connection, "cursor", refuse)
-    response = client.get(HEALTH)
-    monkeypatch.undo()
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable"}
+    try:
+        public = client.get(HEALTH)
+        monitor = client.get(HEALTH, **{TOKEN_HEADER: "monitor-secret-token"})
+    finally:
+        monkeypatch.undo()
+    assert public.status_code == monitor.status_code == 503
+    assert public.json() == {"status": "unavailable"}
+    assert monitor.json()["database"]["status"] == "unavailable"
+    assert monitor.json()["task_queue"] == {"status": "unavailable"}
 
 
 def test_a_signed_in_non_administrator_gets_only_the_public_health_answer(
