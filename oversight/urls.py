@@ -55,5 +55,5 @@ urlpatterns = [
     path("", include("oversight.people.urls")),
 ]
 
-if settings.DEBUG or getattr(settings, "ENABLE_DJANGO_ADMIN", True):
+if settings.ENABLE_DJANGO_ADMIN:
     urlpatterns.append(path("django-admin/", admin.site.urls))

@@ -9,6 +9,8 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from oversight.core.exports import safe_row
+
 from .suppression import SUPPRESSED
 
 
@@ -59,29 +61,31 @@ class Table:
 
 
 def csv_text(tables: list[Table]) -> str:
-    """Every table, one after another, each headed by its caption."""
+    """Every table, one after another, each headed by its caption. No cell is a formula
+    (core.exports)."""
     out = io.StringIO()
     writer = csv.writer(out)
     for table in tables:
-        writer.writerow([table.caption])
-        writer.writerow(table.columns)
+        writer.writerow(safe_row([table.caption]))
+        writer.writerow(safe_row(table.columns))
         for row in table.rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(safe_row(row))
         writer.writerow([])
     return out.getvalue()
 
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
-    """One worksheet per table (named by its key), the caption in the first row."""
+    """One worksheet per table (named by its key), the caption in the first row. No cell is
+    a formula (core.exports)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)  # streams rows: a lead's thousands of people stay quick
     for table in tables:
         sheet = book.create_sheet(title=table.key[:31])
-        sheet.append([table.caption])
-        sheet.append(table.columns)
+        sheet.append(safe_row([table.caption]))
+        sheet.append(safe_row(table.columns))
         for row in table.rows:
-            sheet.append(["" if v is None else v for v in row])
+            sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

