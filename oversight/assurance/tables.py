@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from .suppression import SUPPRESSED
+from .suppression import WITHHELD
 
 
 @dataclass
@@ -40,9 +40,9 @@ class Table:
         bars = []
         for n, row in enumerate(self.rows):
             value = row[self.chart_column]
-            number = None if value in (None, "", SUPPRESSED) else float(value)
+            number = None if value in (None, "", *WITHHELD) else float(value)
             text = (
-                "no figure" if value == SUPPRESSED else ("none" if number is None else f"{value}%")
+                "no figure" if value in WITHHELD else ("none" if number is None else f"{value}%")
             )
             width = 0.0 if number is None else max(0.0, min(100.0, number)) * self.CHART_WIDTH / 100
             bars.append(Bar(str(row[0]), number, text, n * self.ROW_HEIGHT, width))

@@ -58,9 +58,9 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         children_table(agencies, period, today),
         drift_table(agencies, period),
         key_elements_table(agencies, period),
-        evaluation_by_agency_table(agencies, period),
+        evaluation_by_agency_table(agencies, period, today),
         audit_grades_table(agencies, period),
-        pulse_table(agencies, period.end),
+        pulse_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
     ]
 
@@ -105,11 +105,11 @@ def agency_tables(
         drift_table(agencies, period),
         key_elements_table(agencies, period),
         evaluation_statements_table(
-            responses_in(period).filter(round__agency=agency),
+            responses_in(period, today=today).filter(round__agency=agency),
             "Evaluation of supervision: the ten statements (seed 004 Appendix I)",
-            distinct_respondents(period, round__agency=agency),
+            distinct_respondents(period, today=today, round__agency=agency),
         ),
         audit_grades_table(agencies, period),
-        pulse_table(agencies, period.end),
+        pulse_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
     ]
