@@ -52,12 +52,8 @@ def complementary(sizes: Sequence[int | None]) -> set[int]:
     if not small:
         return set()
     hidden = set(small)
-    shown = sorted(
-        (size or 0, n) for n, size in enumerate(sizes) if n not in hidden
-    )
-    while shown and (
-        len(hidden) < 2 or sum(sizes[n] or 0 for n in hidden) < MINIMUM_GROUP
-    ):
+    shown = sorted((size or 0, n) for n, size in enumerate(sizes) if n not in hidden)
+    while shown and (len(hidden) < 2 or sum(sizes[n] or 0 for n in hidden) < MINIMUM_GROUP):
         hidden.add(shown.pop(0)[1])
     return hidden - set(small)
 

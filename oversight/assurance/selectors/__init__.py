@@ -27,14 +27,16 @@ from .staff_compliance import (
     _trend_point,
     compliance_columns,
     compliance_row,
+    compliance_rows,
     supervisor_row,
+    supervisor_rows,
     trend_table,
 )
 from .wellbeing import pulse_table, quarters_back, workforce_table
 
 __all__ = [
-    "PUBLISHED_WHEN",
     "NAMED_COLUMNS",
+    "PUBLISHED_WHEN",
     "SUPERVISOR_COLUMNS",
     "Period",
     "_trend_point",  # tasks.assurance_trend_warm fills the trend cache with it
@@ -49,6 +51,7 @@ __all__ = [
     "children_table",
     "compliance_columns",
     "compliance_row",
+    "compliance_rows",
     "default_period",
     "distinct_respondents",
     "drift_table",
@@ -68,6 +71,7 @@ __all__ = [
     "supervisor_published_rounds",
     "supervisor_results",
     "supervisor_row",
+    "supervisor_rows",
     "trend_table",
     "workforce_table",
 ]

@@ -28,7 +28,6 @@ from ..suppression import MINIMUM_GROUP, percent, suppress
 from ..tables import Table
 from .period import Period
 
-
 PUBLISHED_WHEN = "Results are published when the round closes and has at least 5 answers"
 
 

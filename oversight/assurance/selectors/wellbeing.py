@@ -12,8 +12,8 @@ from oversight.people.models import Agency
 from ..models import PulseResponse, WorkforceFigure
 from ..periods import add_months, quarter_start
 from ..suppression import percent, suppress
-from .evaluation import PUBLISHED_WHEN
 from ..tables import Table
+from .evaluation import PUBLISHED_WHEN
 
 
 def quarters_back(end: dt.date, count: int) -> list[dt.date]:

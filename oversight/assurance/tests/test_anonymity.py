@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -144,9 +143,7 @@ def test_a_closed_round_with_fewer_than_five_answers_is_not_published(
     assert PUBLISHED_WHEN in own
 
 
-def test_one_new_answer_cannot_be_read_off_between_two_page_loads(
-    cast: Any, client: Any
-) -> None:
+def test_one_new_answer_cannot_be_read_off_between_two_page_loads(cast: Any, client: Any) -> None:
     _split_40_40_20(_closed_round(cast.agency), cast.supervisor)
     current = _open_round(cast.agency)
     answered(current, cast.supervisor, 5)
@@ -294,9 +291,7 @@ def test_no_suppressed_cell_can_be_recomputed_on_any_page_or_export(
         return dict(zip(page, _export_blocks(client, export, fmt), strict=True))
 
     exports = ("csv",) if fmt == "page" else (fmt,)
-    partnership = tables(
-        partnership_url, reverse("assurance:partnership_export", args=exports)
-    )
+    partnership = tables(partnership_url, reverse("assurance:partnership_export", args=exports))
     agency = tables(agency_url, reverse("assurance:agency_export", args=[cast.agency.pk, *exports]))
     compliance = partnership["staff_compliance"]
     assert _recoverable(compliance[1:-1], compliance[-1]) == []
@@ -331,4 +326,3 @@ def test_complementary_suppression_hides_the_next_smallest() -> None:
     assert complementary([1, 1, 30, 8]) == {3}  # two small cells hold only two between them
     assert complementary([3, 2, 30]) == set()  # the two small cells hold five together
     assert complementary([10, 20]) == set()
-
