@@ -23,7 +23,7 @@ from ..models import (
     EvaluationResponse,
     EvaluationRound,
 )
-from ..periods import round_bounds
+from ..periods import add_months, round_bounds
 from ..suppression import MINIMUM_GROUP, percent, suppress
 from ..tables import Table
 from .period import Period
@@ -44,12 +44,17 @@ def _answer_counts(
 
 
 def published_rounds(*, period: Period, today: dt.date, **scope: Any) -> QuerySet[EvaluationRound]:
-    """Rounds in the period whose results may be shown: closed before today and answered by
-    at least five people (issue 9 item 3, decision 0004). Results then move only by a whole
-    round of five or more, never by one new answer between two page loads."""
+    """The rounds whose results may be shown for a period: those that closed before today,
+    in the 12 months to the period's end, answered by at least five people (issue 9 item 3,
+    decision 0004). Results then move only by a whole round of five or more, never by one
+    new answer between two page loads; and any two periods differ by whole rounds."""
     return (
         EvaluationRound.objects.live()
-        .filter(opens_on__lte=period.end, closes_on__gte=period.start, closes_on__lt=today)
+        .filter(
+            closes_on__gt=add_months(period.end, -12),
+            closes_on__lte=period.end,
+            closes_on__lt=today,
+        )
         .filter(**scope)
         .annotate(people=Count("participations__respondent", distinct=True))
         .filter(people__gte=MINIMUM_GROUP)
@@ -102,7 +107,10 @@ def evaluation_by_agency_table(agencies: list[Agency], period: Period, today: dt
     }
     table = Table(
         key="evaluation",
-        caption="Evaluation of supervision: answers of Yes across the ten statements",
+        caption=(
+            "Evaluation of supervision: answers across the ten statements, rounds closed in "
+            f"the 12 months to {period.end:%-d %B %Y}"
+        ),
         columns=["Agency", "Responses", *[f"% {a.label}" for a in RESULT_ORDER]],
         chart_column=2,
         note=f"{PUBLISHED_WHEN}.",
