@@ -326,3 +326,29 @@ def test_complementary_suppression_hides_the_next_smallest() -> None:
     assert complementary([1, 1, 30, 8]) == {3}  # two small cells hold only two between them
     assert complementary([3, 2, 30]) == set()  # the two small cells hold five together
     assert complementary([10, 20]) == set()
+
+
+def test_a_small_escalation_level_cannot_be_worked_out_from_the_escalations_raised(
+    cast: Any, client: Any
+) -> None:
+    """Nineteen raised: six, five and five at three levels, three at the fourth. Showing the
+    three larger would give away the three."""
+    from oversight.children.models import Escalation, EscalationLevel, EscalationSubject
+
+    for level, count in zip(EscalationLevel, (6, 5, 5, 3), strict=True):
+        for _ in range(count):
+            Escalation.objects.create(
+                agency=cast.agency,
+                subject=EscalationSubject.AGENCY_RESPONSE,
+                about_agency=cast.other_agency,
+                raised_by=cast.supervisor,
+                reason="The plan has drifted.",
+                what_was_tried="A conversation with the allocated worker.",
+                level=level,
+            )
+    tables = html_tables(_page(client, cast.auditor, reverse("assurance:partnership_dashboard")))
+    row = _by_first(tables["drift_escalation"])[cast.agency.name]
+    assert row[3] == "19"
+    levels = row[4:8]
+    assert levels.count(SUPPRESSED) == 1
+    assert sum(cell in WITHHELD for cell in levels) == 2
