@@ -79,8 +79,8 @@ class EvaluationFormView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Thank you. Your answers are anonymous: your supervisor sees only the answers of "
-            "five or more people together.",
+            "Thank you. Your answers are anonymous: your supervisor sees them only when the "
+            "round has closed, together with the answers of at least four other people.",
         )
         return HttpResponseRedirect(reverse("home"))
 
@@ -111,7 +111,9 @@ class EvaluationResultsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
             published_when=selectors.PUBLISHED_WHEN,
             shown=people >= MINIMUM_GROUP,
             table=selectors.evaluation_statements_table(
-                responses, "Your supervisees' answers in the last 12 months", people
+                responses,
+                "Your supervisees' answers in rounds closed in the last 12 months",
+                people,
             ),
             comments=selectors.evaluation_comments(responses, people),
         )
