@@ -18,7 +18,7 @@ from . import selectors
 from .compliance import summarise, total
 from .models import PulseParticipation
 from .periods import quarter_start
-from .selectors import compliance_columns, compliance_row
+from .selectors import compliance_columns, compliance_row, compliance_rows
 from .supervisees import supervision_of_my_people
 from .tables import Table
 
@@ -134,13 +134,13 @@ def _staff_compliance(user: Any, profile: Any, today: dt.date) -> dict[str, Any]
                 "home_team",
                 "By team",
                 compliance_columns("Team"),
-                [compliance_row(g) for g in by_team],
+                compliance_rows(by_team),
             ),
             Table(
                 "home_group",
                 "By staff group",
                 compliance_columns("Staff group"),
-                [compliance_row(g) for g in by_group],
+                compliance_rows(by_group),
             ),
         ],
         "led": sorted(profile.led_agency_ids),

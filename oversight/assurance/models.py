@@ -34,9 +34,17 @@ STATEMENT_FIELDS = tuple(f"q{n}" for n in range(1, 11))
 
 
 class Answer(models.TextChoices):
+    """Asked in the seed's order, Yes / No / Maybe (seed 004 Appendix I)."""
+
     YES = "yes", "Yes"
     NO = "no", "No"
     MAYBE = "maybe", "Maybe"
+
+
+# The order results are shown in, from most to least positive: every results table takes
+# both its headings and its figures from this one tuple, so the two cannot fall out of step
+# (issue 9 item 2: the figures once came in Yes / No / Maybe under Yes / Maybe / No).
+RESULT_ORDER = (Answer.YES, Answer.MAYBE, Answer.NO)
 
 
 class EvaluationSettings(TrackedModel):

@@ -11,7 +11,7 @@ from typing import Any
 
 from oversight.core.exports import safe_row
 
-from .suppression import SUPPRESSED
+from .suppression import WITHHELD
 
 
 @dataclass
@@ -42,10 +42,8 @@ class Table:
         bars = []
         for n, row in enumerate(self.rows):
             value = row[self.chart_column]
-            number = None if value in (None, "", SUPPRESSED) else float(value)
-            text = (
-                "no figure" if value == SUPPRESSED else ("none" if number is None else f"{value}%")
-            )
+            number = None if value in (None, "", *WITHHELD) else float(value)
+            text = "no figure" if value in WITHHELD else ("none" if number is None else f"{value}%")
             width = 0.0 if number is None else max(0.0, min(100.0, number)) * self.CHART_WIDTH / 100
             bars.append(Bar(str(row[0]), number, text, n * self.ROW_HEIGHT, width))
         return bars

@@ -8,13 +8,17 @@ from .audit import audit_detail, audit_grades_table, audit_items, audit_strata, 
 from .children import children_table, drift_table, key_elements_table
 from .dashboards import agencies_all, agency_compliance, agency_tables, partnership_tables
 from .evaluation import (
+    PUBLISHED_WHEN,
     distinct_respondents,
     evaluation_by_agency_table,
     evaluation_comments,
     evaluation_statements_table,
     evaluations_due,
+    published_rounds,
     responses_in,
     round_label,
+    supervisor_published_rounds,
+    supervisor_results,
 )
 from .named import NAMED_COLUMNS, named_compliance_rows, named_table
 from .period import Period, default_period
@@ -23,13 +27,16 @@ from .staff_compliance import (
     _trend_point,
     compliance_columns,
     compliance_row,
+    compliance_rows,
     supervisor_row,
+    supervisor_rows,
     trend_table,
 )
 from .wellbeing import pulse_table, quarters_back, workforce_table
 
 __all__ = [
     "NAMED_COLUMNS",
+    "PUBLISHED_WHEN",
     "SUPERVISOR_COLUMNS",
     "Period",
     "_trend_point",  # tasks.assurance_trend_warm fills the trend cache with it
@@ -44,6 +51,7 @@ __all__ = [
     "children_table",
     "compliance_columns",
     "compliance_row",
+    "compliance_rows",
     "default_period",
     "distinct_respondents",
     "drift_table",
@@ -55,11 +63,15 @@ __all__ = [
     "named_compliance_rows",
     "named_table",
     "partnership_tables",
+    "published_rounds",
     "pulse_table",
     "quarters_back",
     "responses_in",
     "round_label",
+    "supervisor_published_rounds",
+    "supervisor_results",
     "supervisor_row",
+    "supervisor_rows",
     "trend_table",
     "workforce_table",
 ]

@@ -11,7 +11,7 @@ from oversight.children.models import EscalationLevel
 from oversight.people.models import Agency
 from oversight.supervision.models import KeyElement, SessionRecord
 
-from ..suppression import percent, suppress
+from ..suppression import HIDDEN, complementary, percent, suppress
 from ..tables import Table
 from .period import Period
 
@@ -91,6 +91,9 @@ def drift_table(agencies: list[Agency], period: Period) -> Table:
                 suppress(esc["average_days_to_resolve"], esc["resolved"]),
             ]
         )
+        # The levels are a split of the escalations raised (decision 0004).
+        for n in complementary([by_level.get(level, 0) for level in levels]):
+            table.rows[-1][4 + n] = HIDDEN
     return table
 
 

@@ -23,7 +23,9 @@ from .staff_compliance import (
     SUPERVISOR_COLUMNS,
     compliance_columns,
     compliance_row,
+    compliance_rows,
     supervisor_row,
+    supervisor_rows,
     trend_table,
 )
 from .wellbeing import pulse_table, workforce_table
@@ -43,8 +45,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
             key="staff_compliance",
             caption=f"Staff supervision compliance on {min(period.end, today):%-d %B %Y}",
             columns=compliance_columns("Agency"),
-            rows=[compliance_row(g) for g in by_agency]
-            + [compliance_row(total(rows, "Partnership"))],
+            rows=[*compliance_rows(by_agency), compliance_row(total(rows, "Partnership"))],
             chart_column=2,
         ),
         trend_table(agencies, period.end, today, side_by_side=True, latest=rows),
@@ -58,9 +59,9 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         children_table(agencies, period, today),
         drift_table(agencies, period),
         key_elements_table(agencies, period),
-        evaluation_by_agency_table(agencies, period),
+        evaluation_by_agency_table(agencies, period, today),
         audit_grades_table(agencies, period),
-        pulse_table(agencies, period.end),
+        pulse_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
     ]
 
@@ -83,21 +84,21 @@ def agency_tables(
             key="compliance_by_team",
             caption=f"Staff supervision compliance by team on {on:%-d %B %Y}",
             columns=compliance_columns("Team"),
-            rows=[compliance_row(g) for g in by_team] + [compliance_row(total(rows))],
+            rows=[*compliance_rows(by_team), compliance_row(total(rows))],
             chart_column=2,
         ),
         Table(
             key="compliance_by_group",
             caption=f"Staff supervision compliance by staff group on {on:%-d %B %Y}",
             columns=compliance_columns("Staff group"),
-            rows=[compliance_row(g) for g in by_group],
+            rows=compliance_rows(by_group),
             chart_column=2,
         ),
         Table(
             key="supervisors",
             caption="Supervisors by team: training and their own supervision",
             columns=["Team", *SUPERVISOR_COLUMNS],
-            rows=[supervisor_row(g) for g in by_team],
+            rows=supervisor_rows(by_team),
             chart_column=2,
         ),
         trend_table(agencies, period.end, today, side_by_side=False, latest=rows),
@@ -105,11 +106,12 @@ def agency_tables(
         drift_table(agencies, period),
         key_elements_table(agencies, period),
         evaluation_statements_table(
-            responses_in(period).filter(round__agency=agency),
-            "Evaluation of supervision: the ten statements (seed 004 Appendix I)",
-            distinct_respondents(period, round__agency=agency),
+            responses_in(period, today=today).filter(round__agency=agency),
+            "Evaluation of supervision: the ten statements (seed 004 Appendix I), rounds "
+            f"closed in the 12 months to {period.end:%-d %B %Y}",
+            distinct_respondents(period, today=today, round__agency=agency),
         ),
         audit_grades_table(agencies, period),
-        pulse_table(agencies, period.end),
+        pulse_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
     ]

@@ -1,5 +1,9 @@
 """Evaluation of supervision (seed 004 Appendix I): answers per agency and statement, the
-comments, and who still has an evaluation due. Group sizes count people, not responses."""
+comments, and who still has an evaluation due. Group sizes count people, not responses.
+
+Only closed rounds with five or more people are ever counted (issue 9 item 3, decision 0004):
+an open round's answers are never shown, so a new answer cannot be read off by comparing
+two page loads."""
 
 from __future__ import annotations
 
@@ -12,15 +16,19 @@ from oversight.people.models import Agency, SupervisionRelationship
 
 from ..models import (
     EVALUATION_STATEMENTS,
+    RESULT_ORDER,
     STATEMENT_FIELDS,
     Answer,
     EvaluationParticipation,
     EvaluationResponse,
+    EvaluationRound,
 )
-from ..periods import round_bounds
-from ..suppression import MINIMUM_GROUP, SUPPRESSED, percent, suppress
+from ..periods import add_months, round_bounds
+from ..suppression import MINIMUM_GROUP, percent, suppress
 from ..tables import Table
 from .period import Period
+
+PUBLISHED_WHEN = "Results are published when the round closes and has at least 5 answers"
 
 
 def _answer_counts(
@@ -35,18 +43,37 @@ def _answer_counts(
     return list(responses.order_by().values(group_by).annotate(**aggregates))
 
 
-def responses_in(period: Period) -> QuerySet[EvaluationResponse]:
-    return EvaluationResponse.objects.live().filter(
-        round__opens_on__lte=period.end, round__closes_on__gte=period.start
+def published_rounds(*, period: Period, today: dt.date, **scope: Any) -> QuerySet[EvaluationRound]:
+    """The rounds whose results may be shown for a period: those that closed before today,
+    in the 12 months to the period's end, answered by at least five people (issue 9 item 3,
+    decision 0004). Results then move only by a whole round of five or more, never by one
+    new answer between two page loads; and any two periods differ by whole rounds."""
+    return (
+        EvaluationRound.objects.live()
+        .filter(
+            closes_on__gt=add_months(period.end, -12),
+            closes_on__lte=period.end,
+            closes_on__lt=today,
+        )
+        .filter(**scope)
+        .annotate(people=Count("participations__respondent", distinct=True))
+        .filter(people__gte=MINIMUM_GROUP)
     )
 
 
-def distinct_respondents(period: Period, **scope: Any) -> int:
-    """How many different people answered in the period: the group size for suppression
-    (one person answering in two rounds is still one person)."""
+def responses_in(period: Period, *, today: dt.date) -> QuerySet[EvaluationResponse]:
+    """The answers whose results are published: those of ``published_rounds``."""
+    return EvaluationResponse.objects.live().filter(
+        round__in=published_rounds(period=period, today=today).values("pk")
+    )
+
+
+def distinct_respondents(period: Period, *, today: dt.date, **scope: Any) -> int:
+    """How many different people answered in the published rounds: the group size for
+    suppression (one person answering in two rounds is still one person)."""
     return (
         EvaluationParticipation.objects.filter(
-            round__opens_on__lte=period.end, round__closes_on__gte=period.start, **scope
+            round__in=published_rounds(period=period, today=today).values("pk"), **scope
         )
         .values("respondent_id")
         .distinct()
@@ -54,13 +81,19 @@ def distinct_respondents(period: Period, **scope: Any) -> int:
     )
 
 
-def evaluation_by_agency_table(agencies: list[Agency], period: Period) -> Table:
+def _percentages(row: dict[str, Any], names: tuple[str, ...], answers: int) -> list[Any]:
+    """Yes, Maybe and No, in the order of the headings (``RESULT_ORDER``)."""
+    return [
+        percent(sum(row.get(f"{name}_{a}") or 0 for name in names), answers) for a in RESULT_ORDER
+    ]
+
+
+def evaluation_by_agency_table(agencies: list[Agency], period: Period, today: dt.date) -> Table:
+    rounds = published_rounds(
+        period=period, today=today, agency_id__in=[a.pk for a in agencies]
+    ).values("pk")
     people = dict(
-        EvaluationParticipation.objects.filter(
-            round__opens_on__lte=period.end,
-            round__closes_on__gte=period.start,
-            round__agency_id__in=[a.pk for a in agencies],
-        )
+        EvaluationParticipation.objects.filter(round__in=rounds)
         .order_by()
         .values("round__agency_id")
         .annotate(n=Count("respondent_id", distinct=True))
@@ -69,26 +102,27 @@ def evaluation_by_agency_table(agencies: list[Agency], period: Period) -> Table:
     found = {
         row["round__agency_id"]: row
         for row in _answer_counts(
-            responses_in(period).filter(round__agency_id__in=[a.pk for a in agencies]),
-            "round__agency_id",
+            EvaluationResponse.objects.live().filter(round__in=rounds), "round__agency_id"
         )
     }
     table = Table(
         key="evaluation",
-        caption="Evaluation of supervision: answers of Yes across the ten statements",
-        columns=["Agency", "Responses", "% Yes", "% Maybe", "% No"],
+        caption=(
+            "Evaluation of supervision: answers across the ten statements, rounds closed in "
+            f"the 12 months to {period.end:%-d %B %Y}"
+        ),
+        columns=["Agency", "Responses", *[f"% {a.label}" for a in RESULT_ORDER]],
         chart_column=2,
+        note=f"{PUBLISHED_WHEN}.",
     )
     for agency in agencies:
         row = found.get(agency.pk, {"respondents": 0})
         n = row["respondents"] if people.get(agency.pk, 0) >= MINIMUM_GROUP else 0
-        totals = {a: sum(row.get(f"{q}_{a}", 0) for q in STATEMENT_FIELDS) for a in Answer}
-        answers = n * len(STATEMENT_FIELDS)
         table.rows.append(
             [
                 agency.name,
                 suppress(n, n),
-                *[percent(totals[a], answers) if n >= 5 else SUPPRESSED for a in Answer],
+                *_percentages(row, STATEMENT_FIELDS, n * len(STATEMENT_FIELDS)),
             ]
         )
     return table
@@ -103,17 +137,60 @@ def evaluation_statements_table(
     table = Table(
         key="evaluation_statements",
         caption=caption,
-        columns=["Statement", "% Yes", "% Maybe", "% No"],
+        columns=["Statement", *[f"% {a.label}" for a in RESULT_ORDER]],
         chart_column=1,
-        note=f"Responses: {suppress(n, n)}",
+        note=f"Responses: {suppress(n, n)}. {PUBLISHED_WHEN}.",
     )
     for number, (name, statement) in enumerate(
         zip(STATEMENT_FIELDS, EVALUATION_STATEMENTS, strict=True), 1
     ):
-        table.rows.append(
-            [f"{number}. {statement}", *[percent(row[f"{name}_{a}"] or 0, n) for a in Answer]]
-        )
+        table.rows.append([f"{number}. {statement}", *_percentages(row, (name,), n)])
     return table
+
+
+def supervisor_published_rounds(*, supervisor_id: int, period: Period, today: dt.date) -> list[int]:
+    """The closed rounds whose answers about this supervisor they may read: five or more
+    people answered about them, and the rest of the round is either nobody or five or more.
+    Otherwise the agency's published round less the supervisor's own part would give away a
+    small group's answers to a supervisor who also sees the agency's figures (decision 0004)."""
+    rounds = published_rounds(period=period, today=today).values("pk")
+    own = dict(
+        EvaluationParticipation.objects.filter(round__in=rounds, supervisor_id=supervisor_id)
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("respondent_id", distinct=True))
+        .values_list("round_id", "n")
+    )
+    others = dict(
+        EvaluationParticipation.objects.filter(round_id__in=list(own))
+        .exclude(supervisor_id=supervisor_id)
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("respondent_id", distinct=True))
+        .values_list("round_id", "n")
+    )
+    return sorted(
+        round_id
+        for round_id, n in own.items()
+        if n >= MINIMUM_GROUP and not 0 < others.get(round_id, 0) < MINIMUM_GROUP
+    )
+
+
+def supervisor_results(
+    *, supervisor_id: int, period: Period, today: dt.date
+) -> tuple[QuerySet[EvaluationResponse], int]:
+    """The answers about a supervisor they may read, and how many people gave them."""
+    rounds = supervisor_published_rounds(supervisor_id=supervisor_id, period=period, today=today)
+    responses = EvaluationResponse.objects.live().filter(
+        round_id__in=rounds, supervisor_id=supervisor_id
+    )
+    people = (
+        EvaluationParticipation.objects.filter(round_id__in=rounds, supervisor_id=supervisor_id)
+        .values("respondent_id")
+        .distinct()
+        .count()
+    )
+    return responses, people
 
 
 def evaluation_comments(

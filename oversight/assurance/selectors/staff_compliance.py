@@ -15,7 +15,7 @@ from oversight.people.models import Agency
 from ..compliance import GroupCompliance, PersonCompliance, compliance_for, summarise
 from ..models import SNAPSHOT_FIELDS, ComplianceSnapshot
 from ..periods import month_ends
-from ..suppression import SUPPRESSED, percent, suppress
+from ..suppression import HIDDEN, SUPPRESSED, complementary, hide_rows, percent, suppress
 from ..tables import Table
 
 
@@ -40,6 +40,22 @@ def compliance_row(group: GroupCompliance) -> list[Any]:
         suppress(group.records_unsigned_overdue, n),
         suppress(group.actions_overdue, n),
     ]
+
+
+def compliance_rows(groups: list[GroupCompliance]) -> list[list[Any]]:
+    """The rows of a split whose total is published (agencies of the partnership, teams or
+    staff groups of an agency), with complementary suppression (decision 0004)."""
+    rows = [compliance_row(g) for g in groups]
+    hide_rows(rows, [g.people for g in groups])
+    return rows
+
+
+def supervisor_rows(groups: list[GroupCompliance]) -> list[list[Any]]:
+    """Supervisors by team: the agency's count is on the partnership dashboard, so the
+    teams are a split of a published total too (decision 0004)."""
+    rows = [supervisor_row(g) for g in groups]
+    hide_rows(rows, [g.supervisors for g in groups])
+    return rows
 
 
 def supervisor_row(group: GroupCompliance) -> list[Any]:
@@ -124,8 +140,12 @@ def trend_table(
         within = sum(g.within_interval for g in point.values())
         row: list[Any] = [f"{day:%-d %b %Y}", percent(within, people)]
         if side_by_side:
-            for agency in agencies:
-                group = point.get(agency.pk)
+            groups = [point.get(agency.pk) for agency in agencies]
+            for group in groups:
                 row.append(percent(group.within_interval, group.people) if group else SUPPRESSED)
+            # The agencies with staff are a split of the "all" figure (decision 0004).
+            present = [n for n, g in enumerate(groups) if g is not None]
+            for n in complementary([g.people for g in groups if g is not None]):
+                row[2 + present[n]] = HIDDEN
         table.rows.append(row)
     return table

@@ -13,6 +13,7 @@ from ..models import PulseResponse, WorkforceFigure
 from ..periods import add_months, quarter_start
 from ..suppression import percent, suppress
 from ..tables import Table
+from .evaluation import PUBLISHED_WHEN
 
 
 def quarters_back(end: dt.date, count: int) -> list[dt.date]:
@@ -20,7 +21,18 @@ def quarters_back(end: dt.date, count: int) -> list[dt.date]:
     return [add_months(last, -3 * n) for n in range(count - 1, -1, -1)]
 
 
-def pulse_table(agencies: list[Agency], end: dt.date) -> Table:
+ROUND_OPEN = "Round still open"
+
+
+def quarter_is_closed(quarter: dt.date, today: dt.date) -> bool:
+    """Each quarter is a pulse round, closed once the quarter has ended."""
+    return add_months(quarter, 3) <= today
+
+
+def pulse_table(agencies: list[Agency], end: dt.date, today: dt.date) -> Table:
+    """Averages per agency and quarter, published only for a closed quarter with five or
+    more answers (issue 9 item 3, decision 0004): an open quarter's figures would move
+    with each answer, so one person's could be read off between two page loads."""
     quarters = quarters_back(end, 4)
     found = {
         (r["agency_id"], r["quarter_start"]): r
@@ -39,9 +51,13 @@ def pulse_table(agencies: list[Agency], end: dt.date) -> Table:
         key="wellbeing",
         caption="Wellbeing pulse by quarter (average, 1 low to 5 high)",
         columns=["Agency", "Quarter", "Responses", "Stress", "Resilience", "Ability to reflect"],
+        note=f"{PUBLISHED_WHEN}: each quarter is a round.",
     )
     for agency in agencies:
         for quarter in quarters:
+            if not quarter_is_closed(quarter, today):
+                table.rows.append([agency.name, f"{quarter:%b %Y}", *[ROUND_OPEN] * 4])
+                continue
             r = found.get((agency.pk, quarter), {"n": 0})
             n = r["n"]
             table.rows.append(

@@ -17,7 +17,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from oversight.assurance.suppression import SUPPRESSED, is_suppressed, percent, suppress
+from oversight.assurance.suppression import (
+    HIDDEN,
+    SUPPRESSED,
+    is_suppressed,
+    percent,
+    suppress,
+)
 from oversight.contracts.tests.factories import SupervisionContractFactory
 from oversight.core.models import AuditAction, AuditEvent
 from oversight.people.models import LineManagement
@@ -167,7 +173,9 @@ def test_partnership_dashboard_shows_auditor_no_names_notes_or_small_groups(
     assert SUPPRESSED in html
     rows = {r[0]: r for r in html_tables(html)["staff_compliance"][1:]}
     assert rows[cast.other_agency.name][1:] == [SUPPRESSED] * 5
-    assert rows[cast.agency.name][1] == "5"
+    # Five beside three and a total of eight: the five is hidden too (decision 0004).
+    assert rows[cast.agency.name][1:] == [HIDDEN] * 5
+    assert rows["Partnership"][1] == "8"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

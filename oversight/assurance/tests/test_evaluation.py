@@ -3,6 +3,7 @@ figures: anonymous answers, one per round, results only from five."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -92,18 +93,26 @@ def test_home_prompts_the_supervisee_until_they_answer(cast: Any, client: Any) -
     assert f"Evaluate your supervision with {cast.supervisor.display_name}" not in home
 
 
+def _last_round(agency: Any) -> Any:
+    """The agency's round before the one open today: closed, so its results are published."""
+    from oversight.assurance.periods import round_bounds
+
+    opens, _ = round_bounds(timezone.localdate(), 6)
+    opens, closes = round_bounds(opens - dt.timedelta(days=1), 6)
+    return EvaluationRoundFactory(agency=agency, opens_on=opens, closes_on=closes)
+
+
 @pytest.mark.parametrize(("answers", "shown"), [(4, False), (5, True)])
 def test_supervisor_sees_own_results_only_from_five(
     cast: Any, client: Any, answers: int, shown: bool
 ) -> None:
-    round_ = EvaluationRoundFactory(agency=cast.agency)
-    answered(round_, cast.supervisor, answers, more_of="More case talk")
+    answered(_last_round(cast.agency), cast.supervisor, answers, more_of="More case talk")
     client.force_login(cast.supervisor)
     html = client.get(reverse("assurance:evaluation_results")).content.decode()
     assert ("More case talk" in html) is shown
     assert ("100" in html) is shown
     if not shown:
-        assert "Results appear once at least 5 people have answered" in html
+        assert "No round in the last 12 months can be shown yet" in html
 
 
 def test_agency_sets_how_often_evaluation_is_asked(cast: Any, client: Any) -> None:
@@ -169,15 +178,17 @@ def test_lead_enters_workforce_figures_with_clear_errors(cast: Any, client: Any)
 
 
 def test_the_same_people_answering_in_two_rounds_count_once(cast: Any, client: Any) -> None:
-    from django.utils import timezone
 
-    from oversight.assurance.periods import add_months, round_bounds
+    from oversight.assurance.periods import add_months
 
-    today = timezone.localdate()
-    opens, closes = round_bounds(add_months(today, -6), 6)
+    last = _last_round(cast.agency)
     rounds = [
-        EvaluationRoundFactory(agency=cast.agency),
-        EvaluationRoundFactory(agency=cast.agency, opens_on=opens, closes_on=closes),
+        last,
+        EvaluationRoundFactory(
+            agency=cast.agency,
+            opens_on=add_months(last.opens_on, -6),
+            closes_on=last.opens_on - dt.timedelta(days=1),
+        ),
     ]
     people = [pf.PersonFactory() for _ in range(3)]
     for round_ in rounds:
@@ -188,7 +199,7 @@ def test_the_same_people_answering_in_two_rounds_count_once(cast: Any, client: A
             EvaluationResponseFactory(round=round_, supervisor=cast.supervisor, more_of="Hidden")
     client.force_login(cast.supervisor)
     html = client.get(reverse("assurance:evaluation_results")).content.decode()
-    assert "Results appear once at least 5 people have answered" in html
+    assert "No round in the last 12 months can be shown yet" in html
     assert "Hidden" not in html
 
 

@@ -286,13 +286,13 @@ class ComplianceView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
                     key="by_team",
                     caption="By team",
                     columns=selectors.compliance_columns("Team"),
-                    rows=[selectors.compliance_row(g) for g in by_team],
+                    rows=selectors.compliance_rows(by_team),
                 ),
                 Table(
                     key="by_group",
                     caption="By staff group",
                     columns=selectors.compliance_columns("Staff group"),
-                    rows=[selectors.compliance_row(g) for g in by_group],
+                    rows=selectors.compliance_rows(by_group),
                 ),
             ],
         )

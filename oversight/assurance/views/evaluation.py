@@ -79,8 +79,8 @@ class EvaluationFormView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Thank you. Your answers are anonymous: your supervisor sees only the answers of "
-            "five or more people together.",
+            "Thank you. Your answers are anonymous: your supervisor sees them only when the "
+            "round has closed, together with the answers of at least four other people.",
         )
         return HttpResponseRedirect(reverse("home"))
 
@@ -92,7 +92,8 @@ class EvaluationFormView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
 
 
 class EvaluationResultsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
-    """A supervisor's own results, from all rounds in the last year, only from five answers."""
+    """A supervisor's own results from the rounds of the last year that have closed with
+    five or more answers about them (issue 9 item 3, decision 0004): never live."""
 
     permission_required = "assurance.view_own_evaluation"
     template_name = "assurance/evaluation_results.html"
@@ -101,14 +102,18 @@ class EvaluationResultsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         period = selectors.Period(add_months(today, -12), today)
-        responses = selectors.responses_in(period).filter(supervisor_id=self.request.user.pk)
-        people = selectors.distinct_respondents(period, supervisor_id=self.request.user.pk)
+        responses, people = selectors.supervisor_results(
+            supervisor_id=self.request.user.pk or 0, period=period, today=today
+        )
         context.update(
             count=responses.count(),
             minimum=MINIMUM_GROUP,
+            published_when=selectors.PUBLISHED_WHEN,
             shown=people >= MINIMUM_GROUP,
             table=selectors.evaluation_statements_table(
-                responses, "Your supervisees' answers in the last 12 months", people
+                responses,
+                "Your supervisees' answers in rounds closed in the last 12 months",
+                people,
             ),
             comments=selectors.evaluation_comments(responses, people),
         )
