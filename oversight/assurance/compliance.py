@@ -1,9 +1,10 @@
 """Compliance, one definition (issue 5 item 1). For each person with a post on a date:
-the last supervision held (of the session types the agency's policy counts: a group only for
-those who attended, seed 001 standard 3 and issue 9 item 7), the next due by the policy in force on that date (newly-qualified
-aware), days overdue; whether their contract is missing, unsigned or due for review; records
-unsigned past their deadline; actions overdue; and for supervisors whether their training is
-valid and whether they are supervised themselves (seed 001 "Competence").
+the last supervision held (of the session types the agency's policy counts; a group only for
+those who attended: seed 001 standard 3, issue 9 item 7), the next due by the policy in force
+on that date (newly-qualified aware), days overdue; whether their contract is missing,
+unsigned or due for review; records unsigned past their deadline; actions overdue; and for
+supervisors whether their training is valid and whether they are supervised themselves
+(seed 001 "Competence").
 
 Set-based: a fixed number of queries for any number of people. Every assurance page, export
 and test uses ``compliance_for``; nothing re-implements these rules."""
