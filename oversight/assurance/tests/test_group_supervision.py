@@ -53,7 +53,7 @@ def one_to_one(cast: Any, person: Any, on: dt.date) -> Any:
 
 
 def group(cast: Any, on: dt.date, came: dict[Any, bool | None]) -> Any:
-    session = SessionFactory(
+    session: Any = SessionFactory(
         session_type=SessionType.REFLECTIVE_GROUP,
         supervisor=cast.agency_lead,
         supervisee=None,
