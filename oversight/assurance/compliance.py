@@ -1,8 +1,10 @@
 """Compliance, one definition (issue 5 item 1). For each person with a post on a date:
-the last supervision held, the next due by the policy in force on that date (newly-qualified
-aware), days overdue; whether their contract is missing, unsigned or due for review; records
-unsigned past their deadline; actions overdue; and for supervisors whether their training is
-valid and whether they are supervised themselves (seed 001 "Competence").
+the last supervision held (of the session types the agency's policy counts; a group only for
+those who attended: seed 001 standard 3, issue 9 item 7), the next due by the policy in force
+on that date (newly-qualified aware), days overdue; whether their contract is missing,
+unsigned or due for review; records unsigned past their deadline; actions overdue; and for
+supervisors whether their training is valid and whether they are supervised themselves
+(seed 001 "Competence").
 
 Set-based: a fixed number of queries for any number of people. Every assurance page, export
 and test uses ``compliance_for``; nothing re-implements these rules."""
@@ -19,7 +21,12 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.template.defaultfilters import pluralize
 
-from oversight.contracts.models import OPEN_STATUSES, SupervisionContract, SupervisionPolicy
+from oversight.contracts.models import (
+    GROUP_SESSION_TYPES,
+    OPEN_STATUSES,
+    SupervisionContract,
+    SupervisionPolicy,
+)
 from oversight.contracts.selectors import ContractStanding
 from oversight.core.workdays import day_start
 from oversight.people.models import Membership, SupervisionRelationship, TrainingRecord
@@ -27,6 +34,7 @@ from oversight.supervision.models import (
     Action,
     ActionStatus,
     Session,
+    SessionAttendance,
     SessionRecord,
     SessionStatus,
 )
@@ -178,7 +186,7 @@ def compliance_for(
     person_ids: Iterable[int] | None = None,
 ) -> list[PersonCompliance]:
     """One row per post held on ``on`` in the given agencies (or by the given people).
-    Nine queries whatever the number of people."""
+    Nine queries whatever the number of people; ten when a policy counts group sessions."""
     agency_ids = None if agency_ids is None else list(agency_ids)
     person_ids = None if person_ids is None else list(person_ids)
     posts = [
@@ -196,14 +204,7 @@ def compliance_for(
     policies = list(
         SupervisionPolicy.objects.live().filter(agency_id__in=post_agencies, effective_from__lte=on)
     )
-    last_held = dict(
-        Session.objects.live()
-        .filter(status=SessionStatus.HELD, held_on__lte=on, supervisee_id__in=people)
-        .order_by()
-        .values("supervisee_id")
-        .annotate(last=Max("held_on"))
-        .values_list("supervisee_id", "last")
-    )
+    last_held = _last_held_by_type(people, on, policies)
     supervisors_of: dict[int, set[int]] = defaultdict(set)
     supervisees_of: dict[int, set[int]] = defaultdict(set)
     for supervisor_id, supervisee_id in (
@@ -266,7 +267,11 @@ def compliance_for(
             )
         new_starter = Membership.is_new_starter_on(post, on)  # type: ignore[arg-type]
         interval = policy.new_starter_interval_days if new_starter else policy.interval_days
-        last = last_held.get(post.person_id)
+        held_by_type = last_held.get(post.person_id, {})
+        last = max(
+            (held_by_type[t] for t in policy.counted_session_types or () if t in held_by_type),
+            default=None,
+        )
         next_due = (last or post.starts_on) + dt.timedelta(days=interval)
         overdue = max(0, (on - next_due).days)
         row = PersonCompliance(
@@ -297,6 +302,44 @@ def compliance_for(
         row.issues = _issues(row)
         rows.append(row)
     return rows
+
+
+def _last_held_by_type(
+    people: QuerySet[Any], on: dt.date, policies: list[SupervisionPolicy]
+) -> dict[int, dict[str, dt.date]]:
+    """The last session held on or before ``on`` per person and session type: sessions they
+    were the supervisee of and, when a policy in scope counts groups, groups they attended
+    (marked as attended: "did not attend" and not yet recorded do not count). One query each,
+    whatever the number of people; the policy of each post then picks the types that count."""
+    last: dict[int, dict[str, dt.date]] = defaultdict(dict)
+    for person_id, session_type, held_on in (
+        Session.objects.live()
+        .filter(status=SessionStatus.HELD, held_on__lte=on, supervisee_id__in=people)
+        .order_by()
+        .values("supervisee_id", "session_type")
+        .annotate(last=Max("held_on"))
+        .values_list("supervisee_id", "session_type", "last")
+    ):
+        last[person_id][session_type] = held_on
+    group_types = set(GROUP_SESSION_TYPES)
+    counted = {t for policy in policies for t in policy.counted_session_types or ()}
+    if counted & group_types:
+        for person_id, session_type, held_on in (
+            SessionAttendance.objects.filter(
+                person_id__in=people,
+                attended=True,
+                session__archived_at__isnull=True,
+                session__status=SessionStatus.HELD,
+                session__held_on__lte=on,
+                session__session_type__in=sorted(counted & group_types),
+            )
+            .order_by()
+            .values("person_id", "session__session_type")
+            .annotate(last=Max("session__held_on"))
+            .values_list("person_id", "session__session_type", "last")
+        ):
+            last[person_id][session_type] = held_on
+    return last
 
 
 def _issues(row: PersonCompliance) -> list[str]:

@@ -31,19 +31,27 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
         return []
     found: list[Panel] = []
     today = timezone.localdate()
-    if profile.supervisee_ids or profile.report_ids:
-        found.extend(_my_people_panel(profile, today))
+    mine = _my_people_panel(profile, today) if profile.supervisee_ids or profile.report_ids else []
+    staff = None
     if profile.led_agency_ids or profile.report_ids:
-        context = kept_for_wide_scope(
-            profile, "staff-home", today, lambda: _staff_compliance(request.user, profile, today)
+        staff = dict(
+            kept_for_wide_scope(
+                profile,
+                "staff-home",
+                today,
+                lambda: _staff_compliance(request.user, profile, today),
+            )
         )
+    _headlines(mine[0].context if mine else None, staff)
+    found.extend(mine)
+    if staff is not None:
         found.append(
             Panel(
                 title="Supervision compliance of your staff",
                 template_name="assurance/home_compliance.html",
-                context=context,
+                context=staff,
                 order=30,
-                counts={"staff overdue for supervision": context["overdue_total"]},
+                counts={"staff overdue for supervision": staff["overdue_total"]},
             )
         )
     if profile.is_partnership_auditor:
@@ -99,12 +107,55 @@ def _my_people_panel(profile: Any, today: dt.date) -> list[Panel]:
                 "total": len(rows),
                 "whom": whom,
                 "overdue": overdue,
+                "attention": sum(1 for r in rows if r.needs_attention),
                 "show_relation": len({r.relation for r in rows}) > 1,
             },
             order=18,
             counts={"overdue for supervision": overdue},
         )
     ]
+
+
+def _headlines(mine: dict[str, Any] | None, staff: dict[str, Any] | None) -> None:
+    """The one-line summary at the top of each compliance panel. A panel says "Up to date"
+    only when nothing in either panel is overdue or needs attention: a lead's direct reports
+    can all be in time while others in the agency are not, and the page must not say "Up to
+    date" above "3 of your staff are overdue" (issue 9 item 9)."""
+    overdue_anywhere = bool(
+        (mine and (mine["overdue"] or mine["attention"]))
+        or (staff and (staff["overdue_total"] or staff["attention_total"]))
+    )
+    if mine is not None:
+        mine["headline"] = _headline(
+            overdue=mine["overdue"],
+            attention=mine["attention"],
+            whom=f"your {mine['whom']}",
+            nobody=f"None of your {mine['whom']} is overdue for supervision",
+            up_to_date=not overdue_anywhere,
+        )
+    if staff is not None:
+        staff["headline"] = _headline(
+            overdue=staff["overdue_total"],
+            attention=staff["attention_total"],
+            whom="your staff",
+            nobody="Nobody is overdue for supervision",
+            up_to_date=not overdue_anywhere,
+        )
+
+
+def _headline(
+    *, overdue: int, attention: int, whom: str, nobody: str, up_to_date: bool
+) -> dict[str, str]:
+    if overdue:
+        verb = "is" if overdue == 1 else "are"
+        text = f"{overdue} of {whom} {verb} overdue for supervision."
+        return {"tag": "Overdue", "colour": "red", "text": text}
+    if attention:
+        verb = "needs" if attention == 1 else "need"
+        return {"tag": "", "colour": "", "text": f"{nobody}; {attention} {verb} attention."}
+    if not up_to_date:
+        return {"tag": "", "colour": "", "text": f"{nobody}."}
+    return {"tag": "Up to date", "colour": "green", "text": f"{nobody}."}
 
 
 def _staff_compliance(user: Any, profile: Any, today: dt.date) -> dict[str, Any]:
@@ -128,6 +179,7 @@ def _staff_compliance(user: Any, profile: Any, today: dt.date) -> dict[str, Any]
         "attention": attention[:NAMES_ON_HOME],
         "more": max(0, len(attention) - NAMES_ON_HOME),
         "overdue_total": sum(1 for r in rows if r.days_overdue),
+        "attention_total": len(attention),
         "all": compliance_row(total(rows)),
         "tables": [
             Table(

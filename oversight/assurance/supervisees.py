@@ -1,12 +1,16 @@
 """Reads for the home panel of a supervisor or line manager (issue 5 item 2): each person they
 supervise or line-manage, with the last session held, the next session planned, when
 supervision is next due and what needs attention (compliance.compliance_for, the one
-definition). A fixed number of queries for any number of people."""
+definition), including a next session missing or planned after supervision falls due
+(issue 9 item 5). A fixed number of queries for any number of people."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from oversight.people.models import LineManagement, SupervisionRelationship
 from oversight.supervision.models import Session, SessionStatus
@@ -23,6 +27,7 @@ class PersonSupervision:
     next_session: Session | None
     supervised_by_viewer: bool
     managed_by_viewer: bool
+    on: dt.date
 
     @property
     def person_id(self) -> int:
@@ -33,15 +38,43 @@ class PersonSupervision:
         return self.compliance.name
 
     @property
+    def planning(self) -> str | None:
+        """Whether what is planned matches what is due: no session planned, or the next one
+        planned after supervision falls due (issue 9 item 5; seed 001 standard 3: "dates and
+        times should be planned and prioritised"). None when the next session is in time."""
+        due = self.compliance.next_due_on
+        past = due < self.on
+        if self.next_session is None:
+            if past:
+                return f"No session planned, and supervision fell due on {_day(due)}"
+            return f"No session planned by {_day(due)}, when supervision falls due"
+        planned = timezone.localdate(self.next_session.planned_start)
+        if planned > due:
+            tense = "fell" if past else "falls"
+            return f"Planned {_day(planned)}, after supervision {tense} due on {_day(due)}"
+        return None
+
+    @property
     def other_issues(self) -> list[str]:
-        """What needs attention besides supervision being overdue (shown in its own column)."""
-        return [i for i in self.compliance.issues if not i.startswith("Supervision overdue")]
+        """What needs attention besides supervision being overdue (shown in its own column):
+        the planning first, then the rest of the compliance issues."""
+        found = [i for i in self.compliance.issues if not i.startswith("Supervision overdue")]
+        planning = self.planning
+        return [planning, *found] if planning else found
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.compliance.issues) or self.planning is not None
 
     @property
     def relation(self) -> str:
         if self.supervised_by_viewer and self.managed_by_viewer:
             return "you supervise and manage them"
         return "you supervise them" if self.supervised_by_viewer else "you manage them"
+
+
+def _day(day: dt.date) -> str:
+    return date_format(day, "j M Y")
 
 
 def supervision_of_my_people(
@@ -85,6 +118,7 @@ def supervision_of_my_people(
             next_session=upcoming.get(row.person_id),
             supervised_by_viewer=(row.person_id, row.agency_id) in supervised,
             managed_by_viewer=(row.person_id, row.agency_id) in managed,
+            on=on,
         )
         for row in rows
     ]

@@ -27,6 +27,16 @@ class PolicyVersionForm(GovukModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one session type"},
     )
+    counted_session_types = forms.MultipleChoiceField(
+        label="Session types that count towards a person's supervision",
+        help_text="A held group or reflective practice group counts only for those who "
+        "attended. Seed 001: supervision may be one-to-one or in a group, as the agency decides.",
+        choices=SessionType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one type of session that counts towards supervision"
+        },
+    )
 
     class Meta:
         model = SupervisionPolicy
@@ -37,6 +47,7 @@ class PolicyVersionForm(GovukModelForm):
             "new_starter_interval_days",
             "ceiling_days",
             "session_types",
+            "counted_session_types",
             "record_deadline_working_days",
             "contract_review_months",
             "child_discussion_ceiling_days",

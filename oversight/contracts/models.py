@@ -39,6 +39,17 @@ def default_session_types() -> list[str]:
     return [choice.value for choice in SessionType]
 
 
+# Group sessions: the facilitator leads and the people present are recorded as attendance.
+GROUP_SESSION_TYPES = frozenset({SessionType.GROUP, SessionType.REFLECTIVE_GROUP})
+
+
+def default_counted_session_types() -> list[str]:
+    """Planned 1:1s count towards a person's supervision unless the agency decides that group
+    supervision does too (seed 001 standard 3: "on a one-to-one or group basis", decided
+    locally)."""
+    return [SessionType.ONE_TO_ONE.value]
+
+
 class SupervisionPolicy(TrackedModel):
     """One version of an agency's policy, for all staff (staff_group empty) or one staff
     group, in force from ``effective_from`` until the next version. Never edited in place:
@@ -65,6 +76,11 @@ class SupervisionPolicy(TrackedModel):
         help_text="For newly-qualified and new-to-post staff (default fortnightly).",
     )
     session_types = models.JSONField(default=default_session_types)
+    counted_session_types = models.JSONField(
+        default=default_counted_session_types,
+        help_text="Held sessions of these types count towards a person's supervision; a "
+        "group counts only for those who attended.",
+    )
     record_deadline_working_days = models.PositiveSmallIntegerField(
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
@@ -105,6 +121,15 @@ class SupervisionPolicy(TrackedModel):
             and self.new_starter_interval_days > self.ceiling_days
         ):
             errors["new_starter_interval_days"] = "This cannot be longer than the ceiling."
+        counted = set(self.counted_session_types or [])
+        if not counted:
+            errors["counted_session_types"] = (
+                "Choose at least one type of session that counts towards supervision."
+            )
+        elif not counted <= set(self.session_types or []):
+            errors["counted_session_types"] = (
+                "Only session types the agency uses can count towards supervision."
+            )
         group = self.staff_group
         if group is not None and self.agency_id and group.agency_id != self.agency_id:
             errors["staff_group"] = "Choose a staff group in this agency."

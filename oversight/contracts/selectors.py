@@ -247,6 +247,7 @@ POLICY_SETTINGS = (
     ("new_starter_interval_days", "Days between sessions for new starters"),
     ("ceiling_days", "Most days between sessions"),
     ("session_types", "Session types"),
+    ("counted_session_types", "Session types that count towards supervision"),
     ("record_deadline_working_days", "Working days to sign a record"),
     ("contract_review_months", "Months between contract reviews"),
     ("child_discussion_ceiling_days", "Most days between discussions of a child in need"),
@@ -269,7 +270,7 @@ class PolicyVersionRow:
 
 
 def _setting_display(name: str, value: Any) -> Any:
-    if name == "session_types":
+    if name in ("session_types", "counted_session_types"):
         labels = dict(SessionType.choices)
         return ", ".join(str(labels.get(v, v)) for v in value or [])
     return value

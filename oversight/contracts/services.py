@@ -43,6 +43,7 @@ POLICY_FIELDS = (
     "ceiling_days",
     "new_starter_interval_days",
     "session_types",
+    "counted_session_types",
     "record_deadline_working_days",
     "contract_review_months",
     "child_discussion_ceiling_days",

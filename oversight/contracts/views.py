@@ -125,9 +125,10 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
         initial = {
             name: getattr(current, name)
             for name in services.POLICY_FIELDS
-            if name != "session_types"
+            if name not in ("session_types", "counted_session_types")
         }
         initial["session_types"] = list(current.session_types)
+        initial["counted_session_types"] = list(current.counted_session_types)
         initial["effective_from"] = today
         initial["staff_group"] = str(group.pk) if group else ""
         return initial

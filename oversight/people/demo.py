@@ -290,6 +290,7 @@ def build(ctx: DemoContext) -> None:
     practitioner_since = (1.0, 15.0) if years <= 3 else (2.5, 15.0)
 
     agencies: list[Agency] = []
+    leads: list[tuple[Person, Agency, dt.date]] = []
     # Objects are created in memory first and bulk-inserted below; these lists hold the links.
     plan: list[tuple[str, Any, Any, dict[str, Any]]] = []
     for index, spec in enumerate(specs):
@@ -316,12 +317,14 @@ def build(ctx: DemoContext) -> None:
         n_practitioners = max(2, size - 1 - n_supervisors - n_managers - n_heads)
 
         lead = new_person(spec.domain, {0: "lead.csc", 1: "lead.health"}.get(index))
+        lead_since = years_ago(4, 12)
+        leads.append((lead, agency, lead_since))
         plan.append(
             (
                 "member",
                 lead,
                 agency,
-                {"title": spec.lead_title, "team": None, "group": None, "since": years_ago(4, 12)},
+                {"title": spec.lead_title, "team": None, "group": None, "since": lead_since},
             )
         )
         plan.append(("role", lead, agency, {"role": Role.AGENCY_LEAD}))
@@ -506,6 +509,16 @@ def build(ctx: DemoContext) -> None:
     )
     # The administrator and the auditor work for the partnership, not an agency: no post, so
     # they are not counted among any agency's staff due supervision.
+
+    # Leads are supervised too (seed 001 "Competence": supervisors receive supervision): each
+    # agency's safeguarding lead by the lead of the next agency in the partnership, as named
+    # and designated professionals supervise one another across agencies.
+    for n, (lead, agency, lead_since) in enumerate(leads):
+        if len(leads) < 2:
+            break
+        peer = leads[(n + 1) % len(leads)][0]
+        since = max(lead_since, today - dt.timedelta(days=rng.randint(*history_days)))
+        plan.append(("supervise", peer, lead, {"agency": agency, "since": since}))
 
     handovers: list[tuple[SupervisionRelationship, SupervisionRelationship]] = []
     for kind, a, b, extra in plan:

@@ -17,11 +17,11 @@ from django.db import models
 from django.utils import timezone
 
 from oversight.children.models import Child
-from oversight.contracts.models import SessionType
+from oversight.contracts.models import GROUP_SESSION_TYPES, SessionType
 from oversight.core.models import TrackedModel
 from oversight.people.models import Agency, SupervisionRelationship
 
-GROUP_TYPES = frozenset({SessionType.GROUP, SessionType.REFLECTIVE_GROUP})
+GROUP_TYPES = GROUP_SESSION_TYPES
 # Session types with several people present besides the supervisor (attendance is recorded).
 ATTENDED_TYPES = GROUP_TYPES | {SessionType.THREE_WAY}
 

@@ -3,7 +3,9 @@ records are confidential; seed 003 confidentiality).
 
 - a 1:1 record: its supervisor and supervisee; the supervisee's current line manager and the
   lead of the session's agency see it WITHOUT the wellbeing section;
-- a group record: the facilitator and the attendees;
+- a group record: the facilitator and the attendees, except those marked "did not attend"
+  (issue 9 item 7: the group counts, and is read, only by those who came); the session
+  itself stays visible to everyone invited;
 - the partnership auditor and the administrator: never (the auditor sees sampled records
   through the assurance app);
 - only the supervisor records, and a former supervisor cannot record a session on a day
@@ -34,12 +36,17 @@ def _session(obj: Any) -> Session | None:
     return getattr(obj, "session", None)
 
 
-def _attendee_ids(session: Session) -> set[int]:
-    cached = getattr(session, "_attendee_ids", None)
+def _attendance(session: Session) -> dict[int, bool | None]:
+    """Who was invited, and whether they came (None until the facilitator records it)."""
+    cached = getattr(session, "_attendance", None)
     if cached is None:
-        cached = set(session.attendances.values_list("person_id", flat=True))
-        session._attendee_ids = cached  # type: ignore[attr-defined]
+        cached = dict(session.attendances.values_list("person_id", "attended"))
+        session._attendance = cached  # type: ignore[attr-defined]
     return cached
+
+
+def _attendee_ids(session: Session) -> set[int]:
+    return set(_attendance(session))
 
 
 @rules.predicate
@@ -62,6 +69,14 @@ def is_supervisee(user: Any, obj: Any) -> bool:
 def is_attendee(user: Any, obj: Any) -> bool:
     session = _session(obj)
     return session is not None and user.pk in _attendee_ids(session)
+
+
+@rules.predicate
+def came_to_session(user: Any, obj: Any) -> bool:
+    """Invited and not marked "did not attend": before attendance is recorded everyone
+    invited may prepare and read; afterwards only those who came read the record."""
+    session = _session(obj)
+    return session is not None and _attendance(session).get(user.pk, False) is not False
 
 
 @rules.predicate
@@ -196,8 +211,12 @@ def always(user: Any, obj: Any = None) -> bool:
 
 
 participant = is_supervisor | is_supervisee | is_attendee
-# A group record is for the facilitator and attendees only.
-record_reader = participant | line_manages_supervisee | (has_supervisee & leads_session_agency)
+# A group record is for the facilitator and those who came only.
+record_participant = is_supervisor | is_supervisee | (is_attendee & came_to_session)
+session_reader = participant | line_manages_supervisee | (has_supervisee & leads_session_agency)
+record_reader = (
+    record_participant | line_manages_supervisee | (has_supervisee & leads_session_agency)
+)
 wellbeing_reader = is_supervisor | is_supervisee
 oversight_reader = (
     made_the_oversight | allocated_to_child | oversees_allocated_practitioner | leads_child_agency
@@ -205,7 +224,7 @@ oversight_reader = (
 
 rules.add_perm("supervision.list_sessions", rules.is_authenticated & works_in_an_agency)
 rules.add_perm("supervision.plan_session", rules.is_authenticated & gives_supervision)
-rules.add_perm("supervision.view_session", rules.is_authenticated & record_reader)
+rules.add_perm("supervision.view_session", rules.is_authenticated & session_reader)
 rules.add_perm(
     "supervision.change_session", rules.is_authenticated & participant & session_is_planned
 )
@@ -238,7 +257,7 @@ rules.add_perm(
     "supervision.add_addendum",
     rules.is_authenticated & (is_supervisor | is_supervisee) & record_locked,
 )
-rules.add_perm("supervision.download_record_pdf", rules.is_authenticated & participant)
+rules.add_perm("supervision.download_record_pdf", rules.is_authenticated & record_participant)
 rules.add_perm("supervision.manage_calendar", rules.is_authenticated & works_in_an_agency)
 rules.add_perm("supervision.view_calendar_feed", always)
 rules.add_perm("supervision.list_management_oversight", rules.is_authenticated & works_in_an_agency)

@@ -86,6 +86,15 @@ def group_record(cast: Any) -> dict[str, Any]:
     return {"pk": session.pk}
 
 
+def group_record_one_absent(cast: Any) -> dict[str, Any]:
+    """A group record where the stranger was marked "did not attend" (issue 9 item 7)."""
+    found = group_record(cast)
+    SessionAttendance.objects.filter(session_id=found["pk"], person=cast.stranger).update(
+        attended=False
+    )
+    return found
+
+
 def discussion(cast: Any) -> dict[str, Any]:
     from .factories import CaseDiscussionFactory
 
@@ -140,6 +149,12 @@ CASES = [
         setup=group_record,
         allowed={"supervisor", "practitioner", "stranger"},
         note="group: facilitator and attendees",
+    ),
+    AccessCase(
+        "supervision:record",
+        setup=group_record_one_absent,
+        allowed={"supervisor", "practitioner"},
+        note="group: not those marked as not attending",
     ),
     AccessCase(
         "supervision:record_save",
