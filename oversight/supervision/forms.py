@@ -24,10 +24,6 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs={"class": "govuk-input govuk-input--width-5"}, format="%H:%M")
 
 
-def person_label(person: Any) -> str:
-    return person.display_name
-
-
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when the form has one."""
     if hasattr(error, "error_dict"):
@@ -258,10 +254,6 @@ class RecordForm(VersionedFormMixin, GovukForm):
 
     def wellbeing_fields(self) -> list[Any]:
         return [self[name] for name in WELLBEING_FIELDS if name in self.fields]
-
-
-class RagRadioSelect(forms.RadioSelect):
-    pass
 
 
 class CaseDiscussionForm(VersionedFormMixin, GovukForm):
