@@ -408,9 +408,15 @@ class SuperviseeSignForm(GovukForm):
 
 class AddendumForm(GovukForm):
     reason = forms.CharField(
-        label="Why does the record need correcting?", widget=forms.Textarea(attrs={"rows": 2})
+        label="Why does the record need correcting?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter why the record needs correcting."},
     )
-    text = forms.CharField(label="Correction", widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label="Correction",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the correction."},
+    )
 
 
 class ManagementOversightForm(GovukForm):
