@@ -66,6 +66,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy oversight
+	$(BIN)/lint-imports
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=oversight.settings.production \

@@ -6,3 +6,4 @@ class AssuranceConfig(AppConfig):
     label = "assurance"
     verbose_name = "Assurance"
     navigation = [("Assurance", "assurance:index", "assurance.view_index")]
+    daily_jobs = ["oversight.assurance.tasks.enqueue_daily"]

@@ -2,12 +2,13 @@
 compliance trend as ComplianceSnapshots ahead of readers, so no dashboard pays for them. A
 month end once kept is not recomputed here (issue 9 item 8): only the audited
 ``services.compliance_snapshot_recompute`` changes it.
-Enqueued daily by ``manage.py enqueue_daily_tasks`` (and worth enqueuing after a policy
-change) with ``assurance_trend_warm.enqueue()``."""
+Enqueued daily by ``manage.py enqueue_daily_tasks`` (``enqueue_daily`` below), and worth
+enqueuing after a policy change with ``assurance_trend_warm.enqueue()``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django_tasks import task
 
@@ -30,3 +31,8 @@ def assurance_trend_warm(today: str | None = None) -> int:
         if end < min(day, timezone.localdate()):
             kept += compliance_snapshots_record(agency_ids=ids, on=end)
     return kept
+
+
+def enqueue_daily() -> list[Any]:
+    """The daily trend warm-up (core.jobs; AssuranceConfig.daily_jobs)."""
+    return [assurance_trend_warm.enqueue()]

@@ -8,3 +8,4 @@ class ChildrenConfig(AppConfig):
     navigation = [
         ("Children", "children:child_list", "children.list_children"),
     ]
+    daily_jobs = ["oversight.children.tasks.enqueue_daily"]

@@ -4,13 +4,14 @@ the email alert to agency safeguarding leads when a confidentiality disclosure i
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from oversight.people.models import Person, Role, RoleAssignment
+from oversight.people.models import Agency, Person, Role, RoleAssignment
 
 
 @task()
@@ -20,6 +21,14 @@ def evaluate_drift_for_agency(agency_id: int, today: str | None = None) -> int:
 
     day = dt.date.fromisoformat(today) if today else None
     return drift_evaluate_agency(agency_id=agency_id, today=day)
+
+
+def enqueue_daily() -> list[Any]:
+    """Drift evaluation for every live agency (core.jobs; ChildrenConfig.daily_jobs)."""
+    return [
+        evaluate_drift_for_agency.enqueue(agency_id)
+        for agency_id in Agency.objects.live().values_list("pk", flat=True)
+    ]
 
 
 @task()

@@ -225,10 +225,6 @@ def contract_standings(
     return positions
 
 
-def contract_standing(*, supervisee_id: int, on: dt.date) -> ContractPosition:
-    return contract_standings(supervisee_ids=[supervisee_id], on=on)[supervisee_id]
-
-
 # --- Policies ------------------------------------------------------------------------------
 
 

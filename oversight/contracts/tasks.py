@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django_tasks import task
 
@@ -15,3 +16,8 @@ def contracts_handover_sweep(today: str | None = None) -> int:
 
     day = dt.date.fromisoformat(today) if today else None
     return contract_handover_sweep(today=day)
+
+
+def enqueue_daily() -> list[Any]:
+    """The daily handover sweep (core.jobs; ContractsConfig.daily_jobs)."""
+    return [contracts_handover_sweep.enqueue()]

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from types import ModuleType
 from typing import Any
 
 from django.apps import apps
@@ -57,20 +58,41 @@ class DemoContext:
         return random.Random(f"{self.seed}:{name}")
 
 
-def demo_builders(step: str = "build") -> list[tuple[str, Callable[[DemoContext], None]]]:
-    """Each app's ``demo.build`` in INSTALLED_APPS order; then, with step="finish", each app's
-    optional ``demo.finish`` (for work that needs every app's data, such as drift flags)."""
-    builders = []
+def _demo_modules() -> list[tuple[str, ModuleType]]:
+    """Each app's ``demo`` module, in INSTALLED_APPS order."""
+    found = []
     for config in apps.get_app_configs():
         if not config.name.startswith("oversight."):
             continue
         module_name = f"{config.name}.demo"
         if importlib.util.find_spec(module_name) is None:
             continue
-        module = importlib.import_module(module_name)
-        if hasattr(module, step):
-            builders.append((config.label, getattr(module, step)))
-    return builders
+        found.append((config.label, importlib.import_module(module_name)))
+    return found
+
+
+def demo_builders(step: str = "build") -> list[tuple[str, Callable[[DemoContext], None]]]:
+    """Each app's ``demo.build`` in INSTALLED_APPS order; then, with step="finish", each app's
+    optional ``demo.finish`` (for work that needs every app's data, such as drift flags)."""
+    return [
+        (label, getattr(module, step)) for label, module in _demo_modules() if hasattr(module, step)
+    ]
+
+
+def demo_built() -> bool:
+    """Whether the database already holds data: any app's optional ``demo.built()`` says so
+    (people's: a partnership exists)."""
+    return any(module.built() for _, module in _demo_modules() if hasattr(module, "built"))
+
+
+def demo_sign_ins() -> list[SignIn]:
+    """The sign-ins of demo data already built, from each app's optional
+    ``demo.sign_ins()`` (people's: the personas whose accounts exist)."""
+    found: list[SignIn] = []
+    for _, module in _demo_modules():
+        if hasattr(module, "sign_ins"):
+            found.extend(module.sign_ins())
+    return found
 
 
 def bulk_insert(model: type[Model], objects: Iterable[Any], *, batch_size: int = 5000) -> list[Any]:

@@ -11,20 +11,22 @@ from django.apps import apps
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import _User as Person
+    from django.db.models import Model
+
     from oversight.core.services import RequestOrigin
-    from oversight.people.models import Person, SupervisionRelationship
 
 
 def supervision_relationship_ended(
     *,
-    relationship: SupervisionRelationship,
+    relationship: Model,
     actor: Person | None,
     origin: RequestOrigin | None = None,
 ) -> None:
-    """A supervision relationship has ended (its last day is past): each app's
-    ``on_supervision_relationship_ended`` runs, so the contracts hand over and the old pair's
-    later sessions are cancelled the same day rather than at the next nightly sweep (seed 001
-    "Supervisor responsibilities")."""
+    """A supervision relationship (people.SupervisionRelationship; its handlers type it) has
+    ended (its last day is past): each app's ``on_supervision_relationship_ended`` runs, so
+    the contracts hand over and the old pair's later sessions are cancelled the same day
+    rather than at the next nightly sweep (seed 001 "Supervisor responsibilities")."""
     for config in apps.get_app_configs():
         path = getattr(config, "on_supervision_relationship_ended", None)
         if path:

@@ -13,9 +13,10 @@ from django.utils import timezone
 from .models import AuditAction, AuditEvent, TrackedModel
 
 if TYPE_CHECKING:
+    # The user model (AUTH_USER_MODEL, people.Person): django-stubs resolves this alias to it,
+    # so core names the person who acts without importing the people app (decision 0001).
+    from django.contrib.auth.models import _User as Person
     from django.http import HttpRequest
-
-    from oversight.people.models import Person
 
 
 class StaleEditError(ValidationError):

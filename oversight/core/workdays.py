@@ -43,17 +43,6 @@ def add_working_days(start: dt.date, days: int, nation: str = "ENG") -> dt.date:
     return day
 
 
-def working_days_between(start: dt.date, end: dt.date, nation: str = "ENG") -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
-    count = 0
-    day = start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, nation):
-            count += 1
-    return count
-
-
 def day_start(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day`` in the partnership's time zone: "on or after a day" as
     a timestamp range, which an index on a timestamp can serve (a ``::date`` cast cannot)."""

@@ -184,6 +184,16 @@ PERSONAS = (
 )
 
 
+def built() -> bool:
+    """The database already holds a partnership (core.demo.demo_built, for seed_demo)."""
+    return Partnership.objects.exists()
+
+
+def sign_ins() -> list[SignIn]:
+    """The personas' sign-ins when the demo was built earlier (core.demo.demo_sign_ins)."""
+    return persona_sign_ins()
+
+
 def persona_sign_ins() -> list[SignIn]:
     existing = set(
         Person.objects.filter(username__in=[p[0] for p in PERSONAS]).values_list(

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "oversight.core.context_processors.service",
+                "oversight.people.context_processors.partnership",
             ],
         },
     },

@@ -7,3 +7,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = "Supervision sessions and records"
     navigation = [("Supervision", "supervision:session_list", "supervision.list_sessions")]
     on_supervision_relationship_ended = "oversight.supervision.services.handover.session_handover"
+    # What children reads of supervision's records (children.discussions, decision 0001).
+    child_discussions = "oversight.supervision.selectors.case_discussions_live"
+    child_decisions = "oversight.supervision.selectors.decisions_live"
+    daily_jobs = ["oversight.supervision.tasks.enqueue_daily"]

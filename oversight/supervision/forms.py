@@ -24,10 +24,6 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs={"class": "govuk-input govuk-input--width-5"}, format="%H:%M")
 
 
-def person_label(person: Any) -> str:
-    return person.display_name
-
-
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when the form has one."""
     if hasattr(error, "error_dict"):
@@ -260,10 +256,6 @@ class RecordForm(VersionedFormMixin, GovukForm):
         return [self[name] for name in WELLBEING_FIELDS if name in self.fields]
 
 
-class RagRadioSelect(forms.RadioSelect):
-    pass
-
-
 class CaseDiscussionForm(VersionedFormMixin, GovukForm):
     child = ChildChoiceField(label="Child or family", queryset=None)
     rag_rating = forms.ChoiceField(
@@ -416,9 +408,15 @@ class SuperviseeSignForm(GovukForm):
 
 class AddendumForm(GovukForm):
     reason = forms.CharField(
-        label="Why does the record need correcting?", widget=forms.Textarea(attrs={"rows": 2})
+        label="Why does the record need correcting?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter why the record needs correcting."},
     )
-    text = forms.CharField(label="Correction", widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label="Correction",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the correction."},
+    )
 
 
 class ManagementOversightForm(GovukForm):

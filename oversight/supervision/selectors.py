@@ -31,6 +31,18 @@ from .models import (
 )
 
 
+def case_discussions_live() -> QuerySet[CaseDiscussion]:
+    """What the children app reads for each child's cadence and drift (SupervisionConfig
+    names it as ``child_discussions``; children.discussions, decision 0001)."""
+    return CaseDiscussion.objects.live()
+
+
+def decisions_live() -> QuerySet[Decision]:
+    """What the children app reads for decisions on the child's file (SupervisionConfig
+    names it as ``child_decisions``; children.discussions, decision 0001)."""
+    return Decision.objects.live()
+
+
 def _sessions() -> QuerySet[Session]:
     return (
         Session.objects.live()

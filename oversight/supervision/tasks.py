@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django_tasks import task
 
@@ -15,3 +16,8 @@ def supervision_handover_sweep(today: str | None = None) -> int:
 
     day = dt.date.fromisoformat(today) if today else None
     return session_handover_sweep(today=day)
+
+
+def enqueue_daily() -> list[Any]:
+    """The daily session handover sweep (core.jobs; SupervisionConfig.daily_jobs)."""
+    return [supervision_handover_sweep.enqueue()]

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from django.apps import apps
 from django.db.models import (
     Case,
     Count,
@@ -31,6 +30,7 @@ from oversight.people.models import Person
 from oversight.people.selectors import AccessProfile, access_profile
 
 from .. import cadence as rules_of_cadence
+from .. import discussions as supervision_records
 from ..cadence import Cadence, DriftThresholds
 from ..models import (
     CADENCE_STATUSES,
@@ -49,15 +49,6 @@ from ..models import (
     UrgentDiscussionRequest,
     UrgentRequestStatus,
 )
-
-
-def _model(name: str) -> Any:
-    """A supervision model (CaseDiscussion, Decision), or None while that app has none."""
-    try:
-        return apps.get_model("supervision", name)
-    except LookupError:
-        return None
-
 
 # --- Settings -------------------------------------------------------------------------------
 
@@ -187,16 +178,14 @@ def with_cadence(
                 0,
             ),
         )
-    discussion = _model("CaseDiscussion")
-    if discussion is not None:
-        latest = (
-            discussion.objects.live()
-            .filter(child=OuterRef("pk"), discussed_on__lte=today)
-            .order_by("-discussed_on", "-id")
-        )
-        children = children.annotate(last_discussed_on=Subquery(latest.values("discussed_on")[:1]))
-        if not lean:
-            children = children.annotate(last_rag=Subquery(latest.values("rag_rating")[:1]))
+    latest = (
+        supervision_records.discussions()
+        .filter(child=OuterRef("pk"), discussed_on__lte=today)
+        .order_by("-discussed_on", "-id")
+    )
+    children = children.annotate(last_discussed_on=Subquery(latest.values("discussed_on")[:1]))
+    if not lean:
+        children = children.annotate(last_rag=Subquery(latest.values("rag_rating")[:1]))
     return children.select_related("agency", "allocated_practitioner")
 
 
@@ -410,11 +399,8 @@ def child_cadence(child: Child, *, today: dt.date) -> Cadence:
 def rag_history(child_id: int) -> list[tuple[dt.date, str]]:
     """The child's RAG ratings across discussions, oldest first. Only dates and ratings: the
     discussions themselves stay in the confidential supervision records."""
-    discussion = _model("CaseDiscussion")
-    if discussion is None:
-        return []
     return list(
-        discussion.objects.live()
+        supervision_records.discussions()
         .filter(child_id=child_id)
         .order_by("discussed_on", "id")
         .values_list("discussed_on", "rag_rating")
@@ -422,12 +408,11 @@ def rag_history(child_id: int) -> list[tuple[dt.date, str]]:
 
 
 def ratings_by_child(child_ids: list[int]) -> dict[int, list[tuple[dt.date, str]]]:
-    discussion = _model("CaseDiscussion")
     found: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
-    if discussion is None or not child_ids:
+    if not child_ids:
         return found
     rows = (
-        discussion.objects.live()
+        supervision_records.discussions()
         .filter(child_id__in=child_ids)
         .order_by("child_id", "discussed_on", "id")
         .values_list("child_id", "discussed_on", "rag_rating")
@@ -612,11 +597,8 @@ def decisions_waiting_for_file(children: QuerySet[Child], *, today: dt.date) -> 
     """Decisions about these children not yet on the child's file that are overdue (due date
     passed) or an immediate concern (action the same day), oldest first. A queryset, so that a
     page can count them all and show a few."""
-    decision = _model("Decision")
-    if decision is None:
-        return Child.objects.none()
     return (
-        decision.objects.live()
+        supervision_records.decisions()
         .filter(child__in=children, recorded_on_file_at__isnull=True)
         .filter(Q(file_due_on__lt=today) | Q(immediate_concern=True))
         .select_related("child", "decided_by")

@@ -18,6 +18,7 @@ from django.db.models import (
 from oversight.core.workdays import day_start
 
 from .. import cadence as rules_of_cadence
+from .. import discussions as supervision_records
 from ..models import (
     Child,
     DriftFlag,
@@ -25,7 +26,7 @@ from ..models import (
     EscalationStatus,
     ReviewMeeting,
 )
-from .children import _in_cadence, _model, agency_rules, child_rows
+from .children import _in_cadence, agency_rules, child_rows
 
 
 def children_counts_by_status(*, agency_ids: set[int] | None = None) -> dict[str, int]:
@@ -95,7 +96,6 @@ def review_meeting_figures_by_agency(
     *, agency_ids: set[int], start: dt.date, end: dt.date
 ) -> dict[int, dict[str, int]]:
     """``review_meeting_figures`` for each agency, in one query."""
-    discussion = _model("CaseDiscussion")
     meetings = (
         ReviewMeeting.objects.live()
         .filter(child__agency_id__in=agency_ids, meets_on__gte=start, meets_on__lte=end)
@@ -107,23 +107,15 @@ def review_meeting_figures_by_agency(
     meetings = meetings.annotate(
         previous_on=Subquery(previous.order_by("-meets_on").values("meets_on")[:1])
     )
-    if discussion is not None:
-        meetings = meetings.annotate(
-            discussed_on=Subquery(
-                discussion.objects.live()
-                .filter(child=OuterRef("child"), discussed_on__lte=OuterRef("meets_on"))
-                .order_by("-discussed_on")
-                .values("discussed_on")[:1]
-            )
-        )
-    rows = list(
-        meetings.values(
-            "meets_on",
-            "previous_on",
-            "child__agency_id",
-            *(["discussed_on"] if discussion is not None else []),
+    meetings = meetings.annotate(
+        discussed_on=Subquery(
+            supervision_records.discussions()
+            .filter(child=OuterRef("child"), discussed_on__lte=OuterRef("meets_on"))
+            .order_by("-discussed_on")
+            .values("discussed_on")[:1]
         )
     )
+    rows = list(meetings.values("meets_on", "previous_on", "child__agency_id", "discussed_on"))
     rules = agency_rules(set(agency_ids), on=end)
     found = {agency_id: {"meetings": 0, "discussed_before": 0} for agency_id in agency_ids}
     for row in rows:
@@ -255,11 +247,8 @@ def decisions_on_file_figures_by_agency(
 ) -> dict[int, dict[str, int]]:
     """``decisions_on_file_figures`` for each agency, in one query."""
     found = {a: dict.fromkeys(DECISION_FIGURES, 0) for a in agency_ids}
-    decision = _model("Decision")
-    if decision is None:
-        return found
     rows = (
-        decision.objects.live()
+        supervision_records.decisions()
         .filter(agency_id__in=agency_ids, decided_on__gte=start, decided_on__lte=end)
         .order_by()
         .values("agency_id")

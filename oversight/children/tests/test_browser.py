@@ -13,7 +13,7 @@ from oversight.children import services
 from oversight.children.tests.factories import ChildFactory, discussion
 from oversight.core.testing import assert_accessible, sign_in, sign_out
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_supervisor_escalates_a_drifting_child_and_the_lead_sees_it(
@@ -42,7 +42,9 @@ def test_supervisor_escalates_a_drifting_child_and_the_lead_sees_it(
     page.get_by_role("link", name="RAG timeline").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="RAG timeline").is_visible()
-    assert page.get_by_role("img", name="RAG rating at each discussion of Family W – child B")
+    assert page.get_by_role(
+        "img", name="RAG rating at each discussion of Family W – child B"
+    ).is_visible()
     assert page.get_by_role("cell", name="Worse than last time").is_visible()
     assert_accessible(page)
 

@@ -193,3 +193,17 @@ def test_refused_reads_are_not_recorded_as_views(client: Any, cast: Any) -> None
     response = client.get(reverse("people:person_detail", args=[cast.practitioner.pk]))
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
+
+
+def test_every_page_names_the_partnership_or_the_configured_name_before_there_is_one(
+    client: Any, db: None, settings: Any
+) -> None:
+    """The header names the partnership the service serves (people's context processor)."""
+    from .factories import PartnershipFactory
+
+    settings.PARTNERSHIP_NAME = "Configured Partnership"
+    assert "for Configured Partnership." in client.get(SIGN_IN).content.decode()
+    PartnershipFactory(name="Northshire Safeguarding Children Partnership")
+    page = client.get(SIGN_IN).content.decode()
+    assert "for Northshire Safeguarding Children Partnership." in page
+    assert "Configured Partnership" not in page

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from oversight.core.demo import DemoContext
@@ -99,3 +99,20 @@ def test_seed_demo_json_lists_sign_ins_and_a_believable_partnership() -> None:
     lapsed = [r for r in TrainingRecord.objects.live() if r.expires_on and r.expires_on < TODAY]
     assert lapsed
     assert SupervisionRelationship.objects.filter(handover_from__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_on_a_database_with_a_partnership_refuses_or_lists_the_existing_sign_ins() -> (
+    None
+):
+    """seed_demo asks each app whether data exists (people: a partnership) and, with
+    --if-empty, lists the sign-ins already there rather than building again."""
+    call_command("seed_demo", "--json", "--today", TODAY.isoformat(), stdout=StringIO())
+    people = Person.objects.count()
+    with pytest.raises(CommandError, match="already holds a partnership"):
+        call_command("seed_demo", "--today", TODAY.isoformat(), stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", "--json", stdout=out)
+    usernames = {s["username"] for s in json.loads(out.getvalue())["sign_ins"]}
+    assert {"admin", "auditor", "supervisor.csc", "practitioner.nq"} <= usernames
+    assert Person.objects.count() == people

@@ -13,7 +13,8 @@ from oversight.people.models import Role
 from . import factories as f
 
 
-def _staff(cast: Any, count: int) -> None:
+def _staff(cast: Any, count: int) -> list[Any]:
+    made = []
     for _ in range(count):
         person = f.PersonFactory()
         f.MembershipFactory(person=person, agency=cast.agency, team=cast.team)
@@ -23,30 +24,41 @@ def _staff(cast: Any, count: int) -> None:
         f.LineManagementFactory(manager=cast.line_manager, report=person, agency=cast.agency)
         f.RoleAssignmentFactory(person=person, agency=cast.agency, role=Role.PRACTITIONER)
         f.TrainingRecordFactory(person=person)
+        made.append(person)
+    return made
 
 
-def _walk(people: Any) -> None:
-    for person in people:
-        for membership in person.current_memberships:
-            _ = (membership.agency.name, getattr(membership.team, "name", ""))
+def _walk(people: Any) -> dict[int, list[tuple[str, str]]]:
+    """Each person's current posts (agency and team), as a page listing them shows them."""
+    return {
+        person.pk: [
+            (membership.agency.name, getattr(membership.team, "name", ""))
+            for membership in person.current_memberships
+        ]
+        for person in people
+    }
 
 
 @pytest.mark.parametrize("count", [5, 50])
 def test_people_visible_to_a_lead(
     cast: Any, count: int, django_assert_max_num_queries: Any
 ) -> None:
-    _staff(cast, count)
+    staff = _staff(cast, count)
     with django_assert_max_num_queries(6):
-        _walk(selectors.people_visible_to(cast.agency_lead))
+        walked = _walk(selectors.people_visible_to(cast.agency_lead))
+    post = [(cast.agency.name, cast.team.name)]
+    assert all(walked.get(person.pk) == post for person in staff)
 
 
 @pytest.mark.parametrize("count", [5, 50])
 def test_people_for_administration(
     cast: Any, count: int, django_assert_max_num_queries: Any
 ) -> None:
-    _staff(cast, count)
+    staff = _staff(cast, count)
     with django_assert_max_num_queries(3):
-        _walk(selectors.people_for_administration())
+        walked = _walk(selectors.people_for_administration())
+    post = [(cast.agency.name, cast.team.name)]
+    assert all(walked.get(person.pk) == post for person in staff)
 
 
 @pytest.mark.parametrize("count", [5, 50])

@@ -2,7 +2,7 @@
 
 django-tasks has no scheduler, so a deployment runs this once a day (cron or a platform
 scheduler, e.g. `15 1 * * * manage.py enqueue_daily_tasks`). The work itself lives in each
-app's tasks.py:
+app's tasks.py, named by its AppConfig's ``daily_jobs`` (core.jobs):
 - contracts: end the contracts of supervision relationships that have ended and draft the
   successor's (seed 001 handover);
 - supervision: cancel the ended pair's later planned sessions and move their agenda to the new
@@ -19,19 +19,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from oversight.assurance.tasks import assurance_trend_warm
-from oversight.children.tasks import evaluate_drift_for_agency
-from oversight.contracts.tasks import contracts_handover_sweep
-from oversight.people.models import Agency
-from oversight.supervision.tasks import supervision_handover_sweep
+from oversight.core.jobs import enqueue_jobs
 
 
 class Command(BaseCommand):
     help = "Enqueue the daily handover sweep, drift evaluation and dashboard trend warm-up."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        queued = [contracts_handover_sweep.enqueue(), supervision_handover_sweep.enqueue()]
-        for agency_id in Agency.objects.live().values_list("pk", flat=True):
-            queued.append(evaluate_drift_for_agency.enqueue(agency_id))
-        queued.append(assurance_trend_warm.enqueue())
+        queued = enqueue_jobs("daily")
         self.stdout.write(f"Queued {len(queued)} tasks.")

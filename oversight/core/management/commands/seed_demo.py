@@ -12,8 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from oversight.core.demo import SCALES, DemoContext, demo_builders
-from oversight.people.models import Partnership
+from oversight.core.demo import SCALES, DemoContext, demo_builders, demo_built, demo_sign_ins
 
 DEFAULT_DEMO_PASSWORD = "oversight-demo"  # documented in README: for local use only
 
@@ -30,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
-        if Partnership.objects.exists():
+        if demo_built():
             if not options["if_empty"]:
                 raise CommandError(
                     "The database already holds a partnership. Use a fresh database, "
@@ -60,7 +59,7 @@ class Command(BaseCommand):
                     # the planner guesses, and one month end's compliance took minutes.
                     with connection.cursor() as cursor:
                         cursor.execute("ANALYZE")
-        sign_ins = ctx.sign_ins if ctx else _existing_sign_ins()
+        sign_ins = ctx.sign_ins if ctx else demo_sign_ins()
         if options["json"]:
             payload = {
                 "password": password,
@@ -71,9 +70,3 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {password})")
         for s in sign_ins:
             self.stdout.write(f"  {s.role:<34} {s.username:<22} {s.description}")
-
-
-def _existing_sign_ins() -> list[Any]:
-    from oversight.people.demo import persona_sign_ins
-
-    return persona_sign_ins()

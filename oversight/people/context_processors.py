@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from .models import Partnership
+
+
+def _partnership_name() -> str:
+    partnership = Partnership.objects.only("name").first()
+    return partnership.name if partnership else settings.PARTNERSHIP_NAME
+
+
+def partnership(request: HttpRequest) -> dict[str, Any]:
+    """The partnership the service serves, for the header of every page (read only when a
+    page shows it); PARTNERSHIP_NAME until one is set up."""
+    return {"partnership_name": SimpleLazyObject(_partnership_name)}
