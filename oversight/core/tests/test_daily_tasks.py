@@ -38,7 +38,8 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
     cast: Any,
 ) -> None:
     """Each app's daily jobs (core.jobs) are queued in app order: contracts' handover sweep,
-    children's drift evaluation once per live agency, assurance's trend warm-up."""
+    children's drift evaluation once per live agency, supervision's session handover sweep,
+    assurance's trend warm-up."""
     from oversight.core.jobs import enqueue_jobs
     from oversight.people.models import Agency
 
@@ -50,8 +51,9 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
     assert [(r.task.name, tuple(r.args)) for r in queued] == [
         ("contracts_handover_sweep", ()),
         *[("evaluate_drift_for_agency", (pk,)) for pk in agencies],
+        ("supervision_handover_sweep", ()),
         ("assurance_trend_warm", ()),
     ]
     out = StringIO()
     call_command("enqueue_daily_tasks", stdout=out)
-    assert out.getvalue().strip() == f"Queued {len(agencies) + 2} tasks."
+    assert out.getvalue().strip() == f"Queued {len(agencies) + 3} tasks."
