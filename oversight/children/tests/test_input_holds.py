@@ -140,7 +140,7 @@ def test_two_people_adding_the_same_case_reference_at_once_get_the_forms_error(
                 status_since=dt.date(2026, 9, 1),
                 allocated_practitioner=None,
             )
-        except Exception as error:  # noqa: BLE001 - the test reports whatever was raised
+        except Exception as error:
             outcome["error"] = error
         finally:
             connections.close_all()
