@@ -6,7 +6,14 @@ from typing import Any
 
 from django import forms
 
-from oversight.core.forms import DateInput, GovukForm, VersionedFormMixin
+from oversight.core.forms import (
+    BIRTH_DATE,
+    DateInput,
+    GovukForm,
+    PlausibleDateField,
+    SubmissionTokenMixin,
+    VersionedFormMixin,
+)
 from oversight.people.models import Agency, Person
 
 from .models import (
@@ -77,8 +84,8 @@ class ChildDetailsForm(VersionedFormMixin, GovukForm):
         label="Initials or short name",
         help_text="For example 'Family T – child A'. Do not use the child's full name.",
     )
-    date_of_birth = forms.DateField(
-        required=False, widget=DateInput(), label="Date of birth (optional)"
+    date_of_birth = PlausibleDateField(
+        required=False, dates=BIRTH_DATE, label="Date of birth (optional)"
     )
     agencies_involved = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.none(),
@@ -92,7 +99,7 @@ class ChildDetailsForm(VersionedFormMixin, GovukForm):
         self.fields["agencies_involved"].queryset = Agency.objects.live().order_by("name")  # type: ignore[attr-defined]
 
 
-class ChildCreateForm(ChildDetailsForm):
+class ChildCreateForm(SubmissionTokenMixin, ChildDetailsForm):
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Owning agency")
     legal_status = forms.ChoiceField(choices=LegalStatus.choices, label="Legal status")
     status_since = forms.DateField(widget=DateInput(), label="Status since")
@@ -213,7 +220,7 @@ class DriftSettingsForm(VersionedFormMixin, GovukForm):
     ]
 
 
-class EscalationForm(GovukForm):
+class EscalationForm(SubmissionTokenMixin, GovukForm):
     subject = forms.ChoiceField(
         choices=EscalationSubject.choices, widget=forms.RadioSelect, label="What is it about?"
     )

@@ -7,10 +7,16 @@ error messages; ``templates/includes/error_summary.html`` links every error to i
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 
 _WIDGET_CLASSES: dict[str, str] = {
     "textarea": "govuk-textarea",
@@ -27,14 +33,97 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "django/forms/govuk_field.html"
 
 
+def _years_from(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (earlier when negative); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The dates a kind of date field can plausibly hold (issue 10 item 7): a date outside is
+    a slip of the keyboard (year 0001 or 9999), refused in our words before it reaches a
+    record, a calendar or a figure."""
+
+    earliest: Callable[[], dt.date]
+    latest: Callable[[], dt.date]
+    too_early: str
+    too_late: str
+
+    def __call__(self, value: dt.date | None) -> None:
+        if value is None:
+            return
+        if value < self.earliest():
+            raise ValidationError(self.too_early, code="too_early")
+        if value > self.latest():
+            raise ValidationError(self.too_late, code="too_late")
+
+
+FIRST_PLAUSIBLE_DATE = dt.date(1900, 1, 1)
+LAST_PLAUSIBLE_DATE = dt.date(2100, 12, 31)
+SESSION_YEARS_BACK = 5
+SESSION_YEARS_AHEAD = 2
+
+ANY_DATE = DateRange(
+    earliest=lambda: FIRST_PLAUSIBLE_DATE,
+    latest=lambda: LAST_PLAUSIBLE_DATE,
+    too_early="Enter a date on or after 1 January 1900.",
+    too_late="Enter a date on or before 31 December 2100.",
+)
+BIRTH_DATE = DateRange(
+    earliest=lambda: FIRST_PLAUSIBLE_DATE,
+    latest=timezone.localdate,
+    too_early="Enter a date of birth on or after 1 January 1900.",
+    too_late="Enter a date of birth that is today or in the past.",
+)
+SESSION_DATE = DateRange(
+    earliest=lambda: _years_from(timezone.localdate(), -SESSION_YEARS_BACK),
+    latest=lambda: _years_from(timezone.localdate(), SESSION_YEARS_AHEAD),
+    too_early=f"Enter a session date no more than {SESSION_YEARS_BACK} years ago.",
+    too_late=f"Enter a session date no more than {SESSION_YEARS_AHEAD} years ahead.",
+)
+
+
+class PlausibleDateField(forms.DateField):
+    """A date field held to a plausible range: ``BIRTH_DATE``, ``SESSION_DATE`` or, by
+    default, ``ANY_DATE``. Every other date field in a GOV.UK form gets ``ANY_DATE`` from
+    ``GovukFormMixin``, so no date field is left open to year 0001."""
+
+    def __init__(self, *, dates: DateRange = ANY_DATE, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(**kwargs)
+        self.validators.append(dates)
+
+
+def new_submission_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SubmissionTokenMixin(forms.Form):
+    """A one-time token issued with a creating form (issue 10 item 6). It survives a form
+    shown again with errors, so the post that finally succeeds is the one the token names;
+    the service claims it with ``core.services.submission_claim``."""
+
+    submission_token = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64, initial=new_submission_token
+    )
+
+
 class GovukFormMixin:
-    """Give each widget its GOV.UK class and mark invalid fields for the error styles."""
+    """Give each widget its GOV.UK class and mark invalid fields for the error styles; hold
+    every date field to a plausible range (``ANY_DATE`` unless it names its own)."""
 
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.DateField) and not any(
+                isinstance(v, DateRange) for v in field.validators
+            ):
+                field.validators.append(ANY_DATE)
             widget = field.widget
             kind = type(widget).__name__.lower().removesuffix("input").removesuffix("widget")
             css = _WIDGET_CLASSES.get(kind, "govuk-input")

@@ -123,3 +123,19 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogImmutable("The audit log is append-only.")
+
+
+class FormSubmission(models.Model):
+    """A form's one-time submission token, used once (issue 10 item 6): a second post of the
+    same form (a double click, a resend after a slow answer) finds what the first post made
+    instead of making it again. The unique token makes a concurrent second post wait for the
+    first and then see its row."""
+
+    token = models.CharField(max_length=64, unique=True)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    object_type = models.CharField(max_length=100)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id} ({self.at:%Y-%m-%d %H:%M})"

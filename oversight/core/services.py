@@ -4,13 +4,13 @@ the optimistic-locking check that refuses a stale edit instead of overwriting it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from .models import AuditAction, AuditEvent, TrackedModel
+from .models import AuditAction, AuditEvent, FormSubmission, TrackedModel
 
 if TYPE_CHECKING:
     # The user model (AUTH_USER_MODEL, people.Person): django-stubs resolves this alias to it,
@@ -68,6 +68,42 @@ def audit_event_record(
         event.object_repr = str(target)[:200]
     event.save()
     return event
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def submission_claim(*, token: str, by: Person, model: type[M]) -> M | None:
+    """Claim a form's submission token inside the creating service's transaction (issue 10
+    item 6). Returns what an earlier post of the same form made, or ``None`` when this post is
+    the first, and the service goes on to create and then calls ``submission_record``. A blank
+    token (a post from no form of ours) claims nothing. A post that fails validation rolls
+    its claim back with everything else, so the form can be sent again."""
+    token = (token or "").strip()
+    if not token:
+        return None
+    try:
+        with transaction.atomic():
+            FormSubmission.objects.create(
+                token=token, person=by, object_type=model._meta.label_lower
+            )
+        return None
+    except IntegrityError:
+        pass
+    earlier = FormSubmission.objects.get(token=token)
+    if earlier.person_id != by.pk or earlier.object_type != model._meta.label_lower:
+        raise ValidationError("This form has already been sent. Open the page again to start anew.")
+    found = model._default_manager.filter(pk=earlier.object_id).first()
+    if found is None:
+        raise ValidationError("This form has already been sent. Open the page again to start anew.")
+    return found
+
+
+def submission_record(*, token: str, target: models.Model) -> None:
+    """Name the record the first post of a form made, for any later post of it to find."""
+    token = (token or "").strip()
+    if token:
+        FormSubmission.objects.filter(token=token).update(object_id=target.pk)
 
 
 def tracked_create(obj: TrackedModel, *, by: Person | None) -> TrackedModel:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.exports import is_formula_like, safe_row
+from oversight.core.forms import FIRST_PLAUSIBLE_DATE, LAST_PLAUSIBLE_DATE
 from oversight.core.models import AuditAction
 from oversight.core.services import RequestOrigin, audit_event_record
 
@@ -179,10 +180,18 @@ class _Checker:
         if not value:
             return None
         try:
-            return parse_date(value)
+            day = parse_date(value)
         except ValueError:
             self.fail(number, f"{column} {value} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
             return None
+        if not FIRST_PLAUSIBLE_DATE <= day <= LAST_PLAUSIBLE_DATE:
+            self.fail(
+                number,
+                f"{column} {value} is not a plausible date (use a date from 1 January 1900 "
+                "to 31 December 2100)",
+            )
+            return None
+        return day
 
     def row(self, number: int, raw: dict[str, str]) -> StaffRow:
         email = raw.get("email", "").lower()
@@ -273,7 +282,28 @@ def _read(content: bytes) -> tuple[list[dict[str, str]], list[str]]:
         return [], ["The file has no rows under the header."]
     if len(rows) > MAX_ROWS:
         return [], [f"The file has {len(rows)} rows; import at most {MAX_ROWS} at a time."]
+    unstorable = _unstorable_cells(headers, rows)
+    if unstorable:
+        return [], unstorable
     return rows, []
+
+
+def _unstorable_cells(headers: list[str], rows: list[dict[str, str]]) -> list[str]:
+    """A NUL character (left by some exports) cannot be stored or even looked up in the
+    database (issue 10 item 7): each cell holding one is named, and nothing is imported."""
+    errors = [
+        f"The header cell {header.replace(chr(0), '')} contains a character that cannot be stored"
+        for header in headers
+        if "\x00" in header
+    ]
+    for number, raw in enumerate(rows, start=2):
+        errors.extend(
+            f"Row {number}: the {column.replace(chr(0), '')} cell contains a character that "
+            "cannot be stored; remove it in the file"
+            for column, value in raw.items()
+            if "\x00" in value
+        )
+    return errors
 
 
 def _check(rows: list[dict[str, str]]) -> tuple[list[StaffRow], list[str]]:

@@ -11,7 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from oversight.contracts.models import SessionType
-from oversight.core.forms import DateInput, GovukForm, VersionedFormMixin
+from oversight.core.forms import (
+    SESSION_DATE,
+    DateInput,
+    GovukForm,
+    PlausibleDateField,
+    SubmissionTokenMixin,
+    VersionedFormMixin,
+)
 
 from .models import WELLBEING_FIELDS, Action, FollowUpOutcome, Function, KeyElement, RagRating
 from .prompts import CYCLE
@@ -68,7 +75,7 @@ class PlannedStartForm(GovukForm):
         return data
 
 
-class SessionPlanForm(PlannedStartForm):
+class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
     session_type = forms.ChoiceField(
         label="Type of session", choices=SessionType.choices, widget=forms.RadioSelect
     )
@@ -90,7 +97,7 @@ class SessionPlanForm(PlannedStartForm):
         required=False,
         help_text="For example, the child safeguarding practice review a group will discuss.",
     )
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = PlausibleDateField(label="Date", dates=SESSION_DATE)
     start_time = forms.TimeField(label="Start time", widget=TimeInput())
     duration_minutes = forms.IntegerField(
         label="Duration in minutes",
@@ -119,7 +126,7 @@ class CancelForm(GovukForm):
 
 
 class RescheduleForm(PlannedStartForm):
-    date = forms.DateField(label="New date", widget=DateInput())
+    date = PlausibleDateField(label="New date", dates=SESSION_DATE)
     start_time = forms.TimeField(label="New start time", widget=TimeInput())
     reason = forms.CharField(
         label="Why is the session moving?", widget=forms.Textarea(attrs={"rows": 3})
@@ -161,9 +168,9 @@ class ChildrenForm(GovukForm):
 class RecordForm(VersionedFormMixin, GovukForm):
     """The record itself (Appendix III), with a follow-up choice for each earlier action."""
 
-    held_on = forms.DateField(label="Date of this session", widget=DateInput())
-    last_session_on = forms.DateField(
-        label="Date of the last session", required=False, widget=DateInput()
+    held_on = PlausibleDateField(label="Date of this session", dates=SESSION_DATE)
+    last_session_on = PlausibleDateField(
+        label="Date of the last session", required=False, dates=SESSION_DATE
     )
     agenda_notes = forms.CharField(
         label="Agenda and issues for discussion",
@@ -189,8 +196,8 @@ class RecordForm(VersionedFormMixin, GovukForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Balance these over time, not always within one session.",
     )
-    next_session_on = forms.DateField(
-        label="Date of next session", required=False, widget=DateInput()
+    next_session_on = PlausibleDateField(
+        label="Date of next session", required=False, dates=SESSION_DATE
     )
     emotional_impact = forms.CharField(
         label="Emotional impact of the work",
@@ -370,7 +377,7 @@ class CaseDiscussionForm(VersionedFormMixin, GovukForm):
         return [self[n] for n in self.DECISION_FIELDS]
 
 
-class ActionForm(GovukForm):
+class ActionForm(SubmissionTokenMixin, GovukForm):
     description = forms.CharField(
         label="What is to be done", widget=forms.Textarea(attrs={"rows": 2})
     )

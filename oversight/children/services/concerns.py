@@ -14,6 +14,8 @@ from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
+    submission_claim,
+    submission_record,
     tracked_update,
 )
 from oversight.core.workdays import add_working_days
@@ -62,9 +64,13 @@ def escalation_raise(
     child: Child | None = None,
     about_agency: Agency | None = None,
     today: dt.date | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> Escalation:
-    """Raise a concern about a child or about another agency's response."""
+    """Raise a concern about a child or about another agency's response. The same form sent
+    twice raises it once (issue 10 item 6)."""
+    if earlier := submission_claim(token=submission_token, by=by, model=Escalation):
+        return earlier
     day = today or timezone.localdate()
     errors: dict[str, str] = {}
     if not (reason or "").strip():
@@ -97,6 +103,7 @@ def escalation_raise(
         ),
         by=by,
     )
+    submission_record(token=submission_token, target=escalation)
     _open_step(escalation, level, day, by)
     audit_event_record(actor=by, action=AuditAction.CREATE, target=escalation, origin=origin)
     return escalation

@@ -4,17 +4,19 @@ meetings, and the agency's drift settings (issue 4 item 1)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
+    submission_claim,
+    submission_record,
     tracked_update,
 )
 from oversight.people.models import Agency, Person
@@ -50,6 +52,24 @@ def _involvement_set(child: Child, agencies: list[Agency], *, by: Person, on: dt
     child.agencies_involved.set(list(wanted))
 
 
+def _case_reference_taken() -> ValidationError:
+    return ValidationError(
+        {"case_reference": "A child with this case reference is already on the register."}
+    )
+
+
+def _save_case_reference(save: Callable[[], Any]) -> None:
+    """Save, giving the form's own error when someone else took the case reference between
+    our check and the save (issue 10 item 7), not a server error."""
+    try:
+        with transaction.atomic():
+            save()
+    except IntegrityError as error:
+        if "child_unique_case_reference" in str(error) or "case_reference" in str(error):
+            raise _case_reference_taken() from error
+        raise
+
+
 @transaction.atomic
 def child_create(
     *,
@@ -62,13 +82,15 @@ def child_create(
     allocated_practitioner: Person | None,
     date_of_birth: dt.date | None = None,
     agencies_involved: Iterable[Agency] = (),
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> Child:
-    """Add a child with their first status and allocation (issue 4 item 1)."""
+    """Add a child with their first status and allocation (issue 4 item 1). The same form
+    sent twice adds the child once (issue 10 item 6)."""
+    if earlier := submission_claim(token=submission_token, by=by, model=Child):
+        return earlier
     if Child.objects.filter(agency=agency, case_reference=case_reference.strip()).exists():
-        raise ValidationError(
-            {"case_reference": "A child with this case reference is already on the register."}
-        )
+        raise _case_reference_taken()
     child = Child(
         agency=agency,
         case_reference=case_reference.strip(),
@@ -78,7 +100,8 @@ def child_create(
         legal_status_since=status_since,
         allocated_practitioner=allocated_practitioner,
     )
-    _create(child, by=by)
+    _save_case_reference(lambda: _create(child, by=by))
+    submission_record(token=submission_token, target=child)
     _involvement_set(child, list(agencies_involved), by=by, on=status_since)
     _create(ChildStatus(child=child, status=legal_status, starts_on=status_since), by=by)
     if allocated_practitioner is not None:
@@ -108,13 +131,11 @@ def child_update(
     history is kept."""
     clash = Child.objects.filter(agency_id=child.agency_id, case_reference=case_reference.strip())
     if clash.exclude(pk=child.pk).exists():
-        raise ValidationError(
-            {"case_reference": "A child with this case reference is already on the register."}
-        )
+        raise _case_reference_taken()
     child.case_reference = case_reference.strip()
     child.display_name = display_name.strip()
     child.date_of_birth = date_of_birth
-    tracked_update(child, by=by, expected_version=expected_version)
+    _save_case_reference(lambda: tracked_update(child, by=by, expected_version=expected_version))
     _involvement_set(child, list(agencies_involved), by=by, on=timezone.localdate())
     audit_event_record(actor=by, action=AuditAction.CHANGE, target=child, origin=origin)
     return child

@@ -125,6 +125,7 @@ class EscalationCreateView(ServiceFormView):
             reason=data["reason"],
             what_was_tried=data["what_was_tried"],
             level=data["level"],
+            submission_token=data["submission_token"],
             origin=self.origin(),
         )
 

@@ -123,6 +123,7 @@ class ChildCreateView(ServiceFormView):
             status_since=data["status_since"],
             allocated_practitioner=data["allocated_practitioner"],
             agencies_involved=data["agencies_involved"],
+            submission_token=data["submission_token"],
             origin=self.origin(),
         )
 

@@ -283,3 +283,41 @@ def test_template_download(client: Any, cast: Any) -> None:
     response = client.get(reverse("people:staff_import_template"))
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode().startswith("employee_number,given_name")
+
+
+@pytest.mark.parametrize("column", ["family_name", "email", "agency"])
+def test_a_nul_character_in_a_cell_names_the_row_and_imports_nothing(
+    cast: Any, column: str
+) -> None:
+    """Issue 10 item 7: a NUL byte left in a cell by an export was a server error on
+    PostgreSQL. Now the row and cell are named and nothing is imported."""
+    rows = [_row(1, cast.agency.name), _row(2, cast.agency.name)]
+    rows[1][column] = rows[1][column][:3] + "\x00" + rows[1][column][3:]
+    result = staff_import_csv(actor=cast.administrator, content=_csv(rows))
+    assert result.errors == [
+        f"Row 3: the {column} cell contains a character that cannot be stored; remove it in "
+        "the file"
+    ]
+    assert not Person.objects.filter(email__startswith="staff").exists()
+
+
+def test_the_import_page_names_the_cell_with_a_nul_character(client: Any, cast: Any) -> None:
+    rows = [_row(1, cast.agency.name, family_name="Fam\x00ily1")]
+    client.force_login(cast.administrator)
+    upload = SimpleUploadedFile("staff.csv", _csv(rows), content_type="text/csv")
+    response = client.post(reverse("people:staff_import"), {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Row 2: the family_name cell contains a character that cannot be stored" in page
+    assert not Person.objects.filter(email="staff1@example.org").exists()
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "31/12/1899"])
+def test_an_implausible_start_date_in_the_file_names_the_row(cast: Any, value: str) -> None:
+    """Issue 10 item 7: dates in the file are held to 1 January 1900 – 31 December 2100."""
+    rows = [_row(1, cast.agency.name, start_date=value)]
+    result = staff_import_csv(actor=cast.administrator, content=_csv(rows))
+    assert result.errors == [
+        f"Row 2: start_date {value} is not a plausible date (use a date from 1 January 1900 "
+        "to 31 December 2100)"
+    ]

@@ -18,6 +18,8 @@ from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
+    submission_claim,
+    submission_record,
     tracked_create,
     tracked_update,
 )
@@ -365,12 +367,16 @@ def action_add(
     owner: Person,
     due_on: dt.date,
     child: Child | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> Action:
-    """An agreed action: what, who and by when (Appendix III), and which child if any."""
+    """An agreed action: what, who and by when (Appendix III), and which child if any. The
+    same form sent twice adds it once (issue 10 item 6)."""
     record = _lock_record(record)
     session = record.session
     _ensure_supervisor(by, session)
+    if earlier := submission_claim(token=submission_token, by=by, model=Action):
+        return earlier
     _ensure_editable(record)
     errors: dict[str, str] = {}
     if not (description or "").strip():
@@ -394,6 +400,7 @@ def action_add(
         child=child,
     )
     tracked_create(action, by=by)
+    submission_record(token=submission_token, target=action)
     _touch(record, by)
     audit_event_record(actor=by, action=AuditAction.CREATE, target=action, origin=origin)
     return action

@@ -15,7 +15,13 @@ from oversight.children.models import Child
 from oversight.contracts.models import SessionType, SupervisionPolicy
 from oversight.contracts.selectors import policy_in_force
 from oversight.core.models import AuditAction
-from oversight.core.services import RequestOrigin, audit_event_record, tracked_create
+from oversight.core.services import (
+    RequestOrigin,
+    audit_event_record,
+    submission_claim,
+    submission_record,
+    tracked_create,
+)
 from oversight.core.workdays import add_working_days
 from oversight.people.models import Agency, Membership, Person
 
@@ -119,10 +125,14 @@ def session_plan(
     video_link: str = "",
     title: str = "",
     rescheduled_from: Session | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> Session:
     """Plan a session (issue 3 item 3). Groups have a facilitator and attendees; the other
-    types have one supervisee, and a three-way meeting adds its attendees."""
+    types have one supervisee, and a three-way meeting adds its attendees. The same form sent
+    twice plans it once (issue 10 item 6)."""
+    if earlier := submission_claim(token=submission_token, by=by, model=Session):
+        return earlier
     errors: dict[str, str] = {}
     is_group = session_type in {SessionType.GROUP, SessionType.REFLECTIVE_GROUP}
     if is_group:
@@ -159,6 +169,7 @@ def session_plan(
         rescheduled_from=rescheduled_from,
     )
     tracked_create(session, by=by)
+    submission_record(token=submission_token, target=session)
     SessionAttendance.objects.bulk_create(
         [SessionAttendance(session=session, person=a) for a in attendees]
     )

@@ -398,6 +398,7 @@ class ActionAddView(_RecordFormView):
                 owner=data["owner"],
                 due_on=data["due_on"],
                 child=data.get("child"),
+                submission_token=data["submission_token"],
                 origin=origin(self.request),
             )
         except ValidationError as error:

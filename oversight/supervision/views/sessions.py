@@ -134,6 +134,7 @@ class SessionPlanView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
                 location=data.get("location", ""),
                 video_link=data.get("video_link", ""),
                 title=data.get("title", ""),
+                submission_token=data["submission_token"],
                 origin=origin(self.request),
             )
         except ValidationError as error:
