@@ -5,6 +5,7 @@ entry that was edited or follows a removed one, exiting 1."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,7 +56,7 @@ def events(cast: Any) -> list[AuditEvent]:
 
 def test_each_audit_entry_carries_the_hash_of_the_one_before(events: list[AuditEvent]) -> None:
     stored = list(AuditEvent.objects.order_by("id"))
-    for before, after in zip(stored, stored[1:], strict=False):
+    for before, after in itertools.pairwise(stored):
         assert after.previous_hash == before.hash and len(after.hash) == 64
     code, report = _verify()
     assert code == 0
