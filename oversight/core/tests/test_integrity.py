@@ -33,13 +33,11 @@ def _verify() -> tuple[int, str]:
 
 
 def _tamper(statement: str, params: list[Any]) -> None:
-    """What someone with the database's owner account could do: on PostgreSQL, switch the
-    append-only trigger off first."""
+    """What someone with the database's superuser account could do: on PostgreSQL, skip the
+    append-only trigger first."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only"
-            )
+            cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(statement, params)
 
 
