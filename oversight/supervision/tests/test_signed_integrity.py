@@ -23,6 +23,8 @@ from .test_views import _pdf_text, _sign
 
 pytestmark = pytest.mark.django_db
 
+WELLBEING = "Sleeping badly after the Child Q visit"
+
 
 @pytest.fixture
 def signed_record(cast: Any, held_session: Any, child: Any) -> SessionRecord:
@@ -32,6 +34,7 @@ def signed_record(cast: Any, held_session: Any, child: Any) -> SessionRecord:
         held_on=held_session.held_on,
         data={
             "agenda_notes": "Family T; workload",
+            "emotional_impact": WELLBEING,
             "next_session_on": held_session.held_on + dt.timedelta(days=28),
         },
     )
@@ -155,3 +158,32 @@ def test_the_signing_event_in_the_audit_log_carries_the_hash_of_what_was_signed(
         action="sign", object_id=str(signed_record.pk), detail__as="supervisee"
     ).get()
     assert event.detail["content_hash"] == signed_record.signed_content.content_hash
+
+
+def test_the_signed_wellbeing_section_is_still_shown_only_to_the_pair(
+    cast: Any, client: Any, signed_record: SessionRecord
+) -> None:
+    url = reverse("supervision:record", args=[signed_record.session_id])
+    client.force_login(cast.practitioner)
+    assert WELLBEING in client.get(url).content.decode()
+    client.force_login(cast.line_manager)
+    page = client.get(url)
+    assert page.status_code == 200 and "Family T; workload" in page.content.decode()
+    assert WELLBEING not in page.content.decode()
+
+
+def test_a_decision_recorded_on_file_after_signing_shows_and_keeps_the_record_intact(
+    cast: Any, client: Any, signed_record: SessionRecord
+) -> None:
+    decision = signed_record.case_discussions.get().decisions.get()
+    services.decision_record_on_file(
+        by=cast.practitioner,
+        decision=decision,
+        recorded_at=timezone.now(),
+        case_system_reference="CS-991",
+    )
+    client.force_login(cast.practitioner)
+    html = client.get(reverse("supervision:record", args=[signed_record.session_id])).content
+    assert b"On the child&#x27;s file" in html or b"On the child's file" in html
+    assert b"CS-991" in html
+    assert "BROKEN" not in _verify()
