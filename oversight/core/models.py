@@ -4,6 +4,9 @@ append-only (seed 001 "Recording": records confidential, open to inspection and 
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from typing import Self
 
 from django.conf import settings
@@ -106,6 +109,10 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # The chain (issue 10 item 4): each entry carries the hash of the one before, so removing
+    # or editing any entry breaks every link after it (``manage.py verify_integrity``).
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -139,3 +146,37 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}:{self.object_id} ({self.at:%Y-%m-%d %H:%M})"
+
+
+    def compute_hash(self) -> str:
+        return audit_event_hash(self)
+
+
+def canonical_json(value: object) -> str:
+    """One spelling of a value: keys sorted, no spaces, so the same content hashes the same
+    on every database (PostgreSQL's jsonb reorders keys)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chain_hash(value: object) -> str:
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+
+
+def audit_event_hash(event: AuditEvent) -> str:
+    """The SHA-256 of an entry: every field but the id (given by the database after the hash
+    is made) and the hash itself, in a fixed form, with the previous entry's hash. Takes any
+    object with the fields, so the migration that chains older entries uses it too."""
+    return chain_hash(
+        {
+            "at": event.at.astimezone(dt.UTC).isoformat(),
+            "actor": event.actor_id,
+            "action": str(event.action),
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "object_repr": event.object_repr,
+            "detail": event.detail,
+            "ip_address": event.ip_address,
+            "user_agent": event.user_agent,
+            "previous_hash": event.previous_hash,
+        }
+    )

@@ -53,7 +53,7 @@ def audit_event_record(
     origin: RequestOrigin | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one entry to the audit log."""
+    """Append one entry to the audit log, chained to the one before (issue 10 item 4)."""
     origin = origin or RequestOrigin()
     event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -66,7 +66,12 @@ def audit_event_record(
         event.object_type = target._meta.label_lower
         event.object_id = str(target.pk)
         event.object_repr = str(target)[:200]
-    event.save()
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-id").only("hash").first()
+        event.previous_hash = last.hash if last is not None else ""
+        event.hash = event.compute_hash()
+        event.save()
     return event
 
 
@@ -104,6 +109,20 @@ def submission_record(*, token: str, target: models.Model) -> None:
     token = (token or "").strip()
     if token:
         FormSubmission.objects.filter(token=token).update(object_id=target.pk)
+
+
+def _lock_chain() -> None:
+    """One writer at a time appends, so two concurrent entries cannot both follow the same
+    one and fork the chain. PostgreSQL: a transaction-scoped advisory lock (released at
+    commit); SQLite already serialises writers."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+
+
+# An arbitrary constant naming the audit chain's advisory lock.
+AUDIT_CHAIN_LOCK = 7_246_001
 
 
 def tracked_create(obj: TrackedModel, *, by: Person | None) -> TrackedModel:

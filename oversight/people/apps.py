@@ -11,3 +11,6 @@ class PeopleConfig(AppConfig):
         ("Agencies", "people:agency_list", "people.list_agencies"),
         ("Administration", "people:manage_index", "people.manage_organisation"),
     ]
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (sign-in events to the audit log)

@@ -11,3 +11,5 @@ class SupervisionConfig(AppConfig):
     child_discussions = "oversight.supervision.selectors.case_discussions_live"
     child_decisions = "oversight.supervision.selectors.decisions_live"
     daily_jobs = ["oversight.supervision.tasks.enqueue_daily"]
+    # What manage.py verify_integrity checks of supervision (issue 10 item 4).
+    integrity_checks = ["oversight.supervision.integrity.signed_records_check"]

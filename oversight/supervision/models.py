@@ -503,6 +503,8 @@ class Addendum(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField()
     text = models.TextField()
+    # SHA-256 of what was written (issue 10 item 4), so a later change shows in verify_integrity.
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -510,3 +512,29 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum to {self.record} by {self.author}"
+
+
+class SignedContent(models.Model):
+    """What both people signed, as they saw it (issue 10 item 4; seed 001 "Recording": the
+    supervisee receives a signed copy): a canonical JSON snapshot of everything the signed
+    page and PDF show, names of people and children as they were, with its SHA-256. The
+    signed page and PDF render from it; addenda stay separate, later entries. Written once
+    when the record is fully signed, never changed (``supervision.signed``)."""
+
+    record = models.OneToOneField(
+        SessionRecord, on_delete=models.PROTECT, related_name="signed_content"
+    )
+    content = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "signed contents"
+
+    def __str__(self) -> str:
+        return f"Signed content of {self.record_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Signed content is written once and never changed.")
+        super().save(*args, **kwargs)

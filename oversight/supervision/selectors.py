@@ -4,6 +4,7 @@ the wellbeing section is deferred unless the reader may see it (rules.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -143,15 +144,16 @@ def previous_held_on(session: Session) -> dt.date | None:
     )
 
 
-def record_for(*, session_id: int, with_wellbeing: bool) -> SessionRecord:
-    """The record with everything its page and PDF show, in a fixed number of queries."""
-    records = SessionRecord.objects.select_related(
+def _records_shown() -> QuerySet[SessionRecord]:
+    """Records with everything their page and PDF show, in a fixed number of queries."""
+    return SessionRecord.objects.select_related(
         "session",
         "session__supervisor",
         "session__supervisee",
         "session__agency",
         "supervisor_signed_by",
         "supervisee_signed_by",
+        "signed_content",
     ).prefetch_related(
         Prefetch(
             "case_discussions",
@@ -176,6 +178,11 @@ def record_for(*, session_id: int, with_wellbeing: bool) -> SessionRecord:
         ),
         Prefetch("session__agenda_items", queryset=AgendaItem.objects.select_related("added_by")),
     )
+
+
+def record_for(*, session_id: int, with_wellbeing: bool) -> SessionRecord:
+    """The record with everything its page and PDF show, in a fixed number of queries."""
+    records = _records_shown()
     if not with_wellbeing:
         records = records.defer(*WELLBEING_FIELDS)
     record = records.get(session_id=session_id)
@@ -183,6 +190,26 @@ def record_for(*, session_id: int, with_wellbeing: bool) -> SessionRecord:
         for name in WELLBEING_FIELDS:
             record.__dict__[name] = None
     return record
+
+
+def records_for_check() -> Iterator[SessionRecord]:
+    """Every record that is signed or was sealed, with what ``verify_integrity`` compares
+    (issue 10 item 4), a batch at a time."""
+    return (
+        _records_shown()
+        .filter(Q(status=RecordStatus.SIGNED) | Q(signed_content__isnull=False))
+        .order_by("pk")
+        .iterator(chunk_size=500)
+    )
+
+
+def records_unsealed() -> QuerySet[SessionRecord]:
+    """Fully signed records with no snapshot of what was signed (issue 10 item 4)."""
+    return (
+        _records_shown()
+        .filter(status=RecordStatus.SIGNED, signed_content__isnull=True)
+        .order_by("pk")
+    )
 
 
 def children_for_session(session: Session) -> QuerySet[Child]:

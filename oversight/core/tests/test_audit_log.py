@@ -43,3 +43,12 @@ def test_postgresql_refuses_raw_updates_and_deletes(event):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "view"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgresql_refuses_truncate(event):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        # The test suite's own connections may empty the table (conftest); any other may not.
+        cursor.execute("SET LOCAL oversight.audit_truncate = ''")
+        cursor.execute("TRUNCATE core_auditevent CASCADE")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

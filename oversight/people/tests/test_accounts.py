@@ -207,3 +207,20 @@ def test_every_page_names_the_partnership_or_the_configured_name_before_there_is
     page = client.get(SIGN_IN).content.decode()
     assert "for Northshire Safeguarding Children Partnership." in page
     assert "Configured Partnership" not in page
+
+
+def test_sign_in_sign_out_and_a_failed_sign_in_are_written_to_the_audit_log(
+    client: Any, cast: Any
+) -> None:
+    """Issue 10 item 4: who signed in and out, and which username was tried and failed,
+    never the password."""
+    client.post(SIGN_IN, {"username": "supervisor", "password": "not-the-password"})
+    failed = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED)
+    assert failed.detail == {"username": "supervisor"} and failed.actor is None
+    assert failed.ip_address == "127.0.0.1"
+    client.post(SIGN_IN, {"username": "supervisor", "password": TEST_PASSWORD})
+    signed_in = AuditEvent.objects.get(action=AuditAction.SIGN_IN)
+    assert signed_in.actor == cast.supervisor
+    client.post(reverse("logout"))
+    assert AuditEvent.objects.get(action=AuditAction.SIGN_OUT).actor == cast.supervisor
+    assert not any("not-the-password" in str(e.detail) for e in AuditEvent.objects.all())

@@ -39,8 +39,11 @@ from ..models import (
     Session,
     SessionRecord,
     SessionStatus,
+    SignedContent,
 )
 from ..prompts import CYCLE_FIELDS
+from ..selectors import record_for, records_unsealed
+from ..signed import addendum_hash, signed_content_build
 from .oversight import DecisionInput, decision_create
 from .sessions import record_deadline
 
@@ -83,6 +86,28 @@ def _lock_record(record: SessionRecord) -> SessionRecord:
         .select_related("session", "session__agency")
         .get(pk=record.pk)
     )
+
+
+def record_seal(*, record: SessionRecord) -> SignedContent:
+    """Store what was signed, as it reads now, with its hash, once the record is fully
+    signed (issue 10 item 4): the signed page and PDF render from it from then on."""
+    sealed = signed_content_build(record_for(session_id=record.session_id, with_wellbeing=True))
+    sealed.save()
+    return sealed
+
+
+def records_seal_unsealed(*, batch: int = 500) -> int:
+    """Seal every fully signed record that has no stored snapshot yet, in batches: records
+    the demo writes in bulk, and those signed before snapshots existed (taken as they read
+    now, the nearest to what was signed that is left). Returns how many were sealed."""
+    sealed = 0
+    pending = records_unsealed()
+    while True:
+        chunk = list(pending[:batch])
+        if not chunk:
+            return sealed
+        SignedContent.objects.bulk_create(signed_content_build(record) for record in chunk)
+        sealed += len(chunk)
 
 
 def _ensure_supervisor(by: Person, session: Session) -> None:
@@ -426,8 +451,11 @@ def record_sign_supervisor(
         RecordStatus.AWAITING_SUPERVISEE if session.supervisee_id else RecordStatus.SIGNED
     )
     tracked_update(record, by=by)
+    detail: dict[str, Any] = {"as": "supervisor"}
+    if record.is_locked:
+        detail["content_hash"] = record_seal(record=record).content_hash
     audit_event_record(
-        actor=by, action=AuditAction.SIGN, target=record, origin=origin, detail={"as": "supervisor"}
+        actor=by, action=AuditAction.SIGN, target=record, origin=origin, detail=detail
     )
     return record
 
@@ -455,12 +483,17 @@ def record_sign_supervisee(
     record.supervisee_signed_by = by
     record.status = RecordStatus.SIGNED
     tracked_update(record, by=by)
+    sealed = record_seal(record=record)
     audit_event_record(
         actor=by,
         action=AuditAction.SIGN,
         target=record,
         origin=origin,
-        detail={"as": "supervisee", "comment": bool(record.supervisee_comment)},
+        detail={
+            "as": "supervisee",
+            "comment": bool(record.supervisee_comment),
+            "content_hash": sealed.content_hash,
+        },
     )
     return record
 
@@ -490,6 +523,7 @@ def addendum_add(
     if errors:
         raise ValidationError(errors)
     addendum = Addendum(record=record, author=by, reason=reason.strip(), text=text.strip())
+    addendum.content_hash = addendum_hash(addendum)
     addendum.full_clean()
     addendum.save()
     audit_event_record(

@@ -34,6 +34,7 @@ from ..models import CaseDiscussion, Session, SessionRecord
 from ..pdf import record_pdf
 from ..prompts import CYCLE
 from ..services.records import RECORD_FIELDS
+from ..signed import as_signed
 from .base import RecordMixin, SessionMixin, origin
 from .sessions import _has_record
 
@@ -127,9 +128,13 @@ class RecordPageMixin(SessionMixin):
                 decision.child = discussion.child
                 if user.has_perm("supervision.confirm_decision_on_file", decision):
                     confirmable.add(decision.pk)
+        # Once fully signed the page shows what was signed (issue 10 item 4).
+        shown, shown_session = (
+            as_signed(record, wellbeing=wellbeing) if record is not None else (None, session)
+        )
         context: dict[str, Any] = {
-            "session": session,
-            "record": record,
+            "session": shown_session,
+            "record": shown,
             "show_wellbeing": wellbeing and not session.is_group,
             "earlier_actions": [(a, follow_ups.get(a.pk)) for a in earlier],
             "record_form": record_form,

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_audit_append_only_trigger'),
+        ('core', '0005_audit_refuses_truncate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
