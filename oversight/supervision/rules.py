@@ -3,11 +3,11 @@ records are confidential; seed 003 confidentiality).
 
 - a 1:1 record: its supervisee, and its supervisor while they supervise the supervisee today
   (or, after the relationship ended, only to finish and sign the record of a session held
-  while it lasted, until both have signed); the supervisee's current supervisor (the new
-  one after a handover, seed 001 "Supervisor responsibilities"), current line manager and the
+  while it lasted, until both have signed); the supervisee's current line manager and the
   lead of the session's agency (a lead with a post there today) see it WITHOUT the wellbeing
-  section, which is for the two parties only (decision 0002 "Access follows relationships in
-  time");
+  section, which is for the two parties only. A new supervisor after a handover sees their
+  own sessions with the supervisee, not the old pair's (decision 0002 "Access follows
+  relationships in time");
 - a group record: the facilitator and the attendees, except those marked "did not attend"
   (issue 9 item 7: the group counts, and is read, only by those who came); the session
   itself stays visible to everyone invited;
@@ -243,9 +243,7 @@ acting_supervisor = supervises_now | finishing_own_record
 participant = acting_supervisor | is_supervisee | is_attendee
 # A group record is for the facilitator and those who came only.
 record_participant = acting_supervisor | is_supervisee | (is_attendee & came_to_session)
-overseer = (
-    supervises_supervisee_now | line_manages_supervisee | (has_supervisee & leads_session_agency)
-)
+overseer = line_manages_supervisee | (has_supervisee & leads_session_agency)
 session_reader = participant | overseer
 record_reader = record_participant | overseer
 wellbeing_reader = acting_supervisor | is_supervisee

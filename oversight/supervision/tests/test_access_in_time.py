@@ -1,7 +1,7 @@
 """Access follows relationships in time (issue 10 item 3; decision 0002): a supervisor reads
 and adds to the records of the people they supervise today; the former supervisor, the former
-line manager and a lead whose post in the agency ended are refused; the new supervisor reads
-the supervisee's earlier records without the wellbeing section."""
+line manager and a lead whose post in the agency ended are refused; the new supervisor works
+on their own sessions with the supervisee."""
 
 from __future__ import annotations
 
@@ -113,19 +113,27 @@ def test_a_former_supervisor_is_told_in_our_words_why_they_cannot_add_an_addendu
     assert "Your supervision of Amara Okafor ended on 7 November 2026" in str(refused.value)
 
 
-def test_the_new_supervisor_reads_earlier_records_but_not_the_wellbeing_section(
+def test_the_new_supervisor_records_their_own_session_but_not_the_old_pairs_records(
     cast: Any, client: Any, signed: SessionRecord, new_supervisor: Any
 ) -> None:
-    urls = _urls(signed)
+    theirs: Any = SessionFactory(
+        supervisor=new_supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        planned_start=dt.datetime.combine(TODAY - dt.timedelta(days=2), dt.time(10), tzinfo=LONDON),
+    )
+    services.session_record(
+        by=new_supervisor,
+        session=theirs,
+        held_on=TODAY - dt.timedelta(days=2),
+        data={"emotional_impact": "Tired but coping"},
+    )
     client.force_login(new_supervisor)
-    response = client.get(urls["record"])
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Family T and workload" in page
-    assert WELLBEING not in page
-    assert client.get(urls["session"]).status_code == 200
-    assert client.get(urls["pdf"]).status_code == 403
-    assert client.get(urls["addendum"]).status_code == 403
+    own = client.get(reverse("supervision:record", args=[theirs.pk]))
+    assert own.status_code == 200
+    assert "Tired but coping" in own.content.decode()
+    for name, url in _urls(signed).items():
+        assert client.get(url).status_code == 403, name
 
 
 def test_the_supervisee_still_reads_and_adds_to_their_own_record_after_a_handover(
