@@ -367,6 +367,11 @@ class ManagementOversight(TrackedModel):
         return f"Management oversight of {self.child} on {self.made_on:%d %b %Y}"
 
 
+DECISION_NEEDS_ONE_HOME = (
+    "A decision is recorded in one case discussion or one management oversight record."
+)
+
+
 class Decision(TrackedModel):
     """A decision about a child. It must be on the child's own file as soon as possible and
     within two working days (seed 001 standard 6); an immediate concern is escalated at the time
@@ -406,6 +411,18 @@ class Decision(TrackedModel):
     class Meta:
         ordering = ["-decided_on", "-id"]
         indexes = [models.Index(fields=["agency", "recorded_on_file_at", "file_due_on"])]
+        constraints = [
+            # Issue 10 item 10: a decision is made in exactly one case discussion or one
+            # management oversight record (seed 004 Definition keeps the two apart).
+            models.CheckConstraint(
+                condition=(
+                    models.Q(case_discussion__isnull=False, management_oversight__isnull=True)
+                    | models.Q(case_discussion__isnull=True, management_oversight__isnull=False)
+                ),
+                name="decision_in_one_discussion_or_oversight",
+                violation_error_message=DECISION_NEEDS_ONE_HOME,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Decision about {self.child} on {self.decided_on:%d %b %Y}"
