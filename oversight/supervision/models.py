@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from oversight.children.models import Child
+from oversight.children.models import Child, ConfidentialityDisclosure
 from oversight.contracts.models import GROUP_SESSION_TYPES, SessionType
 from oversight.core.models import TrackedModel
 from oversight.people.models import Agency, SupervisionRelationship
@@ -527,3 +527,17 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum to {self.record} by {self.author}"
+
+
+class RecordDisclosure(models.Model):
+    """Which supervision record a confidentiality disclosure arose from (seed 003). The link
+    lives here because supervision may point at children and never the other way round
+    (decision 0001); the lead reads the disclosure only, never the record through it."""
+
+    disclosure = models.OneToOneField(
+        ConfidentialityDisclosure, on_delete=models.PROTECT, related_name="source_record"
+    )
+    record = models.ForeignKey(SessionRecord, on_delete=models.PROTECT, related_name="disclosures")
+
+    def __str__(self) -> str:
+        return f"{self.disclosure} from {self.record}"

@@ -61,7 +61,7 @@ def signed(cast: Any) -> SessionRecord:
 @pytest.fixture
 def new_supervisor(cast: Any) -> Any:
     """Kit Newman takes over Amara Okafor's supervision the day after Ben's ended."""
-    person = pf.PersonFactory(given_name="Kit", family_name="Newman")
+    person: Any = pf.PersonFactory(given_name="Kit", family_name="Newman")
     pf.MembershipFactory(person=person, agency=cast.agency, job_title="Practice supervisor")
     pf.RoleAssignmentFactory(person=person, agency=cast.agency, role=Role.SUPERVISOR)
     people_services.supervision_relationship_start(

@@ -1,6 +1,7 @@
 """The database holds the rules the code assumes (issue 10 item 10): a decision about a child
 belongs to exactly one case discussion or one management oversight record (seed 004
-Definition keeps reflective supervision and management oversight apart)."""
+Definition keeps reflective supervision and management oversight apart); a confidentiality
+disclosure names a supervision record that exists (seed 003)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
-from oversight.supervision.models import Decision, ManagementOversight
+from oversight.children.models import ConfidentialityDisclosure
+from oversight.children.services import disclosure_record
+from oversight.supervision.models import Decision, ManagementOversight, RecordDisclosure
 from oversight.supervision.services.oversight import DecisionInput, decision_create
 
 from .factories import CaseDiscussionFactory
@@ -79,3 +82,24 @@ def test_a_decision_with_no_discussion_or_oversight_is_refused_in_our_words(
         in str(refused.value)
     )
     assert not Decision.objects.exists()
+
+
+def _disclosure(cast: Any) -> ConfidentialityDisclosure:
+    return disclosure_record(
+        by=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        category="unsafe_practice",
+        reason="Visits recorded that did not happen",
+        what_is_needed="Audit the visits",
+    )
+
+
+def test_a_disclosure_names_a_supervision_record_that_exists(cast: Any, discussion: Any) -> None:
+    disclosure = _disclosure(cast)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RecordDisclosure.objects.create(disclosure=disclosure, record_id=discussion.record_id + 999)
+        connection.check_constraints()
+    link = RecordDisclosure.objects.create(disclosure=disclosure, record=discussion.record)
+    assert disclosure.source_record == link
+    assert list(discussion.record.disclosures.all()) == [link]
