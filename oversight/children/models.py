@@ -344,7 +344,8 @@ class DisclosureCategory(models.TextChoices):
 class ConfidentialityDisclosure(TrackedModel):
     """A supervisor sharing something from confidential supervision with the agency
     safeguarding lead under one of seed 003's exceptions. The lead sees this record only,
-    never the rest of the supervision record."""
+    never the rest of the supervision record. The record it arose from, if any, is named by
+    ``supervision.RecordDisclosure`` (children never points at supervision, decision 0001)."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="disclosures")
     made_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosures_made")
@@ -356,11 +357,6 @@ class ConfidentialityDisclosure(TrackedModel):
     what_is_needed = models.TextField("What does the safeguarding lead need to do?")
     child = models.ForeignKey(
         Child, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures"
-    )
-    record_id = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        help_text="The supervision record it arose from, if any (never shown to the lead).",
     )
     made_at = models.DateTimeField()
     lead_alerted_at = models.DateTimeField(null=True, blank=True)

@@ -267,6 +267,7 @@ def _chain(
             session_duration_minutes=rng.choice((60, 90, 90, 90, 120)),
             starts_on=start,
             review_due_on=review_due,
+            review_months=policy.contract_review_months,
             signed_on=signed_on,
             supervisor_signed_at=_at(signed_on, 10, rng.randint(0, 59)),
             supervisor_signed_by_id=relationship.supervisor_id,
@@ -317,7 +318,7 @@ def _chain(
         signed_at = min(today, draft_start + dt.timedelta(days=2))
         draft.status = ContractStatus.AWAITING_SIGNATURES
         draft.starts_on = draft_start
-        draft.review_due_on = add_months(draft_start, 12)
+        draft.review_due_on = add_months(draft_start, draft.review_months)
         draft.signed_on = None
         draft.supervisor_signed_at = _at(signed_at, 10)
         draft.supervisee_signed_at = None

@@ -9,6 +9,7 @@ reviewed every twelve months (001 Practice guidance; 004 App. IV)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -160,6 +161,32 @@ class ContractEndReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AddMonths(models.Func):
+    """``date`` plus a number of months, for the contract's review constraint. PostgreSQL
+    clamps to the month's last day as ``core`` ``add_months`` does; SQLite rolls over into the
+    next month, which is later, so a date the service accepts is never refused."""
+
+    arity = 2
+    output_field = models.DateField()
+    template = "(%(expressions)s))::date"
+    arg_joiner = " + make_interval(months => "
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' months')",
+            arg_joiner=", '+' || ",
+            **extra,
+        )
+
+
+REVIEW_OUTSIDE_PERIOD = (
+    "The review date must be after the start date and within the review period of the "
+    "agency's policy."
+)
+
+
 class SupervisionContract(TrackedModel):
     """The written agreement between a supervisor and supervisee (seed 004 Appendix IV,
     example 1 for direct contact and example 2 for indirect contact; seed 001 "Contract").
@@ -206,6 +233,13 @@ class SupervisionContract(TrackedModel):
     )
     starts_on = models.DateField()
     review_due_on = models.DateField()
+    review_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        editable=False,
+        help_text="The policy's review period when the contract was drafted (seed 001: "
+        "reviewed annually unless the agency's policy says otherwise).",
+    )
     signed_on = models.DateField(
         null=True, blank=True, editable=False, help_text="The day the second party signed."
     )
@@ -262,7 +296,17 @@ class SupervisionContract(TrackedModel):
                 fields=["previous"],
                 condition=models.Q(archived_at__isnull=True),
                 name="contract_one_live_successor",
-            )
+            ),
+            # Issue 10 item 10: the review falls after the start and within the policy's
+            # review period of it (seed 001 Practice guidance; 004 App. IV).
+            models.CheckConstraint(
+                condition=models.Q(review_due_on__gt=models.F("starts_on"))
+                & models.Q(
+                    review_due_on__lte=AddMonths(models.F("starts_on"), models.F("review_months"))
+                ),
+                name="contract_review_within_policy_period",
+                violation_error_message=REVIEW_OUTSIDE_PERIOD,
+            ),
         ]
 
     def __str__(self) -> str:

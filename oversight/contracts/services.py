@@ -149,13 +149,26 @@ def contract_defaults(*, supervisee_id: int, agency_id: int, starts_on: dt.date)
     }
 
 
-def _validate_frequency(contract: SupervisionContract) -> None:
+def _validate_against_policy(contract: SupervisionContract) -> None:
+    """The policy in force on the start date bounds the interval and the review date; the
+    contract keeps the policy's review period (its database constraint checks the date)."""
     post = _supervisee_post(contract.supervisee_id, contract.agency_id, contract.starts_on)
     policy = policy_in_force(
         agency_id=contract.agency_id,
         staff_group_id=post.staff_group_id if post else None,
         on=contract.starts_on,
     )
+    contract.review_months = policy.contract_review_months
+    latest = add_months(contract.starts_on, policy.contract_review_months)
+    if contract.review_due_on and contract.review_due_on > latest:
+        raise ValidationError(
+            {
+                "review_due_on": (
+                    f"The review must be by {latest:%-d %B %Y}: the agency's policy reviews "
+                    f"contracts every {policy.contract_review_months} months."
+                )
+            }
+        )
     if contract.frequency_days and contract.frequency_days > policy.ceiling_days:
         raise ValidationError(
             {
@@ -206,7 +219,7 @@ def contract_draft_create(
         status=ContractStatus.DRAFT,
         **values,
     )
-    _validate_frequency(contract)
+    _validate_against_policy(contract)
     tracked_create(contract, by=actor)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=contract, origin=origin)
     return contract
@@ -248,7 +261,7 @@ def contract_update_draft(
             setattr(contract, f"{party}_signed_at", None)
             setattr(contract, f"{party}_signed_by", None)
         contract.status = ContractStatus.DRAFT
-    _validate_frequency(contract)
+    _validate_against_policy(contract)
     tracked_update(contract, by=actor, expected_version=expected_version)
     audit_event_record(
         actor=actor,
@@ -353,6 +366,7 @@ def contract_review(
         review_due_on=defaults["review_due_on"],
         **{name: getattr(contract, name) for name in TERM_FIELDS},
     )
+    _validate_against_policy(successor)
     try:
         tracked_create(successor, by=actor)
     except IntegrityError as error:  # pragma: no cover - guarded by the check above

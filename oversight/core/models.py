@@ -131,6 +131,9 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AuditLogImmutable("The audit log is append-only.")
 
+    def compute_hash(self) -> str:
+        return audit_event_hash(self)
+
 
 class FormSubmission(models.Model):
     """A form's one-time submission token, used once (issue 10 item 6): a second post of the
@@ -146,10 +149,6 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}:{self.object_id} ({self.at:%Y-%m-%d %H:%M})"
-
-
-    def compute_hash(self) -> str:
-        return audit_event_hash(self)
 
 
 def canonical_json(value: object) -> str:

@@ -163,6 +163,19 @@ class DatedQuerySet(TrackedQuerySet):
         return self.on(timezone.localdate())
 
 
+ENDS_BEFORE_START = "The end date must be on or after the start date."
+
+
+def ends_on_or_after_start(name: str) -> models.CheckConstraint:
+    """The database refuses a dated row that ends before it starts (issue 10 item 10): the
+    "current on a day" reads (``DatedQuerySet.on``) assume it."""
+    return models.CheckConstraint(
+        condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+        name=name,
+        violation_error_message=ENDS_BEFORE_START,
+    )
+
+
 class DatedModel(TrackedModel):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
@@ -175,7 +188,7 @@ class DatedModel(TrackedModel):
     def clean(self) -> None:
         super().clean()
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+            raise ValidationError({"ends_on": ENDS_BEFORE_START})
 
     def is_current_on(self, day: dt.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
@@ -209,6 +222,7 @@ class Membership(DatedModel):
     class Meta:
         ordering = ["agency__name", "person__family_name"]
         indexes = [models.Index(fields=["agency", "starts_on", "ends_on"])]
+        constraints = [ends_on_or_after_start("membership_ends_on_or_after_start")]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.job_title}, {self.agency}"
@@ -255,6 +269,7 @@ class SupervisionRelationship(DatedModel):
             models.Index(fields=["supervisor", "starts_on", "ends_on"]),
             models.Index(fields=["supervisee", "starts_on", "ends_on"]),
         ]
+        constraints = [ends_on_or_after_start("supervision_ends_on_or_after_start")]
 
     def __str__(self) -> str:
         return f"{self.supervisor} supervises {self.supervisee}"
@@ -282,6 +297,7 @@ class LineManagement(DatedModel):
             models.Index(fields=["manager", "starts_on", "ends_on"]),
             models.Index(fields=["report", "starts_on", "ends_on"]),
         ]
+        constraints = [ends_on_or_after_start("line_management_ends_on_or_after_start")]
 
     def __str__(self) -> str:
         return f"{self.manager} line-manages {self.report}"
@@ -316,6 +332,7 @@ class RoleAssignment(DatedModel):
     class Meta:
         ordering = ["person__family_name", "role"]
         indexes = [models.Index(fields=["person", "role"])]
+        constraints = [ends_on_or_after_start("role_ends_on_or_after_start")]
 
     def __str__(self) -> str:
         where = f" in {self.agency}" if self.agency_id else " (partnership)"

@@ -53,7 +53,10 @@ class AccessProfile:
 
     @property
     def led_agency_ids(self) -> set[int]:
-        return self.agencies_with_role(Role.AGENCY_LEAD)
+        """Agencies the person leads today: the lead role there and a post there (decision
+        0002: a lead whose post in the agency ended no longer sees its records, even if the
+        role was not ended with it)."""
+        return self.agencies_with_role(Role.AGENCY_LEAD) & self.member_agency_ids
 
 
 _ANONYMOUS = AccessProfile(person_id=None)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from oversight.children.models import Child
+from oversight.children.models import Child, ConfidentialityDisclosure
 from oversight.contracts.models import GROUP_SESSION_TYPES, SessionType
 from oversight.core.models import TrackedModel
 from oversight.people.models import Agency, SupervisionRelationship
@@ -367,6 +367,11 @@ class ManagementOversight(TrackedModel):
         return f"Management oversight of {self.child} on {self.made_on:%d %b %Y}"
 
 
+DECISION_NEEDS_ONE_HOME = (
+    "A decision is recorded in one case discussion or one management oversight record."
+)
+
+
 class Decision(TrackedModel):
     """A decision about a child. It must be on the child's own file as soon as possible and
     within two working days (seed 001 standard 6); an immediate concern is escalated at the time
@@ -406,6 +411,18 @@ class Decision(TrackedModel):
     class Meta:
         ordering = ["-decided_on", "-id"]
         indexes = [models.Index(fields=["agency", "recorded_on_file_at", "file_due_on"])]
+        constraints = [
+            # Issue 10 item 10: a decision is made in exactly one case discussion or one
+            # management oversight record (seed 004 Definition keeps the two apart).
+            models.CheckConstraint(
+                condition=(
+                    models.Q(case_discussion__isnull=False, management_oversight__isnull=True)
+                    | models.Q(case_discussion__isnull=True, management_oversight__isnull=False)
+                ),
+                name="decision_in_one_discussion_or_oversight",
+                violation_error_message=DECISION_NEEDS_ONE_HOME,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Decision about {self.child} on {self.decided_on:%d %b %Y}"
@@ -538,3 +555,17 @@ class SignedContent(models.Model):
         if self.pk is not None:
             raise ValueError("Signed content is written once and never changed.")
         super().save(*args, **kwargs)
+
+
+class RecordDisclosure(models.Model):
+    """Which supervision record a confidentiality disclosure arose from (seed 003). The link
+    lives here because supervision may point at children and never the other way round
+    (decision 0001); the lead reads the disclosure only, never the record through it."""
+
+    disclosure = models.OneToOneField(
+        ConfidentialityDisclosure, on_delete=models.PROTECT, related_name="source_record"
+    )
+    record = models.ForeignKey(SessionRecord, on_delete=models.PROTECT, related_name="disclosures")
+
+    def __str__(self) -> str:
+        return f"{self.disclosure} from {self.record}"

@@ -1,8 +1,13 @@
 """Who may see and do what with sessions and records (issue 3; seed 001 "Recording":
 records are confidential; seed 003 confidentiality).
 
-- a 1:1 record: its supervisor and supervisee; the supervisee's current line manager and the
-  lead of the session's agency see it WITHOUT the wellbeing section;
+- a 1:1 record: its supervisee, and its supervisor while they supervise the supervisee today
+  (or, after the relationship ended, only to finish and sign the record of a session held
+  while it lasted, until both have signed); the supervisee's current line manager and the
+  lead of the session's agency (a lead with a post there today) see it WITHOUT the wellbeing
+  section, which is for the two parties only. A new supervisor after a handover sees their
+  own sessions with the supervisee, not the old pair's (decision 0002 "Access follows
+  relationships in time");
 - a group record: the facilitator and the attendees, except those marked "did not attend"
   (issue 9 item 7: the group counts, and is read, only by those who came); the session
   itself stays visible to everyone invited;
@@ -53,6 +58,23 @@ def _attendee_ids(session: Session) -> set[int]:
 def is_supervisor(user: Any, obj: Any) -> bool:
     session = _session(obj)
     return session is not None and session.supervisor_id == user.pk
+
+
+@rules.predicate
+def supervises_supervisee_now(user: Any, obj: Any) -> bool:
+    """The viewer supervises the session's supervisee today (whoever held the session)."""
+    session = _session(obj)
+    return (
+        session is not None
+        and session.supervisee_id is not None
+        and session.supervisee_id in access_profile(user).supervisee_ids
+    )
+
+
+@rules.predicate
+def is_group_session(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return session is not None and session.is_group
 
 
 @rules.predicate
@@ -210,14 +232,21 @@ def always(user: Any, obj: Any = None) -> bool:
     return True
 
 
-participant = is_supervisor | is_supervisee | is_attendee
+# Access follows relationships in time (decision 0002): the supervisor of a 1:1 acts as its
+# supervisor only while they supervise the supervisee today; a group's facilitator has no
+# relationship with the attendees and stays its supervisor. A former supervisor keeps only
+# what issue 9 item 6 leaves them: finishing and signing the record of a session held while
+# the relationship lasted, until both have signed (seed 001 "Recording").
+supervises_now = is_supervisor & (is_group_session | supervises_supervisee_now)
+finishing_own_record = is_supervisor & record_unlocked & ~supervision_ended_before_session
+acting_supervisor = supervises_now | finishing_own_record
+participant = acting_supervisor | is_supervisee | is_attendee
 # A group record is for the facilitator and those who came only.
-record_participant = is_supervisor | is_supervisee | (is_attendee & came_to_session)
-session_reader = participant | line_manages_supervisee | (has_supervisee & leads_session_agency)
-record_reader = (
-    record_participant | line_manages_supervisee | (has_supervisee & leads_session_agency)
-)
-wellbeing_reader = is_supervisor | is_supervisee
+record_participant = acting_supervisor | is_supervisee | (is_attendee & came_to_session)
+overseer = line_manages_supervisee | (has_supervisee & leads_session_agency)
+session_reader = participant | overseer
+record_reader = record_participant | overseer
+wellbeing_reader = acting_supervisor | is_supervisee
 oversight_reader = (
     made_the_oversight | allocated_to_child | oversees_allocated_practitioner | leads_child_agency
 )
@@ -230,7 +259,7 @@ rules.add_perm(
 )
 rules.add_perm(
     "supervision.mark_did_not_attend",
-    rules.is_authenticated & is_supervisor & session_is_planned,
+    rules.is_authenticated & acting_supervisor & session_is_planned,
 )
 rules.add_perm(
     "supervision.prepare_session", rules.is_authenticated & participant & session_is_planned
@@ -247,7 +276,8 @@ rules.add_perm(
     & ~supervision_ended_before_session,
 )
 rules.add_perm(
-    "supervision.sign_as_supervisor", rules.is_authenticated & is_supervisor & record_is_draft
+    "supervision.sign_as_supervisor",
+    rules.is_authenticated & acting_supervisor & record_is_draft,
 )
 rules.add_perm(
     "supervision.sign_as_supervisee",
@@ -255,7 +285,7 @@ rules.add_perm(
 )
 rules.add_perm(
     "supervision.add_addendum",
-    rules.is_authenticated & (is_supervisor | is_supervisee) & record_locked,
+    rules.is_authenticated & (supervises_now | is_supervisee) & record_locked,
 )
 rules.add_perm("supervision.download_record_pdf", rules.is_authenticated & record_participant)
 rules.add_perm("supervision.manage_calendar", rules.is_authenticated & works_in_an_agency)

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from oversight.children.models import Child
+from oversight.people.selectors import access_profile
 
 from .models import (
     UNSIGNED_STATUSES,
@@ -55,11 +56,19 @@ def _sessions() -> QuerySet[Session]:
 def sessions_for(person: Any) -> QuerySet[Session]:
     """Sessions the person leads, receives or attends. The group sessions attended are named
     by id, so that the three conditions each use an index (a lead of five years leads
-    hundreds of sessions among the partnership's 600,000)."""
+    hundreds of sessions among the partnership's 600,000). A 1:1 they led stays on their list
+    while they supervise the supervisee today, or until its record is signed (rules.py
+    ``acting_supervisor``; decision 0002: access follows relationships in time)."""
     attended = list(
         SessionAttendance.objects.filter(person=person).values_list("session_id", flat=True)
     )
-    return _sessions().filter(Q(supervisor=person) | Q(supervisee=person) | Q(pk__in=attended))
+    led = Q(supervisor=person) & (
+        Q(supervisee__isnull=True)
+        | Q(supervisee_id__in=access_profile(person).supervisee_ids)
+        | Q(record__isnull=True)
+        | Q(record__status__in=UNSIGNED_STATUSES)
+    )
+    return _sessions().filter(led | Q(supervisee=person) | Q(pk__in=attended))
 
 
 def sessions_upcoming(person: Any, *, now: dt.datetime | None = None) -> QuerySet[Session]:

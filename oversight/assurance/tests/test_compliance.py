@@ -277,7 +277,7 @@ def test_contract_standings_agree_with_the_contracts_selector(cast: Any) -> None
         agency=cast.agency,
         signed=True,
         starts_on=days_ago(400),
-        review_due_on=days_ago(30),
+        review_due_on=days_ago(40),
     )
     SupervisionContractFactory(
         supervisor=cast.supervisor,

@@ -262,7 +262,6 @@ def disclosure_record(
     reason: str,
     what_is_needed: str,
     child: Child | None = None,
-    record_id: int | None = None,
     origin: RequestOrigin | None = None,
 ) -> ConfidentialityDisclosure:
     """Record a disclosure under one of seed 003's exceptions. The agency safeguarding lead is
@@ -287,7 +286,6 @@ def disclosure_record(
             reason=reason.strip(),
             what_is_needed=what_is_needed.strip(),
             child=child,
-            record_id=record_id,
             made_at=timezone.now(),
         ),
         by=by,

@@ -73,13 +73,17 @@ def test_drift_and_escalation_figures(cast):
 
 
 def test_decisions_on_file_figures(cast):
-    from oversight.supervision.models import Decision
+    from oversight.supervision.models import Decision, ManagementOversight
 
     child = ChildFactory(agency=cast.agency)
     decided = ago(20)
     due = add_working_days(decided, 2)
+    oversight = ManagementOversight.objects.create(
+        child=child, agency=cast.agency, made_by=cast.line_manager, made_on=decided
+    )
     for recorded in (decided, due + dt.timedelta(days=3), None):
         Decision.objects.create(
+            management_oversight=oversight,
             child=child,
             agency=cast.agency,
             decided_on=decided,

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from oversight.children import services
 from oversight.people.models import Role
-from oversight.people.tests.factories import RoleAssignmentFactory
+from oversight.people.tests.factories import MembershipFactory, RoleAssignmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +125,8 @@ def test_a_lead_of_two_agencies_sees_each_agencys_concerns_on_its_own_page(
     cast, client, time_machine
 ):
     _at(time_machine, dt.date(2026, 11, 17))
+    # A lead leads an agency where they hold a post (decision 0002).
+    MembershipFactory(person=cast.agency_lead, agency=cast.other_agency, job_title="Named nurse")
     RoleAssignmentFactory(person=cast.agency_lead, agency=cast.other_agency, role=Role.AGENCY_LEAD)
     _raise(cast, "No supervision since July")
     _raise(

@@ -14,6 +14,7 @@ from oversight.children import services
 from oversight.children.models import Child, ConfidentialityDisclosure, LegalStatus
 from oversight.children.tests.factories import ChildFactory, discussion
 from oversight.core.models import AuditEvent
+from oversight.supervision.models import RecordDisclosure
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +142,7 @@ def test_disclosure_shows_the_lead_what_is_needed_and_nothing_else(
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[cast.agency_lead.email]]
     assert "Home visits" not in mail.outbox[0].body
-    disclosure.record_id = held.record_id
-    disclosure.save()
+    RecordDisclosure.objects.create(disclosure=disclosure, record=held.record)
 
     client.force_login(cast.agency_lead)
     home = client.get(reverse("home")).content.decode()

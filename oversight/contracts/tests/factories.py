@@ -8,6 +8,7 @@ import factory
 from django.utils import timezone
 
 from oversight.contracts.models import ContractStatus, SupervisionContract, SupervisionPolicy
+from oversight.contracts.services import add_months
 from oversight.people.tests.factories import AgencyFactory, PersonFactory
 
 
@@ -33,7 +34,7 @@ class SupervisionContractFactory(factory.django.DjangoModelFactory):
     frequency_days = 30
     session_duration_minutes = 90
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=60))
-    review_due_on = factory.LazyAttribute(lambda c: c.starts_on + dt.timedelta(days=365))
+    review_due_on = factory.LazyAttribute(lambda c: add_months(c.starts_on, 12))
     supervisor_responsibilities = "Provide time and a private place; keep clear records."
     supervisee_responsibilities = "Attend on time and bring an agenda."
     notice_of_changes = "Two working days' notice of any change or cancellation."

@@ -215,7 +215,9 @@ def test_a_service_refusal_rolls_back_everything(cast: Any) -> None:
             "supervised_since": "2019-01-01",
         },
     ]
-    Membership.objects.filter(person=cast.practitioner).update(ends_on=parse_date("2018-12-31"))
+    Membership.objects.filter(person=cast.practitioner).update(
+        starts_on=parse_date("2015-01-01"), ends_on=parse_date("2018-12-31")
+    )
     result = staff_import_csv(actor=cast.administrator, content=_csv(rows))
     assert not result.ok
     assert result.errors[0].startswith("Row 3: The supervisee already has")

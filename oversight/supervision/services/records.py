@@ -515,6 +515,17 @@ def addendum_add(
     allowed = {session.supervisor_id, session.supervisee_id} - {None}
     if by.pk not in allowed:
         raise ValidationError("Only the supervisor or supervisee can add an addendum.")
+    ended = (
+        session.supervision_ended_before(timezone.localdate())
+        if by.pk == session.supervisor_id
+        else None
+    )
+    if ended is not None:
+        # Decision 0002: a former supervisor no longer adds to the supervisee's records.
+        raise ValidationError(
+            f"Your supervision of {session.supervisee} ended on {ended:%-d %B %Y}. "
+            "Their current supervisor or they themselves can add an addendum."
+        )
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = "Enter why the record needs correcting."

@@ -25,7 +25,7 @@ def seal_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0002_indexes_for_compliance'),
+        ('supervision', '0004_disclosure_links_to_its_record'),
     ]
 
     operations = [
