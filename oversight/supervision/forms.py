@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from oversight.contracts.models import SessionType
@@ -22,18 +21,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self) -> None:
         super().__init__(attrs={"class": "govuk-input govuk-input--width-5"}, format="%H:%M")
-
-
-def apply_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class PeopleChoiceField(forms.ModelChoiceField):
@@ -160,6 +147,9 @@ class ChildrenForm(GovukForm):
 
 class RecordForm(VersionedFormMixin, GovukForm):
     """The record itself (Appendix III), with a follow-up choice for each earlier action."""
+
+    # Blank until the record is first saved; the service refuses a blank one after that.
+    version_optional = True
 
     held_on = forms.DateField(label="Date of this session", widget=DateInput())
     last_session_on = forms.DateField(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.forms import apply_service_error
 from oversight.core.services import RequestOrigin
 from oversight.people.models import SupervisionRelationship
 from oversight.people.selectors import access_profile
@@ -23,7 +24,6 @@ from ..forms import EvaluationForm, PulseForm
 from ..models import STATEMENT_FIELDS, PulseParticipation
 from ..periods import add_months, quarter_start
 from ..suppression import MINIMUM_GROUP
-from .common import apply_errors
 from .dashboards import _crumbs
 
 
@@ -75,7 +75,7 @@ class EvaluationFormView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
                 origin=RequestOrigin.from_request(self.request),
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_error(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -153,7 +153,7 @@ class PulseView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
                 reflection=data["reflection"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Thank you. Your answers are anonymous.")
         return HttpResponseRedirect(reverse("home"))

@@ -6,19 +6,19 @@ from typing import Any
 
 import pytest
 
-from oversight.core.services import StaleEditError, tracked_archive, tracked_update
+from oversight.core.services import StaleEditError, tracked_archive, tracked_edit
 
 
-def test_tracked_update_refuses_a_stale_version(cast: Any) -> None:
+def test_tracked_edit_refuses_a_stale_version(cast: Any) -> None:
     team = cast.team
     team.name = "First save"
-    tracked_update(team, by=cast.administrator, expected_version=1)
+    tracked_edit(team, by=cast.administrator, expected_version=1)
     assert team.version == 2 and team.modified_by == cast.administrator
     stale = type(team).objects.get(pk=team.pk)
     stale.version = 1
     stale.name = "Second save from an old form"
     with pytest.raises(StaleEditError):
-        tracked_update(stale, by=cast.administrator, expected_version=1)
+        tracked_edit(stale, by=cast.administrator, expected_version=1)
     team.refresh_from_db()
     assert team.name == "First save"
 

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.forms import apply_service_error
 from oversight.people.models import Membership, Person, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
@@ -28,7 +29,6 @@ from ..forms import (
     DidNotAttendForm,
     RescheduleForm,
     SessionPlanForm,
-    apply_service_error,
 )
 from ..models import GROUP_TYPES
 from .base import SessionMixin, origin
