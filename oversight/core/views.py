@@ -133,9 +133,13 @@ class ServiceFormView(StaleEditRecoveryMixin, RuleRequiredMixin, BreadcrumbsMixi
         except ValidationError as error:
             self.refused(form, error)
             return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message.format(result=self.result))
+        message = self.get_success_message()
+        if message:
+            messages.success(self.request, message)
         return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_message(self) -> str:
+        return self.success_message.format(result=self.result) if self.success_message else ""
 
     def get_heading(self) -> str:
         return self.heading

@@ -348,7 +348,7 @@ class AgencySettingsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin,
         )
 
 
-class MonthEndRecomputeView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
+class MonthEndRecomputeView(AgencyObjectMixin, ServiceFormView):
     """Recompute one kept month end of the agency's trend, deliberately and with a reason
     (issue 9 item 8): neither the daily task nor an import changes a figure already shown."""
 
@@ -373,25 +373,24 @@ class MonthEndRecomputeView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMix
         )
         return context
 
-    def form_valid(self, form: MonthEndRecomputeForm) -> HttpResponse:
-        day = form.cleaned_data["month_end"]
-        try:
-            services.compliance_snapshot_recompute(
-                actor=self.request.user,
-                agency=self.object,
-                on=day,
-                reason=form.cleaned_data["reason"],
-                origin=RequestOrigin.from_request(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Figures for {day:%-d %B %Y} recomputed from the records as they stand today. "
-            "Dashboards show them within a few minutes.",
+    def perform(self, form: MonthEndRecomputeForm) -> Any:
+        self.day = form.cleaned_data["month_end"]
+        return services.compliance_snapshot_recompute(
+            actor=self.request.user,
+            agency=self.object,
+            on=self.day,
+            reason=form.cleaned_data["reason"],
+            origin=self.origin(),
         )
-        return HttpResponseRedirect(self.request.path)
+
+    def get_success_message(self) -> str:
+        return (
+            f"Figures for {self.day:%-d %B %Y} recomputed from the records as they stand "
+            "today. Dashboards show them within a few minutes."
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(
