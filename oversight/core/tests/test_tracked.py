@@ -30,3 +30,15 @@ def test_archive_needs_a_reason_and_keeps_the_row(cast: Any) -> None:
         tracked_archive(cast.team, by=cast.administrator, reason="")
     tracked_archive(cast.team, by=cast.administrator, reason="Merged")
     assert type(cast.team).objects.archived().filter(pk=cast.team.pk).exists()
+
+
+def test_an_edit_without_its_version_is_refused_and_saves_nothing(cast: Any) -> None:
+    """Issue 10 item 8: a crafted save that leaves the version out must not overwrite."""
+    from oversight.core.services import VersionMissingError
+
+    team = type(cast.team).objects.get(pk=cast.team.pk)
+    team.name = "Crafted without a version"
+    with pytest.raises(VersionMissingError):
+        tracked_edit(team, by=cast.administrator, expected_version=None)
+    team.refresh_from_db()
+    assert team.name != "Crafted without a version" and team.version == 1
