@@ -246,6 +246,7 @@ def finish(ctx: DemoContext) -> None:
                 notes="Plan and risks clear; reflection on the family's engagement is thin."
                 if grades["reflection_evidenced"] != Grade.MET
                 else "Child-focused and reflective.",
+                expected_version=item.version,
             )
         if complete:
             audit.refresh_from_db()
@@ -256,6 +257,7 @@ def finish(ctx: DemoContext) -> None:
                 "often signed after the deadline, and reflection is not always evidenced.",
                 actions_for_agency="Remind supervisors of the five-working-day signing "
                 "deadline; add a reflection prompt to team briefings.",
+                expected_version=audit.version,
             )
         made += 1
     ctx.log(f"  {made} record audits")

@@ -127,6 +127,8 @@ def quarter_choices(today: dt.date) -> list[tuple[str, str]]:
 
 
 class WorkforceForm(VersionedFormMixin, GovukForm):
+    # Blank for a quarter with no figures yet; the service refuses a blank one once saved.
+    version_optional = True
     quarter = forms.ChoiceField(label="Quarter")
     funded_posts = forms.IntegerField(
         label="Funded posts", min_value=0, error_messages={"required": "Enter the funded posts"}

@@ -14,8 +14,10 @@ from django.utils import timezone
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
+    StaleEditError,
     audit_event_record,
     tracked_create,
+    tracked_edit,
     tracked_update,
 )
 from oversight.people.models import Agency, SupervisionRelationship
@@ -192,7 +194,9 @@ def workforce_figure_save(
     expected_version: int | None = None,
     origin: RequestOrigin | None = None,
 ) -> WorkforceFigure:
-    """Enter or correct an agency's sickness and vacancy figures for a quarter."""
+    """Enter or correct an agency's sickness and vacancy figures for a quarter. A correction
+    names the version it started from; a blank version means "none yet", refused once some
+    are saved (issue 10 item 8)."""
     found = (
         WorkforceFigure.objects.select_for_update()
         .filter(agency=agency, quarter_start=quarter)
@@ -203,9 +207,12 @@ def workforce_figure_save(
         tracked_create(found, by=actor)
         action = AuditAction.CREATE
     else:
+        if expected_version is None:
+            # The form was opened before anyone had saved this quarter's figures.
+            raise StaleEditError()
         for name in WORKFORCE_FIELDS:
             setattr(found, name, values[name])
-        tracked_update(found, by=actor, expected_version=expected_version)
+        tracked_edit(found, by=actor, expected_version=expected_version)
         action = AuditAction.CHANGE
     audit_event_record(actor=actor, action=action, target=found, origin=origin)
     return found
@@ -269,7 +276,7 @@ def audited_record_grade(
     item: AuditedRecord,
     grades: dict[str, str],
     notes: str,
-    expected_version: int | None = None,
+    expected_version: int | None,
     origin: RequestOrigin | None = None,
 ) -> AuditedRecord:
     locked = AuditedRecord.objects.select_for_update().select_related("audit").get(pk=item.pk)
@@ -282,7 +289,7 @@ def audited_record_grade(
         setattr(item, name, grades[name])
     item.notes = notes
     item.graded_at = timezone.now()
-    tracked_update(item, by=actor, expected_version=expected_version)
+    tracked_edit(item, by=actor, expected_version=expected_version)
     audit_event_record(actor=actor, action=AuditAction.CHANGE, target=item, origin=origin)
     return item
 
@@ -294,7 +301,7 @@ def record_audit_complete(
     audit: RecordAudit,
     findings: str,
     actions_for_agency: str,
-    expected_version: int | None = None,
+    expected_version: int | None,
     origin: RequestOrigin | None = None,
 ) -> RecordAudit:
     locked = RecordAudit.objects.select_for_update().get(pk=audit.pk)
@@ -308,7 +315,7 @@ def record_audit_complete(
     audit.findings = findings.strip()
     audit.actions_for_agency = actions_for_agency.strip()
     audit.status = AuditStatus.COMPLETE
-    tracked_update(audit, by=actor, expected_version=expected_version)
+    tracked_edit(audit, by=actor, expected_version=expected_version)
     audit_event_record(actor=actor, action=AuditAction.CHANGE, target=audit, origin=origin)
     return audit
 

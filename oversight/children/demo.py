@@ -451,6 +451,7 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
             met_on=today - dt.timedelta(days=6),
             outcome="Agreed protected time, but the next session was cancelled again.",
             resolved=False,
+            expected_version=concern.version,
         )
     services.quality_concern_raise(
         by=health,
@@ -475,12 +476,13 @@ def _resolved_concern(
         description="Supervision has been monthly in name only: two sessions since March, "
         "each under half an hour and about caseload numbers.",
     )
-    services.quality_concern_one_to_one(
+    concern = services.quality_concern_one_to_one(
         concern=concern,
         by=supervisor,
         met_on=today - dt.timedelta(days=113),
         outcome="Agreed to rebook, but the next two sessions were cancelled for court work.",
         resolved=False,
+        expected_version=concern.version,
     )
     managers = [
         m.manager
@@ -495,6 +497,7 @@ def _resolved_concern(
         attendees=[supervisee, supervisor, *managers],
         agreed_outcomes="Ninety-minute sessions on the first Tuesday of each month, protected "
         "from court work; the team manager checks at each month end for three months.",
+        expected_version=concern.version,
     )
     QualityConcern.objects.filter(pk=concern.pk).update(
         created_at=_at(today - dt.timedelta(days=120), 9),

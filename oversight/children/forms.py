@@ -155,6 +155,9 @@ class AcknowledgeFlagForm(GovukForm):
 
 
 class DriftSettingsForm(VersionedFormMixin, GovukForm):
+    # Blank until the agency first saves its settings; the service refuses a blank version
+    # once settings exist.
+    version_optional = True
     consecutive_enabled = forms.BooleanField(
         required=False, label="Flag amber or red at consecutive discussions"
     )

@@ -17,6 +17,7 @@ from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
     tracked_create,
+    tracked_edit,
     tracked_update,
 )
 from oversight.people.models import (
@@ -262,7 +263,7 @@ def contract_update_draft(
             setattr(contract, f"{party}_signed_by", None)
         contract.status = ContractStatus.DRAFT
     _validate_against_policy(contract)
-    tracked_update(contract, by=actor, expected_version=expected_version)
+    tracked_edit(contract, by=actor, expected_version=expected_version)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.forms import apply_service_error
 from oversight.core.models import AuditAction
-from oversight.core.services import RequestOrigin, StaleEditError, audit_event_record
+from oversight.core.services import RequestOrigin, audit_event_record
+from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
@@ -36,14 +38,6 @@ STANDING_TAGS = {
 
 def _origin(request: HttpRequest) -> RequestOrigin:
     return RequestOrigin.from_request(request)
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _audit_list(request: HttpRequest, page: str, context: dict[str, Any]) -> None:
@@ -146,7 +140,7 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
                 origin=_origin(self.request),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "The new policy version has been saved.")
         return HttpResponseRedirect(reverse("contracts:agency_policy", args=[self.object.pk]))
@@ -342,7 +336,7 @@ class ContractCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
                 origin=_origin(self.request),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -361,12 +355,14 @@ class ContractCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         return [("Home", reverse("home")), _contracts_crumb(), ("New contract", None)]
 
 
-class ContractEditView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, FormView):
-    """Edit a draft. A stale save is refused and what was typed stays on the page."""
+class ContractEditView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
+    """Edit a draft. A stale save is refused; what was typed stays on the page beside what
+    the other person saved."""
 
     permission_required = "contracts.change_contract"
     template_name = "contracts/contract_form.html"
     form_class = ContractForm
+    success_message = "Your changes to the draft have been saved."
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -375,29 +371,17 @@ class ContractEditView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin,
             kwargs["initial"] = {"version": self.object.version}
         return kwargs
 
-    def form_valid(self, form: ContractForm) -> HttpResponse:
-        try:
-            services.contract_update_draft(
-                contract=self.object,
-                actor=self.request.user,  # type: ignore[arg-type]
-                changes=form.changes(),
-                expected_version=form.cleaned_data.get("version"),
-                origin=_origin(self.request),
-            )
-        except StaleEditError as error:
-            # Keep what was typed; the next save, made knowingly, is against the new version.
-            data = self.request.POST.copy()
-            data["version"] = str(
-                SupervisionContract.objects.values_list("version", flat=True).get(pk=self.object.pk)
-            )
-            form.data = data
-            form.add_error(None, error.messages)
-            return self.form_invalid(form)
-        except ValidationError as error:
-            _apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Your changes to the draft have been saved.")
-        return HttpResponseRedirect(reverse("contracts:contract_detail", args=[self.object.pk]))
+    def perform(self, form: ContractForm) -> Any:
+        return services.contract_update_draft(
+            contract=self.object,
+            actor=self.request.user,  # type: ignore[arg-type]
+            changes=form.changes(),
+            expected_version=form.cleaned_data.get("version"),
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.object.pk])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -426,7 +410,7 @@ class ContractSignView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin,
                 origin=_origin(self.request),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
             return self.form_invalid(form)
         if contract.status == "active":
             messages.success(self.request, "You have signed. The contract is now active.")
@@ -487,7 +471,7 @@ class ContractEndView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, 
                 origin=_origin(self.request),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "The contract has ended. It stays on both records.")
         return HttpResponseRedirect(reverse("contracts:contract_detail", args=[self.object.pk]))

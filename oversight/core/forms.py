@@ -11,10 +11,12 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
@@ -116,6 +118,8 @@ class GovukFormMixin:
     every date field to a plausible range (``ANY_DATE`` unless it names its own)."""
 
     fields: dict[str, forms.Field]
+    # Set by ``recover_stale_edit``: the saved values next to the typed ones, for the page.
+    stale_changes: StaleChanges | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -153,7 +157,7 @@ class GovukFormMixin:
         """(link, message) pairs for the GOV.UK error summary, first field first."""
         items: list[tuple[str, str]] = []
         for name, errors in (getattr(self, "_errors", None) or {}).items():
-            if name in self.fields:
+            if name in self.fields and not self.fields[name].widget.is_hidden:
                 bound = self[name]  # type: ignore[index]
                 widget = self.fields[name].widget
                 multi = isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
@@ -182,9 +186,138 @@ class DateInput(forms.DateInput):
 
 
 class VersionedFormMixin(forms.Form):
-    """Carries the version the editor started from, so a stale save can be refused."""
+    """Carries the version the editor started from, so a stale save can be refused and an
+    edit that leaves the version out is refused rather than overwriting (issue 10 item 8).
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    A model form adding a record has no version field; another form that creates removes it
+    (``del form.fields["version"]``). A form that
+    saves "this quarter's figures" whether or not they exist yet sets ``version_optional``:
+    a blank version then means "there were none", and the service refuses it when there are.
+    """
+
+    version_optional = False
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form was sent without saying which version of the record it "
+            "changes, so nothing was saved. Open the page again and make your changes there.",
+            "invalid": "This form's version is not a number, so nothing was saved. Open the "
+            "page again and make your changes there.",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk is None:
+            del self.fields["version"]  # a model form adding a record
+        elif "version" in self.fields:
+            self.fields["version"].required = not self.version_optional
+
+
+def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one,
+    otherwise at the top of the error summary."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@dataclass(frozen=True)
+class StaleChange:
+    label: str
+    saved: str
+    typed: str
+
+
+@dataclass(frozen=True)
+class StaleChanges:
+    """Who saved the record while the person was editing, and where their values differ."""
+
+    by: str
+    at: dt.datetime | None
+    rows: tuple[StaleChange, ...]
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "Not given"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%-d %B %Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, (models.QuerySet, list, tuple, set)):
+        return ", ".join(sorted(str(item) for item in value)) or "None"
+    return str(value)
+
+
+def _saved_value(current: models.Model, name: str) -> tuple[bool, Any]:
+    try:
+        model_field = current._meta.get_field(name)
+    except FieldDoesNotExist:
+        return (True, getattr(current, name)) if hasattr(current, name) else (False, None)
+    if model_field.many_to_many:
+        return True, list(getattr(current, name).all())
+    if getattr(model_field, "choices", None):
+        return True, getattr(current, f"get_{name}_display")()
+    return True, getattr(current, name, None)
+
+
+def _typed_value(form: forms.BaseForm, name: str, field: forms.Field) -> Any:
+    typed = getattr(form, "cleaned_data", {}).get(name)
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        choices: Any = field.choices
+        labels = {str(key): label for key, label in choices if not isinstance(label, list)}
+        if isinstance(typed, (list, tuple)):
+            return [labels.get(str(item), item) for item in typed]
+        if typed not in (None, ""):
+            return labels.get(str(typed), typed)
+    return typed
+
+
+def stale_changes(form: forms.BaseForm, current: models.Model) -> StaleChanges:
+    """Field by field, what is saved now next to what the person typed, where they differ."""
+    rows = []
+    for name, field in form.fields.items():
+        if field.widget.is_hidden:
+            continue
+        found, saved = _saved_value(current, name)
+        if not found:
+            continue
+        saved_text, typed_text = _shown(saved), _shown(_typed_value(form, name, field))
+        if saved_text != typed_text:
+            label = str(field.label or name.replace("_", " ").capitalize())
+            rows.append(StaleChange(label=label, saved=saved_text, typed=typed_text))
+    by = getattr(current, "modified_by", None)
+    return StaleChanges(
+        by=str(by) if by is not None else "someone else",
+        at=getattr(current, "modified_at", None),
+        rows=tuple(rows),
+    )
+
+
+def recover_stale_edit(
+    form: forms.BaseForm, error: ValidationError, current: models.Model | None
+) -> None:
+    """After a refused stale edit: keep what was typed, show the other person's saved values
+    next to it, and carry the current version so a deliberate second save goes through."""
+    apply_service_error(form, error)
+    data = cast(Any, form.data).copy()
+    data[form.add_prefix("version")] = "" if current is None else str(cast(Any, current).version)
+    form.data = data
+    if current is not None:
+        cast(Any, form).stale_changes = stale_changes(form, current)
 
 
 class ArchiveForm(GovukForm):

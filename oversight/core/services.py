@@ -25,9 +25,30 @@ class StaleEditError(ValidationError):
     def __init__(self) -> None:
         super().__init__(
             "Someone else changed this record while you were editing it. Your changes have not "
-            "been saved. Check their changes below, then make yours again.",
+            "been saved. Their changes are shown next to yours below: check them, then save "
+            "again.",
             code="stale",
         )
+
+
+class VersionMissingError(ValidationError):
+    """An edit that does not say which version it started from: it could overwrite someone
+    else's changes unseen, so it is refused."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This form was sent without saying which version of the record it changes, so "
+            "nothing was saved. Open the page again and make your changes there.",
+            code="version_missing",
+        )
+
+
+def version_check(*, stored: int, expected: int | None) -> None:
+    """Refuse an edit without a version, and one made from a form opened before the last save."""
+    if expected is None:
+        raise VersionMissingError()
+    if stored != expected:
+        raise StaleEditError()
 
 
 @dataclass(frozen=True)
@@ -137,19 +158,31 @@ def tracked_create(obj: TrackedModel, *, by: Person | None) -> TrackedModel:
     return obj
 
 
-def tracked_update(
-    obj: TrackedModel, *, by: Person | None, expected_version: int | None = None
+def tracked_update(obj: TrackedModel, *, by: Person | None) -> TrackedModel:
+    """Save a change the service makes itself (a status, a stamp), not one typed into a form:
+    a person's edit goes through ``tracked_edit``, which checks the version."""
+    return _tracked_save(obj, by=by, expected_version=None, checked=False)
+
+
+def tracked_edit(
+    obj: TrackedModel, *, by: Person | None, expected_version: int | None
 ) -> TrackedModel:
-    """Save changes to a tracked record, refusing the save if it is stale.
+    """Save a person's edit to a tracked record, refusing it if it is stale or says no version.
 
     The caller has already applied the changes to ``obj``; the row is locked and its stored
     version compared with the version the editor started from.
     """
+    return _tracked_save(obj, by=by, expected_version=expected_version, checked=True)
+
+
+def _tracked_save(
+    obj: TrackedModel, *, by: Person | None, expected_version: int | None, checked: bool
+) -> TrackedModel:
     model = type(obj)
     with transaction.atomic():
         current = model._default_manager.select_for_update().only("version").get(pk=obj.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise StaleEditError()
+        if checked:
+            version_check(stored=current.version, expected=expected_version)
         obj.version = current.version + 1
         obj.modified_by = by
         obj.modified_at = timezone.now()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -98,3 +99,10 @@ def sign_in(page: Any, base_url: str, username: str, password: str = TEST_PASSWO
 def sign_out(page: Any) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
+
+
+def version_on_page(html: str) -> str:
+    """The hidden ``version`` a form page carries, as a browser would send it back."""
+    found = re.search(r'<input type="hidden" name="version"(?: value="(\d*)")?', html)
+    assert found, "the form carries no hidden version"
+    return found.group(1) or ""

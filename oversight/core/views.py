@@ -4,14 +4,21 @@ import hmac
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.generic import FormView
 from django_tasks_db.models import DBTaskResult
+
+from .access import BreadcrumbsMixin, RuleRequiredMixin
+from .forms import apply_service_error, recover_stale_edit
+from .services import RequestOrigin, StaleEditError
 
 HEALTH_TOKEN_HEADER = "X-Health-Check-Token"
 
@@ -78,3 +85,66 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+class StaleEditRecoveryMixin:
+    """What every form page does when a service refuses its save: the error goes into the
+    error summary and the page comes back with everything typed. On a stale edit the panel
+    shows the other person's saved values beside the typed ones and the hidden version is
+    the current one, so a deliberate second save goes through (issue 10 item 8)."""
+
+    def stale_current(self, form: Any) -> models.Model | None:
+        """The record as saved now; views whose record is not ``self.object`` override this."""
+        found = getattr(self, "object", None)
+        if not isinstance(found, models.Model):
+            return None
+        return type(found)._default_manager.filter(pk=found.pk).first()
+
+    def refused(self, form: Any, error: ValidationError) -> None:
+        if isinstance(error, StaleEditError):
+            recover_stale_edit(form, error, self.stale_current(form))
+        else:
+            apply_service_error(form, error)
+
+
+class ServiceFormView(StaleEditRecoveryMixin, RuleRequiredMixin, BreadcrumbsMixin, FormView):
+    """A form page whose valid submission calls ``perform(form)`` (a service). Subclasses set
+    ``form_class``, ``permission_required``, ``heading`` and ``success_message`` (which may
+    name ``{result}``, what ``perform`` returned), and ``get_success_url`` as usual."""
+
+    heading = ""
+    intro = ""
+    submit_label = "Save"
+    success_message = ""
+
+    def origin(self) -> RequestOrigin:
+        return RequestOrigin.from_request(self.request)
+
+    @property
+    def actor(self) -> Any:
+        return self.request.user
+
+    def perform(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.result = self.perform(form)
+        except ValidationError as error:
+            self.refused(form, error)
+            return self.form_invalid(form)
+        message = self.get_success_message()
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_message(self) -> str:
+        return self.success_message.format(result=self.result) if self.success_message else ""
+
+    def get_heading(self) -> str:
+        return self.heading
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(heading=self.get_heading(), intro=self.intro, submit_label=self.submit_label)
+        return context

@@ -5,7 +5,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from oversight.core.forms import DateInput, GovukForm, GovukFormMixin, GovukModelForm
+from oversight.core.forms import (
+    DateInput,
+    GovukForm,
+    GovukFormMixin,
+    GovukModelForm,
+    VersionedFormMixin,
+)
 
 from .models import Agency, Membership, Person, Role, StaffGroup, Team, TrainingRecord
 
@@ -43,10 +49,9 @@ class PeopleSearchForm(GovukFormMixin, forms.Form):
 # --- Administration forms (the services in services.py do the writing) --------------------
 
 
-class VersionedForm(GovukModelForm):
-    """An edit form that carries the version the editor started from (optimistic locking)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class VersionedForm(VersionedFormMixin, GovukModelForm):
+    """An edit form that carries the version the editor started from (optimistic locking);
+    the same form adding a record has no version."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from oversight.contracts.models import SessionType
@@ -29,18 +28,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self) -> None:
         super().__init__(attrs={"class": "govuk-input govuk-input--width-5"}, format="%H:%M")
-
-
-def apply_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class PeopleChoiceField(forms.ModelChoiceField):
@@ -167,6 +154,9 @@ class ChildrenForm(GovukForm):
 
 class RecordForm(VersionedFormMixin, GovukForm):
     """The record itself (Appendix III), with a follow-up choice for each earlier action."""
+
+    # Blank until the record is first saved; the service refuses a blank one after that.
+    version_optional = True
 
     held_on = PlausibleDateField(label="Date of this session", dates=SESSION_DATE)
     last_session_on = PlausibleDateField(

@@ -173,7 +173,7 @@ def test_lead_enters_workforce_figures_with_clear_errors(cast: Any, client: Any)
     figure = WorkforceFigure.objects.get()
     assert figure.vacant_posts == 4
     stale = client.post(url, {**good, "vacant_posts": "6", "version": "0"})
-    assert "Someone else saved figures for this quarter" in stale.content.decode()
+    assert "Someone else changed this record while you were editing it" in stale.content.decode()
     assert 'value="6"' in stale.content.decode()
 
 

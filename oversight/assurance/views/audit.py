@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.services import RequestOrigin, StaleEditError
+from oversight.core.forms import apply_service_error
+from oversight.core.services import RequestOrigin
+from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
 from oversight.supervision.models import CaseDiscussion
@@ -25,7 +27,6 @@ from .. import selectors, services
 from ..forms import AuditCompleteForm, AuditDrawForm, GradeForm
 from ..models import CHECKLIST, AuditedRecord, RecordAudit
 from ..periods import add_months
-from .common import apply_errors
 from .dashboards import _crumbs
 
 DISCUSSION_FIELDS = (
@@ -40,7 +41,6 @@ DISCUSSION_FIELDS = (
     "analysis",
     "action_planning",
 )
-STALE = "Someone else saved this while you were working. Check it and save again to replace it."
 
 
 def _audits_crumb() -> tuple[str, str]:
@@ -103,7 +103,7 @@ class AuditDrawView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
                 origin=RequestOrigin.from_request(self.request),
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Sample drawn. Grade each record against the checklist.")
         return HttpResponseRedirect(reverse("assurance:audit_detail", args=[audit.pk]))
@@ -151,10 +151,11 @@ class AuditDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Tem
         return _crumbs(_audits_crumb(), (self.object.title, None))
 
 
-class AuditCompleteView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+class AuditCompleteView(ServiceFormView):
     permission_required = "assurance.grade_audit"
     template_name = "assurance/audit_complete.html"
     form_class = AuditCompleteForm
+    success_message = "Audit complete. Its results are on the dashboards."
     http_method_names = ["post"]
     object: RecordAudit | None = None
 
@@ -163,29 +164,21 @@ class AuditCompleteView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
             RecordAudit.objects.live().select_related("agency"), pk=self.kwargs["pk"]
         )
 
-    def form_valid(self, form: AuditCompleteForm) -> HttpResponse:
+    def perform(self, form: AuditCompleteForm) -> Any:
         assert self.object is not None
         data = form.cleaned_data
-        try:
-            services.record_audit_complete(
-                actor=self.request.user,
-                audit=self.object,
-                findings=data["findings"],
-                actions_for_agency=data["actions_for_agency"],
-                expected_version=data.get("version"),
-                origin=RequestOrigin.from_request(self.request),
-            )
-        except StaleEditError:
-            data = self.request.POST.copy()
-            data["version"] = str(RecordAudit.objects.get(pk=self.object.pk).version)
-            form.data = data
-            form.add_error(None, STALE)
-            return self.form_invalid(form)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Audit complete. Its results are on the dashboards.")
-        return HttpResponseRedirect(reverse("assurance:audit_detail", args=[self.object.pk]))
+        return services.record_audit_complete(
+            actor=self.request.user,
+            audit=self.object,
+            findings=data["findings"],
+            actions_for_agency=data["actions_for_agency"],
+            expected_version=data.get("version"),
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        assert self.object is not None
+        return reverse("assurance:audit_detail", args=[self.object.pk])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -201,12 +194,13 @@ class AuditCompleteView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         )
 
 
-class AuditedRecordView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, FormView):
+class AuditedRecordView(AuditedReadMixin, ServiceFormView):
     """One sampled record, without its wellbeing section, and its grades."""
 
     permission_required = "assurance.view_audit"
     template_name = "assurance/audited_record.html"
     form_class = GradeForm
+    success_message = "Grades saved."
     object: AuditedRecord | None = None
 
     def get_object(self) -> AuditedRecord:
@@ -250,29 +244,21 @@ class AuditedRecordView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, F
         )
         return context
 
-    def form_valid(self, form: GradeForm) -> HttpResponse:
+    def perform(self, form: GradeForm) -> Any:
         assert self.object is not None
         data = form.cleaned_data
-        try:
-            services.audited_record_grade(
-                actor=self.request.user,
-                item=self.object,
-                grades={name: data[name] for name, _ in CHECKLIST},
-                notes=data["notes"],
-                expected_version=data.get("version"),
-                origin=RequestOrigin.from_request(self.request),
-            )
-        except StaleEditError:
-            data = self.request.POST.copy()
-            data["version"] = str(AuditedRecord.objects.get(pk=self.object.pk).version)
-            form.data = data
-            form.add_error(None, STALE)
-            return self.form_invalid(form)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Grades saved.")
-        return HttpResponseRedirect(reverse("assurance:audit_detail", args=[self.object.audit_id]))
+        return services.audited_record_grade(
+            actor=self.request.user,
+            item=self.object,
+            grades={name: data[name] for name, _ in CHECKLIST},
+            notes=data["notes"],
+            expected_version=data.get("version"),
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        assert self.object is not None
+        return reverse("assurance:audit_detail", args=[self.object.audit_id])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         assert self.object is not None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,14 +28,6 @@ def period_from(request: HttpRequest, today: dt.date) -> tuple[Period, PeriodFor
             return Period(form.cleaned_data["start"], form.cleaned_data["end"]), form
         return default, form
     return default, PeriodForm(initial={"start": default.start, "end": default.end})
-
-
-def apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def export_response(

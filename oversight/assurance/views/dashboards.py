@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.forms import apply_service_error
 from oversight.core.home import is_wide_scope, kept_for_wide_scope
-from oversight.core.services import RequestOrigin, StaleEditError
+from oversight.core.services import RequestOrigin
+from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
 
@@ -35,7 +37,7 @@ from ..models import WorkforceFigure
 from ..periods import month_ends, quarter_start
 from ..selectors import named_compliance_rows, named_table
 from ..tables import Table
-from .common import apply_errors, export_response, period_from
+from .common import export_response, period_from
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 TABLES_CACHE_SECONDS = 10 * 60
@@ -334,7 +336,7 @@ class AgencySettingsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin,
                 origin=RequestOrigin.from_request(self.request),
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Evaluation frequency saved.")
         return HttpResponseRedirect(reverse("assurance:agency_dashboard", args=[self.object.pk]))
@@ -346,7 +348,7 @@ class AgencySettingsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin,
         )
 
 
-class MonthEndRecomputeView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
+class MonthEndRecomputeView(AgencyObjectMixin, ServiceFormView):
     """Recompute one kept month end of the agency's trend, deliberately and with a reason
     (issue 9 item 8): neither the daily task nor an import changes a figure already shown."""
 
@@ -371,25 +373,24 @@ class MonthEndRecomputeView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMix
         )
         return context
 
-    def form_valid(self, form: MonthEndRecomputeForm) -> HttpResponse:
-        day = form.cleaned_data["month_end"]
-        try:
-            services.compliance_snapshot_recompute(
-                actor=self.request.user,
-                agency=self.object,
-                on=day,
-                reason=form.cleaned_data["reason"],
-                origin=RequestOrigin.from_request(self.request),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Figures for {day:%-d %B %Y} recomputed from the records as they stand today. "
-            "Dashboards show them within a few minutes.",
+    def perform(self, form: MonthEndRecomputeForm) -> Any:
+        self.day = form.cleaned_data["month_end"]
+        return services.compliance_snapshot_recompute(
+            actor=self.request.user,
+            agency=self.object,
+            on=self.day,
+            reason=form.cleaned_data["reason"],
+            origin=self.origin(),
         )
-        return HttpResponseRedirect(self.request.path)
+
+    def get_success_message(self) -> str:
+        return (
+            f"Figures for {self.day:%-d %B %Y} recomputed from the records as they stand "
+            "today. Dashboards show them within a few minutes."
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(
@@ -398,12 +399,13 @@ class MonthEndRecomputeView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMix
         )
 
 
-class WorkforceView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
+class WorkforceView(AgencyObjectMixin, ServiceFormView):
     """The lead enters or corrects the agency's sickness and vacancy figures per quarter."""
 
     permission_required = "assurance.change_agency_settings"
     template_name = "assurance/workforce_form.html"
     form_class = WorkforceForm
+    success_message = "Workforce figures saved."
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -444,38 +446,27 @@ class WorkforceView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, Form
         )
         return context
 
-    def form_valid(self, form: WorkforceForm) -> HttpResponse:
+    def perform(self, form: WorkforceForm) -> Any:
         data = form.cleaned_data
-        try:
-            services.workforce_figure_save(
-                actor=self.request.user,
-                agency=self.object,
-                quarter=dt.date.fromisoformat(data["quarter"]),
-                values={
-                    name: data[name] or Decimal(0) if "days" in name else data[name]
-                    for name in services.WORKFORCE_FIELDS
-                },
-                expected_version=data.get("version"),
-                origin=RequestOrigin.from_request(self.request),
-            )
-        except StaleEditError:
-            current = WorkforceFigure.objects.filter(
-                agency=self.object, quarter_start=data["quarter"]
-            ).first()
-            data = self.request.POST.copy()
-            data["version"] = str(current.version if current else "")
-            form.data = data
-            form.add_error(
-                None,
-                "Someone else saved figures for this quarter while you were editing. "
-                "Check the figures below and save again to replace them.",
-            )
-            return self.form_invalid(form)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Workforce figures saved.")
-        return HttpResponseRedirect(reverse("assurance:workforce", args=[self.object.pk]))
+        return services.workforce_figure_save(
+            actor=self.request.user,
+            agency=self.object,
+            quarter=dt.date.fromisoformat(data["quarter"]),
+            values={
+                name: data[name] or Decimal(0) if "days" in name else data[name]
+                for name in services.WORKFORCE_FIELDS
+            },
+            expected_version=data.get("version"),
+            origin=self.origin(),
+        )
+
+    def stale_current(self, form: WorkforceForm) -> WorkforceFigure | None:
+        return WorkforceFigure.objects.filter(
+            agency=self.object, quarter_start=form.cleaned_data["quarter"]
+        ).first()
+
+    def get_success_url(self) -> str:
+        return reverse("assurance:workforce", args=[self.object.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.services import RequestOrigin
+from oversight.core.views import ServiceFormView
 from oversight.people.models import SupervisionRelationship
 from oversight.people.selectors import access_profile
 
@@ -23,7 +20,6 @@ from ..forms import EvaluationForm, PulseForm
 from ..models import STATEMENT_FIELDS, PulseParticipation
 from ..periods import add_months, quarter_start
 from ..suppression import MINIMUM_GROUP
-from .common import apply_errors
 from .dashboards import _crumbs
 
 
@@ -41,7 +37,7 @@ class EvaluationListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         return _crumbs(("Evaluate your supervision", None))
 
 
-class EvaluationFormView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+class EvaluationFormView(ServiceFormView):
     permission_required = "assurance.answer_evaluation"
     template_name = "assurance/evaluation_form.html"
     form_class = EvaluationForm
@@ -62,27 +58,25 @@ class EvaluationFormView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         )
         return context
 
-    def form_valid(self, form: EvaluationForm) -> HttpResponse:
+    success_message = (
+        "Thank you. Your answers are anonymous: your supervisor sees them only when the "
+        "round has closed, together with the answers of at least four other people."
+    )
+
+    def perform(self, form: EvaluationForm) -> Any:
         assert self.object is not None
         data = form.cleaned_data
-        try:
-            services.evaluation_submit(
-                actor=self.request.user,
-                relationship=self.object,
-                answers={name: data[name] for name in STATEMENT_FIELDS},
-                more_of=data["more_of"],
-                less_of=data["less_of"],
-                origin=RequestOrigin.from_request(self.request),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            "Thank you. Your answers are anonymous: your supervisor sees them only when the "
-            "round has closed, together with the answers of at least four other people.",
+        return services.evaluation_submit(
+            actor=self.request.user,
+            relationship=self.object,
+            answers={name: data[name] for name in STATEMENT_FIELDS},
+            more_of=data["more_of"],
+            less_of=data["less_of"],
+            origin=self.origin(),
         )
-        return HttpResponseRedirect(reverse("home"))
+
+    def get_success_url(self) -> str:
+        return reverse("home")
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(
@@ -123,7 +117,7 @@ class EvaluationResultsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         return _crumbs(("Your evaluation results", None))
 
 
-class PulseView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+class PulseView(ServiceFormView):
     """A short, optional, anonymous wellbeing pulse, once a quarter."""
 
     permission_required = "assurance.answer_pulse"
@@ -142,21 +136,20 @@ class PulseView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         ).exists()
         return context
 
-    def form_valid(self, form: PulseForm) -> HttpResponse:
+    success_message = "Thank you. Your answers are anonymous."
+
+    def perform(self, form: PulseForm) -> Any:
         data = form.cleaned_data
-        try:
-            services.pulse_submit(
-                actor=self.request.user,
-                agency_id=self._agency_id(),
-                stress=data["stress"],
-                resilience=data["resilience"],
-                reflection=data["reflection"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Thank you. Your answers are anonymous.")
-        return HttpResponseRedirect(reverse("home"))
+        return services.pulse_submit(
+            actor=self.request.user,
+            agency_id=self._agency_id(),
+            stress=data["stress"],
+            resilience=data["resilience"],
+            reflection=data["reflection"],
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("home")
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(("Wellbeing pulse", None))

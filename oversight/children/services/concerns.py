@@ -16,6 +16,7 @@ from oversight.core.services import (
     audit_event_record,
     submission_claim,
     submission_record,
+    tracked_edit,
     tracked_update,
 )
 from oversight.core.workdays import add_working_days
@@ -345,7 +346,7 @@ def quality_concern_one_to_one(
     met_on: dt.date,
     outcome: str,
     resolved: bool,
-    expected_version: int | None = None,
+    expected_version: int | None,
     origin: RequestOrigin | None = None,
 ) -> QualityConcern:
     """Stage 1: the outcome of the one-to-one. Unresolved moves it to a three-way meeting."""
@@ -360,7 +361,7 @@ def quality_concern_one_to_one(
     if resolved:
         locked.resolved_at = timezone.now()
         locked.resolved_by = by
-    tracked_update(locked, by=by, expected_version=expected_version)
+    tracked_edit(locked, by=by, expected_version=expected_version)
     audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
     return locked
 
@@ -373,7 +374,7 @@ def quality_concern_three_way(
     met_on: dt.date,
     attendees: Iterable[Person],
     agreed_outcomes: str,
-    expected_version: int | None = None,
+    expected_version: int | None,
     origin: RequestOrigin | None = None,
 ) -> QualityConcern:
     """Stage 2: the three-way meeting with supervisor and line managers, agreed outcomes.
@@ -393,7 +394,7 @@ def quality_concern_three_way(
     locked.stage = ConcernStage.RESOLVED
     locked.resolved_at = timezone.now()
     locked.resolved_by = by
-    tracked_update(locked, by=by, expected_version=expected_version)
+    tracked_edit(locked, by=by, expected_version=expected_version)
     locked.three_way_attendees.set(attendees)
     audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
     return locked

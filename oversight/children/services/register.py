@@ -14,9 +14,11 @@ from django.utils import timezone
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
+    StaleEditError,
     audit_event_record,
     submission_claim,
     submission_record,
+    tracked_edit,
     tracked_update,
 )
 from oversight.people.models import Agency, Person
@@ -135,7 +137,7 @@ def child_update(
     child.case_reference = case_reference.strip()
     child.display_name = display_name.strip()
     child.date_of_birth = date_of_birth
-    _save_case_reference(lambda: tracked_update(child, by=by, expected_version=expected_version))
+    _save_case_reference(lambda: tracked_edit(child, by=by, expected_version=expected_version))
     _involvement_set(child, list(agencies_involved), by=by, on=timezone.localdate())
     audit_event_record(actor=by, action=AuditAction.CHANGE, target=child, origin=origin)
     return child
@@ -264,8 +266,11 @@ def drift_settings_update(
         settings = DriftSettings(agency=agency, **values)
         _create(settings, by=by)
     else:
+        if expected_version is None:
+            # The form was opened before the agency's settings were first saved.
+            raise StaleEditError()
         for name, value in values.items():
             setattr(settings, name, value)
-        tracked_update(settings, by=by, expected_version=expected_version)
+        tracked_edit(settings, by=by, expected_version=expected_version)
     audit_event_record(actor=by, action=AuditAction.CHANGE, target=settings, origin=origin)
     return settings

@@ -135,6 +135,7 @@ def test_the_lead_finds_resolved_concerns_and_children_to_discuss_before_review(
         met_on=dt.date(2026, 11, 16),
         outcome="Reflective time set aside in each session",
         resolved=True,
+        expected_version=concern.version,
     )
     child = ChildFactory.create(
         agency=cast.agency,

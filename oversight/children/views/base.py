@@ -1,64 +1,25 @@
-"""Shared pieces of the children views: a form view that calls a service and shows its
-validation errors in the error summary, keeping what was typed."""
+"""Shared pieces of the children views: the form view (core's ServiceFormView on this app's
+template), the viewer's agencies and people, and the breadcrumbs."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView
 
-from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.services import RequestOrigin
+from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency, Membership, Person
 from oversight.people.selectors import access_profile
 
 from ..rules import STAFF_ROLES
 
 
-def add_service_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-class ServiceFormView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
-    """A form whose valid submission calls ``perform(form)``; a ValidationError from the
-    service goes back to the form. Set ``success_message``; ``get_success_url`` as usual."""
+class ChildrenFormView(ServiceFormView):
+    """Core's ServiceFormView on the children app's form template."""
 
     template_name = "children/form.html"
-    success_message = ""
-    heading = ""
-    submit_label = "Save"
-    intro = ""
-
-    def origin(self) -> RequestOrigin:
-        return RequestOrigin.from_request(self.request)
-
-    def perform(self, form: Any) -> Any:
-        raise NotImplementedError
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            self.result = self.perform(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context.update(heading=self.heading, submit_label=self.submit_label, intro=self.intro)
-        return context
 
 
 def today() -> Any:

@@ -39,7 +39,7 @@ from ..models import (
     QualityConcern,
     UrgentDiscussionRequest,
 )
-from .base import ServiceFormView, children_crumb, home_crumb, staff_agencies, today
+from .base import ChildrenFormView, children_crumb, home_crumb, staff_agencies, today
 
 
 def _escalations_crumb() -> tuple[str, str | None]:
@@ -87,7 +87,7 @@ class EscalationListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
         return [home_crumb(), ("Escalations", None)]
 
 
-class EscalationCreateView(ServiceFormView):
+class EscalationCreateView(ChildrenFormView):
     permission_required = "children.raise_escalation"
     form_class = EscalationForm
     heading = "Raise an escalation"
@@ -187,7 +187,7 @@ class EscalationDetailView(
         return [home_crumb(), _escalations_crumb(), (f"Escalation {self.object.pk}", None)]
 
 
-class EscalationRespondView(EscalationMixin, ServiceFormView):
+class EscalationRespondView(EscalationMixin, ChildrenFormView):
     permission_required = "children.respond_escalation"
     form_class = EscalationRespondForm
     heading = "Respond to the escalation"
@@ -214,7 +214,7 @@ class EscalationRespondView(EscalationMixin, ServiceFormView):
         return self.escalation_crumbs("Respond")
 
 
-class EscalationEscalateView(EscalationMixin, ServiceFormView):
+class EscalationEscalateView(EscalationMixin, ChildrenFormView):
     permission_required = "children.view_escalation"
     form_class = EscalationEscalateForm
     heading = "Escalate to the next level"
@@ -236,7 +236,7 @@ class EscalationEscalateView(EscalationMixin, ServiceFormView):
 # --- Urgent discussion ----------------------------------------------------------------------
 
 
-class UrgentRequestCreateView(ServiceFormView):
+class UrgentRequestCreateView(ChildrenFormView):
     permission_required = "children.request_urgent"
     form_class = UrgentRequestForm
     heading = "Ask for an urgent discussion"
@@ -277,7 +277,7 @@ class UrgentRequestCreateView(ServiceFormView):
         return [home_crumb(), ("Ask for an urgent discussion", None)]
 
 
-class UrgentRequestRespondView(ServiceFormView):
+class UrgentRequestRespondView(ChildrenFormView):
     permission_required = "children.respond_urgent"
     form_class = UrgentRespondForm
     template_name = "children/urgent_respond.html"
@@ -316,7 +316,7 @@ class UrgentRequestRespondView(ServiceFormView):
 # --- Confidentiality disclosures ------------------------------------------------------------
 
 
-class DisclosureCreateView(ServiceFormView):
+class DisclosureCreateView(ChildrenFormView):
     permission_required = "children.record_disclosure"
     form_class = DisclosureForm
     heading = "Record a confidentiality disclosure"
@@ -408,7 +408,7 @@ class DisclosureDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin
 # --- Concerns about supervision (seed 001 Quality Assurance) --------------------------------
 
 
-class QualityConcernCreateView(ServiceFormView):
+class QualityConcernCreateView(ChildrenFormView):
     permission_required = "children.raise_concern"
     form_class = QualityConcernForm
     heading = "Supervision is not happening as it should"
@@ -473,7 +473,7 @@ class QualityConcernDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsM
         return [home_crumb(), ("Concern about supervision", None)]
 
 
-class QualityConcernMeetingView(ServiceFormView):
+class QualityConcernMeetingView(ChildrenFormView):
     """Record the stage 1 one-to-one or the stage 2 three-way meeting, whichever is due."""
 
     permission_required = "children.record_concern"

@@ -30,7 +30,7 @@ from ..forms import (
 from ..models import CADENCE_STATUSES, Child, DriftFlag, LegalStatus
 from ..timeline import timeline_for
 from .base import (
-    ServiceFormView,
+    ChildrenFormView,
     allocatable_people,
     children_crumb,
     home_crumb,
@@ -86,7 +86,7 @@ class ChildListView(RuleRequiredMixin, TemplateView):
         return context
 
 
-class ChildCreateView(ServiceFormView):
+class ChildCreateView(ChildrenFormView):
     permission_required = "children.add_child"
     form_class = ChildCreateForm
     heading = "Add a child"
@@ -229,7 +229,7 @@ class ChildTimelineView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, D
         ]
 
 
-class ChildEditView(ChildMixin, ServiceFormView):
+class ChildEditView(ChildMixin, ChildrenFormView):
     permission_required = "children.change_child"
     form_class = ChildDetailsForm
     heading = "Change the child's details"
@@ -262,7 +262,7 @@ class ChildEditView(ChildMixin, ServiceFormView):
         return self.child_crumbs("Change details")
 
 
-class ChildStatusView(ChildMixin, ServiceFormView):
+class ChildStatusView(ChildMixin, ChildrenFormView):
     permission_required = "children.change_child"
     form_class = StatusChangeForm
     heading = "Change the legal status"
@@ -288,7 +288,7 @@ class ChildStatusView(ChildMixin, ServiceFormView):
         return self.child_crumbs("Change legal status")
 
 
-class ChildAllocateView(ChildMixin, ServiceFormView):
+class ChildAllocateView(ChildMixin, ChildrenFormView):
     permission_required = "children.change_child"
     form_class = AllocationForm
     heading = "Allocate the child"
@@ -321,7 +321,7 @@ class ChildAllocateView(ChildMixin, ServiceFormView):
         return self.child_crumbs("Allocate")
 
 
-class ReviewMeetingAddView(ChildMixin, ServiceFormView):
+class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
     permission_required = "children.change_child"
     form_class = ReviewMeetingForm
     heading = "Add a review meeting"
@@ -343,7 +343,7 @@ class ReviewMeetingAddView(ChildMixin, ServiceFormView):
         return self.child_crumbs("Add a review meeting")
 
 
-class DriftAcknowledgeView(ServiceFormView):
+class DriftAcknowledgeView(ChildrenFormView):
     permission_required = "children.acknowledge_flag"
     form_class = AcknowledgeFlagForm
     template_name = "children/flag_acknowledge.html"
@@ -412,7 +412,7 @@ class ChildCountsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         return [home_crumb(), ("Children: figures", None)]
 
 
-class DriftSettingsView(ServiceFormView):
+class DriftSettingsView(ChildrenFormView):
     """The agency lead sets the drift rules, thresholds and windows for their agency."""
 
     permission_required = "children.change_settings"
@@ -452,6 +452,10 @@ class DriftSettingsView(ServiceFormView):
             expected_version=form.cleaned_data.get("version"),
             origin=RequestOrigin.from_request(self.request),
         )
+
+    def stale_current(self, form: DriftSettingsForm) -> Any:
+        found = selectors.drift_settings_for(self.agency.pk) if self.agency else None
+        return found if found is not None and found.pk else None
 
     def get_success_url(self) -> str:
         return reverse("children:settings")

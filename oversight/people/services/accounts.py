@@ -14,9 +14,9 @@ from django.utils import timezone
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
-    StaleEditError,
     audit_event_record,
     tracked_update,
+    version_check,
 )
 
 from ..models import LineManagement, Membership, Person, RoleAssignment, SupervisionRelationship
@@ -69,8 +69,7 @@ def person_update(
     origin: RequestOrigin | None = None,
 ) -> Person:
     current = Person.objects.select_for_update().only("version").get(pk=person.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEditError()
+    version_check(stored=current.version, expected=expected_version)
     if "email" in changes:
         changes = {**changes, "email": str(changes["email"]).strip().lower()}
     changed = _apply(person, changes, PERSON_FIELDS)

@@ -15,6 +15,7 @@ from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
     tracked_create,
+    tracked_edit,
     tracked_update,
 )
 
@@ -51,7 +52,7 @@ def _update(
     origin: RequestOrigin | None,
 ) -> T:
     changed = _apply(obj, changes, allowed)
-    tracked_update(obj, by=actor, expected_version=expected_version)
+    tracked_edit(obj, by=actor, expected_version=expected_version)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,

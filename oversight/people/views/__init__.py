@@ -1,5 +1,5 @@
 """People and organisation pages: browsing (browse.py), administration (manage.py) and the
-staff import (imports.py), the forms all built on base.ServiceFormView."""
+staff import (imports.py), the forms all built on base.ManageFormView."""
 
 from .browse import (
     AgencyDetailView,

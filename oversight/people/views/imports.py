@@ -11,10 +11,10 @@ from oversight.core.access import RuleRequiredMixin
 
 from ..forms import StaffImportForm
 from ..imports import COLUMNS, REQUIRED_COLUMNS, staff_import_csv, template_csv
-from .base import MANAGE, ServiceFormView
+from .base import MANAGE, ManageFormView
 
 
-class StaffImportView(ServiceFormView):
+class StaffImportView(ManageFormView):
     """Errors are listed on the page itself (by row number); a good file shows its counts."""
 
     form_class = StaffImportForm

@@ -1,6 +1,6 @@
 """Administration pages (issue 2 "Pages"): administrators manage the organisation, people,
 posts, relationships, roles and training. Every write goes through people.services; every
-form page is a ServiceFormView."""
+form page is a ManageFormView."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ from ..models import (
     Team,
     TrainingRecord,
 )
-from .base import MANAGE, ServiceFormView
+from .base import MANAGE, ManageFormView
 
 
 class ManageMixin(RuleRequiredMixin, BreadcrumbsMixin):
@@ -132,7 +132,7 @@ def _agency_crumbs() -> list[tuple[str, str | None]]:
 # --- Agencies, teams, staff groups ---------------------------------------------------------
 
 
-class AgencyCreateView(ServiceFormView):
+class AgencyCreateView(ManageFormView):
     form_class = AgencyForm
     heading = "Add an agency"
     success_message = "{result.name} added."
@@ -147,7 +147,7 @@ class AgencyCreateView(ServiceFormView):
         return reverse("people:manage_agency_list")
 
 
-class _EditView(ServiceFormView):
+class _EditView(ManageFormView):
     """Edit a versioned record through ``update_service`` with optimistic locking."""
 
     submit_label = "Save changes"
@@ -184,7 +184,7 @@ class AgencyEditView(_EditView):
         return reverse("people:manage_agency_list")
 
 
-class _InAgencyCreateView(ServiceFormView):
+class _InAgencyCreateView(ManageFormView):
     """Add a team or staff group to the agency in the URL."""
 
     model = Agency
@@ -262,7 +262,7 @@ class _PersonPageMixin:
         return reverse("people:manage_person", args=[self.person().pk])
 
 
-class PersonCreateView(ServiceFormView):
+class PersonCreateView(ManageFormView):
     form_class = PersonForm
     heading = "Add a person"
     intro = "They set their own password with “Forgotten your password?” on the sign-in page."
@@ -289,7 +289,7 @@ class PersonEditView(_PersonPageMixin, _EditView):
         return f"Change {self.object.display_name}’s details"
 
 
-class PersonDeactivateView(_PersonPageMixin, ServiceFormView):
+class PersonDeactivateView(_PersonPageMixin, ManageFormView):
     model = Person
     form_class = DeactivateForm
     submit_label = "Close account"
@@ -314,7 +314,7 @@ class PersonDeactivateView(_PersonPageMixin, ServiceFormView):
         )
 
 
-class MembershipCreateView(_PersonPageMixin, ServiceFormView):
+class MembershipCreateView(_PersonPageMixin, ManageFormView):
     model = Person
     form_class = MembershipForm
     submit_label = "Add post"
@@ -351,7 +351,7 @@ class MembershipEditView(_PersonPageMixin, _EditView):
         return f"Change post: {self.object.job_title}, {self.object.agency}"
 
 
-class _EndView(_PersonPageMixin, ServiceFormView):
+class _EndView(_PersonPageMixin, ManageFormView):
     """End a dated row (post, relationship, role) through ``end_service``."""
 
     form_class = EndForm
@@ -416,7 +416,7 @@ class RoleEndView(_EndView):
     success_message = "Role ended."
 
 
-class _RelationshipStartView(_PersonPageMixin, ServiceFormView):
+class _RelationshipStartView(_PersonPageMixin, ManageFormView):
     """Give the person in the URL a new supervisor or line manager; the current one in that
     agency ends the day before and hands over (seed 001)."""
 
@@ -488,7 +488,7 @@ class LineManagementStartView(_RelationshipStartView):
         return f"New line manager for {self.object.display_name}"
 
 
-class RoleAssignView(_PersonPageMixin, ServiceFormView):
+class RoleAssignView(_PersonPageMixin, ManageFormView):
     model = Person
     form_class = RoleAssignForm
     submit_label = "Assign role"
@@ -509,7 +509,7 @@ class RoleAssignView(_PersonPageMixin, ServiceFormView):
         )
 
 
-class TrainingAddView(_PersonPageMixin, ServiceFormView):
+class TrainingAddView(_PersonPageMixin, ManageFormView):
     model = Person
     form_class = TrainingRecordForm
     submit_label = "Add training record"
@@ -527,7 +527,7 @@ class TrainingAddView(_PersonPageMixin, ServiceFormView):
         )
 
 
-class TrainingArchiveView(_PersonPageMixin, ServiceFormView):
+class TrainingArchiveView(_PersonPageMixin, ManageFormView):
     model = TrainingRecord
     form_class = ArchiveForm
     submit_label = "Archive record"

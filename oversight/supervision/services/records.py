@@ -17,10 +17,12 @@ from oversight.children.services import drift_evaluate
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
+    StaleEditError,
     audit_event_record,
     submission_claim,
     submission_record,
     tracked_create,
+    tracked_edit,
     tracked_update,
 )
 from oversight.people.models import Person
@@ -203,8 +205,11 @@ def session_record(
     record.sign_by = record_deadline(session=session, held_on=held_on)
     if created:
         tracked_create(record, by=by)
+    elif expected_version is None:
+        # The page was opened before anyone had saved this record.
+        raise StaleEditError()
     else:
-        tracked_update(record, by=by, expected_version=expected_version)
+        tracked_edit(record, by=by, expected_version=expected_version)
     if session.status != SessionStatus.HELD or session.held_on != held_on:
         session.status = SessionStatus.HELD
         session.held_on = held_on
@@ -355,7 +360,7 @@ def case_discussion_update(
     by: Person,
     discussion: CaseDiscussion,
     data: Mapping[str, Any],
-    expected_version: int | None = None,
+    expected_version: int | None,
     decisions: Iterable[DecisionInput] = (),
     origin: RequestOrigin | None = None,
 ) -> CaseDiscussion:
@@ -366,7 +371,7 @@ def case_discussion_update(
     discussion = CaseDiscussion.objects.get(pk=discussion.pk)
     for key, value in _clean_discussion(data).items():
         setattr(discussion, key, value)
-    tracked_update(discussion, by=by, expected_version=expected_version)
+    tracked_edit(discussion, by=by, expected_version=expected_version)
     for item in decisions:
         decision_create(
             by=by,

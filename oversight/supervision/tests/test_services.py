@@ -399,7 +399,10 @@ class TestSignOff:
                 by=cast.supervisor, record=record, child=child, data=DISCUSSION
             ),
             lambda: services.case_discussion_update(
-                by=cast.supervisor, discussion=discussion, data=DISCUSSION
+                by=cast.supervisor,
+                discussion=discussion,
+                data=DISCUSSION,
+                expected_version=discussion.version,
             ),
             lambda: services.action_add(
                 by=cast.supervisor,

@@ -289,6 +289,68 @@ class TestChangingACaseDiscussion:
         assert discussion.rag_rating == "red"
 
 
+class TestTwoTabsOnOneRecord:
+    """Issue 10 item 8: an edit names its version; a stale one shows the other save."""
+
+    def test_an_edit_without_its_version_is_refused_and_saves_nothing(
+        self, cast: Any, client: Any, full_record: Any
+    ) -> None:
+        discussion = full_record.case_discussions.get()
+        url = reverse("supervision:discussion_edit", args=[full_record.session_id, discussion.pk])
+        client.force_login(cast.supervisor)
+        response = client.post(url, {"rag_rating": "green", "risks": "Crafted"})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "sent without saying which version of the record it changes" in page
+        discussion.refresh_from_db()
+        assert (discussion.rag_rating, discussion.risks) == (
+            "red",
+            "Domestic abuse by the father's partner",
+        )
+
+    def test_a_stale_edit_shows_the_other_persons_changes_beside_your_text(
+        self, cast: Any, full_record: Any
+    ) -> None:
+        from django.test import Client
+
+        from oversight.core.testing import version_on_page
+
+        record_url = reverse("supervision:record", args=[full_record.session_id])
+        url = reverse("supervision:record_save", args=[full_record.session_id])
+        first, second = Client(), Client()
+        first.force_login(cast.supervisor)
+        second.force_login(cast.supervisor)
+        form = {
+            "held_on": full_record.session.held_on.isoformat(),
+            "next_session_on": full_record.next_session_on.isoformat(),
+        }
+        opened_first = version_on_page(first.get(record_url).content.decode())
+        opened_second = version_on_page(second.get(record_url).content.decode())
+        saved = first.post(
+            url, {**form, "agenda_notes": "Saved in the first tab", "version": opened_first}
+        )
+        assert saved.status_code == 302
+        refused = second.post(
+            url, {**form, "agenda_notes": "Typed in the second tab", "version": opened_second}
+        )
+        page = refused.content.decode()
+        assert refused.status_code == 200
+        assert f"Changed by {cast.supervisor.display_name} at " in page
+        panel = page.split('id="stale-changes"', 1)[1].split("</table>", 1)[0]
+        assert panel.index("Saved in the first tab") < panel.index("Typed in the second tab")
+        again = second.post(
+            url,
+            {
+                **form,
+                "agenda_notes": "Typed in the second tab",
+                "version": version_on_page(page),
+            },
+        )
+        assert again.status_code == 302
+        full_record.refresh_from_db()
+        assert full_record.agenda_notes == "Typed in the second tab"
+
+
 class TestAddingAnAddendum:
     def test_the_supervisee_adds_an_addendum_to_a_signed_record_and_sees_it(
         self, cast: Any, client: Any, full_record: Any

@@ -18,11 +18,12 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.forms import apply_service_error
 from oversight.people.selectors import access_profile
 
 from .. import selectors, services
 from ..calendar import session_ics
-from ..forms import DecisionOnFileForm, ManagementOversightForm, apply_service_error
+from ..forms import DecisionOnFileForm, ManagementOversightForm
 from ..models import Decision, ManagementOversight
 from .base import origin
 

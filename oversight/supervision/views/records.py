@@ -16,8 +16,10 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from oversight.children.models import Child
+from oversight.core.forms import apply_service_error, recover_stale_edit
 from oversight.core.models import AuditAction
 from oversight.core.services import StaleEditError, audit_event_record
+from oversight.core.views import StaleEditRecoveryMixin
 from oversight.people.models import Person
 
 from .. import selectors, services
@@ -28,7 +30,6 @@ from ..forms import (
     CaseDiscussionForm,
     RecordForm,
     SuperviseeSignForm,
-    apply_service_error,
 )
 from ..models import CaseDiscussion, Session, SessionRecord
 from ..pdf import record_pdf
@@ -192,7 +193,6 @@ class RecordSaveView(RecordPageMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session = self.session
-        has_record = _has_record(session)
         earlier = list(selectors.open_actions_before(session))
         form = RecordForm(request.POST, earlier_actions=earlier, wellbeing=True)
         if form.is_valid():
@@ -213,16 +213,14 @@ class RecordSaveView(RecordPageMixin, TemplateView):
                     session=session,
                     held_on=data["held_on"],
                     data={k: data[k] for k in RECORD_FIELDS if k in data},
-                    expected_version=data.get("version") if has_record else None,
+                    expected_version=data.get("version"),
                     follow_ups=follow_ups,
                     origin=origin(request),
                 )
             except StaleEditError as error:
-                apply_service_error(form, error)
-                # The next save is made knowingly over the other person's changes.
-                data = request.POST.copy()
-                data["version"] = str(SessionRecord.objects.get(session=session).version)
-                form.data = data
+                recover_stale_edit(
+                    form, error, SessionRecord.objects.filter(session=session).first()
+                )
             except ValidationError as error:
                 apply_service_error(form, error)
             else:
@@ -238,6 +236,13 @@ class CaseDiscussionAddView(SessionMixin, FormView):
     template_name = "supervision/discussion_form.html"
     form_class = CaseDiscussionForm
     page_title = "Add a case discussion"
+    edits = False
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        if not self.edits:
+            del form.fields["version"]  # a new discussion has no version yet
+        return form
 
     def record(self) -> SessionRecord:
         if not _has_record(self.session):
@@ -295,8 +300,12 @@ class CaseDiscussionAddView(SessionMixin, FormView):
         )
 
 
-class CaseDiscussionEditView(CaseDiscussionAddView):
+class CaseDiscussionEditView(StaleEditRecoveryMixin, CaseDiscussionAddView):
     page_title = "Change a case discussion"
+    edits = True
+
+    def stale_current(self, form: Any) -> CaseDiscussion | None:
+        return CaseDiscussion.objects.filter(pk=self.discussion().pk).first()
 
     def discussion(self) -> CaseDiscussion:
         if not hasattr(self, "_discussion"):
@@ -345,11 +354,7 @@ class CaseDiscussionEditView(CaseDiscussionAddView):
                 origin=origin(self.request),
             )
         except ValidationError as error:
-            apply_service_error(form, error)
-            if isinstance(error, StaleEditError):
-                fresh = self.request.POST.copy()
-                fresh["version"] = str(CaseDiscussion.objects.get(pk=discussion.pk).version)
-                form.data = fresh
+            self.refused(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Case discussion saved.")
         return HttpResponseRedirect(

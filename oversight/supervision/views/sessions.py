@@ -16,6 +16,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.forms import apply_service_error
+from oversight.core.views import ServiceFormView
 from oversight.people.models import Membership, Person, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
@@ -28,7 +30,6 @@ from ..forms import (
     DidNotAttendForm,
     RescheduleForm,
     SessionPlanForm,
-    apply_service_error,
 )
 from ..models import GROUP_TYPES
 from .base import SessionMixin, origin
@@ -188,32 +189,19 @@ def _has_record(session: Any) -> bool:
     return _has(session, "record")
 
 
-class _SessionFormView(SessionMixin, FormView):
+class _SessionFormView(SessionMixin, ServiceFormView):
+    """Core's ServiceFormView on the session pages' template."""
+
     template_name = "supervision/form_page.html"
     button = "Continue"
-    intro = ""
-    success_message = ""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(button=self.button, intro=self.intro)
+        context.update(button=self.button)
         return context
 
     def get_success_url(self) -> str:
         return reverse("supervision:session_detail", args=[self.session.pk])
-
-    def perform(self, form: Any) -> Any:
-        raise NotImplementedError
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            self.result = self.perform(form)
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
 
 
 class SessionCancelView(_SessionFormView):
