@@ -409,8 +409,13 @@ def test_quality_concern_stages(cast):
         kind="frequency",
         description="No supervision for four months",
     )
-    services.quality_concern_one_to_one(
-        concern=concern, by=cast.supervisor, met_on=TODAY, outcome="Dates agreed", resolved=False
+    concern = services.quality_concern_one_to_one(
+        concern=concern,
+        by=cast.supervisor,
+        met_on=TODAY,
+        outcome="Dates agreed",
+        resolved=False,
+        expected_version=concern.version,
     )
     concern.refresh_from_db()
     assert concern.stage == ConcernStage.THREE_WAY
@@ -420,6 +425,7 @@ def test_quality_concern_stages(cast):
         met_on=TODAY,
         attendees=[cast.supervisor, cast.line_manager, cast.practitioner],
         agreed_outcomes="Monthly sessions booked for six months",
+        expected_version=concern.version,
     )
     concern.refresh_from_db()
     assert concern.stage == ConcernStage.RESOLVED

@@ -40,12 +40,13 @@ def _resolved_at_three_way(cast, time_machine):
     _at(time_machine, dt.date(2026, 11, 2))
     concern = _raise(cast)
     _at(time_machine, dt.date(2026, 11, 3))
-    services.quality_concern_one_to_one(
+    concern = services.quality_concern_one_to_one(
         concern=concern,
         by=cast.supervisor,
         met_on=dt.date(2026, 11, 3),
         outcome="Dates offered but none kept",
         resolved=False,
+        expected_version=concern.version,
     )
     _at(time_machine, dt.date(2026, 11, 12))
     services.quality_concern_three_way(
@@ -54,6 +55,7 @@ def _resolved_at_three_way(cast, time_machine):
         met_on=dt.date(2026, 11, 12),
         attendees=[cast.practitioner, cast.supervisor, cast.line_manager],
         agreed_outcomes="Monthly sessions booked to May",
+        expected_version=concern.version,
     )
     _at(time_machine, dt.date(2026, 11, 17))
     return concern
@@ -156,12 +158,13 @@ def test_a_lead_of_two_agencies_sees_each_agencys_concerns_on_its_own_page(
 def test_a_three_way_meeting_names_who_attended(cast, time_machine):
     _at(time_machine, dt.date(2026, 11, 17))
     concern = _raise(cast)
-    services.quality_concern_one_to_one(
+    concern = services.quality_concern_one_to_one(
         concern=concern,
         by=cast.supervisor,
         met_on=dt.date(2026, 11, 17),
         outcome="x",
         resolved=False,
+        expected_version=concern.version,
     )
     with pytest.raises(ValidationError) as error:
         services.quality_concern_three_way(
@@ -170,6 +173,7 @@ def test_a_three_way_meeting_names_who_attended(cast, time_machine):
             met_on=dt.date(2026, 11, 17),
             attendees=[],
             agreed_outcomes="Monthly sessions",
+            expected_version=concern.version,
         )
     assert error.value.message_dict == {"attendees": ["Choose who attended the meeting."]}
     concern.refresh_from_db()
