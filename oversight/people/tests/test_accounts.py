@@ -134,8 +134,11 @@ def test_an_address_failing_across_many_accounts_is_locked(
     assert (made, refused) == (9, 2)
 
 
-def test_password_reset_email_link_sets_a_new_password(client: Any, cast: Any) -> None:
-    response = client.post(reverse("password_reset"), {"email": cast.practitioner.email})
+def test_password_reset_email_link_sets_a_new_password(
+    client: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": cast.practitioner.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -153,8 +156,11 @@ def test_password_reset_email_link_sets_a_new_password(client: Any, cast: Any) -
     assert response.status_code == 302
 
 
-def test_password_reset_for_unknown_email_sends_nothing(client: Any, cast: Any) -> None:
-    client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+def test_password_reset_for_unknown_email_sends_nothing(
+    client: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert mail.outbox == []
 
 
