@@ -73,31 +73,30 @@ def worker(email_port: int, **env: str) -> Iterator[subprocess.Popen[bytes]]:
     if "FAKETIME" in environment:
         # libfaketime starts each new process's clock afresh: start the worker's at ours.
         environment["FAKETIME"] = "@" + dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--no-reload",
-            "--interval",
-            "0.1",
-            "--no-startup-delay",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=WAIT_SECONDS)
-        log.seek(0)
-        process.output = log.read().decode(errors="replace")  # type: ignore[attr-defined]
-        log.close()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--no-reload",
+                "--interval",
+                "0.1",
+                "--no-startup-delay",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=WAIT_SECONDS)
+            log.seek(0)
+            process.output = log.read().decode(errors="replace")  # type: ignore[attr-defined]
 
 
 def wait_for(condition: Callable[[], bool], what: str, process: Any = None) -> None:
@@ -157,9 +156,11 @@ def test_alerts_are_delivered_after_the_worker_is_killed_mid_send(
         with worker(port) as second:
             wait_for(lambda: _sent() == DISCLOSURES, "every alert to be sent", second)
             wait_for(
-                lambda: not DBTaskResult.objects.filter(
-                    status__in=[TaskResultStatus.RUNNING, TaskResultStatus.READY]
-                ).exists(),
+                lambda: (
+                    not DBTaskResult.objects.filter(
+                        status__in=[TaskResultStatus.RUNNING, TaskResultStatus.READY]
+                    ).exists()
+                ),
                 "the queue to empty",
                 second,
             )
@@ -175,10 +176,12 @@ def test_alerts_are_delivered_after_an_smtp_outage(cast: Any, record_disclosures
     with worker(port, EMAIL_RETRY_SECONDS="1") as process:
         record_disclosures(DISCLOSURES)
         wait_for(
-            lambda: OutgoingEmail.objects.filter(
-                attempts__gte=1, last_error__contains="ConnectionRefusedError"
-            ).count()
-            == DISCLOSURES,
+            lambda: (
+                OutgoingEmail.objects.filter(
+                    attempts__gte=1, last_error__contains="ConnectionRefusedError"
+                ).count()
+                == DISCLOSURES
+            ),
             "a refused try of each alert",
             process,
         )
@@ -192,9 +195,10 @@ def test_alerts_are_delivered_after_an_smtp_outage(cast: Any, record_disclosures
 def test_a_mail_server_that_never_answers_does_not_hold_the_worker(
     cast: Any, record_disclosures: Any
 ) -> None:
-    with silent_server() as port, worker(
-        port, EMAIL_TIMEOUT="1", EMAIL_MAX_ATTEMPTS="2"
-    ) as process:
+    with (
+        silent_server() as port,
+        worker(port, EMAIL_TIMEOUT="1", EMAIL_MAX_ATTEMPTS="2") as process,
+    ):
         disclosures = record_disclosures(2)
         wait_for(
             lambda: OutgoingEmail.objects.filter(state=OutgoingEmailState.FAILED).count() == 2,
