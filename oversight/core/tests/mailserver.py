@@ -13,8 +13,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from django.test import override_settings
 
 WAIT_SECONDS = 30
+
+
+def smtp_settings(port: int, **extra: Any) -> override_settings:
+    """Django's SMTP backend, to ``port`` on this machine."""
+    return override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+        EMAIL_USE_TLS=False,
+        EMAIL_USE_SSL=False,
+        **extra,
+    )
 
 
 def free_port() -> int:

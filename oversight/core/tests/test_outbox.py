@@ -12,29 +12,15 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
-from django.test import override_settings
 from django.utils import timezone
 
 from oversight.core.models import OutgoingEmail, OutgoingEmailState
 from oversight.core.services import outgoing_email_queue
 from oversight.core.tasks import outgoing_emails_recover
 
-from .mailserver import free_port, silent_server, smtp_server
+from .mailserver import free_port, silent_server, smtp_server, smtp_settings
 
 pytestmark = pytest.mark.django_db
-
-
-def smtp_settings(port: int, **extra: Any) -> override_settings:
-    return override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-        EMAIL_HOST_USER="",
-        EMAIL_HOST_PASSWORD="",
-        EMAIL_USE_TLS=False,
-        EMAIL_USE_SSL=False,
-        **extra,
-    )
 
 
 @pytest.fixture

@@ -95,8 +95,6 @@ def worker(email_port: int, **env: str) -> Iterator[subprocess.Popen[bytes]]:
             if process.poll() is None:
                 process.kill()
             process.wait(timeout=WAIT_SECONDS)
-            log.seek(0)
-            process.output = log.read().decode(errors="replace")  # type: ignore[attr-defined]
 
 
 def wait_for(condition: Callable[[], bool], what: str, process: Any = None) -> None:

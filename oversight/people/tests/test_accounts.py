@@ -213,3 +213,35 @@ def test_every_page_names_the_partnership_or_the_configured_name_before_there_is
     page = client.get(SIGN_IN).content.decode()
     assert "for Northshire Safeguarding Children Partnership." in page
     assert "Configured Partnership" not in page
+
+
+def test_password_resets_answer_and_the_server_stays_up_while_the_mail_server_never_answers(
+    client: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Issue 10 item 2: eight resets against a hung mail server made /health/ stop answering.
+    The reset page only queues the email; the worker sends it."""
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from oversight.core.models import OutgoingEmail, OutgoingEmailState
+    from oversight.core.tests.mailserver import silent_server, smtp_settings
+
+    queue = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with (
+        silent_server() as port,
+        smtp_settings(port, EMAIL_TIMEOUT=2),
+        override_settings(TASKS=queue),
+    ):
+        for _ in range(8):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(
+                    reverse("password_reset"), {"email": cast.practitioner.email}
+                )
+            assert response.status_code == 302
+            assert response["Location"] == reverse("password_reset_done")
+        assert client.get(reverse("health")).status_code == 200
+    queued = OutgoingEmail.objects.filter(to=cast.practitioner.email)
+    assert queued.count() == 8
+    assert set(queued.values_list("state", flat=True)) == {OutgoingEmailState.QUEUED}
+    assert DBTaskResult.objects.ready().count() == 8
+    assert mail.outbox == []
