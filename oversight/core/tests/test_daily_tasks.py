@@ -39,7 +39,7 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
 ) -> None:
     """Each app's daily jobs (core.jobs) are queued in app order: core's sweep of emails and
     tasks a dead worker left, contracts' handover sweep, children's drift evaluation once per
-    live agency, assurance's trend warm-up."""
+    live agency, supervision's handover sweep, assurance's trend warm-up."""
     from oversight.core.jobs import enqueue_jobs
     from oversight.people.models import Agency
 
@@ -52,8 +52,9 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
         ("outgoing_emails_sweep", ()),
         ("contracts_handover_sweep", ()),
         *[("evaluate_drift_for_agency", (pk,)) for pk in agencies],
+        ("supervision_handover_sweep", ()),
         ("assurance_trend_warm", ()),
     ]
     out = StringIO()
     call_command("enqueue_daily_tasks", stdout=out)
-    assert out.getvalue().strip() == f"Queued {len(agencies) + 3} tasks."
+    assert out.getvalue().strip() == f"Queued {len(agencies) + 4} tasks."
