@@ -7,10 +7,13 @@ case system (seed 001 standard 6: decisions are recorded there within two workin
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from oversight.core.models import TrackedModel
+from oversight.core.models import OutgoingEmail, OutgoingEmailState, TrackedModel
 from oversight.people.models import Agency, DatedModel, Person
 
 
@@ -341,6 +344,20 @@ class DisclosureCategory(models.TextChoices):
     ILLEGAL_ACTIVITY = "illegal_activity", "Illegal activity"
 
 
+@dataclass(frozen=True)
+class LeadAlert:
+    """Where the email alert to the safeguarding lead stands, as the supervisor who made the
+    disclosure and the lead see it (issue 10 item 2: never "being sent" when it failed)."""
+
+    state: str  # seen, sent, sending, retrying, failed or no_lead
+    at: dt.datetime | None = None
+    attempts: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return self.state == "failed"
+
+
 class ConfidentialityDisclosure(TrackedModel):
     """A supervisor sharing something from confidential supervision with the agency
     safeguarding lead under one of seed 003's exceptions. The lead sees this record only,
@@ -368,6 +385,30 @@ class ConfidentialityDisclosure(TrackedModel):
 
     def __str__(self) -> str:
         return f"Disclosure ({self.get_category_display()}) {self.made_at:%d %b %Y}"
+
+    def lead_alert(self) -> LeadAlert:
+        """Seen by the lead; else the state of the alert emails (core's outbox): any that
+        failed, all sent, a try failed and another is due, or still on its way."""
+        if self.lead_seen_at:
+            return LeadAlert("seen", at=self.lead_seen_at)
+        emails = list(OutgoingEmail.objects.about(self))
+        if not emails:
+            if self.lead_alerted_at:
+                return LeadAlert("sent", at=self.lead_alerted_at)
+            return LeadAlert("no_lead")
+        failed = [e for e in emails if e.state == OutgoingEmailState.FAILED]
+        if failed:
+            return LeadAlert("failed", attempts=max(e.attempts for e in failed))
+        if all(e.state == OutgoingEmailState.SENT for e in emails):
+            return LeadAlert("sent", at=max(e.sent_at for e in emails if e.sent_at))
+        retrying = [e for e in emails if e.state == OutgoingEmailState.QUEUED and e.attempts]
+        if retrying:
+            return LeadAlert(
+                "retrying",
+                at=min(e.next_attempt_at for e in retrying),
+                attempts=max(e.attempts for e in retrying),
+            )
+        return LeadAlert("sending")
 
 
 class ConcernStage(models.TextChoices):

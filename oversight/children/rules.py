@@ -191,6 +191,11 @@ rules.add_perm(
     "children.view_disclosure_detail",
     rules.is_authenticated & (made_disclosure | leads_disclosure_agency),
 )
+# Issue 10 item 2: whoever waits for the lead's alert may send a failed one again.
+rules.add_perm(
+    "children.resend_disclosure_alert",
+    rules.is_authenticated & (made_disclosure | leads_disclosure_agency),
+)
 rules.add_perm("children.raise_concern", rules.is_authenticated & has_supervisor)
 rules.add_perm("children.view_concern", rules.is_authenticated & can_view_concern)
 rules.add_perm("children.record_concern", rules.is_authenticated & can_record_concern_meeting)

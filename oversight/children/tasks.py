@@ -1,17 +1,15 @@
-"""Background work for children in view (django-tasks): drift evaluation for an agency, and
-the email alert to agency safeguarding leads when a confidentiality disclosure is made."""
+"""Background work for children in view (django-tasks): drift evaluation for an agency. The
+email alert to agency safeguarding leads about a disclosure goes through core's outbox
+(``services.concerns.disclosure_alert_queue``), which retries it and shows a failure."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.core.mail import send_mail
-from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 
-from oversight.people.models import Agency, Person, Role, RoleAssignment
+from oversight.people.models import Agency
 
 
 @task()
@@ -29,37 +27,3 @@ def enqueue_daily() -> list[Any]:
         evaluate_drift_for_agency.enqueue(agency_id)
         for agency_id in Agency.objects.live().values_list("pk", flat=True)
     ]
-
-
-@task()
-def disclosure_alert_leads(disclosure_id: int) -> int:
-    """Email each safeguarding lead of the agency that a disclosure awaits them. The email
-    names no person and no detail: the lead signs in to read it (seed 003)."""
-    from .models import ConfidentialityDisclosure
-
-    disclosure = ConfidentialityDisclosure.objects.select_related("agency").get(pk=disclosure_id)
-    today = timezone.localdate()
-    leads = Person.objects.filter(
-        is_active=True,
-        pk__in=RoleAssignment.objects.on(today)
-        .filter(role=Role.AGENCY_LEAD, agency_id=disclosure.agency_id)
-        .values("person_id"),
-    )
-    path = reverse("children:disclosure_detail", args=[disclosure.pk])
-    sent = 0
-    for lead in leads:
-        sent += send_mail(
-            subject="Oversight: a confidentiality disclosure needs your attention",
-            message=(
-                f"A safeguarding supervisor in {disclosure.agency.name} has recorded a "
-                "disclosure from supervision under the confidentiality exceptions "
-                f"({disclosure.get_category_display().lower()}).\n\n"
-                f"Sign in to Oversight to read it and see what is needed: {path}\n"
-            ),
-            from_email=None,
-            recipient_list=[lead.email],
-        )
-    ConfidentialityDisclosure.objects.filter(pk=disclosure_id).update(
-        lead_alerted_at=timezone.now()
-    )
-    return sent

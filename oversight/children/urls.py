@@ -39,6 +39,11 @@ urlpatterns = [
     path("disclosures/record/", views.DisclosureCreateView.as_view(), name="disclosure_add"),
     path("disclosures/<int:pk>/", views.DisclosureDetailView.as_view(), name="disclosure_detail"),
     path(
+        "disclosures/<int:pk>/send-alert-again/",
+        views.DisclosureAlertResendView.as_view(),
+        name="disclosure_alert_resend",
+    ),
+    path(
         "supervision-concerns/raise/", views.QualityConcernCreateView.as_view(), name="concern_add"
     ),
     path(

@@ -5,3 +5,5 @@ class CoreConfig(AppConfig):
     name = "oversight.core"
     label = "core"
     verbose_name = "Core"
+    # Emails no task holds and tasks whose worker died are queued again (core.tasks).
+    daily_jobs = ["oversight.core.tasks.enqueue_daily"]

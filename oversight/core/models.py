@@ -179,3 +179,81 @@ def audit_event_hash(event: AuditEvent) -> str:
             "previous_hash": event.previous_hash,
         }
     )
+
+
+class OutgoingEmailState(models.TextChoices):
+    QUEUED = "queued", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent"
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def about(self, obj: models.Model) -> Self:
+        return self.filter(about_type=obj._meta.label_lower, about_id=str(obj.pk))
+
+    def failed(self) -> Self:
+        return self.filter(state=OutgoingEmailState.FAILED)
+
+
+class OutgoingEmail(models.Model):
+    """One email on its way (issue 10 item 2: alerts are never lost silently). The row is
+    written in the same transaction as the record that needs it, so a queue or mail server
+    that is down loses nothing: the task sends it, retries with backoff, and after the last
+    try marks it failed for the person waiting for it and the administrator to see.
+
+    A ``secret`` email (a password reset link) loses its body once sent or failed and cannot
+    be sent again: the person asks for a new one."""
+
+    purpose = models.CharField(max_length=120)
+    about_type = models.CharField(max_length=100, blank=True)
+    about_id = models.CharField(max_length=64, blank=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    secret = models.BooleanField(default=False)
+    state = models.CharField(
+        max_length=10, choices=OutgoingEmailState.choices, default=OutgoingEmailState.QUEUED
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
+    # The queue's task that holds this email now: a task the worker recovers after a crash
+    # may take back the email it was sending; any other task finds it taken.
+    task_id = models.CharField(max_length=64, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["about_type", "about_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} to {self.to} ({self.get_state_display()})"
+
+    @property
+    def can_be_resent(self) -> bool:
+        return self.state == OutgoingEmailState.FAILED and not self.secret
+
+
+class WorkerHeartbeat(models.Model):
+    """A task-queue worker saying it is alive (``manage.py db_worker``, core's own). A task
+    left running by a worker whose heartbeat stopped, or whose process is gone, is put back
+    on the queue (``oversight.core.worker.tasks_recover``)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Worker {self.worker_id} on {self.hostname} (pid {self.pid})"

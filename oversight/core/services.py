@@ -1,5 +1,6 @@
 """Writes shared by every app: the audit trail, stamping and archiving tracked records, and
-the optimistic-locking check that refuses a stale edit instead of overwriting it."""
+the optimistic-locking check that refuses a stale edit instead of overwriting it, and the
+outbox every email goes through (core.tasks sends it; the request never waits on SMTP)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from .models import AuditAction, AuditEvent, FormSubmission, TrackedModel
+from .models import (
+    AuditAction,
+    AuditEvent,
+    FormSubmission,
+    OutgoingEmail,
+    OutgoingEmailState,
+    TrackedModel,
+)
 
 if TYPE_CHECKING:
     # The user model (AUTH_USER_MODEL, people.Person): django-stubs resolves this alias to it,
@@ -209,3 +217,65 @@ def tracked_archive(obj: TrackedModel, *, by: Person | None, reason: str) -> Tra
             actor=by, action=AuditAction.ARCHIVE, target=obj, detail={"reason": reason}
         )
     return obj
+
+
+@transaction.atomic
+def outgoing_email_queue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    purpose: str,
+    about: models.Model | None = None,
+    secret: bool = False,
+) -> OutgoingEmail:
+    """Write an email to the outbox with the record that needs it, and queue its sending
+    once that record is committed (issue 10 item 2). The request that calls this never talks
+    to the mail server."""
+    from .tasks import outgoing_email_enqueue
+
+    if not (to or "").strip():
+        raise ValidationError({"to": "An email needs an address to go to."})
+    email = OutgoingEmail.objects.create(
+        to=to.strip(),
+        subject=subject[:200],
+        body=body,
+        purpose=purpose[:120],
+        about_type=about._meta.label_lower if about is not None else "",
+        about_id=str(about.pk) if about is not None else "",
+        secret=secret,
+    )
+    transaction.on_commit(lambda: outgoing_email_enqueue(email.pk))
+    return email
+
+
+@transaction.atomic
+def outgoing_email_resend(
+    *, email: OutgoingEmail, by: Person, origin: RequestOrigin | None = None
+) -> OutgoingEmail:
+    """Send a failed email again, with a fresh set of tries (the person waiting for it, or
+    the administrator, after the mail server is back)."""
+    from .tasks import outgoing_email_enqueue
+
+    locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+    if locked.state != OutgoingEmailState.FAILED:
+        raise ValidationError("This email has not failed, so there is nothing to send again.")
+    if locked.secret:
+        raise ValidationError(
+            "A password reset link cannot be sent again: ask the person to ask for a new one."
+        )
+    tries = locked.attempts
+    locked.state = OutgoingEmailState.QUEUED
+    locked.attempts = 0
+    locked.next_attempt_at = timezone.now()
+    locked.failed_at = None
+    locked.save(update_fields=["state", "attempts", "next_attempt_at", "failed_at"])
+    audit_event_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        target=locked,
+        origin=origin,
+        detail={"resent": True, "tries_before": tries, "last_error": locked.last_error},
+    )
+    transaction.on_commit(lambda: outgoing_email_enqueue(locked.pk))
+    return locked

@@ -100,3 +100,5 @@ rules.add_perm(
     rules.is_authenticated & (is_administrator | leads_team_agency | member_of_team_agency),
 )
 rules.add_perm("people.manage_organisation", rules.is_authenticated & is_administrator)
+# Issue 10 item 2: emails that were not sent, and sending them again.
+rules.add_perm("people.manage_outgoing_email", rules.is_authenticated & is_administrator)

@@ -44,6 +44,12 @@ manage_patterns: list[URLPattern | URLResolver] = [
     path(
         "training/<int:pk>/archive/", views.TrainingArchiveView.as_view(), name="training_archive"
     ),
+    path("emails/not-sent/", views.FailedEmailListView.as_view(), name="failed_email_list"),
+    path(
+        "emails/<int:pk>/send-again/",
+        views.FailedEmailResendView.as_view(),
+        name="failed_email_resend",
+    ),
     path("import/", views.StaffImportView.as_view(), name="staff_import"),
     path(
         "import/template.csv",

@@ -54,10 +54,11 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    "govuk_frontend_django",
+    # Before django_tasks_db: core's db_worker (heartbeat, recovery) replaces its own.
+    "oversight.core",
     "django_tasks",
     "django_tasks_db",
-    "govuk_frontend_django",
-    "oversight.core",
     "oversight.people",
     "oversight.contracts",
     "oversight.children",
@@ -160,9 +161,19 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="oversight@localhost")
+# Issue 10 item 2: a mail server that says nothing holds a try for at most this long; a
+# failed try is tried again after EMAIL_RETRY_SECONDS, doubling, EMAIL_MAX_ATTEMPTS tries in
+# all (1, 2, 4, 8, 16 minutes: about half an hour), then the email is shown as not sent.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_RETRY_SECONDS = env.float("EMAIL_RETRY_SECONDS", default=60)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
 
 # Background work runs on the database-backed queue: `make worker` (manage.py db_worker).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker beats this often; one silent for three beats is taken for dead and its running
+# tasks go back on the queue, each at most WORKER_MAX_CLAIMS times (oversight.core.worker).
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=15)
+WORKER_MAX_CLAIMS = env.int("WORKER_MAX_CLAIMS", default=3)
 
 # django-csp 4: no inline script or style without the per-request nonce.
 CONTENT_SECURITY_POLICY = {

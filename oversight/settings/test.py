@@ -6,15 +6,25 @@ os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, STORAGES
+from .base import MIDDLEWARE, STORAGES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A test that starts the real worker (core/tests/test_worker.py) gives it the database queue
+# and a real SMTP server (EMAIL_URL) through its environment; every other test keeps mail in
+# memory and runs tasks at once.
+if not env.bool("TEST_WORKER_REAL_MAIL", default=False):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TEST_WORKER_TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 AXES_FAILURE_LIMIT = 5
 # The test servers serve static files through staticfiles' own handler.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]

@@ -6,6 +6,7 @@ discussion; ``drift_evaluate_agency`` runs it for a whole agency in bulk (the
 ``evaluate_drift_for_agency`` task and the demo)."""
 
 from .concerns import (
+    disclosure_alert_resend,
     disclosure_mark_seen,
     disclosure_record,
     escalation_acknowledge,
@@ -33,6 +34,7 @@ __all__ = [
     "child_create",
     "child_status_change",
     "child_update",
+    "disclosure_alert_resend",
     "disclosure_mark_seen",
     "disclosure_record",
     "drift_evaluate",

@@ -8,19 +8,22 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from oversight.core.models import AuditAction
+from oversight.core.models import AuditAction, OutgoingEmail
 from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
+    outgoing_email_queue,
+    outgoing_email_resend,
     submission_claim,
     submission_record,
     tracked_edit,
     tracked_update,
 )
 from oversight.core.workdays import add_working_days
-from oversight.people.models import Agency, Person
+from oversight.people.models import Agency, Person, Role, RoleAssignment
 
 from .. import selectors
 from ..models import (
@@ -266,9 +269,8 @@ def disclosure_record(
     origin: RequestOrigin | None = None,
 ) -> ConfidentialityDisclosure:
     """Record a disclosure under one of seed 003's exceptions. The agency safeguarding lead is
-    alerted by email (a background task) and on their home page; the supervisee is told."""
-    from ..tasks import disclosure_alert_leads
-
+    alerted by email (core's outbox, written with the disclosure so it cannot be lost) and on
+    their home page; the supervisee is told."""
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = "Enter why this is being disclosed."
@@ -298,8 +300,52 @@ def disclosure_record(
         origin=origin,
         detail={"category": category, "supervisee": supervisee.pk},
     )
-    transaction.on_commit(lambda: disclosure_alert_leads.enqueue(disclosure_id=disclosure.pk))
+    disclosure_alert_queue(disclosure=disclosure)
     return disclosure
+
+
+DISCLOSURE_ALERT = "Disclosure alert to the agency safeguarding lead"
+
+
+def disclosure_alert_queue(*, disclosure: ConfidentialityDisclosure) -> list[OutgoingEmail]:
+    """One email to each current safeguarding lead of the agency. It names no person and no
+    detail: the lead signs in to read it (seed 003)."""
+    today = timezone.localdate()
+    leads = Person.objects.filter(
+        is_active=True,
+        pk__in=RoleAssignment.objects.on(today)
+        .filter(role=Role.AGENCY_LEAD, agency_id=disclosure.agency_id)
+        .values("person_id"),
+    ).exclude(email="")
+    path = reverse("children:disclosure_detail", args=[disclosure.pk])
+    return [
+        outgoing_email_queue(
+            to=lead.email,
+            subject="Oversight: a confidentiality disclosure needs your attention",
+            body=(
+                f"A safeguarding supervisor in {disclosure.agency.name} has recorded a "
+                "disclosure from supervision under the confidentiality exceptions "
+                f"({disclosure.get_category_display().lower()}).\n\n"
+                f"Sign in to Oversight to read it and see what is needed: {path}\n"
+            ),
+            purpose=f"{DISCLOSURE_ALERT}, {disclosure.agency.name}",
+            about=disclosure,
+        )
+        for lead in leads
+    ]
+
+
+@transaction.atomic
+def disclosure_alert_resend(
+    *, disclosure: ConfidentialityDisclosure, by: Person, origin: RequestOrigin | None = None
+) -> list[OutgoingEmail]:
+    """Send again the disclosure's alerts that failed (issue 10 item 2: "Send again")."""
+    failed = list(OutgoingEmail.objects.about(disclosure).failed())
+    if not failed:
+        raise ValidationError(
+            "No alert about this disclosure has failed: there is nothing to send."
+        )
+    return [outgoing_email_resend(email=email, by=by, origin=origin) for email in failed]
 
 
 def disclosure_mark_seen(

@@ -138,6 +138,13 @@ CASES = [
         allowed={"supervisor", "agency_lead", "practitioner"},
     ),
     AccessCase(
+        "children:disclosure_alert_resend",
+        setup=disclosure_pk,
+        method="post",
+        allowed={"supervisor", "agency_lead"},
+        note="the supervisor who made it and the agency's lead",
+    ),
+    AccessCase(
         "children:concern_add", allowed={"practitioner", "supervisor", "other_practitioner"}
     ),
     AccessCase("children:concern_detail", setup=concern_pk, allowed=CHILD_TEAM),

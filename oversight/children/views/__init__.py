@@ -4,6 +4,7 @@ services."""
 from .concerns import (
     AgencyConcernListView,
     DecisionsWaitingView,
+    DisclosureAlertResendView,
     DisclosureCreateView,
     DisclosureDetailView,
     EscalationCreateView,
@@ -42,6 +43,7 @@ __all__ = [
     "ChildStatusView",
     "ChildTimelineView",
     "DecisionsWaitingView",
+    "DisclosureAlertResendView",
     "DisclosureCreateView",
     "DisclosureDetailView",
     "DriftAcknowledgeView",

@@ -7,13 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.services import RequestOrigin
 from oversight.people.models import Agency, LineManagement, Person, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
@@ -395,6 +401,8 @@ class DisclosureDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin
             )
         context.update(
             full=full,
+            alert=disclosure.lead_alert() if full else None,
+            can_resend=user.has_perm("children.resend_disclosure_alert", disclosure),
             show_child=full
             and disclosure.child is not None
             and user.has_perm("children.view_child", disclosure.child),
@@ -403,6 +411,33 @@ class DisclosureDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [home_crumb(), ("Confidentiality disclosure", None)]
+
+
+class DisclosureAlertResendView(RuleRequiredMixin, View):
+    """ "Send again" on a disclosure whose alert to the lead failed (issue 10 item 2)."""
+
+    permission_required = "children.resend_disclosure_alert"
+    http_method_names = ["post"]
+    object: ConfidentialityDisclosure | None = None
+
+    def get_object(self) -> ConfidentialityDisclosure:
+        return get_object_or_404(ConfidentialityDisclosure.objects.live(), pk=self.kwargs["pk"])
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        disclosure = self.object or self.get_object()
+        try:
+            sent = services.disclosure_alert_resend(
+                disclosure=disclosure,
+                by=request.user,  # type: ignore[arg-type]
+                origin=RequestOrigin.from_request(request),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"The alert is being sent again ({len(sent)} email{pluralize(len(sent))})."
+            )
+        return HttpResponseRedirect(reverse("children:disclosure_detail", args=[disclosure.pk]))
 
 
 # --- Concerns about supervision (seed 001 Quality Assurance) --------------------------------

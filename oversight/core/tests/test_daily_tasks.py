@@ -37,9 +37,9 @@ def test_daily_tasks_end_the_contract_of_an_ended_relationship(cast: Any) -> Non
 def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the_trend(
     cast: Any,
 ) -> None:
-    """Each app's daily jobs (core.jobs) are queued in app order: contracts' handover sweep,
-    children's drift evaluation once per live agency, supervision's session handover sweep,
-    assurance's trend warm-up."""
+    """Each app's daily jobs (core.jobs) are queued in app order: core's sweep of emails and
+    tasks a dead worker left, contracts' handover sweep, children's drift evaluation once per
+    live agency, supervision's handover sweep, assurance's trend warm-up."""
     from oversight.core.jobs import enqueue_jobs
     from oversight.people.models import Agency
 
@@ -49,6 +49,7 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
     queued = enqueue_jobs("daily")
 
     assert [(r.task.name, tuple(r.args)) for r in queued] == [
+        ("outgoing_emails_sweep", ()),
         ("contracts_handover_sweep", ()),
         *[("evaluate_drift_for_agency", (pk,)) for pk in agencies],
         ("supervision_handover_sweep", ()),
@@ -56,4 +57,4 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
     ]
     out = StringIO()
     call_command("enqueue_daily_tasks", stdout=out)
-    assert out.getvalue().strip() == f"Queued {len(agencies) + 3} tasks."
+    assert out.getvalue().strip() == f"Queued {len(agencies) + 4} tasks."

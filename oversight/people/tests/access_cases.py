@@ -143,3 +143,26 @@ CASES += [
         setup=lambda cast: _first(TrainingRecord, person=cast.supervisor),
     ),
 ]
+
+
+def _failed_email(cast: object) -> dict[str, int]:
+    from django.utils import timezone
+
+    from oversight.core.models import OutgoingEmail, OutgoingEmailState
+
+    email = OutgoingEmail.objects.create(
+        purpose="Disclosure alert to the agency safeguarding lead",
+        to="lead@example.org",
+        subject="Oversight",
+        body="Sign in",
+        state=OutgoingEmailState.FAILED,
+        attempts=6,
+        failed_at=timezone.now(),
+    )
+    return {"pk": email.pk}
+
+
+CASES += [
+    AccessCase("people:failed_email_list", allowed=ADMIN),
+    AccessCase("people:failed_email_resend", allowed=ADMIN, method="post", setup=_failed_email),
+]

@@ -134,8 +134,11 @@ def test_an_address_failing_across_many_accounts_is_locked(
     assert (made, refused) == (9, 2)
 
 
-def test_password_reset_email_link_sets_a_new_password(client: Any, cast: Any) -> None:
-    response = client.post(reverse("password_reset"), {"email": cast.practitioner.email})
+def test_password_reset_email_link_sets_a_new_password(
+    client: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": cast.practitioner.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -153,8 +156,11 @@ def test_password_reset_email_link_sets_a_new_password(client: Any, cast: Any) -
     assert response.status_code == 302
 
 
-def test_password_reset_for_unknown_email_sends_nothing(client: Any, cast: Any) -> None:
-    client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+def test_password_reset_for_unknown_email_sends_nothing(
+    client: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert mail.outbox == []
 
 
@@ -224,3 +230,35 @@ def test_sign_in_sign_out_and_a_failed_sign_in_are_written_to_the_audit_log(
     client.post(reverse("logout"))
     assert AuditEvent.objects.get(action=AuditAction.SIGN_OUT).actor == cast.supervisor
     assert not any("not-the-password" in str(e.detail) for e in AuditEvent.objects.all())
+
+
+def test_password_resets_answer_and_the_server_stays_up_while_the_mail_server_never_answers(
+    client: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Issue 10 item 2: eight resets against a hung mail server made /health/ stop answering.
+    The reset page only queues the email; the worker sends it."""
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from oversight.core.models import OutgoingEmail, OutgoingEmailState
+    from oversight.core.tests.mailserver import silent_server, smtp_settings
+
+    queue = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with (
+        silent_server() as port,
+        smtp_settings(port, EMAIL_TIMEOUT=2),
+        override_settings(TASKS=queue),
+    ):
+        for _ in range(8):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(
+                    reverse("password_reset"), {"email": cast.practitioner.email}
+                )
+            assert response.status_code == 302
+            assert response["Location"] == reverse("password_reset_done")
+        assert client.get(reverse("health")).status_code == 200
+    queued = OutgoingEmail.objects.filter(to=cast.practitioner.email)
+    assert queued.count() == 8
+    assert set(queued.values_list("state", flat=True)) == {OutgoingEmailState.QUEUED}
+    assert DBTaskResult.objects.ready().count() == 8
+    assert mail.outbox == []

@@ -10,6 +10,7 @@ from .browse import (
     TeamDetailView,
 )
 from .imports import StaffImportTemplateView, StaffImportView
+from .mail import FailedEmailListView, FailedEmailResendView
 from .manage import (
     AgencyCreateView,
     AgencyEditView,
@@ -41,6 +42,8 @@ __all__ = [
     "AgencyDetailView",
     "AgencyEditView",
     "AgencyListView",
+    "FailedEmailListView",
+    "FailedEmailResendView",
     "HomeView",
     "LineManagementEndView",
     "LineManagementStartView",

@@ -14,6 +14,7 @@ from django.views.generic import ListView, TemplateView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.forms import ArchiveForm
+from oversight.core.models import OutgoingEmail
 
 from .. import selectors, services
 from ..forms import (
@@ -56,6 +57,7 @@ class ManageIndexView(ManageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["counts"] = selectors.organisation_counts()
+        context["emails_not_sent"] = OutgoingEmail.objects.failed().count()
         return context
 
 
