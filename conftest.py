@@ -32,6 +32,18 @@ from oversight.people.tests import factories as f
 # around it are synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+if "faketime" in os.environ.get("LD_PRELOAD", ""):
+    # `make test-dates` moves the clock with libfaketime, whose clock_nanosleep turns Python's
+    # time.sleep into EINVAL when the monotonic clock is left real (FAKETIME_DONT_FAKE_MONOTONIC,
+    # which keeps threads' timed waits working). select() waits on a relative timeout instead.
+    import select
+    import time
+
+    def _sleep(seconds: float) -> None:
+        select.select([], [], [], max(seconds, 0))
+
+    time.sleep = _sleep
+
 
 def _allow_truncating_the_audit_log(sender: Any, connection: Any, **kwargs: Any) -> None:
     """Browser tests' databases are emptied with TRUNCATE, which the audit log's trigger
