@@ -52,15 +52,11 @@ test: install-dev assets
 
 # The suite without the browser, with the whole process's clock set to each of these days
 # (libfaketime): the 1st of a month, 28 Feb in a common year, a substitute bank holiday
-# (Boxing Day 2026 falls on a Saturday) and 29 Feb in a leap year. No test may depend on today.
+# (Boxing Day 2026 falls on a Saturday) and 29 Feb in a leap year, side by side (bin/test-dates).
+# No test may depend on today.
 CLOCK_DATES ?= 2027-01-01 2027-02-28 2026-12-28 2028-02-29
 test-dates: install-dev assets
-	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 1; }
-	@for day in $(CLOCK_DATES); do \
-	  echo "== The clock reads $$day"; \
-	  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$day 09:00:00" \
-	    $(BIN)/pytest -q -m "not browser" $(PYTEST_ARGS) || exit 1; \
-	done
+	bin/test-dates $(BIN)/pytest $(CLOCK_DATES)
 
 lint: install-dev
 	$(BIN)/ruff check .
