@@ -22,6 +22,7 @@ from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
 from oversight.supervision.models import CaseDiscussion
 from oversight.supervision.selectors import record_for
+from oversight.supervision.signed import DISCUSSION_TEXT
 
 from .. import selectors, services
 from ..forms import AuditCompleteForm, AuditDrawForm, GradeForm
@@ -29,18 +30,8 @@ from ..models import CHECKLIST, AuditedRecord, RecordAudit
 from ..periods import add_months
 from .dashboards import _crumbs
 
-DISCUSSION_FIELDS = (
-    "identified_needs",
-    "risks",
-    "family_engagement",
-    "plan_and_contributions",
-    "plan_amendment",
-    "refusal_action",
-    "experience",
-    "reflection",
-    "analysis",
-    "action_planning",
-)
+# The Appendix III text of a case discussion, as the signed record keeps it.
+DISCUSSION_FIELDS = DISCUSSION_TEXT
 
 
 def _audits_crumb() -> tuple[str, str]:
