@@ -30,16 +30,90 @@ class Bar:
 
 
 @dataclass
+class Point:
+    label: str
+    value: float
+    x: float
+    y: float
+
+
+@dataclass
+class Line:
+    """A trend drawn as a line (issue 12 item 2: "trends are line charts with their data
+    tables"): the points of the table's chart column, on a 0–100 scale."""
+
+    points: list[Point]
+    polyline: str
+    first: Point
+    last: Point
+
+
+@dataclass
 class Table:
     key: str
     caption: str
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
-    chart_column: int | None = None  # a 0–100 column drawn as bars
+    chart_column: int | None = None  # a 0–100 column drawn as bars, or as a line
     note: str = ""
+    chart_kind: str = "bars"  # "line" for a trend over time
 
     CHART_WIDTH = 360
     ROW_HEIGHT = 28
+    LINE_WIDTH = 600
+    LINE_HEIGHT = 200
+    LINE_LEFT = 40
+    LINE_BOTTOM = 30
+
+    @property
+    def is_line(self) -> bool:
+        return self.chart_kind == "line"
+
+    @property
+    def line(self) -> Line | None:
+        """The chart column as a line over the rows, skipping withheld months; None when
+        fewer than two months have a figure."""
+        if self.chart_column is None or not self.is_line:
+            return None
+        figures = [
+            (cell_text(row[0]), float(row[self.chart_column]))
+            for row in self.rows
+            if _is_number(row[self.chart_column])
+        ]
+        if len(figures) < 2:
+            return None
+        span = self.LINE_WIDTH - self.LINE_LEFT - 10
+        step = span / (len(self.rows) - 1) if len(self.rows) > 1 else 0
+        labels = [cell_text(row[0]) for row in self.rows]
+        plot = self.LINE_HEIGHT - self.LINE_BOTTOM - 10
+        points = [
+            Point(
+                label,
+                value,
+                round(self.LINE_LEFT + labels.index(label) * step, 1),
+                round(10 + plot * (1 - value / 100), 1),
+            )
+            for label, value in figures
+        ]
+        polyline = " ".join(f"{p.x},{p.y}" for p in points)
+        return Line(points, polyline, points[0], points[-1])
+
+    @property
+    def line_grid(self) -> list[tuple[int, float]]:
+        plot = self.LINE_HEIGHT - self.LINE_BOTTOM - 10
+        return [(v, round(10 + plot * (1 - v / 100), 1)) for v in (0, 25, 50, 75, 100)]
+
+    @property
+    def line_label(self) -> str:
+        line = self.line
+        column = self.columns[self.chart_column] if self.chart_column is not None else ""
+        if line is None:
+            return f"Line chart: {self.caption}. The table that follows gives every figure."
+        return (
+            f"Line chart: {self.caption}, {column}, from {line.first.value:g}% in "
+            f"{line.first.label} to {line.last.value:g}% in {line.last.label}. The table that "
+            "follows gives every figure."
+        )
 
     @property
     def bars(self) -> list[Bar]:
@@ -62,6 +136,46 @@ class Table:
     def chart_label(self) -> str:
         column = self.columns[self.chart_column] if self.chart_column is not None else ""
         return f"Bar chart: {self.caption}, {column}. The table that follows gives every figure."
+
+
+@dataclass
+class Headline:
+    """A question a board asks, answered by a figure and its direction over the trend
+    (issue 12 items 2 and 5: the board report opens with the headline figures and their
+    trend charts)."""
+
+    question: str
+    figure: str
+    direction: str
+    table: Table
+
+
+def headlines(tables: list[Table]) -> list[Headline]:
+    """The headline of each trend among the tables: its latest figure and how it moved."""
+    found = []
+    for table in tables:
+        line = table.line
+        if line is None:
+            continue
+        change = round(line.last.value - line.first.value)
+        moved = (
+            "no change"
+            if change == 0
+            else f"{'up' if change > 0 else 'down'} {abs(change)} "
+            f"percentage point{'s' if abs(change) != 1 else ''}"
+        )
+        found.append(
+            Headline(
+                question=TREND_QUESTIONS.get(table.key, table.caption),
+                figure=f"{line.last.value:g}% on {line.last.label}",
+                direction=f"{moved.capitalize()} since {line.first.label} ({line.first.value:g}%).",
+                table=table,
+            )
+        )
+    return found
+
+
+TREND_QUESTIONS = {"trend": "Are staff supervised on time?"}
 
 
 def cell_text(value: Any) -> str:

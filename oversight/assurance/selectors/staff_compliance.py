@@ -130,6 +130,7 @@ def trend_table(
         caption="Staff supervised within their interval, last 12 months",
         columns=columns,
         chart_column=1,
+        chart_kind="line",
     )
     last = min(end, today)
     days = month_ends(last)

@@ -173,3 +173,62 @@ def test_the_partnership_export_downloads_as_a_zip_named_for_the_period(
     assert response["Content-Disposition"].startswith('attachment; filename="partnership-')
     assert response["Content-Disposition"].endswith('.zip"')
     assert len(csv_tables(response.content)) > 1
+
+
+def test_the_board_report_opens_with_the_headline_and_its_trend_before_the_tables() -> None:
+    from django.template.loader import render_to_string
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from oversight.assurance.selectors import Period
+    from oversight.assurance.tables import headlines
+
+    months = [dt.date(2026, m, 28) for m in range(1, 13)]
+    trend = Table(
+        key="trend",
+        caption="Staff supervised within their interval, last 12 months",
+        columns=["Month end", "% supervised within their interval (all)"],
+        rows=[[day, 70 + n] for n, day in enumerate(months)],
+        chart_column=1,
+        chart_kind="line",
+    )
+    many = Table(
+        key="people",
+        caption="A long table",
+        columns=["Team", "People"],
+        rows=[[f"Team {n}", n] for n in range(120)],
+    )
+    (headline,) = headlines([trend, many])
+    assert headline.question == "Are staff supervised on time?"
+    assert headline.figure == "81% on 28 Dec 2026"
+    assert headline.direction == "Up 11 percentage points since 28 Jan 2026 (70%)."
+    html = render_to_string(
+        "assurance/board_report.html",
+        {
+            "tables": [trend, many],
+            "headlines": [headline],
+            "title": "Partnership assurance",
+            "period": Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+            "generated_at": dt.datetime(2027, 1, 4, 9, 0),
+        },
+    )
+    assert "<polyline" in html
+    pages = [
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(HTML(string=html).write_pdf())).pages
+    ]
+    assert "Are staff supervised on time? 81% on 28 Dec 2026" in pages[0]
+    assert "Team 0" not in pages[0]  # the tables start after the summary page
+    # No row is split across pages: each team's name and figure stay on one page.
+    for n in range(120):
+        assert any(f"Team {n} {n}" in page for page in pages[1:]), n
+
+
+def test_the_trend_on_the_dashboard_is_a_line_that_scales_to_the_screen(
+    cast: Any, client: Any
+) -> None:
+    with today_is(dt.date(2026, 12, 6)):
+        client.force_login(cast.auditor)
+        html = client.get(reverse("assurance:partnership_dashboard")).content.decode()
+    assert 'class="ov-chart__svg"' in html
+    assert 'width="640"' not in html  # the SVG takes the width of its column

@@ -15,7 +15,7 @@ from oversight.core.services import RequestOrigin, audit_event_record
 
 from ..forms import PeriodForm
 from ..selectors import Period, default_period
-from ..tables import Table, csv_export, xlsx_bytes
+from ..tables import Table, csv_export, headlines, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -67,7 +67,13 @@ def export_response(
 
     html = render_to_string(
         "assurance/board_report.html",
-        {"tables": tables, "title": title, "period": period, "generated_at": timezone.now()},
+        {
+            "tables": tables,
+            "headlines": headlines(tables),
+            "title": title,
+            "period": period,
+            "generated_at": timezone.now(),
+        },
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{stem}.pdf"'
