@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import pretty_name
 from django.utils import timezone
 
 _WIDGET_CLASSES: dict[str, str] = {
@@ -113,9 +114,74 @@ class SubmissionTokenMixin(forms.Form):
     )
 
 
+_DJANGO_DEFAULTS: dict[str, set[str]] = {}
+
+
+def _django_default(field: forms.Field, code: str) -> bool:
+    """Whether the field's message for ``code`` is still Django's own (a form that wrote its
+    own words keeps them)."""
+    if code not in _DJANGO_DEFAULTS:
+        found = set()
+        for kind in (
+            forms.Field,
+            forms.CharField,
+            forms.IntegerField,
+            forms.DecimalField,
+            forms.FloatField,
+            forms.DateField,
+            forms.DateTimeField,
+            forms.TimeField,
+            forms.ChoiceField,
+            forms.MultipleChoiceField,
+            forms.ModelChoiceField,
+            forms.ModelMultipleChoiceField,
+            forms.EmailField,
+            forms.FileField,
+            forms.BooleanField,
+        ):
+            message = kind.default_error_messages.get(code)
+            if message is not None:
+                found.add(str(message))
+        _DJANGO_DEFAULTS[code] = found
+    message = field.error_messages.get(code)
+    return message is None or str(message) in _DJANGO_DEFAULTS[code]
+
+
+def our_error_messages(field: forms.Field, label: str) -> dict[str, str]:
+    """Error messages in our own words, naming the field (issue 12 item 4: "errors are written
+    in our own words, never Django's defaults"; the GOV.UK pattern: say what to do)."""
+    what = label[:1].lower() + label[1:] if label[:2] != label[:2].upper() else label
+    choosing = isinstance(
+        field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField
+    ) or isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.Select)
+    messages = {
+        "required": f"Select {what}" if choosing else f"Enter {what}",
+        "invalid_choice": f"Select {what} from the choices given",
+        "invalid_pk_value": f"Select {what} from the choices given",
+        "max_value": f"{label} must be %(limit_value)s or less",
+        "min_value": f"{label} must be %(limit_value)s or more",
+        "max_length": f"{label} must be %(limit_value)d characters or fewer",
+        "min_length": f"{label} must be at least %(limit_value)d characters",
+        "max_digits": f"{label} must have no more than %(max)s digits",
+        "max_decimal_places": f"{label} must have no more than %(max)s decimal places",
+    }
+    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        messages["invalid"] = f"{label} must be a number"
+    elif isinstance(field, forms.DateTimeField):
+        messages["invalid"] = f"{label} must be a real date and time"
+    elif isinstance(field, forms.DateField):
+        messages["invalid"] = f"{label} must be a real date"
+    elif isinstance(field, forms.TimeField):
+        messages["invalid"] = f"{label} must be a real time, like 14:30"
+    elif isinstance(field, forms.EmailField):
+        messages["invalid"] = "Enter an email address in the correct format, like name@example.org"
+    return {code: text for code, text in messages.items() if _django_default(field, code)}
+
+
 class GovukFormMixin:
     """Give each widget its GOV.UK class and mark invalid fields for the error styles; hold
-    every date field to a plausible range (``ANY_DATE`` unless it names its own)."""
+    every date field to a plausible range (``ANY_DATE`` unless it names its own); write every
+    error Django would word in our own words, naming the field."""
 
     fields: dict[str, forms.Field]
     # Set by ``recover_stale_edit``: the saved values next to the typed ones, for the page.
@@ -136,6 +202,10 @@ class GovukFormMixin:
             widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
 
     def full_clean(self) -> None:
+        # Worded here, not in __init__: a form may name its fields after building them.
+        for name, field in self.fields.items():
+            label = str(field.label or pretty_name(name))
+            field.error_messages = {**field.error_messages, **our_error_messages(field, label)}
         super().full_clean()  # type: ignore[misc]
         for name in getattr(self, "_errors", None) or {}:
             if name not in self.fields:

@@ -115,3 +115,30 @@ def test_session_dates_run_from_five_years_back_to_two_years_ahead(
         after = dt.date.fromisoformat(latest) + dt.timedelta(days=1)
         assert not _Dates(data={"on": earliest, "session_on": before.isoformat()}).is_valid()
         assert not _Dates(data={"on": earliest, "session_on": after.isoformat()}).is_valid()
+
+
+def test_errors_are_in_our_own_words_and_name_the_field() -> None:
+    """Issue 12 item 4: never Django's "Ensure this value is less than or equal to 92."."""
+    from django import forms as django_forms
+
+    from oversight.core.forms import GovukForm
+
+    class Settings(GovukForm):
+        days = django_forms.IntegerField(label="Days before the review", max_value=92)
+        agency = django_forms.ChoiceField(label="Agency", choices=[("a", "A")])
+        on = django_forms.DateField(label="Date of the meeting")
+        reason = django_forms.CharField(label="Reason", max_length=5)
+        kept = django_forms.IntegerField(
+            label="Kept", error_messages={"required": "Say how many were kept"}
+        )
+
+    form = Settings(data={"days": "93", "agency": "z", "on": "31/02/2026", "reason": "x" * 6})
+    assert not form.is_valid()
+    assert form.errors == {
+        "days": ["Days before the review must be 92 or less"],
+        "agency": ["Select agency from the choices given"],
+        "on": ["Date of the meeting must be a real date"],
+        "reason": ["Reason must be 5 characters or fewer"],
+        "kept": ["Say how many were kept"],
+    }
+    assert Settings(data={})["days"].errors == ["Enter days before the review"]
