@@ -13,11 +13,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from django_tasks_db.models import DBTaskResult
 
 from .access import BreadcrumbsMixin, RuleRequiredMixin
 from .forms import apply_service_error, recover_stale_edit
+from .glossary import TERMS
 from .services import RequestOrigin, StaleEditError
 
 HEALTH_TOKEN_HEADER = "X-Health-Check-Token"
@@ -148,3 +149,13 @@ class ServiceFormView(StaleEditRecoveryMixin, RuleRequiredMixin, BreadcrumbsMixi
         context = super().get_context_data(**kwargs)
         context.update(heading=self.get_heading(), intro=self.intro, submit_label=self.submit_label)
         return context
+
+
+class GlossaryView(RuleRequiredMixin, TemplateView):
+    """The domain's words in plain English, linked from the footer and where they are used."""
+
+    permission_required = "core.view_glossary"
+    template_name = "core/glossary.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "terms": TERMS}

@@ -142,3 +142,16 @@ def test_errors_are_in_our_own_words_and_name_the_field() -> None:
         "kept": ["Say how many were kept"],
     }
     assert Settings(data={})["days"].errors == ["Enter days before the review"]
+
+
+def test_the_glossary_explains_the_words_the_pages_use(cast: Any, client: Any) -> None:
+    client.force_login(cast.practitioner)
+    home = client.get("/").content.decode()
+    assert 'href="/help/words-we-use/"' in home  # in the footer of every page
+    page = client.get("/help/words-we-use/").content.decode()
+    for anchor, term in (
+        ("rag", "RAG rating"),
+        ("drift", "Drift"),
+        ("child-in-need", "Child in need"),
+    ):
+        assert f'id="{anchor}">{term}</dt>' in page
