@@ -15,4 +15,9 @@ EVERYONE = {
     "stranger",
 }
 
-CASES = [AccessCase("glossary", allowed=EVERYONE)]
+CASES = [
+    AccessCase("glossary", allowed=EVERYONE),
+    AccessCase("kept_typing", allowed=EVERYONE),
+    AccessCase("kept_typing", allowed=EVERYONE, method="post", data={"discard": "0"}),
+    AccessCase("still_here", allowed=EVERYONE, method="post"),
+]
