@@ -25,7 +25,8 @@ from oversight.people.selectors import access_profile
 from . import selectors, services
 from .display import contract_tag
 from .forms import ConfirmSignatureForm, ContractEndForm, ContractForm, PolicyVersionForm
-from .models import SupervisionContract
+from .models import ContractStatus, SupervisionContract
+from .rules import Permission
 from .selectors import ContractStanding
 
 STANDING_TAGS = {
@@ -77,7 +78,7 @@ class AgencyObjectMixin:
 class AgencyPolicyView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, TemplateView):
     """The agency's policy now, per staff group, and every version with what it changed."""
 
-    permission_required = "contracts.view_policy"
+    permission_required = Permission.VIEW_POLICY
     template_name = "contracts/policy_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -87,7 +88,7 @@ class AgencyPolicyView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, T
         context["agency"] = self.object
         context["today"] = today
         context["defaults"] = selectors.default_policy_settings()
-        context["can_change"] = self.request.user.has_perm("contracts.change_policy", self.object)
+        context["can_change"] = self.request.user.has_perm(Permission.CHANGE_POLICY, self.object)
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -99,7 +100,7 @@ class AgencyPolicyView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, T
 
 
 class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
-    permission_required = "contracts.change_policy"
+    permission_required = Permission.CHANGE_POLICY
     template_name = "contracts/policy_form.html"
     form_class = PolicyVersionForm
 
@@ -168,7 +169,7 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
 class ContractListView(RuleRequiredMixin, TemplateView):
     """My contracts: as supervisee and as supervisor, with what needs doing."""
 
-    permission_required = "contracts.list_contracts"
+    permission_required = Permission.LIST_CONTRACTS
     template_name = "contracts/contract_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -208,7 +209,7 @@ class ContractListView(RuleRequiredMixin, TemplateView):
 class AgencyContractsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, ListView):
     """For the agency's lead: every current supervisee and where their contract stands."""
 
-    permission_required = "contracts.list_agency_contracts"
+    permission_required = Permission.LIST_AGENCY_CONTRACTS
     template_name = "contracts/agency_contracts.html"
     context_object_name = "relationships"
     paginate_by = 50
@@ -282,7 +283,7 @@ class ContractObjectMixin(BreadcrumbsMixin):
 class ContractDetailView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, DetailView):
     """The contract laid out as seed 004 Appendix IV (example 1 or 2 by contact level)."""
 
-    permission_required = "contracts.view_contract"
+    permission_required = Permission.VIEW_CONTRACT
     template_name = "contracts/contract_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -299,7 +300,7 @@ class ContractDetailView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixi
 
 
 class ContractPrintView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, DetailView):
-    permission_required = "contracts.view_contract"
+    permission_required = Permission.VIEW_CONTRACT
     template_name = "contracts/contract_print.html"
     audit_action = AuditAction.EXPORT
 
@@ -307,7 +308,7 @@ class ContractPrintView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin
 class ContractCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
     """The supervisor drafts the contract for one of their supervision relationships."""
 
-    permission_required = "contracts.create_contract"
+    permission_required = Permission.CREATE_CONTRACT
     template_name = "contracts/contract_form.html"
     form_class = ContractForm
 
@@ -359,7 +360,7 @@ class ContractEditView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
     """Edit a draft. A stale save is refused; what was typed stays on the page beside what
     the other person saved."""
 
-    permission_required = "contracts.change_contract"
+    permission_required = Permission.CHANGE_CONTRACT
     template_name = "contracts/contract_form.html"
     form_class = ContractForm
     success_message = "Your changes to the draft have been saved."
@@ -398,7 +399,7 @@ class ContractEditView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
 class ContractSignView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, FormView):
     """Each party signs for themselves, as an explicit act."""
 
-    permission_required = "contracts.sign_contract"
+    permission_required = Permission.SIGN_CONTRACT
     template_name = "contracts/contract_sign.html"
     form_class = ConfirmSignatureForm
 
@@ -412,7 +413,7 @@ class ContractSignView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin,
         except ValidationError as error:
             apply_service_error(form, error)
             return self.form_invalid(form)
-        if contract.status == "active":
+        if contract.status == ContractStatus.ACTIVE:
             messages.success(self.request, "You have signed. The contract is now active.")
         else:
             messages.success(self.request, "You have signed. The other party still has to sign.")
@@ -425,7 +426,7 @@ class ContractSignView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin,
 class ContractReviewView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, TemplateView):
     """Start the annual review: a new revision to agree; this one stays in force meanwhile."""
 
-    permission_required = "contracts.review_contract"
+    permission_required = Permission.REVIEW_CONTRACT
     template_name = "contracts/contract_review.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -455,7 +456,7 @@ class ContractReviewView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixi
 
 
 class ContractEndView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, FormView):
-    permission_required = "contracts.end_contract"
+    permission_required = Permission.END_CONTRACT
     template_name = "contracts/contract_end.html"
     form_class = ContractEndForm
 

@@ -28,6 +28,7 @@ from .. import selectors, services
 from ..forms import AuditCompleteForm, AuditDrawForm, GradeForm
 from ..models import CHECKLIST, AuditedRecord, RecordAudit
 from ..periods import add_months
+from ..rules import Permission
 from .dashboards import _crumbs
 
 # The Appendix III text of a case discussion, as the signed record keeps it.
@@ -39,7 +40,7 @@ def _audits_crumb() -> tuple[str, str]:
 
 
 class AuditListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
-    permission_required = "assurance.list_audits"
+    permission_required = Permission.LIST_AUDITS
     template_name = "assurance/audit_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -57,7 +58,7 @@ class AuditListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 
 
 class AuditDrawView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
-    permission_required = "assurance.draw_audit"
+    permission_required = Permission.DRAW_AUDIT
     template_name = "assurance/audit_draw.html"
     form_class = AuditDrawForm
     object: Agency | None = None
@@ -104,7 +105,7 @@ class AuditDrawView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
 
 
 class AuditDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, TemplateView):
-    permission_required = "assurance.view_audit"
+    permission_required = Permission.VIEW_AUDIT
     template_name = "assurance/audit_detail.html"
     object: RecordAudit | None = None
 
@@ -125,7 +126,7 @@ class AuditDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Tem
             items=items,
             checklist=CHECKLIST,
             all_graded=all(i.is_graded for i in items),
-            can_grade=self.request.user.has_perm("assurance.grade_audit", self.object),
+            can_grade=self.request.user.has_perm(Permission.GRADE_AUDIT, self.object),
             complete_form=kwargs.get("complete_form")
             or AuditCompleteForm(
                 initial={
@@ -143,7 +144,7 @@ class AuditDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Tem
 
 
 class AuditCompleteView(ServiceFormView):
-    permission_required = "assurance.grade_audit"
+    permission_required = Permission.GRADE_AUDIT
     template_name = "assurance/audit_complete.html"
     form_class = AuditCompleteForm
     success_message = "Audit complete. Its results are on the dashboards."
@@ -188,7 +189,7 @@ class AuditCompleteView(ServiceFormView):
 class AuditedRecordView(AuditedReadMixin, ServiceFormView):
     """One sampled record, without its wellbeing section, and its grades."""
 
-    permission_required = "assurance.view_audit"
+    permission_required = Permission.VIEW_AUDIT
     template_name = "assurance/audited_record.html"
     form_class = GradeForm
     success_message = "Grades saved."
@@ -202,7 +203,7 @@ class AuditedRecordView(AuditedReadMixin, ServiceFormView):
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         assert self.object is not None
-        if not request.user.has_perm("assurance.grade_audit", self.object):
+        if not request.user.has_perm(Permission.GRADE_AUDIT, self.object):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
@@ -231,7 +232,7 @@ class AuditedRecordView(AuditedReadMixin, ServiceFormView):
             item=self.object,
             audit=self.object.audit,
             record=record,
-            can_grade=self.request.user.has_perm("assurance.grade_audit", self.object),
+            can_grade=self.request.user.has_perm(Permission.GRADE_AUDIT, self.object),
         )
         return context
 

@@ -25,6 +25,7 @@ from .. import selectors, services
 from ..calendar import session_ics
 from ..forms import DecisionOnFileForm, ManagementOversightForm
 from ..models import Decision, ManagementOversight
+from ..rules import Permission
 from .base import origin
 
 
@@ -33,7 +34,7 @@ def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 class ManagementOversightListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
-    permission_required = "supervision.list_management_oversight"
+    permission_required = Permission.LIST_MANAGEMENT_OVERSIGHT
     template_name = "supervision/oversight_list.html"
     context_object_name = "oversights"
     paginate_by = 50
@@ -44,9 +45,7 @@ class ManagementOversightListView(RuleRequiredMixin, BreadcrumbsMixin, ListView)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_record"] = self.request.user.has_perm(
-            "supervision.record_management_oversight"
-        )
+        context["can_record"] = self.request.user.has_perm(Permission.RECORD_MANAGEMENT_OVERSIGHT)
         context["awaiting_file"] = list(selectors.decisions_awaiting_file(self.request.user)[:50])
         context["today"] = timezone.localdate()
         return context
@@ -58,7 +57,7 @@ class ManagementOversightListView(RuleRequiredMixin, BreadcrumbsMixin, ListView)
 
 
 class ManagementOversightCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
-    permission_required = "supervision.record_management_oversight"
+    permission_required = Permission.RECORD_MANAGEMENT_OVERSIGHT
     template_name = "supervision/form_page.html"
     form_class = ManagementOversightForm
 
@@ -117,7 +116,7 @@ class ManagementOversightCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormVie
 class ManagementOversightDetailView(
     RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView
 ):
-    permission_required = "supervision.view_management_oversight"
+    permission_required = Permission.VIEW_MANAGEMENT_OVERSIGHT
     template_name = "supervision/oversight_detail.html"
     context_object_name = "oversight"
 
@@ -133,7 +132,7 @@ class ManagementOversightDetailView(
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["decisions"] = [
-            (d, user.has_perm("supervision.confirm_decision_on_file", d))
+            (d, user.has_perm(Permission.CONFIRM_DECISION_ON_FILE, d))
             for d in self.object.decisions.all()
         ]
         context["today"] = timezone.localdate()
@@ -151,7 +150,7 @@ class DecisionOnFileView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
     """The practitioner confirms the decision is on the child's own file (seed 001 standard 6:
     within two working days)."""
 
-    permission_required = "supervision.confirm_decision_on_file"
+    permission_required = Permission.CONFIRM_DECISION_ON_FILE
     template_name = "supervision/decision_on_file.html"
     form_class = DecisionOnFileForm
     object: Any = None
@@ -214,7 +213,7 @@ class DecisionOnFileView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
 class CalendarView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     """Each person's private calendar feed address, which they can replace or turn off."""
 
-    permission_required = "supervision.manage_calendar"
+    permission_required = Permission.MANAGE_CALENDAR
     template_name = "supervision/calendar.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -252,7 +251,7 @@ class CalendarFeedView(RuleRequiredMixin, View):
     in, so the secret token in the address is the key: a missing or wrong token is 404. The
     rule always allows (rules.always); the token is the check."""
 
-    permission_required = "supervision.view_calendar_feed"
+    permission_required = Permission.VIEW_CALENDAR_FEED
     public = True
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:

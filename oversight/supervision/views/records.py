@@ -34,6 +34,7 @@ from ..forms import (
 from ..models import CaseDiscussion, Session, SessionRecord
 from ..pdf import record_pdf
 from ..prompts import CYCLE
+from ..rules import Permission
 from ..services.records import RECORD_FIELDS
 from ..signed import as_signed
 from .base import RecordMixin, SessionMixin, origin
@@ -101,14 +102,14 @@ class RecordPageMixin(SessionMixin):
     ) -> dict[str, Any]:
         session = self.session
         user = self.request.user
-        wellbeing = user.has_perm("supervision.view_wellbeing", session)
+        wellbeing = user.has_perm(Permission.VIEW_WELLBEING, session)
         record = (
             selectors.record_for(session_id=session.pk, with_wellbeing=wellbeing)
             if _has_record(session)
             else None
         )
         earlier = list(selectors.open_actions_before(session))
-        can_edit = user.has_perm("supervision.save_record", session)
+        can_edit = user.has_perm(Permission.SAVE_RECORD, session)
         if can_edit and record_form is None:
             record_form = RecordForm(
                 initial=_record_form_initial(session, record),
@@ -127,7 +128,7 @@ class RecordPageMixin(SessionMixin):
         for discussion in record.case_discussions.all() if record else []:
             for decision in discussion.decisions.all():
                 decision.child = discussion.child
-                if user.has_perm("supervision.confirm_decision_on_file", decision):
+                if user.has_perm(Permission.CONFIRM_DECISION_ON_FILE, decision):
                     confirmable.add(decision.pk)
         # Once fully signed the page shows what was signed (issue 10 item 4).
         shown, shown_session = (
@@ -148,11 +149,11 @@ class RecordPageMixin(SessionMixin):
         }
         if record is not None:
             context.update(
-                can_sign_supervisor=user.has_perm("supervision.sign_as_supervisor", record),
-                can_sign_supervisee=user.has_perm("supervision.sign_as_supervisee", record),
-                can_add_addendum=user.has_perm("supervision.add_addendum", record),
+                can_sign_supervisor=user.has_perm(Permission.SIGN_AS_SUPERVISOR, record),
+                can_sign_supervisee=user.has_perm(Permission.SIGN_AS_SUPERVISEE, record),
+                can_add_addendum=user.has_perm(Permission.ADD_ADDENDUM, record),
                 can_download=record.is_locked
-                and user.has_perm("supervision.download_record_pdf", session),
+                and user.has_perm(Permission.DOWNLOAD_RECORD_PDF, session),
                 sign_form=sign_form or SuperviseeSignForm(),
                 chosen_children=[c.child for c in session.chosen_children.all()],
             )
@@ -163,7 +164,7 @@ class RecordView(RecordPageMixin, TemplateView):
     """THE record page: one page that works in the room (issue 3 item 5). Every read is
     written to the audit log (issue 3 item 9)."""
 
-    permission_required = "supervision.view_record"
+    permission_required = Permission.VIEW_RECORD
     template_name = "supervision/record.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -187,7 +188,7 @@ class RecordSaveView(RecordPageMixin, TemplateView):
     """Save the record's draft. A stale save is refused, and the page comes back with what
     was typed and the message (issue 3 item 9)."""
 
-    permission_required = "supervision.save_record"
+    permission_required = Permission.SAVE_RECORD
     template_name = "supervision/record.html"
     http_method_names = ["post"]
 
@@ -232,7 +233,7 @@ class RecordSaveView(RecordPageMixin, TemplateView):
 
 
 class CaseDiscussionAddView(SessionMixin, FormView):
-    permission_required = "supervision.save_record"
+    permission_required = Permission.SAVE_RECORD
     template_name = "supervision/discussion_form.html"
     form_class = CaseDiscussionForm
     page_title = "Add a case discussion"
@@ -363,7 +364,7 @@ class CaseDiscussionEditView(StaleEditRecoveryMixin, CaseDiscussionAddView):
 
 
 class _RecordFormView(SessionMixin, FormView):
-    permission_required = "supervision.save_record"
+    permission_required = Permission.SAVE_RECORD
     template_name = "supervision/form_page.html"
     button = "Save"
     anchor = ""
@@ -449,7 +450,7 @@ class AttendanceView(_RecordFormView):
 
 
 class SignSupervisorView(RecordMixin, View):
-    permission_required = "supervision.sign_as_supervisor"
+    permission_required = Permission.SIGN_AS_SUPERVISOR
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -488,7 +489,7 @@ class _RecordObjectFormView(RecordMixin, FormView):
 
 
 class SignSuperviseeView(_RecordObjectFormView):
-    permission_required = "supervision.sign_as_supervisee"
+    permission_required = Permission.SIGN_AS_SUPERVISEE
     form_class = SuperviseeSignForm
     page_title = "Sign the record"
     button = "Sign the record"
@@ -511,7 +512,7 @@ class SignSuperviseeView(_RecordObjectFormView):
 
 
 class AddendumAddView(_RecordObjectFormView):
-    permission_required = "supervision.add_addendum"
+    permission_required = Permission.ADD_ADDENDUM
     form_class = AddendumForm
     page_title = "Add an addendum"
     button = "Add the addendum"
@@ -537,12 +538,12 @@ class AddendumAddView(_RecordObjectFormView):
 class RecordPdfView(RecordMixin, View):
     """The signed copy (seed 001 "Recording": the supervisee receives a signed copy)."""
 
-    permission_required = "supervision.download_record_pdf"
+    permission_required = Permission.DOWNLOAD_RECORD_PDF
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.record.is_locked:
             raise Http404("Only a record signed by both can be downloaded")
-        wellbeing = request.user.has_perm("supervision.view_wellbeing", self.session)
+        wellbeing = request.user.has_perm(Permission.VIEW_WELLBEING, self.session)
         record = selectors.record_for(session_id=self.session.pk, with_wellbeing=wellbeing)
         content = record_pdf(record, wellbeing=wellbeing and not record.session.is_group)
         audit_event_record(

@@ -32,11 +32,12 @@ from ..forms import (
     SessionPlanForm,
 )
 from ..models import GROUP_TYPES
+from ..rules import Permission
 from .base import SessionMixin, origin
 
 
 class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
-    permission_required = "supervision.list_sessions"
+    permission_required = Permission.LIST_SESSIONS
     template_name = "supervision/session_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -45,7 +46,7 @@ class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         context["upcoming"] = list(selectors.sessions_upcoming(user))
         context["past"] = list(selectors.sessions_past(user)[:50])
         context["awaiting"] = list(selectors.records_awaiting_signature(user))
-        context["can_plan"] = user.has_perm("supervision.plan_session")
+        context["can_plan"] = user.has_perm(Permission.PLAN_SESSION)
         context["today"] = timezone.localdate()
         return context
 
@@ -54,7 +55,7 @@ class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 
 
 class SessionPlanView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
-    permission_required = "supervision.plan_session"
+    permission_required = Permission.PLAN_SESSION
     template_name = "supervision/session_plan.html"
     form_class = SessionPlanForm
 
@@ -153,7 +154,7 @@ class SessionPlanView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
 
 
 class SessionDetailView(SessionMixin, AuditedReadMixin, DetailView):
-    permission_required = "supervision.view_session"
+    permission_required = Permission.VIEW_SESSION
     template_name = "supervision/session_detail.html"
     context_object_name = "session"
 
@@ -162,12 +163,12 @@ class SessionDetailView(SessionMixin, AuditedReadMixin, DetailView):
         user = self.request.user
         session = self.object
         context["can"] = {
-            "prepare": user.has_perm("supervision.prepare_session", session),
-            "change": user.has_perm("supervision.change_session", session),
-            "dna": user.has_perm("supervision.mark_did_not_attend", session),
-            "record": user.has_perm("supervision.view_record", session),
-            "ics": user.has_perm("supervision.download_ics", session),
-            "write_record": user.has_perm("supervision.save_record", session)
+            "prepare": user.has_perm(Permission.PREPARE_SESSION, session),
+            "change": user.has_perm(Permission.CHANGE_SESSION, session),
+            "dna": user.has_perm(Permission.MARK_DID_NOT_ATTEND, session),
+            "record": user.has_perm(Permission.VIEW_RECORD, session),
+            "ics": user.has_perm(Permission.DOWNLOAD_ICS, session),
+            "write_record": user.has_perm(Permission.SAVE_RECORD, session)
             and timezone.localdate(session.planned_start) <= timezone.localdate(),
         }
         context["has_record"] = _has_record(session)
@@ -205,7 +206,7 @@ class _SessionFormView(SessionMixin, ServiceFormView):
 
 
 class SessionCancelView(_SessionFormView):
-    permission_required = "supervision.change_session"
+    permission_required = Permission.CHANGE_SESSION
     form_class = CancelForm
     page_title = "Cancel the session"
     button = "Cancel the session"
@@ -222,7 +223,7 @@ class SessionCancelView(_SessionFormView):
 
 
 class SessionRescheduleView(_SessionFormView):
-    permission_required = "supervision.change_session"
+    permission_required = Permission.CHANGE_SESSION
     form_class = RescheduleForm
     page_title = "Move the session"
     button = "Move the session"
@@ -243,7 +244,7 @@ class SessionRescheduleView(_SessionFormView):
 
 
 class SessionDidNotAttendView(_SessionFormView):
-    permission_required = "supervision.mark_did_not_attend"
+    permission_required = Permission.MARK_DID_NOT_ATTEND
     form_class = DidNotAttendForm
     page_title = "Record that the session was missed"
     button = "Record as did not attend"
@@ -261,7 +262,7 @@ class SessionDidNotAttendView(_SessionFormView):
 class SessionPrepareView(SessionMixin, TemplateView):
     """Preparation (issue 3 item 4): agenda items, children to bring, open actions."""
 
-    permission_required = "supervision.prepare_session"
+    permission_required = Permission.PREPARE_SESSION
     template_name = "supervision/session_prepare.html"
     page_title = "Prepare"
 
@@ -319,7 +320,7 @@ class SessionPrepareView(SessionMixin, TemplateView):
 
 
 class SessionIcsView(SessionMixin, View):
-    permission_required = "supervision.download_ics"
+    permission_required = Permission.DOWNLOAD_ICS
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session = self.session
