@@ -12,10 +12,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.forms import apply_service_error
+from oversight.core.access import (
+    AuditedReadMixin,
+    AuthenticatedHttpRequest,
+    BreadcrumbsMixin,
+    RuleRequiredMixin,
+)
 from oversight.core.models import AuditAction
 from oversight.core.services import RequestOrigin, audit_event_record
 from oversight.core.views import ServiceFormView
@@ -41,7 +45,7 @@ def _origin(request: HttpRequest) -> RequestOrigin:
     return RequestOrigin.from_request(request)
 
 
-def _audit_list(request: HttpRequest, page: str, context: dict[str, Any]) -> None:
+def _audit_list(request: AuthenticatedHttpRequest, page: str, context: dict[str, Any]) -> None:
     """A list of contracts is a read of each: one audit entry naming every contract shown."""
     shown = [
         row["contract"].pk
@@ -49,7 +53,7 @@ def _audit_list(request: HttpRequest, page: str, context: dict[str, Any]) -> Non
         for row in context.get(key, [])
     ] + [row["position"].contract.pk for row in context.get("rows", []) if row["position"].contract]
     audit_event_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         action=AuditAction.VIEW,
         origin=_origin(request),
         detail={"page": page, "contracts": shown},
@@ -99,10 +103,11 @@ class AgencyPolicyView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, T
         ]
 
 
-class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
+class PolicyCreateView(AgencyObjectMixin, ServiceFormView):
     permission_required = Permission.CHANGE_POLICY
     template_name = "contracts/policy_form.html"
     form_class = PolicyVersionForm
+    success_message = "The new policy version has been saved."
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -111,9 +116,12 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
 
     def get_initial(self) -> dict[str, Any]:
         today = timezone.localdate()
-        group = self.object.staff_groups.filter(
-            archived_at__isnull=True, pk=_int_or_none(self.request.GET.get("staff_group"))
-        ).first()
+        group_id = _int_or_none(self.request.GET.get("staff_group"))
+        group = (
+            self.object.staff_groups.filter(archived_at__isnull=True, pk=group_id).first()
+            if group_id is not None
+            else None
+        )
         current = selectors.policy_in_force(
             agency_id=self.object.pk, staff_group_id=group.pk if group else None, on=today
         )
@@ -128,23 +136,20 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
         initial["staff_group"] = str(group.pk) if group else ""
         return initial
 
-    def form_valid(self, form: PolicyVersionForm) -> HttpResponse:
+    def perform(self, form: PolicyVersionForm) -> Any:
         data = form.cleaned_data
-        try:
-            services.supervision_policy_create_version(
-                actor=self.request.user,  # type: ignore[arg-type]
-                agency=self.object,
-                staff_group=data["staff_group"],
-                effective_from=data["effective_from"],
-                change_reason=data["change_reason"],
-                values={name: data[name] for name in services.POLICY_FIELDS},
-                origin=_origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The new policy version has been saved.")
-        return HttpResponseRedirect(reverse("contracts:agency_policy", args=[self.object.pk]))
+        return services.supervision_policy_create_version(
+            actor=self.actor,
+            agency=self.object,
+            staff_group=data["staff_group"],
+            effective_from=data["effective_from"],
+            change_reason=data["change_reason"],
+            values={name: data[name] for name in services.POLICY_FIELDS},
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:agency_policy", args=[self.object.pk])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -175,7 +180,7 @@ class ContractListView(RuleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        person_id: int = user.pk  # type: ignore[assignment]
+        person_id: int = user.pk
         today = timezone.localdate()
         profile = access_profile(user)
 
@@ -254,7 +259,6 @@ class AgencyContractsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin
 
 class ContractObjectMixin(BreadcrumbsMixin):
     kwargs: dict[str, Any]
-    request: HttpRequest
     object: SupervisionContract
 
     def get_object(self, queryset: Any = None) -> SupervisionContract:
@@ -305,7 +309,7 @@ class ContractPrintView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin
     audit_action = AuditAction.EXPORT
 
 
-class ContractCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+class ContractCreateView(ServiceFormView):
     """The supervisor drafts the contract for one of their supervision relationships."""
 
     permission_required = Permission.CREATE_CONTRACT
@@ -327,24 +331,21 @@ class ContractCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
             starts_on=starts_on,
         )
 
-    def form_valid(self, form: ContractForm) -> HttpResponse:
-        try:
-            contract = services.contract_draft_create(
-                actor=self.request.user,  # type: ignore[arg-type]
-                relationship=self.relationship,
-                starts_on=form.cleaned_data["starts_on"],
-                terms=form.changes(),
-                origin=_origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Draft saved. Sign it, and ask {contract.supervisee.display_name} to read and "
-            "sign it.",
+    success_message = (
+        "Draft saved. Sign it, and ask {result.supervisee.display_name} to read and sign it."
+    )
+
+    def perform(self, form: ContractForm) -> Any:
+        return services.contract_draft_create(
+            actor=self.actor,
+            relationship=self.relationship,
+            starts_on=form.cleaned_data["starts_on"],
+            terms=form.changes(),
+            origin=self.origin(),
         )
-        return HttpResponseRedirect(reverse("contracts:contract_detail", args=[contract.pk]))
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.result.pk])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -375,7 +376,7 @@ class ContractEditView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
     def perform(self, form: ContractForm) -> Any:
         return services.contract_update_draft(
             contract=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             changes=form.changes(),
             expected_version=form.cleaned_data.get("version"),
             origin=self.origin(),
@@ -396,28 +397,23 @@ class ContractEditView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
         return [*super().get_breadcrumbs(), ("Edit", None)]
 
 
-class ContractSignView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, FormView):
+class ContractSignView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
     """Each party signs for themselves, as an explicit act."""
 
     permission_required = Permission.SIGN_CONTRACT
     template_name = "contracts/contract_sign.html"
     form_class = ConfirmSignatureForm
 
-    def form_valid(self, form: ConfirmSignatureForm) -> HttpResponse:
-        try:
-            contract = services.contract_sign(
-                contract=self.object,
-                actor=self.request.user,  # type: ignore[arg-type]
-                origin=_origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        if contract.status == ContractStatus.ACTIVE:
-            messages.success(self.request, "You have signed. The contract is now active.")
-        else:
-            messages.success(self.request, "You have signed. The other party still has to sign.")
-        return HttpResponseRedirect(reverse("contracts:contract_detail", args=[contract.pk]))
+    def perform(self, form: ConfirmSignatureForm) -> Any:
+        return services.contract_sign(contract=self.object, actor=self.actor, origin=self.origin())
+
+    def get_success_message(self) -> str:
+        if self.result.status == ContractStatus.ACTIVE:
+            return "You have signed. The contract is now active."
+        return "You have signed. The other party still has to sign."
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.result.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [*super().get_breadcrumbs(), ("Sign", None)]
@@ -438,7 +434,7 @@ class ContractReviewView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixi
         try:
             successor = services.contract_review(
                 contract=self.object,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 origin=_origin(request),
             )
         except ValidationError as error:
@@ -455,27 +451,25 @@ class ContractReviewView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixi
         return [*super().get_breadcrumbs(), ("Review", None)]
 
 
-class ContractEndView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, FormView):
+class ContractEndView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
     permission_required = Permission.END_CONTRACT
     template_name = "contracts/contract_end.html"
     form_class = ContractEndForm
+    success_message = "The contract has ended. It stays on both records."
 
-    def form_valid(self, form: ContractEndForm) -> HttpResponse:
+    def perform(self, form: ContractEndForm) -> Any:
         data = form.cleaned_data
-        try:
-            services.contract_end(
-                contract=self.object,
-                actor=self.request.user,  # type: ignore[arg-type]
-                reason=data["reason"],
-                ended_on=data["ended_on"],
-                notes=data["notes"],
-                origin=_origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The contract has ended. It stays on both records.")
-        return HttpResponseRedirect(reverse("contracts:contract_detail", args=[self.object.pk]))
+        return services.contract_end(
+            contract=self.object,
+            actor=self.actor,
+            reason=data["reason"],
+            ended_on=data["ended_on"],
+            notes=data["notes"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.object.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [*super().get_breadcrumbs(), ("End", None)]

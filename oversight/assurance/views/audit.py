@@ -6,17 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.forms import apply_service_error
-from oversight.core.services import RequestOrigin
 from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
@@ -57,10 +53,11 @@ class AuditListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         return _crumbs(("Record audits", None))
 
 
-class AuditDrawView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+class AuditDrawView(ServiceFormView):
     permission_required = Permission.DRAW_AUDIT
     template_name = "assurance/audit_draw.html"
     form_class = AuditDrawForm
+    success_message = "Sample drawn. Grade each record against the checklist."
     object: Agency | None = None
 
     def get_object(self) -> Agency:
@@ -81,24 +78,21 @@ class AuditDrawView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         context["agency"] = self.object
         return context
 
-    def form_valid(self, form: AuditDrawForm) -> HttpResponse:
+    def perform(self, form: AuditDrawForm) -> Any:
         data = form.cleaned_data
         assert self.object is not None
-        try:
-            audit = services.record_audit_draw(
-                actor=self.request.user,
-                agency=self.object,
-                title=data["title"],
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                per_stratum=data["per_stratum"],
-                origin=RequestOrigin.from_request(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Sample drawn. Grade each record against the checklist.")
-        return HttpResponseRedirect(reverse("assurance:audit_detail", args=[audit.pk]))
+        return services.record_audit_draw(
+            actor=self.actor,
+            agency=self.object,
+            title=data["title"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            per_stratum=data["per_stratum"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("assurance:audit_detail", args=[self.result.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(_audits_crumb(), ("Draw a sample", None))

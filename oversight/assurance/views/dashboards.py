@@ -7,20 +7,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.forms import apply_service_error
+from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin, SignedInView
 from oversight.core.home import is_wide_scope, kept_for_wide_scope
-from oversight.core.services import RequestOrigin
 from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
@@ -75,10 +71,9 @@ class IndexView(RuleRequiredMixin, TemplateView):
         return context
 
 
-class DashboardMixin:
+class DashboardMixin(SignedInView):
     """Period, tables and exports shared by the partnership and agency dashboards."""
 
-    request: HttpRequest
     kwargs: dict[str, Any]
     export_name = "dashboard"
 
@@ -111,7 +106,7 @@ class DashboardMixin:
             today = timezone.localdate()
             period, _ = period_from(request, today)
             return export_response(
-                request,
+                self.request,
                 fmt=fmt,
                 tables=self.cached_tables(period, today),
                 name=self.export_name,
@@ -237,7 +232,7 @@ class ComplianceView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         if fmt in ("csv", "xlsx"):
             today = timezone.localdate()
             return export_response(
-                request,
+                self.request,
                 fmt=fmt,
                 tables=[named_table(self.rows(today))],
                 name="compliance",
@@ -313,12 +308,13 @@ class AgencyObjectMixin:
         return get_object_or_404(Agency.objects.live(), pk=self.kwargs["pk"])
 
 
-class AgencySettingsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
+class AgencySettingsView(AgencyObjectMixin, ServiceFormView):
     """How often the agency asks for evaluation of supervision (default every six months)."""
 
     permission_required = Permission.CHANGE_AGENCY_SETTINGS
     template_name = "assurance/agency_settings.html"
     form_class = EvaluationSettingsForm
+    success_message = "Evaluation frequency saved."
 
     def get_initial(self) -> dict[str, Any]:
         return {"interval_months": services.evaluation_interval(self.object.pk)}
@@ -328,19 +324,16 @@ class AgencySettingsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin,
         context["agency"] = self.object
         return context
 
-    def form_valid(self, form: EvaluationSettingsForm) -> HttpResponse:
-        try:
-            services.evaluation_settings_update(
-                actor=self.request.user,
-                agency=self.object,
-                interval_months=form.cleaned_data["interval_months"],
-                origin=RequestOrigin.from_request(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Evaluation frequency saved.")
-        return HttpResponseRedirect(reverse("assurance:agency_dashboard", args=[self.object.pk]))
+    def perform(self, form: EvaluationSettingsForm) -> Any:
+        return services.evaluation_settings_update(
+            actor=self.actor,
+            agency=self.object,
+            interval_months=form.cleaned_data["interval_months"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("assurance:agency_dashboard", args=[self.object.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(

@@ -124,7 +124,7 @@ class EscalationCreateView(ChildrenFormView):
         child = data.get("child")
         agency = child.agency if child else staff_agencies(self.request.user).first()
         return services.escalation_raise(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             agency=agency,  # type: ignore[arg-type]
             subject=data["subject"],
             child=child,
@@ -206,13 +206,13 @@ class EscalationRespondView(EscalationMixin, ChildrenFormView):
         if data["action"] == "resolve":
             return services.escalation_resolve(
                 escalation=self.object,
-                actor=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 outcome=data["text"],
                 origin=self.origin(),
             )
         return services.escalation_acknowledge(
             escalation=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             response=data["text"],
             origin=self.origin(),
         )
@@ -231,7 +231,7 @@ class EscalationEscalateView(EscalationMixin, ChildrenFormView):
     def perform(self, form: EscalationEscalateForm) -> Any:
         return services.escalation_escalate(
             escalation=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             reason=form.cleaned_data["reason"],
             origin=self.origin(),
         )
@@ -269,7 +269,7 @@ class UrgentRequestCreateView(ChildrenFormView):
     def perform(self, form: UrgentRequestForm) -> Any:
         data = form.cleaned_data
         return services.urgent_request_make(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             supervisor=data["supervisor"],
             agency=_agency_of_relationship(self.request.user, data["supervisor"]),
             child=data.get("child"),
@@ -308,7 +308,7 @@ class UrgentRequestRespondView(ChildrenFormView):
     def perform(self, form: UrgentRespondForm) -> Any:
         return services.urgent_request_respond(
             request=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             response=form.cleaned_data["response"],
             origin=self.origin(),
         )
@@ -355,7 +355,7 @@ class DisclosureCreateView(ChildrenFormView):
         )
         assert relationship is not None
         return services.disclosure_record(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             supervisee=data["supervisee"],
             agency=relationship.agency,
             category=data["category"],
@@ -397,7 +397,7 @@ class DisclosureDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin
         if is_lead or disclosure.supervisee_id == user.pk:
             services.disclosure_mark_seen(
                 disclosure=disclosure,
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 as_lead=is_lead,
             )
         context.update(
@@ -429,7 +429,7 @@ class DisclosureAlertResendView(RuleRequiredMixin, View):
         try:
             sent = services.disclosure_alert_resend(
                 disclosure=disclosure,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 origin=RequestOrigin.from_request(request),
             )
         except ValidationError as error:
@@ -464,7 +464,7 @@ class QualityConcernCreateView(ChildrenFormView):
     def perform(self, form: QualityConcernForm) -> QualityConcern:
         data = form.cleaned_data
         return services.quality_concern_raise(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             supervisor=data["supervisor"],
             agency=_agency_of_relationship(self.request.user, data["supervisor"]),
             kind=data["kind"],
@@ -561,7 +561,7 @@ class QualityConcernMeetingView(ChildrenFormView):
         if self.three_way:
             return services.quality_concern_three_way(
                 concern=self.object,
-                actor=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 met_on=data["met_on"],
                 attendees=data["attendees"],
                 agreed_outcomes=data["agreed_outcomes"],
@@ -570,7 +570,7 @@ class QualityConcernMeetingView(ChildrenFormView):
             )
         return services.quality_concern_one_to_one(
             concern=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             met_on=data["met_on"],
             outcome=data["outcome"],
             resolved=data["resolved"],

@@ -115,7 +115,7 @@ class ChildCreateView(ChildrenFormView):
     def perform(self, form: ChildCreateForm) -> Child:
         data = form.cleaned_data
         return services.child_create(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             agency=data["agency"],
             case_reference=data["case_reference"],
             display_name=data["display_name"],
@@ -250,7 +250,7 @@ class ChildEditView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.child_update(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             expected_version=data.get("version"),
             case_reference=data["case_reference"],
             display_name=data["display_name"],
@@ -279,7 +279,7 @@ class ChildStatusView(ChildMixin, ChildrenFormView):
     def perform(self, form: StatusChangeForm) -> Any:
         return services.child_status_change(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             status=form.cleaned_data["status"],
             starts_on=form.cleaned_data["starts_on"],
             origin=self.origin(),
@@ -311,7 +311,7 @@ class ChildAllocateView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.child_allocate(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             practitioner=data["practitioner"],
             starts_on=data["starts_on"],
             reason=data["reason"],
@@ -333,7 +333,7 @@ class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.review_meeting_add(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             kind=data["kind"],
             meets_on=data["meets_on"],
             notes=data["notes"],
@@ -368,7 +368,7 @@ class DriftAcknowledgeView(ChildrenFormView):
     def perform(self, form: AcknowledgeFlagForm) -> Any:
         return services.drift_flag_acknowledge(
             flag=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             decision=form.cleaned_data["decision"],
             origin=self.origin(),
         )
@@ -448,7 +448,7 @@ class DriftSettingsView(ChildrenFormView):
         values = {name: form.cleaned_data[name] for name in DriftSettingsForm.SETTING_FIELDS}
         return services.drift_settings_update(
             agency=self.agency,  # type: ignore[arg-type]
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             values=values,
             expected_version=form.cleaned_data.get("version"),
             origin=RequestOrigin.from_request(self.request),

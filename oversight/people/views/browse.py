@@ -24,7 +24,7 @@ class HomeView(RuleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(selectors.home_summary(self.request.user))  # type: ignore[arg-type]
+        context.update(selectors.home_summary(self.request.user))
         context["panels"] = collect_panels(self.request, context["profile"])
         return context
 

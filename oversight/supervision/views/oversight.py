@@ -8,17 +8,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.forms import apply_service_error
+from oversight.core.views import ServiceFormView
 from oversight.people.selectors import access_profile
 
 from .. import selectors, services
@@ -56,10 +55,11 @@ class ManagementOversightListView(RuleRequiredMixin, BreadcrumbsMixin, ListView)
         )
 
 
-class ManagementOversightCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+class ManagementOversightCreateView(ServiceFormView):
     permission_required = Permission.RECORD_MANAGEMENT_OVERSIGHT
     template_name = "supervision/form_page.html"
     form_class = ManagementOversightForm
+    success_message = "Management oversight recorded."
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -81,29 +81,26 @@ class ManagementOversightCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormVie
         )
         return context
 
-    def form_valid(self, form: ManagementOversightForm) -> HttpResponse:
+    def perform(self, form: ManagementOversightForm) -> Any:
         data = form.cleaned_data
-        try:
-            oversight = services.management_oversight_record(
-                actor=self.request.user,  # type: ignore[arg-type]
-                child=data["child"],
-                made_on=data["made_on"],
-                summary=data.get("summary") or "",
-                decisions=[
-                    services.DecisionInput(
-                        decision=data["decision"],
-                        rationale=data["rationale"],
-                        variation_from_procedure=data.get("variation_from_procedure") or "",
-                        immediate_concern=bool(data.get("immediate_concern")),
-                    )
-                ],
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Management oversight recorded.")
-        return HttpResponseRedirect(reverse("supervision:oversight_detail", args=[oversight.pk]))
+        return services.management_oversight_record(
+            actor=self.actor,
+            child=data["child"],
+            made_on=data["made_on"],
+            summary=data.get("summary") or "",
+            decisions=[
+                services.DecisionInput(
+                    decision=data["decision"],
+                    rationale=data["rationale"],
+                    variation_from_procedure=data.get("variation_from_procedure") or "",
+                    immediate_concern=bool(data.get("immediate_concern")),
+                )
+            ],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:oversight_detail", args=[self.result.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(
@@ -146,13 +143,14 @@ class ManagementOversightDetailView(
         )
 
 
-class DecisionOnFileView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+class DecisionOnFileView(ServiceFormView):
     """The practitioner confirms the decision is on the child's own file (seed 001 standard 6:
     within two working days)."""
 
     permission_required = Permission.CONFIRM_DECISION_ON_FILE
     template_name = "supervision/decision_on_file.html"
     form_class = DecisionOnFileForm
+    success_message = "Recorded as on the child's file."
     object: Any = None
 
     def get_object(self) -> Decision:
@@ -187,20 +185,17 @@ class DecisionOnFileView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         context.update(decision=self.object, back_url=self.back_url(), today=timezone.localdate())
         return context
 
-    def form_valid(self, form: DecisionOnFileForm) -> HttpResponse:
-        try:
-            services.decision_record_on_file(
-                actor=self.request.user,  # type: ignore[arg-type]
-                decision=self.object,
-                recorded_at=form.recorded_at(),
-                case_system_reference=form.cleaned_data["case_system_reference"],
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Recorded as on the child's file.")
-        return HttpResponseRedirect(self.back_url())
+    def perform(self, form: DecisionOnFileForm) -> Any:
+        return services.decision_record_on_file(
+            actor=self.actor,
+            decision=self.object,
+            recorded_at=form.recorded_at(),
+            case_system_reference=form.cleaned_data["case_system_reference"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return self.back_url()
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(
@@ -218,7 +213,7 @@ class CalendarView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        token = self.request.user.calendar_token  # type: ignore[union-attr]
+        token = self.request.user.calendar_token
         context["feed_url"] = (
             self.request.build_absolute_uri(reverse("supervision:calendar_feed", args=[token]))
             if token
@@ -228,12 +223,12 @@ class CalendarView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.POST.get("action") == "revoke":
-            services.calendar_token_revoke(actor=request.user, origin=origin(request))  # type: ignore[arg-type]
+            services.calendar_token_revoke(actor=self.request.user, origin=origin(request))
             messages.success(
                 request, "Your calendar feed is turned off. The old address no longer works."
             )
         else:
-            services.calendar_token_rotate(actor=request.user, origin=origin(request))  # type: ignore[arg-type]
+            services.calendar_token_rotate(actor=self.request.user, origin=origin(request))
             messages.success(
                 request, "You have a new calendar feed address. Any old address no longer works."
             )
