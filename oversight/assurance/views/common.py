@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from oversight.core.access import AuthenticatedHttpRequest
 from oversight.core.models import AuditAction
 from oversight.core.services import RequestOrigin, audit_event_record
 
@@ -32,7 +33,7 @@ def period_from(request: HttpRequest, today: dt.date) -> tuple[Period, PeriodFor
 
 
 def export_response(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     fmt: str,
     tables: list[Table],
@@ -43,7 +44,7 @@ def export_response(
 ) -> HttpResponse:
     """The same tables as the page, as CSV, XLSX or a printable board report (PDF)."""
     audit_event_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         action=AuditAction.EXPORT,
         target=target,
         origin=RequestOrigin.from_request(request),
