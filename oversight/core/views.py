@@ -23,6 +23,7 @@ from . import kept_typing
 from .access import BreadcrumbsMixin, RuleRequiredMixin
 from .forms import apply_service_error, recover_stale_edit
 from .glossary import TERMS
+from .rules import Permission
 from .services import RequestOrigin, StaleEditError
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ class ServiceFormView(StaleEditRecoveryMixin, RuleRequiredMixin, BreadcrumbsMixi
 class GlossaryView(RuleRequiredMixin, TemplateView):
     """The domain's words in plain English, linked from the footer and where they are used."""
 
-    permission_required = "core.view_glossary"
+    permission_required = Permission.VIEW_GLOSSARY
     template_name = "core/glossary.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -181,7 +182,7 @@ class KeptTypingView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     """What the person typed before they were signed out for being idle, to check and put
     back (issue 12 item 3; core.kept_typing). Only ever their own."""
 
-    permission_required = "core.view_kept_typing"
+    permission_required = Permission.VIEW_KEPT_TYPING
     template_name = "core/kept_typing.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -205,7 +206,7 @@ class StillHereView(RuleRequiredMixin, View):
     """ "Stay signed in" from the idle warning: any request keeps the session alive
     (SESSION_SAVE_EVERY_REQUEST); a script gets 204, a form goes back where it was."""
 
-    permission_required = "core.stay_signed_in"
+    permission_required = Permission.STAY_SIGNED_IN
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if request.headers.get("Accept") == "application/json":
