@@ -155,3 +155,29 @@ def test_the_glossary_explains_the_words_the_pages_use(cast: Any, client: Any) -
         ("child-in-need", "Child in need"),
     ):
         assert f'id="{anchor}">{term}</dt>' in page
+
+
+def test_dates_are_typed_in_day_month_and_year_boxes_and_kept_as_typed() -> None:
+    """Issue 12 item 4: the GOV.UK date input. "3 1 2026" is the 3rd of January, never
+    1 March; a date that is not real is refused naming the field, and the boxes keep what
+    was typed."""
+    from django import forms as django_forms
+
+    from oversight.core.forms import DateInput, GovukForm
+
+    class Planned(GovukForm):
+        on = django_forms.DateField(label="Date of the session", widget=DateInput())
+
+    form = Planned(data={"on_day": "3", "on_month": "1", "on_year": "2026"})
+    assert form.is_valid() and form.cleaned_data["on"] == dt.date(2026, 1, 3)
+    assert Planned(data={"on": "2026-01-03"}).is_valid()  # one ISO value still reads
+    bad = Planned(data={"on_day": "31", "on_month": "2", "on_year": "2026"})
+    assert not bad.is_valid()
+    assert bad.error_summary() == [("#id_on_day", "Date of the session must be a real date")]
+    html = str(bad["on"])
+    for part, typed in (("day", "31"), ("month", "2"), ("year", "2026")):
+        assert f'name="on_{part}" value="{typed}"' in html
+        assert f'<label class="govuk-label govuk-date-input__label" for="id_on_{part}">' in html
+    assert "govuk-input--error" in html
+    empty = Planned(data={"on_day": "", "on_month": "", "on_year": ""})
+    assert not empty.is_valid() and empty.errors["on"] == ["Enter date of the session"]
