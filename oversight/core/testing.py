@@ -115,3 +115,13 @@ def fill_date(page: Any, legend: str, day: dt.date) -> None:
     group.get_by_label("Day").fill(str(day.day))
     group.get_by_label("Month").fill(str(day.month))
     group.get_by_label("Year").fill(str(day.year))
+
+
+def shows_typed_date(html: str, name: str, typed: str) -> bool:
+    """Whether a page's GOV.UK date input ``name`` holds the ISO date ``typed`` as it was
+    typed, in its day, month and year boxes (a refused form keeps what was typed)."""
+    year, month, day = typed.split("-")
+    return all(
+        f'name="{name}_{part}" value="{value}"' in html
+        for part, value in (("day", day), ("month", month), ("year", year))
+    )

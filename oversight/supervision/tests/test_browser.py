@@ -25,6 +25,8 @@ def _plan(page: Any, base: str, supervisee: str, day: dt.date, hour: str) -> Non
     page.get_by_role("link", name="Plan a session").click()
     assert_accessible(page)
     page.get_by_label("Planned 1:1").check()
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)
     page.get_by_label("Supervisee", exact=True).select_option(label=supervisee)
     fill_date(page, "Date", day)
     page.get_by_label("Start time").fill(hour)
