@@ -96,7 +96,9 @@ def main() -> None:
     status, headers, missing, _ = request("GET", "/no-such-page/")
     if status != 404 or f"Quote this reference: <strong>{headers['X-Request-ID']}" not in missing:
         fail("the missing page does not quote its request id")
-    print(f"smoke: signed in as {os.environ['ADMIN_USERNAME']} over the proxy's HTTPS; pages ok")
+    sys.stdout.write(
+        f"smoke: signed in as {os.environ['ADMIN_USERNAME']} over the proxy's HTTPS; pages ok\n"
+    )
 
 
 if __name__ == "__main__":

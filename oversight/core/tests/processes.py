@@ -17,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -119,10 +119,8 @@ def started(command: list[str], env: dict[str, str], log: IO[bytes]) -> Iterator
                 process.wait(timeout=WAIT_SECONDS)
         else:
             # The leader is gone; make sure nothing it started is left.
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def wait_until_answering(server: Started, path: str = "/health/") -> None:
@@ -229,9 +227,3 @@ def _text(response: Any) -> str:
 def text_of(page: str) -> str:
     """The page's words without markup, for asserting what a person reads."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-
-
-def stop_all(*servers: Any) -> None:
-    for server in servers:
-        if server.process.poll() is None:
-            os.killpg(server.process.pid, signal.SIGTERM)

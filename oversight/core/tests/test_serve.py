@@ -23,6 +23,7 @@ from .processes import (
     BIN,
     ROOT,
     Browser,
+    database_url,
     free_port,
     needs_postgresql,
     not_under_faketime,
@@ -54,17 +55,19 @@ def test_make_serve_answers_on_loopback_with_static_assets_and_request_ids(
     cast: Any, tmp_path: Path
 ) -> None:
     set_production_password(cast.practitioner)
-    from .processes import database_url
-
     port = free_port()
     # Only what a developer's shell has: bin/serve supplies what production requires.
-    required = {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DEFAULT_FROM_EMAIL", "CACHE_URL"}
+    dropped = {
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "EMAIL_URL",
+        "DEFAULT_FROM_EMAIL",
+        "CACHE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DJANGO_SETTINGS_MODULE",
+    }
     env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if k not in required and k != "DJANGO_ALLOW_ASYNC_UNSAFE" and k != "DJANGO_SETTINGS_MODULE"
-        },
+        **{k: v for k, v in os.environ.items() if k not in dropped},
         "DATABASE_URL": database_url(),
         "STATIC_ROOT": str(tmp_path / "static"),
         "HOST": "127.0.0.1",
