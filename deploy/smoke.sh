@@ -132,15 +132,17 @@ import sys
 
 text = open(sys.argv[1]).read()
 steps = ["set -eu"]
-for marker, block in re.findall(r"<!-- smoke(: [a-z ]+)? -->\n(?:```sh\n(.*?)```\n)?", text, re.S):
+found = re.findall(r"<!-- smoke(: [a-z ]+)? -->\n(?:```sh\n(.*?)```\n)?", text, re.S)
+for number, (marker, block) in enumerate(found, start=1):
+    steps.append(f'echo "smoke: step {number} of {len(found)} from $SECONDS s"')
     if marker == ": start the units":
         steps.append("start_units")
     elif marker == ": sign in":
         steps.append("sign_in")
     else:
         steps.append(block)
-if len(steps) < 10:
-    sys.exit(f"docs/deploy.md has only {len(steps) - 1} smoke steps")
+if len(found) < 10:
+    sys.exit(f"docs/deploy.md has only {len(found)} smoke steps")
 print("\n".join(steps))
 PY
 
