@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,8 +26,8 @@ from . import kept_typing
 from .access import BreadcrumbsMixin, RuleRequiredMixin
 from .forms import apply_service_error, recover_stale_edit
 from .glossary import TERMS
-from .rules import Permission
 from .observability import request_id
+from .rules import Permission
 from .services import RequestOrigin, StaleEditError
 
 if TYPE_CHECKING:
