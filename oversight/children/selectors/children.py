@@ -376,8 +376,15 @@ def child_detail(*, child_id: int) -> Child:
                 to_attr="involvement_history",
             ),
             Prefetch(
+                "involvements",
+                queryset=AgencyInvolvement.objects.current().exclude(case_reference=""),
+                to_attr="current_involvements",
+            ),
+            Prefetch(
                 "review_meetings",
-                queryset=ReviewMeeting.objects.live().order_by("meets_on", "id"),
+                queryset=ReviewMeeting.objects.live()
+                .prefetch_related("agencies_expected")
+                .order_by("meets_on", "id"),
                 to_attr="meetings",
             ),
             Prefetch(

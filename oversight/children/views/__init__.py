@@ -29,6 +29,8 @@ from .register import (
     ChildTimelineView,
     DriftAcknowledgeView,
     DriftSettingsView,
+    InvolvementAddView,
+    InvolvementEndView,
     ReviewMeetingAddView,
 )
 
@@ -53,6 +55,8 @@ __all__ = [
     "EscalationEscalateView",
     "EscalationListView",
     "EscalationRespondView",
+    "InvolvementAddView",
+    "InvolvementEndView",
     "QualityConcernCreateView",
     "QualityConcernDetailView",
     "QualityConcernMeetingView",

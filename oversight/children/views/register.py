@@ -24,10 +24,13 @@ from ..forms import (
     ChildDetailsForm,
     ChildListFilterForm,
     DriftSettingsForm,
+    InvolvementAddForm,
+    InvolvementEndForm,
     ReviewMeetingForm,
     StatusChangeForm,
 )
-from ..models import CADENCE_STATUSES, Child, DriftFlag, LegalStatus
+from ..models import CADENCE_STATUSES, AgencyInvolvement, Child, DriftFlag, LegalStatus
+from ..rules import involvement_agency_ids
 from ..timeline import timeline_for
 from .base import (
     ChildrenFormView,
@@ -123,6 +126,7 @@ class ChildCreateView(ChildrenFormView):
             status_since=data["status_since"],
             allocated_practitioner=data["allocated_practitioner"],
             agencies_involved=data["agencies_involved"],
+            nhs_number=data.get("nhs_number", ""),
             submission_token=data["submission_token"],
             origin=self.origin(),
         )
@@ -159,17 +163,46 @@ class ChildMixin:
 
 
 class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
-    permission_required = "children.view_child"
-    template_name = "children/child_detail.html"
+    """The child's page. The agency holding the child on its register sees the whole page;
+    every involved agency's leads, allocated worker and the worker's supervisor and line
+    manager see the multi-agency summary (issue 13 item 2), and another agency's people see
+    only that. Each view is audited, saying whether the summary was shown."""
+
+    permission_required = "children.view_child_summary"
     context_object_name = "child"
 
     def get_object(self, queryset: Any = None) -> Child:
         get_object_or_404(Child.objects.live().only("pk"), pk=self.kwargs["pk"])
         return selectors.child_detail(child_id=self.kwargs["pk"])
 
+    @property
+    def full_view(self) -> bool:
+        return bool(self.request.user.has_perm("children.view_child", self.object))
+
+    def get_template_names(self) -> list[str]:
+        if self.full_view:
+            return ["children/child_detail.html"]
+        return ["children/child_summary.html"]
+
+    def get_audit_detail(self) -> dict[str, Any] | None:
+        summary = getattr(self, "summary", None)
+        if summary is None or summary.agency_count < 2:
+            return None
+        return {"multi_agency_summary": True, "agencies": summary.agency_count}
+
+    def summary_context(self, day: Any) -> dict[str, Any]:
+        profile = access_profile(self.request.user)
+        self.summary = selectors.multi_agency_summary(
+            self.object, today=day, viewer_agency_ids=set(profile.member_agency_ids)
+        )
+        return {"summary": self.summary}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         day = today()
+        context.update(self.summary_context(day), today=day)
+        if not self.full_view:
+            return context
         child = self.object
         user = self.request.user
         flags = child.flags
@@ -187,6 +220,9 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
             decisions=list(
                 selectors.decisions_waiting_for_file(Child.objects.filter(pk=child.pk), today=day)
             ),
+            other_involvements=[
+                i for i in child.involvement_history if i.agency_id != child.agency_id
+            ],
             upcoming_meetings=[m for m in child.meetings if m.meets_on >= day],
             past_meetings=[m for m in child.meetings if m.meets_on < day][::-1],
         )
@@ -241,6 +277,7 @@ class ChildEditView(ChildMixin, ChildrenFormView):
             "case_reference": child.case_reference,
             "display_name": child.display_name,
             "date_of_birth": child.date_of_birth,
+            "nhs_number": child.nhs_number,
             "agencies_involved": list(child.agencies_involved.all()),
             "version": child.version,
         }
@@ -255,6 +292,7 @@ class ChildEditView(ChildMixin, ChildrenFormView):
             display_name=data["display_name"],
             date_of_birth=data["date_of_birth"],
             agencies_involved=data["agencies_involved"],
+            nhs_number=data.get("nhs_number", ""),
             origin=self.origin(),
         )
 
@@ -336,6 +374,7 @@ class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
             kind=data["kind"],
             meets_on=data["meets_on"],
             notes=data["notes"],
+            agencies_expected=data.get("agencies_expected") or [],
             origin=self.origin(),
         )
 
@@ -462,3 +501,98 @@ class DriftSettingsView(ChildrenFormView):
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [home_crumb(), children_crumb(), ("Settings", None)]
+
+
+class InvolvementAddView(ChildrenFormView):
+    """A supervisor or lead adds their agency's involvement with a child another agency holds,
+    finding the child by an exact NHS number or that agency's case reference (issue 13 item
+    1). No list of another agency's children is ever shown."""
+
+    permission_required = "children.add_involvement"
+    form_class = InvolvementAddForm
+    heading = "Add your agency's involvement with a child"
+    intro = (
+        "Find the child by their NHS number, or by the case reference another agency holds. "
+        "Only an exact match finds a child. Once added, the people involved in your agency "
+        "see the child's multi-agency summary: who is involved, dates, ratings and review "
+        "meetings, never another agency's discussion notes."
+    )
+    submit_label = "Add involvement"
+    success_message = "Your agency's involvement is added."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        agency_ids = involvement_agency_ids(self.request.user)
+        kwargs.update(
+            agencies=Agency.objects.live().filter(pk__in=agency_ids).order_by("name"),
+            workers=allocatable_people(self.request.user)
+            .filter(memberships__agency_id__in=agency_ids)
+            .distinct(),
+        )
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        agency_ids = sorted(involvement_agency_ids(self.request.user))
+        initial: dict[str, Any] = {"starts_on": today()}
+        if len(agency_ids) == 1:
+            initial["agency"] = agency_ids[0]
+        return initial
+
+    def perform(self, form: InvolvementAddForm) -> Any:
+        data = form.cleaned_data
+        return services.involvement_add(
+            actor=self.request.user,  # type: ignore[arg-type]
+            agency=data["agency"],
+            nhs_number=data["nhs_number"],
+            other_agency=data["other_agency"],
+            other_case_reference=data["other_case_reference"],
+            case_reference=data["case_reference"],
+            allocated_worker=data["allocated_worker"],
+            starts_on=data["starts_on"],
+            lawful_basis=data["lawful_basis"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("children:child_detail", args=[self.result.child_id])
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [home_crumb(), children_crumb(), ("Add your agency's involvement", None)]
+
+
+class InvolvementEndView(ChildrenFormView):
+    """A supervisor or lead of the agency ends its involvement: from the next day its people
+    no longer see the child's summary."""
+
+    permission_required = "children.end_involvement"
+    form_class = InvolvementEndForm
+    heading = "End your agency's involvement"
+    submit_label = "End involvement"
+    success_message = "The involvement has ended."
+    object: Any = None
+
+    def get_object(self) -> AgencyInvolvement:
+        return get_object_or_404(
+            AgencyInvolvement.objects.live().select_related("child", "agency"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_heading(self) -> str:
+        return f"End {self.object.agency.name}'s involvement with {self.object.child.display_name}"
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"ends_on": today()}
+
+    def perform(self, form: InvolvementEndForm) -> Any:
+        return services.involvement_end(
+            actor=self.request.user,  # type: ignore[arg-type]
+            involvement=self.object,
+            ends_on=form.cleaned_data["ends_on"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("children:child_list")
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [home_crumb(), children_crumb(), ("End involvement", None)]
