@@ -377,7 +377,10 @@ def child_detail(*, child_id: int) -> Child:
             ),
             Prefetch(
                 "involvements",
-                queryset=AgencyInvolvement.objects.current().exclude(case_reference=""),
+                queryset=AgencyInvolvement.objects.current()
+                .exclude(case_reference="")
+                .select_related("agency", "allocated_worker")
+                .order_by("starts_on", "id"),
                 to_attr="current_involvements",
             ),
             Prefetch(
