@@ -149,8 +149,8 @@ def multi_agency_summary(
     child: Child, *, today: dt.date, viewer_agency_ids: set[int]
 ) -> MultiAgencySummary:
     """What every involved agency sees of the child (issue 13 item 2). ``child`` comes from
-    ``child_detail`` (involvements, meetings and flags prefetched). Case references are shown only to the
-    agency that holds them. Four queries, whatever the number of agencies."""
+    ``child_detail`` (involvements, meetings and flags prefetched). Case references are
+    shown only to the agency that holds them. Two queries, whatever the number of agencies."""
     involvements = getattr(child, "current_involvements", None)
     if involvements is None:
         involvements = current_involvements([child.pk], on=today)[child.pk]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -31,8 +32,8 @@ def ago(days: int) -> dt.date:
     return TODAY - dt.timedelta(days=days)
 
 
-def rules(**kwargs) -> set[str]:
-    args = {
+def rules(**kwargs: Any) -> set[str]:
+    args: dict[str, Any] = {
         "agencies": AGENCIES,
         "involved_since": ago(300),
         "discussions": [],
@@ -74,7 +75,7 @@ MEETING = PastMeeting(meets_on=MEETS_ON, kind="Core group", window_opens_on=WIND
 
 
 def test_a_discussion_on_the_first_day_of_the_window_prepares_for_the_meeting():
-    assert WINDOW_OPENS == dt.date(2026, 10, 27)
+    assert dt.date(2026, 10, 27) == WINDOW_OPENS
     recent = [(ago(1), HV, "amber")]  # after the meeting: too late for it
     assert rules(meeting=MEETING, discussions=[(WINDOW_OPENS, SW, "amber"), *recent]) == set()
     assert rules(meeting=MEETING, discussions=[(MEETS_ON, HV, "amber"), *recent]) == set()

@@ -173,7 +173,7 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
 
     def get_object(self, queryset: Any = None) -> Child:
         if getattr(self, "object", None) is not None:
-            return self.object  # type: ignore[no-any-return]  # loaded once for the rule
+            return self.object  # loaded once for the rule
         get_object_or_404(Child.objects.live().only("pk"), pk=self.kwargs["pk"])
         return selectors.child_detail(child_id=self.kwargs["pk"])
 
