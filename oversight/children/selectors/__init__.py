@@ -49,6 +49,7 @@ from .children import (
 )
 from .figures import (
     CadenceFigures,
+    PartnershipChildFigures,
     cadence_figures,
     cadence_figures_by_agency,
     children_counts_by_status,
@@ -58,6 +59,7 @@ from .figures import (
     drift_flag_figures_by_agency,
     escalation_figures,
     escalation_figures_by_agency,
+    partnership_child_figures,
     review_meeting_figures,
     review_meeting_figures_by_agency,
 )
@@ -80,6 +82,7 @@ __all__ = [
     "ChildRow",
     "DueLists",
     "MultiAgencySummary",
+    "PartnershipChildFigures",
     "_due_lists",
     "_in_cadence",
     "agency_rules",
@@ -118,6 +121,7 @@ __all__ = [
     "latest_by_agency",
     "multi_agency_summary",
     "open_quality_concern_counts",
+    "partnership_child_figures",
     "parts_of",
     "quality_concerns_for",
     "quality_concerns_of_agency",
