@@ -417,3 +417,14 @@ class ThreeWayForm(VersionedFormMixin, GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = attendees  # type: ignore[attr-defined]
         self.fields["attendees"].label_from_instance = lambda p: p.display_name  # type: ignore[attr-defined]
+
+
+class PlanContributionForm(VersionedFormMixin, GovukForm):
+    version_optional = True  # blank until the agency first writes its contribution
+    contribution = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="What your agency contributes to the plan",
+        help_text="The plan only: what your agency will do, and by when. Other agencies "
+        "involved with the child see it. Keep discussion notes in supervision.",
+        error_messages={"required": "Enter what your agency contributes to the plan."},
+    )

@@ -576,3 +576,28 @@ class AgencyInvolvement(DatedModel):
     def is_own(self) -> bool:
         """Added by the agency itself (it holds its own case reference), not a label."""
         return bool(self.case_reference)
+
+
+class PlanContribution(TrackedModel):
+    """One agency's contribution to the plan for the child and family (seed 004 Appendix III
+    "plan for family and agency contribution to plan"; objective 6: every agency contributes
+    to the plan). Written by that agency; every involved agency sees it on the child's
+    multi-agency summary. It is the plan only: the discussion notes stay in each agency's
+    supervision records (issue 13 item 4)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plan_contributions")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    contribution = models.TextField("What your agency contributes to the plan")
+
+    class Meta:
+        ordering = ["child", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "agency"],
+                condition=models.Q(archived_at__isnull=True),
+                name="plan_contribution_one_per_agency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency}'s contribution to the plan for {self.child}"

@@ -130,6 +130,28 @@ def involved_with_child(user: Any, child: Any) -> bool:
 can_view_child_summary = can_view_child | involved_with_child
 
 
+def plan_agency_id(user: Any, child: Any) -> int | None:
+    """The agency whose contribution to the child's plan the person writes (issue 13 item
+    4): the holding agency for its own people, else the involved agency they act for."""
+    if child is None:
+        return None
+    if can_view_child(user, child):
+        return int(child.agency_id)
+    profile = _profile(user)
+    for involvement in _current_involvements(child):
+        worker = involvement.allocated_worker_id
+        if involvement.agency_id in profile.led_agency_ids or (
+            worker is not None and (worker == user.pk or _responsible_for(user, worker))
+        ):
+            return int(involvement.agency_id)
+    return None
+
+
+@rules.predicate
+def contributes_to_plan(user: Any, child: Any) -> bool:
+    return plan_agency_id(user, child) is not None
+
+
 def involvement_agency_ids(user: Any) -> set[int]:
     """Agencies whose involvements the person adds and ends: those they lead, and those where
     they hold the supervisor role and a post today."""
@@ -234,6 +256,7 @@ rules.add_perm("children.add_child", rules.is_authenticated & holds_agency_role)
 rules.add_perm("children.view_child", rules.is_authenticated & can_view_child)
 rules.add_perm("children.change_child", rules.is_authenticated & can_view_child)
 rules.add_perm("children.view_child_summary", rules.is_authenticated & can_view_child_summary)
+rules.add_perm("children.contribute_plan", rules.is_authenticated & contributes_to_plan)
 rules.add_perm(
     "children.add_involvement", rules.is_authenticated & supervises_or_leads_in_an_agency
 )

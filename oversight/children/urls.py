@@ -14,6 +14,7 @@ urlpatterns = [
     path("involvements/<int:pk>/end/", views.InvolvementEndView.as_view(), name="involvement_end"),
     path("<int:pk>/", views.ChildDetailView.as_view(), name="child_detail"),
     path("<int:pk>/edit/", views.ChildEditView.as_view(), name="child_edit"),
+    path("<int:pk>/plan/", views.PlanContributionView.as_view(), name="plan_contribution"),
     path("<int:pk>/status/", views.ChildStatusView.as_view(), name="child_status"),
     path("<int:pk>/allocate/", views.ChildAllocateView.as_view(), name="child_allocate"),
     path("<int:pk>/review-meetings/add/", views.ReviewMeetingAddView.as_view(), name="review_add"),

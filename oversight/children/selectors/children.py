@@ -44,6 +44,7 @@ from ..models import (
     DriftSettings,
     Escalation,
     EscalationStep,
+    PlanContribution,
     QualityConcern,
     ReviewMeeting,
     UrgentDiscussionRequest,
@@ -382,6 +383,13 @@ def child_detail(*, child_id: int) -> Child:
                 .select_related("agency", "allocated_worker")
                 .order_by("starts_on", "id"),
                 to_attr="current_involvements",
+            ),
+            Prefetch(
+                "plan_contributions",
+                queryset=PlanContribution.objects.live()
+                .select_related("agency", "modified_by")
+                .order_by("agency__name"),
+                to_attr="plans",
             ),
             Prefetch(
                 "review_meetings",

@@ -52,6 +52,8 @@ class MultiAgencySummary:
     upcoming_meetings: list[ReviewMeeting] = field(default_factory=list)
     past_meetings: list[ReviewMeeting] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
+    # Each agency's contribution to the plan (the plan only, never discussion notes).
+    plans: list[Any] = field(default_factory=list)
 
     @property
     def agency_count(self) -> int:
@@ -175,4 +177,5 @@ def multi_agency_summary(
         upcoming_meetings=[m for m in meetings if m.meets_on >= today],
         past_meetings=[m for m in meetings if m.meets_on < today][::-1][:5],
         escalations=escalations,
+        plans=list(getattr(child, "plans", [])),
     )

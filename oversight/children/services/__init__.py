@@ -26,7 +26,13 @@ from .drift import (
     multi_agency_child_ids,
     partnership_drift_evaluate,
 )
-from .involvements import child_matching, involvement_add, involvement_end, nhs_number_clean
+from .involvements import (
+    child_matching,
+    involvement_add,
+    involvement_end,
+    nhs_number_clean,
+    plan_contribution_save,
+)
 from .register import (
     child_allocate,
     child_create,
@@ -58,6 +64,7 @@ __all__ = [
     "multi_agency_child_ids",
     "nhs_number_clean",
     "partnership_drift_evaluate",
+    "plan_contribution_save",
     "quality_concern_one_to_one",
     "quality_concern_raise",
     "quality_concern_three_way",

@@ -15,13 +15,15 @@ from django.utils import timezone
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
+    StaleEditError,
     audit_event_record,
     tracked_archive,
+    tracked_edit,
     tracked_update,
 )
 from oversight.people.models import Agency, Membership, Person
 
-from ..models import AgencyInvolvement, Child, LawfulBasis
+from ..models import AgencyInvolvement, Child, LawfulBasis, PlanContribution
 from ..rules import involvement_agency_ids
 from .base import _create, _required
 
@@ -231,4 +233,37 @@ def owner_involvement_sync(child: Child, *, actor: Person | None) -> AgencyInvol
         current.case_reference = child.case_reference
         current.allocated_worker_id = child.allocated_practitioner_id
         tracked_update(current, by=actor)
+    return current
+
+
+@transaction.atomic
+def plan_contribution_save(
+    *,
+    actor: Person,
+    child: Child,
+    agency: Agency,
+    contribution: str,
+    expected_version: int | None,
+    origin: RequestOrigin | None = None,
+) -> PlanContribution:
+    """Write ``agency``'s contribution to the plan for the child (seed 004 Appendix III;
+    issue 13 item 4). An edit made on an older version is refused (core's stale edit)."""
+    text = _required(
+        contribution, "contribution", "Enter what your agency contributes to the plan."
+    )
+    current = (
+        PlanContribution.objects.live().select_for_update().filter(child=child, agency=agency)
+    ).first()
+    if current is None:
+        if expected_version is not None:
+            raise StaleEditError()
+        current = _create(PlanContribution(child=child, agency=agency, contribution=text), by=actor)
+        action = AuditAction.CREATE
+    else:
+        if expected_version is None:
+            raise StaleEditError()
+        current.contribution = text
+        tracked_edit(current, by=actor, expected_version=expected_version)
+        action = AuditAction.CHANGE
+    audit_event_record(actor=actor, action=action, target=current, origin=origin)
     return current

@@ -164,6 +164,19 @@ CASES = [
         allowed=CHILD_TEAM,
         note="only the holding agency changes the child's details",
     ),
+    AccessCase("children:plan_contribution", setup=child_pk, allowed=CHILD_TEAM),
+    AccessCase(
+        "children:plan_contribution",
+        setup=shared_child_pk,
+        allowed=CHILD_TEAM | OTHER_AGENCY_TEAM,
+        note="each involved agency writes its own contribution",
+    ),
+    AccessCase(
+        "children:plan_contribution",
+        setup=ended_child_pk,
+        allowed=CHILD_TEAM,
+        note="not once the agency's involvement has ended",
+    ),
     AccessCase(
         "children:involvement_add",
         allowed={"supervisor", "agency_lead", "other_supervisor", "other_lead"},

@@ -462,3 +462,33 @@ def test_another_agencys_discussion_text_is_never_visible_to_the_other_agency(ca
             assert pdf.status_code in (403, 404), (viewer, pdf.status_code)
             for url in own_pages[2:]:
                 assert client.get(url).status_code == 403, (viewer, url)
+
+
+# --- Item 4: a plan every agency contributes to -----------------------------------------------
+
+
+def test_each_agency_writes_its_own_contribution_and_sees_the_others(cast, client):
+    child = shared_child(cast)
+    url = reverse("children:plan_contribution", args=[child.pk])
+    client.force_login(cast.other_practitioner)
+    response = client.post(url, {"contribution": "", "version": ""})
+    assert "Enter what your agency contributes to the plan." in response.content.decode()
+    response = client.post(url, {"contribution": "Weekly health visits until the review."})
+    assert response.status_code == 302
+    client.force_login(cast.supervisor)
+    response = client.post(url, {"contribution": "Core group every six weeks; CIN plan."})
+    assert response.status_code == 302
+    client.force_login(cast.other_lead)
+    body = client.get(reverse("children:child_detail", args=[child.pk])).content.decode()
+    assert "Weekly health visits until the review." in body
+    assert "Core group every six weeks; CIN plan." in body
+    assert "SW-PRIVATE-NOTE" not in body and "HV-PRIVATE-NOTE" not in body
+    # The health lead edits health's contribution, not the council's.
+    page = client.get(url).content.decode()
+    assert "Weekly health visits" in page and "Core group every six weeks" not in page
+    # A stale edit is refused, showing both versions.
+    client.force_login(cast.other_practitioner)
+    response = client.post(url, {"contribution": "Fortnightly visits.", "version": "1"})
+    response = client.post(url, {"contribution": "Monthly visits.", "version": "1"})
+    assert response.status_code == 200
+    assert "Fortnightly visits." in response.content.decode()

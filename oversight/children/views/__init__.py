@@ -31,6 +31,7 @@ from .register import (
     DriftSettingsView,
     InvolvementAddView,
     InvolvementEndView,
+    PlanContributionView,
     ReviewMeetingAddView,
 )
 
@@ -57,6 +58,7 @@ __all__ = [
     "EscalationRespondView",
     "InvolvementAddView",
     "InvolvementEndView",
+    "PlanContributionView",
     "QualityConcernCreateView",
     "QualityConcernDetailView",
     "QualityConcernMeetingView",

@@ -4,6 +4,7 @@ agency's drift settings."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -26,11 +27,19 @@ from ..forms import (
     DriftSettingsForm,
     InvolvementAddForm,
     InvolvementEndForm,
+    PlanContributionForm,
     ReviewMeetingForm,
     StatusChangeForm,
 )
-from ..models import CADENCE_STATUSES, AgencyInvolvement, Child, DriftFlag, LegalStatus
-from ..rules import involvement_agency_ids
+from ..models import (
+    CADENCE_STATUSES,
+    AgencyInvolvement,
+    Child,
+    DriftFlag,
+    LegalStatus,
+    PlanContribution,
+)
+from ..rules import involvement_agency_ids, plan_agency_id
 from ..timeline import timeline_for
 from .base import (
     ChildrenFormView,
@@ -197,7 +206,10 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
         self.summary = selectors.multi_agency_summary(
             self.object, today=day, viewer_agency_ids=set(profile.member_agency_ids)
         )
-        return {"summary": self.summary}
+        return {
+            "summary": self.summary,
+            "can_contribute": self.request.user.has_perm("children.contribute_plan", self.object),
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -598,3 +610,51 @@ class InvolvementEndView(ChildrenFormView):
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [home_crumb(), children_crumb(), ("End involvement", None)]
+
+
+class PlanContributionView(ChildMixin, ChildrenFormView):
+    """An involved agency writes its contribution to the plan for the child (issue 13 item
+    4); every involved agency sees the contributions on the child's page."""
+
+    permission_required = "children.contribute_plan"
+    form_class = PlanContributionForm
+    submit_label = "Save contribution"
+    success_message = "Your agency's contribution to the plan is saved."
+
+    def get_object(self) -> Child:
+        if getattr(self, "object", None) is not None:
+            return self.object  # loaded once for the rule
+        get_object_or_404(Child.objects.live().only("pk"), pk=self.kwargs["pk"])
+        return selectors.child_detail(child_id=self.kwargs["pk"])
+
+    @cached_property
+    def agency(self) -> Agency:
+        return Agency.objects.get(pk=plan_agency_id(self.request.user, self.object) or 0)
+
+    def current(self) -> PlanContribution | None:
+        return next((p for p in self.object.plans if p.agency_id == self.agency.pk), None)
+
+    def get_heading(self) -> str:
+        return f"{self.agency.name}'s contribution to the plan for {self.object.display_name}"
+
+    def get_initial(self) -> dict[str, Any]:
+        current = self.current()
+        if current is None:
+            return {}
+        return {"contribution": current.contribution, "version": current.version}
+
+    def perform(self, form: PlanContributionForm) -> Any:
+        return services.plan_contribution_save(
+            actor=self.request.user,  # type: ignore[arg-type]
+            child=self.object,
+            agency=self.agency,
+            contribution=form.cleaned_data["contribution"],
+            expected_version=form.cleaned_data.get("version"),
+            origin=self.origin(),
+        )
+
+    def stale_current(self, form: PlanContributionForm) -> Any:
+        return PlanContribution.objects.live().filter(child=self.object, agency=self.agency).first()
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return self.child_crumbs("Contribution to the plan")
