@@ -179,3 +179,26 @@ def multi_agency_summary(
         escalations=escalations,
         plans=list(getattr(child, "plans", [])),
     )
+
+
+def involvements_of_viewer(user: Any, *, on: dt.date, limit: int = 200) -> list[Any]:
+    """The viewer's own agencies' current involvements with children another agency holds:
+    allocated to them or to someone they supervise or line-manage, or in an agency they lead.
+    One query; never another agency's children beyond these."""
+    from django.db.models import F, Q
+
+    from oversight.people.selectors import access_profile
+
+    profile = access_profile(user)
+    if profile.person_id is None:
+        return []
+    people = {profile.person_id} | set(profile.supervisee_ids) | set(profile.report_ids)
+    scope = Q(allocated_worker_id__in=people) | Q(agency_id__in=profile.led_agency_ids)
+    return list(
+        AgencyInvolvement.objects.on(on)
+        .exclude(case_reference="")
+        .exclude(agency_id=F("child__agency_id"))
+        .filter(scope, child__archived_at__isnull=True)
+        .select_related("child", "child__agency", "agency", "allocated_worker")
+        .order_by("child__display_name", "id")[:limit]
+    )

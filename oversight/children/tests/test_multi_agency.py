@@ -492,3 +492,15 @@ def test_each_agency_writes_its_own_contribution_and_sees_the_others(cast, clien
     response = client.post(url, {"contribution": "Monthly visits.", "version": "1"})
     assert response.status_code == 200
     assert "Fortnightly visits." in response.content.decode()
+
+
+def test_the_health_visitor_finds_the_child_on_their_children_list(cast, client):
+    child = shared_child(cast)
+    client.force_login(cast.other_practitioner)
+    body = client.get(reverse("children:child_list")).content.decode()
+    assert "Children another agency holds that your agency is involved with" in body
+    assert reverse("children:child_detail", args=[child.pk]) in body
+    assert "HV-77" in body and child.case_reference not in body
+    client.force_login(cast.stranger)
+    body = client.get(reverse("children:child_list")).content.decode()
+    assert child.display_name not in body

@@ -94,8 +94,18 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             today=day,
             decisions_count=selectors.decisions_waiting_for_file(visible, today=day).count(),
             can_add=self.request.user.has_perm("children.add_child"),
+            can_add_involvement=self.request.user.has_perm("children.add_involvement"),
+            involvements=self.involvements(day),
         )
         return context
+
+    def involvements(self, day: Any) -> list[Any]:
+        found = selectors.involvements_of_viewer(self.request.user, on=day)
+        for involvement in found:
+            involvement.can_end = self.request.user.has_perm(
+                "children.end_involvement", involvement
+            )
+        return found
 
 
 class ChildCreateView(ChildrenFormView):
