@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from oversight.children import services
 from oversight.children.models import AgencyInvolvement, Child
@@ -504,3 +505,22 @@ def test_the_health_visitor_finds_the_child_on_their_children_list(cast, client)
     client.force_login(cast.stranger)
     body = client.get(reverse("children:child_list")).content.decode()
     assert child.display_name not in body
+
+
+def test_the_involved_agencys_supervision_may_discuss_the_child(cast):
+    """A health session for the health visitor offers the child health is involved with; a
+    session in a third agency, or after the involvement ends, does not."""
+    from oversight.supervision.models import Session
+    from oversight.supervision.selectors import children_for_session
+
+    child = shared_child(cast)
+    session = Session.objects.create(
+        session_type="one_to_one",
+        supervisor=cast.other_supervisor,
+        supervisee=cast.other_practitioner,
+        agency=cast.other_agency,
+        planned_start=timezone.make_aware(dt.datetime.combine(TODAY, dt.time(10))),
+    )
+    assert child in children_for_session(session)
+    AgencyInvolvement.objects.filter(child=child, agency=cast.other_agency).update(ends_on=ago(1))
+    assert child not in children_for_session(session)
