@@ -18,6 +18,7 @@ from .concerns import (
     UrgentRequestCreateView,
     UrgentRequestRespondView,
 )
+from .involvements import InvolvementAddView, InvolvementEndView, PlanContributionView
 from .register import (
     ChildAllocateView,
     ChildCountsView,
@@ -29,9 +30,6 @@ from .register import (
     ChildTimelineView,
     DriftAcknowledgeView,
     DriftSettingsView,
-    InvolvementAddView,
-    InvolvementEndView,
-    PlanContributionView,
     ReviewMeetingAddView,
 )
 
