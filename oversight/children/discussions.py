@@ -9,7 +9,8 @@ functions that return its live records:
     child_discussion_agency = "record__session__agency"
 
 Children reads only these fields of them: a discussion's ``child``, ``discussed_on`` and
-``rag_rating`` (for the cadence and drift, seed 004 objectives 3 and 4), and the agency whose
+``rag_rating`` (for the cadence and drift, seed 004 objectives 3 and 4; its values are the
+strings "green", "amber" and "red" of supervision's ``RagRating``), and the agency whose
 supervision it took place in, through the path named as ``child_discussion_agency`` (each
 agency's last discussion and rating on the multi-agency summary, issue 13); a decision's
 ``child``, ``agency``, ``decided_on``, ``decided_by``, ``file_due_on``,

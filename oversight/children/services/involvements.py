@@ -144,9 +144,9 @@ def involvement_add(
         # The owning agency had named this agency as involved; the agency now adds its own.
         if label.starts_on < starts_on:
             label.ends_on = starts_on - dt.timedelta(days=1)
-            tracked_update(label, by=actor)
+            tracked_update(label, actor=actor)
         else:
-            tracked_archive(label, by=actor, reason="Replaced by the agency's own involvement")
+            tracked_archive(label, actor=actor, reason="Replaced by the agency's own involvement")
     involvement = _create(
         AgencyInvolvement(
             child=child,
@@ -156,7 +156,7 @@ def involvement_add(
             starts_on=starts_on,
             lawful_basis=lawful_basis,
         ),
-        by=actor,
+        actor=actor,
     )
     child.agencies_involved.add(agency)
     audit_event_record(
@@ -194,7 +194,7 @@ def involvement_end(
             {"ends_on": f"The end date must be on or after {locked.starts_on:%-d %B %Y}."}
         )
     locked.ends_on = ends_on
-    tracked_update(locked, by=actor)
+    tracked_update(locked, actor=actor)
     locked.child.agencies_involved.remove(locked.agency_id)
     audit_event_record(
         actor=actor,
@@ -224,7 +224,7 @@ def owner_involvement_sync(child: Child, *, actor: Person | None) -> AgencyInvol
                 allocated_worker_id=child.allocated_practitioner_id,
                 starts_on=child.legal_status_since or timezone.localdate(),
             ),
-            by=actor,
+            actor=actor,
         )
     if (current.case_reference, current.allocated_worker_id) != (
         child.case_reference,
@@ -232,7 +232,7 @@ def owner_involvement_sync(child: Child, *, actor: Person | None) -> AgencyInvol
     ):
         current.case_reference = child.case_reference
         current.allocated_worker_id = child.allocated_practitioner_id
-        tracked_update(current, by=actor)
+        tracked_update(current, actor=actor)
     return current
 
 
@@ -257,13 +257,15 @@ def plan_contribution_save(
     if current is None:
         if expected_version is not None:
             raise StaleEditError()
-        current = _create(PlanContribution(child=child, agency=agency, contribution=text), by=actor)
+        current = _create(
+            PlanContribution(child=child, agency=agency, contribution=text), actor=actor
+        )
         action = AuditAction.CREATE
     else:
         if expected_version is None:
             raise StaleEditError()
         current.contribution = text
-        tracked_edit(current, by=actor, expected_version=expected_version)
+        tracked_edit(current, actor=actor, expected_version=expected_version)
         action = AuditAction.CHANGE
     audit_event_record(actor=actor, action=action, target=current, origin=origin)
     return current

@@ -107,7 +107,7 @@ def test_existing_children_get_their_owning_agency_involvement_from_their_own_fi
 
 def test_register_services_keep_the_owning_involvement_in_step(cast):
     child = services.child_create(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         case_reference="CS-9",
         display_name="Family K – child A",
@@ -121,7 +121,7 @@ def test_register_services_keep_the_owning_involvement_in_step(cast):
     assert (own.case_reference, own.allocated_worker) == ("CS-9", cast.practitioner)
     other = f.PersonFactory()
     f.MembershipFactory(person=other, agency=cast.agency)
-    services.child_allocate(child=child, by=cast.supervisor, practitioner=other, starts_on=TODAY)
+    services.child_allocate(child=child, actor=cast.supervisor, practitioner=other, starts_on=TODAY)
     own.refresh_from_db()
     assert own.allocated_worker == other
 
@@ -216,7 +216,7 @@ def test_the_lawful_basis_is_required_and_an_agency_is_involved_once(cast):
 
 def test_the_owning_agencys_label_is_replaced_by_the_agencys_own_involvement(cast):
     child = services.child_create(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         case_reference="CS-5",
         display_name="Family L – child A",
@@ -235,7 +235,7 @@ def test_the_owning_agencys_label_is_replaced_by_the_agencys_own_involvement(cas
     # The owning agency's edit form no longer ends health's own involvement.
     services.child_update(
         child=child,
-        by=cast.practitioner,
+        actor=cast.practitioner,
         expected_version=Child.objects.get(pk=child.pk).version,
         case_reference="CS-5",
         display_name="Family L – child A",
@@ -313,7 +313,7 @@ def test_the_summary_shows_shared_meetings_flags_escalations_and_named_contacts(
     )
     meeting.agencies_expected.set([cast.agency, cast.other_agency])
     services.escalation_raise(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         subject="agency_response",
         about_agency=cast.other_agency,

@@ -188,7 +188,7 @@ def test_partnership_flags_are_raised_once_and_per_agency_rules_are_unchanged(ca
     assert not DriftFlag.objects.filter(child=alone).exists()
     assert services.partnership_drift_evaluate(today=TODAY) == []  # open already
 
-    services.drift_flag_acknowledge(flag=flag, by=cast.supervisor, decision="Core group to meet")
+    services.drift_flag_acknowledge(flag=flag, actor=cast.supervisor, decision="Core group to meet")
     assert services.partnership_drift_evaluate(today=TODAY) == []  # same ratings
     third = f.AgencyFactory(name="Testshire Police")
     assert services.partnership_drift_evaluate(child_ids=[shared.pk], today=TODAY) == []

@@ -15,7 +15,7 @@ from oversight.people.models import Agency
 from .. import selectors, services
 from ..forms import InvolvementAddForm, InvolvementEndForm, PlanContributionForm
 from ..models import AgencyInvolvement, Child, PlanContribution
-from ..rules import involvement_agency_ids, plan_agency_id
+from ..rules import Permission, involvement_agency_ids, plan_agency_id
 from .base import ChildrenFormView, allocatable_people, children_crumb, home_crumb, today
 from .register import ChildMixin
 
@@ -25,7 +25,7 @@ class InvolvementAddView(ChildrenFormView):
     finding the child by an exact NHS number or that agency's case reference (issue 13 item
     1). No list of another agency's children is ever shown."""
 
-    permission_required = "children.add_involvement"
+    permission_required = Permission.ADD_INVOLVEMENT
     form_class = InvolvementAddForm
     heading = "Add your agency's involvement with a child"
     intro = (
@@ -58,7 +58,7 @@ class InvolvementAddView(ChildrenFormView):
     def perform(self, form: InvolvementAddForm) -> Any:
         data = form.cleaned_data
         return services.involvement_add(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             agency=data["agency"],
             nhs_number=data["nhs_number"],
             other_agency=data["other_agency"],
@@ -81,7 +81,7 @@ class InvolvementEndView(ChildrenFormView):
     """A supervisor or lead of the agency ends its involvement: from the next day its people
     no longer see the child's summary."""
 
-    permission_required = "children.end_involvement"
+    permission_required = Permission.END_INVOLVEMENT
     form_class = InvolvementEndForm
     heading = "End your agency's involvement"
     submit_label = "End involvement"
@@ -102,7 +102,7 @@ class InvolvementEndView(ChildrenFormView):
 
     def perform(self, form: InvolvementEndForm) -> Any:
         return services.involvement_end(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             involvement=self.object,
             ends_on=form.cleaned_data["ends_on"],
             origin=self.origin(),
@@ -119,7 +119,7 @@ class PlanContributionView(ChildMixin, ChildrenFormView):
     """An involved agency writes its contribution to the plan for the child (issue 13 item
     4); every involved agency sees the contributions on the child's page."""
 
-    permission_required = "children.contribute_plan"
+    permission_required = Permission.CONTRIBUTE_PLAN
     form_class = PlanContributionForm
     submit_label = "Save contribution"
     success_message = "Your agency's contribution to the plan is saved."
@@ -148,7 +148,7 @@ class PlanContributionView(ChildMixin, ChildrenFormView):
 
     def perform(self, form: PlanContributionForm) -> Any:
         return services.plan_contribution_save(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             child=self.object,
             agency=self.agency,
             contribution=form.cleaned_data["contribution"],
