@@ -435,7 +435,8 @@ def test_another_agencys_discussion_text_is_never_visible_to_the_other_agency(ca
     hv_session = child.case_discussions.get(
         record__session__agency=cast.other_agency
     ).record.session
-    pages = _plain_urls() + [
+    pages = [
+        *_plain_urls(),
         reverse("assurance:compliance_export", args=["csv"]),
         reverse("assurance:partnership_export", args=["csv"]),
         reverse("assurance:agency_export", args=[cast.agency.pk, "csv"]),
