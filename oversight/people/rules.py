@@ -102,3 +102,5 @@ rules.add_perm(
 rules.add_perm("people.manage_organisation", rules.is_authenticated & is_administrator)
 # Issue 10 item 2: emails that were not sent, and sending them again.
 rules.add_perm("people.manage_outgoing_email", rules.is_authenticated & is_administrator)
+# Issue 10 item 9: a staff import's progress and outcome, for whoever may import.
+rules.add_perm("people.view_staff_import", rules.is_authenticated & is_administrator)
