@@ -139,7 +139,7 @@ class AllocationForm(GovukForm):
         self.fields["practitioner"].queryset = practitioners  # type: ignore[attr-defined]
 
 
-class ReviewMeetingForm(GovukForm):
+class ReviewMeetingForm(SubmissionTokenMixin, GovukForm):
     kind = forms.ChoiceField(choices=ReviewMeetingKind.choices, label="Meeting")
     meets_on = forms.DateField(widget=DateInput(), label="Date")
     notes = forms.CharField(max_length=300, required=False, label="Notes (optional)")
@@ -267,7 +267,7 @@ class EscalationEscalateForm(GovukForm):
     )
 
 
-class UrgentRequestForm(GovukForm):
+class UrgentRequestForm(SubmissionTokenMixin, GovukForm):
     supervisor = PersonChoiceField(queryset=Person.objects.none(), label="Supervisor")
     child = forms.ModelChoiceField(
         queryset=Child.objects.none(), required=False, label="Child (optional)"
@@ -288,7 +288,7 @@ class UrgentRespondForm(GovukForm):
     )
 
 
-class DisclosureForm(GovukForm):
+class DisclosureForm(SubmissionTokenMixin, GovukForm):
     supervisee = PersonChoiceField(queryset=Person.objects.none(), label="Supervisee")
     category = forms.ChoiceField(
         choices=DisclosureCategory.choices,
@@ -313,7 +313,7 @@ class DisclosureForm(GovukForm):
         self.fields["child"].queryset = children  # type: ignore[attr-defined]
 
 
-class QualityConcernForm(GovukForm):
+class QualityConcernForm(SubmissionTokenMixin, GovukForm):
     supervisor = PersonChoiceField(queryset=Person.objects.none(), label="Supervisor")
     kind = forms.ChoiceField(choices=ConcernKind.choices, widget=forms.RadioSelect, label="Concern")
     description = forms.CharField(

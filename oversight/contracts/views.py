@@ -24,7 +24,13 @@ from oversight.people.selectors import access_profile
 
 from . import selectors, services
 from .display import contract_tag
-from .forms import ConfirmSignatureForm, ContractEndForm, ContractForm, PolicyVersionForm
+from .forms import (
+    ConfirmSignatureForm,
+    ContractCreateForm,
+    ContractEndForm,
+    ContractForm,
+    PolicyVersionForm,
+)
 from .models import SupervisionContract
 from .selectors import ContractStanding
 
@@ -137,6 +143,7 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
                 effective_from=data["effective_from"],
                 change_reason=data["change_reason"],
                 values={name: data[name] for name in services.POLICY_FIELDS},
+                submission_token=data["submission_token"],
                 origin=_origin(self.request),
             )
         except ValidationError as error:
@@ -189,7 +196,10 @@ class ContractListView(RuleRequiredMixin, TemplateView):
         )
         context["as_supervisor"] = rows(
             selectors.contracts_for_person(
-                person_id=person_id, as_role="supervisor", include_ended=False
+                person_id=person_id,
+                as_role="supervisor",
+                include_ended=False,
+                supervisee_ids=profile.supervisee_ids,
             )
         )
         context["of_reports"] = rows(
@@ -309,7 +319,7 @@ class ContractCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
 
     permission_required = "contracts.create_contract"
     template_name = "contracts/contract_form.html"
-    form_class = ContractForm
+    form_class = ContractCreateForm
 
     def get_permission_object(self) -> SupervisionRelationship:
         self.relationship = get_object_or_404(
@@ -326,13 +336,14 @@ class ContractCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
             starts_on=starts_on,
         )
 
-    def form_valid(self, form: ContractForm) -> HttpResponse:
+    def form_valid(self, form: ContractCreateForm) -> HttpResponse:
         try:
             contract = services.contract_draft_create(
                 actor=self.request.user,  # type: ignore[arg-type]
                 relationship=self.relationship,
                 starts_on=form.cleaned_data["starts_on"],
                 terms=form.changes(),
+                submission_token=form.cleaned_data["submission_token"],
                 origin=_origin(self.request),
             )
         except ValidationError as error:

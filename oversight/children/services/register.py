@@ -242,11 +242,16 @@ def review_meeting_add(
     kind: str,
     meets_on: dt.date,
     notes: str = "",
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> ReviewMeeting:
+    """Add a review meeting. The same form sent twice adds it once (issue 10 item 6)."""
+    if earlier := submission_claim(token=submission_token, by=by, model=ReviewMeeting):
+        return earlier
     meeting = _create(
         ReviewMeeting(child=child, kind=kind, meets_on=meets_on, notes=notes.strip()), by=by
     )
+    submission_record(token=submission_token, target=meeting)
     audit_event_record(actor=by, action=AuditAction.CREATE, target=meeting, origin=origin)
     return meeting
 

@@ -336,6 +336,7 @@ class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
             kind=data["kind"],
             meets_on=data["meets_on"],
             notes=data["notes"],
+            submission_token=data["submission_token"],
             origin=self.origin(),
         )
 

@@ -98,6 +98,7 @@ class ManagementOversightCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormVie
                         immediate_concern=bool(data.get("immediate_concern")),
                     )
                 ],
+                submission_token=data["submission_token"],
                 origin=origin(self.request),
             )
         except ValidationError as error:

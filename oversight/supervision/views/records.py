@@ -242,6 +242,8 @@ class CaseDiscussionAddView(SessionMixin, FormView):
         form = super().get_form(form_class)
         if not self.edits:
             del form.fields["version"]  # a new discussion has no version yet
+        else:
+            del form.fields["submission_token"]  # only adding is guarded by a token
         return form
 
     def record(self) -> SessionRecord:
@@ -287,6 +289,7 @@ class CaseDiscussionAddView(SessionMixin, FormView):
                 child=form.cleaned_data["child"],
                 data=form.cleaned_data,
                 decisions=self.decisions(form.cleaned_data),
+                submission_token=form.cleaned_data["submission_token"],
                 origin=origin(self.request),
             )
         except ValidationError as error:
@@ -523,6 +526,7 @@ class AddendumAddView(_RecordObjectFormView):
                 record=self.record,
                 reason=form.cleaned_data["reason"],
                 text=form.cleaned_data["text"],
+                submission_token=form.cleaned_data["submission_token"],
                 origin=origin(self.request),
             )
         except ValidationError as error:
