@@ -398,3 +398,23 @@ def test_an_implausible_start_date_in_the_file_names_the_row(cast: Any, value: s
         f"Row 2: start_date {value} is not a plausible date (use a date from 1 January 1900 "
         "to 31 December 2100)"
     ]
+
+
+def test_the_import_page_lists_recent_imports_in_a_fixed_number_of_queries(
+    client: Any, cast: Any, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(8):
+        StaffImport.objects.create(
+            filename=f"staff-{n}.csv",
+            rows_total=1,
+            state=StaffImportState.REFUSED,
+            created_by=cast.administrator,
+        )
+    client.force_login(cast.administrator)
+    client.get(reverse("people:staff_import"))  # the session and profile, once
+    with django_assert_max_num_queries(13):  # none per import listed
+        page = client.get(reverse("people:staff_import")).content.decode()
+    assert "Recent imports" in page
+    assert "staff-7.csv" in page and "staff-2.csv" not in page  # the latest five
+    job = StaffImport.objects.get(filename="staff-7.csv")
+    assert reverse("people:staff_import_progress", args=[job.pk]) in page

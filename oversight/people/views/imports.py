@@ -17,6 +17,7 @@ from django.views.generic import DetailView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
 
+from .. import selectors
 from ..forms import StaffImportForm
 from ..imports import COLUMNS, REQUIRED_COLUMNS, template_csv
 from ..models import StaffImport, StaffImportState
@@ -49,6 +50,7 @@ class StaffImportView(ManageFormView):
         context = super().get_context_data(**kwargs)
         context["columns"] = COLUMNS
         context["required_columns"] = REQUIRED_COLUMNS
+        context["recent_imports"] = list(selectors.staff_imports_recent())
         return context
 
 
