@@ -80,7 +80,7 @@ def supervision_policy_create_version(
     stay as they were, so compliance on a past date is judged by the policy then in force.
     The same form sent twice saves one version (issue 10 item 6)."""
     if actor is not None and (
-        earlier := submission_claim(token=submission_token, by=actor, model=SupervisionPolicy)
+        earlier := submission_claim(token=submission_token, actor=actor, model=SupervisionPolicy)
     ):
         return earlier
     today = today or timezone.localdate()
@@ -115,7 +115,7 @@ def supervision_policy_create_version(
         change_reason=change_reason.strip(),
         **values,
     )
-    tracked_create(policy, by=actor)
+    tracked_create(policy, actor=actor)
     submission_record(token=submission_token, target=policy)
     audit_event_record(
         actor=actor,
@@ -205,7 +205,7 @@ def contract_draft_create(
     contract and leads both posts to it (issue 10 item 6)."""
     if actor.pk != relationship.supervisor_id:
         raise ValidationError("Only the supervisor can draft this contract.")
-    if earlier := submission_claim(token=submission_token, by=actor, model=SupervisionContract):
+    if earlier := submission_claim(token=submission_token, actor=actor, model=SupervisionContract):
         return earlier
     SupervisionRelationship.objects.select_for_update().filter(pk=relationship.pk).exists()
     starts_on = starts_on or max(relationship.starts_on, timezone.localdate())
@@ -234,7 +234,7 @@ def contract_draft_create(
         **values,
     )
     _validate_against_policy(contract)
-    tracked_create(contract, by=actor)
+    tracked_create(contract, actor=actor)
     submission_record(token=submission_token, target=contract)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=contract, origin=origin)
     return contract
@@ -277,7 +277,7 @@ def contract_update_draft(
             setattr(contract, f"{party}_signed_by", None)
         contract.status = ContractStatus.DRAFT
     _validate_against_policy(contract)
-    tracked_edit(contract, by=actor, expected_version=expected_version)
+    tracked_edit(contract, actor=actor, expected_version=expected_version)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -323,7 +323,7 @@ def contract_sign(
                 previous.ended_on = max(
                     contract.signed_on - dt.timedelta(days=1), previous.signed_on or dt.date.min
                 )
-                tracked_update(previous, by=actor)
+                tracked_update(previous, actor=actor)
                 audit_event_record(
                     actor=actor,
                     action=AuditAction.CHANGE,
@@ -333,7 +333,7 @@ def contract_sign(
                 )
     else:
         contract.status = ContractStatus.AWAITING_SIGNATURES
-    tracked_update(contract, by=actor)
+    tracked_update(contract, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.SIGN,
@@ -383,7 +383,7 @@ def contract_review(
     )
     _validate_against_policy(successor)
     try:
-        tracked_create(successor, by=actor)
+        tracked_create(successor, actor=actor)
     except IntegrityError as error:  # pragma: no cover - guarded by the check above
         raise ValidationError("A review of this contract has already been started.") from error
     audit_event_record(
@@ -420,7 +420,7 @@ def contract_end(
     contract.ended_on = ended_on
     contract.end_reason = reason
     contract.end_notes = notes.strip()
-    tracked_update(contract, by=actor)
+    tracked_update(contract, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,

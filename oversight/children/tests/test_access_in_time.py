@@ -27,10 +27,10 @@ def raised(cast: Any, time_machine: Any) -> tuple[Any, Any]:
     concern about her supervision."""
     time_machine.move_to(dt.datetime.combine(TODAY, dt.time(9), tzinfo=LONDON), tick=False)
     request = services.urgent_request_make(
-        by=cast.practitioner, supervisor=cast.supervisor, agency=cast.agency, concern="A bruise"
+        actor=cast.practitioner, supervisor=cast.supervisor, agency=cast.agency, concern="A bruise"
     )
     concern = services.quality_concern_raise(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         supervisor=cast.supervisor,
         agency=cast.agency,
         kind=ConcernKind.FREQUENCY,

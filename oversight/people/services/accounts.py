@@ -52,7 +52,7 @@ def person_create(
     """Add someone who will sign in. They set their own password through "forgotten your
     password" — nobody else ever knows it. The same form sent twice adds them once (issue 10
     item 6)."""
-    if earlier := submission_claim(token=submission_token, by=actor, model=Person):
+    if earlier := submission_claim(token=submission_token, actor=actor, model=Person):
         return earlier
     email = email.strip().lower()
     username = (username or email).strip()
@@ -126,7 +126,7 @@ def person_deactivate(
             model.objects.live().filter(who).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day))
         ):
             row.ends_on = max(day, row.starts_on)
-            tracked_update(row, by=actor)
+            tracked_update(row, actor=actor)
             ended += 1
     person.is_active = False
     person.version += 1

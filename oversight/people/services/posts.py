@@ -47,7 +47,7 @@ def membership_create(
 ) -> Membership:
     """A post in an agency; a person may hold posts in several agencies (issue 2). The same
     form sent twice adds it once (issue 10 item 6)."""
-    if earlier := submission_claim(token=submission_token, by=actor, model=Membership):
+    if earlier := submission_claim(token=submission_token, actor=actor, model=Membership):
         return earlier
     membership = Membership(
         person=person,

@@ -90,7 +90,7 @@ def training_record_add(
 ) -> TrainingRecord:
     """Supervisor training (seed 001 Competence); lapsed once ``expires_on`` has passed. The
     same form sent twice adds it once (issue 10 item 6)."""
-    if earlier := submission_claim(token=submission_token, by=actor, model=TrainingRecord):
+    if earlier := submission_claim(token=submission_token, actor=actor, model=TrainingRecord):
         return earlier
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": "The completion date must be today or earlier."})
@@ -110,5 +110,5 @@ def training_record_archive(
     reason: str,
     origin: RequestOrigin | None = None,
 ) -> TrainingRecord:
-    tracked_archive(record, by=actor, reason=reason)
+    tracked_archive(record, actor=actor, reason=reason)
     return record

@@ -21,8 +21,9 @@ from .. import selectors
 from ..forms import StaffImportForm
 from ..imports import COLUMNS, REQUIRED_COLUMNS, template_csv
 from ..models import StaffImport, StaffImportState
+from ..rules import Permission
 from ..services.import_jobs import staff_import_queue
-from .base import MANAGE, ManageFormView
+from .base import ManageFormView
 
 
 class StaffImportView(ManageFormView):
@@ -58,7 +59,7 @@ class StaffImportProgressView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
     """Rows done of the total while the worker imports; then the outcome. No script: the page
     offers a link to look again."""
 
-    permission_required = "people.view_staff_import"
+    permission_required = Permission.VIEW_STAFF_IMPORT
     template_name = "people/manage/import_progress.html"
     context_object_name = "job"
 
@@ -89,7 +90,7 @@ class StaffImportProgressView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
 
 
 class StaffImportTemplateView(RuleRequiredMixin, View):
-    permission_required = MANAGE
+    permission_required = Permission.MANAGE_ORGANISATION
 
     def get(self, request: HttpRequest) -> HttpResponse:
         response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
