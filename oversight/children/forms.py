@@ -168,7 +168,7 @@ class DriftSettingsForm(VersionedFormMixin, GovukForm):
         required=False, label="Flag a worsening from green to red"
     )
     overdue_enabled = forms.BooleanField(
-        required=False, label="Flag a child in need not discussed within the cadence"
+        required=False, label="Flag a child in need not discussed within their interval"
     )
     repeated_enabled = forms.BooleanField(
         required=False, label="Flag long-running repeated concerns that never reach high risk"

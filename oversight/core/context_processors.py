@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -12,4 +13,6 @@ def service(request: HttpRequest) -> dict[str, Any]:
     return {
         "service_name": "Oversight",
         "navigation": SimpleLazyObject(lambda: navigation_for(request)),
+        # The idle sign-out, for the warning before it (issue 12 item 3).
+        "idle_seconds": settings.SESSION_COOKIE_AGE,
     }

@@ -11,14 +11,19 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from django_tasks_db.models import DBTaskResult
 
+from . import kept_typing
 from .access import BreadcrumbsMixin, RuleRequiredMixin
 from .forms import apply_service_error, recover_stale_edit
+from .glossary import TERMS
+from .rules import Permission
 from .services import RequestOrigin, StaleEditError
 
 if TYPE_CHECKING:
@@ -161,3 +166,52 @@ class ServiceFormView(StaleEditRecoveryMixin, RuleRequiredMixin, BreadcrumbsMixi
         context = super().get_context_data(**kwargs)
         context.update(heading=self.get_heading(), intro=self.intro, submit_label=self.submit_label)
         return context
+
+
+class GlossaryView(RuleRequiredMixin, TemplateView):
+    """The domain's words in plain English, linked from the footer and where they are used."""
+
+    permission_required = Permission.VIEW_GLOSSARY
+    template_name = "core/glossary.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "terms": TERMS}
+
+
+class KeptTypingView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """What the person typed before they were signed out for being idle, to check and put
+    back (issue 12 item 3; core.kept_typing). Only ever their own."""
+
+    permission_required = Permission.VIEW_KEPT_TYPING
+    template_name = "core/kept_typing.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.request.session.pop("signed_out_idle", None)
+        return {**super().get_context_data(**kwargs), "kept": kept_typing.kept_for(self.request)}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            index = int(request.POST.get("discard", ""))
+        except ValueError:
+            index = -1
+        kept_typing.discard(request, index=index)
+        messages.success(request, "What you typed has been thrown away.")
+        return HttpResponseRedirect(reverse("kept_typing"))
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [("Home", reverse("home")), ("What you typed", None)]
+
+
+class StillHereView(RuleRequiredMixin, View):
+    """ "Stay signed in" from the idle warning: any request keeps the session alive
+    (SESSION_SAVE_EVERY_REQUEST); a script gets 204, a form goes back where it was."""
+
+    permission_required = Permission.STAY_SIGNED_IN
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.headers.get("Accept") == "application/json":
+            return HttpResponse(status=204)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("home")
+        return HttpResponseRedirect(back)

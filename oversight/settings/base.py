@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oversight.core.kept_typing.KeptTypingMiddleware",
     # Every view is closed unless explicitly opened with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -98,6 +99,9 @@ TEMPLATES = [
                 "oversight.core.context_processors.service",
                 "oversight.people.context_processors.partnership",
             ],
+            # {% csrf_token %} also carries who is typing, so a form sent after the idle
+            # sign-out is kept (core.kept_typing, decision 0013).
+            "builtins": ["oversight.core.templatetags.kept_typing"],
         },
     },
 ]

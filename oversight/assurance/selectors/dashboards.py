@@ -107,7 +107,7 @@ def agency_tables(
         key_elements_table(agencies, period),
         evaluation_statements_table(
             responses_in(period, today=today).filter(round__agency=agency),
-            "Evaluation of supervision: the ten statements (seed 004 Appendix I), rounds "
+            "Evaluation of supervision: the ten statements, rounds "
             f"closed in the 12 months to {period.end:%-d %B %Y}",
             distinct_respondents(period, today=today, round__agency=agency),
         ),
