@@ -11,6 +11,7 @@ from oversight.core.forms import (
     GovukForm,
     GovukFormMixin,
     GovukModelForm,
+    SubmissionTokenMixin,
     VersionedFormMixin,
 )
 from oversight.core.services import outgoing_email_queue
@@ -114,6 +115,10 @@ class PersonForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].required = self.instance.pk is not None
+
+
+class PersonCreateForm(SubmissionTokenMixin, PersonForm):
+    """Adding a person: the form carries a one-time token (issue 10 item 6)."""
 
 
 class MembershipForm(VersionedForm):
@@ -238,3 +243,11 @@ class StaffImportForm(GovukForm):
         help_text="Up to 5,000 rows. Use the template's columns; dates as YYYY-MM-DD or "
         "DD/MM/YYYY.",
     )
+
+
+class MembershipCreateForm(SubmissionTokenMixin, MembershipForm):
+    """Adding a post: the form carries a one-time token (issue 10 item 6)."""
+
+
+class TrainingRecordAddForm(SubmissionTokenMixin, TrainingRecordForm):
+    """Adding a training record: the form carries a one-time token (issue 10 item 6)."""

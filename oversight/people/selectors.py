@@ -18,6 +18,7 @@ from .models import (
     Role,
     RoleAssignment,
     StaffGroup,
+    StaffImport,
     SupervisionRelationship,
     Team,
     TrainingRecord,
@@ -347,3 +348,14 @@ def organisation_counts() -> dict[str, int]:
         "supervision": SupervisionRelationship.objects.on(day).count(),
         "line_management": LineManagement.objects.on(day).count(),
     }
+
+
+def staff_imports_recent(*, limit: int = 5) -> QuerySet[StaffImport]:
+    """The latest staff imports, newest first, with who uploaded them (one query); the file's
+    text is not read."""
+    return (
+        StaffImport.objects.live()
+        .defer("content", "errors", "counts")
+        .select_related("created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )

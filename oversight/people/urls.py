@@ -52,6 +52,11 @@ manage_patterns: list[URLPattern | URLResolver] = [
     ),
     path("import/", views.StaffImportView.as_view(), name="staff_import"),
     path(
+        "import/<int:pk>/",
+        views.StaffImportProgressView.as_view(),
+        name="staff_import_progress",
+    ),
+    path(
         "import/template.csv",
         views.StaffImportTemplateView.as_view(),
         name="staff_import_template",

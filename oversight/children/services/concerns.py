@@ -214,8 +214,15 @@ def urgent_request_make(
     agency: Agency,
     concern: str,
     child: Child | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> UrgentDiscussionRequest:
+    """Ask the supervisor for an urgent discussion. The same form sent twice asks once
+    (issue 10 item 6)."""
+    if earlier := submission_claim(
+        token=submission_token, actor=actor, model=UrgentDiscussionRequest
+    ):
+        return earlier
     concern = _required(concern, "concern", "Enter what you are concerned about.")
     request = _create(
         UrgentDiscussionRequest(
@@ -228,6 +235,7 @@ def urgent_request_make(
         ),
         actor=actor,
     )
+    submission_record(token=submission_token, target=request)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=request, origin=origin)
     return request
 
@@ -266,11 +274,17 @@ def disclosure_record(
     reason: str,
     what_is_needed: str,
     child: Child | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> ConfidentialityDisclosure:
     """Record a disclosure under one of seed 003's exceptions. The agency safeguarding lead is
     alerted by email (core's outbox, written with the disclosure so it cannot be lost) and on
-    their home page; the supervisee is told."""
+    their home page; the supervisee is told. The same form sent twice records it, and alerts,
+    once (issue 10 item 6)."""
+    if earlier := submission_claim(
+        token=submission_token, actor=actor, model=ConfidentialityDisclosure
+    ):
+        return earlier
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = "Enter why this is being disclosed."
@@ -293,6 +307,7 @@ def disclosure_record(
         ),
         actor=actor,
     )
+    submission_record(token=submission_token, target=disclosure)
     audit_event_record(
         actor=actor,
         action=AuditAction.DISCLOSE,
@@ -369,8 +384,13 @@ def quality_concern_raise(
     agency: Agency,
     kind: str,
     description: str,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> QualityConcern:
+    """Raise a concern about supervision. The same form sent twice raises it once (issue 10
+    item 6)."""
+    if earlier := submission_claim(token=submission_token, actor=actor, model=QualityConcern):
+        return earlier
     description = _required(description, "description", "Enter what the concern is.")
     if supervisor.pk == actor.pk:
         raise ValidationError({"supervisor": "Choose your supervisor, not yourself."})
@@ -384,6 +404,7 @@ def quality_concern_raise(
         ),
         actor=actor,
     )
+    submission_record(token=submission_token, target=concern)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=concern, origin=origin)
     return concern
 

@@ -15,6 +15,8 @@ from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
+    submission_claim,
+    submission_record,
     tracked_update,
     version_check,
 )
@@ -44,10 +46,14 @@ def person_create(
     family_name: str,
     email: str,
     username: str = "",
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> Person:
     """Add someone who will sign in. They set their own password through "forgotten your
-    password" — nobody else ever knows it."""
+    password" — nobody else ever knows it. The same form sent twice adds them once (issue 10
+    item 6)."""
+    if earlier := submission_claim(token=submission_token, actor=actor, model=Person):
+        return earlier
     email = email.strip().lower()
     username = (username or email).strip()
     _check_person_unique(username, email, None)
@@ -55,6 +61,7 @@ def person_create(
     person.set_unusable_password()
     person.full_clean()
     person.save()
+    submission_record(token=submission_token, target=person)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=person, origin=origin)
     return person
 

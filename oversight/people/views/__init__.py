@@ -9,7 +9,7 @@ from .browse import (
     PersonListView,
     TeamDetailView,
 )
-from .imports import StaffImportTemplateView, StaffImportView
+from .imports import StaffImportProgressView, StaffImportTemplateView, StaffImportView
 from .mail import FailedEmailListView, FailedEmailResendView
 from .manage import (
     AgencyCreateView,
@@ -62,6 +62,7 @@ __all__ = [
     "RoleAssignView",
     "RoleEndView",
     "StaffGroupCreateView",
+    "StaffImportProgressView",
     "StaffImportTemplateView",
     "StaffImportView",
     "SupervisionEndView",

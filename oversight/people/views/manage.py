@@ -21,14 +21,16 @@ from ..forms import (
     AgencyForm,
     DeactivateForm,
     EndForm,
+    MembershipCreateForm,
     MembershipForm,
     NamedInAgencyForm,
     PeopleSearchForm,
+    PersonCreateForm,
     PersonForm,
     RelationshipStartForm,
     RoleAssignForm,
     StaffGroupForm,
-    TrainingRecordForm,
+    TrainingRecordAddForm,
 )
 from ..models import (
     Agency,
@@ -266,7 +268,7 @@ class _PersonPageMixin:
 
 
 class PersonCreateView(ManageFormView):
-    form_class = PersonForm
+    form_class = PersonCreateForm
     heading = "Add a person"
     intro = "They set their own password with “Forgotten your password?” on the sign-in page."
     success_message = "{result.display_name} added. Now add their post."
@@ -276,7 +278,12 @@ class PersonCreateView(ManageFormView):
         return _people_crumbs()[1:]
 
     def perform(self, form: Any) -> Person:
-        return services.person_create(actor=self.actor, **form.changes(), origin=self.origin())
+        return services.person_create(
+            actor=self.actor,
+            **form.changes(),
+            submission_token=form.cleaned_data["submission_token"],
+            origin=self.origin(),
+        )
 
     def get_success_url(self) -> str:
         return reverse("people:manage_person", args=[self.result.pk])
@@ -319,7 +326,7 @@ class PersonDeactivateView(_PersonPageMixin, ManageFormView):
 
 class MembershipCreateView(_PersonPageMixin, ManageFormView):
     model = Person
-    form_class = MembershipForm
+    form_class = MembershipCreateForm
     submit_label = "Add post"
     success_message = "Post added."
 
@@ -514,7 +521,7 @@ class RoleAssignView(_PersonPageMixin, ManageFormView):
 
 class TrainingAddView(_PersonPageMixin, ManageFormView):
     model = Person
-    form_class = TrainingRecordForm
+    form_class = TrainingRecordAddForm
     submit_label = "Add training record"
     success_message = "Training record added."
 
