@@ -71,6 +71,7 @@ check-deploy: install
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3} \
 	EMAIL_URL=$${EMAIL_URL:-smtp+tls://mailer@example.org:secret@smtp.example.org:587} \
 	DEFAULT_FROM_EMAIL=$${DEFAULT_FROM_EMAIL:-oversight@example.org} \
+	SITE_URL=$${SITE_URL:-https://oversight.example.org} \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 bench: install

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from oversight.core.views import HealthView
 from oversight.people.forms import GovukPasswordResetForm, GovukSetPasswordForm, SignInForm
+from oversight.people.views.invitations import InvitationAcceptView
 
 handler403 = "oversight.core.views.permission_denied"
 handler404 = "oversight.core.views.page_not_found"
@@ -37,6 +38,11 @@ auth_patterns = [
         "password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(form_class=GovukSetPasswordForm),
         name="password_reset_confirm",
+    ),
+    path(
+        "invitation/<uidb64>/<token>/",
+        InvitationAcceptView.as_view(),
+        name="invitation_accept",
     ),
     path(
         "password-reset/done/",

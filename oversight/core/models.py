@@ -211,6 +211,10 @@ class OutgoingEmail(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # Issue 11 item 7: an HTML body beside the plain text, and files (a session's .ics)
+    # as [{"filename", "content", "mimetype"}].
+    html_body = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)
     secret = models.BooleanField(default=False)
     state = models.CharField(
         max_length=10, choices=OutgoingEmailState.choices, default=OutgoingEmailState.QUEUED

@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from oversight.core.models import OutgoingEmail
+
 from .models import (
     Agency,
     LineManagement,
@@ -347,3 +349,10 @@ def organisation_counts() -> dict[str, int]:
         "supervision": SupervisionRelationship.objects.on(day).count(),
         "line_management": LineManagement.objects.on(day).count(),
     }
+
+
+def last_invitation(person: Person) -> OutgoingEmail | None:
+    """The latest invitation email to this person (issue 11 item 1), for the administrator."""
+    from .invitations import INVITATION_PURPOSE
+
+    return OutgoingEmail.objects.about(person).filter(purpose=INVITATION_PURPOSE).first()

@@ -196,6 +196,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="")
 
+# Issue 11: links in emails are absolute, from where the service is reached.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# An invitation's link to set a password works once, for this many days.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+
 # Closed unless switched on (issue 10 item 9): Django's own admin at /django-admin/, and the
 # detailed /health/ answer for a monitor that sends this token (core.views.HealthView).
 ENABLE_DJANGO_ADMIN = env.bool("ENABLE_DJANGO_ADMIN", default=False)

@@ -14,7 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from oversight.core.testing import ROLE_NAMES, AccessCase
 
-# URLs served by Django itself and opened on purpose: sign-in, password reset, the admin
+# URLs served by Django itself and opened on purpose: sign-in, password reset, accepting an
+# invitation (its token is the permission), the admin
 # (which has its own staff-only checks), and the health probe.
 PUBLIC_URL_NAMES = {
     "login",
@@ -23,6 +24,7 @@ PUBLIC_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "invitation_accept",
     "health",
 }
 

@@ -15,6 +15,7 @@ from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
+    outgoing_email_queue,
     tracked_update,
     version_check,
 )
@@ -46,8 +47,9 @@ def person_create(
     username: str = "",
     origin: RequestOrigin | None = None,
 ) -> Person:
-    """Add someone who will sign in. They set their own password through "forgotten your
-    password" — nobody else ever knows it."""
+    """Add someone who will sign in, and send them an invitation to set their own password
+    (issue 11 item 1) — nobody else ever knows it. The administrator's form and the staff
+    import both come through here, so both invite."""
     email = email.strip().lower()
     username = (username or email).strip()
     _check_person_unique(username, email, None)
@@ -56,6 +58,44 @@ def person_create(
     person.full_clean()
     person.save()
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=person, origin=origin)
+    _invitation_queue(person)
+    return person
+
+
+def _invitation_queue(person: Person) -> None:
+    from ..context_processors import _partnership_name
+    from ..invitations import INVITATION_PURPOSE, invitation_email
+
+    outgoing_email_queue(
+        to=person.email,
+        purpose=INVITATION_PURPOSE,
+        about=person,
+        secret=True,
+        **invitation_email(person, partnership_name=_partnership_name()),
+    )
+
+
+@transaction.atomic
+def invitation_resend(
+    *, actor: Person, person: Person, origin: RequestOrigin | None = None
+) -> Person:
+    """Send a fresh invitation to someone who has not set a password yet. The account gets a
+    new unusable password, so every earlier link stops working."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.account_state != "invited":
+        raise ValidationError(
+            "Only someone who has not set a password yet can be sent an invitation."
+        )
+    person.set_unusable_password()
+    person.save(update_fields=["password"])
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=person,
+        origin=origin,
+        detail={"invitation": "sent again"},
+    )
+    _invitation_queue(person)
     return person
 
 

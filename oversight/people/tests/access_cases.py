@@ -166,3 +166,11 @@ CASES += [
     AccessCase("people:failed_email_list", allowed=ADMIN),
     AccessCase("people:failed_email_resend", allowed=ADMIN, method="post", setup=_failed_email),
 ]
+CASES += [
+    AccessCase(
+        "people:invitation_resend",
+        allowed=ADMIN,
+        method="post",
+        setup=lambda cast: {"pk": cast.practitioner.pk},
+    ),
+]
