@@ -58,6 +58,7 @@ urlpatterns = [
     path("supervision/", include("oversight.supervision.urls")),
     path("children/", include("oversight.children.urls")),
     path("assurance/", include("oversight.assurance.urls")),
+    path("notifications/", include("oversight.notifications.urls")),
     path("", include("oversight.people.urls")),
 ]
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "oversight.contracts",
     "oversight.children",
     "oversight.supervision",
+    "oversight.notifications",
     "oversight.assurance",
 ]
 

@@ -63,7 +63,7 @@ def person_create(
 
 
 def _invitation_queue(person: Person) -> None:
-    from ..context_processors import _partnership_name
+    from ..context_processors import partnership_name
     from ..invitations import INVITATION_PURPOSE, invitation_email
 
     outgoing_email_queue(
@@ -71,7 +71,7 @@ def _invitation_queue(person: Person) -> None:
         purpose=INVITATION_PURPOSE,
         about=person,
         secret=True,
-        **invitation_email(person, partnership_name=_partnership_name()),
+        **invitation_email(person, partnership_name=partnership_name()),
     )
 
 
