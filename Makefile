@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-dates install install-dev assets migrate demo lint typecheck check-deploy worker bench clean
+.PHONY: run scheduler test test-dates install install-dev assets migrate demo lint typecheck check-deploy worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,15 +37,21 @@ migrate: install
 demo: migrate
 	$(MANAGE) seed_demo --if-empty
 
-# The task queue's worker runs beside the server, so queued work (alert emails, drift
-# evaluation) happens while you try the demo; it stops with the server.
+# The task queue's worker and the scheduler run beside the server, so queued work (emails,
+# reminders, drift evaluation) happens while you try the demo; they stop with the server.
+# Emails are printed here (the console backend) unless EMAIL_URL says otherwise.
 run: install assets demo
-	@echo "Serving Oversight on http://$(HOST):$(PORT)/ with the task queue's worker"
-	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	@echo "Serving Oversight on http://$(HOST):$(PORT)/ with the task queue's worker and the scheduler"
+	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	$(MANAGE) db_worker & worker=$$!; $(MANAGE) crontask & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: migrate
 	$(MANAGE) db_worker
+
+scheduler: migrate
+	$(MANAGE) crontask
 
 test: install-dev assets
 	$(BIN)/pytest $(PYTEST_ARGS)

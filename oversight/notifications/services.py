@@ -110,7 +110,9 @@ def notify(
     return made
 
 
-def reminder_claim(*, person: Person, kind: str, about: models.Model | None, day: dt.date) -> bool:
+def reminder_claim(
+    *, person: Person, kind: str, about: models.Model | None, day: dt.date, about_type: str = ""
+) -> bool:
     """Claim the right to send this reminder today: True the first time, False ever after,
     even from a second scheduler running by mistake at the same moment (the database's unique
     constraint decides; item 4)."""
@@ -119,7 +121,7 @@ def reminder_claim(*, person: Person, kind: str, about: models.Model | None, day
             SentReminder.objects.create(
                 person=person,
                 kind=kind,
-                about_type=about._meta.label_lower if about is not None else "",
+                about_type=about._meta.label_lower if about is not None else about_type,
                 about_id=str(about.pk) if about is not None else "",
                 day=day,
             )
@@ -174,12 +176,21 @@ def daily_email_send(*, person: Person, day: dt.date) -> int:
 
 @transaction.atomic
 def digest_send(
-    *, person: Person, day: dt.date, subject: str, intro: str, lines: list[tuple[str, str]]
+    *,
+    person: Person,
+    day: dt.date,
+    role: str,
+    subject: str,
+    intro: str,
+    lines: list[tuple[str, str]],
 ) -> bool:
-    """A weekly digest (item 5), never empty and never twice on one day."""
+    """A weekly digest (item 5) for one of the person's roles ("supervisor", "line manager",
+    "lead"), never empty and never twice on one day."""
     if not lines or not person.is_active or not person.email:
         return False
-    if not reminder_claim(person=person, kind=Kind.WEEKLY_DIGEST, about=None, day=day):
+    if not reminder_claim(
+        person=person, kind=Kind.WEEKLY_DIGEST, about=None, day=day, about_type=f"digest:{role}"
+    ):
         return False
     Notification.objects.create(
         recipient=person,

@@ -7,8 +7,14 @@ DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": database_tuned(env.db("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-EMAIL_CONFIG = env.email_url("EMAIL_URL")
-vars().update(EMAIL_CONFIG)
+if env("EMAIL_BACKEND", default=""):
+    # GOV.UK Notify (issue 11 item 7) instead of SMTP; its key is required.
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
+    NOTIFY_API_KEY = env("NOTIFY_API_KEY")
+    NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID")
+else:
+    EMAIL_CONFIG = env.email_url("EMAIL_URL")
+    vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SITE_URL = env("SITE_URL").rstrip("/")
 
