@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 from django.conf import settings
@@ -25,17 +26,29 @@ from .models import ScheduledRun
 logger = logging.getLogger(__name__)
 
 
+DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def cron_days(expression: str) -> str:
+    """APScheduler 3 counts the day of the week from Monday = 0, cron from Sunday = 0: a
+    weekly "0 7 * * 1" would fire on Tuesdays. Numbers in the fifth field become names."""
+    fields = expression.split()
+    if len(fields) == 5:
+        fields[4] = re.sub(r"\d+", lambda m: DAY_NAMES[int(m.group()) % 8], fields[4])
+    return " ".join(fields)
+
+
 def trigger(schedule: str) -> Any:
     from apscheduler.triggers.cron import CronTrigger
 
     return CronTrigger.from_crontab(
-        settings.CRONTASK_SCHEDULES[schedule], timezone=settings.TIME_ZONE
+        cron_days(settings.CRONTASK_SCHEDULES[schedule]), timezone=settings.TIME_ZONE
     )
 
 
 def next_fire(schedule: str, after: dt.datetime) -> dt.datetime:
     """When ``schedule`` fires next after ``after`` (for the tests and the command's log)."""
-    fire = trigger(schedule).get_next_fire_time(None, after)
+    fire = trigger(schedule).get_next_fire_time(None, after + dt.timedelta(seconds=1))
     assert fire is not None
     return fire  # type: ignore[no-any-return]
 
