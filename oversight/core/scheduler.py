@@ -50,7 +50,7 @@ def next_fire(schedule: str, after: dt.datetime) -> dt.datetime:
     """When ``schedule`` fires next after ``after`` (for the tests and the command's log)."""
     fire = trigger(schedule).get_next_fire_time(None, after + dt.timedelta(seconds=1))
     assert fire is not None
-    return fire  # type: ignore[no-any-return]
+    return fire
 
 
 def schedule_run(schedule: str, *, due: dt.datetime | None = None) -> list[Any] | None:

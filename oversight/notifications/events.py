@@ -4,6 +4,7 @@ notifications. Nobody outside the relationship is told."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -120,7 +121,7 @@ def session_cancelled(*, session: Session, **_: Any) -> None:
     _session_changed(session, "cancelled, was", cancel=True)
 
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[..., None]] = {
     "urgent_request_made": urgent_request_made,
     "escalation_raised": escalation_raised,
     "escalation_escalated": escalation_raised,

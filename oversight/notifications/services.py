@@ -96,16 +96,17 @@ def notify(
         )
         made.append(notification)
         if email and delivery == Delivery.IMMEDIATELY and person.email:
+            parts = _email_parts(
+                person=person, subject=Kind(kind).label, lines=[(reason, notification.link)]
+            )
             outgoing_email_queue(
                 to=person.email,
                 purpose=f"Notification: {Kind(kind).label}",
                 about=notification,
                 attachments=attachments_for(person) if attachments_for else None,
-                **_email_parts(
-                    person=person,
-                    subject=Kind(kind).label,
-                    lines=[(reason, notification.link)],
-                ),
+                subject=parts["subject"],
+                body=parts["body"],
+                html_body=parts["html_body"],
             )
     return made
 
@@ -160,16 +161,19 @@ def daily_email_send(*, person: Person, day: dt.date) -> int:
     if not reminder_claim(person=person, kind="daily_email", about=None, day=day):
         return 0
     Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(for_daily_email=False)
+    parts = _email_parts(
+        person=person,
+        subject=f"{len(waiting)} thing{'s' if len(waiting) != 1 else ''} waiting for you",
+        intro="Since yesterday:",
+        lines=[(n.reason, n.link) for n in waiting],
+    )
     outgoing_email_queue(
         to=person.email,
         purpose="Daily notifications email",
         about=person,
-        **_email_parts(
-            person=person,
-            subject=f"{len(waiting)} thing{'s' if len(waiting) != 1 else ''} waiting for you",
-            intro="Since yesterday:",
-            lines=[(n.reason, n.link) for n in waiting],
-        ),
+        subject=parts["subject"],
+        body=parts["body"],
+        html_body=parts["html_body"],
     )
     return len(waiting)
 
@@ -198,11 +202,14 @@ def digest_send(
         reason=subject,
         link=absolute(reverse("home")),
     )
+    parts = _email_parts(person=person, subject=subject, intro=intro, lines=lines)
     outgoing_email_queue(
         to=person.email,
         purpose="Weekly summary",
         about=person,
-        **_email_parts(person=person, subject=subject, intro=intro, lines=lines),
+        subject=parts["subject"],
+        body=parts["body"],
+        html_body=parts["html_body"],
     )
     return True
 

@@ -124,7 +124,7 @@ def test_a_supervision_concern_tells_the_supervisor_it_is_about(
 def test_a_record_signed_by_the_supervisor_tells_the_supervisee(
     cast: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    record = SessionRecordFactory(
+    record: Any = SessionRecordFactory(
         session__supervisor=cast.supervisor,
         session__supervisee=cast.practitioner,
         session__agency=cast.agency,
@@ -200,7 +200,7 @@ def test_a_session_planned_moved_and_cancelled_sends_both_people_calendar_invita
 def test_a_child_is_never_named_in_an_email(
     cast: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    child = ChildFactory(agency=cast.agency, display_name="Family Q – child B")
+    child: Any = ChildFactory(agency=cast.agency, display_name="Family Q – child B")
     with django_capture_on_commit_callbacks(execute=True):
         children.urgent_request_make(
             by=cast.practitioner,

@@ -69,7 +69,7 @@ def test_a_record_not_signed_is_reminded_a_working_day_before_and_when_overdue(
     cast: Any,
 ) -> None:
     with today_is(MONDAY):
-        record = SessionRecordFactory(
+        record: Any = SessionRecordFactory(
             session__supervisor=cast.supervisor,
             session__supervisee=cast.practitioner,
             session__agency=cast.agency,
@@ -101,7 +101,7 @@ def test_an_action_is_reminded_three_days_before_and_when_overdue_to_its_owner_o
     cast: Any,
 ) -> None:
     with today_is(MONDAY):
-        action = ActionFactory(
+        action: Any = ActionFactory(
             origin_record__session__supervisor=cast.supervisor,
             origin_record__session__supervisee=cast.practitioner,
             origin_record__session__agency=cast.agency,

@@ -66,12 +66,15 @@ def _invitation_queue(person: Person) -> None:
     from ..context_processors import partnership_name
     from ..invitations import INVITATION_PURPOSE, invitation_email
 
+    parts = invitation_email(person, partnership_name=partnership_name())
     outgoing_email_queue(
         to=person.email,
         purpose=INVITATION_PURPOSE,
         about=person,
         secret=True,
-        **invitation_email(person, partnership_name=partnership_name()),
+        subject=parts["subject"],
+        body=parts["body"],
+        html_body=parts["html_body"],
     )
 
 
