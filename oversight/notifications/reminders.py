@@ -4,9 +4,8 @@ reminded of what; ``reminders_send`` sends each at most once per item, kind and 
 two schedulers running by mistake). A reminder whose day was missed (the scheduler was down)
 is still sent within a week, once.
 
-Not here yet: children due for discussion within 14 days and before a review meeting, and
-an evaluation round not yet answered (assurance, which nothing may import, would have to
-register its own)."""
+Not here yet: an evaluation round not yet answered (assurance, which nothing may import,
+would have to register its own job)."""
 
 from __future__ import annotations
 
@@ -184,6 +183,48 @@ def training_expiring(day: dt.date) -> Iterator[Due]:
         )
 
 
+def children_due(day: dt.date) -> Iterator[Due]:
+    """A child due for discussion in 14 days, and a child whose review meeting's window opens
+    today with nothing yet discussed for it (seed 004 objective 4), to the allocated
+    practitioner. The child is not named in the email: the link shows who."""
+    from oversight.children.cadence import DUE_SOON_DAYS
+    from oversight.children.models import Child
+    from oversight.children.selectors import child_rows
+
+    rows = child_rows(
+        Child.objects.live().filter(allocated_practitioner__isnull=False), today=day, lean=True
+    )
+    due_rows = [
+        row
+        for row in rows
+        if row.cadence.due_on == day + dt.timedelta(days=DUE_SOON_DAYS)
+        or row.cadence.review_window_opens_on == day
+    ]
+    people = Person.objects.in_bulk({row.child.allocated_practitioner_id for row in due_rows})
+    for row in due_rows:
+        person = people.get(row.child.allocated_practitioner_id)
+        child = Child(pk=row.child.pk)
+        path = reverse("children:child_detail", args=[row.child.pk])
+        if row.cadence.review_window_opens_on == day and row.cadence.review_due_on:
+            yield Due(
+                person,
+                Kind.CHILD_BEFORE_REVIEW,
+                child,
+                "A child allocated to you has a review meeting on "
+                f"{_date(row.cadence.review_due_on)}: discuss them in supervision before it",
+                path,
+            )
+        elif row.cadence.due_on:
+            yield Due(
+                person,
+                Kind.CHILD_DISCUSSION_DUE,
+                child,
+                "A child allocated to you is due for discussion in supervision by "
+                f"{_date(row.cadence.due_on)}",
+                path,
+            )
+
+
 KINDS: list[Callable[[dt.date], Iterator[Due]]] = [
     sessions_soon,
     records_to_sign,
@@ -191,6 +232,7 @@ KINDS: list[Callable[[dt.date], Iterator[Due]]] = [
     contracts_for_review,
     decisions_due,
     training_expiring,
+    children_due,
 ]
 
 
@@ -207,6 +249,8 @@ def reminders_send(*, day: dt.date | None = None) -> int:
     }
     sent = 0
     for item in due:
+        if item.person is None:
+            continue
         key = (item.person.pk, item.kind, item.about._meta.label_lower, str(item.about.pk))
         if key in sent_before or not isinstance(item.person, Person):
             continue

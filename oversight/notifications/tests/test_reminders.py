@@ -184,3 +184,32 @@ def test_weekly_digests_go_to_supervisor_and_line_manager_never_empty_never_twic
     assert "1 action(s) overdue" in mailoutbox[0].body
     # The other agency's supervisor, with nothing due, gets nothing.
     assert cast.other_supervisor.email not in to
+
+
+def test_a_child_due_for_discussion_in_14_days_or_before_a_review_reminds_the_practitioner(
+    cast: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from oversight.children.tests.factories import ChildFactory, ReviewMeetingFactory
+
+    with today_is(MONDAY), django_capture_on_commit_callbacks(execute=True):
+        ChildFactory(
+            agency=cast.agency,
+            allocated_practitioner=cast.practitioner,
+            display_name="Family R – child C",
+            legal_status_since=MONDAY - dt.timedelta(days=78),
+        )
+        reviewed: Any = ChildFactory(
+            agency=cast.agency,
+            allocated_practitioner=cast.other_practitioner,
+            legal_status_since=MONDAY - dt.timedelta(days=20),
+        )
+        ReviewMeetingFactory(child=reviewed, meets_on=dt.date(2027, 3, 22))
+        ChildFactory(  # due in three weeks: not yet
+            agency=cast.agency,
+            allocated_practitioner=cast.stranger,
+            legal_status_since=MONDAY - dt.timedelta(days=71),
+        )
+        assert _twice(MONDAY) == (2, 0)
+    assert told(Kind.CHILD_DISCUSSION_DUE) == ["practitioner"]
+    assert told(Kind.CHILD_BEFORE_REVIEW) == ["other_practitioner"]
+    assert all("Family R" not in m.body for m in mailoutbox)
