@@ -271,7 +271,10 @@ class PersonCreateView(ManageFormView):
     form_class = PersonForm
     heading = "Add a person"
     intro = "We email them an invitation with a link to set their own password."
-    success_message = "{result.display_name} added. Now add their post."
+    success_message = (
+        "{result.display_name} added. We have emailed them an invitation to set their password."
+        " Now add their post."
+    )
     section = None
 
     def extra_crumbs(self) -> list[tuple[str, str | None]]:
