@@ -43,7 +43,7 @@ def test_an_urgent_request_tells_the_supervisor_and_nobody_else(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         children.urgent_request_make(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             supervisor=cast.supervisor,
             agency=cast.agency,
             concern="A child disclosed something at the visit today.",
@@ -63,7 +63,7 @@ def test_an_escalation_tells_the_person_at_its_level_and_moving_up_tells_the_nex
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         escalation = children.escalation_raise(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             agency=cast.agency,
             subject=EscalationSubject.AGENCY_RESPONSE,
             about_agency=cast.other_agency,
@@ -72,14 +72,16 @@ def test_an_escalation_tells_the_person_at_its_level_and_moving_up_tells_the_nex
         )
     assert told(Kind.ESCALATION) == {"supervisor"}
     with django_capture_on_commit_callbacks(execute=True):
-        children.escalation_escalate(escalation=escalation, by=cast.supervisor, reason="No reply")
+        children.escalation_escalate(
+            escalation=escalation, actor=cast.supervisor, reason="No reply"
+        )
     assert told(Kind.ESCALATION) == {"supervisor", "line_manager"}
     escalation.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        children.escalation_escalate(escalation=escalation, by=cast.line_manager, reason="Still")
+        children.escalation_escalate(escalation=escalation, actor=cast.line_manager, reason="Still")
     assert told(Kind.ESCALATION) == {"supervisor", "line_manager", "agency_lead"}
     with django_capture_on_commit_callbacks(execute=True):
-        children.escalation_escalate(escalation=escalation, by=cast.agency_lead, reason="Still")
+        children.escalation_escalate(escalation=escalation, actor=cast.agency_lead, reason="Still")
     assert escalation.__class__.objects.get(pk=escalation.pk).level == EscalationLevel.PARTNERSHIP
     # At partnership level both agencies' leads; never a stranger or another supervisor.
     assert told(Kind.ESCALATION) == {"supervisor", "line_manager", "agency_lead", "other_lead"}
@@ -91,7 +93,7 @@ def test_a_disclosure_alert_has_an_absolute_link_and_reaches_only_the_lead(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         disclosure = children.disclosure_record(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             supervisee=cast.practitioner,
             agency=cast.agency,
             category=DisclosureCategory.values[0],
@@ -110,7 +112,7 @@ def test_a_supervision_concern_tells_the_supervisor_it_is_about(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         children.quality_concern_raise(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             supervisor=cast.supervisor,
             agency=cast.agency,
             kind="frequency",
@@ -132,11 +134,11 @@ def test_a_record_signed_by_the_supervisor_tells_the_supervisee(
     record.next_session_on = record.session.held_on + dt.timedelta(days=28)
     record.save()
     with django_capture_on_commit_callbacks(execute=True):
-        supervision.record_sign_supervisor(by=cast.supervisor, record=record)
+        supervision.record_sign_supervisor(actor=cast.supervisor, record=record)
     assert told(Kind.RECORD_TO_SIGN) == {"practitioner"}
     assert emailed(mailoutbox) == {cast.practitioner.email}
     with django_capture_on_commit_callbacks(execute=True):
-        supervision.record_sign_supervisee(by=cast.practitioner, record=record)
+        supervision.record_sign_supervisee(actor=cast.practitioner, record=record)
     assert told(Kind.RECORD_TO_SIGN) == {"practitioner"}  # signing tells nobody more
 
 
@@ -152,7 +154,7 @@ def test_a_session_planned_moved_and_cancelled_sends_both_people_calendar_invita
     start = timezone.now().replace(microsecond=0) + dt.timedelta(days=5)
     with django_capture_on_commit_callbacks(execute=True):
         session = supervision.session_plan(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             session_type=SessionType.ONE_TO_ONE,
             supervisor=cast.supervisor,
             supervisee=cast.practitioner,
@@ -174,7 +176,7 @@ def test_a_session_planned_moved_and_cancelled_sends_both_people_calendar_invita
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         moved = supervision.session_reschedule(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             session=session,
             planned_start=start + dt.timedelta(days=1),
             reason="Court",
@@ -186,7 +188,7 @@ def test_a_session_planned_moved_and_cancelled_sends_both_people_calendar_invita
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         supervision.session_cancel(
-            by=cast.supervisor, session=moved, reason="Leave", notice_given=True
+            actor=cast.supervisor, session=moved, reason="Leave", notice_given=True
         )
     cancelled = _ics(mailoutbox[0])
     assert cancelled["METHOD"] == "CANCEL"
@@ -203,7 +205,7 @@ def test_a_child_is_never_named_in_an_email(
     child: Any = ChildFactory(agency=cast.agency, display_name="Family Q – child B")
     with django_capture_on_commit_callbacks(execute=True):
         children.urgent_request_make(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             supervisor=cast.supervisor,
             agency=cast.agency,
             concern="Worried",

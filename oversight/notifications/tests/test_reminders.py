@@ -143,7 +143,7 @@ def test_an_urgent_request_unanswered_after_four_working_hours_tells_the_lead_on
     friday_afternoon = dt.datetime(2027, 3, 5, 15, tzinfo=LONDON)
     with today_is(friday_afternoon.date(), at=friday_afternoon.time()):
         request = children.urgent_request_make(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             supervisor=cast.supervisor,
             agency=cast.agency,
             concern="Worried about a visit",
@@ -158,9 +158,9 @@ def test_an_urgent_request_unanswered_after_four_working_hours_tells_the_lead_on
 
 def test_an_answered_urgent_request_tells_nobody_more(cast: Any) -> None:
     request = children.urgent_request_make(
-        by=cast.practitioner, supervisor=cast.supervisor, agency=cast.agency, concern="Worried"
+        actor=cast.practitioner, supervisor=cast.supervisor, agency=cast.agency, concern="Worried"
     )
-    children.urgent_request_respond(request=request, by=cast.supervisor, response="Rang them")
+    children.urgent_request_respond(request=request, actor=cast.supervisor, response="Rang them")
     assert urgent_unanswered_check(now=timezone.now() + dt.timedelta(days=5)) == 0
 
 
