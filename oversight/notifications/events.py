@@ -21,7 +21,7 @@ from oversight.supervision.models import Session, SessionRecord
 from .ics import session_invitation
 from .models import Kind
 from .recipients import agency_leads, escalation_addressees
-from .services import notify
+from .services import notify, remind
 
 
 def urgent_request_made(*, request: UrgentDiscussionRequest, **_: Any) -> None:
@@ -121,6 +121,21 @@ def session_cancelled(*, session: Session, **_: Any) -> None:
     _session_changed(session, "cancelled, was", cancel=True)
 
 
+def evaluation_unanswered(*, relationship: Any, opens_on: Any, closes_on: Any, **_: Any) -> None:
+    """Raised by assurance's daily job: once a round, per supervisor evaluated."""
+    remind(
+        person=relationship.supervisee,
+        kind=Kind.EVALUATION_OPEN,
+        reason=(
+            f"Tell us how your supervision with {relationship.supervisor.display_name} is "
+            f"going: the evaluation is open until {closes_on:%-d %B %Y}"
+        ),
+        path=reverse("assurance:evaluation_list"),
+        about=relationship,
+        day=opens_on,
+    )
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
     "urgent_request_made": urgent_request_made,
     "escalation_raised": escalation_raised,
@@ -131,6 +146,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "session_planned": session_planned,
     "session_moved": session_moved,
     "session_cancelled": session_cancelled,
+    "evaluation_unanswered": evaluation_unanswered,
 }
 
 

@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     TRAINING_EXPIRING = "training_expiring", "Supervisor training expiring in 30 days"
     CHILD_DISCUSSION_DUE = "child_discussion_due", "Child due for discussion in 14 days"
     CHILD_BEFORE_REVIEW = "child_before_review", "Child to discuss before a review meeting"
+    EVALUATION_OPEN = "evaluation_open", "Evaluation of your supervision open"
     # Digests (item 5)
     WEEKLY_DIGEST = "weekly_digest", "Weekly summary"
 

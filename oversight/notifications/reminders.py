@@ -4,8 +4,8 @@ reminded of what; ``reminders_send`` sends each at most once per item, kind and 
 two schedulers running by mistake). A reminder whose day was missed (the scheduler was down)
 is still sent within a week, once.
 
-Not here yet: an evaluation round not yet answered (assurance, which nothing may import,
-would have to register its own job)."""
+An evaluation round not yet answered is raised by assurance's own daily job as an event
+(``events.evaluation_unanswered``): nothing may import assurance."""
 
 from __future__ import annotations
 

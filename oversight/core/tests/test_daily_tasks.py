@@ -40,7 +40,7 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
     """Each app's daily jobs (core.jobs) are queued in app order: core's sweep of emails and
     tasks a dead worker left, contracts' handover sweep, children's drift evaluation once per
     live agency, supervision's handover sweep, notifications' reminders and daily emails,
-    assurance's trend warm-up."""
+    assurance's trend warm-up and evaluation reminders."""
     from oversight.core.jobs import enqueue_jobs
     from oversight.people.models import Agency
 
@@ -57,7 +57,8 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
         ("reminders_task", ()),
         ("daily_emails_task", ()),
         ("assurance_trend_warm", ()),
+        ("evaluation_reminders", ()),
     ]
     out = StringIO()
     call_command("enqueue_daily_tasks", stdout=out)
-    assert out.getvalue().strip() == f"Queued {len(agencies) + 6} tasks."
+    assert out.getvalue().strip() == f"Queued {len(agencies) + 7} tasks."

@@ -213,3 +213,26 @@ def test_a_child_due_for_discussion_in_14_days_or_before_a_review_reminds_the_pr
     assert told(Kind.CHILD_DISCUSSION_DUE) == ["practitioner"]
     assert told(Kind.CHILD_BEFORE_REVIEW) == ["other_practitioner"]
     assert all("Family R" not in m.body for m in mailoutbox)
+
+
+def test_an_open_evaluation_round_reminds_supervisees_who_have_not_answered_once_a_round(
+    cast: Any,
+) -> None:
+    from oversight.assurance.models import EvaluationParticipation
+    from oversight.assurance.services import evaluation_round_for
+    from oversight.assurance.tasks import evaluation_reminders
+
+    opened = dt.date(2027, 1, 4)  # a six-month round opened on 1 January
+    with today_is(opened):
+        EvaluationParticipation.objects.create(
+            round=evaluation_round_for(agency_id=cast.other_agency.pk, on=opened),
+            respondent=cast.other_practitioner,
+            supervisor=cast.other_supervisor,
+        )
+        evaluation_reminders.call(today=opened.isoformat())
+        evaluation_reminders.call(today=(opened + dt.timedelta(days=1)).isoformat())
+        # After the round's first week nobody is reminded again.
+        assert evaluation_reminders.call(today="2027-01-12") == 0
+    # The practitioner evaluates their supervisor, the supervisor the lead who supervises
+    # them; the other practitioner has answered already.
+    assert told(Kind.EVALUATION_OPEN) == ["practitioner", "supervisor"]
