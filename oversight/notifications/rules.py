@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
+
+
+class Permission(StrEnum):
+    """Every rule this app registers with ``rules``: views name these, never bare strings."""
+
+    VIEW_OWN = "notifications.view_own"
+    CHANGE_PREFERENCES = "notifications.change_preferences"
+    MARK_DONE = "notifications.mark_done"
 
 
 @rules.predicate
@@ -12,6 +21,6 @@ def is_recipient(user: Any, notification: Any) -> bool:
     return notification is not None and notification.recipient_id == user.pk
 
 
-rules.add_perm("notifications.view_own", rules.is_authenticated)
-rules.add_perm("notifications.change_preferences", rules.is_authenticated)
-rules.add_perm("notifications.mark_done", rules.is_authenticated & is_recipient)
+rules.add_perm(Permission.VIEW_OWN, rules.is_authenticated)
+rules.add_perm(Permission.CHANGE_PREFERENCES, rules.is_authenticated)
+rules.add_perm(Permission.MARK_DONE, rules.is_authenticated & is_recipient)

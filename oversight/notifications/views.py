@@ -19,6 +19,7 @@ from oversight.core.views import ServiceFormView
 from . import selectors, services
 from .forms import PreferencesForm
 from .models import Notification
+from .rules import Permission
 
 
 def _crumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -26,7 +27,7 @@ def _crumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 class NotificationListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
-    permission_required = "notifications.view_own"
+    permission_required = Permission.VIEW_OWN
     template_name = "notifications/list.html"
     context_object_name = "notifications"
     paginate_by = 50
@@ -45,7 +46,7 @@ class NotificationListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
 
 
 class NotificationDoneView(RuleRequiredMixin, View):
-    permission_required = "notifications.mark_done"
+    permission_required = Permission.MARK_DONE
     http_method_names = ["post"]
     object: Notification | None = None
 
@@ -54,23 +55,23 @@ class NotificationDoneView(RuleRequiredMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         notification = self.object or self.get_object()
-        services.notification_mark_done(actor=request.user, notification=notification)  # type: ignore[arg-type]
+        services.notification_mark_done(actor=self.request.user, notification=notification)
         messages.success(request, "Marked as done.")
         return HttpResponseRedirect(reverse("notifications:list"))
 
 
 class NotificationAllDoneView(RuleRequiredMixin, View):
-    permission_required = "notifications.view_own"
+    permission_required = Permission.VIEW_OWN
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        count = services.notifications_mark_all_done(actor=request.user)  # type: ignore[arg-type]
+        count = services.notifications_mark_all_done(actor=self.request.user)
         messages.success(request, f"{count} marked as done.")
         return HttpResponseRedirect(reverse("notifications:list"))
 
 
 class PreferencesView(ServiceFormView):
-    permission_required = "notifications.change_preferences"
+    permission_required = Permission.CHANGE_PREFERENCES
     template_name = "notifications/preferences.html"
     form_class = PreferencesForm
     heading = "Choose which emails you get"

@@ -19,13 +19,12 @@ from oversight.core.models import OutgoingEmail
 from oversight.core.services import RequestOrigin, outgoing_email_resend
 
 from ..models import Person
+from ..rules import Permission
 from ..services import invitation_resend
-
-EMAILS = "people.manage_outgoing_email"
 
 
 class FailedEmailListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
-    permission_required = EMAILS
+    permission_required = Permission.MANAGE_OUTGOING_EMAIL
     template_name = "people/manage/failed_emails.html"
     context_object_name = "emails"
     paginate_by = 50
@@ -42,7 +41,7 @@ class FailedEmailListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
 
 
 class FailedEmailResendView(RuleRequiredMixin, View):
-    permission_required = EMAILS
+    permission_required = Permission.MANAGE_OUTGOING_EMAIL
     http_method_names = ["post"]
     object: OutgoingEmail | None = None
 
@@ -54,7 +53,7 @@ class FailedEmailResendView(RuleRequiredMixin, View):
         try:
             outgoing_email_resend(
                 email=email,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 origin=RequestOrigin.from_request(request),
             )
         except ValidationError as error:
@@ -67,14 +66,14 @@ class FailedEmailResendView(RuleRequiredMixin, View):
 class InvitationResendView(RuleRequiredMixin, View):
     """Send a fresh invitation to someone who has not set their password (issue 11 item 1)."""
 
-    permission_required = "people.manage_organisation"
+    permission_required = Permission.MANAGE_ORGANISATION
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         person = get_object_or_404(Person, pk=self.kwargs["pk"])
         try:
             invitation_resend(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 person=person,
                 origin=RequestOrigin.from_request(request),
             )
