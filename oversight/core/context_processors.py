@@ -2,12 +2,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 
 from .navigation import navigation_for
+from .observability import request_id
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,14 @@ def header_links_for(request: HttpRequest) -> list[HeaderLink]:
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
-    """The service's name, navigation and header links, for the header of every page. The
-    partnership's name comes from people's context processor (decision 0001)."""
+    """The service's name, navigation and header links (notifications' count), for the
+    header of every page. The partnership's name comes from people's context processor
+    (decision 0001). The request id is what an error page asks a person to quote to support."""
     return {
+        "request_id": request_id(request),
         "service_name": "Oversight",
         "navigation": SimpleLazyObject(lambda: navigation_for(request)),
         "header_links": SimpleLazyObject(lambda: header_links_for(request)),
+        # The idle sign-out, for the warning before it (issue 12 item 3).
+        "idle_seconds": settings.SESSION_COOKIE_AGE,
     }
