@@ -38,6 +38,16 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
 
 
 class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):
+    def get_users(self, email: str) -> Any:
+        """Django's, but also someone invited who never set a password (issue 11 item 1):
+        their password is unusable until they do, and Django would send them nothing."""
+        email = email.strip()
+        return (
+            person
+            for person in Person.objects.filter(email__iexact=email, is_active=True)
+            if person.email.casefold() == email.casefold()
+        )
+
     def send_mail(
         self,
         subject_template_name: str,

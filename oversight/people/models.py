@@ -127,6 +127,14 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.display_name
 
+    @property
+    def account_state(self) -> str:
+        """Closed (they left), invited (they have not set a password yet) or active
+        (issue 11 item 1)."""
+        if not self.is_active:
+            return "closed"
+        return "active" if self.has_usable_password() else "invited"
+
     def get_short_name(self) -> str:
         return self.given_name
 

@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from oversight.core.models import OutgoingEmail
+
 from .models import (
     Agency,
     LineManagement,
@@ -359,3 +361,10 @@ def staff_imports_recent(*, limit: int = 5) -> QuerySet[StaffImport]:
         .select_related("created_by")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def last_invitation(person: Person) -> OutgoingEmail | None:
+    """The latest invitation email to this person (issue 11 item 1), for the administrator."""
+    from .invitations import INVITATION_PURPOSE
+
+    return OutgoingEmail.objects.about(person).filter(purpose=INVITATION_PURPOSE).first()

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from oversight.core import hooks
 from oversight.core.models import AuditAction, OutgoingEmail
 from oversight.core.services import (
     RequestOrigin,
@@ -110,6 +112,7 @@ def escalation_raise(
     submission_record(token=submission_token, target=escalation)
     _open_step(escalation, level, day, actor)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=escalation, origin=origin)
+    hooks.event("escalation_raised", escalation=escalation)
     return escalation
 
 
@@ -174,6 +177,7 @@ def escalation_escalate(
         origin=origin,
         detail={"escalated_to": locked.level, "reason": reason},
     )
+    hooks.event("escalation_escalated", escalation=locked)
     return new
 
 
@@ -237,6 +241,7 @@ def urgent_request_make(
     )
     submission_record(token=submission_token, target=request)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=request, origin=origin)
+    hooks.event("urgent_request_made", request=request)
     return request
 
 
@@ -316,6 +321,7 @@ def disclosure_record(
         detail={"category": category, "supervisee": supervisee.pk},
     )
     disclosure_alert_queue(disclosure=disclosure)
+    hooks.event("disclosure_made", disclosure=disclosure)
     return disclosure
 
 
@@ -332,7 +338,7 @@ def disclosure_alert_queue(*, disclosure: ConfidentialityDisclosure) -> list[Out
         .filter(role=Role.AGENCY_LEAD, agency_id=disclosure.agency_id)
         .values("person_id"),
     ).exclude(email="")
-    path = reverse("children:disclosure_detail", args=[disclosure.pk])
+    link = settings.SITE_URL + reverse("children:disclosure_detail", args=[disclosure.pk])
     return [
         outgoing_email_queue(
             to=lead.email,
@@ -341,7 +347,7 @@ def disclosure_alert_queue(*, disclosure: ConfidentialityDisclosure) -> list[Out
                 f"A safeguarding supervisor in {disclosure.agency.name} has recorded a "
                 "disclosure from supervision under the confidentiality exceptions "
                 f"({disclosure.get_category_display().lower()}).\n\n"
-                f"Sign in to Oversight to read it and see what is needed: {path}\n"
+                f"Sign in to Oversight to read it and see what is needed: {link}\n"
             ),
             purpose=f"{DISCLOSURE_ALERT}, {disclosure.agency.name}",
             about=disclosure,
@@ -406,6 +412,7 @@ def quality_concern_raise(
     )
     submission_record(token=submission_token, target=concern)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=concern, origin=origin)
+    hooks.event("quality_concern_raised", concern=concern)
     return concern
 
 

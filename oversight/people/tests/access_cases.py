@@ -182,3 +182,11 @@ def _staff_import(cast: object) -> dict[str, int]:
 
 # Issue 10 item 9: an import's progress and outcome, for whoever may import.
 CASES += [AccessCase("people:staff_import_progress", allowed=ADMIN, setup=_staff_import)]
+CASES += [
+    AccessCase(
+        "people:invitation_resend",
+        allowed=ADMIN,
+        method="post",
+        setup=lambda cast: {"pk": cast.practitioner.pk},
+    ),
+]

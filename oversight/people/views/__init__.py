@@ -10,7 +10,7 @@ from .browse import (
     TeamDetailView,
 )
 from .imports import StaffImportProgressView, StaffImportTemplateView, StaffImportView
-from .mail import FailedEmailListView, FailedEmailResendView
+from .mail import FailedEmailListView, FailedEmailResendView, InvitationResendView
 from .manage import (
     AgencyCreateView,
     AgencyEditView,
@@ -45,6 +45,7 @@ __all__ = [
     "FailedEmailListView",
     "FailedEmailResendView",
     "HomeView",
+    "InvitationResendView",
     "LineManagementEndView",
     "LineManagementStartView",
     "ManageAgencyListView",

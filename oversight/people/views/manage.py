@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -116,6 +117,8 @@ class ManagePersonView(ManageMixin, TemplateView):
         context["person"] = self.object
         context["today"] = timezone.localdate()
         context["training_status"] = selectors.supervisor_training_status(self.object)
+        context["last_invitation"] = selectors.last_invitation(self.object)
+        context["invitation_days"] = settings.INVITATION_DAYS
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -270,8 +273,11 @@ class _PersonPageMixin:
 class PersonCreateView(ManageFormView):
     form_class = PersonCreateForm
     heading = "Add a person"
-    intro = "They set their own password with “Forgotten your password?” on the sign-in page."
-    success_message = "{result.display_name} added. Now add their post."
+    intro = "We email them an invitation with a link to set their own password."
+    success_message = (
+        "{result.display_name} added. We have emailed them an invitation to set their password."
+        " Now add their post."
+    )
     section = None
 
     def extra_crumbs(self) -> list[tuple[str, str | None]]:

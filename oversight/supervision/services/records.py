@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from oversight.children.models import Child
 from oversight.children.services import drift_evaluate
+from oversight.core import hooks
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -467,6 +468,8 @@ def record_sign_supervisor(
     audit_event_record(
         actor=actor, action=AuditAction.SIGN, target=record, origin=origin, detail=detail
     )
+    if record.status == RecordStatus.AWAITING_SUPERVISEE:
+        hooks.event("record_awaiting_supervisee", record=record)
     return record
 
 
