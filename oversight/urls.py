@@ -52,6 +52,8 @@ urlpatterns = [
     path("supervision/", include("oversight.supervision.urls")),
     path("children/", include("oversight.children.urls")),
     path("assurance/", include("oversight.assurance.urls")),
+    path("integrations/", include("oversight.integrations.urls")),
+    path("api/v1/", include("oversight.integrations.api.urls")),
     path("", include("oversight.people.urls")),
 ]
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from oversight.core import events
 from oversight.core.models import AuditAction, OutgoingEmail
 from oversight.core.services import (
     RequestOrigin,
@@ -110,6 +111,14 @@ def escalation_raise(
     submission_record(token=submission_token, target=escalation)
     _open_step(escalation, level, day, by)
     audit_event_record(actor=by, action=AuditAction.CREATE, target=escalation, origin=origin)
+    events.emit(
+        "escalation.raised",
+        escalation_id=escalation.pk,
+        agency_id=agency.pk,
+        child_id=child.pk if child is not None else None,
+        level=level,
+        subject=subject,
+    )
     return escalation
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.core import events
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -62,7 +63,19 @@ def drift_evaluate(*, child: Child, today: dt.date | None = None) -> list[DriftF
     for flag in flags:
         _create(flag, by=None)
         audit_event_record(actor=None, action=AuditAction.CREATE, target=flag)
+        _announce(flag, locked.agency_id)
     return flags
+
+
+def _announce(flag: DriftFlag, agency_id: int) -> None:
+    events.emit(
+        "drift.flagged",
+        flag_id=flag.pk,
+        child_id=flag.child_id,
+        agency_id=agency_id,
+        rule=flag.rule,
+        raised_on=flag.raised_on.isoformat(),
+    )
 
 
 def drift_evaluate_agency(*, agency_id: int, today: dt.date | None = None) -> int:
@@ -101,6 +114,8 @@ def drift_evaluate_agency(*, agency_id: int, today: dt.date | None = None) -> in
                 new.append(flag)
         with transaction.atomic():
             DriftFlag.objects.bulk_create(new, batch_size=1000)
+            for flag in new:
+                _announce(flag, agency_id)
         return len(new)
 
     for child in children.iterator(chunk_size=2000):

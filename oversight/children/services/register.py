@@ -274,3 +274,23 @@ def drift_settings_update(
         tracked_edit(settings, by=by, expected_version=expected_version)
     audit_event_record(actor=by, action=AuditAction.CHANGE, target=settings, origin=origin)
     return settings
+
+
+@transaction.atomic
+def review_meeting_update(
+    *,
+    meeting: ReviewMeeting,
+    by: Person,
+    kind: str,
+    meets_on: dt.date,
+    notes: str = "",
+    origin: RequestOrigin | None = None,
+) -> ReviewMeeting:
+    """Move or rename a review meeting the agency's case system sent before."""
+    locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
+    locked.kind = kind
+    locked.meets_on = meets_on
+    locked.notes = notes.strip()
+    tracked_update(locked, by=by)
+    audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
+    return locked
