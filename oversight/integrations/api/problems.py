@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -111,6 +112,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     return result
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
     """Any path under /api/v1/ that names no endpoint."""
     from django.http import JsonResponse
