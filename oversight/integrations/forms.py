@@ -4,12 +4,13 @@ from typing import Any
 
 from django import forms
 
+from oversight.core.forms import GovukForm, VersionedFormMixin
 from oversight.people.models import Agency
 
 from .models import Scope, WebhookEvent
 
 
-class IntegrationForm(forms.Form):
+class IntegrationForm(GovukForm):
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
         empty_label=None,
@@ -32,8 +33,7 @@ class IntegrationForm(forms.Form):
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
 
 
-class ScopesForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ScopesForm(VersionedFormMixin, GovukForm):
     scopes = forms.MultipleChoiceField(
         label="What may it do?",
         choices=Scope.choices,
@@ -42,7 +42,7 @@ class ScopesForm(forms.Form):
     )
 
 
-class SwitchOffForm(forms.Form):
+class SwitchOffForm(GovukForm):
     reason = forms.CharField(
         label="Why is it being switched off?",
         max_length=300,
@@ -50,7 +50,7 @@ class SwitchOffForm(forms.Form):
     )
 
 
-class SubscriptionForm(forms.Form):
+class SubscriptionForm(GovukForm):
     url = forms.URLField(
         label="Address to send to",
         max_length=500,
