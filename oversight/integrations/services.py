@@ -158,7 +158,8 @@ def integration_switch_off(
     locked = Integration.objects.select_for_update().get(pk=integration.pk)
     if locked.is_archived:
         raise ValidationError("This integration is already switched off.")
-    return tracked_archive(locked, by=actor, reason=reason)
+    tracked_archive(locked, by=actor, reason=reason)
+    return locked
 
 
 # --- Webhooks --------------------------------------------------------------------------------
@@ -234,7 +235,8 @@ def webhook_secret_rotate(
 def webhook_unsubscribe(
     *, actor: Person, subscription: WebhookSubscription, origin: RequestOrigin | None = None
 ) -> WebhookSubscription:
-    return tracked_archive(subscription, by=actor, reason="Unsubscribed")
+    tracked_archive(subscription, by=actor, reason="Unsubscribed")
+    return subscription
 
 
 @transaction.atomic
@@ -276,7 +278,9 @@ def _worker(agency: Agency, *, email: str, staff_number: str) -> Person | None:
     post = posts.filter(match).first()
     if post is None:
         field = "allocated_worker_email" if email else "allocated_worker_staff_number"
-        raise ValidationError({field: f"Nobody with this {field[17:].replace('_', ' ')} has a post in {agency.name}."})
+        raise ValidationError(
+            {field: f"Nobody with this {field[17:].replace('_', ' ')} has a post in {agency.name}."}
+        )
     return post.person
 
 

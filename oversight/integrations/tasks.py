@@ -90,7 +90,10 @@ def webhook_deliver(context: TaskContext, delivery_id: int) -> str:
     except Exception as error:  # any failure to reach the receiver is one failed try
         return _attempt_failed(delivery, f"{type(error).__name__}: {error}", None)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        state=DeliveryState.DELIVERED, delivered_at=timezone.now(), last_status=status, last_error=""
+        state=DeliveryState.DELIVERED,
+        delivered_at=timezone.now(),
+        last_status=status,
+        last_error="",
     )
     return "delivered"
 
@@ -102,13 +105,17 @@ def _attempt_failed(delivery: WebhookDelivery, reason: str, status: int | None) 
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
             state=DeliveryState.FAILED, failed_at=now, last_error=reason, last_status=status
         )
-        logger.error("Webhook delivery %s not delivered after %s tries", delivery.pk, delivery.attempts)
+        logger.error(
+            "Webhook delivery %s not delivered after %s tries", delivery.pk, delivery.attempts
+        )
         return "failed"
     when = now + retry_delay(delivery.attempts)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         state=DeliveryState.QUEUED, next_attempt_at=when, last_error=reason, last_status=status
     )
-    logger.warning("Webhook delivery %s failed (try %s): %s", delivery.pk, delivery.attempts, reason)
+    logger.warning(
+        "Webhook delivery %s failed (try %s): %s", delivery.pk, delivery.attempts, reason
+    )
     webhook_delivery_enqueue(delivery.pk, run_after=when)
     return f"try {delivery.attempts} failed"
 

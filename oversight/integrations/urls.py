@@ -18,7 +18,5 @@ urlpatterns = [
         name="subscription_rotate",
     ),
     path("<int:pk>/deliveries/", views.DeliveryListView.as_view(), name="deliveries"),
-    path(
-        "deliveries/<int:pk>/send-again/", views.DeliveryResendView.as_view(), name="resend"
-    ),
+    path("deliveries/<int:pk>/send-again/", views.DeliveryResendView.as_view(), name="resend"),
 ]

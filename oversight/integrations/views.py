@@ -112,7 +112,7 @@ class IntegrationMixin(RuleRequiredMixin, BreadcrumbsMixin):
         return RequestOrigin.from_request(self.request)
 
 
-class IntegrationDetailView(IntegrationMixin, DetailView):
+class IntegrationDetailView(IntegrationMixin, DetailView):  # type: ignore[misc]
     template_name = "integrations/detail.html"
     context_object_name = "integration"
 

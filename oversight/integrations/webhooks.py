@@ -37,17 +37,21 @@ def signature_header(secrets: list[str], timestamp: int, body: bytes) -> str:
 def event_received(name: str, payload: dict[str, Any]) -> None:
     """core.events handler: queue a delivery for each subscription that wants the event."""
     agency_id = payload.get("agency_id")
-    subscriptions = WebhookSubscription.objects.live().filter(
-        integration__agency_id=agency_id,
-        integration__archived_at__isnull=True,
-        events__contains=[name],
-    ) if _json_contains_supported() else [
-        s
-        for s in WebhookSubscription.objects.live().filter(
-            integration__agency_id=agency_id, integration__archived_at__isnull=True
+    subscriptions = (
+        WebhookSubscription.objects.live().filter(
+            integration__agency_id=agency_id,
+            integration__archived_at__isnull=True,
+            events__contains=[name],
         )
-        if name in s.events
-    ]
+        if _json_contains_supported()
+        else [
+            s
+            for s in WebhookSubscription.objects.live().filter(
+                integration__agency_id=agency_id, integration__archived_at__isnull=True
+            )
+            if name in s.events
+        ]
+    )
     key_field = ONCE_PER_RECORD.get(name)
     for subscription in subscriptions:
         event_key = f"{name}:{payload[key_field]}" if key_field else str(uuid.uuid4())

@@ -204,9 +204,7 @@ PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="")
 # integration, one scope per endpoint, API_RATE calls per client counted in the cache, errors
 # as problem details (RFC 9457), cursor pages.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "oversight.integrations.api.auth.IntegrationAuthentication"
-    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["oversight.integrations.api.auth.IntegrationAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["oversight.integrations.api.auth.HasScope"],
     "DEFAULT_THROTTLE_CLASSES": ["oversight.integrations.api.auth.PerClientThrottle"],
     "DEFAULT_THROTTLE_RATES": {"integration": env("API_RATE", default="1200/minute")},

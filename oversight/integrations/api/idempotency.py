@@ -36,9 +36,7 @@ def idempotent(call: Callable[[], Response], request: Request) -> Response:
     earlier = IdempotentRequest.objects.filter(integration=integration, key=key).first()
     if earlier is not None:
         if earlier.request_hash != fingerprint:
-            return problem(
-                422, "This Idempotency-Key was sent before with a different request."
-            )
+            return problem(422, "This Idempotency-Key was sent before with a different request.")
         response = Response(earlier.response_body, status=earlier.status_code)
         if earlier.status_code >= 400:
             response.content_type = "application/problem+json"

@@ -78,6 +78,7 @@ def _field_errors(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
 
 def service_refusal(error: DjangoValidationError) -> Response:
     """A service's ValidationError, in its own words: 422."""
+    errors: list[dict[str, Any]]
     if hasattr(error, "error_dict"):
         errors = [
             {"field": None if field == "__all__" else field, "reason": message}
@@ -86,7 +87,7 @@ def service_refusal(error: DjangoValidationError) -> Response:
         ]
     else:
         errors = [{"field": None, "reason": message} for message in error.messages]
-    return problem(422, errors[0]["reason"] if errors else "Refused.", errors=errors)
+    return problem(422, str(errors[0]["reason"]) if errors else "Refused.", errors=errors)
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -105,7 +106,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-        result = problem(code, str(detail))
+        result = problem(code, str(detail or ""))
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:
             result[header] = response[header]

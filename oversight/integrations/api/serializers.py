@@ -78,9 +78,7 @@ class ChildSerializer(serializers.Serializer):
         if person is None:
             return None
         posts = getattr(person, "current_posts", [])
-        number = next(
-            (p.employee_number for p in posts if p.agency_id == child.agency_id), ""
-        )
+        number = next((p.employee_number for p in posts if p.agency_id == child.agency_id), "")
         return {"email": person.email, "staff_number": number}
 
 

@@ -7,6 +7,8 @@ integrations/tests/test_api_access.py, which fails if an endpoint has no case th
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path, re_path
 
@@ -17,7 +19,7 @@ from .reference import ReferenceView, SchemaView
 app_name = "api"
 
 
-def _open(view_class: type[views.IntegrationView]) -> object:
+def _open(view_class: type[views.IntegrationView]) -> Any:
     return login_not_required(view_class.as_view())
 
 

@@ -8,7 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
@@ -44,7 +49,7 @@ class ChangedCursor(CursorPagination):
 
 
 class IdCursor(ChangedCursor):
-    ordering = ("id",)
+    ordering = ("id",)  # type: ignore[assignment]
 
 
 class IntegrationView(GenericAPIView):
@@ -53,14 +58,12 @@ class IntegrationView(GenericAPIView):
 
     @property
     def integration(self) -> Integration:
-        return self.request.auth  # type: ignore[return-value]
+        return self.request.auth
 
     def origin(self) -> RequestOrigin:
-        return RequestOrigin.from_request(self.request)  # type: ignore[arg-type]
+        return RequestOrigin.from_request(self.request)
 
-    def finalize_response(
-        self, request: Request, response: Any, *args: Any, **kwargs: Any
-    ) -> Any:
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         if isinstance(getattr(request, "auth", None), Integration):
             services.api_call_audit(
@@ -68,7 +71,7 @@ class IntegrationView(GenericAPIView):
                 method=request.method or "",
                 path=request.path,
                 status=response.status_code,
-                origin=RequestOrigin.from_request(request),  # type: ignore[arg-type]
+                origin=RequestOrigin.from_request(request),
             )
         return response
 

@@ -29,7 +29,7 @@ def receiver(answers: list[int]) -> Iterator[Receiver]:
     state = Receiver(url="", answers=list(answers))
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             state.received.append(Received(dict(self.headers.items()), self.rfile.read(length)))
             code = state.answers.pop(0) if state.answers else 200

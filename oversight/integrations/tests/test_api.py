@@ -13,7 +13,6 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from oversight.children.models import Child, ChildStatus, ReviewMeeting
 from oversight.core.models import AuditEvent
@@ -73,7 +72,10 @@ def test_a_child_is_added_then_brought_in_line_by_case_reference(
         changed = put(client, "/api/v1/children/MOS-1/", body, token)
     assert changed.status_code == 200, changed.content
     assert changed.json()["legal_status"] == "child_protection"
-    assert changed.json()["allocated_worker"] == {"email": cast.stranger.email, "staff_number": "E77"}
+    assert changed.json()["allocated_worker"] == {
+        "email": cast.stranger.email,
+        "staff_number": "E77",
+    }
     history = list(ChildStatus.objects.filter(child=child).order_by("starts_on"))
     assert [(h.status, h.starts_on, h.ends_on) for h in history] == [
         ("child_in_need", dt.date(2027, 1, 4), dt.date(2027, 2, 28)),
@@ -107,7 +109,12 @@ def test_a_worker_without_a_post_in_the_agency_is_refused_as_problem_details(
 def test_children_list_changed_since_in_cursor_pages(cast: Any, client: Any, api: Any) -> None:
     _, token = api
     for n in range(5):
-        put(client, f"/api/v1/children/C{n}/", {"display_name": f"C{n}", "legal_status": "early_help"}, token)
+        put(
+            client,
+            f"/api/v1/children/C{n}/",
+            {"display_name": f"C{n}", "legal_status": "early_help"},
+            token,
+        )
     first = client.get("/api/v1/children/?page_size=2", **bearer(token)).json()
     assert [c["case_reference"] for c in first["results"]] == ["C0", "C1"]
     second = client.get(first["next"], **bearer(token)).json()
@@ -121,7 +128,12 @@ def test_children_list_changed_since_in_cursor_pages(cast: Any, client: Any, api
 
 def test_a_review_meeting_is_upserted_by_its_external_id(cast: Any, client: Any, api: Any) -> None:
     _, token = api
-    put(client, "/api/v1/children/MOS-3/", {"display_name": "C", "legal_status": "child_protection"}, token)
+    put(
+        client,
+        "/api/v1/children/MOS-3/",
+        {"display_name": "C", "legal_status": "child_protection"},
+        token,
+    )
     body = {"case_reference": "MOS-3", "kind": "core_group", "meets_on": "2027-04-01"}
     assert put(client, "/api/v1/review-meetings/EV-9/", body, token).status_code == 201
     body["meets_on"] = "2027-04-08"
@@ -136,7 +148,12 @@ def test_decisions_due_are_listed_and_confirmed_on_file_by_the_case_system(
     integration, token = api
     with today_is(DAY):
         child = Child.objects.get(
-            pk=put(client, "/api/v1/children/MOS-4/", {"display_name": "D", "legal_status": "child_in_need"}, token).json()
+            pk=put(
+                client,
+                "/api/v1/children/MOS-4/",
+                {"display_name": "D", "legal_status": "child_in_need"},
+                token,
+            ).json()
             and Child.objects.get(case_reference="MOS-4").pk
         )
         decision = decision_for(cast, child)
@@ -145,7 +162,10 @@ def test_decisions_due_are_listed_and_confirmed_on_file_by_the_case_system(
             (decision.pk, "2027-03-12", "MOS-4")
         ]
         url = f"/api/v1/decisions/{decision.pk}/confirm-on-file/"
-        body = {"case_system_reference": "MOSAIC-CASE-NOTE-7", "recorded_at": "2027-03-10T09:30:00Z"}
+        body = {
+            "case_system_reference": "MOSAIC-CASE-NOTE-7",
+            "recorded_at": "2027-03-10T09:30:00Z",
+        }
         confirmed = post(client, url, body, token)
         assert confirmed.status_code == 200, confirmed.content
         assert confirmed.json()["status"] == "on_file"
@@ -169,7 +189,11 @@ def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_request
     assert first.status_code == replay.status_code == 201
     assert replay["Idempotent-Replayed"] == "true" and replay.json() == first.json()
     other = put(
-        client, "/api/v1/children/MOS-5/", {**body, "display_name": "F"}, token, HTTP_IDEMPOTENCY_KEY="k-1"
+        client,
+        "/api/v1/children/MOS-5/",
+        {**body, "display_name": "F"},
+        token,
+        HTTP_IDEMPOTENCY_KEY="k-1",
     )
     assert other.status_code == 422
     assert "different request" in other.json()["detail"]
@@ -206,19 +230,32 @@ def test_one_bad_staff_record_refuses_the_batch_naming_its_index(
     person = Person.objects.get(email="kit.lowe@example.org")
     assert Membership.objects.get(person=person).employee_number == "E9001"
     assert Membership.objects.get(person=person).agency == cast.agency
-    assert SupervisionRelationship.objects.filter(supervisee=person, supervisor=cast.supervisor).exists()
+    assert SupervisionRelationship.objects.filter(
+        supervisee=person, supervisor=cast.supervisor
+    ).exists()
 
 
 def test_sessions_are_read_only_without_the_record(cast: Any, client: Any, api: Any) -> None:
     from oversight.supervision.tests.factories import SessionFactory
 
     _, token = api
-    session = SessionFactory(supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency)
+    session: Any = SessionFactory(
+        supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency
+    )
     listed = client.get("/api/v1/sessions/", **bearer(token)).json()["results"]
     assert [s["id"] for s in listed] == [session.pk]
     assert set(listed[0]) == {
-        "id", "kind", "title", "starts_at", "duration_minutes", "location", "status",
-        "held_on", "supervisor_email", "supervisee_email", "modified_at",
+        "id",
+        "kind",
+        "title",
+        "starts_at",
+        "duration_minutes",
+        "location",
+        "status",
+        "held_on",
+        "supervisor_email",
+        "supervisee_email",
+        "modified_at",
     }
     assert client.post("/api/v1/sessions/", **bearer(token)).status_code == 405
 
@@ -265,10 +302,7 @@ def test_a_rotated_secret_stops_the_old_one_and_only_a_hash_is_kept(
 ) -> None:
     integration, token = api
     secret = token.split(".", 1)[1]
-    assert secret not in json.dumps(
-        list(Integration.objects.values())
-        , default=str
-    )
+    assert secret not in json.dumps(list(Integration.objects.values()), default=str)
     new = services.integration_secret_rotate(actor=cast.agency_lead, integration=integration)
     old = client.get("/api/v1/children/", **bearer(token))
     assert old.status_code == 401 and old.json()["title"] == "Not authenticated"
@@ -278,7 +312,9 @@ def test_a_rotated_secret_stops_the_old_one_and_only_a_hash_is_kept(
 
 def test_a_switched_off_integration_is_refused(cast: Any, client: Any, api: Any) -> None:
     integration, token = api
-    services.integration_switch_off(actor=cast.agency_lead, integration=integration, reason="Replaced")
+    services.integration_switch_off(
+        actor=cast.agency_lead, integration=integration, reason="Replaced"
+    )
     assert client.get("/api/v1/children/", **bearer(token)).status_code == 401
 
 
@@ -320,7 +356,9 @@ def test_confirming_on_the_page_and_through_the_api_moves_the_same_dashboard_fig
 
         assert figure() == "0"
         body = {"case_system_reference": "MOS-77", "recorded_at": "2027-03-10T09:00:00Z"}
-        response = post(client, f"/api/v1/decisions/{decisions[0].pk}/confirm-on-file/", body, token)
+        response = post(
+            client, f"/api/v1/decisions/{decisions[0].pk}/confirm-on-file/", body, token
+        )
         assert response.status_code == 200
         through_api = figure()
         client.force_login(cast.practitioner)

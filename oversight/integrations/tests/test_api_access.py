@@ -39,7 +39,7 @@ def world(cast: Any) -> World:
     from oversight.integrations import services
     from oversight.supervision.tests.factories import SessionFactory
 
-    child = ChildFactory(
+    child: Any = ChildFactory(
         agency=cast.agency,
         case_reference="OURS-1",
         display_name="Ours",
@@ -52,14 +52,20 @@ def world(cast: Any) -> World:
         url="https://ours.example/hooks",
         events=["decision.made"],
     )
-    meeting = review_meeting_add(child=child, by=cast.practitioner, kind="core_group", meets_on=child.created_at.date())
+    meeting = review_meeting_add(
+        child=child, by=cast.practitioner, kind="core_group", meets_on=child.created_at.date()
+    )
     from oversight.integrations.models import ExternalReference
 
-    ExternalReference.objects.create(agency=cast.agency, kind="review_meeting", external_id="EV-1", object_id=meeting.pk)
+    ExternalReference.objects.create(
+        agency=cast.agency, kind="review_meeting", external_id="EV-1", object_id=meeting.pk
+    )
     return World(
         child=child,
         decision=decision_for(cast, child),
-        session=SessionFactory(supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency),
+        session=SessionFactory(
+            supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency
+        ),
         subscription=subscription,
         meeting=meeting,
     )
@@ -106,7 +112,10 @@ def _child_upsert(cast: Any, response: Any, world: World) -> None:
     assert response.status_code == 201
     ours = Child.objects.get(pk=world.child.pk)
     assert (ours.display_name, ours.version) == ("Ours", world.child.version)
-    assert Child.objects.get(agency=cast.other_agency, case_reference="OURS-1").display_name == "Theirs"
+    assert (
+        Child.objects.get(agency=cast.other_agency, case_reference="OURS-1").display_name
+        == "Theirs"
+    )
 
 
 def _meeting_upsert(cast: Any, response: Any, world: World) -> None:
@@ -143,7 +152,13 @@ def _webhooks(cast: Any, response: Any, world: World) -> None:
 
 
 ENDPOINTS = [
-    Endpoint("GET", "children/", Scope.CHILDREN_READ, lambda w: "/api/v1/children/", other_agency=_children_list),
+    Endpoint(
+        "GET",
+        "children/",
+        Scope.CHILDREN_READ,
+        lambda w: "/api/v1/children/",
+        other_agency=_children_list,
+    ),
     Endpoint(
         "PUT",
         "children/<str:case_reference>/",
@@ -157,16 +172,29 @@ ENDPOINTS = [
         "review-meetings/<str:external_id>/",
         Scope.MEETINGS_WRITE,
         lambda w: "/api/v1/review-meetings/EV-1/",
-        lambda cast, w: {"case_reference": w.child.case_reference, "kind": "cin_review", "meets_on": "2027-05-05"},
+        lambda cast, w: {
+            "case_reference": w.child.case_reference,
+            "kind": "cin_review",
+            "meets_on": "2027-05-05",
+        },
         other_agency=_meeting_upsert,
     ),
-    Endpoint("GET", "decisions/", Scope.DECISIONS_READ, lambda w: "/api/v1/decisions/", other_agency=_decisions_list),
+    Endpoint(
+        "GET",
+        "decisions/",
+        Scope.DECISIONS_READ,
+        lambda w: "/api/v1/decisions/",
+        other_agency=_decisions_list,
+    ),
     Endpoint(
         "POST",
         "decisions/<int:decision_id>/confirm-on-file/",
         Scope.DECISIONS_CONFIRM,
         lambda w: f"/api/v1/decisions/{w.decision.pk}/confirm-on-file/",
-        lambda cast, w: {"case_system_reference": "X-1", "recorded_at": w.decision.created_at.isoformat()},
+        lambda cast, w: {
+            "case_system_reference": "X-1",
+            "recorded_at": w.decision.created_at.isoformat(),
+        },
         other_agency=_confirm,
     ),
     Endpoint(
@@ -189,8 +217,20 @@ ENDPOINTS = [
         },
         other_agency=_staff,
     ),
-    Endpoint("GET", "sessions/", Scope.SESSIONS_READ, lambda w: "/api/v1/sessions/", other_agency=_sessions),
-    Endpoint("GET", "webhooks/", Scope.WEBHOOKS_MANAGE, lambda w: "/api/v1/webhooks/", other_agency=_webhooks),
+    Endpoint(
+        "GET",
+        "sessions/",
+        Scope.SESSIONS_READ,
+        lambda w: "/api/v1/sessions/",
+        other_agency=_sessions,
+    ),
+    Endpoint(
+        "GET",
+        "webhooks/",
+        Scope.WEBHOOKS_MANAGE,
+        lambda w: "/api/v1/webhooks/",
+        other_agency=_webhooks,
+    ),
 ]
 
 
@@ -201,7 +241,9 @@ def test_every_endpoint_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-def test_without_a_key_every_endpoint_refuses(endpoint: Endpoint, cast: Any, client: Any, world: World) -> None:
+def test_without_a_key_every_endpoint_refuses(
+    endpoint: Endpoint, cast: Any, client: Any, world: World
+) -> None:
     response = endpoint.call(client, None, cast, world)
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
@@ -211,7 +253,9 @@ def test_without_a_key_every_endpoint_refuses(endpoint: Endpoint, cast: Any, cli
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-def test_without_its_scope_every_endpoint_refuses(endpoint: Endpoint, cast: Any, client: Any, world: World) -> None:
+def test_without_its_scope_every_endpoint_refuses(
+    endpoint: Endpoint, cast: Any, client: Any, world: World
+) -> None:
     from oversight.core.models import AuditEvent
 
     others = [s for s in ALL_SCOPES if s != endpoint.scope]
@@ -219,11 +263,15 @@ def test_without_its_scope_every_endpoint_refuses(endpoint: Endpoint, cast: Any,
     children_before = Child.objects.count()
     response = endpoint.call(client, token, cast, world)
     assert response.status_code == 403
-    assert response.json()["detail"] == f"This integration does not have the {endpoint.scope} scope."
+    assert (
+        response.json()["detail"] == f"This integration does not have the {endpoint.scope} scope."
+    )
     assert Child.objects.count() == children_before
     world.decision.refresh_from_db()
     assert world.decision.recorded_on_file_at is None
-    refused = AuditEvent.objects.filter(actor=integration.service_person, detail__has_key="api").get()
+    refused = AuditEvent.objects.filter(
+        actor=integration.service_person, detail__has_key="api"
+    ).get()
     assert refused.detail["status"] == 403
 
 

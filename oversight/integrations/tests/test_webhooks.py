@@ -29,9 +29,13 @@ DAY = dt.date(2027, 3, 10)
 
 def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
     """The receiver's check, as docs/api.md shows it."""
-    parts = dict(p.split("=", 1) for p in headers["Oversight-Signature"].split(",") if p.startswith("t="))
+    parts = dict(
+        p.split("=", 1) for p in headers["Oversight-Signature"].split(",") if p.startswith("t=")
+    )
     signatures = [p[3:] for p in headers["Oversight-Signature"].split(",") if p.startswith("v1=")]
-    expected = hmac.new(secret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        secret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256
+    ).hexdigest()
     return any(hmac.compare_digest(expected, s) for s in signatures)
 
 
@@ -109,10 +113,16 @@ def test_events_reach_only_subscriptions_of_the_agency_that_asked_for_them(
     ours, _ = integration_for(cast.agency, actor=cast.agency_lead)
     theirs, _ = integration_for(cast.other_agency, actor=cast.other_lead, name="SystmOne")
     services.webhook_subscribe(
-        actor=cast.agency_lead, integration=ours, url="https://ours.example/h", events=["drift.flagged"]
+        actor=cast.agency_lead,
+        integration=ours,
+        url="https://ours.example/h",
+        events=["drift.flagged"],
     )
     services.webhook_subscribe(
-        actor=cast.other_lead, integration=theirs, url="https://theirs.example/h", events=["decision.made"]
+        actor=cast.other_lead,
+        integration=theirs,
+        url="https://theirs.example/h",
+        events=["decision.made"],
     )
     with django_capture_on_commit_callbacks(execute=False):
         decision_for(cast, child)
@@ -126,7 +136,10 @@ def test_an_overdue_decision_is_sent_once_though_announced_daily(
 
     integration, _ = integration_for(cast.agency, actor=cast.agency_lead)
     services.webhook_subscribe(
-        actor=cast.agency_lead, integration=integration, url="https://ours.example/h", events=["decision.overdue"]
+        actor=cast.agency_lead,
+        integration=integration,
+        url="https://ours.example/h",
+        events=["decision.overdue"],
     )
     with today_is(DAY):
         decision = decision_for(cast, child)
