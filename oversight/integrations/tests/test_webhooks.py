@@ -218,3 +218,15 @@ def test_signature_is_hmac_sha256_over_timestamp_and_body() -> None:
     body = b'{"event":"decision.made"}'
     expected = hmac.new(b"whsec_x", b"1700000000." + body, hashlib.sha256).hexdigest()
     assert sign("whsec_x", 1700000000, body) == expected
+
+
+def test_the_worked_example_in_the_docs_is_right() -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from oversight.integrations.webhooks import sign
+
+    docs = (Path(settings.BASE_DIR) / "docs" / "api.md").read_text()
+    body = b'{"data":{"decision_id":1},"event":"decision.made"}'
+    assert f"v1={sign('whsec_test', 1700000000, body)}" in docs
