@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import time
 import uuid
 
@@ -34,6 +35,11 @@ from oversight.integrations.models import Scope  # noqa: E402
 from oversight.integrations.services import integration_register  # noqa: E402
 from oversight.people.models import Membership, Person  # noqa: E402
 from oversight.people.selectors import access_profile  # noqa: E402
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
 
 
 def main() -> None:
@@ -54,7 +60,7 @@ def main() -> None:
         name=f"Bench {run}",
         scopes=[Scope.CHILDREN_WRITE],
     )
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {integration.client_id}.{secret}"}
 
     def sweep(label: str) -> None:
@@ -79,14 +85,14 @@ def main() -> None:
             codes[response.status_code] = codes.get(response.status_code, 0) + 1
         elapsed = time.perf_counter() - started
         times.sort()
-        print(
+        say(
             f"{label}: {args.children} children in {elapsed:.1f} s = "
             f"{args.children / elapsed:.0f} children/s; per request median "
             f"{statistics.median(times) * 1000:.1f} ms, p95 "
             f"{times[int(len(times) * 0.95)] * 1000:.1f} ms; answers {codes}"
         )
 
-    print(f"Database: {connection.vendor}; agency {agency_id}; integration {integration.client_id}")
+    say(f"Database: {connection.vendor}; agency {agency_id}; integration {integration.client_id}")
     sweep("add")
     sweep("send again unchanged")
 
