@@ -10,6 +10,7 @@ do is decided by its scopes and its agency (api/auth.py), not here."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
@@ -33,12 +34,21 @@ def leads_integration_agency(user: Any, integration: Any) -> bool:
     return agency_id is not None and agency_id in access_profile(user).led_agency_ids
 
 
+class Permission(StrEnum):
+    """Every rule this app registers with ``rules``: views name these, never bare strings."""
+
+    VIEW_API_REFERENCE = "integrations.view_api_reference"
+    LIST_INTEGRATIONS = "integrations.list_integrations"
+    REGISTER_INTEGRATION = "integrations.register_integration"
+    MANAGE_INTEGRATION = "integrations.manage_integration"
+
+
 looks_after = rules.is_authenticated & (is_administrator | leads_an_agency)
 
-rules.add_perm("integrations.view_api_reference", looks_after)
-rules.add_perm("integrations.list_integrations", looks_after)
-rules.add_perm("integrations.register_integration", looks_after)
+rules.add_perm(Permission.VIEW_API_REFERENCE, looks_after)
+rules.add_perm(Permission.LIST_INTEGRATIONS, looks_after)
+rules.add_perm(Permission.REGISTER_INTEGRATION, looks_after)
 rules.add_perm(
-    "integrations.manage_integration",
+    Permission.MANAGE_INTEGRATION,
     rules.is_authenticated & (is_administrator | leads_integration_agency),
 )

@@ -93,7 +93,7 @@ def integration_register(
         scopes=chosen,
         service_person=person,
     )
-    tracked_create(integration, by=actor)
+    tracked_create(integration, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -115,7 +115,7 @@ def integration_secret_rotate(
     secret = new_secret()
     locked.secret_hash = secret_hash(secret)
     locked.secret_set_at = timezone.now()
-    tracked_update(locked, by=actor)
+    tracked_update(locked, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -139,7 +139,7 @@ def integration_scopes_change(
 
     locked = Integration.objects.select_for_update().get(pk=integration.pk)
     locked.scopes = _clean_scopes(scopes)
-    tracked_edit(locked, by=actor, expected_version=expected_version)
+    tracked_edit(locked, actor=actor, expected_version=expected_version)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -158,7 +158,7 @@ def integration_switch_off(
     locked = Integration.objects.select_for_update().get(pk=integration.pk)
     if locked.is_archived:
         raise ValidationError("This integration is already switched off.")
-    tracked_archive(locked, by=actor, reason=reason)
+    tracked_archive(locked, actor=actor, reason=reason)
     return locked
 
 
@@ -196,7 +196,7 @@ def webhook_subscribe(
         events=_clean_events(events),
         salt=secrets.token_hex(16),
     )
-    tracked_create(subscription, by=actor)
+    tracked_create(subscription, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -220,7 +220,7 @@ def webhook_secret_rotate(
     locked.previous_salt = locked.salt
     locked.previous_until = timezone.now() + dt.timedelta(hours=WEBHOOK_ROTATION_HOURS)
     locked.salt = secrets.token_hex(16)
-    tracked_update(locked, by=actor)
+    tracked_update(locked, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -235,7 +235,7 @@ def webhook_secret_rotate(
 def webhook_unsubscribe(
     *, actor: Person, subscription: WebhookSubscription, origin: RequestOrigin | None = None
 ) -> WebhookSubscription:
-    tracked_archive(subscription, by=actor, reason="Unsubscribed")
+    tracked_archive(subscription, actor=actor, reason="Unsubscribed")
     return subscription
 
 
@@ -319,7 +319,7 @@ def child_upsert(
     )
     if child is None:
         added = children_services.child_create(
-            by=actor,
+            actor=actor,
             agency=agency,
             case_reference=item.case_reference,
             display_name=item.display_name,
@@ -333,7 +333,7 @@ def child_upsert(
     if (child.display_name, child.date_of_birth) != (item.display_name.strip(), item.date_of_birth):
         child = children_services.child_update(
             child=child,
-            by=actor,
+            actor=actor,
             expected_version=child.version,
             case_reference=child.case_reference,
             display_name=item.display_name,
@@ -343,11 +343,11 @@ def child_upsert(
         )
     if item.legal_status != child.legal_status:
         children_services.child_status_change(
-            child=child, by=actor, status=item.legal_status, starts_on=since, origin=origin
+            child=child, actor=actor, status=item.legal_status, starts_on=since, origin=origin
         )
     if worker is not None and worker.pk != child.allocated_practitioner_id:
         children_services.child_allocate(
-            child=child, by=actor, practitioner=worker, starts_on=today, origin=origin
+            child=child, actor=actor, practitioner=worker, starts_on=today, origin=origin
         )
     child.refresh_from_db()
     return child, False
@@ -381,7 +381,7 @@ def review_meeting_upsert(
     if ref is None:
         meeting = children_services.review_meeting_add(
             child=child,
-            by=integration.service_person,
+            actor=integration.service_person,
             kind=kind,
             meets_on=meets_on,
             notes=notes,
@@ -398,7 +398,7 @@ def review_meeting_upsert(
         )
     meeting = children_services.review_meeting_update(
         meeting=meeting,
-        by=integration.service_person,
+        actor=integration.service_person,
         kind=kind,
         meets_on=meets_on,
         notes=notes,
@@ -421,7 +421,7 @@ def decision_confirm_on_file(
     if decision.agency_id != integration.agency_id:
         raise ValidationError("This decision is not your agency's.")
     return supervision_services.decision_record_on_file(
-        by=integration.service_person,
+        actor=integration.service_person,
         decision=decision,
         recorded_at=recorded_at,
         case_system_reference=case_system_reference,

@@ -22,6 +22,7 @@ from oversight.people.selectors import access_profile
 from . import selectors, services
 from .forms import IntegrationForm, ScopesForm, SubscriptionForm, SwitchOffForm
 from .models import Integration, WebhookDelivery, WebhookSubscription
+from .rules import Permission
 
 
 def _crumbs(*more: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -45,7 +46,7 @@ def _secret_page(
 
 
 class IntegrationListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
-    permission_required = "integrations.list_integrations"
+    permission_required = Permission.LIST_INTEGRATIONS
     template_name = "integrations/list.html"
     context_object_name = "integrations"
 
@@ -54,7 +55,7 @@ class IntegrationListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
 
 
 class IntegrationRegisterView(ServiceFormView):
-    permission_required = "integrations.register_integration"
+    permission_required = Permission.REGISTER_INTEGRATION
     form_class = IntegrationForm
     template_name = "integrations/form.html"
     heading = "Register an integration"
@@ -74,17 +75,19 @@ class IntegrationRegisterView(ServiceFormView):
         return {**super().get_form_kwargs(), "agencies": self.agencies()}
 
     def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            integration, secret = services.integration_register(
-                actor=self.request.user,  # type: ignore[arg-type]
+        registered = self.attempt(
+            form,
+            lambda: services.integration_register(
+                actor=self.actor,
                 agency=form.cleaned_data["agency"],
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
                 origin=self.origin(),
-            )
-        except ValidationError as error:
-            self.refused(form, error)
+            ),
+        )
+        if not registered:
             return self.form_invalid(form)
+        integration, secret = self.result
         return _secret_page(
             self.request,
             integration=integration,
@@ -98,8 +101,7 @@ class IntegrationRegisterView(ServiceFormView):
 
 
 class IntegrationMixin(RuleRequiredMixin, BreadcrumbsMixin):
-    permission_required = "integrations.manage_integration"
-    request: HttpRequest
+    permission_required = Permission.MANAGE_INTEGRATION
     kwargs: dict[str, Any]
 
     def get_object(self) -> Integration:
@@ -200,17 +202,19 @@ class SubscriptionAddView(IntegrationMixin, ServiceFormView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         integration = self.object
-        try:
-            _, secret = services.webhook_subscribe(
+        subscribed = self.attempt(
+            form,
+            lambda: services.webhook_subscribe(
                 actor=self.actor,
                 integration=integration,
                 url=form.cleaned_data["url"],
                 events=form.cleaned_data["events"],
                 origin=self.origin(),
-            )
-        except ValidationError as error:
-            self.refused(form, error)
+            ),
+        )
+        if not subscribed:
             return self.form_invalid(form)
+        _, secret = self.result
         return _secret_page(
             self.request,
             integration=integration,

@@ -11,21 +11,23 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from ..rules import Permission
+
 
 class ReadsApiReference(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(request.user.has_perm("integrations.view_api_reference"))
+        return bool(request.user.has_perm(Permission.VIEW_API_REFERENCE))
 
 
 class SchemaView(SpectacularAPIView):
-    permission_required = "integrations.view_api_reference"
+    permission_required = Permission.VIEW_API_REFERENCE
     authentication_classes = [SessionAuthentication]
     permission_classes = [ReadsApiReference]
     throttle_classes: list[Any] = []
 
 
 class ReferenceView(SpectacularSwaggerSplitView):
-    permission_required = "integrations.view_api_reference"
+    permission_required = Permission.VIEW_API_REFERENCE
     authentication_classes = [SessionAuthentication]
     permission_classes = [ReadsApiReference]
     throttle_classes: list[Any] = []

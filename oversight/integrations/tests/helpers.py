@@ -34,7 +34,7 @@ def decision_for(cast: Any, child: Any, *, on: dt.date | None = None, text: str 
     from oversight.supervision.services.oversight import DecisionInput
 
     oversight = management_oversight_record(
-        by=cast.line_manager,
+        actor=cast.line_manager,
         child=child,
         made_on=on or timezone.localdate(),
         summary="Reviewed the plan",

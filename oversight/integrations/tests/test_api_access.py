@@ -53,7 +53,7 @@ def world(cast: Any) -> World:
         events=["decision.made"],
     )
     meeting = review_meeting_add(
-        child=child, by=cast.practitioner, kind="core_group", meets_on=child.created_at.date()
+        child=child, actor=cast.practitioner, kind="core_group", meets_on=child.created_at.date()
     )
     from oversight.integrations.models import ExternalReference
 

@@ -194,7 +194,7 @@ def test_escalation_drift_and_discussion_events_carry_no_text(
     )
     with django_capture_on_commit_callbacks(execute=False):
         escalation = escalation_raise(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             agency=cast.agency,
             subject="child",
             child=child,
