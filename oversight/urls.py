@@ -69,6 +69,8 @@ urlpatterns = [
     path("children/", include("oversight.children.urls")),
     path("assurance/", include("oversight.assurance.urls")),
     path("notifications/", include("oversight.notifications.urls")),
+    path("integrations/", include("oversight.integrations.urls")),
+    path("api/v1/", include("oversight.integrations.api.urls")),
     path("", include("oversight.people.urls")),
 ]
 

@@ -164,18 +164,31 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    def problems(self) -> list[tuple[int | None, str]]:
+        """Each error as (row or record number, reason); None where it names none."""
+        found: list[tuple[int | None, str]] = []
+        for error in self.errors:
+            label, _, rest = error.partition(" ")
+            number, colon, reason = rest.partition(": ")
+            if label in ("Row", "Record") and colon and number.isdigit():
+                found.append((int(number), reason))
+            else:
+                found.append((None, error))
+        return found
+
 
 class _Checker:
     """Turns raw CSV rows into StaffRows, collecting every problem with its row number."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "Row") -> None:
+        self.label = label
         self.errors: list[str] = []
         self.agencies = {a.name.lower(): a for a in Agency.objects.live()}
         self.teams = {(t.agency_id, t.name.lower()): t for t in Team.objects.live()}
         self.groups = {(g.agency_id, g.name.lower()): g for g in StaffGroup.objects.live()}
 
     def fail(self, number: int, message: str) -> None:
-        self.errors.append(f"Row {number}: {message}")
+        self.errors.append(f"{self.label} {number}: {message}")
 
     def date(self, number: int, raw: dict[str, str], column: str) -> dt.date | None:
         value = raw.get(column, "")
@@ -309,18 +322,24 @@ def _unstorable_cells(headers: list[str], rows: list[dict[str, str]]) -> list[st
 
 
 def _check(
-    rows: list[dict[str, str]], progress: Progress | None = None
+    rows: list[dict[str, str]],
+    *,
+    first: int = 2,
+    label: str = "Row",
+    progress: Progress | None = None,
 ) -> tuple[list[StaffRow], list[str]]:
-    checker = _Checker()
+    checker = _Checker(label)
     staff = []
     for done, raw in enumerate(rows, start=1):
-        staff.append(checker.row(done + 1, raw))
+        staff.append(checker.row(done + first - 1, raw))
         if progress is not None:
             progress(CHECKING, done)
     in_file: dict[str, int] = {}
     for row in staff:
         if row.email and row.email in in_file:
-            checker.fail(row.number, f"email {row.email} is also on row {in_file[row.email]}")
+            checker.fail(
+                row.number, f"email {row.email} is also on {label.lower()} {in_file[row.email]}"
+            )
         in_file.setdefault(row.email, row.number)
     emails = {r.email for r in staff} | {r.supervisor_email for r in staff}
     emails |= {r.line_manager_email for r in staff}
@@ -371,10 +390,69 @@ def staff_import_csv(
     rows, errors = _read(content)
     if errors:
         return ImportResult(errors=errors)
-    staff, errors = _check(rows, progress)
+    return _import(
+        rows,
+        actor=actor,
+        origin=origin,
+        first=2,
+        label="Row",
+        kind="staff_csv",
+        progress=progress,
+    )
+
+
+@transaction.atomic
+def staff_import_records(
+    *,
+    actor: Person,
+    records: list[dict[str, Any]],
+    agency: Agency,
+    origin: RequestOrigin | None = None,
+) -> ImportResult:
+    """The same checks and writes as ``staff_import_csv`` for records sent by an agency's HR
+    system through the API (issue 16): each record has the CSV's columns as keys, its agency
+    is the sending system's own, and one bad record refuses the batch, named by its index
+    (counted from 0)."""
+    if not records:
+        return ImportResult(errors=["Record 0: send at least one record"])
+    if len(records) > MAX_ROWS:
+        return ImportResult(errors=[f"Record {MAX_ROWS}: send at most {MAX_ROWS} at a time"])
+    rows = [
+        {
+            k: ("" if v is None else str(v)).strip()
+            for k, v in raw.items()
+            if k in COLUMNS and k != "agency"
+        }
+        | {"agency": agency.name}
+        for raw in records
+    ]
+    unstorable = [
+        f"Record {number}: the {column} value contains a character that cannot be stored"
+        for number, raw in enumerate(rows)
+        for column, value in raw.items()
+        if "\x00" in value
+    ]
+    if unstorable:
+        return ImportResult(errors=unstorable)
+    return _import(
+        rows, actor=actor, origin=origin, first=0, label="Record", kind="staff_api", progress=None
+    )
+
+
+def _import(
+    rows: list[dict[str, str]],
+    *,
+    actor: Person,
+    origin: RequestOrigin | None,
+    first: int,
+    label: str,
+    kind: str,
+    progress: Progress | None,
+) -> ImportResult:
+    staff, errors = _check(rows, first=first, label=label, progress=progress)
     if errors:
         return ImportResult(errors=errors)
-    return _save(staff, actor=actor, origin=origin, progress=progress)
+    return _save(staff, actor=actor, origin=origin, progress=progress, label=label, kind=kind)
 
 
 @transaction.atomic
@@ -384,6 +462,8 @@ def _save(
     actor: Person,
     origin: RequestOrigin | None,
     progress: Progress | None,
+    label: str,
+    kind: str,
 ) -> ImportResult:
     result = ImportResult(
         counts={"people": 0, "posts": 0, "roles": 0, "supervision": 0, "line_management": 0}
@@ -394,7 +474,7 @@ def _save(
             with transaction.atomic():
                 call()
         except ValidationError as error:
-            result.errors.extend(f"Row {row.number}: {m}" for m in error.messages)
+            result.errors.extend(f"{label} {row.number}: {m}" for m in error.messages)
             return False
         result.counts[what] += 1
         return True
@@ -436,7 +516,7 @@ def _save(
         actor=actor,
         action=AuditAction.IMPORT,
         origin=origin,
-        detail={"kind": "staff_csv", "rows": len(staff), **result.counts},
+        detail={"kind": kind, "rows": len(staff), **result.counts},
     )
     return result
 

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "govuk_frontend_django",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_guid",
     # Before django_tasks_db: core's db_worker (heartbeat, recovery) replaces its own.
     "oversight.core",
@@ -81,6 +84,7 @@ INSTALLED_APPS = [
     "oversight.supervision",
     "oversight.notifications",
     "oversight.assurance",
+    "oversight.integrations",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +248,49 @@ PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # An invitation's link to set a password works once, for this many days.
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+# The API for case-management systems (issue 16, docs/api.md): a hashed API key per
+# integration, one scope per endpoint, API_RATE calls per client counted in the cache, errors
+# as problem details (RFC 9457), cursor pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["oversight.integrations.api.auth.IntegrationAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["oversight.integrations.api.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["oversight.integrations.api.auth.PerClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"integration": env("API_RATE", default="1200/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "oversight.integrations.api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Oversight API",
+    "DESCRIPTION": (
+        "For agencies' case-management systems: the child register, review meetings, "
+        "decisions due on the child's file, staff from HR and supervision sessions. "
+        "Authenticate with Authorization: Bearer <client id>.<secret>. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewMeetingKindEnum": "oversight.children.models.ReviewMeetingKind",
+        "SessionKindEnum": "oversight.supervision.models.SessionType",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "oversight.integrations.api.schema.problem_responses",
+    ],
+}
+# Webhooks (issue 16 item 4): a try waits at most WEBHOOK_TIMEOUT seconds; a failed one is
+# tried again after WEBHOOK_RETRY_SECONDS, doubling, up to WEBHOOK_MAX_ATTEMPTS tries.
+WEBHOOK_TIMEOUT = env.int("WEBHOOK_TIMEOUT", default=10)
+WEBHOOK_RETRY_SECONDS = env.float("WEBHOOK_RETRY_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+# Plain http:// webhook addresses only where this is on (development and tests).
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
 
 # Closed unless switched on (issue 10 item 9): Django's own admin at /django-admin/, and the
 # detailed /health/ answer for a monitor that sends this token (core.views.HealthView).

@@ -28,3 +28,5 @@ TASKS = {
 AXES_FAILURE_LIMIT = 5
 # The test servers serve static files through staticfiles' own handler.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]
+# The webhook tests' receiver listens on loopback over plain http.
+WEBHOOK_ALLOW_HTTP = True

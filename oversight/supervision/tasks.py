@@ -18,6 +18,16 @@ def supervision_handover_sweep(today: str | None = None) -> int:
     return session_handover_sweep(today=day)
 
 
+@task()
+def decisions_overdue_announce(today: str | None = None) -> int:
+    """Announce the decisions whose time to reach the child's file has run out (core.events)."""
+    from .services.oversight import decisions_overdue_announce as announce
+
+    day = dt.date.fromisoformat(today) if today else None
+    return announce(today=day)
+
+
 def enqueue_daily() -> list[Any]:
-    """The daily session handover sweep (core.jobs; SupervisionConfig.daily_jobs)."""
-    return [supervision_handover_sweep.enqueue()]
+    """The daily session handover sweep and the overdue decisions' announcement (core.jobs;
+    SupervisionConfig.daily_jobs)."""
+    return [supervision_handover_sweep.enqueue(), decisions_overdue_announce.enqueue()]

@@ -40,6 +40,7 @@ from .register import (
     child_update,
     drift_settings_update,
     review_meeting_add,
+    review_meeting_update,
 )
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "quality_concern_raise",
     "quality_concern_three_way",
     "review_meeting_add",
+    "review_meeting_update",
     "urgent_request_make",
     "urgent_request_respond",
 ]

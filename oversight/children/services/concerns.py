@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from oversight.core import hooks
+from oversight.core import events, hooks
 from oversight.core.models import AuditAction, OutgoingEmail
 from oversight.core.services import (
     RequestOrigin,
@@ -113,6 +113,14 @@ def escalation_raise(
     _open_step(escalation, level, day, actor)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=escalation, origin=origin)
     hooks.event("escalation_raised", escalation=escalation)
+    events.emit(
+        "escalation.raised",
+        escalation_id=escalation.pk,
+        agency_id=agency.pk,
+        child_id=child.pk if child is not None else None,
+        level=level,
+        subject=subject,
+    )
     return escalation
 
 

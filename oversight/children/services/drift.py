@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from oversight.core import events
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -70,6 +71,7 @@ def drift_evaluate(*, child: Child, today: dt.date | None = None) -> list[DriftF
     for flag in flags:
         _create(flag, actor=None)
         audit_event_record(actor=None, action=AuditAction.CREATE, target=flag)
+        _announce(flag, locked.agency_id)
     partnership = partnership_drift_evaluate(child_ids=[locked.pk], today=day)
     for flag in partnership:
         audit_event_record(actor=None, action=AuditAction.CREATE, target=flag)
@@ -170,7 +172,20 @@ def _partnership_batch(ids: list[int], day: dt.date) -> list[DriftFlag]:
             )
     with transaction.atomic():
         DriftFlag.objects.bulk_create(new, batch_size=1000)
+        for flag in new:
+            _announce(flag, flag.child.agency_id)
     return new
+
+
+def _announce(flag: DriftFlag, agency_id: int) -> None:
+    events.emit(
+        "drift.flagged",
+        flag_id=flag.pk,
+        child_id=flag.child_id,
+        agency_id=agency_id,
+        rule=flag.rule,
+        raised_on=flag.raised_on.isoformat(),
+    )
 
 
 def drift_evaluate_agency(*, agency_id: int, today: dt.date | None = None) -> int:
@@ -209,6 +224,8 @@ def drift_evaluate_agency(*, agency_id: int, today: dt.date | None = None) -> in
                 new.append(flag)
         with transaction.atomic():
             DriftFlag.objects.bulk_create(new, batch_size=1000)
+            for flag in new:
+                _announce(flag, agency_id)
         return len(new)
 
     for child in children.iterator(chunk_size=2000):

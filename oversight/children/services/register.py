@@ -309,3 +309,23 @@ def drift_settings_update(
         tracked_edit(settings, actor=actor, expected_version=expected_version)
     audit_event_record(actor=actor, action=AuditAction.CHANGE, target=settings, origin=origin)
     return settings
+
+
+@transaction.atomic
+def review_meeting_update(
+    *,
+    meeting: ReviewMeeting,
+    actor: Person,
+    kind: str,
+    meets_on: dt.date,
+    notes: str = "",
+    origin: RequestOrigin | None = None,
+) -> ReviewMeeting:
+    """Move or rename a review meeting the agency's case system sent before."""
+    locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
+    locked.kind = kind
+    locked.meets_on = meets_on
+    locked.notes = notes.strip()
+    tracked_update(locked, actor=actor)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=locked, origin=origin)
+    return locked

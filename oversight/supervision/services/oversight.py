@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.children.models import Child
+from oversight.core import events
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -78,6 +79,15 @@ def decision_create(
     )
     tracked_create(decision, actor=actor)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=decision, origin=origin)
+    events.emit(
+        "decision.made",
+        decision_id=decision.pk,
+        child_id=child.pk,
+        agency_id=agency.pk,
+        decided_on=decided_on.isoformat(),
+        file_due_on=decision.file_due_on.isoformat(),
+        immediate_concern=decision.immediate_concern,
+    )
     return decision
 
 
@@ -163,3 +173,35 @@ def decision_record_on_file(
         detail={"recorded_on_file": True, "late": decision.recorded_late},
     )
     return decision
+
+
+OVERDUE_ANNOUNCE_DAYS = 7
+
+
+def decisions_overdue_announce(*, today: dt.date | None = None) -> int:
+    """Announce (core.events ``decision.overdue``) each decision not on the child's file whose
+    two working days (seed 001 standard 6) ran out in the last week. The daily job runs it;
+    a handler that must act once per decision keeps what it has already acted on, so a day
+    the job did not run is caught up the next day."""
+    day = today or timezone.localdate()
+    overdue = (
+        Decision.objects.live()
+        .filter(
+            recorded_on_file_at__isnull=True,
+            file_due_on__lt=day,
+            file_due_on__gte=day - dt.timedelta(days=OVERDUE_ANNOUNCE_DAYS),
+        )
+        .order_by("file_due_on", "pk")
+        .values_list("pk", "child_id", "agency_id", "file_due_on")
+    )
+    count = 0
+    for decision_id, child_id, agency_id, due in overdue:
+        events.emit(
+            "decision.overdue",
+            decision_id=decision_id,
+            child_id=child_id,
+            agency_id=agency_id,
+            file_due_on=due.isoformat(),
+        )
+        count += 1
+    return count

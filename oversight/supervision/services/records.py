@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from oversight.children.models import Child
 from oversight.children.services import drift_evaluate
-from oversight.core import hooks
+from oversight.core import events, hooks
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -355,6 +355,14 @@ def case_discussion_add(
         )
     _touch(record, actor)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=discussion, origin=origin)
+    events.emit(
+        "child.discussed",
+        discussion_id=discussion.pk,
+        child_id=child.pk,
+        agency_id=child.agency_id,
+        session_id=session.pk,
+        discussed_on=discussion.discussed_on.isoformat(),
+    )
     # Seed 004 objective 3: drift is surfaced as soon as the discussion that shows it exists.
     drift_evaluate(child=child)
     return discussion
