@@ -7,7 +7,8 @@
   owning agency, so a lead sees other agencies only as the auditor does);
 - evaluation results: a supervisor their own (shown only from five respondents), the agency
   lead their agency's, the auditor aggregates on the partnership dashboard;
-- wellbeing pulse: anyone with a current post; evaluation: anyone with a current supervisor;
+- wellbeing pulse: anyone with a current post, for the agency of that post (a person with
+  posts in two chooses); evaluation: anyone with a current supervisor;
 - workforce figures and evaluation frequency: the agency's lead;
 - record audit: the partnership auditor (any agency) and the agency lead (their own); both
   see only the sampled records, never the wellbeing section;
@@ -21,7 +22,12 @@ from typing import Any
 
 import rules
 
-from oversight.people.rules import is_administrator, is_partnership_auditor, leads_agency
+from oversight.people.rules import (
+    is_administrator,
+    is_partnership_auditor,
+    leads_agency,
+    member_of_agency,
+)
 from oversight.people.selectors import access_profile
 
 
@@ -77,7 +83,9 @@ rules.add_perm("assurance.view_agency_dashboard", rules.is_authenticated & leads
 rules.add_perm(
     "assurance.view_named_compliance", rules.is_authenticated & (is_agency_lead | manages_reports)
 )
-rules.add_perm("assurance.answer_pulse", rules.is_authenticated & has_post)
+# The pulse counts towards the agency in the URL: a current post there (decision 0002).
+rules.add_perm("assurance.choose_pulse_agency", rules.is_authenticated & has_post)
+rules.add_perm("assurance.answer_pulse", rules.is_authenticated & member_of_agency)
 rules.add_perm("assurance.list_evaluations_due", rules.is_authenticated & has_post)
 rules.add_perm("assurance.answer_evaluation", rules.is_authenticated & is_own_relationship)
 rules.add_perm("assurance.view_own_evaluation", rules.is_authenticated & has_supervisees)

@@ -13,6 +13,8 @@
   supervisor (and seen by the agency lead).
 - disclosures: made by a supervisor about a current supervisee; seen by the supervisor who
   made it, the agency lead, and the supervisee (that it was made, category and date only).
+- drift and escalation settings: the lead of the agency in the URL (decision 0002); a lead of
+  several agencies chooses which.
 - concerns about supervision: the supervisee who raised it, the supervisor, the supervisee's
   line manager and the agency lead. The list of an agency's concerns, open and resolved, with
   who agreed what: that agency's lead only (checked against the agency in the URL, so a lead
@@ -173,7 +175,10 @@ rules.add_perm("children.add_child", rules.is_authenticated & holds_agency_role)
 rules.add_perm("children.view_child", rules.is_authenticated & can_view_child)
 rules.add_perm("children.change_child", rules.is_authenticated & can_view_child)
 rules.add_perm("children.view_counts", rules.is_authenticated & is_partnership_viewer)
-rules.add_perm("children.change_settings", rules.is_authenticated & is_agency_lead)
+# The agency is in the URL and the rule is checked against it, so a lead of two agencies sets
+# each one's rules on its own page; the page without an agency lets a lead choose.
+rules.add_perm("children.choose_settings_agency", rules.is_authenticated & is_agency_lead)
+rules.add_perm("children.change_settings", rules.is_authenticated & leads_agency)
 rules.add_perm("children.acknowledge_flag", rules.is_authenticated & can_acknowledge_flag)
 rules.add_perm("children.list_escalations", rules.is_authenticated & holds_agency_role)
 rules.add_perm("children.raise_escalation", rules.is_authenticated & holds_agency_role)

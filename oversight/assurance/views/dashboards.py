@@ -65,7 +65,7 @@ class IndexView(RuleRequiredMixin, TemplateView):
         context["can_compliance"] = user.has_perm("assurance.view_named_compliance")
         context["can_audits"] = user.has_perm("assurance.list_audits")
         context["can_results"] = user.has_perm("assurance.view_own_evaluation")
-        context["can_pulse"] = user.has_perm("assurance.answer_pulse")
+        context["can_pulse"] = user.has_perm("assurance.choose_pulse_agency")
         context["evaluations_due"] = (
             selectors.evaluations_due(person_id=profile.person_id, on=today)
             if profile.person_id

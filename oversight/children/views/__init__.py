@@ -28,6 +28,7 @@ from .register import (
     ChildStatusView,
     ChildTimelineView,
     DriftAcknowledgeView,
+    DriftSettingsChooserView,
     DriftSettingsView,
     ReviewMeetingAddView,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "DisclosureCreateView",
     "DisclosureDetailView",
     "DriftAcknowledgeView",
+    "DriftSettingsChooserView",
     "DriftSettingsView",
     "EscalationCreateView",
     "EscalationDetailView",
