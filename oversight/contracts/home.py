@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from oversight.core.home import Panel
+from oversight.core.overdue import mark_overdue
 
 from . import selectors
 from .display import REVIEW_SOON_DAYS
@@ -38,6 +39,10 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     )
     if not (awaiting or mine or due or missing):
         return []
+    mark_overdue([mine, *due], today)
+    for contract in awaiting:
+        # Whether the viewer signs as the supervisee (names the supervisor) or the supervisor.
+        contract.viewer_is_supervisee = contract.supervisee_id == person_id
     overdue = sum(1 for c in due if c.review_due_on <= today)
     return [
         Panel(
@@ -48,7 +53,6 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                 "mine": mine,
                 "due": due,
                 "missing": missing,
-                "today": today,
             },
             order=20,
             counts={"to sign": len(awaiting), "reviews due": overdue},

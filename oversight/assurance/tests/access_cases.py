@@ -112,9 +112,7 @@ CASES = [
         "assurance:evaluation_results",
         allowed={"supervisor", "agency_lead", "other_supervisor"},
     ),
-    AccessCase(
-        "assurance:pulse", allowed=MEMBERS, note="each is sent to their own agency's pulse"
-    ),
+    AccessCase("assurance:pulse", allowed=MEMBERS, note="each is sent to their own agency's pulse"),
     AccessCase(
         "assurance:agency_pulse",
         setup=_agency,

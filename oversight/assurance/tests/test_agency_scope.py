@@ -134,7 +134,9 @@ def test_person_with_posts_in_two_agencies_answers_the_pulse_for_the_second(cast
     assert f'href="{second}"' in page
     assert reverse("assurance:agency_pulse", args=[cast.agency.pk]) in page
     assert cast.other_agency.name in client.get(second).content.decode()
-    assert client.post(second, {"stress": "3", "resilience": "", "reflection": ""}).status_code == 302
+    assert (
+        client.post(second, {"stress": "3", "resilience": "", "reflection": ""}).status_code == 302
+    )
     assert PulseResponse.objects.get().agency_id == cast.other_agency.pk
     assert PulseParticipation.objects.get(respondent=cast.agency_lead).agency_id == (
         cast.other_agency.pk

@@ -64,8 +64,11 @@ def test_lead_of_one_agency_cannot_change_the_other_agencys_settings(cast, clien
 
 def test_child_list_links_to_the_settings_for_a_lead_only(cast, client):
     client.force_login(lead_of_both(cast))
-    assert reverse("children:settings") in client.get(reverse("children:child_list")).content.decode()
+    assert (
+        reverse("children:settings") in client.get(reverse("children:child_list")).content.decode()
+    )
     client.force_login(cast.practitioner)
-    assert reverse("children:settings") not in client.get(
-        reverse("children:child_list")
-    ).content.decode()
+    assert (
+        reverse("children:settings")
+        not in client.get(reverse("children:child_list")).content.decode()
+    )

@@ -19,6 +19,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.forms import apply_service_error
+from oversight.core.overdue import mark_overdue
 from oversight.people.selectors import access_profile
 
 from .. import selectors, services
@@ -47,8 +48,9 @@ class ManagementOversightListView(RuleRequiredMixin, BreadcrumbsMixin, ListView)
         context["can_record"] = self.request.user.has_perm(
             "supervision.record_management_oversight"
         )
-        context["awaiting_file"] = list(selectors.decisions_awaiting_file(self.request.user)[:50])
-        context["today"] = timezone.localdate()
+        context["awaiting_file"] = mark_overdue(
+            selectors.decisions_awaiting_file(self.request.user)[:50], timezone.localdate()
+        )
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -134,9 +136,8 @@ class ManagementOversightDetailView(
         user = self.request.user
         context["decisions"] = [
             (d, user.has_perm("supervision.confirm_decision_on_file", d))
-            for d in self.object.decisions.all()
+            for d in mark_overdue(self.object.decisions.all(), timezone.localdate())
         ]
-        context["today"] = timezone.localdate()
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -185,7 +186,11 @@ class DecisionOnFileView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(decision=self.object, back_url=self.back_url(), today=timezone.localdate())
+        context.update(
+            decision=self.object,
+            back_url=self.back_url(),
+            overdue=self.object.is_overdue_on(timezone.localdate()),
+        )
         return context
 
     def form_valid(self, form: DecisionOnFileForm) -> HttpResponse:
