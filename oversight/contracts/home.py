@@ -14,6 +14,7 @@ from oversight.core.overdue import mark_overdue
 
 from . import selectors
 from .display import REVIEW_SOON_DAYS
+from .rules import is_contract_supervisee
 
 
 def panels(request: HttpRequest, profile: Any) -> list[Panel]:
@@ -40,16 +41,15 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     if not (awaiting or mine or due or missing):
         return []
     mark_overdue([mine, *due], today)
-    for contract in awaiting:
-        # Whether the viewer signs as the supervisee (names the supervisor) or the supervisor.
-        contract.viewer_is_supervisee = contract.supervisee_id == person_id
+    user = request.user
     overdue = sum(1 for c in due if c.review_due_on <= today)
     return [
         Panel(
             title="Supervision contracts",
             template_name="contracts/home_panel.html",
             context={
-                "awaiting": awaiting,
+                # Each with whether the viewer signs it as the supervisee (the rule answers).
+                "awaiting": [(c, is_contract_supervisee(user, c)) for c in awaiting],
                 "mine": mine,
                 "due": due,
                 "missing": missing,

@@ -26,6 +26,7 @@ from . import selectors, services
 from .display import contract_tag
 from .forms import ConfirmSignatureForm, ContractEndForm, ContractForm, PolicyVersionForm
 from .models import SupervisionContract
+from .rules import is_contract_supervisor
 from .selectors import ContractStanding
 
 STANDING_TAGS = {
@@ -200,8 +201,12 @@ class ContractListView(RuleRequiredMixin, TemplateView):
         )
         _audit_list(self.request, "my contracts", context)
         agency_ids = profile.member_agency_ids | profile.led_agency_ids
-        context["agencies"] = Agency.objects.filter(pk__in=agency_ids).order_by("name")
-        context["led_agency_ids"] = profile.led_agency_ids
+        agencies = list(Agency.objects.filter(pk__in=agency_ids).order_by("name"))
+        for agency in agencies:
+            agency.can_list_contracts = self.request.user.has_perm(
+                "contracts.list_agency_contracts", agency
+            )
+        context["agencies"] = agencies
         return context
 
 
@@ -417,6 +422,11 @@ class ContractSignView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin,
         else:
             messages.success(self.request, "You have signed. The other party still has to sign.")
         return HttpResponseRedirect(reverse("contracts:contract_detail", args=[contract.pk]))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["signs_as_supervisor"] = is_contract_supervisor(self.request.user, self.object)
+        return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [*super().get_breadcrumbs(), ("Sign", None)]

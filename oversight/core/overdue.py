@@ -24,6 +24,6 @@ def mark_overdue(items: Iterable[T | None], day: dt.date) -> list[T]:
     for item in items:
         if item is None:
             continue
-        item.overdue = item.is_overdue_on(day)  # type: ignore[attr-defined]
+        vars(item)["overdue"] = item.is_overdue_on(day)
         marked.append(item)
     return marked

@@ -13,6 +13,7 @@ from oversight.core.home import Panel
 from oversight.core.overdue import mark_overdue
 
 from . import selectors
+from .rules import mark_viewer_roles
 
 
 def panels(request: HttpRequest, profile: Any) -> list[Panel]:
@@ -22,6 +23,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     today = timezone.localdate()
     found: list[Panel] = []
     upcoming = selectors.sessions_upcoming(user).first()
+    mark_viewer_roles([upcoming], user)
     found.append(
         Panel(
             title="Your next supervision session",
@@ -32,7 +34,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     )
     awaiting = mark_overdue(selectors.records_awaiting_signature(user), today)
     if awaiting:
-        overdue = sum(1 for r in awaiting if r.overdue)
+        overdue = sum(1 for r in awaiting if r.is_overdue_on(today))
         found.append(
             Panel(
                 title="Records awaiting your signature",
@@ -61,21 +63,23 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                 template_name="supervision/panels/actions.html",
                 context={"actions": actions},
                 order=22,
-                counts={"overdue": sum(1 for a in actions if a.overdue)},
+                counts={"overdue": sum(1 for a in actions if a.is_overdue_on(today))},
             )
         )
+    mark_viewer_roles([r.session for r in [*awaiting, *overdue_records]], user)
     if profile.supervisee_ids:
         unsigned = mark_overdue(
             selectors.unsigned_records_of_supervisees(profile.supervisee_ids)[:20], today
         )
         if unsigned:
+            mark_viewer_roles([r.session for r in unsigned], user)
             found.append(
                 Panel(
                     title="Your supervisees' unsigned records",
                     template_name="supervision/panels/records.html",
                     context={"records": unsigned, "show_supervisee": True},
                     order=23,
-                    counts={"overdue": sum(1 for r in unsigned if r.overdue)},
+                    counts={"overdue": sum(1 for r in unsigned if r.is_overdue_on(today))},
                 )
             )
     return found

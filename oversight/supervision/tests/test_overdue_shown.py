@@ -59,7 +59,7 @@ def late(cast: Any) -> dict[str, Any]:
             sign_by=SIGN_BY,
             next_session_on=dt.date(2026, 11, 30),
         )
-        child = ChildFactory(
+        child: Any = ChildFactory(
             agency=cast.agency, allocated_practitioner=cast.practitioner, display_name="Family K"
         )
         discussion = CaseDiscussion.objects.create(

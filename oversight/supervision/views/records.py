@@ -156,6 +156,7 @@ class RecordPageMixin(SessionMixin):
                 can_sign_supervisor=user.has_perm("supervision.sign_as_supervisor", record),
                 can_sign_supervisee=user.has_perm("supervision.sign_as_supervisee", record),
                 can_add_addendum=user.has_perm("supervision.add_addendum", record),
+                can_plan_next=user.has_perm("supervision.plan_next_session", record),
                 can_download=record.is_locked
                 and user.has_perm("supervision.download_record_pdf", session),
                 sign_form=sign_form or SuperviseeSignForm(),

@@ -33,6 +33,7 @@ from ..forms import (
     SessionPlanForm,
 )
 from ..models import GROUP_TYPES
+from ..rules import mark_viewer_roles
 from .base import SessionMixin, origin
 
 
@@ -51,6 +52,8 @@ class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
             (getattr(s, "record", None) for s in context["upcoming"] + context["past"]), day
         )
         context["awaiting"] = mark_overdue(selectors.records_awaiting_signature(user), day)
+        sessions = context["upcoming"] + context["past"]
+        mark_viewer_roles([*sessions, *(r.session for r in context["awaiting"])], user)
         context["can_plan"] = user.has_perm("supervision.plan_session")
         return context
 
