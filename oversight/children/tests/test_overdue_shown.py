@@ -59,3 +59,24 @@ def test_the_lead_of_the_agency_asked_to_respond_sees_your_agency(cast, client, 
     assert "Your agency" in page
     client.force_login(cast.supervisor)
     assert "Your agency" not in _main(client, reverse("children:escalation_list"))
+
+
+def test_escalation_list_queries_do_not_grow_with_escalations(
+    cast, client, django_assert_max_num_queries
+):
+    """Each row's "overdue" and "your agency" come from the list's own query and the
+    viewer's access profile: no query per row."""
+    client.force_login(cast.other_lead)
+    url = reverse("children:escalation_list")
+    with today_is(RAISED):
+        escalation_pk(cast)
+    with today_is(dt.date(2026, 11, 20)):
+        client.get(url)  # warm the session
+        with django_assert_max_num_queries(40) as one:
+            client.get(url)
+        with today_is(RAISED):
+            for _ in range(6):
+                escalation_pk(cast)
+        with django_assert_max_num_queries(len(one.captured_queries)):
+            page = client.get(url).content.decode()
+    assert page.count("Your agency") == 7 and page.count("Overdue") == 7
