@@ -169,12 +169,7 @@ PERSONAS = (
     ("admin", "Administrator", None, "Manages agencies, people, relationships and training"),
     ("auditor", "Partnership auditor", None, "Sees partnership-wide figures, not personal records"),
     ("lead.csc", "Agency safeguarding lead", 0, "Principal social worker, children's services"),
-    (
-        "lead.health",
-        "Agency safeguarding lead",
-        1,
-        "Named nurse, community health; also leads the football league",
-    ),
+    ("lead.health", "Agency safeguarding lead", 1, "Named nurse, community health"),
     ("supervisor.csc", "Safeguarding supervisor", 0, "Practice supervisor with six supervisees"),
     (
         "supervisor.health",
@@ -534,15 +529,6 @@ def build(ctx: DemoContext) -> None:
         peer = leads[(n + 1) % len(leads)][0]
         since = max(lead_since, today - dt.timedelta(days=rng.randint(*history_days)))
         plan.append(("supervise", peer, lead, {"agency": agency, "since": since}))
-
-    # A lead of two agencies, each managed on its own page (decision 0002): the health lead is
-    # also the safeguarding lead of the smallest agency, as small agencies often share one.
-    if "lead.health" in personas and len(agencies) > 2:
-        shared = agencies[len(AGENCIES) - 1]
-        since = years_ago(1, 2)
-        extra_post = {"title": "Safeguarding lead (shared)", "team": None, "group": None}
-        plan.append(("member", personas["lead.health"], shared, {**extra_post, "since": since}))
-        plan.append(("role", personas["lead.health"], shared, {"role": Role.AGENCY_LEAD}))
 
     handovers: list[tuple[SupervisionRelationship, SupervisionRelationship]] = []
     for kind, a, b, extra in plan:

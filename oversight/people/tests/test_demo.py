@@ -15,7 +15,6 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from oversight.core.demo import DemoContext
-from oversight.core.testing import today_is
 from oversight.people import demo
 from oversight.people.models import (
     Agency,
@@ -100,12 +99,6 @@ def test_seed_demo_json_lists_sign_ins_and_a_believable_partnership() -> None:
     lapsed = [r for r in TrainingRecord.objects.live() if r.expires_on and r.expires_on < TODAY]
     assert lapsed
     assert SupervisionRelationship.objects.filter(handover_from__isnull=False).exists()
-    # One lead leads two agencies, each managed on its own page (decision 0002).
-    from oversight.people.selectors import access_profile
-
-    with today_is(TODAY):
-        led = access_profile(Person.objects.get(username="lead.health")).led_agency_ids
-    assert len(led) == 2
 
 
 @pytest.mark.django_db
