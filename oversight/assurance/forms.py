@@ -38,11 +38,8 @@ class ComplianceFilterForm(GovukForm):
 
     def __init__(self, *args: Any, teams: list[str], groups: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "All teams"), *((t, t) for t in teams)]  # type: ignore[attr-defined]
-        self.fields["staff_group"].choices = [  # type: ignore[attr-defined]
-            ("", "All staff groups"),
-            *((g, g) for g in groups),
-        ]
+        self.set_choices("team", [("", "All teams"), *((t, t) for t in teams)])
+        self.set_choices("staff_group", [("", "All staff groups"), *((g, g) for g in groups)])
 
 
 class EvaluationForm(GovukForm):
@@ -155,7 +152,7 @@ class WorkforceForm(VersionedFormMixin, GovukForm):
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = quarter_choices(today)  # type: ignore[attr-defined]
+        self.set_choices("quarter", quarter_choices(today))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -177,7 +174,7 @@ class AuditDrawForm(GovukForm):
     period_end = forms.DateField(label="Records to", widget=DateInput())
     per_stratum = forms.IntegerField(
         label="Records to sample from each risk group",
-        help_text="High, medium and escalating risk (seed 004 objective 2).",
+        help_text="High, medium and escalating risk.",
         initial=5,
         min_value=1,
         max_value=50,

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from oversight.core.home import Panel, is_wide_scope, kept_for_wide_scope
+from oversight.supervision.rules import Permission as SupervisionPermission
 
 from . import selectors
 from .compliance import summarise, total
@@ -105,7 +106,7 @@ def _my_people_panel(user: Any, profile: Any, today: dt.date) -> list[Panel]:
     shown = rows[:MY_PEOPLE_SHOWN]
     for r in shown:
         r.can_open_next = r.next_session is not None and user.has_perm(
-            "supervision.act_as_supervisor", r.next_session
+            SupervisionPermission.ACT_AS_SUPERVISOR, r.next_session
         )
     return [
         Panel(

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from oversight.contracts.models import SessionType
+from oversight.contracts.models import GROUP_SESSION_TYPES, SessionType
 from oversight.core.forms import (
     SESSION_DATE,
     DateInput,
@@ -99,8 +99,45 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
 
     def __init__(self, *args: Any, supervisees: Any, colleagues: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisee"].queryset = supervisees  # type: ignore[attr-defined]
-        self.fields["attendees"].queryset = colleagues  # type: ignore[attr-defined]
+        self.limit_choices("supervisee", supervisees)
+        self.limit_choices("attendees", colleagues)
+        # Only what the chosen type needs (issue 12 item 4): a group invites people and has a
+        # title; a three-way meeting has a supervisee and others; the rest a supervisee.
+        chosen = (self.data.get("session_type") if self.is_bound else None) or self.initial.get(
+            "session_type"
+        )
+        if chosen in SessionType.values:
+            self.fields["session_type"].widget = forms.HiddenInput()
+            if chosen in GROUP_SESSION_TYPES:
+                del self.fields["supervisee"]
+                self.fields["attendees"].help_text = ""
+            else:
+                self.fields["supervisee"].help_text = ""
+                if chosen == SessionType.THREE_WAY:
+                    self.fields["attendees"].label = "Who else is invited"
+                    self.fields["attendees"].help_text = "Line managers and anyone else attending."
+                else:
+                    del self.fields["attendees"]
+                    del self.fields["title"]
+
+    @property
+    def chosen_type_label(self) -> str:
+        chosen = self["session_type"].value()
+        return str(dict(SessionType.choices).get(chosen, ""))
+
+
+class SessionTypeForm(GovukForm):
+    """The first question of planning: the kind of session decides what else is asked."""
+
+    type = forms.ChoiceField(
+        label="What kind of session are you planning?",
+        choices=SessionType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the kind of session",
+            "invalid_choice": "Select the kind of session",
+        },
+    )
 
 
 class CancelForm(GovukForm):
@@ -149,7 +186,7 @@ class ChildrenForm(GovukForm):
 
     def __init__(self, *args: Any, children: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["children"].queryset = children  # type: ignore[attr-defined]
+        self.limit_choices("children", children)
 
 
 class RecordForm(VersionedFormMixin, GovukForm):
@@ -346,7 +383,7 @@ class CaseDiscussionForm(VersionedFormMixin, GovukForm):
         if children is None:
             del self.fields["child"]
         else:
-            self.fields["child"].queryset = children  # type: ignore[attr-defined]
+            self.limit_choices("child", children)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -377,8 +414,8 @@ class ActionForm(SubmissionTokenMixin, GovukForm):
 
     def __init__(self, *args: Any, people: Any, children: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
-        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+        self.limit_choices("owner", people)
+        self.limit_choices("child", children)
 
 
 class AttendanceForm(GovukForm):
@@ -391,7 +428,7 @@ class AttendanceForm(GovukForm):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].queryset = people  # type: ignore[attr-defined]
+        self.limit_choices("attended", people)
 
 
 class SuperviseeSignForm(GovukForm):
@@ -435,7 +472,7 @@ class ManagementOversightForm(GovukForm):
 
     def __init__(self, *args: Any, children: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+        self.limit_choices("child", children)
 
 
 class DecisionOnFileForm(GovukForm):

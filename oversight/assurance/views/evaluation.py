@@ -19,12 +19,13 @@ from .. import selectors, services
 from ..forms import EvaluationForm, PulseForm
 from ..models import STATEMENT_FIELDS, PulseParticipation
 from ..periods import add_months, quarter_start
+from ..rules import Permission
 from ..suppression import MINIMUM_GROUP
 from .dashboards import _crumbs
 
 
 class EvaluationListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
-    permission_required = "assurance.list_evaluations_due"
+    permission_required = Permission.LIST_EVALUATIONS_DUE
     template_name = "assurance/evaluation_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -38,7 +39,7 @@ class EvaluationListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 
 
 class EvaluationFormView(ServiceFormView):
-    permission_required = "assurance.answer_evaluation"
+    permission_required = Permission.ANSWER_EVALUATION
     template_name = "assurance/evaluation_form.html"
     form_class = EvaluationForm
     object: SupervisionRelationship | None = None
@@ -89,7 +90,7 @@ class EvaluationResultsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     """A supervisor's own results from the rounds of the last year that have closed with
     five or more answers about them (issue 9 item 3, decision 0004): never live."""
 
-    permission_required = "assurance.view_own_evaluation"
+    permission_required = Permission.VIEW_OWN_EVALUATION
     template_name = "assurance/evaluation_results.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -121,7 +122,7 @@ class PulseChooserView(ScopeChooserView):
     """The pulse link without an agency: straight to the person's agency, or, for someone
     with posts in several, a list to choose from (decision 0002)."""
 
-    permission_required = "assurance.choose_pulse_agency"
+    permission_required = Permission.CHOOSE_PULSE_AGENCY
     heading = "Wellbeing pulse"
     intro = (
         "You have a post in more than one agency. Choose the agency your answers are about: "
@@ -144,7 +145,7 @@ class PulseView(ServiceFormView):
     """A short, optional, anonymous wellbeing pulse, once a quarter, for the agency in the
     URL (the rule: a current post there)."""
 
-    permission_required = "assurance.answer_pulse"
+    permission_required = Permission.ANSWER_PULSE
     template_name = "assurance/pulse_form.html"
     form_class = PulseForm
     object: Agency | None = None

@@ -29,6 +29,7 @@ from ..forms import (
     StatusChangeForm,
 )
 from ..models import CADENCE_STATUSES, Child, DriftFlag, LegalStatus
+from ..rules import Permission
 from ..timeline import timeline_for
 from .base import (
     ChildrenFormView,
@@ -41,7 +42,7 @@ from .base import (
 
 
 class ChildListView(RuleRequiredMixin, TemplateView):
-    permission_required = "children.list_children"
+    permission_required = Permission.LIST_CHILDREN
     template_name = "children/child_list.html"
     paginate_by = 50
 
@@ -82,14 +83,24 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             flagged_count=sum(1 for r in rows if r.child.open_flags),
             today=day,
             decisions_count=selectors.decisions_waiting_for_file(visible, today=day).count(),
-            can_add=self.request.user.has_perm("children.add_child"),
-            can_settings=self.request.user.has_perm("children.choose_settings_agency"),
+            can_add=self.request.user.has_perm(Permission.ADD_CHILD),
+            can_settings=self.request.user.has_perm(Permission.CHOOSE_SETTINGS_AGENCY),
+            can_add_involvement=self.request.user.has_perm(Permission.ADD_INVOLVEMENT),
+            involvements=self.involvements(day),
         )
         return context
 
+    def involvements(self, day: Any) -> list[Any]:
+        found = selectors.involvements_of_viewer(self.request.user, on=day)
+        for involvement in found:
+            involvement.can_end = self.request.user.has_perm(
+                Permission.END_INVOLVEMENT, involvement
+            )
+        return found
+
 
 class ChildCreateView(ChildrenFormView):
-    permission_required = "children.add_child"
+    permission_required = Permission.ADD_CHILD
     form_class = ChildCreateForm
     heading = "Add a child"
     submit_label = "Add child"
@@ -116,7 +127,7 @@ class ChildCreateView(ChildrenFormView):
     def perform(self, form: ChildCreateForm) -> Child:
         data = form.cleaned_data
         return services.child_create(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             agency=data["agency"],
             case_reference=data["case_reference"],
             display_name=data["display_name"],
@@ -125,6 +136,7 @@ class ChildCreateView(ChildrenFormView):
             status_since=data["status_since"],
             allocated_practitioner=data["allocated_practitioner"],
             agencies_involved=data["agencies_involved"],
+            nhs_number=data.get("nhs_number", ""),
             submission_token=data["submission_token"],
             origin=self.origin(),
         )
@@ -161,17 +173,51 @@ class ChildMixin:
 
 
 class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
-    permission_required = "children.view_child"
-    template_name = "children/child_detail.html"
+    """The child's page. The agency holding the child on its register sees the whole page;
+    every involved agency's leads, allocated worker and the worker's supervisor and line
+    manager see the multi-agency summary (issue 13 item 2), and another agency's people see
+    only that. Each view is audited, saying whether the summary was shown."""
+
+    permission_required = Permission.VIEW_CHILD_SUMMARY
     context_object_name = "child"
 
     def get_object(self, queryset: Any = None) -> Child:
+        if getattr(self, "object", None) is not None:
+            return self.object  # loaded once for the rule
         get_object_or_404(Child.objects.live().only("pk"), pk=self.kwargs["pk"])
         return selectors.child_detail(child_id=self.kwargs["pk"])
+
+    @property
+    def full_view(self) -> bool:
+        return bool(self.request.user.has_perm(Permission.VIEW_CHILD, self.object))
+
+    def get_template_names(self) -> list[str]:
+        if self.full_view:
+            return ["children/child_detail.html"]
+        return ["children/child_summary.html"]
+
+    def get_audit_detail(self) -> dict[str, Any] | None:
+        summary = getattr(self, "summary", None)
+        if summary is None or summary.agency_count < 2:
+            return None
+        return {"multi_agency_summary": True, "agencies": summary.agency_count}
+
+    def summary_context(self, day: Any) -> dict[str, Any]:
+        profile = access_profile(self.request.user)
+        self.summary = selectors.multi_agency_summary(
+            self.object, today=day, viewer_agency_ids=set(profile.member_agency_ids)
+        )
+        return {
+            "summary": self.summary,
+            "can_contribute": self.request.user.has_perm(Permission.CONTRIBUTE_PLAN, self.object),
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         day = today()
+        context.update(self.summary_context(day), today=day)
+        if not self.full_view:
+            return context
         child = self.object
         user = self.request.user
         flags = child.flags
@@ -184,11 +230,14 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
             in_cadence=child.legal_status in CADENCE_STATUSES,
             open_flags=[f for f in flags if f.is_open],
             closed_flags=[f for f in flags if not f.is_open],
-            can_change=user.has_perm("children.change_child", child),
-            can_acknowledge=bool(flags) and user.has_perm("children.acknowledge_flag", flags[0]),
+            can_change=user.has_perm(Permission.CHANGE_CHILD, child),
+            can_acknowledge=bool(flags) and user.has_perm(Permission.ACKNOWLEDGE_FLAG, flags[0]),
             decisions=list(
                 selectors.decisions_waiting_for_file(Child.objects.filter(pk=child.pk), today=day)
             ),
+            other_involvements=[
+                i for i in child.involvement_history if i.agency_id != child.agency_id
+            ],
             upcoming_meetings=[m for m in child.meetings if m.meets_on >= day],
             past_meetings=[m for m in child.meetings if m.meets_on < day][::-1],
         )
@@ -201,7 +250,7 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
 class ChildTimelineView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
     """The child's RAG ratings across discussions as a table and a drawn timeline."""
 
-    permission_required = "children.view_child"
+    permission_required = Permission.VIEW_CHILD
     template_name = "children/child_timeline.html"
     context_object_name = "child"
 
@@ -219,7 +268,7 @@ class ChildTimelineView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, D
             flags=self.object.flags,
             today=today(),
         )
-        context["can_escalate"] = self.request.user.has_perm("children.raise_escalation")
+        context["can_escalate"] = self.request.user.has_perm(Permission.RAISE_ESCALATION)
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -232,7 +281,7 @@ class ChildTimelineView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, D
 
 
 class ChildEditView(ChildMixin, ChildrenFormView):
-    permission_required = "children.change_child"
+    permission_required = Permission.CHANGE_CHILD
     form_class = ChildDetailsForm
     heading = "Change the child's details"
     success_message = "Details saved."
@@ -243,6 +292,7 @@ class ChildEditView(ChildMixin, ChildrenFormView):
             "case_reference": child.case_reference,
             "display_name": child.display_name,
             "date_of_birth": child.date_of_birth,
+            "nhs_number": child.nhs_number,
             "agencies_involved": list(child.agencies_involved.all()),
             "version": child.version,
         }
@@ -251,12 +301,13 @@ class ChildEditView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.child_update(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             expected_version=data.get("version"),
             case_reference=data["case_reference"],
             display_name=data["display_name"],
             date_of_birth=data["date_of_birth"],
             agencies_involved=data["agencies_involved"],
+            nhs_number=data.get("nhs_number", ""),
             origin=self.origin(),
         )
 
@@ -265,7 +316,7 @@ class ChildEditView(ChildMixin, ChildrenFormView):
 
 
 class ChildStatusView(ChildMixin, ChildrenFormView):
-    permission_required = "children.change_child"
+    permission_required = Permission.CHANGE_CHILD
     form_class = StatusChangeForm
     heading = "Change the legal status"
     intro = (
@@ -280,7 +331,7 @@ class ChildStatusView(ChildMixin, ChildrenFormView):
     def perform(self, form: StatusChangeForm) -> Any:
         return services.child_status_change(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             status=form.cleaned_data["status"],
             starts_on=form.cleaned_data["starts_on"],
             origin=self.origin(),
@@ -291,7 +342,7 @@ class ChildStatusView(ChildMixin, ChildrenFormView):
 
 
 class ChildAllocateView(ChildMixin, ChildrenFormView):
-    permission_required = "children.change_child"
+    permission_required = Permission.CHANGE_CHILD
     form_class = AllocationForm
     heading = "Allocate the child"
     success_message = "Allocation saved."
@@ -312,7 +363,7 @@ class ChildAllocateView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.child_allocate(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             practitioner=data["practitioner"],
             starts_on=data["starts_on"],
             reason=data["reason"],
@@ -324,7 +375,7 @@ class ChildAllocateView(ChildMixin, ChildrenFormView):
 
 
 class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
-    permission_required = "children.change_child"
+    permission_required = Permission.CHANGE_CHILD
     form_class = ReviewMeetingForm
     heading = "Add a review meeting"
     intro = "The child is due to be discussed in supervision before each review meeting."
@@ -334,10 +385,11 @@ class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.review_meeting_add(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             kind=data["kind"],
             meets_on=data["meets_on"],
             notes=data["notes"],
+            agencies_expected=data.get("agencies_expected") or [],
             origin=self.origin(),
         )
 
@@ -346,7 +398,7 @@ class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
 
 
 class DriftAcknowledgeView(ChildrenFormView):
-    permission_required = "children.acknowledge_flag"
+    permission_required = Permission.ACKNOWLEDGE_FLAG
     form_class = AcknowledgeFlagForm
     template_name = "children/flag_acknowledge.html"
     heading = "Acknowledge drift"
@@ -369,7 +421,7 @@ class DriftAcknowledgeView(ChildrenFormView):
     def perform(self, form: AcknowledgeFlagForm) -> Any:
         return services.drift_flag_acknowledge(
             flag=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             decision=form.cleaned_data["decision"],
             origin=self.origin(),
         )
@@ -390,7 +442,7 @@ class DriftAcknowledgeView(ChildrenFormView):
 class ChildCountsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     """Counts only: the partnership auditor sees every agency, a lead their own."""
 
-    permission_required = "children.view_counts"
+    permission_required = Permission.VIEW_COUNTS
     template_name = "children/counts.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -418,7 +470,7 @@ class DriftSettingsChooserView(ScopeChooserView):
     """The settings link without an agency: straight to the lead's agency, or, for a lead of
     several, a list of them (decision 0002)."""
 
-    permission_required = "children.choose_settings_agency"
+    permission_required = Permission.CHOOSE_SETTINGS_AGENCY
     heading = "Drift and escalation settings"
     intro = "You lead more than one agency. Choose the agency whose settings you want to change."
 
@@ -438,7 +490,7 @@ class DriftSettingsView(ChildrenFormView):
     """The agency lead sets the drift rules, thresholds and windows for the agency in the URL
     (the rule is checked against that agency)."""
 
-    permission_required = "children.change_settings"
+    permission_required = Permission.CHANGE_SETTINGS
     form_class = DriftSettingsForm
     template_name = "children/form.html"
     heading = "Drift and escalation settings"
@@ -474,7 +526,7 @@ class DriftSettingsView(ChildrenFormView):
         values = {name: form.cleaned_data[name] for name in DriftSettingsForm.SETTING_FIELDS}
         return services.drift_settings_update(
             agency=self.agency,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             values=values,
             expected_version=form.cleaned_data.get("version"),
             origin=RequestOrigin.from_request(self.request),

@@ -12,15 +12,14 @@ from django.urls import reverse
 from oversight.core.views import ServiceFormView
 
 from ..models import Person
-
-MANAGE = "people.manage_organisation"
+from ..rules import Permission
 
 
 class ManageFormView(ServiceFormView):
     """Subclasses set ``form_class``, ``heading`` and ``perform(form)``; object pages also set
     ``model`` (the URL's ``pk`` is loaded once, before the access check)."""
 
-    permission_required = MANAGE
+    permission_required = Permission.MANAGE_ORGANISATION
     template_name = "people/manage/form.html"
     model: Any = None
     section: tuple[str, str] | None = ("Administration", "people:manage_index")
