@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from oversight.core.home import Panel, is_wide_scope, kept_for_wide_scope
+from oversight.supervision.rules import Permission as SupervisionPermission
 
 from . import selectors
 from .compliance import summarise, total
@@ -31,7 +32,11 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
         return []
     found: list[Panel] = []
     today = timezone.localdate()
-    mine = _my_people_panel(profile, today) if profile.supervisee_ids or profile.report_ids else []
+    mine = (
+        _my_people_panel(request.user, profile, today)
+        if profile.supervisee_ids or profile.report_ids
+        else []
+    )
     staff = None
     if profile.led_agency_ids or profile.report_ids:
         staff = dict(
@@ -81,7 +86,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     return found
 
 
-def _my_people_panel(profile: Any, today: dt.date) -> list[Panel]:
+def _my_people_panel(user: Any, profile: Any, today: dt.date) -> list[Panel]:
     rows = kept_for_wide_scope(
         profile,
         "my-people",
@@ -98,12 +103,17 @@ def _my_people_panel(profile: Any, today: dt.date) -> list[Panel]:
         else ("supervisees" if supervises else "reports")
     )
     overdue = sum(1 for r in rows if r.compliance.days_overdue)
+    shown = rows[:MY_PEOPLE_SHOWN]
+    for r in shown:
+        r.can_open_next = r.next_session is not None and user.has_perm(
+            SupervisionPermission.ACT_AS_SUPERVISOR, r.next_session
+        )
     return [
         Panel(
             title=f"Your {whom}: last and next sessions",
             template_name="assurance/home_my_people.html",
             context={
-                "rows": rows[:MY_PEOPLE_SHOWN],
+                "rows": shown,
                 "total": len(rows),
                 "whom": whom,
                 "overdue": overdue,

@@ -7,7 +7,8 @@
   owning agency, so a lead sees other agencies only as the auditor does);
 - evaluation results: a supervisor their own (shown only from five respondents), the agency
   lead their agency's, the auditor aggregates on the partnership dashboard;
-- wellbeing pulse: anyone with a current post; evaluation: anyone with a current supervisor;
+- wellbeing pulse: anyone with a current post, for the agency of that post (a person with
+  posts in two chooses); evaluation: anyone with a current supervisor;
 - workforce figures and evaluation frequency: the agency's lead;
 - record audit: the partnership auditor (any agency) and the agency lead (their own); both
   see only the sampled records, never the wellbeing section;
@@ -22,7 +23,12 @@ from typing import Any
 
 import rules
 
-from oversight.people.rules import is_administrator, is_partnership_auditor, leads_agency
+from oversight.people.rules import (
+    is_administrator,
+    is_partnership_auditor,
+    leads_agency,
+    member_of_agency,
+)
 from oversight.people.selectors import access_profile
 
 from .models import AuditStatus
@@ -35,6 +41,7 @@ class Permission(StrEnum):
     VIEW_PARTNERSHIP_DASHBOARD = "assurance.view_partnership_dashboard"
     VIEW_AGENCY_DASHBOARD = "assurance.view_agency_dashboard"
     VIEW_NAMED_COMPLIANCE = "assurance.view_named_compliance"
+    CHOOSE_PULSE_AGENCY = "assurance.choose_pulse_agency"
     ANSWER_PULSE = "assurance.answer_pulse"
     LIST_EVALUATIONS_DUE = "assurance.list_evaluations_due"
     ANSWER_EVALUATION = "assurance.answer_evaluation"
@@ -99,7 +106,9 @@ rules.add_perm(Permission.VIEW_AGENCY_DASHBOARD, rules.is_authenticated & leads_
 rules.add_perm(
     Permission.VIEW_NAMED_COMPLIANCE, rules.is_authenticated & (is_agency_lead | manages_reports)
 )
-rules.add_perm(Permission.ANSWER_PULSE, rules.is_authenticated & has_post)
+# The pulse counts towards the agency in the URL: a current post there (decision 0002).
+rules.add_perm(Permission.CHOOSE_PULSE_AGENCY, rules.is_authenticated & has_post)
+rules.add_perm(Permission.ANSWER_PULSE, rules.is_authenticated & member_of_agency)
 rules.add_perm(Permission.LIST_EVALUATIONS_DUE, rules.is_authenticated & has_post)
 rules.add_perm(Permission.ANSWER_EVALUATION, rules.is_authenticated & is_own_relationship)
 rules.add_perm(Permission.VIEW_OWN_EVALUATION, rules.is_authenticated & has_supervisees)

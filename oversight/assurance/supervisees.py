@@ -28,6 +28,9 @@ class PersonSupervision:
     supervised_by_viewer: bool
     managed_by_viewer: bool
     on: dt.date
+    # Set by the home panel for the viewer: whether the next session is theirs to run
+    # (rule ``supervision.act_as_supervisor``), so the page links to it.
+    can_open_next: bool = False
 
     @property
     def person_id(self) -> int:

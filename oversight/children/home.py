@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from oversight.core.home import Panel, is_wide_scope, kept_for_wide_scope
+from oversight.core.overdue import mark_overdue
 from oversight.people.models import Agency
 from oversight.people.selectors import AccessProfile
 
@@ -114,17 +115,20 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 counts={"overdue": in_view.decisions_total},
             )
         )
-    escalations = [
-        e
-        for e in selectors.escalations_for(user).filter(status=EscalationStatus.OPEN)[:50]
-        if e.raised_by_id != profile.person_id and not getattr(e, "acknowledged", False)
-    ]
+    escalations = mark_overdue(
+        (
+            e
+            for e in selectors.escalations_for(user).filter(status=EscalationStatus.OPEN)[:50]
+            if e.raised_by_id != profile.person_id and not getattr(e, "acknowledged", False)
+        ),
+        today,
+    )
     if escalations:
         found.append(
             Panel(
                 title="Escalations awaiting a response",
                 template_name="children/panels/escalations.html",
-                context={"escalations": escalations, "today": today},
+                context={"escalations": escalations},
                 order=23,
             )
         )

@@ -309,6 +309,20 @@ class Escalation(TrackedModel):
     def __str__(self) -> str:
         return f"Escalation {self.pk} ({self.get_level_display()})"
 
+    def is_overdue_on(self, day: dt.date) -> bool:
+        """Open, and the response at its current level was due before ``day`` (seed 004:
+        disagreement follows an escalation process with its own timescales). The due date is
+        the open step's: lists annotate it as ``response_due_on``
+        (``selectors.escalations_for``); otherwise the step is read."""
+        if self.status != EscalationStatus.OPEN:
+            return False
+        if hasattr(self, "response_due_on"):
+            due = self.response_due_on
+        else:
+            step = self.steps.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+            due = step.response_due_on if step else None
+        return due is not None and day > due
+
 
 class EscalationStep(TrackedModel):
     """One level of an escalation: when it reached the level, when a response is due, who
@@ -330,6 +344,10 @@ class EscalationStep(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.escalation}: {self.get_level_display()} from {self.started_on}"
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        """The level is still open and its response was due before ``day``."""
+        return self.ended_on is None and day > self.response_due_on
 
 
 class UrgentRequestStatus(models.TextChoices):

@@ -22,6 +22,8 @@
   supervisor while they supervise the requester today (and seen by the agency lead).
 - disclosures: made by a supervisor about a current supervisee; seen by the supervisor who
   made it, the agency lead, and the supervisee (that it was made, category and date only).
+- drift and escalation settings: the lead of the agency in the URL (decision 0002); a lead of
+  several agencies chooses which.
 - concerns about supervision: the supervisee who raised it, the supervisor (while they
   supervise the supervisee today, decision 0002), the supervisee's
   line manager and the agency lead. The list of an agency's concerns, open and resolved, with
@@ -52,6 +54,7 @@ class Permission(StrEnum):
     ADD_INVOLVEMENT = "children.add_involvement"
     END_INVOLVEMENT = "children.end_involvement"
     VIEW_COUNTS = "children.view_counts"
+    CHOOSE_SETTINGS_AGENCY = "children.choose_settings_agency"
     CHANGE_SETTINGS = "children.change_settings"
     ACKNOWLEDGE_FLAG = "children.acknowledge_flag"
     LIST_ESCALATIONS = "children.list_escalations"
@@ -304,7 +307,10 @@ rules.add_perm(
 )
 rules.add_perm(Permission.END_INVOLVEMENT, rules.is_authenticated & can_end_involvement)
 rules.add_perm(Permission.VIEW_COUNTS, rules.is_authenticated & is_partnership_viewer)
-rules.add_perm(Permission.CHANGE_SETTINGS, rules.is_authenticated & is_agency_lead)
+# The agency is in the URL and the rule is checked against it, so a lead of two agencies sets
+# each one's rules on its own page; the page without an agency lets a lead choose.
+rules.add_perm(Permission.CHOOSE_SETTINGS_AGENCY, rules.is_authenticated & is_agency_lead)
+rules.add_perm(Permission.CHANGE_SETTINGS, rules.is_authenticated & leads_agency)
 rules.add_perm(Permission.ACKNOWLEDGE_FLAG, rules.is_authenticated & can_acknowledge_flag)
 rules.add_perm(Permission.LIST_ESCALATIONS, rules.is_authenticated & holds_agency_role)
 rules.add_perm(Permission.RAISE_ESCALATION, rules.is_authenticated & holds_agency_role)

@@ -8,7 +8,12 @@ urlpatterns = [
     path("", views.ChildListView.as_view(), name="child_list"),
     path("add/", views.ChildCreateView.as_view(), name="child_add"),
     path("figures/", views.ChildCountsView.as_view(), name="counts"),
-    path("settings/", views.DriftSettingsView.as_view(), name="settings"),
+    path("settings/", views.DriftSettingsChooserView.as_view(), name="settings"),
+    path(
+        "agencies/<int:agency_id>/settings/",
+        views.DriftSettingsView.as_view(),
+        name="agency_settings",
+    ),
     path("decisions/", views.DecisionsWaitingView.as_view(), name="decisions_waiting"),
     path("involvements/add/", views.InvolvementAddView.as_view(), name="involvement_add"),
     path("involvements/<int:pk>/end/", views.InvolvementEndView.as_view(), name="involvement_end"),

@@ -10,9 +10,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from oversight.core.home import Panel
+from oversight.core.overdue import mark_overdue
 
 from . import selectors
 from .display import REVIEW_SOON_DAYS
+from .rules import is_contract_supervisee
 
 
 def panels(request: HttpRequest, profile: Any) -> list[Panel]:
@@ -38,17 +40,19 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     )
     if not (awaiting or mine or due or missing):
         return []
+    mark_overdue([mine, *due], today)
+    user = request.user
     overdue = sum(1 for c in due if c.review_due_on <= today)
     return [
         Panel(
             title="Supervision contracts",
             template_name="contracts/home_panel.html",
             context={
-                "awaiting": awaiting,
+                # Each with whether the viewer signs it as the supervisee (the rule answers).
+                "awaiting": [(c, is_contract_supervisee(user, c)) for c in awaiting],
                 "mine": mine,
                 "due": due,
                 "missing": missing,
-                "today": today,
             },
             order=20,
             counts={"to sign": len(awaiting), "reviews due": overdue},

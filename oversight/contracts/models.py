@@ -326,6 +326,11 @@ class SupervisionContract(TrackedModel):
     def is_review_due_on(self, day: dt.date) -> bool:
         return self.status == ContractStatus.ACTIVE and self.review_due_on <= day
 
+    def is_overdue_on(self, day: dt.date) -> bool:
+        """The review is overdue: in force and its review date has passed (seed 001: the
+        contract is reviewed annually)."""
+        return self.status == ContractStatus.ACTIVE and self.review_due_on < day
+
     def is_in_force_on(self, day: dt.date) -> bool:
         return (
             self.status in SIGNED_STATUSES

@@ -36,7 +36,7 @@ from .forms import (
     PolicyVersionForm,
 )
 from .models import ContractStatus, SupervisionContract
-from .rules import Permission
+from .rules import Permission, is_contract_supervisor
 from .selectors import ContractStanding
 
 STANDING_TAGS = {
@@ -216,8 +216,12 @@ class ContractListView(RuleRequiredMixin, TemplateView):
         )
         _audit_list(self.request, "my contracts", context)
         agency_ids = profile.member_agency_ids | profile.led_agency_ids
-        context["agencies"] = Agency.objects.filter(pk__in=agency_ids).order_by("name")
-        context["led_agency_ids"] = profile.led_agency_ids
+        agencies = list(Agency.objects.filter(pk__in=agency_ids).order_by("name"))
+        for agency in agencies:
+            agency.can_list_contracts = self.request.user.has_perm(
+                Permission.LIST_AGENCY_CONTRACTS, agency
+            )
+        context["agencies"] = agencies
         return context
 
 
@@ -425,6 +429,11 @@ class ContractSignView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
 
     def get_success_url(self) -> str:
         return reverse("contracts:contract_detail", args=[self.result.pk])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["signs_as_supervisor"] = is_contract_supervisor(self.request.user, self.object)
+        return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [*super().get_breadcrumbs(), ("Sign", None)]

@@ -280,3 +280,31 @@ class StillHereView(RuleRequiredMixin, View):
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("home")
         return HttpResponseRedirect(back)
+
+
+class ScopeChooserView(RuleRequiredMixin, BreadcrumbsMixin, View):
+    """The page behind a URL that names no scope (an agency, say) when the page it leads to
+    works on one: with a single choice it redirects there; with several it lists them, each
+    linking to its own page, so a person who leads two agencies can reach the second
+    (decision 0002: the scope is in the URL and the rule is checked against it). Subclasses
+    set ``permission_required``, ``heading`` and ``intro``, and return the choices as
+    (label, url) pairs from ``get_choices``."""
+
+    template_name = "includes/choose_scope.html"
+    heading = ""
+    intro = ""
+
+    def get_choices(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        choices = self.get_choices()
+        if len(choices) == 1:
+            return HttpResponseRedirect(choices[0][1])
+        context = {
+            "heading": self.heading,
+            "intro": self.intro,
+            "choices": choices,
+            "breadcrumbs": self.get_breadcrumbs(),
+        }
+        return render(request, self.template_name, context)

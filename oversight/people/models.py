@@ -380,6 +380,10 @@ class TrainingRecord(TrackedModel):
     def is_valid_on(self, day: dt.date) -> bool:
         return self.completed_on <= day and (self.expires_on is None or day <= self.expires_on)
 
+    def is_lapsed_on(self, day: dt.date) -> bool:
+        """It had an expiry date and ``day`` is after it."""
+        return self.expires_on is not None and day > self.expires_on
+
 
 class StaffImportState(models.TextChoices):
     QUEUED = "queued", "Waiting to start"

@@ -10,8 +10,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from oversight.core.home import Panel
+from oversight.core.overdue import mark_overdue
 
 from . import selectors
+from .rules import mark_viewer_roles
 
 
 def panels(request: HttpRequest, profile: Any) -> list[Panel]:
@@ -21,6 +23,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     today = timezone.localdate()
     found: list[Panel] = []
     upcoming = selectors.sessions_upcoming(user).first()
+    mark_viewer_roles([upcoming], user)
     found.append(
         Panel(
             title="Your next supervision session",
@@ -29,48 +32,52 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
             order=20,
         )
     )
-    awaiting = list(selectors.records_awaiting_signature(user))
+    awaiting = mark_overdue(selectors.records_awaiting_signature(user), today)
     if awaiting:
         overdue = sum(1 for r in awaiting if r.is_overdue_on(today))
         found.append(
             Panel(
                 title="Records awaiting your signature",
                 template_name="supervision/panels/records.html",
-                context={"records": awaiting, "today": today},
+                context={"records": awaiting},
                 order=21,
                 counts={"overdue": overdue, "due": len(awaiting)},
             )
         )
-    overdue_records = list(selectors.records_overdue_for(user, today=today)[:20])
+    overdue_records = mark_overdue(selectors.records_overdue_for(user, today=today)[:20], today)
     if overdue_records:
         found.append(
             Panel(
                 title="Records not signed by their deadline",
                 template_name="supervision/panels/records.html",
-                context={"records": overdue_records, "today": today},
+                context={"records": overdue_records},
                 order=19,
                 counts={"overdue": len(overdue_records)},
             )
         )
-    actions = list(selectors.actions_open_for(user)[:20])
+    actions = mark_overdue(selectors.actions_open_for(user)[:20], today)
     if actions:
         found.append(
             Panel(
                 title="Your open actions",
                 template_name="supervision/panels/actions.html",
-                context={"actions": actions, "today": today},
+                context={"actions": actions},
                 order=22,
                 counts={"overdue": sum(1 for a in actions if a.is_overdue_on(today))},
             )
         )
+    mark_viewer_roles([r.session for r in [*awaiting, *overdue_records]], user)
     if profile.supervisee_ids:
-        unsigned = list(selectors.unsigned_records_of_supervisees(profile.supervisee_ids)[:20])
+        unsigned = mark_overdue(
+            selectors.unsigned_records_of_supervisees(profile.supervisee_ids)[:20], today
+        )
         if unsigned:
+            mark_viewer_roles([r.session for r in unsigned], user)
             found.append(
                 Panel(
                     title="Your supervisees' unsigned records",
                     template_name="supervision/panels/records.html",
-                    context={"records": unsigned, "today": today, "show_supervisee": True},
+                    context={"records": unsigned, "show_supervisee": True},
                     order=23,
                     counts={"overdue": sum(1 for r in unsigned if r.is_overdue_on(today))},
                 )

@@ -22,6 +22,7 @@ records are confidential; seed 003 confidentiality).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +37,8 @@ class Permission(StrEnum):
     """Every rule this app registers with ``rules``: views name these, never bare strings."""
 
     LIST_SESSIONS = "supervision.list_sessions"
+    ACT_AS_SUPERVISOR = "supervision.act_as_supervisor"
+    PLAN_NEXT_SESSION = "supervision.plan_next_session"
     PLAN_SESSION = "supervision.plan_session"
     VIEW_SESSION = "supervision.view_session"
     CHANGE_SESSION = "supervision.change_session"
@@ -278,6 +281,13 @@ oversight_reader = (
 )
 
 rules.add_perm(Permission.LIST_SESSIONS, rules.is_authenticated & works_in_an_agency)
+# The viewer acts as the session's supervisor: it is theirs to run, record and sign.
+rules.add_perm(Permission.ACT_AS_SUPERVISOR, rules.is_authenticated & acting_supervisor)
+# After a 1:1 record is signed, its supervisor plans the next session from it.
+rules.add_perm(
+    Permission.PLAN_NEXT_SESSION,
+    rules.is_authenticated & supervises_now & ~is_group_session & record_locked,
+)
 rules.add_perm(Permission.PLAN_SESSION, rules.is_authenticated & gives_supervision)
 rules.add_perm(Permission.VIEW_SESSION, rules.is_authenticated & session_reader)
 rules.add_perm(Permission.CHANGE_SESSION, rules.is_authenticated & participant & session_is_planned)
@@ -322,3 +332,15 @@ rules.add_perm(
     rules.is_authenticated
     & (allocated_to_child | made_the_decision | oversees_allocated_practitioner),
 )
+
+
+def mark_viewer_roles(sessions: Iterable[Session | None], user: Any) -> None:
+    """Set on each session whether the viewer is its supervisor and whether its supervisee,
+    as the rules answer, so a page names the other party without comparing ids itself."""
+    for session in sessions:
+        if session is None:
+            continue
+        vars(session).update(
+            viewer_is_supervisor=bool(is_supervisor(user, session)),
+            viewer_is_supervisee=bool(is_supervisee(user, session)),
+        )

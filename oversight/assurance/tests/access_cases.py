@@ -112,7 +112,13 @@ CASES = [
         "assurance:evaluation_results",
         allowed={"supervisor", "agency_lead", "other_supervisor"},
     ),
-    AccessCase("assurance:pulse", allowed=MEMBERS),
+    AccessCase("assurance:pulse", allowed=MEMBERS, note="each is sent to their own agency's pulse"),
+    AccessCase(
+        "assurance:agency_pulse",
+        setup=_agency,
+        allowed=MEMBERS - {"other_practitioner", "other_supervisor", "other_lead"},
+        note="people with a post in that agency; the other agency's staff are refused",
+    ),
     AccessCase("assurance:audit_list", allowed=PARTNERSHIP_VIEW),
     AccessCase("assurance:audit_detail", setup=_audit, allowed=AUDITORS_OF_AGENCY),
     AccessCase(

@@ -131,7 +131,8 @@ def test_agency_sets_how_often_evaluation_is_asked(cast: Any, client: Any) -> No
 
 def test_pulse_is_optional_anonymous_and_once_a_quarter(cast: Any, client: Any) -> None:
     client.force_login(cast.practitioner)
-    url = reverse("assurance:pulse")
+    url = reverse("assurance:agency_pulse", args=[cast.agency.pk])
+    assert client.get(reverse("assurance:pulse"))["Location"] == url
     empty = client.post(url, {"stress": "", "resilience": "", "reflection": ""})
     assert "Answer at least one question" in empty.content.decode()
     assert client.post(url, {"stress": "4", "resilience": "", "reflection": "2"}).status_code == 302

@@ -17,7 +17,13 @@ from .dashboards import (
     PartnershipDashboardView,
     WorkforceView,
 )
-from .evaluation import EvaluationFormView, EvaluationListView, EvaluationResultsView, PulseView
+from .evaluation import (
+    EvaluationFormView,
+    EvaluationListView,
+    EvaluationResultsView,
+    PulseChooserView,
+    PulseView,
+)
 
 __all__ = [
     "AgencyDashboardView",
@@ -34,6 +40,7 @@ __all__ = [
     "IndexView",
     "MonthEndRecomputeView",
     "PartnershipDashboardView",
+    "PulseChooserView",
     "PulseView",
     "WorkforceView",
 ]

@@ -62,7 +62,7 @@ class IndexView(RuleRequiredMixin, TemplateView):
         context["can_compliance"] = user.has_perm(Permission.VIEW_NAMED_COMPLIANCE)
         context["can_audits"] = user.has_perm(Permission.LIST_AUDITS)
         context["can_results"] = user.has_perm(Permission.VIEW_OWN_EVALUATION)
-        context["can_pulse"] = user.has_perm(Permission.ANSWER_PULSE)
+        context["can_pulse"] = user.has_perm(Permission.CHOOSE_PULSE_AGENCY)
         context["evaluations_due"] = (
             selectors.evaluations_due(person_id=profile.person_id, on=today)
             if profile.person_id

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.views import ServiceFormView
-from oversight.people.models import SupervisionRelationship
+from oversight.core.views import ScopeChooserView, ServiceFormView
+from oversight.people.models import Agency, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
 from .. import selectors, services
@@ -118,22 +118,53 @@ class EvaluationResultsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         return _crumbs(("Your evaluation results", None))
 
 
+class PulseChooserView(ScopeChooserView):
+    """The pulse link without an agency: straight to the person's agency, or, for someone
+    with posts in several, a list to choose from (decision 0002)."""
+
+    permission_required = Permission.CHOOSE_PULSE_AGENCY
+    heading = "Wellbeing pulse"
+    intro = (
+        "You have a post in more than one agency. Choose the agency your answers are about: "
+        "they count towards that agency's figures only."
+    )
+
+    def get_choices(self) -> list[tuple[str, str]]:
+        return [
+            (agency.name, reverse("assurance:agency_pulse", args=[agency.pk]))
+            for agency in Agency.objects.live()
+            .filter(pk__in=access_profile(self.request.user).member_agency_ids)
+            .order_by("name")
+        ]
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return _crumbs(("Wellbeing pulse", None))
+
+
 class PulseView(ServiceFormView):
-    """A short, optional, anonymous wellbeing pulse, once a quarter."""
+    """A short, optional, anonymous wellbeing pulse, once a quarter, for the agency in the
+    URL (the rule: a current post there)."""
 
     permission_required = Permission.ANSWER_PULSE
     template_name = "assurance/pulse_form.html"
     form_class = PulseForm
+    object: Agency | None = None
 
-    def _agency_id(self) -> int:
-        return min(access_profile(self.request.user).member_agency_ids)
+    def get_object(self) -> Agency:
+        return get_object_or_404(Agency.objects.live(), pk=self.kwargs["pk"])
+
+    @property
+    def agency(self) -> Agency:
+        assert self.object is not None
+        return self.object
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         quarter = quarter_start(timezone.localdate())
         context["quarter"] = quarter
+        context["agency"] = self.agency
         context["answered"] = PulseParticipation.objects.filter(
-            respondent_id=self.request.user.pk, agency_id=self._agency_id(), quarter_start=quarter
+            respondent_id=self.request.user.pk, agency=self.agency, quarter_start=quarter
         ).exists()
         return context
 
@@ -143,7 +174,7 @@ class PulseView(ServiceFormView):
         data = form.cleaned_data
         return services.pulse_submit(
             actor=self.request.user,
-            agency_id=self._agency_id(),
+            agency_id=self.agency.pk,
             stress=data["stress"],
             resilience=data["resilience"],
             reflection=data["reflection"],

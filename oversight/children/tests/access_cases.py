@@ -133,11 +133,25 @@ def agency_id(cast: Any) -> dict[str, Any]:
     return {"agency_id": cast.agency.pk}
 
 
+def lead_agency_id(cast: Any) -> dict[str, Any]:
+    return {"agency_id": cast.agency.pk}
+
+
 CASES = [
     AccessCase("children:child_list", allowed=STAFF),
     AccessCase("children:child_add", allowed=STAFF),
     AccessCase("children:counts", allowed={"agency_lead", "other_lead", "auditor"}),
-    AccessCase("children:settings", allowed={"agency_lead", "other_lead"}),
+    AccessCase(
+        "children:settings",
+        allowed={"agency_lead", "other_lead"},
+        note="each lead is sent to their own agency's settings",
+    ),
+    AccessCase(
+        "children:agency_settings",
+        setup=lead_agency_id,
+        allowed={"agency_lead"},
+        note="that agency's lead only; the other agency's lead is refused",
+    ),
     AccessCase("children:decisions_waiting", allowed=STAFF),
     AccessCase("children:child_detail", setup=child_pk, allowed=CHILD_TEAM),
     AccessCase(

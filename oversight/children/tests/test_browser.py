@@ -168,3 +168,33 @@ def test_the_lead_finds_resolved_concerns_and_children_to_discuss_before_review(
     page.wait_for_load_state()
     assert page.get_by_text("Discuss before the review").is_visible()
     assert_accessible(page)
+
+
+def test_lead_of_two_agencies_chooses_the_second_and_saves_its_settings(
+    cast: Any, live_server: Any, browser_page: Any
+) -> None:
+    """Without JavaScript being needed: the settings link lists both agencies (axe finds no
+    violations), and the second agency's settings are saved on its own page."""
+    from oversight.children.models import DriftSettings
+    from oversight.people.models import Role
+    from oversight.people.tests.factories import MembershipFactory, RoleAssignmentFactory
+
+    MembershipFactory(person=cast.agency_lead, agency=cast.other_agency, job_title="Named nurse")
+    RoleAssignmentFactory(person=cast.agency_lead, agency=cast.other_agency, role=Role.AGENCY_LEAD)
+    page = browser_page
+    sign_in(page, live_server.url, "agency_lead")
+    page.goto(live_server.url + "/children/")
+    page.get_by_role("link", name="Drift and escalation settings").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Drift and escalation settings").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=cast.other_agency.name).click()
+    page.wait_for_load_state()
+    assert page.get_by_role(
+        "heading", name=f"Drift and escalation settings: {cast.other_agency.name}"
+    ).is_visible()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Settings saved.").is_visible()
+    assert DriftSettings.objects.filter(agency=cast.other_agency).exists()
+    assert not DriftSettings.objects.filter(agency=cast.agency).exists()

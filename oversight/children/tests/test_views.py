@@ -267,7 +267,8 @@ def test_agency_lead_changes_drift_settings(cast, client):
     from oversight.children.models import DriftSettings
 
     client.force_login(cast.agency_lead)
-    url = reverse("children:settings")
+    url = reverse("children:agency_settings", args=[cast.agency.pk])
+    assert client.get(reverse("children:settings"))["Location"] == url
     assert 'value="3"' in client.get(url).content.decode()
     data = {
         "consecutive_enabled": "on",

@@ -29,6 +29,7 @@ from .register import (
     ChildStatusView,
     ChildTimelineView,
     DriftAcknowledgeView,
+    DriftSettingsChooserView,
     DriftSettingsView,
     ReviewMeetingAddView,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "DisclosureCreateView",
     "DisclosureDetailView",
     "DriftAcknowledgeView",
+    "DriftSettingsChooserView",
     "DriftSettingsView",
     "EscalationCreateView",
     "EscalationDetailView",

@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.overdue import mark_overdue
 from oversight.core.services import RequestOrigin
 from oversight.people.models import Agency, LineManagement, Person, SupervisionRelationship
 from oversight.people.selectors import access_profile
@@ -45,7 +46,7 @@ from ..models import (
     QualityConcern,
     UrgentDiscussionRequest,
 )
-from ..rules import Permission
+from ..rules import Permission, leads_agency
 from .base import ChildrenFormView, children_crumb, home_crumb, staff_agencies, today
 
 
@@ -86,8 +87,12 @@ class EscalationListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["today"] = today()
-        context["led_agency_ids"] = access_profile(self.request.user).led_agency_ids
+        user = self.request.user
+        rows = mark_overdue(context["escalations"], today())
+        for e in rows:
+            # "Your agency": the response asked for is from an agency the viewer leads.
+            e.about_led_agency = leads_agency(user, e.about_agency)
+        context["escalations"] = context["object_list"] = rows
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -178,15 +183,16 @@ class EscalationDetailView(
         escalation = self.object
         user = self.request.user
         is_open = escalation.status == EscalationStatus.OPEN
+        current_step = selectors.current_step(escalation)
         context.update(
-            current_step=selectors.current_step(escalation),
+            current_step=current_step,
+            current_step_overdue=current_step is not None and current_step.is_overdue_on(today()),
             show_child=escalation.child is not None
             and user.has_perm(Permission.VIEW_CHILD, escalation.child),
             can_respond=is_open and user.has_perm(Permission.RESPOND_ESCALATION, escalation),
             can_escalate=is_open
             and escalation.level != ESCALATION_ORDER[-1]
             and user.has_perm(Permission.VIEW_ESCALATION, escalation),
-            today=today(),
         )
         return context
 

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.services import RequestOrigin
+from oversight.core.views import ScopeChooserView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
 
@@ -83,6 +84,7 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             today=day,
             decisions_count=selectors.decisions_waiting_for_file(visible, today=day).count(),
             can_add=self.request.user.has_perm(Permission.ADD_CHILD),
+            can_settings=self.request.user.has_perm(Permission.CHOOSE_SETTINGS_AGENCY),
             can_add_involvement=self.request.user.has_perm(Permission.ADD_INVOLVEMENT),
             involvements=self.involvements(day),
         )
@@ -465,26 +467,51 @@ class ChildCountsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         return [home_crumb(), ("Children: figures", None)]
 
 
+class DriftSettingsChooserView(ScopeChooserView):
+    """The settings link without an agency: straight to the lead's agency, or, for a lead of
+    several, a list of them (decision 0002)."""
+
+    permission_required = Permission.CHOOSE_SETTINGS_AGENCY
+    heading = "Drift and escalation settings"
+    intro = "You lead more than one agency. Choose the agency whose settings you want to change."
+
+    def get_choices(self) -> list[tuple[str, str]]:
+        return [
+            (agency.name, reverse("children:agency_settings", args=[agency.pk]))
+            for agency in Agency.objects.live()
+            .filter(pk__in=access_profile(self.request.user).led_agency_ids)
+            .order_by("name")
+        ]
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [home_crumb(), children_crumb(), ("Settings", None)]
+
+
 class DriftSettingsView(ChildrenFormView):
-    """The agency lead sets the drift rules, thresholds and windows for their agency."""
+    """The agency lead sets the drift rules, thresholds and windows for the agency in the URL
+    (the rule is checked against that agency)."""
 
     permission_required = Permission.CHANGE_SETTINGS
     form_class = DriftSettingsForm
     template_name = "children/form.html"
     heading = "Drift and escalation settings"
     intro = (
-        "These apply to every child your agency owns. A child is flagged for drift when any "
+        "These apply to every child the agency owns. A child is flagged for drift when any "
         "rule that is on is met; a flag stays until someone acknowledges it with a decision."
     )
     success_message = "Settings saved."
+    object: Agency | None = None
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        led = sorted(access_profile(request.user).led_agency_ids)
-        self.agency = Agency.objects.filter(pk__in=led).order_by("name").first()
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self) -> Agency:
+        return get_object_or_404(Agency.objects.live(), pk=self.kwargs["agency_id"])
+
+    @property
+    def agency(self) -> Agency:
+        assert self.object is not None
+        return self.object
 
     def get_initial(self) -> dict[str, Any]:
-        current = selectors.drift_settings_for(self.agency.pk) if self.agency else None
+        current = selectors.drift_settings_for(self.agency.pk)
         if current is None:
             return {}
         initial = {name: getattr(current, name) for name in DriftSettingsForm.SETTING_FIELDS}
@@ -499,7 +526,7 @@ class DriftSettingsView(ChildrenFormView):
     def perform(self, form: DriftSettingsForm) -> Any:
         values = {name: form.cleaned_data[name] for name in DriftSettingsForm.SETTING_FIELDS}
         return services.drift_settings_update(
-            agency=self.agency,  # type: ignore[arg-type]
+            agency=self.agency,
             actor=self.request.user,
             values=values,
             expected_version=form.cleaned_data.get("version"),
@@ -507,11 +534,16 @@ class DriftSettingsView(ChildrenFormView):
         )
 
     def stale_current(self, form: DriftSettingsForm) -> Any:
-        found = selectors.drift_settings_for(self.agency.pk) if self.agency else None
+        found = selectors.drift_settings_for(self.agency.pk)
         return found if found is not None and found.pk else None
 
     def get_success_url(self) -> str:
-        return reverse("children:settings")
+        return reverse("children:agency_settings", args=[self.agency.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
-        return [home_crumb(), children_crumb(), ("Settings", None)]
+        return [
+            home_crumb(),
+            children_crumb(),
+            ("Settings", reverse("children:settings")),
+            (self.agency.name, None),
+        ]

@@ -46,3 +46,25 @@ def test_home_shows_the_frequency_of_a_contract_to_sign(cast: Any, client: Any) 
     html = _home(client, cast)
     assert reverse("contracts:contract_sign", args=[contract.pk]) in html
     assert "supervision every 14 days" in html
+
+
+def test_a_review_past_its_date_shows_as_overdue(cast: Any, client: Any) -> None:
+    """The panel shows what ``SupervisionContract.is_overdue_on(today)`` answered, for the
+    supervisee's own contract and on the supervisor's list of reviews (decision 0002)."""
+    import datetime as dt
+
+    from oversight.core.testing import today_is
+
+    due = dt.date(2026, 11, 10)
+    with today_is(due):
+        _contract(cast, signed=True, starts_on=dt.date(2026, 1, 5), review_due_on=due)
+        assert "Overdue" not in _home(client, cast).split("Supervision contracts")[1]
+        client.force_login(cast.supervisor)
+        reviews = client.get(reverse("home")).content.decode().split("Contracts to review")[1]
+        assert "Due soon" in reviews.split("</ul>")[0]
+    with today_is(due + dt.timedelta(days=1)):
+        mine = _home(client, cast).split("Supervision contracts")[1]
+        assert "due for review on" in mine and "Overdue" in mine.split("</p>")[0]
+        client.force_login(cast.supervisor)
+        reviews = client.get(reverse("home")).content.decode().split("Contracts to review")[1]
+        assert "was due 10 Nov 2026" in reviews and "Overdue" in reviews.split("</ul>")[0]

@@ -285,3 +285,27 @@ def test_two_versions_on_one_day_are_refused_with_a_clear_message(cast, client):
     again = client.post(url, data)
     assert again.status_code == 200
     assert "A version already takes effect on this date" in again.content.decode()
+
+
+# --- What the rules answered for the viewer (decision 0002: templates compare no ids) -------
+
+
+def test_each_party_is_told_which_side_they_sign_for(cast, client):
+    contract = contract_draft_create(actor=cast.supervisor, relationship=relationship_of(cast))
+    url = reverse("contracts:contract_sign", args=[contract.pk])
+    client.force_login(cast.supervisor)
+    assert "You sign for yourself as supervisor." in client.get(url).content.decode()
+    client.force_login(cast.practitioner)
+    assert "You sign for yourself as supervisee." in client.get(url).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    assert f"Sign the contract with your supervisor {cast.supervisor.display_name}" in home
+
+
+def test_the_contracts_list_links_to_the_agency_list_for_its_lead_only(cast, client):
+    agency_list = reverse("contracts:agency_contracts", args=[cast.agency.pk])
+    client.force_login(cast.agency_lead)
+    assert agency_list in client.get(reverse("contracts:contract_list")).content.decode()
+    client.force_login(cast.supervisor)
+    page = client.get(reverse("contracts:contract_list")).content.decode()
+    assert reverse("contracts:agency_policy", args=[cast.agency.pk]) in page
+    assert agency_list not in page

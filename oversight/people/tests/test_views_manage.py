@@ -221,3 +221,22 @@ def test_a_lead_role_is_refused_for_someone_with_no_post_in_that_agency(
     assert RoleAssignment.objects.get(person=cast.stranger, role=Role.AGENCY_LEAD).agency == (
         cast.agency
     )
+
+
+def test_training_shows_as_lapsed_from_the_day_after_it_expires(
+    admin_client: Any, cast: Any
+) -> None:
+    """The view passes what ``TrainingRecord.is_lapsed_on(today)`` answered (decision 0002)."""
+    from oversight.people.tests.factories import TrainingRecordFactory
+
+    TrainingRecordFactory(
+        person=cast.stranger,
+        course="Supervision skills",
+        completed_on=TODAY - dt.timedelta(days=900),
+        expires_on=TODAY,
+    )
+    url = reverse("people:manage_person", args=[cast.stranger.pk])
+    assert "Lapsed</strong>" not in admin_client.get(url).content.decode()
+    with today_is(TODAY + dt.timedelta(days=1)):
+        admin_client.force_login(cast.administrator)  # a day later: the session has ended
+        assert "Lapsed</strong>" in admin_client.get(url).content.decode()

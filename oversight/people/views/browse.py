@@ -68,9 +68,10 @@ class PersonDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, De
         person = self.object
         user = self.request.user
         context["training_status"] = selectors.supervisor_training_status(person)
-        others = [r.supervisee for r in person.current_supervisees]
-        others += [r.report for r in person.current_reports]
-        context["viewable_ids"] = {p.pk for p in others if user.has_perm(Permission.VIEW_PERSON, p)}
+        for r in person.current_supervisees:
+            r.can_view_other = user.has_perm(Permission.VIEW_PERSON, r.supervisee)
+        for r in person.current_reports:
+            r.can_view_other = user.has_perm(Permission.VIEW_PERSON, r.report)
         if user.has_perm(Permission.MANAGE_ORGANISATION):
             context["manage_url"] = reverse("people:manage_person", args=[person.pk])
         return context

@@ -115,7 +115,9 @@ class ManagePersonView(ManageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["person"] = self.object
-        context["today"] = timezone.localdate()
+        day = timezone.localdate()
+        for record in self.object.training:
+            record.lapsed = record.is_lapsed_on(day)
         context["training_status"] = selectors.supervisor_training_status(self.object)
         context["last_invitation"] = selectors.last_invitation(self.object)
         context["invitation_days"] = settings.INVITATION_DAYS

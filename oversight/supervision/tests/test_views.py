@@ -666,3 +666,43 @@ class TestSignedCopyContent:
         assert record.emotional_impact is None
         html = record_pdf_html(record, wellbeing=False)
         assert WELLBEING not in html and "Wellbeing" not in html
+
+
+# --- What the rules answered for the viewer (decision 0002: templates compare no ids) -------
+
+
+def test_only_the_supervisor_is_offered_to_plan_the_next_session(
+    cast: Any, client: Any, full_record: Any
+) -> None:
+    _sign(cast, full_record)
+    url = reverse("supervision:record", args=[full_record.session_id])
+    client.force_login(cast.supervisor)
+    page = client.get(url).content.decode()
+    assert "Plan the next session for" in page
+    plan = reverse("supervision:session_plan") + f"?supervisee={cast.practitioner.pk}"
+    assert plan in page
+    for person in (cast.practitioner, cast.line_manager, cast.agency_lead):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Plan the next session for" not in response.content.decode()
+
+
+def test_an_unsigned_record_offers_no_next_session_to_plan(
+    cast: Any, client: Any, full_record: Any
+) -> None:
+    client.force_login(cast.supervisor)
+    page = client.get(reverse("supervision:record", args=[full_record.session_id]))
+    assert "Plan the next session for" not in page.content.decode()
+
+
+def test_session_lists_name_the_other_party(cast: Any, client: Any, full_record: Any) -> None:
+    client.force_login(cast.supervisor)
+    page = client.get(reverse("supervision:session_list")).content.decode()
+    table = page.split("Past sessions")[1].split("</table>")[0]
+    assert cast.practitioner.display_name in table
+    client.force_login(cast.practitioner)
+    page = client.get(reverse("supervision:session_list")).content.decode()
+    table = page.split("Past sessions")[1].split("</table>")[0]
+    assert cast.supervisor.display_name in table
+    assert cast.practitioner.display_name not in table

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.overdue import mark_overdue
 from oversight.core.views import ServiceFormView
 from oversight.people.selectors import access_profile
 
@@ -45,8 +46,9 @@ class ManagementOversightListView(RuleRequiredMixin, BreadcrumbsMixin, ListView)
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_record"] = self.request.user.has_perm(Permission.RECORD_MANAGEMENT_OVERSIGHT)
-        context["awaiting_file"] = list(selectors.decisions_awaiting_file(self.request.user)[:50])
-        context["today"] = timezone.localdate()
+        context["awaiting_file"] = mark_overdue(
+            selectors.decisions_awaiting_file(self.request.user)[:50], timezone.localdate()
+        )
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -131,9 +133,8 @@ class ManagementOversightDetailView(
         user = self.request.user
         context["decisions"] = [
             (d, user.has_perm(Permission.CONFIRM_DECISION_ON_FILE, d))
-            for d in self.object.decisions.all()
+            for d in mark_overdue(self.object.decisions.all(), timezone.localdate())
         ]
-        context["today"] = timezone.localdate()
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -183,7 +184,11 @@ class DecisionOnFileView(ServiceFormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(decision=self.object, back_url=self.back_url(), today=timezone.localdate())
+        context.update(
+            decision=self.object,
+            back_url=self.back_url(),
+            overdue=self.object.is_overdue_on(timezone.localdate()),
+        )
         return context
 
     def perform(self, form: DecisionOnFileForm) -> Any:

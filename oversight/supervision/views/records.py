@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from oversight.children.models import Child
 from oversight.core.models import AuditAction
+from oversight.core.overdue import mark_overdue
 from oversight.core.services import audit_event_record
 from oversight.core.views import ServiceFormView, StaleEditRecoveryMixin
 from oversight.people.models import Person
@@ -107,7 +108,8 @@ class RecordPageMixin(SessionMixin):
             if _has_record(session)
             else None
         )
-        earlier = list(selectors.open_actions_before(session))
+        day = timezone.localdate()
+        earlier = mark_overdue(selectors.open_actions_before(session), day)
         can_edit = user.has_perm(Permission.SAVE_RECORD, session)
         if can_edit and record_form is None:
             record_form = RecordForm(
@@ -123,12 +125,17 @@ class RecordPageMixin(SessionMixin):
                 initial={"owner": session.supervisee_id},
             )
         follow_ups = {f.action_id: f for f in record.action_follow_ups.all()} if record else {}
-        confirmable = set()
+        # The live rows answer "overdue" and "may confirm" for today; a signed record's page
+        # reads both through to them (signed.Signed).
         for discussion in record.case_discussions.all() if record else []:
-            for decision in discussion.decisions.all():
+            for decision in mark_overdue(discussion.decisions.all(), day):
                 decision.child = discussion.child
-                if user.has_perm(Permission.CONFIRM_DECISION_ON_FILE, decision):
-                    confirmable.add(decision.pk)
+                decision.confirmable = decision.recorded_on_file_at is None and user.has_perm(
+                    Permission.CONFIRM_DECISION_ON_FILE, decision
+                )
+        if record is not None:
+            mark_overdue(record.actions.all(), day)
+            mark_overdue([record], day)
         # Once fully signed the page shows what was signed (issue 10 item 4).
         shown, shown_session = (
             as_signed(record, wellbeing=wellbeing) if record is not None else (None, session)
@@ -143,14 +150,13 @@ class RecordPageMixin(SessionMixin):
             "action_form": action_form,
             "cycle": CYCLE,
             "can_edit": can_edit,
-            "confirmable": confirmable,
-            "today": timezone.localdate(),
         }
         if record is not None:
             context.update(
                 can_sign_supervisor=user.has_perm(Permission.SIGN_AS_SUPERVISOR, record),
                 can_sign_supervisee=user.has_perm(Permission.SIGN_AS_SUPERVISEE, record),
                 can_add_addendum=user.has_perm(Permission.ADD_ADDENDUM, record),
+                can_plan_next=user.has_perm(Permission.PLAN_NEXT_SESSION, record),
                 can_download=record.is_locked
                 and user.has_perm(Permission.DOWNLOAD_RECORD_PDF, session),
                 sign_form=sign_form or SuperviseeSignForm(),
@@ -196,7 +202,7 @@ class RecordSaveView(StaleEditRecoveryMixin, RecordPageMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session = self.session
-        earlier = list(selectors.open_actions_before(session))
+        earlier = mark_overdue(selectors.open_actions_before(session), timezone.localdate())
         form = RecordForm(request.POST, earlier_actions=earlier, wellbeing=True)
         if form.is_valid():
             data = form.cleaned_data

@@ -19,6 +19,7 @@ from django.views.generic import DetailView, TemplateView
 
 from oversight.contracts.models import SessionType
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
+from oversight.core.overdue import mark_overdue
 from oversight.core.views import ServiceFormView, StaleEditRecoveryMixin
 from oversight.people.models import Membership, Person, SupervisionRelationship
 from oversight.people.selectors import access_profile
@@ -35,7 +36,7 @@ from ..forms import (
     SessionTypeForm,
 )
 from ..models import GROUP_TYPES
-from ..rules import Permission
+from ..rules import Permission, mark_viewer_roles
 from .base import SessionMixin, origin
 
 
@@ -46,11 +47,17 @@ class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        day = timezone.localdate()
         context["upcoming"] = list(selectors.sessions_upcoming(user))
         context["past"] = list(selectors.sessions_past(user)[:50])
-        context["awaiting"] = list(selectors.records_awaiting_signature(user))
+        # Each record answers "overdue" for today; the tag shows the answer.
+        mark_overdue(
+            (getattr(s, "record", None) for s in context["upcoming"] + context["past"]), day
+        )
+        context["awaiting"] = mark_overdue(selectors.records_awaiting_signature(user), day)
+        sessions = context["upcoming"] + context["past"]
+        mark_viewer_roles([*sessions, *(r.session for r in context["awaiting"])], user)
         context["can_plan"] = user.has_perm(Permission.PLAN_SESSION)
-        context["today"] = timezone.localdate()
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -318,8 +325,9 @@ class SessionPrepareView(StaleEditRecoveryMixin, SessionMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("forms", self._forms())
-        context["open_actions"] = list(selectors.open_actions_before(self.session))
-        context["today"] = timezone.localdate()
+        context["open_actions"] = mark_overdue(
+            selectors.open_actions_before(self.session), timezone.localdate()
+        )
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
