@@ -11,7 +11,13 @@ from oversight.people.models import Agency
 from ..compliance import PersonCompliance, compliance_for, summarise, total
 from ..tables import Table
 from .audit import audit_grades_table
-from .children import children_table, drift_table, key_elements_table
+from .children import (
+    children_table,
+    drift_table,
+    key_elements_table,
+    review_themes_table,
+    specialist_referrals_table,
+)
 from .evaluation import (
     distinct_respondents,
     evaluation_by_agency_table,
@@ -59,6 +65,8 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         children_table(agencies, period, today),
         drift_table(agencies, period),
         key_elements_table(agencies, period),
+        specialist_referrals_table(agencies, period),
+        review_themes_table(agencies, period),
         evaluation_by_agency_table(agencies, period, today),
         audit_grades_table(agencies, period),
         pulse_table(agencies, period.end, today),
@@ -105,6 +113,8 @@ def agency_tables(
         children_table(agencies, period, today),
         drift_table(agencies, period),
         key_elements_table(agencies, period),
+        specialist_referrals_table(agencies, period),
+        review_themes_table(agencies, period),
         evaluation_statements_table(
             responses_in(period, today=today).filter(round__agency=agency),
             "Evaluation of supervision: the ten statements (seed 004 Appendix I), rounds "
