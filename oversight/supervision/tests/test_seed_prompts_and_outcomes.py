@@ -155,7 +155,7 @@ class TestGroupLearningReview:
         self, cast: Any, client: Any
     ) -> None:
         """Item 15: a group session names the review or CSPR it learns from."""
-        group = SessionFactory(
+        group: Any = SessionFactory(
             session_type=SessionType.GROUP,
             supervisor=cast.supervisor,
             supervisee=None,
@@ -211,7 +211,7 @@ class TestSessionTimes:
     ) -> None:
         # Both sessions were planned for 10:00; one began at 10:00, one at 10:20.
         _sign(cast, _record(cast, held_session, started_at=dt.time(10), ended_at=dt.time(11)))
-        earlier = SessionFactory(
+        earlier: Any = SessionFactory(
             supervisor=cast.supervisor,
             supervisee=cast.practitioner,
             agency=cast.agency,
@@ -235,11 +235,11 @@ class TestSessionTimes:
         assert "10:20 to 11:00 (planned 10:00)" in _pdf_text(pdf.content)
 
     def test_a_start_on_another_day_than_planned_is_not_on_time(self, cast: Any) -> None:
-        session = SessionFactory(
+        session: Any = SessionFactory(
             supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency, held=True
         )
         session.held_on = session.held_on + dt.timedelta(days=1)
-        record = SessionRecordFactory(session=session, started_at=dt.time(9))
+        record: Any = SessionRecordFactory(session=session, started_at=dt.time(9))
         assert record.started_on_time is False
         record.started_at = None
         assert record.started_on_time is None
