@@ -20,7 +20,7 @@ REFERRALS = (
 )
 IMPROVE = (
     "Fewer phone interruptions: a room away from the duty desk.",
-    "Starting on time; we lost twenty minutes.",
+    "Starting on time: we lost part of the hour.",
     "More time on reflection, less on case updates.",
     "",
 )
