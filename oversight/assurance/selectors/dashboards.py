@@ -15,6 +15,7 @@ from .children import (
     children_table,
     drift_table,
     key_elements_table,
+    partnership_children_table,
     review_themes_table,
     specialist_referrals_table,
 )
@@ -64,6 +65,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         ),
         children_table(agencies, period, today),
         drift_table(agencies, period),
+        partnership_children_table(agencies, period, today, partnership_row=True),
         key_elements_table(agencies, period),
         specialist_referrals_table(agencies, period),
         review_themes_table(agencies, period),
@@ -112,12 +114,13 @@ def agency_tables(
         trend_table(agencies, period.end, today, side_by_side=False, latest=rows),
         children_table(agencies, period, today),
         drift_table(agencies, period),
+        partnership_children_table(agencies, period, today, partnership_row=False),
         key_elements_table(agencies, period),
         specialist_referrals_table(agencies, period),
         review_themes_table(agencies, period),
         evaluation_statements_table(
             responses_in(period, today=today).filter(round__agency=agency),
-            "Evaluation of supervision: the ten statements (seed 004 Appendix I), rounds "
+            "Evaluation of supervision: the ten statements, rounds "
             f"closed in the 12 months to {period.end:%-d %B %Y}",
             distinct_respondents(period, today=today, round__agency=agency),
         ),
