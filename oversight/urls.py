@@ -11,6 +11,7 @@ from oversight.core.views import (
     StillHereView,
 )
 from oversight.people.forms import GovukPasswordResetForm, GovukSetPasswordForm, SignInForm
+from oversight.people.views.invitations import InvitationAcceptView
 
 handler403 = "oversight.core.views.permission_denied"
 handler404 = "oversight.core.views.page_not_found"
@@ -47,6 +48,11 @@ auth_patterns = [
         name="password_reset_confirm",
     ),
     path(
+        "invitation/<uidb64>/<token>/",
+        InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path(
         "password-reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
@@ -62,6 +68,7 @@ urlpatterns = [
     path("supervision/", include("oversight.supervision.urls")),
     path("children/", include("oversight.children.urls")),
     path("assurance/", include("oversight.assurance.urls")),
+    path("notifications/", include("oversight.notifications.urls")),
     path("", include("oversight.people.urls")),
 ]
 
