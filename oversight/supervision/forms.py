@@ -19,8 +19,17 @@ from oversight.core.forms import (
     VersionedFormMixin,
 )
 
-from .models import WELLBEING_FIELDS, Action, FollowUpOutcome, Function, KeyElement, RagRating
-from .prompts import CYCLE
+from .models import (
+    WELLBEING_FIELDS,
+    Action,
+    FollowUpOutcome,
+    Function,
+    KeyElement,
+    RagRating,
+    ReviewAnswer,
+    ReviewTheme,
+)
+from .prompts import CYCLE, DISCUSSION_PROMPTS
 
 
 class TimeInput(forms.TimeInput):
@@ -84,6 +93,14 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
         required=False,
         help_text="For example, the child safeguarding practice review a group will discuss.",
     )
+    learning_review = forms.CharField(
+        label="Serious case review or child safeguarding practice review the group learns "
+        "from (optional)",
+        required=False,
+        max_length=200,
+        help_text="Name the review so its learning can be traced.",
+        error_messages={"max_length": "Enter the review's name in 200 characters or fewer."},
+    )
     date = PlausibleDateField(label="Date", dates=SESSION_DATE)
     start_time = forms.TimeField(label="Start time", widget=TimeInput())
     duration_minutes = forms.IntegerField(
@@ -113,6 +130,7 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
                 self.fields["attendees"].help_text = ""
             else:
                 self.fields["supervisee"].help_text = ""
+                del self.fields["learning_review"]  # a group's (issue 15 item 15)
                 if chosen == SessionType.THREE_WAY:
                     self.fields["attendees"].label = "Who else is invited"
                     self.fields["attendees"].help_text = "Line managers and anyone else attending."
@@ -199,6 +217,19 @@ class RecordForm(VersionedFormMixin, GovukForm):
     last_session_on = PlausibleDateField(
         label="Date of the last session", required=False, dates=SESSION_DATE
     )
+    started_at = forms.TimeField(
+        label="Time the session started (optional)",
+        required=False,
+        widget=TimeInput(),
+        help_text="For example, 14:05. This shows whether sessions start on time.",
+        error_messages={"invalid": "Enter the time the session started, like 14:05."},
+    )
+    ended_at = forms.TimeField(
+        label="Time the session ended (optional)",
+        required=False,
+        widget=TimeInput(),
+        error_messages={"invalid": "Enter the time the session ended, like 15:00."},
+    )
     agenda_notes = forms.CharField(
         label="Agenda and issues for discussion",
         required=False,
@@ -271,7 +302,7 @@ class RecordForm(VersionedFormMixin, GovukForm):
     def main_fields(self) -> list[Any]:
         return [
             self[name]
-            for name in ("held_on", "last_session_on", "agenda_notes")
+            for name in ("held_on", "started_at", "ended_at", "last_session_on", "agenda_notes")
             if name in self.fields
         ]
 
@@ -349,6 +380,23 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
     action_planning = forms.CharField(
         label="Action planning", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    specialist_referral = forms.BooleanField(
+        label="The child is being referred for specialist assessment",
+        required=False,
+        help_text="Where a specialist assessment would help the child, and it is being progressed.",
+    )
+    specialist_referral_detail = forms.CharField(
+        label="Which assessment, and by whom (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    review_themes = forms.MultipleChoiceField(
+        label="Themes from serious case reviews considered (optional)",
+        choices=ReviewTheme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all the themes this discussion considered.",
+    )
     decision = forms.CharField(
         label="Decision (optional)",
         required=False,
@@ -377,6 +425,8 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
         "refusal_action",
     )
     DECISION_FIELDS = ("decision", "rationale", "variation_from_procedure", "immediate_concern")
+    OUTCOME_FIELDS = ("specialist_referral", "specialist_referral_detail", "review_themes")
+    prompts = DISCUSSION_PROMPTS
 
     def __init__(self, *args: Any, children: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -402,6 +452,9 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
 
     def decision_fields(self) -> list[Any]:
         return [self[n] for n in self.DECISION_FIELDS]
+
+    def outcome_fields(self) -> list[Any]:
+        return [self[n] for n in self.OUTCOME_FIELDS]
 
 
 class ActionForm(SubmissionTokenMixin, GovukForm):
@@ -437,6 +490,27 @@ class SuperviseeSignForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Add anything you want on the record, including where you disagree.",
+    )
+    # Seed 004 "The Supervision Process": review the process of supervision itself (issue 15
+    # item 10). Optional, named and kept with the record; not the anonymous evaluation.
+    review_protected_time = forms.ChoiceField(
+        label="Was the time protected and free from interruptions? (optional)",
+        choices=ReviewAnswer.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    review_helpful = forms.ChoiceField(
+        label="Did this session help your work with children and families? (optional)",
+        choices=ReviewAnswer.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    review_improve = forms.CharField(
+        label="What would make supervision work better for you? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Your answers are kept with this record, with your name. The anonymous "
+        "evaluation of supervision is separate.",
     )
 
 

@@ -63,6 +63,12 @@ class Session(TrackedModel):
     )
     planned_start = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=60)
+    learning_review = models.CharField(
+        "Review or child safeguarding practice review the group learns from",
+        max_length=200,
+        blank=True,
+        help_text="Seed 004 Introduction: learning from serious case reviews (issue 15 item 15).",
+    )
     location = models.CharField(max_length=200, blank=True)
     video_link = models.URLField(blank=True)
     status = models.CharField(
@@ -225,6 +231,20 @@ UNSIGNED_STATUSES = (RecordStatus.DRAFT, RecordStatus.AWAITING_SUPERVISEE)
 WELLBEING_FIELDS = ("emotional_impact", "vicarious_trauma", "support_offered")
 
 
+class ReviewAnswer(models.TextChoices):
+    """An answer to a question reviewing supervision itself at sign-off (issue 15 item 10)."""
+
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
+# Seed 004 "The Supervision Process": "an opportunity to review the process of supervision in
+# itself" at each session. Named and kept with the record, unlike the anonymous Appendix I
+# round (assurance); the supervisee answers, optionally, when signing.
+PROCESS_REVIEW_FIELDS = ("review_protected_time", "review_helpful", "review_improve")
+
+
 class SessionRecord(TrackedModel):
     """The record of a held session on seed 004 Appendix III. The wellbeing section is for the
     supervisor and supervisee only (restorative supervision, seed 000; confidentiality, 003):
@@ -261,12 +281,40 @@ class SessionRecord(TrackedModel):
     )
     supervisee_comment = models.TextField(blank=True)
     sign_by = models.DateField(null=True, blank=True)
+    # Seed 001 "Attending regularly and on time" and protected, uninterrupted time (issue 15
+    # item 8): when the session actually started and ended, if the supervisor records it.
+    started_at = models.TimeField("Time the session started", null=True, blank=True)
+    ended_at = models.TimeField("Time the session ended", null=True, blank=True)
+    review_protected_time = models.CharField(
+        "Was the time protected and free from interruptions?",
+        max_length=10,
+        choices=ReviewAnswer.choices,
+        blank=True,
+    )
+    review_helpful = models.CharField(
+        "Did this session help your work with children and families?",
+        max_length=10,
+        choices=ReviewAnswer.choices,
+        blank=True,
+    )
+    review_improve = models.TextField(
+        "What would make supervision work better for you?", blank=True
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["status", "sign_by"]),
             # Compliance on any date asks "unsigned then": not yet signed, or signed later.
             models.Index(fields=["supervisee_signed_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(started_at__isnull=True)
+                | models.Q(ended_at__isnull=True)
+                | models.Q(ended_at__gt=models.F("started_at")),
+                name="record_ends_after_it_starts",
+                violation_error_message="The session must end after it starts.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -285,6 +333,28 @@ class SessionRecord(TrackedModel):
     def is_overdue(self) -> bool:
         return self.is_overdue_on(timezone.localdate())
 
+    @property
+    def started_on_time(self) -> bool | None:
+        """Whether the session started by its planned time, on the day it was held (seed 001
+        "Attending regularly and on time"); None when the start was not recorded."""
+        if self.started_at is None:
+            return None
+        session = self.session
+        planned = timezone.localtime(session.planned_start)
+        day = session.held_on or planned.date()
+        if day != planned.date():
+            return False
+        return self.started_at <= planned.time().replace(second=59, microsecond=999999)
+
+    @property
+    def minutes_held(self) -> int | None:
+        """How long the session actually lasted, when both times were recorded."""
+        if self.started_at is None or self.ended_at is None:
+            return None
+        start = dt.datetime.combine(dt.date.min, self.started_at)
+        end = dt.datetime.combine(dt.date.min, self.ended_at)
+        return int((end - start).total_seconds() // 60)
+
     def get_functions_served_display(self) -> list[str]:
         return [Function(v).label for v in self.functions_served if v in Function.values]
 
@@ -298,6 +368,25 @@ class RagRating(models.TextChoices):
     GREEN = "green", "Improving"
     AMBER = "amber", "Staying the same"
     RED = "red", "Getting worse"
+
+
+class ReviewTheme(models.TextChoices):
+    """The themes serious case reviews keep finding, which seed 004's Introduction and seed
+    002 ask supervision to consider (issue 15 item 15)."""
+
+    PROFESSIONAL_CURIOSITY = "professional_curiosity", "Professional curiosity"
+    DISGUISED_COMPLIANCE = "disguised_compliance", "Disguised compliance"
+    MULTI_AGENCY_ASSESSMENT = "multi_agency_assessment", "Multi-agency assessment"
+    INFORMATION_SHARING = "information_sharing", "Information sharing"
+    RELATIONSHIPS = (
+        "relationships",
+        "The relationship between the child, adults, any perpetrator and professionals",
+    )
+    INNER_WORLD = "inner_world", "The child's inner world"
+    RESILIENCE = "resilience", "Professional resilience"
+    REPEATED_CONCERNS = "repeated_concerns", "Long-term repeated concerns (neglect)"
+    OVER_RELIANCE_ON_ACTIONS = "over_reliance_on_actions", "Over-reliance on actions"
+    LACK_OF_CHALLENGE = "lack_of_challenge", "Lack of challenge"
 
 
 class CaseDiscussion(TrackedModel):
@@ -331,6 +420,12 @@ class CaseDiscussion(TrackedModel):
     reflection = models.TextField("Reflection", blank=True)
     analysis = models.TextField("Analysis", blank=True)
     action_planning = models.TextField("Action planning", blank=True)
+    # Seed 004 "Safeguarding supervision is responsible for": referral for specialist
+    # assessment, counted as an outcome of the discussion (issue 15 item 14).
+    specialist_referral = models.BooleanField("Referred for specialist assessment", default=False)
+    specialist_referral_detail = models.TextField("Which assessment, and by whom", blank=True)
+    # Seed 004 Introduction, seed 002: serious case review themes considered (item 15).
+    review_themes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -338,6 +433,9 @@ class CaseDiscussion(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.child} discussed {self.discussed_on:%d %b %Y}"
+
+    def get_review_themes_display(self) -> list[str]:
+        return [ReviewTheme(v).label for v in self.review_themes if v in ReviewTheme.values]
 
 
 class ManagementOversight(TrackedModel):

@@ -85,3 +85,57 @@ CYCLE: tuple[CycleStage, ...] = (
 )
 
 CYCLE_FIELDS = tuple(stage.field for stage in CYCLE)
+
+
+@dataclass(frozen=True)
+class PromptGroup:
+    """Optional prompts shown as an expander on the case discussion form (issue 15 item 13).
+    They add no fields: the discussion is written in the existing boxes."""
+
+    key: str
+    title: str
+    source: str
+    questions: tuple[str, ...]
+
+
+DISCUSSION_PROMPTS: tuple[PromptGroup, ...] = (
+    PromptGroup(
+        "child_at_the_heart",
+        "The child at the heart of the discussion",
+        # Seed 001 "Effective Supervision": family lives, identity, trauma, equality and
+        # diversity.
+        "001",
+        (
+            "What is the child's family life like, day to day?",
+            "What do we know of the child's identity, and how is it respected?",
+            "What trauma has the child experienced, and how does it show?",
+            "What are the child's own experiences, in their words?",
+            "How are equality and diversity considered for this child and family?",
+        ),
+    ),
+    PromptGroup(
+        "reflective_considerations",
+        "Reflective considerations",
+        # Seed 002 "Reflective supervision": the six things practitioners should consider.
+        "002",
+        (
+            "How might individual vulnerabilities affect the family's dynamics?",
+            "How have language, interpretation and information sharing shaped the work?",
+            "Could we have become numb to frequent episodes, such as self-harm or going missing?",
+            "Is there continuity of care: someone who knows the family and has a relationship "
+            "with them?",
+            "Were late-night or weekend calls involved, where everyone may have been tired?",
+            "How might your own identity and beliefs influence your practice with this family?",
+        ),
+    ),
+    PromptGroup(
+        "own_emotional_response",
+        "Your own emotional response",
+        # Seed 000: emotional responses used as a tool to understand the child's experience.
+        "000",
+        (
+            "What did you feel with this family: anxiety, fear, anything else?",
+            "What might that feeling say about the child's experience in this family?",
+        ),
+    ),
+)

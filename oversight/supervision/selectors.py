@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -151,6 +152,42 @@ def previous_held_on(session: Session) -> dt.date | None:
         .values_list("held_on", flat=True)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """Whether a pair's sessions started on time over their relationship (seed 001
+    "Attending regularly and on time"; issue 15 item 8)."""
+
+    held: int
+    timed: int
+    on_time: int
+
+    @property
+    def late(self) -> int:
+        return self.timed - self.on_time
+
+
+def pair_timeliness(session: Session) -> Timeliness | None:
+    """The held 1:1-style sessions between this supervisor and supervisee in this agency,
+    and how many of those with a recorded start began on time. None for groups."""
+    if session.supervisee_id is None:
+        return None
+    records = SessionRecord.objects.live().filter(
+        session__supervisor_id=session.supervisor_id,
+        session__supervisee_id=session.supervisee_id,
+        session__agency_id=session.agency_id,
+        session__status=SessionStatus.HELD,
+    )
+    held = timed = on_time = 0
+    for record in records.select_related("session").only(
+        "started_at", "session", "session__planned_start", "session__held_on"
+    ):
+        held += 1
+        if record.started_on_time is not None:
+            timed += 1
+            on_time += int(record.started_on_time)
+    return Timeliness(held=held, timed=timed, on_time=on_time)
 
 
 def _records_shown() -> QuerySet[SessionRecord]:

@@ -35,6 +35,23 @@ MAY_CHANGE_AFTER_SIGNING = frozenset(
         "due_on",
     }
 )
+# Fields added to the record after some records were signed (issue 15 items 14 and 15). A
+# snapshot from before has no such key; the row then still holds the empty default, and only
+# a value written since (which signing would have captured) differs from what was signed.
+ADDED_AFTER_SIGNING_BEGAN = frozenset(
+    {
+        "learning_review",
+        "specialist_referral",
+        "specialist_referral_detail",
+        "review_themes",
+        "started_at",
+        "ended_at",
+        "review_protected_time",
+        "review_helpful",
+        "review_improve",
+    }
+)
+TIME_KEYS = frozenset({"started_at", "ended_at"})
 DATE_KEYS = frozenset({"held_on", "last_session_on", "next_session_on", "due_on", "new_due_on"})
 DATETIME_KEYS = frozenset({"supervisor_signed_at", "supervisee_signed_at"})
 # Which model each list in the snapshot holds, to name the row that differs.
@@ -63,6 +80,10 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _time(value: dt.time | None) -> str | None:
+    return value.isoformat(timespec="minutes") if value is not None else None
+
+
 def _moment(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat() if value is not None else None
 
@@ -81,6 +102,7 @@ def record_content(record: SessionRecord) -> dict[str, Any]:
         "agency_name": session.agency.name,
         "session_type": session.get_session_type_display(),
         "title": session.title,
+        "learning_review": session.learning_review,
         "held_on": _day(session.held_on),
         "supervisor_name": _name(session.supervisor),
         "supervisee_name": _name(session.supervisee),
@@ -92,6 +114,9 @@ def record_content(record: SessionRecord) -> dict[str, Any]:
         "agenda_notes": record.agenda_notes,
         "learning_development": record.learning_development,
         "next_session_on": _day(record.next_session_on),
+        # Issue 15 item 8: when the session actually started and ended.
+        "started_at": _time(record.started_at),
+        "ended_at": _time(record.ended_at),
         "functions_served": record.get_functions_served_display(),
         "key_elements": record.get_key_elements_display(),
         **{name: getattr(record, name) or "" for name in WELLBEING_FIELDS},
@@ -117,6 +142,10 @@ def record_content(record: SessionRecord) -> dict[str, Any]:
                 "rag_rating": d.rag_rating,
                 "rag_label": d.get_rag_rating_display(),
                 **{name: getattr(d, name) for name in DISCUSSION_TEXT},
+                # Issue 15 items 14 and 15: the referral and the review themes are signed.
+                "specialist_referral": d.specialist_referral,
+                "specialist_referral_detail": d.specialist_referral_detail,
+                "review_themes": d.get_review_themes_display(),
                 "decisions": [
                     {
                         "id": decision.pk,
@@ -145,6 +174,10 @@ def record_content(record: SessionRecord) -> dict[str, Any]:
         "supervisee_signed_by_name": _name(record.supervisee_signed_by),
         "supervisee_signed_at": _moment(record.supervisee_signed_at),
         "supervisee_comment": record.supervisee_comment,
+        # Issue 15 item 10: the supervisee's review of supervision itself, given at signing.
+        "review_protected_time": record.get_review_protected_time_display(),
+        "review_helpful": record.get_review_helpful_display(),
+        "review_improve": record.review_improve,
     }
 
 
@@ -198,6 +231,8 @@ def _dates(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     for key in DATE_KEYS & out.keys():
         out[key] = dt.date.fromisoformat(out[key]) if out[key] else None
+    for key in TIME_KEYS & out.keys():
+        out[key] = dt.time.fromisoformat(out[key]) if out[key] else None
     for key in DATETIME_KEYS & out.keys():
         out[key] = dt.datetime.fromisoformat(out[key]) if out[key] else None
     return out
@@ -220,6 +255,8 @@ def signed_views(
             "agency": Signed({"name": c["agency_name"]}),
             "get_session_type_display": c["session_type"],
             "title": c["title"],
+            # Records signed before the field existed have no key (their hash stays valid).
+            "learning_review": c.get("learning_review", ""),
             "held_on": c["held_on"],
             "supervisor": _person(c["supervisor_name"]),
             "supervisee": _person(c["supervisee_name"]),
@@ -237,6 +274,8 @@ def signed_views(
             "agenda_notes": c["agenda_notes"],
             "learning_development": c["learning_development"],
             "next_session_on": c["next_session_on"],
+            "started_at": c.get("started_at"),
+            "ended_at": c.get("ended_at"),
             "get_functions_served_display": c["functions_served"],
             "get_key_elements_display": c["key_elements"],
             **{name: (c[name] if wellbeing else "") for name in WELLBEING_FIELDS},
@@ -248,6 +287,9 @@ def signed_views(
             "supervisee_signed_by": _person(c["supervisee_signed_by_name"]),
             "supervisee_signed_at": c["supervisee_signed_at"],
             "supervisee_comment": c["supervisee_comment"],
+            "get_review_protected_time_display": c.get("review_protected_time", ""),
+            "get_review_helpful_display": c.get("review_helpful", ""),
+            "review_improve": c.get("review_improve", ""),
         },
         live=record,
     )
@@ -285,6 +327,9 @@ def _discussion(d: dict[str, Any], decisions: dict[int, Any]) -> Signed:
             "rag_rating": d["rag_rating"],
             "get_rag_rating_display": d["rag_label"],
             **{name: d[name] for name in DISCUSSION_TEXT},
+            "specialist_referral": d.get("specialist_referral", False),
+            "specialist_referral_detail": d.get("specialist_referral_detail", ""),
+            "get_review_themes_display": d.get("review_themes", []),
             "decisions": Rows(
                 Signed({key: x[key] for key in x if key != "id"}, live=decisions.get(x["id"]))
                 for x in d["decisions"]
@@ -313,6 +358,8 @@ def _differences(signed: Any, live: Any, model: str, row: object) -> Iterator[Br
     if isinstance(signed, dict) and isinstance(live, dict):
         for key in sorted(signed.keys() | live.keys()):
             if key in MAY_CHANGE_AFTER_SIGNING:
+                continue
+            if key in ADDED_AFTER_SIGNING_BEGAN and key not in signed and not live.get(key):
                 continue
             if key in ROW_MODELS:
                 yield from _row_differences(signed.get(key) or [], live.get(key) or [], key)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
 
 from oversight.children import selectors as children
 from oversight.children.models import EscalationLevel
 from oversight.people.models import Agency
-from oversight.supervision.models import KeyElement, SessionRecord
+from oversight.supervision.models import CaseDiscussion, KeyElement, ReviewTheme, SessionRecord
 
-from ..suppression import HIDDEN, complementary, percent, suppress
+from ..suppression import HIDDEN, SUPPRESSED, complementary, is_suppressed, percent, suppress
 from ..tables import Table
 from .period import Period
 
@@ -174,4 +177,89 @@ def key_elements_table(agencies: list[Agency], period: Period) -> Table:
         c = counts[agency.pk]
         n = c["records"]
         table.rows.append([agency.name, suppress(n, n), *[percent(c[e], n) for e in KeyElement]])
+    return table
+
+
+# --- Case discussions: referrals and serious case review themes ----------------------------
+
+
+def _discussions_in(agencies: list[Agency], period: Period) -> QuerySet[CaseDiscussion]:
+    return CaseDiscussion.objects.live().filter(
+        record__session__agency_id__in=[a.pk for a in agencies],
+        discussed_on__gte=period.start,
+        discussed_on__lte=period.end,
+    )
+
+
+def _count_and_share(count: int, total: int) -> list[Any]:
+    """A count and its share of ``total``, both withheld when either group is under five
+    (the share of a small count would give the count back)."""
+    if is_suppressed(count):
+        return [suppress(count, count), SUPPRESSED]
+    return [count, percent(count, total)]
+
+
+def specialist_referrals_table(agencies: list[Agency], period: Period) -> Table:
+    """Seed 004 "Safeguarding supervision is responsible for": referral for specialist
+    assessment, counted as an outcome of case discussions (issue 15 item 14)."""
+    counts: dict[int, dict[str, int]] = {a.pk: defaultdict(int) for a in agencies}
+    for agency_id, referred in _discussions_in(agencies, period).values_list(
+        "record__session__agency_id", "specialist_referral"
+    ):
+        counts[agency_id]["discussions"] += 1
+        counts[agency_id]["referred"] += int(referred)
+    table = Table(
+        key="specialist_referrals",
+        caption="Case discussions in the period that referred the child for specialist assessment",
+        columns=[
+            "Agency",
+            "Case discussions",
+            "Referred for specialist assessment",
+            "% of case discussions",
+        ],
+        chart_column=3,
+    )
+    for agency in agencies:
+        c = counts[agency.pk]
+        table.rows.append(
+            [
+                agency.name,
+                suppress(c["discussions"], c["discussions"]),
+                *_count_and_share(c["referred"], c["discussions"]),
+            ]
+        )
+    return table
+
+
+def review_themes_table(agencies: list[Agency], period: Period) -> Table:
+    """How many case discussions considered each serious case review theme in the period
+    (seed 004 Introduction, seed 002; issue 15 item 15), by agency with the partnership's
+    total. Each theme's row is a split of its total across agencies, so a larger cell is
+    hidden beside a small one (decision 0004). A discussion may consider several themes."""
+    counts: dict[str, dict[int, int]] = {t: defaultdict(int) for t in ReviewTheme.values}
+    totals: dict[int, int] = defaultdict(int)
+    for agency_id, themes in _discussions_in(agencies, period).values_list(
+        "record__session__agency_id", "review_themes"
+    ):
+        totals[agency_id] += 1
+        for theme in set(themes or []) & counts.keys():
+            counts[theme][agency_id] += 1
+    several = len(agencies) > 1
+    table = Table(
+        key="review_themes",
+        caption="Serious case review themes considered in case discussions in the period",
+        columns=["Theme", *[a.name for a in agencies], *(["Partnership"] if several else [])],
+        note="Case discussions in the period: "
+        + "; ".join(f"{a.name} {suppress(totals[a.pk], totals[a.pk])}" for a in agencies)
+        + ".",
+    )
+    for theme in ReviewTheme:
+        cells = [counts[theme][a.pk] for a in agencies]
+        row: list[Any] = [theme.label, *[suppress(n, n) for n in cells]]
+        if several:
+            total = sum(cells)
+            row.append(suppress(total, total))
+            for n in complementary(cells):
+                row[1 + n] = HIDDEN
+        table.rows.append(row)
     return table

@@ -16,6 +16,8 @@ from .children import (
     drift_table,
     key_elements_table,
     partnership_children_table,
+    review_themes_table,
+    specialist_referrals_table,
 )
 from .evaluation import (
     distinct_respondents,
@@ -65,6 +67,8 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         drift_table(agencies, period),
         partnership_children_table(agencies, period, today, partnership_row=True),
         key_elements_table(agencies, period),
+        specialist_referrals_table(agencies, period),
+        review_themes_table(agencies, period),
         evaluation_by_agency_table(agencies, period, today),
         audit_grades_table(agencies, period),
         pulse_table(agencies, period.end, today),
@@ -112,6 +116,8 @@ def agency_tables(
         drift_table(agencies, period),
         partnership_children_table(agencies, period, today, partnership_row=False),
         key_elements_table(agencies, period),
+        specialist_referrals_table(agencies, period),
+        review_themes_table(agencies, period),
         evaluation_statements_table(
             responses_in(period, today=today).filter(round__agency=agency),
             "Evaluation of supervision: the ten statements, rounds "

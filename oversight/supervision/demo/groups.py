@@ -70,6 +70,7 @@ def _groups(
                 supervisor_id=lead_id,
                 agency_id=agency_id,
                 title=reviews[n % len(reviews)],
+                learning_review=reviews[n % len(reviews)],  # seed 004 Introduction
                 planned_start=_at(when, 13),
                 duration_minutes=120,
                 location="Training room",

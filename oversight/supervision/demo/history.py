@@ -57,6 +57,7 @@ from .phrases import (
     TRAJECTORIES,
     WELLBEING,
 )
+from .seeds import discussion_outcomes, record_times_and_review
 
 BATCH_RELATIONSHIPS = 250
 
@@ -385,6 +386,7 @@ def _write(
             record.supervisee_signed_by_id = session.supervisee_id
             if rng.random() < 0.05:
                 record.supervisee_comment = "I do not agree the case is improving: see my notes."
+        record_times_and_review(record, rich=rich)
         records.append(record)
     bulk_insert(SessionRecord, records, batch_size=BULK)
     totals["records"] += len(records)
@@ -427,6 +429,7 @@ def _write(
                 created_at=record.created_at,
                 modified_at=record.created_at,
             )
+            discussion_outcomes(discussion, rich=rich, index=index)
             discussions.append(discussion)
             if rng.random() < (0.5 if rich else 0.2) or rating == RagRating.RED:
                 decision_plans.append((discussion, session.agency_id))

@@ -29,6 +29,7 @@ from oversight.core.services import (
 from oversight.people.models import Person
 
 from ..models import (
+    PROCESS_REVIEW_FIELDS,
     WELLBEING_FIELDS,
     Action,
     ActionFollowUp,
@@ -39,6 +40,8 @@ from ..models import (
     Function,
     KeyElement,
     RecordStatus,
+    ReviewAnswer,
+    ReviewTheme,
     Session,
     SessionRecord,
     SessionStatus,
@@ -61,6 +64,8 @@ RECORD_FIELDS = (
     "next_session_on",
     "functions_served",
     "key_elements",
+    "started_at",
+    "ended_at",
     *WELLBEING_FIELDS,
 )
 DISCUSSION_FIELDS = (
@@ -72,6 +77,9 @@ DISCUSSION_FIELDS = (
     "plan_amendment",
     "refusal_action",
     *CYCLE_FIELDS,
+    "specialist_referral",
+    "specialist_referral_detail",
+    "review_themes",
 )
 
 
@@ -155,6 +163,21 @@ def _clean_record_data(data: Mapping[str, Any]) -> dict[str, Any]:
             if set(values) - set(allowed):
                 raise ValidationError({key: "Choose from the options given."})
             clean[key] = [v for v in allowed if v in values]
+    # Issue 15 item 8: the actual times are optional, but an end comes after the start.
+    started, ended = clean.get("started_at"), clean.get("ended_at")
+    if started is not None and ended is not None and ended <= started:
+        raise ValidationError({"ended_at": "The time the session ended must be after it started."})
+    return clean
+
+
+def _clean_process_review(review: Mapping[str, str] | None) -> dict[str, str]:
+    """The optional questions reviewing supervision itself (seed 004 "The Supervision
+    Process"; issue 15 item 10). Blank answers are allowed; anything else must be a choice."""
+    review = review or {}
+    clean = {name: (review.get(name) or "").strip() for name in PROCESS_REVIEW_FIELDS}
+    for name in ("review_protected_time", "review_helpful"):
+        if clean[name] and clean[name] not in ReviewAnswer.values:
+            raise ValidationError({name: "Choose yes, partly or no, or leave it blank."})
     return clean
 
 
@@ -303,7 +326,21 @@ def action_follow_up(
 
 
 def _clean_discussion(data: Mapping[str, Any]) -> dict[str, Any]:
-    clean = {k: (data.get(k) or "") for k in DISCUSSION_FIELDS}
+    clean: dict[str, Any] = {k: (data.get(k) or "") for k in DISCUSSION_FIELDS}
+    clean["specialist_referral"] = bool(data.get("specialist_referral"))
+    if not clean["specialist_referral"] and clean["specialist_referral_detail"]:
+        raise ValidationError(
+            {
+                "specialist_referral": "Select that the child is being referred for specialist "
+                "assessment, or clear which assessment."
+            }
+        )
+    # Seed 004 Introduction / seed 002 (issue 15 item 15): only the named themes, each once.
+    themes = list(data.get("review_themes") or [])
+    unknown = [t for t in themes if t not in ReviewTheme.values]
+    if unknown:
+        raise ValidationError({"review_themes": "Choose themes from the list."})
+    clean["review_themes"] = [t for t in ReviewTheme.values if t in themes]
     if not clean["rag_rating"]:
         raise ValidationError(
             {
@@ -487,9 +524,11 @@ def record_sign_supervisee(
     actor: Person,
     record: SessionRecord,
     comment: str = "",
+    review: Mapping[str, str] | None = None,
     origin: RequestOrigin | None = None,
 ) -> SessionRecord:
-    """The supervisee reads, may comment or disagree, and signs; the record is then locked."""
+    """The supervisee reads, may comment or disagree, optionally reviews the supervision
+    itself (``review``, issue 15 item 10), and signs; the record is then locked."""
     record = _lock_record(record)
     if actor.pk != record.session.supervisee_id:
         raise ValidationError("Only the supervisee signs as supervisee.")
@@ -500,6 +539,8 @@ def record_sign_supervisee(
             else "The supervisor signs first; this record is not ready for your signature."
         )
     record.supervisee_comment = (comment or "").strip()
+    for name, value in _clean_process_review(review).items():
+        setattr(record, name, value)
     record.supervisee_signed_at = timezone.now()
     record.supervisee_signed_by = actor
     record.status = RecordStatus.SIGNED
@@ -513,6 +554,7 @@ def record_sign_supervisee(
         detail={
             "as": "supervisee",
             "comment": bool(record.supervisee_comment),
+            "reviewed_supervision": any(getattr(record, n) for n in PROCESS_REVIEW_FIELDS),
             "content_hash": sealed.content_hash,
         },
     )

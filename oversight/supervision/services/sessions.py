@@ -125,6 +125,7 @@ def session_plan(
     location: str = "",
     video_link: str = "",
     title: str = "",
+    learning_review: str = "",
     rescheduled_from: Session | None = None,
     submission_token: str = "",
     origin: RequestOrigin | None = None,
@@ -167,6 +168,8 @@ def session_plan(
         location=location,
         video_link=video_link,
         title=title,
+        # Seed 004 Introduction (issue 15 item 15): the review a group learns from.
+        learning_review=learning_review.strip() if is_group else "",
         rescheduled_from=rescheduled_from,
     )
     tracked_create(session, actor=actor)
@@ -256,6 +259,7 @@ def session_reschedule(
         location=session.location,
         video_link=session.video_link,
         title=session.title,
+        learning_review=session.learning_review,
         rescheduled_from=session,
         origin=origin,
     )

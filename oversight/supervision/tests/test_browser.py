@@ -90,6 +90,7 @@ def test_supervision_loop(
         "Neglect toolkit training"
     )
     page.get_by_label("Support", exact=True).check()
+    page.get_by_label("Time the session started (optional)").fill("10:05")
     page.get_by_label("Emotional impact of the work").fill("Tired after a hard visit")
     page.get_by_role("button", name="Save the record").click()
     page.get_by_text("Record saved.").wait_for()
@@ -107,6 +108,9 @@ def test_supervision_loop(
         page.get_by_label("Risks to the child and from whom or what").fill("Cumulative neglect")
         page.get_by_text("Questions for reflection (FOCUS)").click()
         page.get_by_label("Reflection", exact=True).fill("I felt I was being shown a tidy home")
+        page.get_by_text("Prompts: reflective considerations").click()
+        page.get_by_label("Professional curiosity").check()
+        page.get_by_label("The child is being referred for specialist assessment").check()
         page.get_by_label("Decision (optional)").fill("Ask for an early review meeting")
         page.get_by_label("Rationale for the decision").fill("No change in three months")
         page.get_by_role("button", name="Save the discussion").click()
@@ -130,10 +134,14 @@ def test_supervision_loop(
     assert page.get_by_text("Tired after a hard visit").is_visible()
     assert_accessible(page)
     page.get_by_label("Your comments (optional)").fill("I think child B is amber, not red.")
+    page.get_by_label("What would make supervision work better for you? (optional)").fill(
+        "A room away from the duty desk"
+    )
     page.get_by_role("button", name="Sign as supervisee").click()
     page.get_by_text("You have signed the record. It is now locked.").wait_for()
     assert_accessible(page)
     assert page.get_by_role("button", name="Save the record").count() == 0
+    assert page.get_by_text("A room away from the duty desk").is_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the signed record (PDF)").click()
     path = download.value.path()

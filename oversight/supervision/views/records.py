@@ -31,7 +31,7 @@ from ..forms import (
     RecordForm,
     SuperviseeSignForm,
 )
-from ..models import CaseDiscussion, Session, SessionRecord
+from ..models import PROCESS_REVIEW_FIELDS, CaseDiscussion, Session, SessionRecord
 from ..pdf import record_pdf, record_pdf_filename
 from ..prompts import CYCLE
 from ..rules import Permission
@@ -160,6 +160,10 @@ class RecordPageMixin(SessionMixin):
                 can_download=record.is_locked
                 and user.has_perm(Permission.DOWNLOAD_RECORD_PDF, session),
                 sign_form=sign_form or SuperviseeSignForm(),
+                # Issue 15 item 8: this session's timing, and the pair's over time.
+                started_on_time=record.started_on_time,
+                minutes_held=record.minutes_held,
+                timeliness=selectors.pair_timeliness(session),
                 chosen_children=[c.child for c in session.chosen_children.all()],
             )
         return context
@@ -484,6 +488,7 @@ class SignSuperviseeView(_RecordObjectFormView):
             actor=self.actor,
             record=self.record,
             comment=form.cleaned_data["comment"],
+            review={name: form.cleaned_data.get(name) or "" for name in PROCESS_REVIEW_FIELDS},
             origin=self.origin(),
         )
 

@@ -180,6 +180,7 @@ class SessionPlanView(ServiceFormView):
             location=data.get("location", ""),
             video_link=data.get("video_link", ""),
             title=data.get("title", ""),
+            learning_review=data.get("learning_review", ""),
             submission_token=data["submission_token"],
             origin=self.origin(),
         )
