@@ -4,21 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from oversight.core.views import HealthView
-from oversight.people.forms import GovukPasswordResetForm, GovukSetPasswordForm, SignInForm
+from oversight.people.forms import GovukPasswordResetForm, GovukSetPasswordForm
+from oversight.signin.views import SignInView, SignOutView
 
 handler403 = "oversight.core.views.permission_denied"
 handler404 = "oversight.core.views.page_not_found"
 handler500 = "oversight.core.views.server_error"
 
 auth_patterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", SignInView.as_view(), name="login"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
@@ -48,6 +43,7 @@ auth_patterns = [
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("account/", include(auth_patterns)),
+    path("", include("oversight.signin.urls")),
     path("contracts/", include("oversight.contracts.urls")),
     path("supervision/", include("oversight.supervision.urls")),
     path("children/", include("oversight.children.urls")),

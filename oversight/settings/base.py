@@ -55,11 +55,15 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "govuk_frontend_django",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Before django_tasks_db: core's db_worker (heartbeat, recovery) replaces its own.
     "oversight.core",
     "django_tasks",
     "django_tasks_db",
     "oversight.people",
+    "oversight.signin",
     "oversight.contracts",
     "oversight.children",
     "oversight.supervision",
@@ -73,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every view is closed unless explicitly opened with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -80,6 +85,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "oversight.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After a password, administrators, auditors, leads (and whoever an agency's policy or
+    # their own choice names) reach nothing until a second factor (oversight.signin).
+    "oversight.signin.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "oversight.urls"
@@ -122,6 +130,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+
+# Second factors (django-otp; decision 0009). Authenticator apps show this name.
+# No backend passes the second factor by itself here:
+# test settings name the test client's (oversight.signin.testing).
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Oversight")
+SIGNIN_SECOND_FACTOR_PASSED_BACKENDS: list[str] = []
 
 # Sessions end after inactivity: each request renews the cookie, so only idle time counts.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

@@ -15,7 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from oversight.core.testing import ROLE_NAMES, AccessCase
 
 # URLs served by Django itself and opened on purpose: sign-in, password reset, the admin
-# (which has its own staff-only checks), and the health probe.
+# (which has its own staff-only checks), the health probe, and the back-channel logout an
+# identity provider posts its signed logout token to (signin/tests/test_oidc.py).
 PUBLIC_URL_NAMES = {
     "login",
     "logout",
@@ -24,6 +25,7 @@ PUBLIC_URL_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     "health",
+    "signin:backchannel_logout",
 }
 
 
