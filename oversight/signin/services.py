@@ -148,13 +148,34 @@ class IdentityRefused(Exception):
     """No person in Oversight for this identity; the reason is for the audit log."""
 
 
-@transaction.atomic
 def identity_sign_in(
     *, provider: IdentityProvider, verified: Verified, origin: RequestOrigin | None = None
 ) -> Person:
     """The person a validated identity signs in as: by the provider's subject once linked;
     the first time, the active person whose email the provider has verified, who must work
     in the provider's agency. Anyone else is refused and the refusal audited."""
+    person, reason = _identity_link(provider=provider, verified=verified)
+    if person is None:
+        audit_event_record(
+            actor=None,
+            action=AuditAction.SIGN_IN_FAILED,
+            origin=origin,
+            detail={
+                "method": "single sign-on",
+                "provider": provider.name,
+                "subject": verified.subject[:100],
+                "email": verified.email[:150],
+                "reason": reason,
+            },
+        )
+        raise IdentityRefused(reason)
+    return person
+
+
+@transaction.atomic
+def _identity_link(
+    *, provider: IdentityProvider, verified: Verified
+) -> tuple[Person | None, str]:
     linked = (
         LinkedIdentity.objects.select_for_update()
         .select_related("person")
@@ -185,20 +206,8 @@ def identity_sign_in(
     if person is not None and not person.is_active:
         reason, person = "the account is closed", None
     if person is None:
-        audit_event_record(
-            actor=None,
-            action=AuditAction.SIGN_IN_FAILED,
-            origin=origin,
-            detail={
-                "method": "single sign-on",
-                "provider": provider.name,
-                "subject": verified.subject[:100],
-                "email": verified.email[:150],
-                "reason": reason,
-            },
-        )
-        raise IdentityRefused(reason)
-    return person
+        transaction.set_rollback(True)
+    return person, reason
 
 
 def identity_refusal_record(

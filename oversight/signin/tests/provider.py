@@ -57,6 +57,10 @@ def oidc_provider(
         yield RunningProvider(issuer=json.loads(line)["issuer"], signing_keys=keys)
     finally:
         process.terminate()
+        if process.stderr:
+            import sys
+
+            sys.stderr.write(process.stderr.read())
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
