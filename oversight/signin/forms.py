@@ -26,7 +26,11 @@ class CodeForm(GovukForm):
         help_text="The 6-digit code your authenticator app shows, or one of your recovery codes.",
         max_length=20,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
         ),
         error_messages={"required": "Enter the code from your authenticator app."},
     )
@@ -43,7 +47,11 @@ class AuthenticatorForm(GovukForm):
         label="Code from the app",
         max_length=10,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input--width-5",
+            }
         ),
         error_messages={"required": "Enter the 6-digit code your app shows."},
     )

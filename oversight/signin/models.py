@@ -28,7 +28,9 @@ class IdentityProvider(TrackedModel):
     issuer = models.URLField(max_length=500)
     client_id = models.CharField(max_length=300)
     auth_method = models.CharField(
-        max_length=30, choices=ClientAuthMethod.choices, default=ClientAuthMethod.CLIENT_SECRET_BASIC
+        max_length=30,
+        choices=ClientAuthMethod.choices,
+        default=ClientAuthMethod.CLIENT_SECRET_BASIC,
     )
     secret_env = models.CharField(
         max_length=100,
@@ -106,6 +108,9 @@ class ProviderSession(models.Model):
     class Meta:
         indexes = [models.Index(fields=["provider", "sid"])]
 
+    def __str__(self) -> str:
+        return f"{self.provider} session {self.sid or self.subject}"
+
 
 class SecondFactorPolicy(TrackedModel):
     """An agency's choice of further roles that must use a second factor with a password
@@ -120,6 +125,4 @@ class SecondFactorPolicy(TrackedModel):
         return f"Second factor policy of {self.agency}"
 
 
-ALWAYS_REQUIRED_ROLES = frozenset(
-    {Role.ADMINISTRATOR, Role.PARTNERSHIP_AUDITOR, Role.AGENCY_LEAD}
-)
+ALWAYS_REQUIRED_ROLES = frozenset({Role.ADMINISTRATOR, Role.PARTNERSHIP_AUDITOR, Role.AGENCY_LEAD})

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from authlib.integrations.requests_client import OAuth2Session
@@ -119,9 +119,9 @@ def validate_id_token(provider: IdentityProvider, token: str, *, nonce: str) -> 
     except JoseError as error:
         raise SignInError(f"the ID token is not valid: {error}") from error
     audience = claims["aud"]
-    if isinstance(audience, list) and len(audience) > 1:
-        if claims.get("azp") != provider.client_id:
-            raise SignInError("the ID token was issued to another party")
+    several = isinstance(audience, list) and len(audience) > 1
+    if several and claims.get("azp") != provider.client_id:
+        raise SignInError("the ID token was issued to another party")
     return Verified(
         subject=str(claims["sub"]),
         email=str(claims.get("email") or "").strip(),
@@ -201,7 +201,9 @@ class Started:
     code_verifier: str
 
 
-def authorization_start(provider: IdentityProvider, *, redirect_uri: str, login_hint: str) -> Started:
+def authorization_start(
+    provider: IdentityProvider, *, redirect_uri: str, login_hint: str
+) -> Started:
     """Where to send the person: the provider's authorisation endpoint with PKCE (S256), a
     fresh state and nonce, the provider's ACR values and the typed email as a hint."""
     state = secrets.token_urlsafe(32)
@@ -268,7 +270,5 @@ def end_session_url(
 
 
 def origin_of(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"

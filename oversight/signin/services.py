@@ -5,7 +5,6 @@ is checked under the same lock as passwords (django-axes, counted per account)."
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -173,9 +172,7 @@ def identity_sign_in(
 
 
 @transaction.atomic
-def _identity_link(
-    *, provider: IdentityProvider, verified: Verified
-) -> tuple[Person | None, str]:
+def _identity_link(*, provider: IdentityProvider, verified: Verified) -> tuple[Person | None, str]:
     linked = (
         LinkedIdentity.objects.select_for_update()
         .select_related("person")
@@ -288,7 +285,7 @@ def second_factor_verify(*, request: HttpRequest, person: Person, code: str) -> 
     return device
 
 
-def totp_code_matches(key_hex: str, code: str, *, at: dt.datetime | None = None) -> bool:
+def totp_code_matches(key_hex: str, code: str) -> bool:
     from binascii import unhexlify
 
     code = re.sub(r"\s+", "", code or "")

@@ -26,7 +26,13 @@ TEST_AUTHENTICATOR = "Test authenticator"
 
 
 class SecondFactorPassedBackend(ModelBackend):
-    def authenticate(self, request: Any, **credentials: Any) -> None:
+    def authenticate(
+        self,
+        request: Any,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         return None
 
 

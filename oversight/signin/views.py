@@ -15,7 +15,8 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -89,7 +90,9 @@ class SingleSignOnStartView(RuleRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = WorkEmailForm(request.POST)
         next_url = _safe_next(request, request.POST.get("next"))
-        provider = selectors.provider_for_email(form.data.get("email", "")) if form.is_valid() else None
+        provider = (
+            selectors.provider_for_email(form.data.get("email", "")) if form.is_valid() else None
+        )
         if provider is None:
             if form.is_valid():
                 form.add_error("email", NO_PROVIDER)
@@ -101,7 +104,7 @@ class SingleSignOnStartView(RuleRequiredMixin, View):
                 request, initial={"username": form.data.get("email", "")}
             )
             response.context_data["next"] = request.POST.get("next", "")  # type: ignore[attr-defined]
-            return response
+            return cast(HttpResponse, response)
         try:
             started = oidc.authorization_start(
                 provider,
@@ -216,7 +219,9 @@ class BackChannelLogoutView(View):
             except oidc.SignInError:
                 continue
             services.provider_sessions_end(
-                provider=provider, sid=str(claims.get("sid") or ""), subject=str(claims.get("sub") or "")
+                provider=provider,
+                sid=str(claims.get("sid") or ""),
+                subject=str(claims.get("sub") or ""),
             )
             response = HttpResponse(status=200)
             response["Cache-Control"] = "no-store"
@@ -243,7 +248,7 @@ class SecondFactorView(RuleRequiredMixin, FormView):
     template_name = "signin/second_factor.html"
     form_class = CodeForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and _locked(request, cast(Person, request.user)):
             return _locked_out(request)
         return super().dispatch(request, *args, **kwargs)
@@ -256,7 +261,9 @@ class SecondFactorView(RuleRequiredMixin, FormView):
         return super().get(request, *args, **kwargs)
 
     def _next(self) -> str:
-        return _safe_next(self.request, self.request.POST.get("next") or self.request.GET.get("next"))
+        return _safe_next(
+            self.request, self.request.POST.get("next") or self.request.GET.get("next")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "next": self._next()}
@@ -291,7 +298,7 @@ class AuthenticatorAddView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
     template_name = "signin/authenticator_add.html"
     form_class = AuthenticatorForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and _locked(request, cast(Person, request.user)):
             return _locked_out(request)
         return super().dispatch(request, *args, **kwargs)
@@ -304,7 +311,9 @@ class AuthenticatorAddView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         return str(key)
 
     def _next(self) -> str:
-        return _safe_next(self.request, self.request.POST.get("next") or self.request.GET.get("next"))
+        return _safe_next(
+            self.request, self.request.POST.get("next") or self.request.GET.get("next")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -441,6 +450,3 @@ class ProviderEditView(_ProviderFormView):
             expected_version=form.cleaned_data.get("version"),
             origin=self.origin(),
         )
-
-
-__all__ = ["get_object_or_404"]

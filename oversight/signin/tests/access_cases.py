@@ -12,7 +12,8 @@ EVERYONE = set(ROLE_NAMES)
 def _provider(cast: Any) -> dict[str, Any]:
     from .factories import IdentityProviderFactory
 
-    return {"pk": IdentityProviderFactory(agency=cast.agency).pk}
+    provider: Any = IdentityProviderFactory(agency=cast.agency)
+    return {"pk": provider.pk}
 
 
 CASES = [

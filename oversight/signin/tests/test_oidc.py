@@ -79,7 +79,7 @@ def _configure(
         client_id, env, key_id = "oversight-basic", "OIDC_TESTSHIRE_SECRET", ""
     cast.agency_lead.email = LEAD_EMAIL
     cast.agency_lead.save()
-    return IdentityProviderFactory(
+    made: Any = IdentityProviderFactory(
         agency=cast.agency,
         name="Testshire Council sign-in",
         issuer=provider.issuer,
@@ -89,15 +89,18 @@ def _configure(
         key_id=key_id,
         email_domains="testshire.gov.uk",
     )
+    return made
 
 
 def _only_loopback(page: Any) -> None:
     """The provider's pages ask for a web font; the tests reach nothing beyond loopback."""
     page.route(
         "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(("http://127.0.0.1", "http://localhost"))
-        else route.abort(),
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("http://127.0.0.1", "http://localhost"))
+            else route.abort()
+        ),
     )
 
 
@@ -270,7 +273,9 @@ def test_a_token_signed_with_another_key_under_the_providers_key_id_is_refused(
 ) -> None:
     impostor = new_key(provider.signing_keys[0].kid or "")
     with pytest.raises(oidc.SignInError):
-        oidc.validate_id_token(configured, _token(impostor, **_claims(configured)), nonce="the-nonce")
+        oidc.validate_id_token(
+            configured, _token(impostor, **_claims(configured)), nonce="the-nonce"
+        )
 
 
 def test_a_key_the_provider_rotated_in_is_fetched_again(

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from playwright.sync_api import expect
 
 from oversight.core.testing import TEST_PASSWORD, assert_accessible, sign_in
@@ -56,7 +55,9 @@ def test_an_auditor_with_no_second_factor_is_made_to_set_one_up_then_signs_in_wi
     assert "/account/security/authenticator/" in page.url
 
     setup_key = page.locator("#setup-key").inner_text()
-    page.get_by_label("Code from the app").fill("000000" if _code_from_key(setup_key) != "000000" else "111111")
+    page.get_by_label("Code from the app").fill(
+        "000000" if _code_from_key(setup_key) != "000000" else "111111"
+    )
     page.get_by_role("button", name="Set up app").click()
     expect(page.get_by_text("That code does not match").first).to_be_visible()
     page.get_by_label("Code from the app").fill(_code_from_key(setup_key))
@@ -183,4 +184,7 @@ def test_the_security_page_lists_the_persons_second_factors(client: Any, cast: A
     response = client.post(reverse("signin:recovery_codes"))
     codes = re.findall(r"<li><code>([a-z2-7]+)</code></li>", response.content.decode())
     assert len(codes) == 10
-    assert "You have 10 unused recovery codes." in client.get(reverse("signin:security")).content.decode()
+    assert (
+        "You have 10 unused recovery codes."
+        in client.get(reverse("signin:security")).content.decode()
+    )
