@@ -46,7 +46,7 @@ def test_the_sign_in_page_lets_its_form_reach_the_providers(client: Any, cast: A
 
 
 def test_a_return_with_the_wrong_state_is_refused_and_audited(client: Any, cast: Any) -> None:
-    provider = IdentityProviderFactory(agency=cast.agency)
+    provider: Any = IdentityProviderFactory(agency=cast.agency)
     session = client.session
     session["signin.flow"] = {
         "provider": provider.pk,
