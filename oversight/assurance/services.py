@@ -76,10 +76,10 @@ def evaluation_settings_update(
     found = EvaluationSettings.objects.select_for_update().filter(agency=agency).first()
     if found is None:
         found = EvaluationSettings(agency=agency, interval_months=interval_months)
-        tracked_create(found, by=actor)
+        tracked_create(found, actor=actor)
     else:
         found.interval_months = interval_months
-        tracked_update(found, by=actor)
+        tracked_update(found, actor=actor)
     audit_event_record(actor=actor, action=AuditAction.CHANGE, target=found, origin=origin)
     return found
 
@@ -111,7 +111,7 @@ def evaluation_submit(
             participation = EvaluationParticipation(
                 round=round_, respondent=actor, supervisor_id=relationship.supervisor_id
             )
-            tracked_create(participation, by=actor)
+            tracked_create(participation, actor=actor)
     except (IntegrityError, ValidationError) as error:
         raise ValidationError(ALREADY_ANSWERED) from error
     stamp = _day_stamp(day)
@@ -122,7 +122,7 @@ def evaluation_submit(
         less_of=less_of.strip(),
         **{name: answers[name] for name in STATEMENT_FIELDS},
     )
-    tracked_create(response, by=None)
+    tracked_create(response, actor=None)
     EvaluationResponse.objects.filter(pk=response.pk).update(created_at=stamp, modified_at=stamp)
     EvaluationParticipation.objects.filter(pk=participation.pk).update(
         created_at=stamp, modified_at=stamp
@@ -157,7 +157,7 @@ def pulse_submit(
             participation = PulseParticipation(
                 agency_id=agency_id, quarter_start=quarter, respondent=actor
             )
-            tracked_create(participation, by=actor)
+            tracked_create(participation, actor=actor)
     except (IntegrityError, ValidationError) as error:
         raise ValidationError(PULSE_ALREADY) from error
     response = PulseResponse(
@@ -167,7 +167,7 @@ def pulse_submit(
         resilience=resilience,
         reflection=reflection,
     )
-    tracked_create(response, by=None)
+    tracked_create(response, actor=None)
     stamp = _day_stamp(day)
     PulseResponse.objects.filter(pk=response.pk).update(created_at=stamp, modified_at=stamp)
     PulseParticipation.objects.filter(pk=participation.pk).update(
@@ -204,7 +204,7 @@ def workforce_figure_save(
     )
     if found is None:
         found = WorkforceFigure(agency=agency, quarter_start=quarter, **values)
-        tracked_create(found, by=actor)
+        tracked_create(found, actor=actor)
         action = AuditAction.CREATE
     else:
         if expected_version is None:
@@ -212,7 +212,7 @@ def workforce_figure_save(
             raise StaleEditError()
         for name in WORKFORCE_FIELDS:
             setattr(found, name, values[name])
-        tracked_edit(found, by=actor, expected_version=expected_version)
+        tracked_edit(found, actor=actor, expected_version=expected_version)
         action = AuditAction.CHANGE
     audit_event_record(actor=actor, action=action, target=found, origin=origin)
     return found
@@ -257,13 +257,13 @@ def record_audit_draw(
         drawn_by=actor,
         drawn_on=on or timezone.localdate(),
     )
-    tracked_create(audit, by=actor)
+    tracked_create(audit, actor=actor)
     rng = random.Random(seed if seed is not None else f"{agency.pk}:{period_start}:{period_end}")
     for stratum, record_ids in strata.items():
         chosen = rng.sample(sorted(record_ids), min(per_stratum, len(record_ids)))
         for record_id in chosen:
             tracked_create(
-                AuditedRecord(audit=audit, record_id=record_id, stratum=stratum), by=actor
+                AuditedRecord(audit=audit, record_id=record_id, stratum=stratum), actor=actor
             )
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=audit, origin=origin)
     return audit
@@ -289,7 +289,7 @@ def audited_record_grade(
         setattr(item, name, grades[name])
     item.notes = notes
     item.graded_at = timezone.now()
-    tracked_edit(item, by=actor, expected_version=expected_version)
+    tracked_edit(item, actor=actor, expected_version=expected_version)
     audit_event_record(actor=actor, action=AuditAction.CHANGE, target=item, origin=origin)
     return item
 
@@ -315,7 +315,7 @@ def record_audit_complete(
     audit.findings = findings.strip()
     audit.actions_for_agency = actions_for_agency.strip()
     audit.status = AuditStatus.COMPLETE
-    tracked_edit(audit, by=actor, expected_version=expected_version)
+    tracked_edit(audit, actor=actor, expected_version=expected_version)
     audit_event_record(actor=actor, action=AuditAction.CHANGE, target=audit, origin=origin)
     return audit
 

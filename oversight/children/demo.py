@@ -366,10 +366,10 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
          "harm; social care have stepped down to early help.",
          "Supervisor and line manager spoke to the team manager; senior managers met."),
     ]  # fmt: skip
-    for by, agency, subject, child, about, levels, days_ago, reason, tried in escalations:
+    for actor, agency, subject, child, about, levels, days_ago, reason, tried in escalations:
         started = today - dt.timedelta(days=days_ago)
         escalation = services.escalation_raise(
-            by=by,
+            actor=actor,
             agency=agency,
             subject=subject,
             child=child if child.agency_id == agency.pk else None,
@@ -382,18 +382,18 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
             step_day = started + dt.timedelta(days=(level + 1) * max(1, days_ago // (levels + 1)))
             services.escalation_acknowledge(
                 escalation=escalation,
-                by=csc_super[0] if agency == csc_agency else health_super[0],
+                actor=csc_super[0] if agency == csc_agency else health_super[0],
                 response="Acknowledged; agreed to raise it with the next level.",
             )
             services.escalation_escalate(
                 escalation=escalation,
-                by=by,
+                actor=actor,
                 reason="No change since the last response.",
                 today=step_day,
             )
         _backdate_escalation(escalation, today)
     resolved = services.escalation_raise(
-        by=csc,
+        actor=csc,
         agency=csc_agency,
         subject=EscalationSubject.CHILD,
         child=csc_children[2],
@@ -404,14 +404,14 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
     )
     resolved = services.escalation_resolve(
         escalation=resolved,
-        by=csc_super[0],
+        actor=csc_super[0],
         outcome="Attendance plan agreed with school and parents; reviewed at the next CIN review.",
         today=today - dt.timedelta(days=37),
     )
     _backdate_escalation(resolved, today)
 
     request = services.urgent_request_make(
-        by=csc,
+        actor=csc,
         supervisor=csc_super[0],
         agency=csc_agency,
         child=csc_children[0],
@@ -426,7 +426,7 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
     nq_super = _supervisor_of(nq, today) if nq else None
     if nq is not None and nq_super is not None:
         services.disclosure_record(
-            by=nq_super[0],
+            actor=nq_super[0],
             supervisee=nq,
             agency=nq_super[1],
             category=DisclosureCategory.UNSAFE_PRACTICE,
@@ -435,7 +435,7 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
             "the practitioner with me this week.",
         )
         concern = services.quality_concern_raise(
-            by=nq,
+            actor=nq,
             supervisor=nq_super[0],
             agency=nq_super[1],
             kind="frequency",
@@ -447,14 +447,14 @@ def _concerns(ctx: DemoContext, children: list[Child]) -> None:
         )
         services.quality_concern_one_to_one(
             concern=concern,
-            by=nq_super[0],
+            actor=nq_super[0],
             met_on=today - dt.timedelta(days=6),
             outcome="Agreed protected time, but the next session was cancelled again.",
             resolved=False,
             expected_version=concern.version,
         )
     services.quality_concern_raise(
-        by=health,
+        actor=health,
         supervisor=health_super[0],
         agency=health_agency,
         kind="standard",
@@ -469,7 +469,7 @@ def _resolved_concern(
     """A concern resolved at a three-way meeting months ago, which the agency lead can still
     find with who agreed what (seed 001 "Quality Assurance")."""
     concern = services.quality_concern_raise(
-        by=supervisee,
+        actor=supervisee,
         supervisor=supervisor,
         agency=agency,
         kind="both",
@@ -478,7 +478,7 @@ def _resolved_concern(
     )
     concern = services.quality_concern_one_to_one(
         concern=concern,
-        by=supervisor,
+        actor=supervisor,
         met_on=today - dt.timedelta(days=113),
         outcome="Agreed to rebook, but the next two sessions were cancelled for court work.",
         resolved=False,
@@ -492,7 +492,7 @@ def _resolved_concern(
     ]
     services.quality_concern_three_way(
         concern=concern,
-        by=managers[0] if managers else supervisor,
+        actor=managers[0] if managers else supervisor,
         met_on=today - dt.timedelta(days=100),
         attendees=[supervisee, supervisor, *managers],
         agreed_outcomes="Ninety-minute sessions on the first Tuesday of each month, protected "

@@ -107,7 +107,7 @@ def supervision_policy_create_version(
         change_reason=change_reason.strip(),
         **values,
     )
-    tracked_create(policy, by=actor)
+    tracked_create(policy, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -221,7 +221,7 @@ def contract_draft_create(
         **values,
     )
     _validate_against_policy(contract)
-    tracked_create(contract, by=actor)
+    tracked_create(contract, actor=actor)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=contract, origin=origin)
     return contract
 
@@ -263,7 +263,7 @@ def contract_update_draft(
             setattr(contract, f"{party}_signed_by", None)
         contract.status = ContractStatus.DRAFT
     _validate_against_policy(contract)
-    tracked_edit(contract, by=actor, expected_version=expected_version)
+    tracked_edit(contract, actor=actor, expected_version=expected_version)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -309,7 +309,7 @@ def contract_sign(
                 previous.ended_on = max(
                     contract.signed_on - dt.timedelta(days=1), previous.signed_on or dt.date.min
                 )
-                tracked_update(previous, by=actor)
+                tracked_update(previous, actor=actor)
                 audit_event_record(
                     actor=actor,
                     action=AuditAction.CHANGE,
@@ -319,7 +319,7 @@ def contract_sign(
                 )
     else:
         contract.status = ContractStatus.AWAITING_SIGNATURES
-    tracked_update(contract, by=actor)
+    tracked_update(contract, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.SIGN,
@@ -369,7 +369,7 @@ def contract_review(
     )
     _validate_against_policy(successor)
     try:
-        tracked_create(successor, by=actor)
+        tracked_create(successor, actor=actor)
     except IntegrityError as error:  # pragma: no cover - guarded by the check above
         raise ValidationError("A review of this contract has already been started.") from error
     audit_event_record(
@@ -406,7 +406,7 @@ def contract_end(
     contract.ended_on = ended_on
     contract.end_reason = reason
     contract.end_notes = notes.strip()
-    tracked_update(contract, by=actor)
+    tracked_update(contract, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,

@@ -107,7 +107,7 @@ def audit_event_record(
 M = TypeVar("M", bound=models.Model)
 
 
-def submission_claim(*, token: str, by: Person, model: type[M]) -> M | None:
+def submission_claim(*, token: str, actor: Person, model: type[M]) -> M | None:
     """Claim a form's submission token inside the creating service's transaction (issue 10
     item 6). Returns what an earlier post of the same form made, or ``None`` when this post is
     the first, and the service goes on to create and then calls ``submission_record``. A blank
@@ -119,13 +119,13 @@ def submission_claim(*, token: str, by: Person, model: type[M]) -> M | None:
     try:
         with transaction.atomic():
             FormSubmission.objects.create(
-                token=token, person=by, object_type=model._meta.label_lower
+                token=token, person=actor, object_type=model._meta.label_lower
             )
         return None
     except IntegrityError:
         pass
     earlier = FormSubmission.objects.get(token=token)
-    if earlier.person_id != by.pk or earlier.object_type != model._meta.label_lower:
+    if earlier.person_id != actor.pk or earlier.object_type != model._meta.label_lower:
         raise ValidationError("This form has already been sent. Open the page again to start anew.")
     found = model._default_manager.filter(pk=earlier.object_id).first()
     if found is None:
@@ -154,11 +154,11 @@ def _lock_chain() -> None:
 AUDIT_CHAIN_LOCK = 7_246_001
 
 
-def tracked_create(obj: TrackedModel, *, by: Person | None) -> TrackedModel:
+def tracked_create(obj: TrackedModel, *, actor: Person | None) -> TrackedModel:
     """Stamp and save a new tracked record, then validate it was whole."""
     now = timezone.now()
-    obj.created_by = by
-    obj.modified_by = by
+    obj.created_by = actor
+    obj.modified_by = actor
     obj.created_at = now
     obj.modified_at = now
     obj.full_clean()
@@ -166,25 +166,25 @@ def tracked_create(obj: TrackedModel, *, by: Person | None) -> TrackedModel:
     return obj
 
 
-def tracked_update(obj: TrackedModel, *, by: Person | None) -> TrackedModel:
+def tracked_update(obj: TrackedModel, *, actor: Person | None) -> TrackedModel:
     """Save a change the service makes itself (a status, a stamp), not one typed into a form:
     a person's edit goes through ``tracked_edit``, which checks the version."""
-    return _tracked_save(obj, by=by, expected_version=None, checked=False)
+    return _tracked_save(obj, actor=actor, expected_version=None, checked=False)
 
 
 def tracked_edit(
-    obj: TrackedModel, *, by: Person | None, expected_version: int | None
+    obj: TrackedModel, *, actor: Person | None, expected_version: int | None
 ) -> TrackedModel:
     """Save a person's edit to a tracked record, refusing it if it is stale or says no version.
 
     The caller has already applied the changes to ``obj``; the row is locked and its stored
     version compared with the version the editor started from.
     """
-    return _tracked_save(obj, by=by, expected_version=expected_version, checked=True)
+    return _tracked_save(obj, actor=actor, expected_version=expected_version, checked=True)
 
 
 def _tracked_save(
-    obj: TrackedModel, *, by: Person | None, expected_version: int | None, checked: bool
+    obj: TrackedModel, *, actor: Person | None, expected_version: int | None, checked: bool
 ) -> TrackedModel:
     model = type(obj)
     with transaction.atomic():
@@ -192,14 +192,14 @@ def _tracked_save(
         if checked:
             version_check(stored=current.version, expected=expected_version)
         obj.version = current.version + 1
-        obj.modified_by = by
+        obj.modified_by = actor
         obj.modified_at = timezone.now()
         obj.full_clean()
         obj.save()
     return obj
 
 
-def tracked_archive(obj: TrackedModel, *, by: Person | None, reason: str) -> TrackedModel:
+def tracked_archive(obj: TrackedModel, *, actor: Person | None, reason: str) -> TrackedModel:
     """Archive a record with a reason; it leaves lists but stays for audit."""
     reason = (reason or "").strip()
     if not reason:
@@ -207,14 +207,14 @@ def tracked_archive(obj: TrackedModel, *, by: Person | None, reason: str) -> Tra
     with transaction.atomic():
         type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
         obj.archived_at = timezone.now()
-        obj.archived_by = by
+        obj.archived_by = actor
         obj.archived_reason = reason
-        obj.modified_by = by
+        obj.modified_by = actor
         obj.modified_at = obj.archived_at
         obj.version += 1
         obj.save()
         audit_event_record(
-            actor=by, action=AuditAction.ARCHIVE, target=obj, detail={"reason": reason}
+            actor=actor, action=AuditAction.ARCHIVE, target=obj, detail={"reason": reason}
         )
     return obj
 
@@ -251,7 +251,7 @@ def outgoing_email_queue(
 
 @transaction.atomic
 def outgoing_email_resend(
-    *, email: OutgoingEmail, by: Person, origin: RequestOrigin | None = None
+    *, email: OutgoingEmail, actor: Person, origin: RequestOrigin | None = None
 ) -> OutgoingEmail:
     """Send a failed email again, with a fresh set of tries (the person waiting for it, or
     the administrator, after the mail server is back)."""
@@ -271,7 +271,7 @@ def outgoing_email_resend(
     locked.failed_at = None
     locked.save(update_fields=["state", "attempts", "next_attempt_at", "failed_at"])
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=locked,
         origin=origin,

@@ -15,8 +15,8 @@ from oversight.people.models import Person
 T = TypeVar("T", bound=TrackedModel)
 
 
-def _create(obj: T, *, by: Person | None) -> T:
-    tracked_create(obj, by=by)
+def _create(obj: T, *, actor: Person | None) -> T:
+    tracked_create(obj, actor=actor)
     return obj
 
 

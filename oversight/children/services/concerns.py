@@ -46,20 +46,20 @@ from .base import _create, _required
 
 
 def _open_step(
-    escalation: Escalation, level: str, today: dt.date, by: Person | None
+    escalation: Escalation, level: str, today: dt.date, actor: Person | None
 ) -> EscalationStep:
     settings = selectors.drift_settings_for(escalation.agency_id)
     due = add_working_days(today, settings.escalation_days(level), escalation.agency.nation)
     return _create(
         EscalationStep(escalation=escalation, level=level, started_on=today, response_due_on=due),
-        by=by,
+        actor=actor,
     )
 
 
 @transaction.atomic
 def escalation_raise(
     *,
-    by: Person,
+    actor: Person,
     agency: Agency,
     subject: str,
     reason: str,
@@ -73,7 +73,7 @@ def escalation_raise(
 ) -> Escalation:
     """Raise a concern about a child or about another agency's response. The same form sent
     twice raises it once (issue 10 item 6)."""
-    if earlier := submission_claim(token=submission_token, by=by, model=Escalation):
+    if earlier := submission_claim(token=submission_token, actor=actor, model=Escalation):
         return earlier
     day = today or timezone.localdate()
     errors: dict[str, str] = {}
@@ -100,16 +100,16 @@ def escalation_raise(
             subject=subject,
             child=child,
             about_agency=about_agency if subject == EscalationSubject.AGENCY_RESPONSE else None,
-            raised_by=by,
+            raised_by=actor,
             reason=reason.strip(),
             what_was_tried=what_was_tried.strip(),
             level=level,
         ),
-        by=by,
+        actor=actor,
     )
     submission_record(token=submission_token, target=escalation)
-    _open_step(escalation, level, day, by)
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=escalation, origin=origin)
+    _open_step(escalation, level, day, actor)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=escalation, origin=origin)
     return escalation
 
 
@@ -130,17 +130,17 @@ def _lock_open(escalation: Escalation) -> tuple[Escalation, EscalationStep]:
 
 @transaction.atomic
 def escalation_acknowledge(
-    *, escalation: Escalation, by: Person, response: str, origin: RequestOrigin | None = None
+    *, escalation: Escalation, actor: Person, response: str, origin: RequestOrigin | None = None
 ) -> EscalationStep:
     """The person at the current level acknowledges the escalation and responds."""
     response = _required(response, "response", "Enter your response.")
     locked, step = _lock_open(escalation)
     if step.acknowledged_at is None:
         step.acknowledged_at = timezone.now()
-        step.acknowledged_by = by
+        step.acknowledged_by = actor
     step.response = response
-    tracked_update(step, by=by)
-    audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
+    tracked_update(step, actor=actor)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=locked, origin=origin)
     return step
 
 
@@ -148,7 +148,7 @@ def escalation_acknowledge(
 def escalation_escalate(
     *,
     escalation: Escalation,
-    by: Person,
+    actor: Person,
     reason: str,
     today: dt.date | None = None,
     origin: RequestOrigin | None = None,
@@ -163,12 +163,12 @@ def escalation_escalate(
     step.ended_on = day
     if not step.response:
         step.response = f"Escalated without a response: {reason}"
-    tracked_update(step, by=by)
+    tracked_update(step, actor=actor)
     locked.level = ESCALATION_ORDER[index + 1]
-    tracked_update(locked, by=by)
-    new = _open_step(locked, locked.level, day, by)
+    tracked_update(locked, actor=actor)
+    new = _open_step(locked, locked.level, day, actor)
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=locked,
         origin=origin,
@@ -181,7 +181,7 @@ def escalation_escalate(
 def escalation_resolve(
     *,
     escalation: Escalation,
-    by: Person,
+    actor: Person,
     outcome: str,
     today: dt.date | None = None,
     origin: RequestOrigin | None = None,
@@ -192,14 +192,14 @@ def escalation_resolve(
     step.ended_on = day
     if step.acknowledged_at is None:
         step.acknowledged_at = timezone.now()
-        step.acknowledged_by = by
-    tracked_update(step, by=by)
+        step.acknowledged_by = actor
+    tracked_update(step, actor=actor)
     locked.status = EscalationStatus.RESOLVED
     locked.outcome = outcome
     locked.resolved_at = timezone.now()
-    locked.resolved_by = by
-    tracked_update(locked, by=by)
-    audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
+    locked.resolved_by = actor
+    tracked_update(locked, actor=actor)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=locked, origin=origin)
     return locked
 
 
@@ -209,7 +209,7 @@ def escalation_resolve(
 @transaction.atomic
 def urgent_request_make(
     *,
-    by: Person,
+    actor: Person,
     supervisor: Person,
     agency: Agency,
     concern: str,
@@ -220,15 +220,15 @@ def urgent_request_make(
     request = _create(
         UrgentDiscussionRequest(
             agency=agency,
-            requested_by=by,
+            requested_by=actor,
             supervisor=supervisor,
             child=child,
             concern=concern,
             requested_at=timezone.now(),
         ),
-        by=by,
+        actor=actor,
     )
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=request, origin=origin)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=request, origin=origin)
     return request
 
 
@@ -236,7 +236,7 @@ def urgent_request_make(
 def urgent_request_respond(
     *,
     request: UrgentDiscussionRequest,
-    by: Person,
+    actor: Person,
     response: str,
     origin: RequestOrigin | None = None,
 ) -> UrgentDiscussionRequest:
@@ -246,10 +246,10 @@ def urgent_request_respond(
         raise ValidationError("This request has already been responded to.")
     locked.status = UrgentRequestStatus.RESPONDED
     locked.responded_at = timezone.now()
-    locked.responded_by = by
+    locked.responded_by = actor
     locked.response = response
-    tracked_update(locked, by=by)
-    audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
+    tracked_update(locked, actor=actor)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=locked, origin=origin)
     return locked
 
 
@@ -259,7 +259,7 @@ def urgent_request_respond(
 @transaction.atomic
 def disclosure_record(
     *,
-    by: Person,
+    actor: Person,
     supervisee: Person,
     agency: Agency,
     category: str,
@@ -283,7 +283,7 @@ def disclosure_record(
     disclosure = _create(
         ConfidentialityDisclosure(
             agency=agency,
-            made_by=by,
+            made_by=actor,
             supervisee=supervisee,
             category=category,
             reason=reason.strip(),
@@ -291,10 +291,10 @@ def disclosure_record(
             child=child,
             made_at=timezone.now(),
         ),
-        by=by,
+        actor=actor,
     )
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.DISCLOSE,
         target=disclosure,
         origin=origin,
@@ -337,7 +337,7 @@ def disclosure_alert_queue(*, disclosure: ConfidentialityDisclosure) -> list[Out
 
 @transaction.atomic
 def disclosure_alert_resend(
-    *, disclosure: ConfidentialityDisclosure, by: Person, origin: RequestOrigin | None = None
+    *, disclosure: ConfidentialityDisclosure, actor: Person, origin: RequestOrigin | None = None
 ) -> list[OutgoingEmail]:
     """Send again the disclosure's alerts that failed (issue 10 item 2: "Send again")."""
     failed = list(OutgoingEmail.objects.about(disclosure).failed())
@@ -345,11 +345,11 @@ def disclosure_alert_resend(
         raise ValidationError(
             "No alert about this disclosure has failed: there is nothing to send."
         )
-    return [outgoing_email_resend(email=email, by=by, origin=origin) for email in failed]
+    return [outgoing_email_resend(email=email, actor=actor, origin=origin) for email in failed]
 
 
 def disclosure_mark_seen(
-    *, disclosure: ConfidentialityDisclosure, by: Person, as_lead: bool
+    *, disclosure: ConfidentialityDisclosure, actor: Person, as_lead: bool
 ) -> None:
     """Note the first time the lead (or the supervisee) opened the disclosure."""
     field = "lead_seen_at" if as_lead else "supervisee_seen_at"
@@ -364,7 +364,7 @@ def disclosure_mark_seen(
 @transaction.atomic
 def quality_concern_raise(
     *,
-    by: Person,
+    actor: Person,
     supervisor: Person,
     agency: Agency,
     kind: str,
@@ -372,15 +372,19 @@ def quality_concern_raise(
     origin: RequestOrigin | None = None,
 ) -> QualityConcern:
     description = _required(description, "description", "Enter what the concern is.")
-    if supervisor.pk == by.pk:
+    if supervisor.pk == actor.pk:
         raise ValidationError({"supervisor": "Choose your supervisor, not yourself."})
     concern = _create(
         QualityConcern(
-            agency=agency, raised_by=by, supervisor=supervisor, kind=kind, description=description
+            agency=agency,
+            raised_by=actor,
+            supervisor=supervisor,
+            kind=kind,
+            description=description,
         ),
-        by=by,
+        actor=actor,
     )
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=concern, origin=origin)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=concern, origin=origin)
     return concern
 
 
@@ -388,7 +392,7 @@ def quality_concern_raise(
 def quality_concern_one_to_one(
     *,
     concern: QualityConcern,
-    by: Person,
+    actor: Person,
     met_on: dt.date,
     outcome: str,
     resolved: bool,
@@ -402,13 +406,13 @@ def quality_concern_one_to_one(
         raise ValidationError("The one-to-one stage is over.")
     locked.one_to_one_on = met_on
     locked.one_to_one_outcome = outcome
-    locked.one_to_one_recorded_by = by
+    locked.one_to_one_recorded_by = actor
     locked.stage = ConcernStage.RESOLVED if resolved else ConcernStage.THREE_WAY
     if resolved:
         locked.resolved_at = timezone.now()
-        locked.resolved_by = by
-    tracked_edit(locked, by=by, expected_version=expected_version)
-    audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
+        locked.resolved_by = actor
+    tracked_edit(locked, actor=actor, expected_version=expected_version)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=locked, origin=origin)
     return locked
 
 
@@ -416,7 +420,7 @@ def quality_concern_one_to_one(
 def quality_concern_three_way(
     *,
     concern: QualityConcern,
-    by: Person,
+    actor: Person,
     met_on: dt.date,
     attendees: Iterable[Person],
     agreed_outcomes: str,
@@ -436,11 +440,11 @@ def quality_concern_three_way(
         raise ValidationError("This concern is not at the three-way meeting stage.")
     locked.three_way_on = met_on
     locked.agreed_outcomes = agreed_outcomes
-    locked.three_way_recorded_by = by
+    locked.three_way_recorded_by = actor
     locked.stage = ConcernStage.RESOLVED
     locked.resolved_at = timezone.now()
-    locked.resolved_by = by
-    tracked_edit(locked, by=by, expected_version=expected_version)
+    locked.resolved_by = actor
+    tracked_edit(locked, actor=actor, expected_version=expected_version)
     locked.three_way_attendees.set(attendees)
-    audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=locked, origin=origin)
     return locked

@@ -60,7 +60,7 @@ def drift_evaluate(*, child: Child, today: dt.date | None = None) -> list[DriftF
     )
     flags = _raise_flags(locked, findings, open_rules, day)
     for flag in flags:
-        _create(flag, by=None)
+        _create(flag, actor=None)
         audit_event_record(actor=None, action=AuditAction.CREATE, target=flag)
     return flags
 
@@ -115,7 +115,7 @@ def drift_evaluate_agency(*, agency_id: int, today: dt.date | None = None) -> in
 
 @transaction.atomic
 def drift_flag_acknowledge(
-    *, flag: DriftFlag, by: Person, decision: str, origin: RequestOrigin | None = None
+    *, flag: DriftFlag, actor: Person, decision: str, origin: RequestOrigin | None = None
 ) -> DriftFlag:
     """Acknowledge a drift flag with the decision taken about it; the flag then closes."""
     decision = _required(decision, "decision", "Enter the decision taken about this drift.")
@@ -123,8 +123,8 @@ def drift_flag_acknowledge(
     if locked.acknowledged_at is not None:
         raise ValidationError("This flag has already been acknowledged.")
     locked.acknowledged_at = timezone.now()
-    locked.acknowledged_by = by
+    locked.acknowledged_by = actor
     locked.decision = decision
-    tracked_update(locked, by=by)
-    audit_event_record(actor=by, action=AuditAction.CHANGE, target=locked, origin=origin)
+    tracked_update(locked, actor=actor)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=locked, origin=origin)
     return locked

@@ -37,7 +37,7 @@ from .base import _create
 # --- The register ---------------------------------------------------------------------------
 
 
-def _involvement_set(child: Child, agencies: list[Agency], *, by: Person, on: dt.date) -> None:
+def _involvement_set(child: Child, agencies: list[Agency], *, actor: Person, on: dt.date) -> None:
     """Keep Child.agencies_involved and its history in step: end the involvement of agencies
     no longer involved (the day before ``on``) and open one for each new agency."""
     wanted = {a.pk for a in agencies if a.pk != child.agency_id}
@@ -48,9 +48,9 @@ def _involvement_set(child: Child, agencies: list[Agency], *, by: Person, on: dt
     for agency_id, involvement in current.items():
         if agency_id not in wanted:
             involvement.ends_on = max(involvement.starts_on, on - dt.timedelta(days=1))
-            tracked_update(involvement, by=by)
+            tracked_update(involvement, actor=actor)
     for agency_id in wanted - set(current):
-        _create(AgencyInvolvement(child=child, agency_id=agency_id, starts_on=on), by=by)
+        _create(AgencyInvolvement(child=child, agency_id=agency_id, starts_on=on), actor=actor)
     child.agencies_involved.set(list(wanted))
 
 
@@ -75,7 +75,7 @@ def _save_case_reference(save: Callable[[], Any]) -> None:
 @transaction.atomic
 def child_create(
     *,
-    by: Person,
+    actor: Person,
     agency: Agency,
     case_reference: str,
     display_name: str,
@@ -89,7 +89,7 @@ def child_create(
 ) -> Child:
     """Add a child with their first status and allocation (issue 4 item 1). The same form
     sent twice adds the child once (issue 10 item 6)."""
-    if earlier := submission_claim(token=submission_token, by=by, model=Child):
+    if earlier := submission_claim(token=submission_token, actor=actor, model=Child):
         return earlier
     if Child.objects.filter(agency=agency, case_reference=case_reference.strip()).exists():
         raise _case_reference_taken()
@@ -102,18 +102,18 @@ def child_create(
         legal_status_since=status_since,
         allocated_practitioner=allocated_practitioner,
     )
-    _save_case_reference(lambda: _create(child, by=by))
+    _save_case_reference(lambda: _create(child, actor=actor))
     submission_record(token=submission_token, target=child)
-    _involvement_set(child, list(agencies_involved), by=by, on=status_since)
-    _create(ChildStatus(child=child, status=legal_status, starts_on=status_since), by=by)
+    _involvement_set(child, list(agencies_involved), actor=actor, on=status_since)
+    _create(ChildStatus(child=child, status=legal_status, starts_on=status_since), actor=actor)
     if allocated_practitioner is not None:
         _create(
             ChildAllocation(
                 child=child, practitioner=allocated_practitioner, starts_on=status_since
             ),
-            by=by,
+            actor=actor,
         )
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=child, origin=origin)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=child, origin=origin)
     return child
 
 
@@ -121,7 +121,7 @@ def child_create(
 def child_update(
     *,
     child: Child,
-    by: Person,
+    actor: Person,
     expected_version: int | None,
     case_reference: str,
     display_name: str,
@@ -137,9 +137,11 @@ def child_update(
     child.case_reference = case_reference.strip()
     child.display_name = display_name.strip()
     child.date_of_birth = date_of_birth
-    _save_case_reference(lambda: tracked_edit(child, by=by, expected_version=expected_version))
-    _involvement_set(child, list(agencies_involved), by=by, on=timezone.localdate())
-    audit_event_record(actor=by, action=AuditAction.CHANGE, target=child, origin=origin)
+    _save_case_reference(
+        lambda: tracked_edit(child, actor=actor, expected_version=expected_version)
+    )
+    _involvement_set(child, list(agencies_involved), actor=actor, on=timezone.localdate())
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=child, origin=origin)
     return child
 
 
@@ -147,7 +149,7 @@ def child_update(
 def child_status_change(
     *,
     child: Child,
-    by: Person,
+    actor: Person,
     status: str,
     starts_on: dt.date,
     origin: RequestOrigin | None = None,
@@ -174,13 +176,13 @@ def child_status_change(
                 }
             )
         current.ends_on = starts_on - dt.timedelta(days=1)
-        tracked_update(current, by=by)
-    new = _create(ChildStatus(child=locked, status=status, starts_on=starts_on), by=by)
+        tracked_update(current, actor=actor)
+    new = _create(ChildStatus(child=locked, status=status, starts_on=starts_on), actor=actor)
     locked.legal_status = status
     locked.legal_status_since = starts_on
-    tracked_update(locked, by=by)
+    tracked_update(locked, actor=actor)
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=locked,
         origin=origin,
@@ -193,7 +195,7 @@ def child_status_change(
 def child_allocate(
     *,
     child: Child,
-    by: Person,
+    actor: Person,
     practitioner: Person,
     starts_on: dt.date,
     reason: str = "",
@@ -215,17 +217,17 @@ def child_allocate(
                 {"starts_on": "The new allocation must start after the current one began."}
             )
         current.ends_on = starts_on - dt.timedelta(days=1)
-        tracked_update(current, by=by)
+        tracked_update(current, actor=actor)
     allocation = _create(
         ChildAllocation(
             child=locked, practitioner=practitioner, starts_on=starts_on, reason=reason.strip()
         ),
-        by=by,
+        actor=actor,
     )
     locked.allocated_practitioner = practitioner
-    tracked_update(locked, by=by)
+    tracked_update(locked, actor=actor)
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=locked,
         origin=origin,
@@ -238,16 +240,16 @@ def child_allocate(
 def review_meeting_add(
     *,
     child: Child,
-    by: Person,
+    actor: Person,
     kind: str,
     meets_on: dt.date,
     notes: str = "",
     origin: RequestOrigin | None = None,
 ) -> ReviewMeeting:
     meeting = _create(
-        ReviewMeeting(child=child, kind=kind, meets_on=meets_on, notes=notes.strip()), by=by
+        ReviewMeeting(child=child, kind=kind, meets_on=meets_on, notes=notes.strip()), actor=actor
     )
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=meeting, origin=origin)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=meeting, origin=origin)
     return meeting
 
 
@@ -255,7 +257,7 @@ def review_meeting_add(
 def drift_settings_update(
     *,
     agency: Agency,
-    by: Person,
+    actor: Person,
     values: dict[str, Any],
     expected_version: int | None = None,
     origin: RequestOrigin | None = None,
@@ -264,13 +266,13 @@ def drift_settings_update(
     settings = DriftSettings.objects.select_for_update().filter(agency=agency).first()
     if settings is None:
         settings = DriftSettings(agency=agency, **values)
-        _create(settings, by=by)
+        _create(settings, actor=actor)
     else:
         if expected_version is None:
             # The form was opened before the agency's settings were first saved.
             raise StaleEditError()
         for name, value in values.items():
             setattr(settings, name, value)
-        tracked_edit(settings, by=by, expected_version=expected_version)
-    audit_event_record(actor=by, action=AuditAction.CHANGE, target=settings, origin=origin)
+        tracked_edit(settings, actor=actor, expected_version=expected_version)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=settings, origin=origin)
     return settings

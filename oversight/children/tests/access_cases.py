@@ -49,7 +49,7 @@ def escalation_pk(cast: Any) -> dict[str, Any]:
     from oversight.children.services import escalation_raise
 
     escalation = escalation_raise(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         subject="agency_response",
         about_agency=cast.other_agency,
@@ -63,7 +63,7 @@ def urgent_pk(cast: Any) -> dict[str, Any]:
     from oversight.children.services import urgent_request_make
 
     request = urgent_request_make(
-        by=cast.practitioner, supervisor=cast.supervisor, agency=cast.agency, concern="Worried"
+        actor=cast.practitioner, supervisor=cast.supervisor, agency=cast.agency, concern="Worried"
     )
     return {"pk": request.pk}
 

@@ -123,7 +123,7 @@ def test_the_lead_finds_resolved_concerns_and_children_to_discuss_before_review(
 
     time_machine.move_to(dt.datetime(2026, 11, 17, 10, tzinfo=ZoneInfo("Europe/London")))
     concern = services.quality_concern_raise(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         supervisor=cast.supervisor,
         agency=cast.agency,
         kind="standard",
@@ -131,7 +131,7 @@ def test_the_lead_finds_resolved_concerns_and_children_to_discuss_before_review(
     )
     services.quality_concern_one_to_one(
         concern=concern,
-        by=cast.supervisor,
+        actor=cast.supervisor,
         met_on=dt.date(2026, 11, 16),
         outcome="Reflective time set aside in each session",
         resolved=True,

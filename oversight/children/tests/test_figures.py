@@ -54,16 +54,16 @@ def test_drift_and_escalation_figures(cast):
     for days, rag in ((90, "green"), (30, "red")):
         discussion(child, ago(days), rag=rag)
     (flag,) = services.drift_evaluate(child=child)
-    services.drift_flag_acknowledge(flag=flag, by=cast.supervisor, decision="Plan changed")
+    services.drift_flag_acknowledge(flag=flag, actor=cast.supervisor, decision="Plan changed")
     escalation = services.escalation_raise(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         subject="agency_response",
         about_agency=cast.other_agency,
         reason="r",
         what_was_tried="w",
     )
-    services.escalation_resolve(escalation=escalation, by=cast.supervisor, outcome="Agreed")
+    services.escalation_resolve(escalation=escalation, actor=cast.supervisor, outcome="Agreed")
     drift = selectors.drift_flag_figures(agency_ids={cast.agency.pk}, start=ago(7), end=TODAY)
     assert drift == {"raised": 1, "resolved": 1, "open": 0, "raised_by_rule": {"worsening": 1}}
     for agency in (cast.agency, cast.other_agency):
@@ -113,7 +113,7 @@ def test_figures_by_agency_match_each_agency_asked_alone(cast):
         discussion(child, ago(days))
         ReviewMeetingFactory(child=child, meets_on=ago(5))
     services.escalation_raise(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         subject="agency_response",
         about_agency=cast.other_agency,

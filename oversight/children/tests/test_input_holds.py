@@ -132,7 +132,7 @@ def test_two_people_adding_the_same_case_reference_at_once_get_the_forms_error(
         try:
             started.set()
             services.child_create(
-                by=cast.agency_lead,
+                actor=cast.agency_lead,
                 agency=cast.agency,
                 case_reference="CS-RACE",
                 display_name="Family S",
@@ -147,7 +147,7 @@ def test_two_people_adding_the_same_case_reference_at_once_get_the_forms_error(
 
     with transaction.atomic():
         services.child_create(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             agency=cast.agency,
             case_reference="CS-RACE",
             display_name="Family R",

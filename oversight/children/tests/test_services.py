@@ -41,7 +41,7 @@ def days_ago(n: int) -> dt.date:
 
 def test_child_create_opens_status_and_allocation(cast):
     child = services.child_create(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         case_reference="CS-1",
         display_name="Family K – child B",
@@ -54,7 +54,7 @@ def test_child_create_opens_status_and_allocation(cast):
     assert child.allocations.get().practitioner == cast.practitioner
     with pytest.raises(ValidationError) as error:
         services.child_create(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             agency=cast.agency,
             case_reference="CS-1",
             display_name="Another",
@@ -67,7 +67,7 @@ def test_child_create_opens_status_and_allocation(cast):
 
 def test_agencies_involved_over_time(cast):
     child = services.child_create(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         case_reference="CS-2",
         display_name="Family P",
@@ -78,7 +78,7 @@ def test_agencies_involved_over_time(cast):
     )
     services.child_update(
         child=child,
-        by=cast.practitioner,
+        actor=cast.practitioner,
         expected_version=child.version,
         case_reference="CS-2",
         display_name="Family P",
@@ -94,7 +94,10 @@ def test_agencies_involved_over_time(cast):
 def test_status_change_closes_current_and_keeps_child_in_step(cast):
     child = ChildFactory(agency=cast.agency, legal_status_since=days_ago(100))
     services.child_status_change(
-        child=child, by=cast.supervisor, status=LegalStatus.CHILD_PROTECTION, starts_on=days_ago(5)
+        child=child,
+        actor=cast.supervisor,
+        status=LegalStatus.CHILD_PROTECTION,
+        starts_on=days_ago(5),
     )
     child.refresh_from_db()
     assert child.legal_status == LegalStatus.CHILD_PROTECTION
@@ -104,7 +107,10 @@ def test_status_change_closes_current_and_keeps_child_in_step(cast):
     assert new.ends_on is None
     with pytest.raises(ValidationError):
         services.child_status_change(
-            child=child, by=cast.supervisor, status=LegalStatus.LOOKED_AFTER, starts_on=days_ago(9)
+            child=child,
+            actor=cast.supervisor,
+            status=LegalStatus.LOOKED_AFTER,
+            starts_on=days_ago(9),
         )
 
 
@@ -114,7 +120,7 @@ def test_status_change_restarts_cadence(cast):
     )
     assert selectors.child_cadence(child, today=TODAY).due_on is None
     services.child_status_change(
-        child=child, by=cast.supervisor, status=LegalStatus.CHILD_IN_NEED, starts_on=days_ago(2)
+        child=child, actor=cast.supervisor, status=LegalStatus.CHILD_IN_NEED, starts_on=days_ago(2)
     )
     child.refresh_from_db()
     assert selectors.child_cadence(child, today=TODAY).due_on == days_ago(2) + dt.timedelta(92)
@@ -125,7 +131,7 @@ def test_allocation_history(cast):
         agency=cast.agency, allocated_practitioner=cast.stranger, legal_status_since=days_ago(50)
     )
     services.child_allocate(
-        child=child, by=cast.supervisor, practitioner=cast.practitioner, starts_on=days_ago(3)
+        child=child, actor=cast.supervisor, practitioner=cast.practitioner, starts_on=days_ago(3)
     )
     child.refresh_from_db()
     assert child.allocated_practitioner == cast.practitioner
@@ -301,9 +307,9 @@ def test_flag_stays_until_acknowledged_and_is_not_duplicated(cast):
     assert services.drift_evaluate(child=child, today=TODAY) == []
     assert child.drift_flags.count() == 1
     with pytest.raises(ValidationError):
-        services.drift_flag_acknowledge(flag=flag, by=cast.supervisor, decision="  ")
+        services.drift_flag_acknowledge(flag=flag, actor=cast.supervisor, decision="  ")
     services.drift_flag_acknowledge(
-        flag=flag, by=cast.supervisor, decision="Plan reviewed; core group brought forward."
+        flag=flag, actor=cast.supervisor, decision="Plan reviewed; core group brought forward."
     )
     flag.refresh_from_db()
     assert not flag.is_open and flag.acknowledged_by == cast.supervisor
@@ -335,7 +341,7 @@ def test_task_evaluates_drift(cast):
 def test_escalation_levels_and_due_dates(cast):
     child = ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
     escalation = services.escalation_raise(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         subject=EscalationSubject.CHILD,
         child=child,
@@ -346,25 +352,30 @@ def test_escalation_levels_and_due_dates(cast):
     step = escalation.steps.get()
     assert step.level == EscalationLevel.SUPERVISOR
     assert step.response_due_on == dt.date(2026, 12, 30)
-    services.escalation_acknowledge(escalation=escalation, by=cast.supervisor, response="Seen")
+    services.escalation_acknowledge(escalation=escalation, actor=cast.supervisor, response="Seen")
     step = services.escalation_escalate(
-        escalation=escalation, by=cast.practitioner, reason="No change", today=dt.date(2027, 1, 4)
+        escalation=escalation,
+        actor=cast.practitioner,
+        reason="No change",
+        today=dt.date(2027, 1, 4),
     )
     assert step.level == EscalationLevel.LINE_MANAGER
     assert step.response_due_on == dt.date(2027, 1, 11)
     escalation.refresh_from_db()
     assert escalation.level == EscalationLevel.LINE_MANAGER
-    services.escalation_resolve(escalation=escalation, by=cast.line_manager, outcome="Agreed plan")
+    services.escalation_resolve(
+        escalation=escalation, actor=cast.line_manager, outcome="Agreed plan"
+    )
     escalation.refresh_from_db()
     assert escalation.status == EscalationStatus.RESOLVED
     with pytest.raises(ValidationError):
-        services.escalation_escalate(escalation=escalation, by=cast.practitioner, reason="x")
+        services.escalation_escalate(escalation=escalation, actor=cast.practitioner, reason="x")
 
 
 def test_escalation_about_another_agency_must_name_another_agency(cast):
     with pytest.raises(ValidationError) as error:
         services.escalation_raise(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             agency=cast.agency,
             subject=EscalationSubject.AGENCY_RESPONSE,
             about_agency=cast.agency,
@@ -376,7 +387,7 @@ def test_escalation_about_another_agency_must_name_another_agency(cast):
 
 def test_escalation_cannot_go_beyond_partnership(cast):
     escalation = services.escalation_raise(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         subject=EscalationSubject.AGENCY_RESPONSE,
         about_agency=cast.other_agency,
@@ -385,17 +396,17 @@ def test_escalation_cannot_go_beyond_partnership(cast):
         level=EscalationLevel.PARTNERSHIP,
     )
     with pytest.raises(ValidationError):
-        services.escalation_escalate(escalation=escalation, by=cast.practitioner, reason="x")
+        services.escalation_escalate(escalation=escalation, actor=cast.practitioner, reason="x")
 
 
 def test_urgent_request_waits_until_answered(cast):
     request = services.urgent_request_make(
-        by=cast.practitioner, supervisor=cast.supervisor, agency=cast.agency, concern="Bruise"
+        actor=cast.practitioner, supervisor=cast.supervisor, agency=cast.agency, concern="Bruise"
     )
     assert list(selectors.urgent_requests_waiting_for(supervisor_id=cast.supervisor.pk)) == [
         request
     ]
-    services.urgent_request_respond(request=request, by=cast.supervisor, response="Met at 3pm")
+    services.urgent_request_respond(request=request, actor=cast.supervisor, response="Met at 3pm")
     request.refresh_from_db()
     assert request.status == UrgentRequestStatus.RESPONDED
     assert not selectors.urgent_requests_waiting_for(supervisor_id=cast.supervisor.pk).exists()
@@ -403,7 +414,7 @@ def test_urgent_request_waits_until_answered(cast):
 
 def test_quality_concern_stages(cast):
     concern = services.quality_concern_raise(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         supervisor=cast.supervisor,
         agency=cast.agency,
         kind="frequency",
@@ -411,7 +422,7 @@ def test_quality_concern_stages(cast):
     )
     concern = services.quality_concern_one_to_one(
         concern=concern,
-        by=cast.supervisor,
+        actor=cast.supervisor,
         met_on=TODAY,
         outcome="Dates agreed",
         resolved=False,
@@ -421,7 +432,7 @@ def test_quality_concern_stages(cast):
     assert concern.stage == ConcernStage.THREE_WAY
     services.quality_concern_three_way(
         concern=concern,
-        by=cast.line_manager,
+        actor=cast.line_manager,
         met_on=TODAY,
         attendees=[cast.supervisor, cast.line_manager, cast.practitioner],
         agreed_outcomes="Monthly sessions booked for six months",

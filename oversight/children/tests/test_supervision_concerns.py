@@ -26,11 +26,11 @@ def _at(time_machine, day: dt.date) -> None:
     time_machine.move_to(dt.datetime.combine(day, dt.time(10), tzinfo=LONDON), tick=False)
 
 
-def _raise(cast, description: str = "No supervision since July", *, by=None, supervisor=None):
+def _raise(cast, description: str = "No supervision since July", *, actor=None, supervisor=None):
     return services.quality_concern_raise(
-        by=by or cast.practitioner,
+        actor=actor or cast.practitioner,
         supervisor=supervisor or cast.supervisor,
-        agency=(by or cast.practitioner).memberships.first().agency,
+        agency=(actor or cast.practitioner).memberships.first().agency,
         kind="frequency",
         description=description,
     )
@@ -42,7 +42,7 @@ def _resolved_at_three_way(cast, time_machine):
     _at(time_machine, dt.date(2026, 11, 3))
     concern = services.quality_concern_one_to_one(
         concern=concern,
-        by=cast.supervisor,
+        actor=cast.supervisor,
         met_on=dt.date(2026, 11, 3),
         outcome="Dates offered but none kept",
         resolved=False,
@@ -51,7 +51,7 @@ def _resolved_at_three_way(cast, time_machine):
     _at(time_machine, dt.date(2026, 11, 12))
     services.quality_concern_three_way(
         concern=concern,
-        by=cast.line_manager,
+        actor=cast.line_manager,
         met_on=dt.date(2026, 11, 12),
         attendees=[cast.practitioner, cast.supervisor, cast.line_manager],
         agreed_outcomes="Monthly sessions booked to May",
@@ -134,7 +134,7 @@ def test_a_lead_of_two_agencies_sees_each_agencys_concerns_on_its_own_page(
     _raise(
         cast,
         "Supervision is always about caseload numbers",
-        by=cast.other_practitioner,
+        actor=cast.other_practitioner,
         supervisor=cast.other_supervisor,
     )
     client.force_login(cast.agency_lead)
@@ -160,7 +160,7 @@ def test_a_three_way_meeting_names_who_attended(cast, time_machine):
     concern = _raise(cast)
     concern = services.quality_concern_one_to_one(
         concern=concern,
-        by=cast.supervisor,
+        actor=cast.supervisor,
         met_on=dt.date(2026, 11, 17),
         outcome="x",
         resolved=False,
@@ -169,7 +169,7 @@ def test_a_three_way_meeting_names_who_attended(cast, time_machine):
     with pytest.raises(ValidationError) as error:
         services.quality_concern_three_way(
             concern=concern,
-            by=cast.line_manager,
+            actor=cast.line_manager,
             met_on=dt.date(2026, 11, 17),
             attendees=[],
             agreed_outcomes="Monthly sessions",

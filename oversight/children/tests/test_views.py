@@ -84,7 +84,7 @@ def test_stale_edit_is_refused_and_keeps_typing(cast, client):
     url = reverse("children:child_edit", args=[child.pk])
     services.child_update(
         child=child,
-        by=cast.supervisor,
+        actor=cast.supervisor,
         expected_version=child.version,
         case_reference=child.case_reference,
         display_name="Changed elsewhere",
@@ -183,7 +183,7 @@ def test_other_agency_lead_sees_escalation_about_them_but_not_the_child(cast, cl
         agency=cast.agency, allocated_practitioner=cast.practitioner, display_name="Family Z"
     )
     escalation = services.escalation_raise(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         agency=cast.agency,
         subject="agency_response",
         child=child,

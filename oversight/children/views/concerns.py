@@ -123,7 +123,7 @@ class EscalationCreateView(ChildrenFormView):
         child = data.get("child")
         agency = child.agency if child else staff_agencies(self.request.user).first()
         return services.escalation_raise(
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             agency=agency,  # type: ignore[arg-type]
             subject=data["subject"],
             child=child,
@@ -205,13 +205,13 @@ class EscalationRespondView(EscalationMixin, ChildrenFormView):
         if data["action"] == "resolve":
             return services.escalation_resolve(
                 escalation=self.object,
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 outcome=data["text"],
                 origin=self.origin(),
             )
         return services.escalation_acknowledge(
             escalation=self.object,
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             response=data["text"],
             origin=self.origin(),
         )
@@ -230,7 +230,7 @@ class EscalationEscalateView(EscalationMixin, ChildrenFormView):
     def perform(self, form: EscalationEscalateForm) -> Any:
         return services.escalation_escalate(
             escalation=self.object,
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             reason=form.cleaned_data["reason"],
             origin=self.origin(),
         )
@@ -268,7 +268,7 @@ class UrgentRequestCreateView(ChildrenFormView):
     def perform(self, form: UrgentRequestForm) -> Any:
         data = form.cleaned_data
         return services.urgent_request_make(
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             supervisor=data["supervisor"],
             agency=_agency_of_relationship(self.request.user, data["supervisor"]),
             child=data.get("child"),
@@ -307,7 +307,7 @@ class UrgentRequestRespondView(ChildrenFormView):
     def perform(self, form: UrgentRespondForm) -> Any:
         return services.urgent_request_respond(
             request=self.object,
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             response=form.cleaned_data["response"],
             origin=self.origin(),
         )
@@ -354,7 +354,7 @@ class DisclosureCreateView(ChildrenFormView):
         )
         assert relationship is not None
         return services.disclosure_record(
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             supervisee=data["supervisee"],
             agency=relationship.agency,
             category=data["category"],
@@ -396,7 +396,7 @@ class DisclosureDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin
         if is_lead or disclosure.supervisee_id == user.pk:
             services.disclosure_mark_seen(
                 disclosure=disclosure,
-                by=user,  # type: ignore[arg-type]
+                actor=user,  # type: ignore[arg-type]
                 as_lead=is_lead,
             )
         context.update(
@@ -428,7 +428,7 @@ class DisclosureAlertResendView(RuleRequiredMixin, View):
         try:
             sent = services.disclosure_alert_resend(
                 disclosure=disclosure,
-                by=request.user,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]
                 origin=RequestOrigin.from_request(request),
             )
         except ValidationError as error:
@@ -463,7 +463,7 @@ class QualityConcernCreateView(ChildrenFormView):
     def perform(self, form: QualityConcernForm) -> QualityConcern:
         data = form.cleaned_data
         return services.quality_concern_raise(
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             supervisor=data["supervisor"],
             agency=_agency_of_relationship(self.request.user, data["supervisor"]),
             kind=data["kind"],
@@ -560,7 +560,7 @@ class QualityConcernMeetingView(ChildrenFormView):
         if self.three_way:
             return services.quality_concern_three_way(
                 concern=self.object,
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 met_on=data["met_on"],
                 attendees=data["attendees"],
                 agreed_outcomes=data["agreed_outcomes"],
@@ -569,7 +569,7 @@ class QualityConcernMeetingView(ChildrenFormView):
             )
         return services.quality_concern_one_to_one(
             concern=self.object,
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             met_on=data["met_on"],
             outcome=data["outcome"],
             resolved=data["resolved"],

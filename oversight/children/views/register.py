@@ -114,7 +114,7 @@ class ChildCreateView(ChildrenFormView):
     def perform(self, form: ChildCreateForm) -> Child:
         data = form.cleaned_data
         return services.child_create(
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             agency=data["agency"],
             case_reference=data["case_reference"],
             display_name=data["display_name"],
@@ -249,7 +249,7 @@ class ChildEditView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.child_update(
             child=self.object,
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             expected_version=data.get("version"),
             case_reference=data["case_reference"],
             display_name=data["display_name"],
@@ -278,7 +278,7 @@ class ChildStatusView(ChildMixin, ChildrenFormView):
     def perform(self, form: StatusChangeForm) -> Any:
         return services.child_status_change(
             child=self.object,
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             status=form.cleaned_data["status"],
             starts_on=form.cleaned_data["starts_on"],
             origin=self.origin(),
@@ -310,7 +310,7 @@ class ChildAllocateView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.child_allocate(
             child=self.object,
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             practitioner=data["practitioner"],
             starts_on=data["starts_on"],
             reason=data["reason"],
@@ -332,7 +332,7 @@ class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.review_meeting_add(
             child=self.object,
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             kind=data["kind"],
             meets_on=data["meets_on"],
             notes=data["notes"],
@@ -367,7 +367,7 @@ class DriftAcknowledgeView(ChildrenFormView):
     def perform(self, form: AcknowledgeFlagForm) -> Any:
         return services.drift_flag_acknowledge(
             flag=self.object,
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             decision=form.cleaned_data["decision"],
             origin=self.origin(),
         )
@@ -447,7 +447,7 @@ class DriftSettingsView(ChildrenFormView):
         values = {name: form.cleaned_data[name] for name in DriftSettingsForm.SETTING_FIELDS}
         return services.drift_settings_update(
             agency=self.agency,  # type: ignore[arg-type]
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             values=values,
             expected_version=form.cleaned_data.get("version"),
             origin=RequestOrigin.from_request(self.request),

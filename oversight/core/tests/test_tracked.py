@@ -12,13 +12,13 @@ from oversight.core.services import StaleEditError, tracked_archive, tracked_edi
 def test_tracked_edit_refuses_a_stale_version(cast: Any) -> None:
     team = cast.team
     team.name = "First save"
-    tracked_edit(team, by=cast.administrator, expected_version=1)
+    tracked_edit(team, actor=cast.administrator, expected_version=1)
     assert team.version == 2 and team.modified_by == cast.administrator
     stale = type(team).objects.get(pk=team.pk)
     stale.version = 1
     stale.name = "Second save from an old form"
     with pytest.raises(StaleEditError):
-        tracked_edit(stale, by=cast.administrator, expected_version=1)
+        tracked_edit(stale, actor=cast.administrator, expected_version=1)
     team.refresh_from_db()
     assert team.name == "First save"
 
@@ -27,8 +27,8 @@ def test_archive_needs_a_reason_and_keeps_the_row(cast: Any) -> None:
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        tracked_archive(cast.team, by=cast.administrator, reason="")
-    tracked_archive(cast.team, by=cast.administrator, reason="Merged")
+        tracked_archive(cast.team, actor=cast.administrator, reason="")
+    tracked_archive(cast.team, actor=cast.administrator, reason="Merged")
     assert type(cast.team).objects.archived().filter(pk=cast.team.pk).exists()
 
 
@@ -39,6 +39,6 @@ def test_an_edit_without_its_version_is_refused_and_saves_nothing(cast: Any) -> 
     team = type(cast.team).objects.get(pk=cast.team.pk)
     team.name = "Crafted without a version"
     with pytest.raises(VersionMissingError):
-        tracked_edit(team, by=cast.administrator, expected_version=None)
+        tracked_edit(team, actor=cast.administrator, expected_version=None)
     team.refresh_from_db()
     assert team.name != "Crafted without a version" and team.version == 1

@@ -123,7 +123,7 @@ def record_disclosures(cast: Any) -> Callable[[int], list[Any]]:
         with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
             return [
                 disclosure_record(
-                    by=cast.supervisor,
+                    actor=cast.supervisor,
                     supervisee=cast.practitioner,
                     agency=cast.agency,
                     category="unsafe_practice",

@@ -119,7 +119,7 @@ def person_deactivate(
             model.objects.live().filter(who).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day))
         ):
             row.ends_on = max(day, row.starts_on)
-            tracked_update(row, by=actor)
+            tracked_update(row, actor=actor)
             ended += 1
     person.is_active = False
     person.version += 1

@@ -25,7 +25,7 @@ T = TypeVar("T", bound=TrackedModel)
 
 
 def _create(obj: T, *, actor: Person, origin: RequestOrigin | None) -> T:
-    tracked_create(obj, by=actor)
+    tracked_create(obj, actor=actor)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=obj, origin=origin)
     return obj
 
@@ -52,7 +52,7 @@ def _update(
     origin: RequestOrigin | None,
 ) -> T:
     changed = _apply(obj, changes, allowed)
-    tracked_edit(obj, by=actor, expected_version=expected_version)
+    tracked_edit(obj, actor=actor, expected_version=expected_version)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -70,7 +70,7 @@ def _end(obj: T, *, actor: Person, ends_on: dt.date, origin: RequestOrigin | Non
     if ends_on < current.starts_on:
         raise ValidationError({"ends_on": "The end date must be on or after the start date."})
     obj.ends_on = ends_on  # type: ignore[attr-defined]
-    tracked_update(obj, by=actor)
+    tracked_update(obj, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,

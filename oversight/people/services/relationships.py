@@ -68,7 +68,7 @@ def _relationship_start(
     previous = max(ongoing, key=lambda r: r.starts_on, default=None)
     for old in ongoing:
         old.ends_on = starts_on - dt.timedelta(days=1)
-        tracked_update(old, by=actor)
+        tracked_update(old, actor=actor)
         audit_event_record(
             actor=actor,
             action=AuditAction.CHANGE,

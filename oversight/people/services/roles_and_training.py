@@ -78,5 +78,5 @@ def training_record_archive(
     reason: str,
     origin: RequestOrigin | None = None,
 ) -> TrainingRecord:
-    tracked_archive(record, by=actor, reason=reason)
+    tracked_archive(record, actor=actor, reason=reason)
     return record

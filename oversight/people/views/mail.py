@@ -51,7 +51,7 @@ class FailedEmailResendView(RuleRequiredMixin, View):
         try:
             outgoing_email_resend(
                 email=email,
-                by=request.user,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]
                 origin=RequestOrigin.from_request(request),
             )
         except ValidationError as error:

@@ -37,7 +37,7 @@ def _decision(
     *,
     child_id: int,
     agency_id: int,
-    by: int,
+    actor_id: int,
     day: dt.date,
     text: str,
     why: str,
@@ -49,7 +49,7 @@ def _decision(
         child_id=child_id,
         agency_id=agency_id,
         decided_on=day,
-        decided_by_id=by,
+        decided_by_id=actor_id,
         decision=text,
         rationale=why,
         variation_from_procedure="Review brought forward outside procedure timescales."
@@ -57,8 +57,8 @@ def _decision(
         else "",
         immediate_concern=immediate,
         file_due_on=due,
-        created_by_id=by,
-        modified_by_id=by,
+        created_by_id=actor_id,
+        modified_by_id=actor_id,
         created_at=_at(day, 17),
         modified_at=_at(day, 17),
         **links,
@@ -74,6 +74,6 @@ def _decision(
         )
         recorded = min(recorded, today)
         decision.recorded_on_file_at = _at(recorded, 15)
-        decision.recorded_on_file_by_id = by
+        decision.recorded_on_file_by_id = actor_id
         decision.case_system_reference = f"CS-{rng.randint(100000, 999999)}"
     return decision

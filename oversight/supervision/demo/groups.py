@@ -167,7 +167,7 @@ def _management_oversight(
                 today,
                 child_id=oversight.child_id,
                 agency_id=oversight.agency_id,
-                by=oversight.made_by_id,
+                actor_id=oversight.made_by_id,
                 day=oversight.made_on,
                 text=text,
                 why=why,

@@ -469,7 +469,7 @@ def _write(
                 today,
                 child_id=discussion.child_id,
                 agency_id=agency_id,
-                by=discussion.created_by_id,  # type: ignore[arg-type]
+                actor_id=discussion.created_by_id,  # type: ignore[arg-type]
                 day=discussion.discussed_on,
                 text=text,
                 why=why,

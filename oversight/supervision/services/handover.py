@@ -129,7 +129,7 @@ def session_handover(
     if target is None:
         first = with_items[0]
         target = session_plan(
-            by=actor or successor.supervisor,
+            actor=actor or successor.supervisor,
             session_type=first.session_type,
             supervisor=successor.supervisor,
             supervisee=successor.supervisee,

@@ -43,7 +43,7 @@ def file_due_on(*, decided_on: dt.date, immediate: bool, nation: str) -> dt.date
 
 def decision_create(
     *,
-    by: Person,
+    actor: Person,
     child: Child,
     agency: Agency,
     decided_on: dt.date,
@@ -63,7 +63,7 @@ def decision_create(
         child=child,
         agency=agency,
         decided_on=decided_on,
-        decided_by=by,
+        decided_by=actor,
         decision=item.decision.strip(),
         rationale=item.rationale.strip(),
         variation_from_procedure=item.variation_from_procedure.strip(),
@@ -74,15 +74,15 @@ def decision_create(
             decided_on=decided_on, immediate=item.immediate_concern, nation=agency.nation
         ),
     )
-    tracked_create(decision, by=by)
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=decision, origin=origin)
+    tracked_create(decision, actor=actor)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=decision, origin=origin)
     return decision
 
 
 @transaction.atomic
 def management_oversight_record(
     *,
-    by: Person,
+    actor: Person,
     child: Child,
     made_on: dt.date,
     summary: str,
@@ -101,15 +101,15 @@ def management_oversight_record(
     oversight = ManagementOversight(
         child=child,
         agency=agency,
-        made_by=by,
+        made_by=actor,
         made_on=made_on,
         summary=summary.strip(),
         session=session,
     )
-    tracked_create(oversight, by=by)
+    tracked_create(oversight, actor=actor)
     for item in decisions:
         decision_create(
-            by=by,
+            actor=actor,
             child=child,
             agency=agency,
             decided_on=made_on,
@@ -117,14 +117,14 @@ def management_oversight_record(
             management_oversight=oversight,
             origin=origin,
         )
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=oversight, origin=origin)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=oversight, origin=origin)
     return oversight
 
 
 @transaction.atomic
 def decision_record_on_file(
     *,
-    by: Person,
+    actor: Person,
     decision: Decision,
     recorded_at: dt.datetime,
     case_system_reference: str,
@@ -145,11 +145,11 @@ def decision_record_on_file(
     if errors:
         raise ValidationError(errors)
     decision.recorded_on_file_at = recorded_at
-    decision.recorded_on_file_by = by
+    decision.recorded_on_file_by = actor
     decision.case_system_reference = case_system_reference.strip()
-    tracked_update(decision, by=by)
+    tracked_update(decision, actor=actor)
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=decision,
         origin=origin,

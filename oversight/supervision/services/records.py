@@ -112,8 +112,8 @@ def records_seal_unsealed(*, batch: int = 500) -> int:
         sealed += len(chunk)
 
 
-def _ensure_supervisor(by: Person, session: Session) -> None:
-    if by.pk != session.supervisor_id:
+def _ensure_supervisor(actor: Person, session: Session) -> None:
+    if actor.pk != session.supervisor_id:
         raise ValidationError("Only the supervisor records the session.")
 
 
@@ -132,13 +132,13 @@ def _reopen(record: SessionRecord) -> bool:
     return True
 
 
-def _touch(record: SessionRecord, by: Person) -> SessionRecord:
+def _touch(record: SessionRecord, actor: Person) -> SessionRecord:
     """Bump the record's version when its parts change, so an open editor sees it is stale."""
     reopened = _reopen(record)
-    tracked_update(record, by=by)
+    tracked_update(record, actor=actor)
     if reopened:
         audit_event_record(
-            actor=by, action=AuditAction.CHANGE, target=record, detail={"signature": "withdrawn"}
+            actor=actor, action=AuditAction.CHANGE, target=record, detail={"signature": "withdrawn"}
         )
     return record
 
@@ -160,7 +160,7 @@ def _clean_record_data(data: Mapping[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def session_record(
     *,
-    by: Person,
+    actor: Person,
     session: Session,
     held_on: dt.date,
     data: Mapping[str, Any],
@@ -172,7 +172,7 @@ def session_record(
     session held and sets the sign-by date. A save from a stale form is refused
     (StaleEditError) and nothing is written."""
     session = Session.objects.select_for_update().select_related("agency").get(pk=session.pk)
-    _ensure_supervisor(by, session)
+    _ensure_supervisor(actor, session)
     if session.status not in (SessionStatus.PLANNED, SessionStatus.HELD):
         raise ValidationError(
             f"This session was {session.get_status_display().lower()}; there is nothing to record."
@@ -204,21 +204,21 @@ def session_record(
         _reopen(record)
     record.sign_by = record_deadline(session=session, held_on=held_on)
     if created:
-        tracked_create(record, by=by)
+        tracked_create(record, actor=actor)
     elif expected_version is None:
         # The page was opened before anyone had saved this record.
         raise StaleEditError()
     else:
-        tracked_edit(record, by=by, expected_version=expected_version)
+        tracked_edit(record, actor=actor, expected_version=expected_version)
     if session.status != SessionStatus.HELD or session.held_on != held_on:
         session.status = SessionStatus.HELD
         session.held_on = held_on
-        tracked_update(session, by=by)
+        tracked_update(session, actor=actor)
         CaseDiscussion.objects.filter(record=record).update(discussed_on=held_on)
     for item in follow_ups:
-        _apply_follow_up(by=by, record=record, item=item, origin=origin)
+        _apply_follow_up(actor=actor, record=record, item=item, origin=origin)
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CREATE if created else AuditAction.CHANGE,
         target=record,
         origin=origin,
@@ -228,7 +228,7 @@ def session_record(
 
 
 def _apply_follow_up(
-    *, by: Person, record: SessionRecord, item: FollowUpInput, origin: RequestOrigin | None
+    *, actor: Person, record: SessionRecord, item: FollowUpInput, origin: RequestOrigin | None
 ) -> ActionFollowUp:
     action = Action.objects.select_for_update().get(pk=item.action_id)
     if action.origin_record_id == record.pk:
@@ -248,14 +248,14 @@ def _apply_follow_up(
             note,
             item.new_due_on,
         )
-        tracked_create(follow_up, by=by)
+        tracked_create(follow_up, actor=actor)
     else:
         follow_up.outcome, follow_up.note, follow_up.new_due_on = (
             item.outcome,
             note,
             item.new_due_on,
         )
-        tracked_update(follow_up, by=by)
+        tracked_update(follow_up, actor=actor)
     held_on = record.session.held_on or timezone.localdate()
     action.status = {
         FollowUpOutcome.DONE: ActionStatus.DONE,
@@ -265,9 +265,9 @@ def _apply_follow_up(
     action.dropped_reason = note if item.outcome == FollowUpOutcome.DROPPED else ""
     if item.outcome == FollowUpOutcome.CARRIED_FORWARD and item.new_due_on:
         action.due_on = item.new_due_on
-    tracked_update(action, by=by)
+    tracked_update(action, actor=actor)
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=action,
         origin=origin,
@@ -279,7 +279,7 @@ def _apply_follow_up(
 @transaction.atomic
 def action_follow_up(
     *,
-    by: Person,
+    actor: Person,
     action: Action,
     record: SessionRecord,
     outcome: str,
@@ -290,11 +290,11 @@ def action_follow_up(
     """Mark an earlier action done, carried forward or dropped (with a reason) at a later
     session; one row per session keeps the trail."""
     record = _lock_record(record)
-    _ensure_supervisor(by, record.session)
+    _ensure_supervisor(actor, record.session)
     _ensure_editable(record)
-    _touch(record, by)
+    _touch(record, actor)
     return _apply_follow_up(
-        by=by,
+        actor=actor,
         record=record,
         item=FollowUpInput(action.pk, outcome, note, new_due_on),
         origin=origin,
@@ -316,7 +316,7 @@ def _clean_discussion(data: Mapping[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def case_discussion_add(
     *,
-    by: Person,
+    actor: Person,
     record: SessionRecord,
     child: Child,
     data: Mapping[str, Any],
@@ -326,7 +326,7 @@ def case_discussion_add(
     """A child or family discussed in the session (Appendix III a–g, the 4x4x4 cycle)."""
     record = _lock_record(record)
     session = record.session
-    _ensure_supervisor(by, session)
+    _ensure_supervisor(actor, session)
     _ensure_editable(record)
     if child.agency_id != session.agency_id:
         raise ValidationError({"child": "Choose a child known to this session's agency."})
@@ -336,10 +336,10 @@ def case_discussion_add(
         discussed_on=session.held_on or timezone.localdate(),
         **_clean_discussion(data),
     )
-    tracked_create(discussion, by=by)
+    tracked_create(discussion, actor=actor)
     for item in decisions:
         decision_create(
-            by=by,
+            actor=actor,
             child=child,
             agency=session.agency,
             decided_on=discussion.discussed_on,
@@ -347,8 +347,8 @@ def case_discussion_add(
             case_discussion=discussion,
             origin=origin,
         )
-    _touch(record, by)
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=discussion, origin=origin)
+    _touch(record, actor)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=discussion, origin=origin)
     # Seed 004 objective 3: drift is surfaced as soon as the discussion that shows it exists.
     drift_evaluate(child=child)
     return discussion
@@ -357,7 +357,7 @@ def case_discussion_add(
 @transaction.atomic
 def case_discussion_update(
     *,
-    by: Person,
+    actor: Person,
     discussion: CaseDiscussion,
     data: Mapping[str, Any],
     expected_version: int | None,
@@ -366,15 +366,15 @@ def case_discussion_update(
 ) -> CaseDiscussion:
     record = _lock_record(discussion.record)
     session = record.session
-    _ensure_supervisor(by, session)
+    _ensure_supervisor(actor, session)
     _ensure_editable(record)
     discussion = CaseDiscussion.objects.get(pk=discussion.pk)
     for key, value in _clean_discussion(data).items():
         setattr(discussion, key, value)
-    tracked_edit(discussion, by=by, expected_version=expected_version)
+    tracked_edit(discussion, actor=actor, expected_version=expected_version)
     for item in decisions:
         decision_create(
-            by=by,
+            actor=actor,
             child=discussion.child,
             agency=session.agency,
             decided_on=discussion.discussed_on,
@@ -382,8 +382,8 @@ def case_discussion_update(
             case_discussion=discussion,
             origin=origin,
         )
-    _touch(record, by)
-    audit_event_record(actor=by, action=AuditAction.CHANGE, target=discussion, origin=origin)
+    _touch(record, actor)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=discussion, origin=origin)
     drift_evaluate(child=discussion.child)
     return discussion
 
@@ -391,7 +391,7 @@ def case_discussion_update(
 @transaction.atomic
 def action_add(
     *,
-    by: Person,
+    actor: Person,
     record: SessionRecord,
     description: str,
     owner: Person,
@@ -404,8 +404,8 @@ def action_add(
     same form sent twice adds it once (issue 10 item 6)."""
     record = _lock_record(record)
     session = record.session
-    _ensure_supervisor(by, session)
-    if earlier := submission_claim(token=submission_token, by=by, model=Action):
+    _ensure_supervisor(actor, session)
+    if earlier := submission_claim(token=submission_token, actor=actor, model=Action):
         return earlier
     _ensure_editable(record)
     errors: dict[str, str] = {}
@@ -429,38 +429,38 @@ def action_add(
         due_on=due_on,
         child=child,
     )
-    tracked_create(action, by=by)
+    tracked_create(action, actor=actor)
     submission_record(token=submission_token, target=action)
-    _touch(record, by)
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=action, origin=origin)
+    _touch(record, actor)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=action, origin=origin)
     return action
 
 
 @transaction.atomic
 def record_sign_supervisor(
-    *, by: Person, record: SessionRecord, origin: RequestOrigin | None = None
+    *, actor: Person, record: SessionRecord, origin: RequestOrigin | None = None
 ) -> SessionRecord:
     """The supervisor completes and signs (seed 001 "Recording"). A group record has no
     supervisee and is signed once the facilitator signs."""
     record = _lock_record(record)
     session = record.session
-    if by.pk != session.supervisor_id:
+    if actor.pk != session.supervisor_id:
         raise ValidationError("Only the supervisor signs as supervisor.")
     if record.status != RecordStatus.DRAFT:
         raise ValidationError("This record has already been signed by the supervisor.")
     if session.supervisee_id and record.next_session_on is None:
         raise ValidationError({"next_session_on": "Enter the date of the next session."})
     record.supervisor_signed_at = timezone.now()
-    record.supervisor_signed_by = by
+    record.supervisor_signed_by = actor
     record.status = (
         RecordStatus.AWAITING_SUPERVISEE if session.supervisee_id else RecordStatus.SIGNED
     )
-    tracked_update(record, by=by)
+    tracked_update(record, actor=actor)
     detail: dict[str, Any] = {"as": "supervisor"}
     if record.is_locked:
         detail["content_hash"] = record_seal(record=record).content_hash
     audit_event_record(
-        actor=by, action=AuditAction.SIGN, target=record, origin=origin, detail=detail
+        actor=actor, action=AuditAction.SIGN, target=record, origin=origin, detail=detail
     )
     return record
 
@@ -468,14 +468,14 @@ def record_sign_supervisor(
 @transaction.atomic
 def record_sign_supervisee(
     *,
-    by: Person,
+    actor: Person,
     record: SessionRecord,
     comment: str = "",
     origin: RequestOrigin | None = None,
 ) -> SessionRecord:
     """The supervisee reads, may comment or disagree, and signs; the record is then locked."""
     record = _lock_record(record)
-    if by.pk != record.session.supervisee_id:
+    if actor.pk != record.session.supervisee_id:
         raise ValidationError("Only the supervisee signs as supervisee.")
     if record.status != RecordStatus.AWAITING_SUPERVISEE:
         raise ValidationError(
@@ -485,12 +485,12 @@ def record_sign_supervisee(
         )
     record.supervisee_comment = (comment or "").strip()
     record.supervisee_signed_at = timezone.now()
-    record.supervisee_signed_by = by
+    record.supervisee_signed_by = actor
     record.status = RecordStatus.SIGNED
-    tracked_update(record, by=by)
+    tracked_update(record, actor=actor)
     sealed = record_seal(record=record)
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.SIGN,
         target=record,
         origin=origin,
@@ -506,7 +506,7 @@ def record_sign_supervisee(
 @transaction.atomic
 def addendum_add(
     *,
-    by: Person,
+    actor: Person,
     record: SessionRecord,
     reason: str,
     text: str,
@@ -518,11 +518,11 @@ def addendum_add(
         raise ValidationError("Until both have signed, correct the record itself.")
     session = record.session
     allowed = {session.supervisor_id, session.supervisee_id} - {None}
-    if by.pk not in allowed:
+    if actor.pk not in allowed:
         raise ValidationError("Only the supervisor or supervisee can add an addendum.")
     ended = (
         session.supervision_ended_before(timezone.localdate())
-        if by.pk == session.supervisor_id
+        if actor.pk == session.supervisor_id
         else None
     )
     if ended is not None:
@@ -538,12 +538,12 @@ def addendum_add(
         errors["text"] = "Enter the correction."
     if errors:
         raise ValidationError(errors)
-    addendum = Addendum(record=record, author=by, reason=reason.strip(), text=text.strip())
+    addendum = Addendum(record=record, author=actor, reason=reason.strip(), text=text.strip())
     addendum.content_hash = addendum_hash(addendum)
     addendum.full_clean()
     addendum.save()
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CREATE,
         target=addendum,
         origin=origin,

@@ -113,7 +113,7 @@ def _participant_ids(session: Session) -> set[int]:
 @transaction.atomic
 def session_plan(
     *,
-    by: Person,
+    actor: Person,
     session_type: str,
     supervisor: Person,
     agency: Agency,
@@ -131,7 +131,7 @@ def session_plan(
     """Plan a session (issue 3 item 3). Groups have a facilitator and attendees; the other
     types have one supervisee, and a three-way meeting adds its attendees. The same form sent
     twice plans it once (issue 10 item 6)."""
-    if earlier := submission_claim(token=submission_token, by=by, model=Session):
+    if earlier := submission_claim(token=submission_token, actor=actor, model=Session):
         return earlier
     errors: dict[str, str] = {}
     is_group = session_type in {SessionType.GROUP, SessionType.REFLECTIVE_GROUP}
@@ -168,19 +168,19 @@ def session_plan(
         title=title,
         rescheduled_from=rescheduled_from,
     )
-    tracked_create(session, by=by)
+    tracked_create(session, actor=actor)
     submission_record(token=submission_token, target=session)
     SessionAttendance.objects.bulk_create(
         [SessionAttendance(session=session, person=a) for a in attendees]
     )
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=session, origin=origin)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=session, origin=origin)
     return session
 
 
 @transaction.atomic
 def session_cancel(
     *,
-    by: Person,
+    actor: Person,
     session: Session,
     reason: str,
     notice_given: bool,
@@ -189,21 +189,21 @@ def session_cancel(
     """Cancel with who, when, why and whether notice was given (issue 3 item 3)."""
     session = _lock(session)
     _require_planned(session)
-    if by.pk not in _participant_ids(session):
+    if actor.pk not in _participant_ids(session):
         raise ValidationError("Only the people in a session can cancel it.")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the session is cancelled."})
     session.status = SessionStatus.CANCELLED
-    session.cancelled_by = by
+    session.cancelled_by = actor
     session.cancelled_at = timezone.now()
     session.cancellation_reason = reason.strip()
     session.notice_given = notice_given
     session.version += 1
-    session.modified_by = by
+    session.modified_by = actor
     session.modified_at = session.cancelled_at
     session.save()
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=session,
         origin=origin,
@@ -215,7 +215,7 @@ def session_cancel(
 @transaction.atomic
 def session_reschedule(
     *,
-    by: Person,
+    actor: Person,
     session: Session,
     planned_start: dt.datetime,
     reason: str,
@@ -226,22 +226,22 @@ def session_reschedule(
     one, which takes over its agenda and chosen children."""
     session = _lock(session)
     _require_planned(session)
-    if by.pk not in _participant_ids(session):
+    if actor.pk not in _participant_ids(session):
         raise ValidationError("Only the people in a session can reschedule it.")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the session is moving."})
     session.status = SessionStatus.RESCHEDULED
-    session.cancelled_by = by
+    session.cancelled_by = actor
     session.cancelled_at = timezone.now()
     session.cancellation_reason = reason.strip()
     session.notice_given = notice_given
     session.version += 1
-    session.modified_by = by
+    session.modified_by = actor
     session.modified_at = session.cancelled_at
     session.save()
     attendees = [a.person for a in session.attendances.select_related("person")]
     new = session_plan(
-        by=by,
+        actor=actor,
         session_type=session.session_type,
         supervisor=session.supervisor,
         supervisee=session.supervisee,
@@ -258,7 +258,7 @@ def session_reschedule(
     AgendaItem.objects.filter(session=session).update(session=new)
     SessionChild.objects.filter(session=session).update(session=new)
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=session,
         origin=origin,
@@ -269,23 +269,23 @@ def session_reschedule(
 
 @transaction.atomic
 def session_mark_did_not_attend(
-    *, by: Person, session: Session, reason: str = "", origin: RequestOrigin | None = None
+    *, actor: Person, session: Session, reason: str = "", origin: RequestOrigin | None = None
 ) -> Session:
     """The supervisee did not come. Only the supervisor says so, and only once the time came."""
     session = _lock(session)
     _require_planned(session)
-    if by.pk != session.supervisor_id:
+    if actor.pk != session.supervisor_id:
         raise ValidationError("Only the supervisor can record that a session was missed.")
     if session.planned_start > timezone.now():
         raise ValidationError("This session has not started yet.")
     session.status = SessionStatus.DID_NOT_ATTEND
     session.cancellation_reason = (reason or "").strip()
     session.version += 1
-    session.modified_by = by
+    session.modified_by = actor
     session.modified_at = timezone.now()
     session.save()
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=session,
         origin=origin,
@@ -296,26 +296,26 @@ def session_mark_did_not_attend(
 
 @transaction.atomic
 def agenda_item_add(
-    *, by: Person, session: Session, text: str, origin: RequestOrigin | None = None
+    *, actor: Person, session: Session, text: str, origin: RequestOrigin | None = None
 ) -> AgendaItem:
     """Seed 004: the supervisee prepares for the session; the supervisor sees the agenda."""
     session = _lock(session)
     _require_planned(session)
-    if by.pk not in _participant_ids(session):
+    if actor.pk not in _participant_ids(session):
         raise ValidationError("Only the people in a session can add to its agenda.")
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Enter what you want to discuss."})
-    item = AgendaItem(session=session, added_by=by, text=text)
-    tracked_create(item, by=by)
-    audit_event_record(actor=by, action=AuditAction.CREATE, target=item, origin=origin)
+    item = AgendaItem(session=session, added_by=actor, text=text)
+    tracked_create(item, actor=actor)
+    audit_event_record(actor=actor, action=AuditAction.CREATE, target=item, origin=origin)
     return item
 
 
 @transaction.atomic
 def session_children_choose(
     *,
-    by: Person,
+    actor: Person,
     session: Session,
     children: Iterable[Child],
     origin: RequestOrigin | None = None,
@@ -323,7 +323,7 @@ def session_children_choose(
     """The children or families the supervisee brings; replaces the earlier choice."""
     session = _lock(session)
     _require_planned(session)
-    if by.pk not in _participant_ids(session):
+    if actor.pk not in _participant_ids(session):
         raise ValidationError("Only the people in a session can choose the children to bring.")
     children = list(children)
     wrong = [c for c in children if c.agency_id != session.agency_id]
@@ -333,12 +333,12 @@ def session_children_choose(
     existing = set(SessionChild.objects.filter(session=session).values_list("child_id", flat=True))
     SessionChild.objects.filter(session=session).exclude(child_id__in=chosen).delete()
     added = [
-        tracked_create(SessionChild(session=session, child=c, added_by=by), by=by)
+        tracked_create(SessionChild(session=session, child=c, added_by=actor), actor=actor)
         for c in children
         if c.pk not in existing
     ]
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=session,
         origin=origin,
@@ -350,14 +350,14 @@ def session_children_choose(
 @transaction.atomic
 def session_attendance_record(
     *,
-    by: Person,
+    actor: Person,
     session: Session,
     attended_ids: Iterable[int],
     origin: RequestOrigin | None = None,
 ) -> None:
     """Record who came to a group or three-way meeting (issue 3 item 7)."""
     session = _lock(session)
-    if by.pk != session.supervisor_id:
+    if actor.pk != session.supervisor_id:
         raise ValidationError("Only the facilitator records attendance.")
     record = SessionRecord.objects.filter(session=session).first()
     if record is not None and record.is_locked:
@@ -367,7 +367,7 @@ def session_attendance_record(
         attendance.attended = attendance.person_id in came
         attendance.save(update_fields=["attended"])
     audit_event_record(
-        actor=by,
+        actor=actor,
         action=AuditAction.CHANGE,
         target=session,
         origin=origin,
@@ -376,24 +376,24 @@ def session_attendance_record(
 
 
 @transaction.atomic
-def calendar_token_rotate(*, by: Person, origin: RequestOrigin | None = None) -> str:
+def calendar_token_rotate(*, actor: Person, origin: RequestOrigin | None = None) -> str:
     """A new private calendar feed address; the old one stops working."""
-    person = Person.objects.select_for_update().get(pk=by.pk)
+    person = Person.objects.select_for_update().get(pk=actor.pk)
     person.calendar_token = secrets.token_urlsafe(32)
     person.save(update_fields=["calendar_token"])
-    by.calendar_token = person.calendar_token
+    actor.calendar_token = person.calendar_token
     audit_event_record(
-        actor=by, action=AuditAction.CHANGE, target=person, origin=origin, detail={"calendar": 1}
+        actor=actor, action=AuditAction.CHANGE, target=person, origin=origin, detail={"calendar": 1}
     )
     return person.calendar_token
 
 
 @transaction.atomic
-def calendar_token_revoke(*, by: Person, origin: RequestOrigin | None = None) -> None:
-    person = Person.objects.select_for_update().get(pk=by.pk)
+def calendar_token_revoke(*, actor: Person, origin: RequestOrigin | None = None) -> None:
+    person = Person.objects.select_for_update().get(pk=actor.pk)
     person.calendar_token = ""
     person.save(update_fields=["calendar_token"])
-    by.calendar_token = ""
+    actor.calendar_token = ""
     audit_event_record(
-        actor=by, action=AuditAction.CHANGE, target=person, origin=origin, detail={"calendar": 0}
+        actor=actor, action=AuditAction.CHANGE, target=person, origin=origin, detail={"calendar": 0}
     )

@@ -110,7 +110,7 @@ def _oversight(cast: Any) -> Any:
 
     child: Any = ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
     return services.management_oversight_record(
-        by=cast.line_manager,
+        actor=cast.line_manager,
         child=child,
         made_on=timezone.localdate(),
         summary="Case file review",

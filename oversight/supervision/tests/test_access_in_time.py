@@ -43,7 +43,7 @@ def signed(cast: Any) -> SessionRecord:
         planned_start=dt.datetime.combine(HELD_ON, dt.time(10), tzinfo=LONDON),
     )
     record = services.session_record(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         session=session,
         held_on=HELD_ON,
         data={
@@ -52,8 +52,8 @@ def signed(cast: Any) -> SessionRecord:
             "next_session_on": HELD_ON + dt.timedelta(days=28),
         },
     )
-    services.record_sign_supervisor(by=cast.supervisor, record=record)
-    services.record_sign_supervisee(by=cast.practitioner, record=record, comment="")
+    services.record_sign_supervisor(actor=cast.supervisor, record=record)
+    services.record_sign_supervisee(actor=cast.practitioner, record=record, comment="")
     record.refresh_from_db()
     return record
 
@@ -109,7 +109,7 @@ def test_a_former_supervisor_is_told_in_our_words_why_they_cannot_add_an_addendu
         actor=cast.administrator, relationship=relationship, ends_on=ENDED_ON
     )
     with pytest.raises(ValidationError) as refused:
-        services.addendum_add(by=cast.supervisor, record=signed, reason="Date", text="The 3rd")
+        services.addendum_add(actor=cast.supervisor, record=signed, reason="Date", text="The 3rd")
     assert "Your supervision of Amara Okafor ended on 7 November 2026" in str(refused.value)
 
 
@@ -123,7 +123,7 @@ def test_the_new_supervisor_records_their_own_session_but_not_the_old_pairs_reco
         planned_start=dt.datetime.combine(TODAY - dt.timedelta(days=2), dt.time(10), tzinfo=LONDON),
     )
     services.session_record(
-        by=new_supervisor,
+        actor=new_supervisor,
         session=theirs,
         held_on=TODAY - dt.timedelta(days=2),
         data={"emotional_impact": "Tired but coping"},
@@ -158,7 +158,7 @@ def test_a_former_supervisor_still_finishes_and_signs_a_record_of_a_session_held
         planned_start=dt.datetime.combine(HELD_ON, dt.time(10), tzinfo=LONDON),
     )
     record = services.session_record(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         session=session,
         held_on=HELD_ON,
         data={"emotional_impact": WELLBEING, "next_session_on": HELD_ON + dt.timedelta(days=28)},
@@ -168,7 +168,7 @@ def test_a_former_supervisor_still_finishes_and_signs_a_record_of_a_session_held
     assert WELLBEING in client.get(url).content.decode()
     signing = client.post(reverse("supervision:sign_supervisor", args=[session.pk]))
     assert signing.status_code == 302
-    services.record_sign_supervisee(by=cast.practitioner, record=record, comment="")
+    services.record_sign_supervisee(actor=cast.practitioner, record=record, comment="")
     assert client.get(url).status_code == 403
 
 

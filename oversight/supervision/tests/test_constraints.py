@@ -71,7 +71,7 @@ def test_a_decision_with_no_discussion_or_oversight_is_refused_in_our_words(
 ) -> None:
     with pytest.raises(ValidationError) as refused:
         decision_create(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             child=child,
             agency=cast.agency,
             decided_on=today,
@@ -86,7 +86,7 @@ def test_a_decision_with_no_discussion_or_oversight_is_refused_in_our_words(
 
 def _disclosure(cast: Any) -> ConfidentialityDisclosure:
     return disclosure_record(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         supervisee=cast.practitioner,
         agency=cast.agency,
         category="unsafe_practice",

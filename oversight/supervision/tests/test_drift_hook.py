@@ -39,7 +39,7 @@ def test_third_amber_discussion_raises_a_drift_flag(cast: Any, record: Any, chil
     assert not child.drift_flags.exists()
 
     services.case_discussion_add(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         record=record,
         child=child,
         data={"rag_rating": RagRating.AMBER, "identified_needs": "No change in home conditions."},
@@ -53,7 +53,7 @@ def test_third_amber_discussion_raises_a_drift_flag(cast: Any, record: Any, chil
 def test_an_improving_discussion_raises_nothing(cast: Any, record: Any, child: Any) -> None:
     _earlier_discussion(cast, child, 40, RagRating.GREEN)
     services.case_discussion_add(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         record=record,
         child=child,
         data={"rag_rating": RagRating.GREEN, "identified_needs": "Attendance up."},

@@ -28,7 +28,7 @@ def _pinned() -> Any:
 
 def _group(cast: Any) -> Any:
     session = services.session_plan(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         session_type="reflective_group",
         supervisor=cast.supervisor,
         attendees=[cast.practitioner, cast.stranger],
@@ -37,7 +37,7 @@ def _group(cast: Any) -> Any:
         title="CSPR: Child Q",
     )
     services.session_record(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         session=session,
         held_on=timezone.localdate(),
         data={"learning_development": "Disguised compliance: test what parents tell us"},
@@ -54,7 +54,7 @@ def test_a_member_marked_did_not_attend_does_not_read_the_group_record(
     client.force_login(cast.stranger)
     assert "Disguised compliance" in client.get(record_url).content.decode()
     services.session_attendance_record(
-        by=cast.supervisor, session=session, attended_ids=[cast.practitioner.pk]
+        actor=cast.supervisor, session=session, attended_ids=[cast.practitioner.pk]
     )
     assert client.get(record_url).status_code == 403
     assert client.get(pdf_url).status_code == 403

@@ -53,7 +53,7 @@ def later_session(cast: Any) -> Any:
         agency=cast.agency,
         planned_start=_at(TODAY + dt.timedelta(days=7)),
     )
-    services.agenda_item_add(by=cast.practitioner, session=session, text="Caseload worries")
+    services.agenda_item_add(actor=cast.practitioner, session=session, text="Caseload worries")
     return session
 
 
@@ -151,7 +151,7 @@ def test_the_former_supervisor_cannot_record_a_session_after_the_relationship_en
     )
     with pytest.raises(ValidationError) as refused:
         services.session_record(
-            by=cast.supervisor, session=after, held_on=TODAY - dt.timedelta(days=2), data={}
+            actor=cast.supervisor, session=after, held_on=TODAY - dt.timedelta(days=2), data={}
         )
     assert "Your supervision of Amara Okafor ended on 7 November 2026" in str(refused.value)
 
@@ -174,6 +174,6 @@ def test_the_former_supervisor_still_records_a_session_held_before_the_end(cast:
         planned_start=_at(TODAY - dt.timedelta(days=12)),
     )
     record = services.session_record(
-        by=cast.supervisor, session=before, held_on=TODAY - dt.timedelta(days=12), data={}
+        actor=cast.supervisor, session=before, held_on=TODAY - dt.timedelta(days=12), data={}
     )
     assert record.session.status == SessionStatus.HELD

@@ -35,7 +35,7 @@ DISCUSSION = {
 
 def _record(cast: Any, session: Any, **data: Any) -> Any:
     return services.session_record(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         session=session,
         held_on=timezone.localdate(),
         data={"agenda_notes": "Caseload", **data},
@@ -45,15 +45,17 @@ def _record(cast: Any, session: Any, **data: Any) -> Any:
 def _signed(cast: Any, record: Any) -> Any:
     record.next_session_on = record.session.held_on + dt.timedelta(days=28)
     record.save()
-    services.record_sign_supervisor(by=cast.supervisor, record=record)
-    return services.record_sign_supervisee(by=cast.practitioner, record=record, comment="Agreed.")
+    services.record_sign_supervisor(actor=cast.supervisor, record=record)
+    return services.record_sign_supervisee(
+        actor=cast.practitioner, record=record, comment="Agreed."
+    )
 
 
 class TestSessions:
     def test_plan_a_one_to_one(self, cast: Any) -> None:
         start = timezone.now() + dt.timedelta(days=3)
         session = services.session_plan(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             session_type=SessionType.ONE_TO_ONE,
             supervisor=cast.supervisor,
             supervisee=cast.practitioner,
@@ -66,7 +68,7 @@ class TestSessions:
     def test_one_to_one_needs_a_supervisee(self, cast: Any) -> None:
         with pytest.raises(ValidationError) as error:
             services.session_plan(
-                by=cast.supervisor,
+                actor=cast.supervisor,
                 session_type=SessionType.ONE_TO_ONE,
                 supervisor=cast.supervisor,
                 agency=cast.agency,
@@ -76,7 +78,7 @@ class TestSessions:
 
     def test_group_has_attendees_and_no_supervisee(self, cast: Any) -> None:
         session = services.session_plan(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             session_type=SessionType.REFLECTIVE_GROUP,
             supervisor=cast.supervisor,
             supervisee=cast.practitioner,
@@ -92,7 +94,7 @@ class TestSessions:
         SupervisionPolicyFactory(agency=cast.agency, session_types=["one_to_one"])
         with pytest.raises(ValidationError) as error:
             services.session_plan(
-                by=cast.supervisor,
+                actor=cast.supervisor,
                 session_type=SessionType.PEER,
                 supervisor=cast.supervisor,
                 supervisee=cast.practitioner,
@@ -103,7 +105,7 @@ class TestSessions:
 
     def test_cancel_records_who_why_and_notice(self, cast: Any, session: Any) -> None:
         services.session_cancel(
-            by=cast.practitioner, session=session, reason="Court hearing", notice_given=True
+            actor=cast.practitioner, session=session, reason="Court hearing", notice_given=True
         )
         session.refresh_from_db()
         assert session.status == SessionStatus.CANCELLED
@@ -112,17 +114,17 @@ class TestSessions:
     def test_cancel_needs_a_reason_and_a_participant(self, cast: Any, session: Any) -> None:
         with pytest.raises(ValidationError):
             services.session_cancel(
-                by=cast.practitioner, session=session, reason="", notice_given=False
+                actor=cast.practitioner, session=session, reason="", notice_given=False
             )
         with pytest.raises(ValidationError):
             services.session_cancel(
-                by=cast.stranger, session=session, reason="x", notice_given=False
+                actor=cast.stranger, session=session, reason="x", notice_given=False
             )
 
     def test_reschedule_keeps_the_link_and_moves_the_agenda(self, cast: Any, session: Any) -> None:
-        services.agenda_item_add(by=cast.practitioner, session=session, text="Workload")
+        services.agenda_item_add(actor=cast.practitioner, session=session, text="Workload")
         new = services.session_reschedule(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             session=session,
             planned_start=session.planned_start + dt.timedelta(days=2),
             reason="Supervisor on leave",
@@ -134,25 +136,25 @@ class TestSessions:
 
     def test_did_not_attend_only_after_the_start(self, cast: Any, session: Any) -> None:
         with pytest.raises(ValidationError):
-            services.session_mark_did_not_attend(by=cast.supervisor, session=session)
+            services.session_mark_did_not_attend(actor=cast.supervisor, session=session)
         past: Any = SessionFactory(
             supervisor=cast.supervisor,
             supervisee=cast.practitioner,
             agency=cast.agency,
             planned_start=timezone.now() - dt.timedelta(hours=2),
         )
-        services.session_mark_did_not_attend(by=cast.supervisor, session=past)
+        services.session_mark_did_not_attend(actor=cast.supervisor, session=past)
         past.refresh_from_db()
         assert past.status == SessionStatus.DID_NOT_ATTEND
 
     def test_children_chosen_from_the_agency(self, cast: Any, session: Any, child: Any) -> None:
         from .factories import ChildFactory
 
-        services.session_children_choose(by=cast.practitioner, session=session, children=[child])
+        services.session_children_choose(actor=cast.practitioner, session=session, children=[child])
         assert [c.child for c in session.chosen_children.all()] == [child]
         with pytest.raises(ValidationError):
             services.session_children_choose(
-                by=cast.practitioner,
+                actor=cast.practitioner,
                 session=session,
                 children=[ChildFactory.create(agency=cast.other_agency)],
             )
@@ -222,7 +224,7 @@ class TestRecording:
     def test_only_the_supervisor_records(self, cast: Any, session: Any) -> None:
         with pytest.raises(ValidationError):
             services.session_record(
-                by=cast.practitioner, session=session, held_on=timezone.localdate(), data={}
+                actor=cast.practitioner, session=session, held_on=timezone.localdate(), data={}
             )
 
     def test_not_before_it_happens(self, cast: Any, session: Any) -> None:
@@ -234,7 +236,7 @@ class TestRecording:
         record = _record(cast, session)
         opened_at = record.version
         services.session_record(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             session=session,
             held_on=timezone.localdate(),
             data={"agenda_notes": "first"},
@@ -242,7 +244,7 @@ class TestRecording:
         )
         with pytest.raises(StaleEditError):
             services.session_record(
-                by=cast.supervisor,
+                actor=cast.supervisor,
                 session=session,
                 held_on=timezone.localdate(),
                 data={"agenda_notes": "second"},
@@ -254,7 +256,7 @@ class TestRecording:
     def test_case_discussion_needs_a_rag_rating(self, cast: Any, record: Any, child: Any) -> None:
         with pytest.raises(ValidationError) as error:
             services.case_discussion_add(
-                by=cast.supervisor, record=record, child=child, data={"rag_rating": ""}
+                actor=cast.supervisor, record=record, child=child, data={"rag_rating": ""}
             )
         assert "rag_rating" in error.value.message_dict
 
@@ -262,7 +264,7 @@ class TestRecording:
         self, cast: Any, record: Any, child: Any
     ) -> None:
         discussion = services.case_discussion_add(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             record=record,
             child=child,
             data=DISCUSSION,
@@ -277,7 +279,7 @@ class TestRecording:
 
     def test_decision_recorded_on_file(self, cast: Any, record: Any, child: Any) -> None:
         discussion = services.case_discussion_add(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             record=record,
             child=child,
             data=DISCUSSION,
@@ -285,7 +287,7 @@ class TestRecording:
         )
         decision = discussion.decisions.get()
         services.decision_record_on_file(
-            by=cast.practitioner,
+            actor=cast.practitioner,
             decision=decision,
             recorded_at=timezone.now(),
             case_system_reference="LCS-123",
@@ -294,7 +296,7 @@ class TestRecording:
         assert decision.recorded_on_file_by == cast.practitioner
         with pytest.raises(ValidationError):
             services.decision_record_on_file(
-                by=cast.practitioner,
+                actor=cast.practitioner,
                 decision=decision,
                 recorded_at=timezone.now(),
                 case_system_reference="again",
@@ -302,7 +304,7 @@ class TestRecording:
 
     def test_actions_and_follow_up_trail(self, cast: Any, record: Any, child: Any) -> None:
         action = services.action_add(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             record=record,
             description="Chase the health visitor",
             owner=cast.practitioner,
@@ -317,7 +319,7 @@ class TestRecording:
         )
         later = _record(cast, nxt)
         services.action_follow_up(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             action=action,
             record=later,
             outcome="carried_forward",
@@ -327,10 +329,14 @@ class TestRecording:
         assert action.status == ActionStatus.OPEN
         with pytest.raises(ValidationError):
             services.action_follow_up(
-                by=cast.supervisor, action=action, record=later, outcome="dropped", note=""
+                actor=cast.supervisor, action=action, record=later, outcome="dropped", note=""
             )
         services.action_follow_up(
-            by=cast.supervisor, action=action, record=later, outcome="dropped", note="Case closed"
+            actor=cast.supervisor,
+            action=action,
+            record=later,
+            outcome="dropped",
+            note="Case closed",
         )
         action.refresh_from_db()
         assert action.status == ActionStatus.DROPPED and action.dropped_reason == "Case closed"
@@ -339,7 +345,7 @@ class TestRecording:
     def test_action_owner_must_have_been_there(self, cast: Any, record: Any) -> None:
         with pytest.raises(ValidationError) as error:
             services.action_add(
-                by=cast.supervisor,
+                actor=cast.supervisor,
                 record=record,
                 description="x",
                 owner=cast.stranger,
@@ -353,13 +359,15 @@ class TestSignOff:
         record.next_session_on = timezone.localdate() + dt.timedelta(days=20)
         record.save()
         with pytest.raises(ValidationError):
-            services.record_sign_supervisee(by=cast.practitioner, record=record)
+            services.record_sign_supervisee(actor=cast.practitioner, record=record)
         with pytest.raises(ValidationError):
-            services.record_sign_supervisor(by=cast.practitioner, record=record)
-        services.record_sign_supervisor(by=cast.supervisor, record=record)
+            services.record_sign_supervisor(actor=cast.practitioner, record=record)
+        services.record_sign_supervisor(actor=cast.supervisor, record=record)
         with pytest.raises(ValidationError):
-            services.record_sign_supervisee(by=cast.supervisor, record=record)
-        services.record_sign_supervisee(by=cast.practitioner, record=record, comment="I disagree")
+            services.record_sign_supervisee(actor=cast.supervisor, record=record)
+        services.record_sign_supervisee(
+            actor=cast.practitioner, record=record, comment="I disagree"
+        )
         record.refresh_from_db()
         assert record.status == RecordStatus.SIGNED
         assert record.supervisee_comment == "I disagree"
@@ -368,7 +376,7 @@ class TestSignOff:
 
     def test_supervisor_needs_next_session_date(self, cast: Any, record: Any) -> None:
         with pytest.raises(ValidationError) as error:
-            services.record_sign_supervisor(by=cast.supervisor, record=record)
+            services.record_sign_supervisor(actor=cast.supervisor, record=record)
         assert "next_session_on" in error.value.message_dict
 
     def test_change_after_supervisor_signed_withdraws_signature(
@@ -376,43 +384,43 @@ class TestSignOff:
     ) -> None:
         record.next_session_on = timezone.localdate() + dt.timedelta(days=20)
         record.save()
-        services.record_sign_supervisor(by=cast.supervisor, record=record)
+        services.record_sign_supervisor(actor=cast.supervisor, record=record)
         services.case_discussion_add(
-            by=cast.supervisor, record=record, child=child, data=DISCUSSION
+            actor=cast.supervisor, record=record, child=child, data=DISCUSSION
         )
         record.refresh_from_db()
         assert record.status == RecordStatus.DRAFT and record.supervisor_signed_at is None
 
     def test_signed_record_refuses_every_change(self, cast: Any, record: Any, child: Any) -> None:
         discussion = services.case_discussion_add(
-            by=cast.supervisor, record=record, child=child, data=DISCUSSION
+            actor=cast.supervisor, record=record, child=child, data=DISCUSSION
         )
         _signed(cast, record)
         attempts = [
             lambda: services.session_record(
-                by=cast.supervisor,
+                actor=cast.supervisor,
                 session=record.session,
                 held_on=record.session.held_on,
                 data={"agenda_notes": "changed"},
             ),
             lambda: services.case_discussion_add(
-                by=cast.supervisor, record=record, child=child, data=DISCUSSION
+                actor=cast.supervisor, record=record, child=child, data=DISCUSSION
             ),
             lambda: services.case_discussion_update(
-                by=cast.supervisor,
+                actor=cast.supervisor,
                 discussion=discussion,
                 data=DISCUSSION,
                 expected_version=discussion.version,
             ),
             lambda: services.action_add(
-                by=cast.supervisor,
+                actor=cast.supervisor,
                 record=record,
                 description="x",
                 owner=cast.practitioner,
                 due_on=timezone.localdate(),
             ),
             lambda: services.action_follow_up(
-                by=cast.supervisor,
+                actor=cast.supervisor,
                 action=ActionFactory(  # type: ignore[arg-type]
                     origin_record=SessionRecordFactory(
                         session=SessionFactory(
@@ -427,8 +435,8 @@ class TestSignOff:
                 record=record,
                 outcome="done",
             ),
-            lambda: services.record_sign_supervisor(by=cast.supervisor, record=record),
-            lambda: services.record_sign_supervisee(by=cast.practitioner, record=record),
+            lambda: services.record_sign_supervisor(actor=cast.supervisor, record=record),
+            lambda: services.record_sign_supervisee(actor=cast.practitioner, record=record),
         ]
         for attempt in attempts:
             with pytest.raises(ValidationError):
@@ -439,18 +447,18 @@ class TestSignOff:
 
     def test_addendum_only_on_signed_records_by_the_two(self, cast: Any, record: Any) -> None:
         with pytest.raises(ValidationError):
-            services.addendum_add(by=cast.supervisor, record=record, reason="r", text="t")
+            services.addendum_add(actor=cast.supervisor, record=record, reason="r", text="t")
         _signed(cast, record)
         with pytest.raises(ValidationError):
-            services.addendum_add(by=cast.line_manager, record=record, reason="r", text="t")
+            services.addendum_add(actor=cast.line_manager, record=record, reason="r", text="t")
         addendum = services.addendum_add(
-            by=cast.practitioner, record=record, reason="Wrong date", text="Visit was on 3rd"
+            actor=cast.practitioner, record=record, reason="Wrong date", text="Visit was on 3rd"
         )
         assert list(record.addenda.all()) == [addendum]
 
     def test_group_record_is_signed_by_the_facilitator(self, cast: Any) -> None:
         session = services.session_plan(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             session_type=SessionType.GROUP,
             supervisor=cast.supervisor,
             attendees=[cast.practitioner, cast.stranger],
@@ -458,10 +466,10 @@ class TestSignOff:
             planned_start=timezone.now() - dt.timedelta(hours=2),
         )
         services.session_attendance_record(
-            by=cast.supervisor, session=session, attended_ids=[cast.practitioner.pk]
+            actor=cast.supervisor, session=session, attended_ids=[cast.practitioner.pk]
         )
         record = _record(cast, session, learning_development="CSPR learning: curiosity")
-        services.record_sign_supervisor(by=cast.supervisor, record=record)
+        services.record_sign_supervisor(actor=cast.supervisor, record=record)
         record.refresh_from_db()
         assert record.status == RecordStatus.SIGNED
         attended = dict(session.attendances.values_list("person__username", "attended"))
@@ -471,7 +479,7 @@ class TestSignOff:
 class TestManagementOversight:
     def test_records_decisions_apart_from_supervision(self, cast: Any, child: Any) -> None:
         oversight = services.management_oversight_record(
-            by=cast.line_manager,
+            actor=cast.line_manager,
             child=child,
             made_on=timezone.localdate(),
             summary="Case file audit",
@@ -488,7 +496,7 @@ class TestManagementOversight:
     def test_needs_a_decision(self, cast: Any, child: Any) -> None:
         with pytest.raises(ValidationError):
             services.management_oversight_record(
-                by=cast.line_manager,
+                actor=cast.line_manager,
                 child=child,
                 made_on=timezone.localdate(),
                 summary="",

@@ -29,7 +29,7 @@ WELLBEING = "Sleeping badly after the Child Q visit"
 @pytest.fixture
 def signed_record(cast: Any, held_session: Any, child: Any) -> SessionRecord:
     record = services.session_record(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         session=held_session,
         held_on=held_session.held_on,
         data={
@@ -39,14 +39,14 @@ def signed_record(cast: Any, held_session: Any, child: Any) -> SessionRecord:
         },
     )
     services.case_discussion_add(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         record=record,
         child=child,
         data={"rag_rating": "red", "risks": "Domestic abuse by the father's partner"},
         decisions=[services.DecisionInput("Request a strategy discussion", "Escalating risk")],
     )
     services.action_add(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         record=record,
         description="Share the chronology with the school",
         owner=cast.practitioner,
@@ -140,7 +140,7 @@ def test_an_edited_addendum_is_named_by_verify_integrity(
     cast: Any, signed_record: SessionRecord
 ) -> None:
     addendum = services.addendum_add(
-        by=cast.supervisor, record=signed_record, reason="Wrong date", text="Visit on the 3rd"
+        actor=cast.supervisor, record=signed_record, reason="Wrong date", text="Visit on the 3rd"
     )
     assert "BROKEN" not in _verify()
     _sql(
@@ -177,7 +177,7 @@ def test_a_decision_recorded_on_file_after_signing_shows_and_keeps_the_record_in
 ) -> None:
     decision = signed_record.case_discussions.get().decisions.get()
     services.decision_record_on_file(
-        by=cast.practitioner,
+        actor=cast.practitioner,
         decision=decision,
         recorded_at=timezone.now(),
         case_system_reference="CS-991",

@@ -22,7 +22,7 @@ WELLBEING = "Sleeping badly after the Child Q visit"
 @pytest.fixture
 def full_record(cast: Any, held_session: Any, child: Any) -> SessionRecord:
     record = services.session_record(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         session=held_session,
         held_on=held_session.held_on,
         data={
@@ -34,14 +34,14 @@ def full_record(cast: Any, held_session: Any, child: Any) -> SessionRecord:
         },
     )
     services.case_discussion_add(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         record=record,
         child=child,
         data={"rag_rating": "red", "risks": "Domestic abuse by the father's partner"},
         decisions=[services.DecisionInput("Request a strategy discussion", "Escalating risk")],
     )
     services.action_add(
-        by=cast.supervisor,
+        actor=cast.supervisor,
         record=record,
         description="Share the chronology with the school",
         owner=cast.practitioner,
@@ -53,9 +53,9 @@ def full_record(cast: Any, held_session: Any, child: Any) -> SessionRecord:
 
 
 def _sign(cast: Any, record: SessionRecord) -> None:
-    services.record_sign_supervisor(by=cast.supervisor, record=record)
+    services.record_sign_supervisor(actor=cast.supervisor, record=record)
     services.record_sign_supervisee(
-        by=cast.practitioner, record=record, comment="I disagree on RAG"
+        actor=cast.practitioner, record=record, comment="I disagree on RAG"
     )
 
 
@@ -106,10 +106,10 @@ class TestRecordPage:
         """A rationale ending in a full stop was followed by '. Variation from procedure',
         so the record read 'three months.. Variation from procedure'."""
         record = services.session_record(
-            by=cast.supervisor, session=held_session, held_on=held_session.held_on, data={}
+            actor=cast.supervisor, session=held_session, held_on=held_session.held_on, data={}
         )
         services.case_discussion_add(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             record=record,
             child=child,
             data={"rag_rating": "red"},
@@ -207,7 +207,7 @@ class TestRecordPage:
             for _ in range(count):
                 discussion: Any = CaseDiscussionFactory(record=record)
                 decision_create(
-                    by=cast.supervisor,
+                    actor=cast.supervisor,
                     child=discussion.child,
                     agency=cast.agency,
                     decided_on=discussion.discussed_on,
@@ -441,7 +441,7 @@ class TestDownloads:
     ) -> None:
         _sign(cast, full_record)
         services.addendum_add(
-            by=cast.supervisor, record=full_record, reason="Wrong date", text="Visit on the 3rd"
+            actor=cast.supervisor, record=full_record, reason="Wrong date", text="Visit on the 3rd"
         )
         client.force_login(cast.practitioner)
         response = client.get(reverse("supervision:record_pdf", args=[full_record.session_id]))
@@ -601,7 +601,7 @@ class TestOtherPages:
 
     def test_group_record_for_attendees(self, cast: Any, client: Any) -> None:
         session = services.session_plan(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             session_type="reflective_group",
             supervisor=cast.supervisor,
             attendees=[cast.practitioner, cast.stranger],
@@ -610,18 +610,18 @@ class TestOtherPages:
             title="CSPR: Child Q",
         )
         record = services.session_record(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             session=session,
             held_on=timezone.localdate(),
             data={"learning_development": "Disguised compliance: test what parents tell us"},
         )
         services.case_discussion_add(
-            by=cast.supervisor,
+            actor=cast.supervisor,
             record=record,
             child=ChildFactory.create(agency=cast.agency, allocated_practitioner=cast.stranger),
             data={"rag_rating": "amber"},
         )
-        services.record_sign_supervisor(by=cast.supervisor, record=record)
+        services.record_sign_supervisor(actor=cast.supervisor, record=record)
         assert SessionRecord.objects.get(pk=record.pk).status == RecordStatus.SIGNED
         client.force_login(cast.stranger)
         page = client.get(reverse("supervision:record", args=[session.pk])).content.decode()
@@ -639,7 +639,10 @@ class TestSignedCopyContent:
 
         _sign(cast, full_record)
         services.addendum_add(
-            by=cast.practitioner, record=full_record, reason="Wrong date", text="Visit on the 3rd"
+            actor=cast.practitioner,
+            record=full_record,
+            reason="Wrong date",
+            text="Visit on the 3rd",
         )
         record = record_for(session_id=full_record.session_id, with_wellbeing=True)
         html = record_pdf_html(record, wellbeing=True)

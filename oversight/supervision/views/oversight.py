@@ -86,7 +86,7 @@ class ManagementOversightCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormVie
         data = form.cleaned_data
         try:
             oversight = services.management_oversight_record(
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 child=data["child"],
                 made_on=data["made_on"],
                 summary=data.get("summary") or "",
@@ -191,7 +191,7 @@ class DecisionOnFileView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
     def form_valid(self, form: DecisionOnFileForm) -> HttpResponse:
         try:
             services.decision_record_on_file(
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 decision=self.object,
                 recorded_at=form.recorded_at(),
                 case_system_reference=form.cleaned_data["case_system_reference"],
@@ -229,12 +229,12 @@ class CalendarView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.POST.get("action") == "revoke":
-            services.calendar_token_revoke(by=request.user, origin=origin(request))  # type: ignore[arg-type]
+            services.calendar_token_revoke(actor=request.user, origin=origin(request))  # type: ignore[arg-type]
             messages.success(
                 request, "Your calendar feed is turned off. The old address no longer works."
             )
         else:
-            services.calendar_token_rotate(by=request.user, origin=origin(request))  # type: ignore[arg-type]
+            services.calendar_token_rotate(actor=request.user, origin=origin(request))  # type: ignore[arg-type]
             messages.success(
                 request, "You have a new calendar feed address. Any old address no longer works."
             )

@@ -209,7 +209,7 @@ class RecordSaveView(RecordPageMixin, TemplateView):
             ]
             try:
                 services.session_record(
-                    by=request.user,  # type: ignore[arg-type]
+                    actor=request.user,  # type: ignore[arg-type]
                     session=session,
                     held_on=data["held_on"],
                     data={k: data[k] for k in RECORD_FIELDS if k in data},
@@ -282,7 +282,7 @@ class CaseDiscussionAddView(SessionMixin, FormView):
     def form_valid(self, form: CaseDiscussionForm) -> HttpResponse:
         try:
             discussion = services.case_discussion_add(
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 record=self.record(),
                 child=form.cleaned_data["child"],
                 data=form.cleaned_data,
@@ -346,7 +346,7 @@ class CaseDiscussionEditView(StaleEditRecoveryMixin, CaseDiscussionAddView):
         discussion = self.discussion()
         try:
             services.case_discussion_update(
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 discussion=discussion,
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data.get("version"),
@@ -402,7 +402,7 @@ class ActionAddView(_RecordFormView):
         data = form.cleaned_data
         try:
             services.action_add(
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 record=self.record(),
                 description=data["description"],
                 owner=data["owner"],
@@ -436,7 +436,7 @@ class AttendanceView(_RecordFormView):
     def form_valid(self, form: AttendanceForm) -> HttpResponse:
         try:
             services.session_attendance_record(
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 session=self.session,
                 attended_ids=[p.pk for p in form.cleaned_data["attended"]],
                 origin=origin(self.request),
@@ -454,7 +454,7 @@ class SignSupervisorView(RecordMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             services.record_sign_supervisor(
-                by=request.user,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]
                 record=self.record,
                 origin=origin(request),
             )
@@ -496,7 +496,7 @@ class SignSuperviseeView(_RecordObjectFormView):
     def form_valid(self, form: SuperviseeSignForm) -> HttpResponse:
         try:
             services.record_sign_supervisee(
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 record=self.record,
                 comment=form.cleaned_data["comment"],
                 origin=origin(self.request),
@@ -519,7 +519,7 @@ class AddendumAddView(_RecordObjectFormView):
     def form_valid(self, form: AddendumForm) -> HttpResponse:
         try:
             services.addendum_add(
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 record=self.record,
                 reason=form.cleaned_data["reason"],
                 text=form.cleaned_data["text"],

@@ -124,7 +124,7 @@ class SessionPlanView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
             return self.form_invalid(form)
         try:
             session = services.session_plan(
-                by=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,  # type: ignore[arg-type]
                 session_type=data["session_type"],
                 supervisor=self.request.user,  # type: ignore[arg-type]
                 supervisee=data.get("supervisee"),
@@ -213,7 +213,7 @@ class SessionCancelView(_SessionFormView):
 
     def perform(self, form: CancelForm) -> Any:
         return services.session_cancel(
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             session=self.session,
             reason=form.cleaned_data["reason"],
             notice_given=form.cleaned_data["notice_given"],
@@ -230,7 +230,7 @@ class SessionRescheduleView(_SessionFormView):
 
     def perform(self, form: RescheduleForm) -> Any:
         return services.session_reschedule(
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             session=self.session,
             planned_start=form.cleaned_data["planned_start"],
             reason=form.cleaned_data["reason"],
@@ -251,7 +251,7 @@ class SessionDidNotAttendView(_SessionFormView):
 
     def perform(self, form: DidNotAttendForm) -> Any:
         return services.session_mark_did_not_attend(
-            by=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             session=self.session,
             reason=form.cleaned_data["reason"],
             origin=origin(self.request),
@@ -294,7 +294,7 @@ class SessionPrepareView(SessionMixin, TemplateView):
             try:
                 if which == "agenda":
                     services.agenda_item_add(
-                        by=request.user,  # type: ignore[arg-type]
+                        actor=request.user,  # type: ignore[arg-type]
                         session=self.session,
                         text=form.cleaned_data["text"],
                         origin=origin(request),
@@ -302,7 +302,7 @@ class SessionPrepareView(SessionMixin, TemplateView):
                     messages.success(request, "Agenda item added.")
                 else:
                     services.session_children_choose(
-                        by=request.user,  # type: ignore[arg-type]
+                        actor=request.user,  # type: ignore[arg-type]
                         session=self.session,
                         children=form.cleaned_data["children"],
                         origin=origin(request),
