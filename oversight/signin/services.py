@@ -107,7 +107,7 @@ def identity_provider_create(
 ) -> IdentityProvider:
     provider = IdentityProvider(agency=agency, **fields)
     _clean_provider(provider)
-    tracked_create(provider, by=actor)
+    tracked_create(provider, actor=actor)
     _store_domains(provider)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=provider, origin=origin)
     return provider
@@ -131,7 +131,7 @@ def identity_provider_update(
             changed.append(name)
         setattr(provider, name, value)
     _clean_provider(provider)
-    tracked_edit(provider, by=actor, expected_version=expected_version)
+    tracked_edit(provider, actor=actor, expected_version=expected_version)
     _store_domains(provider)
     audit_event_record(
         actor=actor,
@@ -198,7 +198,7 @@ def _identity_link(*, provider: IdentityProvider, verified: Verified) -> tuple[P
         else:
             tracked_create(
                 LinkedIdentity(provider=provider, subject=verified.subject, person=person),
-                by=None,
+                actor=None,
             )
     if person is not None and not person.is_active:
         reason, person = "the account is closed", None
