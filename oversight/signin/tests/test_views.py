@@ -151,3 +151,25 @@ def test_the_provider_list_costs_the_same_however_many_providers(
         IdentityProviderFactory(agency=cast.other_agency)
     with django_assert_max_num_queries(len(one)):
         assert client.get(reverse("signin:provider_list")).status_code == 200
+
+
+def test_the_demo_gives_wide_roles_an_authenticator_app_with_the_printed_key(db: None) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from oversight.signin.demo import DEMO_KEY_BASE32
+
+    out = io.StringIO()
+    call_command(
+        "seed_demo", "--seed", "1", "--today", "2026-11-02", stdout=out, stderr=io.StringIO()
+    )
+    printed = out.getvalue()
+    with_app = set(TOTPDevice.objects.values_list("user__username", flat=True))
+    assert with_app == {"admin", "auditor", "lead.csc", "lead.health"}
+    for line in printed.splitlines():
+        if any(f" {name} " in line for name in with_app):
+            assert DEMO_KEY_BASE32 in line
+        elif "practitioner.csc" in line:
+            assert DEMO_KEY_BASE32 not in line
