@@ -62,6 +62,15 @@ def browser_second_step(username: str) -> Callable[[Any], None] | None:
     device = second_factor_for(person)
 
     def enter_code(page: Any) -> None:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:  # the password's answer: the code page, or (a wrong password) the sign-in page
+            page.wait_for_url(
+                lambda url: "/account/sign-in/" not in url or "/second-factor/" in url,
+                timeout=5_000,
+            )
+        except PlaywrightTimeout:
+            return
         if "/account/sign-in/second-factor/" not in page.url:
             return
         page.get_by_label("Code", exact=True).fill(code_for(device))

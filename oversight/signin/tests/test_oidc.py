@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from joserfc import jwt
+from playwright.sync_api import expect
 
 from oversight.core.models import AuditAction, AuditEvent
 from oversight.core.testing import assert_accessible
@@ -134,7 +135,7 @@ def test_a_lead_signs_in_through_their_agency_and_lands_on_their_home_page(
     page.goto(f"{live_server.url}/account/sign-in/")
     assert_accessible(page)
     _sign_in_at_provider(page, live_server.url, LEAD_EMAIL, "lead-subject")
-    assert page.url == f"{live_server.url}/"
+    expect(page).to_have_url(f"{live_server.url}/")
     assert page.locator(".ov-signout__name").inner_text() == "Dev Patel"
     # Signed in by the agency's provider, the lead is not asked for Oversight's own code.
     assert "second-factor" not in page.url
@@ -161,7 +162,7 @@ def test_an_unknown_identity_is_refused_and_the_refusal_audited(
     _configure(provider, cast, ClientAuthMethod.CLIENT_SECRET_BASIC, monkeypatch)
     page = browser_page
     _sign_in_at_provider(page, live_server.url, "someone.else@testshire.gov.uk", "stranger-subject")
-    assert page.get_by_role("heading", name="You cannot sign in to Oversight").is_visible()
+    expect(page.get_by_role("heading", name="You cannot sign in to Oversight")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/")
     assert "/account/sign-in/" in page.url
@@ -185,7 +186,7 @@ def test_back_channel_logout_from_the_provider_ends_the_session(
     _configure(provider, cast, ClientAuthMethod.CLIENT_SECRET_BASIC, monkeypatch)
     page = browser_page
     _sign_in_at_provider(page, live_server.url, LEAD_EMAIL, "lead-subject")
-    assert page.url == f"{live_server.url}/"
+    expect(page).to_have_url(f"{live_server.url}/")
     page.goto(f"{provider.issuer}/session/end")
     page.get_by_role("button", name="Yes, sign me out").click()
     page.wait_for_load_state()

@@ -49,7 +49,7 @@ def test_an_auditor_with_no_second_factor_is_made_to_set_one_up_then_signs_in_wi
     sign_in(page, base, "auditor", second_factor=False)
     # Every page leads to setting up an authenticator app first.
     assert "/account/security/authenticator/" in page.url
-    assert page.get_by_role("heading", name="Set up an authenticator app").is_visible()
+    expect(page.get_by_role("heading", name="Set up an authenticator app")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{base}/assurance/")
     assert "/account/security/authenticator/" in page.url
@@ -105,7 +105,7 @@ def test_the_browser_sign_in_helper_passes_a_leads_second_factor(
     transactional_db: None, live_server: Any, browser_page: Any, cast: Any
 ) -> None:
     sign_in(browser_page, live_server.url, "agency_lead")
-    assert browser_page.url == f"{live_server.url}/"
+    expect(browser_page).to_have_url(f"{live_server.url}/")
     assert browser_page.locator(".ov-signout__name").inner_text() == "Dev Patel"
 
 
