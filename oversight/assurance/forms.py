@@ -38,11 +38,8 @@ class ComplianceFilterForm(GovukForm):
 
     def __init__(self, *args: Any, teams: list[str], groups: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "All teams"), *((t, t) for t in teams)]  # type: ignore[attr-defined]
-        self.fields["staff_group"].choices = [  # type: ignore[attr-defined]
-            ("", "All staff groups"),
-            *((g, g) for g in groups),
-        ]
+        self.set_choices("team", [("", "All teams"), *((t, t) for t in teams)])
+        self.set_choices("staff_group", [("", "All staff groups"), *((g, g) for g in groups)])
 
 
 class EvaluationForm(GovukForm):
@@ -155,7 +152,7 @@ class WorkforceForm(VersionedFormMixin, GovukForm):
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = quarter_choices(today)  # type: ignore[attr-defined]
+        self.set_choices("quarter", quarter_choices(today))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

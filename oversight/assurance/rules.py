@@ -17,12 +17,34 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
 
 from oversight.people.rules import is_administrator, is_partnership_auditor, leads_agency
 from oversight.people.selectors import access_profile
+
+from .models import AuditStatus
+
+
+class Permission(StrEnum):
+    """Every rule this app registers with ``rules``: views name these, never bare strings."""
+
+    VIEW_INDEX = "assurance.view_index"
+    VIEW_PARTNERSHIP_DASHBOARD = "assurance.view_partnership_dashboard"
+    VIEW_AGENCY_DASHBOARD = "assurance.view_agency_dashboard"
+    VIEW_NAMED_COMPLIANCE = "assurance.view_named_compliance"
+    ANSWER_PULSE = "assurance.answer_pulse"
+    LIST_EVALUATIONS_DUE = "assurance.list_evaluations_due"
+    ANSWER_EVALUATION = "assurance.answer_evaluation"
+    VIEW_OWN_EVALUATION = "assurance.view_own_evaluation"
+    CHANGE_AGENCY_SETTINGS = "assurance.change_agency_settings"
+    LIST_AUDITS = "assurance.list_audits"
+    DRAW_AUDIT = "assurance.draw_audit"
+    VIEW_AUDIT = "assurance.view_audit"
+    GRADE_AUDIT = "assurance.grade_audit"
+    RECOMPUTE_MONTH_END = "assurance.recompute_month_end"
 
 
 @rules.predicate
@@ -63,36 +85,36 @@ def is_own_relationship(user: Any, relationship: Any) -> bool:
 @rules.predicate
 def audit_is_open(user: Any, obj: Any) -> bool:
     audit = getattr(obj, "audit", obj)
-    return audit is not None and audit.status == "open"
+    return audit is not None and audit.status == AuditStatus.OPEN
 
 
 sees_partnership = is_partnership_auditor | is_agency_lead
 
 rules.add_perm(
-    "assurance.view_index",
+    Permission.VIEW_INDEX,
     rules.is_authenticated & (sees_partnership | manages_reports | has_supervisees | has_post),
 )
-rules.add_perm("assurance.view_partnership_dashboard", rules.is_authenticated & sees_partnership)
-rules.add_perm("assurance.view_agency_dashboard", rules.is_authenticated & leads_agency)
+rules.add_perm(Permission.VIEW_PARTNERSHIP_DASHBOARD, rules.is_authenticated & sees_partnership)
+rules.add_perm(Permission.VIEW_AGENCY_DASHBOARD, rules.is_authenticated & leads_agency)
 rules.add_perm(
-    "assurance.view_named_compliance", rules.is_authenticated & (is_agency_lead | manages_reports)
+    Permission.VIEW_NAMED_COMPLIANCE, rules.is_authenticated & (is_agency_lead | manages_reports)
 )
-rules.add_perm("assurance.answer_pulse", rules.is_authenticated & has_post)
-rules.add_perm("assurance.list_evaluations_due", rules.is_authenticated & has_post)
-rules.add_perm("assurance.answer_evaluation", rules.is_authenticated & is_own_relationship)
-rules.add_perm("assurance.view_own_evaluation", rules.is_authenticated & has_supervisees)
-rules.add_perm("assurance.change_agency_settings", rules.is_authenticated & leads_agency)
-rules.add_perm("assurance.list_audits", rules.is_authenticated & sees_partnership)
+rules.add_perm(Permission.ANSWER_PULSE, rules.is_authenticated & has_post)
+rules.add_perm(Permission.LIST_EVALUATIONS_DUE, rules.is_authenticated & has_post)
+rules.add_perm(Permission.ANSWER_EVALUATION, rules.is_authenticated & is_own_relationship)
+rules.add_perm(Permission.VIEW_OWN_EVALUATION, rules.is_authenticated & has_supervisees)
+rules.add_perm(Permission.CHANGE_AGENCY_SETTINGS, rules.is_authenticated & leads_agency)
+rules.add_perm(Permission.LIST_AUDITS, rules.is_authenticated & sees_partnership)
 rules.add_perm(
-    "assurance.draw_audit", rules.is_authenticated & (is_partnership_auditor | leads_agency)
-)
-rules.add_perm(
-    "assurance.view_audit", rules.is_authenticated & (is_partnership_auditor | leads_audit_agency)
+    Permission.DRAW_AUDIT, rules.is_authenticated & (is_partnership_auditor | leads_agency)
 )
 rules.add_perm(
-    "assurance.grade_audit",
+    Permission.VIEW_AUDIT, rules.is_authenticated & (is_partnership_auditor | leads_audit_agency)
+)
+rules.add_perm(
+    Permission.GRADE_AUDIT,
     rules.is_authenticated & (is_partnership_auditor | leads_audit_agency) & audit_is_open,
 )
 rules.add_perm(
-    "assurance.recompute_month_end", rules.is_authenticated & (is_administrator | leads_agency)
+    Permission.RECOMPUTE_MONTH_END, rules.is_authenticated & (is_administrator | leads_agency)
 )

@@ -8,7 +8,8 @@ functions that return its live records:
     child_decisions = "oversight.supervision.selectors.decisions_live"
 
 Children reads only these fields of them: a discussion's ``child``, ``discussed_on`` and
-``rag_rating`` (for the cadence and drift, seed 004 objectives 3 and 4); a decision's
+``rag_rating`` (for the cadence and drift, seed 004 objectives 3 and 4; its values are the
+strings "green", "amber" and "red" of supervision's ``RagRating``); a decision's
 ``child``, ``agency``, ``decided_on``, ``decided_by``, ``file_due_on``,
 ``recorded_on_file_at`` and ``immediate_concern`` (seed 001 standard 6, decisions on the
 child's file). Nothing else of the confidential supervision record is read here (seed 003)."""

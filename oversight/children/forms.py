@@ -96,7 +96,7 @@ class ChildDetailsForm(VersionedFormMixin, GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agencies_involved"].queryset = Agency.objects.live().order_by("name")  # type: ignore[attr-defined]
+        self.limit_choices("agencies_involved", Agency.objects.live().order_by("name"))
 
 
 class ChildCreateForm(SubmissionTokenMixin, ChildDetailsForm):
@@ -119,8 +119,8 @@ class ChildCreateForm(SubmissionTokenMixin, ChildDetailsForm):
 
     def __init__(self, *args: Any, agencies: Any, practitioners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["allocated_practitioner"].queryset = practitioners  # type: ignore[attr-defined]
+        self.limit_choices("agency", agencies)
+        self.limit_choices("allocated_practitioner", practitioners)
         del self.fields["version"]
 
 
@@ -136,7 +136,7 @@ class AllocationForm(GovukForm):
 
     def __init__(self, *args: Any, practitioners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].queryset = practitioners  # type: ignore[attr-defined]
+        self.limit_choices("practitioner", practitioners)
 
 
 class ReviewMeetingForm(GovukForm):
@@ -245,8 +245,8 @@ class EscalationForm(SubmissionTokenMixin, GovukForm):
 
     def __init__(self, *args: Any, children: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children  # type: ignore[attr-defined]
-        self.fields["about_agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.limit_choices("child", children)
+        self.limit_choices("about_agency", agencies)
 
 
 class EscalationRespondForm(GovukForm):
@@ -278,8 +278,8 @@ class UrgentRequestForm(GovukForm):
 
     def __init__(self, *args: Any, supervisors: Any, children: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]
-        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+        self.limit_choices("supervisor", supervisors)
+        self.limit_choices("child", children)
 
 
 class UrgentRespondForm(GovukForm):
@@ -309,8 +309,8 @@ class DisclosureForm(GovukForm):
 
     def __init__(self, *args: Any, supervisees: Any, children: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisee"].queryset = supervisees  # type: ignore[attr-defined]
-        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+        self.limit_choices("supervisee", supervisees)
+        self.limit_choices("child", children)
 
 
 class QualityConcernForm(GovukForm):
@@ -322,7 +322,7 @@ class QualityConcernForm(GovukForm):
 
     def __init__(self, *args: Any, supervisors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]
+        self.limit_choices("supervisor", supervisors)
 
 
 class OneToOneForm(VersionedFormMixin, GovukForm):
@@ -346,5 +346,4 @@ class ThreeWayForm(VersionedFormMixin, GovukForm):
 
     def __init__(self, *args: Any, attendees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = attendees  # type: ignore[attr-defined]
-        self.fields["attendees"].label_from_instance = lambda p: p.display_name  # type: ignore[attr-defined]
+        self.limit_choices("attendees", attendees, label=lambda p: p.display_name)

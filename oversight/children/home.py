@@ -18,6 +18,7 @@ from oversight.people.selectors import AccessProfile
 
 from . import selectors
 from .models import ConfidentialityDisclosure, EscalationStatus
+from .rules import Permission
 
 DECISIONS_SHOWN = 10
 FLAGS_SHOWN = 20
@@ -72,7 +73,7 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 order=2,
             )
         )
-    if not user.has_perm("children.list_children"):
+    if not user.has_perm(Permission.LIST_CHILDREN):
         return found
 
     in_view = kept_for_wide_scope(

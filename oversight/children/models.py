@@ -355,7 +355,7 @@ class LeadAlert:
 
     @property
     def failed(self) -> bool:
-        return self.state == "failed"
+        return self.state == OutgoingEmailState.FAILED
 
 
 class ConfidentialityDisclosure(TrackedModel):

@@ -21,12 +21,41 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
 
 from oversight.people.models import Role
 from oversight.people.selectors import access_profile
+
+
+class Permission(StrEnum):
+    """Every rule this app registers with ``rules``: views name these, never bare strings."""
+
+    LIST_CHILDREN = "children.list_children"
+    ADD_CHILD = "children.add_child"
+    VIEW_CHILD = "children.view_child"
+    CHANGE_CHILD = "children.change_child"
+    VIEW_COUNTS = "children.view_counts"
+    CHANGE_SETTINGS = "children.change_settings"
+    ACKNOWLEDGE_FLAG = "children.acknowledge_flag"
+    LIST_ESCALATIONS = "children.list_escalations"
+    RAISE_ESCALATION = "children.raise_escalation"
+    VIEW_ESCALATION = "children.view_escalation"
+    RESPOND_ESCALATION = "children.respond_escalation"
+    REQUEST_URGENT = "children.request_urgent"
+    VIEW_URGENT = "children.view_urgent"
+    RESPOND_URGENT = "children.respond_urgent"
+    RECORD_DISCLOSURE = "children.record_disclosure"
+    VIEW_DISCLOSURE = "children.view_disclosure"
+    VIEW_DISCLOSURE_DETAIL = "children.view_disclosure_detail"
+    RESEND_DISCLOSURE_ALERT = "children.resend_disclosure_alert"
+    RAISE_CONCERN = "children.raise_concern"
+    VIEW_CONCERN = "children.view_concern"
+    RECORD_CONCERN = "children.record_concern"
+    LIST_AGENCY_CONCERNS = "children.list_agency_concerns"
+
 
 STAFF_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR, Role.LINE_MANAGER, Role.AGENCY_LEAD)
 
@@ -168,35 +197,35 @@ def can_record_concern_meeting(user: Any, concern: Any) -> bool:
     return bool(can_view_concern(user, concern)) and concern.raised_by_id != user.pk
 
 
-rules.add_perm("children.list_children", rules.is_authenticated & holds_agency_role)
-rules.add_perm("children.add_child", rules.is_authenticated & holds_agency_role)
-rules.add_perm("children.view_child", rules.is_authenticated & can_view_child)
-rules.add_perm("children.change_child", rules.is_authenticated & can_view_child)
-rules.add_perm("children.view_counts", rules.is_authenticated & is_partnership_viewer)
-rules.add_perm("children.change_settings", rules.is_authenticated & is_agency_lead)
-rules.add_perm("children.acknowledge_flag", rules.is_authenticated & can_acknowledge_flag)
-rules.add_perm("children.list_escalations", rules.is_authenticated & holds_agency_role)
-rules.add_perm("children.raise_escalation", rules.is_authenticated & holds_agency_role)
-rules.add_perm("children.view_escalation", rules.is_authenticated & can_view_escalation)
-rules.add_perm("children.respond_escalation", rules.is_authenticated & can_respond_to_escalation)
-rules.add_perm("children.request_urgent", rules.is_authenticated & has_supervisor)
-rules.add_perm("children.view_urgent", rules.is_authenticated & can_view_urgent_request)
-rules.add_perm("children.respond_urgent", rules.is_authenticated & is_request_supervisor)
-rules.add_perm("children.record_disclosure", rules.is_authenticated & has_supervisees)
+rules.add_perm(Permission.LIST_CHILDREN, rules.is_authenticated & holds_agency_role)
+rules.add_perm(Permission.ADD_CHILD, rules.is_authenticated & holds_agency_role)
+rules.add_perm(Permission.VIEW_CHILD, rules.is_authenticated & can_view_child)
+rules.add_perm(Permission.CHANGE_CHILD, rules.is_authenticated & can_view_child)
+rules.add_perm(Permission.VIEW_COUNTS, rules.is_authenticated & is_partnership_viewer)
+rules.add_perm(Permission.CHANGE_SETTINGS, rules.is_authenticated & is_agency_lead)
+rules.add_perm(Permission.ACKNOWLEDGE_FLAG, rules.is_authenticated & can_acknowledge_flag)
+rules.add_perm(Permission.LIST_ESCALATIONS, rules.is_authenticated & holds_agency_role)
+rules.add_perm(Permission.RAISE_ESCALATION, rules.is_authenticated & holds_agency_role)
+rules.add_perm(Permission.VIEW_ESCALATION, rules.is_authenticated & can_view_escalation)
+rules.add_perm(Permission.RESPOND_ESCALATION, rules.is_authenticated & can_respond_to_escalation)
+rules.add_perm(Permission.REQUEST_URGENT, rules.is_authenticated & has_supervisor)
+rules.add_perm(Permission.VIEW_URGENT, rules.is_authenticated & can_view_urgent_request)
+rules.add_perm(Permission.RESPOND_URGENT, rules.is_authenticated & is_request_supervisor)
+rules.add_perm(Permission.RECORD_DISCLOSURE, rules.is_authenticated & has_supervisees)
 rules.add_perm(
-    "children.view_disclosure",
+    Permission.VIEW_DISCLOSURE,
     rules.is_authenticated & (made_disclosure | leads_disclosure_agency | is_disclosure_subject),
 )
 rules.add_perm(
-    "children.view_disclosure_detail",
+    Permission.VIEW_DISCLOSURE_DETAIL,
     rules.is_authenticated & (made_disclosure | leads_disclosure_agency),
 )
 # Issue 10 item 2: whoever waits for the lead's alert may send a failed one again.
 rules.add_perm(
-    "children.resend_disclosure_alert",
+    Permission.RESEND_DISCLOSURE_ALERT,
     rules.is_authenticated & (made_disclosure | leads_disclosure_agency),
 )
-rules.add_perm("children.raise_concern", rules.is_authenticated & has_supervisor)
-rules.add_perm("children.view_concern", rules.is_authenticated & can_view_concern)
-rules.add_perm("children.record_concern", rules.is_authenticated & can_record_concern_meeting)
-rules.add_perm("children.list_agency_concerns", rules.is_authenticated & leads_agency)
+rules.add_perm(Permission.RAISE_CONCERN, rules.is_authenticated & has_supervisor)
+rules.add_perm(Permission.VIEW_CONCERN, rules.is_authenticated & can_view_concern)
+rules.add_perm(Permission.RECORD_CONCERN, rules.is_authenticated & can_record_concern_meeting)
+rules.add_perm(Permission.LIST_AGENCY_CONCERNS, rules.is_authenticated & leads_agency)

@@ -11,6 +11,7 @@ contracts: they are personal supervision records (seed 001 "Recording": confiden
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
@@ -19,6 +20,21 @@ from oversight.people.rules import is_administrator, leads_agency, member_of_age
 from oversight.people.selectors import access_profile
 
 from .models import OPEN_STATUSES, ContractStatus
+
+
+class Permission(StrEnum):
+    """Every rule this app registers with ``rules``: views name these, never bare strings."""
+
+    VIEW_POLICY = "contracts.view_policy"
+    CHANGE_POLICY = "contracts.change_policy"
+    LIST_CONTRACTS = "contracts.list_contracts"
+    LIST_AGENCY_CONTRACTS = "contracts.list_agency_contracts"
+    VIEW_CONTRACT = "contracts.view_contract"
+    CREATE_CONTRACT = "contracts.create_contract"
+    CHANGE_CONTRACT = "contracts.change_contract"
+    SIGN_CONTRACT = "contracts.sign_contract"
+    REVIEW_CONTRACT = "contracts.review_contract"
+    END_CONTRACT = "contracts.end_contract"
 
 
 @rules.predicate
@@ -87,31 +103,31 @@ def supervises_in_relationship(user: Any, relationship: Any) -> bool:
 is_party = is_contract_supervisor | is_contract_supervisee
 
 rules.add_perm(
-    "contracts.view_policy",
+    Permission.VIEW_POLICY,
     rules.is_authenticated & (is_administrator | leads_agency | member_of_agency),
 )
-rules.add_perm("contracts.change_policy", rules.is_authenticated & leads_agency)
+rules.add_perm(Permission.CHANGE_POLICY, rules.is_authenticated & leads_agency)
 
-rules.add_perm("contracts.list_contracts", rules.is_authenticated & has_a_post)
-rules.add_perm("contracts.list_agency_contracts", rules.is_authenticated & leads_agency)
+rules.add_perm(Permission.LIST_CONTRACTS, rules.is_authenticated & has_a_post)
+rules.add_perm(Permission.LIST_AGENCY_CONTRACTS, rules.is_authenticated & leads_agency)
 rules.add_perm(
-    "contracts.view_contract",
+    Permission.VIEW_CONTRACT,
     rules.is_authenticated & (is_party | line_manages_contract_supervisee | leads_contract_agency),
 )
-rules.add_perm("contracts.create_contract", rules.is_authenticated & supervises_in_relationship)
+rules.add_perm(Permission.CREATE_CONTRACT, rules.is_authenticated & supervises_in_relationship)
 rules.add_perm(
-    "contracts.change_contract",
+    Permission.CHANGE_CONTRACT,
     rules.is_authenticated & is_contract_supervisor & contract_is_open,
 )
 rules.add_perm(
-    "contracts.sign_contract",
+    Permission.SIGN_CONTRACT,
     rules.is_authenticated & is_party & contract_is_open & has_not_signed,
 )
 rules.add_perm(
-    "contracts.review_contract",
+    Permission.REVIEW_CONTRACT,
     rules.is_authenticated & is_contract_supervisor & contract_is_active,
 )
 rules.add_perm(
-    "contracts.end_contract",
+    Permission.END_CONTRACT,
     rules.is_authenticated & (is_contract_supervisor | leads_contract_agency) & contract_is_running,
 )

@@ -12,10 +12,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.forms import apply_service_error
+from oversight.core.access import (
+    AuditedReadMixin,
+    AuthenticatedHttpRequest,
+    BreadcrumbsMixin,
+    RuleRequiredMixin,
+)
 from oversight.core.models import AuditAction
 from oversight.core.services import RequestOrigin, audit_event_record
 from oversight.core.views import ServiceFormView
@@ -25,7 +29,8 @@ from oversight.people.selectors import access_profile
 from . import selectors, services
 from .display import contract_tag
 from .forms import ConfirmSignatureForm, ContractEndForm, ContractForm, PolicyVersionForm
-from .models import SupervisionContract
+from .models import ContractStatus, SupervisionContract
+from .rules import Permission
 from .selectors import ContractStanding
 
 STANDING_TAGS = {
@@ -40,7 +45,7 @@ def _origin(request: HttpRequest) -> RequestOrigin:
     return RequestOrigin.from_request(request)
 
 
-def _audit_list(request: HttpRequest, page: str, context: dict[str, Any]) -> None:
+def _audit_list(request: AuthenticatedHttpRequest, page: str, context: dict[str, Any]) -> None:
     """A list of contracts is a read of each: one audit entry naming every contract shown."""
     shown = [
         row["contract"].pk
@@ -48,7 +53,7 @@ def _audit_list(request: HttpRequest, page: str, context: dict[str, Any]) -> Non
         for row in context.get(key, [])
     ] + [row["position"].contract.pk for row in context.get("rows", []) if row["position"].contract]
     audit_event_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         action=AuditAction.VIEW,
         origin=_origin(request),
         detail={"page": page, "contracts": shown},
@@ -77,7 +82,7 @@ class AgencyObjectMixin:
 class AgencyPolicyView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, TemplateView):
     """The agency's policy now, per staff group, and every version with what it changed."""
 
-    permission_required = "contracts.view_policy"
+    permission_required = Permission.VIEW_POLICY
     template_name = "contracts/policy_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -87,7 +92,7 @@ class AgencyPolicyView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, T
         context["agency"] = self.object
         context["today"] = today
         context["defaults"] = selectors.default_policy_settings()
-        context["can_change"] = self.request.user.has_perm("contracts.change_policy", self.object)
+        context["can_change"] = self.request.user.has_perm(Permission.CHANGE_POLICY, self.object)
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -98,10 +103,11 @@ class AgencyPolicyView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, T
         ]
 
 
-class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
-    permission_required = "contracts.change_policy"
+class PolicyCreateView(AgencyObjectMixin, ServiceFormView):
+    permission_required = Permission.CHANGE_POLICY
     template_name = "contracts/policy_form.html"
     form_class = PolicyVersionForm
+    success_message = "The new policy version has been saved."
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -110,9 +116,12 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
 
     def get_initial(self) -> dict[str, Any]:
         today = timezone.localdate()
-        group = self.object.staff_groups.filter(
-            archived_at__isnull=True, pk=_int_or_none(self.request.GET.get("staff_group"))
-        ).first()
+        group_id = _int_or_none(self.request.GET.get("staff_group"))
+        group = (
+            self.object.staff_groups.filter(archived_at__isnull=True, pk=group_id).first()
+            if group_id is not None
+            else None
+        )
         current = selectors.policy_in_force(
             agency_id=self.object.pk, staff_group_id=group.pk if group else None, on=today
         )
@@ -127,23 +136,20 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
         initial["staff_group"] = str(group.pk) if group else ""
         return initial
 
-    def form_valid(self, form: PolicyVersionForm) -> HttpResponse:
+    def perform(self, form: PolicyVersionForm) -> Any:
         data = form.cleaned_data
-        try:
-            services.supervision_policy_create_version(
-                actor=self.request.user,  # type: ignore[arg-type]
-                agency=self.object,
-                staff_group=data["staff_group"],
-                effective_from=data["effective_from"],
-                change_reason=data["change_reason"],
-                values={name: data[name] for name in services.POLICY_FIELDS},
-                origin=_origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The new policy version has been saved.")
-        return HttpResponseRedirect(reverse("contracts:agency_policy", args=[self.object.pk]))
+        return services.supervision_policy_create_version(
+            actor=self.actor,
+            agency=self.object,
+            staff_group=data["staff_group"],
+            effective_from=data["effective_from"],
+            change_reason=data["change_reason"],
+            values={name: data[name] for name in services.POLICY_FIELDS},
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:agency_policy", args=[self.object.pk])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -168,13 +174,13 @@ class PolicyCreateView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, F
 class ContractListView(RuleRequiredMixin, TemplateView):
     """My contracts: as supervisee and as supervisor, with what needs doing."""
 
-    permission_required = "contracts.list_contracts"
+    permission_required = Permission.LIST_CONTRACTS
     template_name = "contracts/contract_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        person_id: int = user.pk  # type: ignore[assignment]
+        person_id: int = user.pk
         today = timezone.localdate()
         profile = access_profile(user)
 
@@ -208,7 +214,7 @@ class ContractListView(RuleRequiredMixin, TemplateView):
 class AgencyContractsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, ListView):
     """For the agency's lead: every current supervisee and where their contract stands."""
 
-    permission_required = "contracts.list_agency_contracts"
+    permission_required = Permission.LIST_AGENCY_CONTRACTS
     template_name = "contracts/agency_contracts.html"
     context_object_name = "relationships"
     paginate_by = 50
@@ -253,7 +259,6 @@ class AgencyContractsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin
 
 class ContractObjectMixin(BreadcrumbsMixin):
     kwargs: dict[str, Any]
-    request: HttpRequest
     object: SupervisionContract
 
     def get_object(self, queryset: Any = None) -> SupervisionContract:
@@ -282,7 +287,7 @@ class ContractObjectMixin(BreadcrumbsMixin):
 class ContractDetailView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, DetailView):
     """The contract laid out as seed 004 Appendix IV (example 1 or 2 by contact level)."""
 
-    permission_required = "contracts.view_contract"
+    permission_required = Permission.VIEW_CONTRACT
     template_name = "contracts/contract_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -299,15 +304,15 @@ class ContractDetailView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixi
 
 
 class ContractPrintView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, DetailView):
-    permission_required = "contracts.view_contract"
+    permission_required = Permission.VIEW_CONTRACT
     template_name = "contracts/contract_print.html"
     audit_action = AuditAction.EXPORT
 
 
-class ContractCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+class ContractCreateView(ServiceFormView):
     """The supervisor drafts the contract for one of their supervision relationships."""
 
-    permission_required = "contracts.create_contract"
+    permission_required = Permission.CREATE_CONTRACT
     template_name = "contracts/contract_form.html"
     form_class = ContractForm
 
@@ -326,24 +331,21 @@ class ContractCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
             starts_on=starts_on,
         )
 
-    def form_valid(self, form: ContractForm) -> HttpResponse:
-        try:
-            contract = services.contract_draft_create(
-                actor=self.request.user,  # type: ignore[arg-type]
-                relationship=self.relationship,
-                starts_on=form.cleaned_data["starts_on"],
-                terms=form.changes(),
-                origin=_origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Draft saved. Sign it, and ask {contract.supervisee.display_name} to read and "
-            "sign it.",
+    success_message = (
+        "Draft saved. Sign it, and ask {result.supervisee.display_name} to read and sign it."
+    )
+
+    def perform(self, form: ContractForm) -> Any:
+        return services.contract_draft_create(
+            actor=self.actor,
+            relationship=self.relationship,
+            starts_on=form.cleaned_data["starts_on"],
+            terms=form.changes(),
+            origin=self.origin(),
         )
-        return HttpResponseRedirect(reverse("contracts:contract_detail", args=[contract.pk]))
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.result.pk])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -359,7 +361,7 @@ class ContractEditView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
     """Edit a draft. A stale save is refused; what was typed stays on the page beside what
     the other person saved."""
 
-    permission_required = "contracts.change_contract"
+    permission_required = Permission.CHANGE_CONTRACT
     template_name = "contracts/contract_form.html"
     form_class = ContractForm
     success_message = "Your changes to the draft have been saved."
@@ -374,7 +376,7 @@ class ContractEditView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
     def perform(self, form: ContractForm) -> Any:
         return services.contract_update_draft(
             contract=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             changes=form.changes(),
             expected_version=form.cleaned_data.get("version"),
             origin=self.origin(),
@@ -395,28 +397,23 @@ class ContractEditView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
         return [*super().get_breadcrumbs(), ("Edit", None)]
 
 
-class ContractSignView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, FormView):
+class ContractSignView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
     """Each party signs for themselves, as an explicit act."""
 
-    permission_required = "contracts.sign_contract"
+    permission_required = Permission.SIGN_CONTRACT
     template_name = "contracts/contract_sign.html"
     form_class = ConfirmSignatureForm
 
-    def form_valid(self, form: ConfirmSignatureForm) -> HttpResponse:
-        try:
-            contract = services.contract_sign(
-                contract=self.object,
-                actor=self.request.user,  # type: ignore[arg-type]
-                origin=_origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        if contract.status == "active":
-            messages.success(self.request, "You have signed. The contract is now active.")
-        else:
-            messages.success(self.request, "You have signed. The other party still has to sign.")
-        return HttpResponseRedirect(reverse("contracts:contract_detail", args=[contract.pk]))
+    def perform(self, form: ConfirmSignatureForm) -> Any:
+        return services.contract_sign(contract=self.object, actor=self.actor, origin=self.origin())
+
+    def get_success_message(self) -> str:
+        if self.result.status == ContractStatus.ACTIVE:
+            return "You have signed. The contract is now active."
+        return "You have signed. The other party still has to sign."
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.result.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [*super().get_breadcrumbs(), ("Sign", None)]
@@ -425,7 +422,7 @@ class ContractSignView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin,
 class ContractReviewView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, TemplateView):
     """Start the annual review: a new revision to agree; this one stays in force meanwhile."""
 
-    permission_required = "contracts.review_contract"
+    permission_required = Permission.REVIEW_CONTRACT
     template_name = "contracts/contract_review.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -437,7 +434,7 @@ class ContractReviewView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixi
         try:
             successor = services.contract_review(
                 contract=self.object,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 origin=_origin(request),
             )
         except ValidationError as error:
@@ -454,27 +451,25 @@ class ContractReviewView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixi
         return [*super().get_breadcrumbs(), ("Review", None)]
 
 
-class ContractEndView(RuleRequiredMixin, AuditedReadMixin, ContractObjectMixin, FormView):
-    permission_required = "contracts.end_contract"
+class ContractEndView(AuditedReadMixin, ContractObjectMixin, ServiceFormView):
+    permission_required = Permission.END_CONTRACT
     template_name = "contracts/contract_end.html"
     form_class = ContractEndForm
+    success_message = "The contract has ended. It stays on both records."
 
-    def form_valid(self, form: ContractEndForm) -> HttpResponse:
+    def perform(self, form: ContractEndForm) -> Any:
         data = form.cleaned_data
-        try:
-            services.contract_end(
-                contract=self.object,
-                actor=self.request.user,  # type: ignore[arg-type]
-                reason=data["reason"],
-                ended_on=data["ended_on"],
-                notes=data["notes"],
-                origin=_origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The contract has ended. It stays on both records.")
-        return HttpResponseRedirect(reverse("contracts:contract_detail", args=[self.object.pk]))
+        return services.contract_end(
+            contract=self.object,
+            actor=self.actor,
+            reason=data["reason"],
+            ended_on=data["ended_on"],
+            notes=data["notes"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.object.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [*super().get_breadcrumbs(), ("End", None)]

@@ -135,6 +135,25 @@ class GovukFormMixin:
                 continue
             widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
 
+    def limit_choices(
+        self, name: str, queryset: Any, *, label: Callable[[Any], str] | None = None
+    ) -> None:
+        """Offer in the model choice field ``name`` only ``queryset`` (the people, children or
+        agencies this person may pick), each shown by ``label`` when given."""
+        field = self.fields[name]
+        if not isinstance(field, forms.ModelChoiceField):
+            raise TypeError(f"{name} is not a model choice field")
+        field.queryset = queryset
+        if label is not None:
+            field.label_from_instance = label  # type: ignore[assignment]
+
+    def set_choices(self, name: str, choices: Any) -> None:
+        """Give the choice field ``name`` choices known only when the form is made."""
+        field = self.fields[name]
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError(f"{name} is not a choice field")
+        field.choices = choices
+
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
         for name in getattr(self, "_errors", None) or {}:

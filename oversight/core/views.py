@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +20,9 @@ from django_tasks_db.models import DBTaskResult
 from .access import BreadcrumbsMixin, RuleRequiredMixin
 from .forms import apply_service_error, recover_stale_edit
 from .services import RequestOrigin, StaleEditError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User as User
 
 HEALTH_TOKEN_HEADER = "X-Health-Check-Token"
 
@@ -106,6 +110,17 @@ class StaleEditRecoveryMixin:
         else:
             apply_service_error(form, error)
 
+    def attempt(self, form: Any, service: Callable[[], Any]) -> bool:
+        """Call ``service`` for a valid ``form``: True when it saved (what it returned is
+        ``self.result``); False when it refused, with why shown on the form (``refused``).
+        Pages with more than one form call this; one-form pages are ``ServiceFormView``s."""
+        try:
+            self.result = service()
+        except ValidationError as error:
+            self.refused(form, error)
+            return False
+        return True
+
 
 class ServiceFormView(StaleEditRecoveryMixin, RuleRequiredMixin, BreadcrumbsMixin, FormView):
     """A form page whose valid submission calls ``perform(form)`` (a service). Subclasses set
@@ -121,17 +136,15 @@ class ServiceFormView(StaleEditRecoveryMixin, RuleRequiredMixin, BreadcrumbsMixi
         return RequestOrigin.from_request(self.request)
 
     @property
-    def actor(self) -> Any:
+    def actor(self) -> User:
+        """The person signed in, who acts: every service takes them as ``actor=``."""
         return self.request.user
 
     def perform(self, form: Any) -> Any:
         raise NotImplementedError
 
     def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            self.result = self.perform(form)
-        except ValidationError as error:
-            self.refused(form, error)
+        if not self.attempt(form, lambda: self.perform(form)):
             return self.form_invalid(form)
         message = self.get_success_message()
         if message:

@@ -161,12 +161,8 @@ class MembershipForm(VersionedForm):
             }
             self.fields["agency"].widget.attrs["class"] = "govuk-select"
             del self.fields["ends_on"]
-        team_field = self.fields["team"]
-        group_field = self.fields["staff_group"]
-        team_field.queryset = teams  # type: ignore[attr-defined]
-        group_field.queryset = groups  # type: ignore[attr-defined]
-        team_field.label_from_instance = str  # type: ignore[attr-defined]
-        group_field.label_from_instance = lambda g: f"{g.name} ({g.agency})"  # type: ignore[attr-defined]
+        self.limit_choices("team", teams, label=str)
+        self.limit_choices("staff_group", groups, label=lambda g: f"{g.name} ({g.agency})")
 
     def _post_clean(self) -> None:
         if "agency" in self.fields and self.cleaned_data.get("agency"):
@@ -198,9 +194,9 @@ class RelationshipStartForm(GovukForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["senior"].label = senior_label
-        self.fields["senior"].queryset = seniors  # type: ignore[attr-defined]
+        self.limit_choices("senior", seniors)
         self.fields["senior"].help_text = SENIOR_HELP
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.limit_choices("agency", agencies)
 
 
 class EndForm(GovukForm):

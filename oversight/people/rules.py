@@ -10,11 +10,25 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
 
 from .selectors import access_profile, person_agency_ids
+
+
+class Permission(StrEnum):
+    """Every rule this app registers with ``rules``: views name these, never bare strings."""
+
+    VIEW_HOME = "people.view_home"
+    LIST_PEOPLE = "people.list_people"
+    VIEW_PERSON = "people.view_person"
+    LIST_AGENCIES = "people.list_agencies"
+    VIEW_AGENCY = "people.view_agency"
+    VIEW_TEAM = "people.view_team"
+    MANAGE_ORGANISATION = "people.manage_organisation"
+    MANAGE_OUTGOING_EMAIL = "people.manage_outgoing_email"
 
 
 @rules.predicate
@@ -86,19 +100,19 @@ def has_people_in_view(user: Any) -> bool:
 
 can_view_person = is_self | supervises | line_manages | leads_agency_of_person | is_administrator
 
-rules.add_perm("people.view_home", rules.is_authenticated)
-rules.add_perm("people.list_people", rules.is_authenticated & has_people_in_view)
-rules.add_perm("people.view_person", rules.is_authenticated & can_view_person)
-rules.add_perm("people.list_agencies", rules.is_authenticated)
+rules.add_perm(Permission.VIEW_HOME, rules.is_authenticated)
+rules.add_perm(Permission.LIST_PEOPLE, rules.is_authenticated & has_people_in_view)
+rules.add_perm(Permission.VIEW_PERSON, rules.is_authenticated & can_view_person)
+rules.add_perm(Permission.LIST_AGENCIES, rules.is_authenticated)
 rules.add_perm(
-    "people.view_agency",
+    Permission.VIEW_AGENCY,
     rules.is_authenticated
     & (is_administrator | is_partnership_auditor | leads_agency | member_of_agency),
 )
 rules.add_perm(
-    "people.view_team",
+    Permission.VIEW_TEAM,
     rules.is_authenticated & (is_administrator | leads_team_agency | member_of_team_agency),
 )
-rules.add_perm("people.manage_organisation", rules.is_authenticated & is_administrator)
+rules.add_perm(Permission.MANAGE_ORGANISATION, rules.is_authenticated & is_administrator)
 # Issue 10 item 2: emails that were not sent, and sending them again.
-rules.add_perm("people.manage_outgoing_email", rules.is_authenticated & is_administrator)
+rules.add_perm(Permission.MANAGE_OUTGOING_EMAIL, rules.is_authenticated & is_administrator)

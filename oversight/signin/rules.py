@@ -8,10 +8,21 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import rules
 
 from oversight.people.rules import is_administrator
 
-rules.add_perm("signin.start_sign_in", rules.always_allow)
-rules.add_perm("signin.use_second_factor", rules.is_authenticated)
-rules.add_perm("signin.manage_providers", is_administrator)
+
+class Permission(StrEnum):
+    """Every rule this app registers with ``rules``: views name these, never bare strings."""
+
+    START_SIGN_IN = "signin.start_sign_in"
+    USE_SECOND_FACTOR = "signin.use_second_factor"
+    MANAGE_PROVIDERS = "signin.manage_providers"
+
+
+rules.add_perm(Permission.START_SIGN_IN, rules.always_allow)
+rules.add_perm(Permission.USE_SECOND_FACTOR, rules.is_authenticated)
+rules.add_perm(Permission.MANAGE_PROVIDERS, rules.is_authenticated & is_administrator)

@@ -36,6 +36,7 @@ from . import oidc, selectors, services
 from .forms import AuthenticatorForm, CodeForm, IdentityProviderForm, WorkEmailForm
 from .middleware import SESSION_PROVIDER, SESSION_PROVIDER_ORIGIN
 from .models import IdentityProvider
+from .rules import Permission
 
 FLOW = "signin.flow"
 ID_TOKEN = "signin.id_token"
@@ -82,7 +83,7 @@ class SignInView(auth_views.LoginView):
 
 @method_decorator(login_not_required, name="dispatch")
 class SingleSignOnStartView(RuleRequiredMixin, View):
-    permission_required = "signin.start_sign_in"
+    permission_required = Permission.START_SIGN_IN
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("login"))
@@ -136,7 +137,7 @@ class SingleSignOnCallbackView(RuleRequiredMixin, View):
     is exchanged (with the PKCE verifier and the client's authentication) and the ID token
     validated before anyone is signed in."""
 
-    permission_required = "signin.start_sign_in"
+    permission_required = Permission.START_SIGN_IN
 
     def get(self, request: HttpRequest) -> HttpResponse:
         flow = request.session.pop(FLOW, None)
@@ -209,7 +210,7 @@ class BackChannelLogoutView(View):
     """OpenID Connect Back-Channel Logout: the provider posts a signed logout token when
     the person signs out there; their Oversight sessions from that sign-in end."""
 
-    permission_required = "signin.start_sign_in"
+    permission_required = Permission.START_SIGN_IN
 
     def post(self, request: HttpRequest) -> HttpResponse:
         token = request.POST.get("logout_token", "")
@@ -244,7 +245,7 @@ def _locked_out(request: HttpRequest) -> HttpResponse:
 class SecondFactorView(RuleRequiredMixin, FormView):
     """After a password: the code from an authenticator app, or a recovery code."""
 
-    permission_required = "signin.use_second_factor"
+    permission_required = Permission.USE_SECOND_FACTOR
     template_name = "signin/second_factor.html"
     form_class = CodeForm
 
@@ -294,7 +295,7 @@ def _grouped(key_hex: str) -> str:
 class AuthenticatorAddView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
     """Set up an authenticator app: the page shows a setup key; the first code proves it."""
 
-    permission_required = "signin.use_second_factor"
+    permission_required = Permission.USE_SECOND_FACTOR
     template_name = "signin/authenticator_add.html"
     form_class = AuthenticatorForm
 
@@ -355,7 +356,7 @@ class AuthenticatorAddView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
 class SecurityView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     """A person's own second factors."""
 
-    permission_required = "signin.use_second_factor"
+    permission_required = Permission.USE_SECOND_FACTOR
     template_name = "signin/security.html"
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -376,7 +377,7 @@ class SecurityView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 class RecoveryCodesView(RuleRequiredMixin, View):
     """New recovery codes, shown once."""
 
-    permission_required = "signin.use_second_factor"
+    permission_required = Permission.USE_SECOND_FACTOR
 
     def post(self, request: HttpRequest) -> HttpResponse:
         codes = services.recovery_codes_replace(actor=cast(Person, request.user))
@@ -391,7 +392,7 @@ class RecoveryCodesView(RuleRequiredMixin, View):
 
 
 class ProviderListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
-    permission_required = "signin.manage_providers"
+    permission_required = Permission.MANAGE_PROVIDERS
     template_name = "signin/provider_list.html"
     context_object_name = "providers"
 
@@ -407,7 +408,7 @@ class ProviderListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
 
 
 class _ProviderFormView(ManageFormView):
-    permission_required = "signin.manage_providers"
+    permission_required = Permission.MANAGE_PROVIDERS
     form_class = IdentityProviderForm
 
     def extra_crumbs(self) -> list[tuple[str, str | None]]:

@@ -99,8 +99,8 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
 
     def __init__(self, *args: Any, supervisees: Any, colleagues: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisee"].queryset = supervisees  # type: ignore[attr-defined]
-        self.fields["attendees"].queryset = colleagues  # type: ignore[attr-defined]
+        self.limit_choices("supervisee", supervisees)
+        self.limit_choices("attendees", colleagues)
 
 
 class CancelForm(GovukForm):
@@ -149,7 +149,7 @@ class ChildrenForm(GovukForm):
 
     def __init__(self, *args: Any, children: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["children"].queryset = children  # type: ignore[attr-defined]
+        self.limit_choices("children", children)
 
 
 class RecordForm(VersionedFormMixin, GovukForm):
@@ -346,7 +346,7 @@ class CaseDiscussionForm(VersionedFormMixin, GovukForm):
         if children is None:
             del self.fields["child"]
         else:
-            self.fields["child"].queryset = children  # type: ignore[attr-defined]
+            self.limit_choices("child", children)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -377,8 +377,8 @@ class ActionForm(SubmissionTokenMixin, GovukForm):
 
     def __init__(self, *args: Any, people: Any, children: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
-        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+        self.limit_choices("owner", people)
+        self.limit_choices("child", children)
 
 
 class AttendanceForm(GovukForm):
@@ -391,7 +391,7 @@ class AttendanceForm(GovukForm):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].queryset = people  # type: ignore[attr-defined]
+        self.limit_choices("attended", people)
 
 
 class SuperviseeSignForm(GovukForm):
@@ -435,7 +435,7 @@ class ManagementOversightForm(GovukForm):
 
     def __init__(self, *args: Any, children: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+        self.limit_choices("child", children)
 
 
 class DecisionOnFileForm(GovukForm):

@@ -459,7 +459,9 @@ class Action(TrackedModel):
     child = models.ForeignKey(
         Child, null=True, blank=True, on_delete=models.PROTECT, related_name="supervision_actions"
     )
-    status = models.CharField(max_length=10, choices=ActionStatus.choices, default="open")
+    status = models.CharField(
+        max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
     completed_on = models.DateField(null=True, blank=True)
     dropped_reason = models.TextField(blank=True)
 

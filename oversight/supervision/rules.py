@@ -22,13 +22,39 @@ records are confidential; seed 003 confidentiality).
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
 
 from oversight.people.selectors import access_profile
 
-from .models import RecordStatus, Session, SessionRecord
+from .models import RecordStatus, Session, SessionRecord, SessionStatus
+
+
+class Permission(StrEnum):
+    """Every rule this app registers with ``rules``: views name these, never bare strings."""
+
+    LIST_SESSIONS = "supervision.list_sessions"
+    PLAN_SESSION = "supervision.plan_session"
+    VIEW_SESSION = "supervision.view_session"
+    CHANGE_SESSION = "supervision.change_session"
+    MARK_DID_NOT_ATTEND = "supervision.mark_did_not_attend"
+    PREPARE_SESSION = "supervision.prepare_session"
+    DOWNLOAD_ICS = "supervision.download_ics"
+    VIEW_RECORD = "supervision.view_record"
+    VIEW_WELLBEING = "supervision.view_wellbeing"
+    SAVE_RECORD = "supervision.save_record"
+    SIGN_AS_SUPERVISOR = "supervision.sign_as_supervisor"
+    SIGN_AS_SUPERVISEE = "supervision.sign_as_supervisee"
+    ADD_ADDENDUM = "supervision.add_addendum"
+    DOWNLOAD_RECORD_PDF = "supervision.download_record_pdf"
+    MANAGE_CALENDAR = "supervision.manage_calendar"
+    VIEW_CALENDAR_FEED = "supervision.view_calendar_feed"
+    LIST_MANAGEMENT_OVERSIGHT = "supervision.list_management_oversight"
+    RECORD_MANAGEMENT_OVERSIGHT = "supervision.record_management_oversight"
+    VIEW_MANAGEMENT_OVERSIGHT = "supervision.view_management_oversight"
+    CONFIRM_DECISION_ON_FILE = "supervision.confirm_decision_on_file"
 
 
 def _session(obj: Any) -> Session | None:
@@ -141,13 +167,13 @@ def record_locked(user: Any, record: Any) -> bool:
 @rules.predicate
 def session_is_planned(user: Any, obj: Any) -> bool:
     session = _session(obj)
-    return session is not None and session.status == "planned"
+    return session is not None and session.status == SessionStatus.PLANNED
 
 
 @rules.predicate
 def session_can_be_recorded(user: Any, obj: Any) -> bool:
     session = _session(obj)
-    return session is not None and session.status in ("planned", "held")
+    return session is not None and session.status in (SessionStatus.PLANNED, SessionStatus.HELD)
 
 
 @rules.predicate
@@ -251,24 +277,22 @@ oversight_reader = (
     made_the_oversight | allocated_to_child | oversees_allocated_practitioner | leads_child_agency
 )
 
-rules.add_perm("supervision.list_sessions", rules.is_authenticated & works_in_an_agency)
-rules.add_perm("supervision.plan_session", rules.is_authenticated & gives_supervision)
-rules.add_perm("supervision.view_session", rules.is_authenticated & session_reader)
+rules.add_perm(Permission.LIST_SESSIONS, rules.is_authenticated & works_in_an_agency)
+rules.add_perm(Permission.PLAN_SESSION, rules.is_authenticated & gives_supervision)
+rules.add_perm(Permission.VIEW_SESSION, rules.is_authenticated & session_reader)
+rules.add_perm(Permission.CHANGE_SESSION, rules.is_authenticated & participant & session_is_planned)
 rules.add_perm(
-    "supervision.change_session", rules.is_authenticated & participant & session_is_planned
-)
-rules.add_perm(
-    "supervision.mark_did_not_attend",
+    Permission.MARK_DID_NOT_ATTEND,
     rules.is_authenticated & acting_supervisor & session_is_planned,
 )
 rules.add_perm(
-    "supervision.prepare_session", rules.is_authenticated & participant & session_is_planned
+    Permission.PREPARE_SESSION, rules.is_authenticated & participant & session_is_planned
 )
-rules.add_perm("supervision.download_ics", rules.is_authenticated & participant)
-rules.add_perm("supervision.view_record", rules.is_authenticated & record_reader)
-rules.add_perm("supervision.view_wellbeing", rules.is_authenticated & wellbeing_reader)
+rules.add_perm(Permission.DOWNLOAD_ICS, rules.is_authenticated & participant)
+rules.add_perm(Permission.VIEW_RECORD, rules.is_authenticated & record_reader)
+rules.add_perm(Permission.VIEW_WELLBEING, rules.is_authenticated & wellbeing_reader)
 rules.add_perm(
-    "supervision.save_record",
+    Permission.SAVE_RECORD,
     rules.is_authenticated
     & is_supervisor
     & session_can_be_recorded
@@ -276,27 +300,25 @@ rules.add_perm(
     & ~supervision_ended_before_session,
 )
 rules.add_perm(
-    "supervision.sign_as_supervisor",
+    Permission.SIGN_AS_SUPERVISOR,
     rules.is_authenticated & acting_supervisor & record_is_draft,
 )
 rules.add_perm(
-    "supervision.sign_as_supervisee",
+    Permission.SIGN_AS_SUPERVISEE,
     rules.is_authenticated & is_supervisee & record_awaiting_supervisee,
 )
 rules.add_perm(
-    "supervision.add_addendum",
+    Permission.ADD_ADDENDUM,
     rules.is_authenticated & (supervises_now | is_supervisee) & record_locked,
 )
-rules.add_perm("supervision.download_record_pdf", rules.is_authenticated & record_participant)
-rules.add_perm("supervision.manage_calendar", rules.is_authenticated & works_in_an_agency)
-rules.add_perm("supervision.view_calendar_feed", always)
-rules.add_perm("supervision.list_management_oversight", rules.is_authenticated & works_in_an_agency)
+rules.add_perm(Permission.DOWNLOAD_RECORD_PDF, rules.is_authenticated & record_participant)
+rules.add_perm(Permission.MANAGE_CALENDAR, rules.is_authenticated & works_in_an_agency)
+rules.add_perm(Permission.VIEW_CALENDAR_FEED, always)
+rules.add_perm(Permission.LIST_MANAGEMENT_OVERSIGHT, rules.is_authenticated & works_in_an_agency)
+rules.add_perm(Permission.RECORD_MANAGEMENT_OVERSIGHT, rules.is_authenticated & oversees_children)
+rules.add_perm(Permission.VIEW_MANAGEMENT_OVERSIGHT, rules.is_authenticated & oversight_reader)
 rules.add_perm(
-    "supervision.record_management_oversight", rules.is_authenticated & oversees_children
-)
-rules.add_perm("supervision.view_management_oversight", rules.is_authenticated & oversight_reader)
-rules.add_perm(
-    "supervision.confirm_decision_on_file",
+    Permission.CONFIRM_DECISION_ON_FILE,
     rules.is_authenticated
     & (allocated_to_child | made_the_decision | oversees_allocated_practitioner),
 )

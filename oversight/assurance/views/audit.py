@@ -6,17 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.forms import apply_service_error
-from oversight.core.services import RequestOrigin
 from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
@@ -28,6 +24,7 @@ from .. import selectors, services
 from ..forms import AuditCompleteForm, AuditDrawForm, GradeForm
 from ..models import CHECKLIST, AuditedRecord, RecordAudit
 from ..periods import add_months
+from ..rules import Permission
 from .dashboards import _crumbs
 
 # The Appendix III text of a case discussion, as the signed record keeps it.
@@ -39,7 +36,7 @@ def _audits_crumb() -> tuple[str, str]:
 
 
 class AuditListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
-    permission_required = "assurance.list_audits"
+    permission_required = Permission.LIST_AUDITS
     template_name = "assurance/audit_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -56,10 +53,11 @@ class AuditListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         return _crumbs(("Record audits", None))
 
 
-class AuditDrawView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
-    permission_required = "assurance.draw_audit"
+class AuditDrawView(ServiceFormView):
+    permission_required = Permission.DRAW_AUDIT
     template_name = "assurance/audit_draw.html"
     form_class = AuditDrawForm
+    success_message = "Sample drawn. Grade each record against the checklist."
     object: Agency | None = None
 
     def get_object(self) -> Agency:
@@ -80,31 +78,28 @@ class AuditDrawView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         context["agency"] = self.object
         return context
 
-    def form_valid(self, form: AuditDrawForm) -> HttpResponse:
+    def perform(self, form: AuditDrawForm) -> Any:
         data = form.cleaned_data
         assert self.object is not None
-        try:
-            audit = services.record_audit_draw(
-                actor=self.request.user,
-                agency=self.object,
-                title=data["title"],
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                per_stratum=data["per_stratum"],
-                origin=RequestOrigin.from_request(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Sample drawn. Grade each record against the checklist.")
-        return HttpResponseRedirect(reverse("assurance:audit_detail", args=[audit.pk]))
+        return services.record_audit_draw(
+            actor=self.actor,
+            agency=self.object,
+            title=data["title"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            per_stratum=data["per_stratum"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("assurance:audit_detail", args=[self.result.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(_audits_crumb(), ("Draw a sample", None))
 
 
 class AuditDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, TemplateView):
-    permission_required = "assurance.view_audit"
+    permission_required = Permission.VIEW_AUDIT
     template_name = "assurance/audit_detail.html"
     object: RecordAudit | None = None
 
@@ -125,7 +120,7 @@ class AuditDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Tem
             items=items,
             checklist=CHECKLIST,
             all_graded=all(i.is_graded for i in items),
-            can_grade=self.request.user.has_perm("assurance.grade_audit", self.object),
+            can_grade=self.request.user.has_perm(Permission.GRADE_AUDIT, self.object),
             complete_form=kwargs.get("complete_form")
             or AuditCompleteForm(
                 initial={
@@ -143,7 +138,7 @@ class AuditDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Tem
 
 
 class AuditCompleteView(ServiceFormView):
-    permission_required = "assurance.grade_audit"
+    permission_required = Permission.GRADE_AUDIT
     template_name = "assurance/audit_complete.html"
     form_class = AuditCompleteForm
     success_message = "Audit complete. Its results are on the dashboards."
@@ -188,7 +183,7 @@ class AuditCompleteView(ServiceFormView):
 class AuditedRecordView(AuditedReadMixin, ServiceFormView):
     """One sampled record, without its wellbeing section, and its grades."""
 
-    permission_required = "assurance.view_audit"
+    permission_required = Permission.VIEW_AUDIT
     template_name = "assurance/audited_record.html"
     form_class = GradeForm
     success_message = "Grades saved."
@@ -202,7 +197,7 @@ class AuditedRecordView(AuditedReadMixin, ServiceFormView):
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         assert self.object is not None
-        if not request.user.has_perm("assurance.grade_audit", self.object):
+        if not request.user.has_perm(Permission.GRADE_AUDIT, self.object):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
@@ -231,7 +226,7 @@ class AuditedRecordView(AuditedReadMixin, ServiceFormView):
             item=self.object,
             audit=self.object.audit,
             record=record,
-            can_grade=self.request.user.has_perm("assurance.grade_audit", self.object),
+            can_grade=self.request.user.has_perm(Permission.GRADE_AUDIT, self.object),
         )
         return context
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from oversight.core.access import AuthenticatedHttpRequest
 from oversight.core.models import AuditAction
 from oversight.core.services import RequestOrigin, audit_event_record
 
@@ -31,7 +32,7 @@ def period_from(request: HttpRequest, today: dt.date) -> tuple[Period, PeriodFor
 
 
 def export_response(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     fmt: str,
     tables: list[Table],
@@ -42,7 +43,7 @@ def export_response(
 ) -> HttpResponse:
     """The same tables as the page, as CSV, XLSX or a printable board report (PDF)."""
     audit_event_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         action=AuditAction.EXPORT,
         target=target,
         origin=RequestOrigin.from_request(request),

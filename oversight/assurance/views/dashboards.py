@@ -7,20 +7,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.forms import apply_service_error
+from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin, SignedInView
 from oversight.core.home import is_wide_scope, kept_for_wide_scope
-from oversight.core.services import RequestOrigin
 from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
@@ -35,6 +31,7 @@ from ..forms import (
 )
 from ..models import WorkforceFigure
 from ..periods import month_ends, quarter_start
+from ..rules import Permission
 from ..selectors import named_compliance_rows, named_table
 from ..tables import Table
 from .common import export_response, period_from
@@ -50,7 +47,7 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 class IndexView(RuleRequiredMixin, TemplateView):
     """What assurance this person can see or give."""
 
-    permission_required = "assurance.view_index"
+    permission_required = Permission.VIEW_INDEX
     template_name = "assurance/index.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -61,11 +58,11 @@ class IndexView(RuleRequiredMixin, TemplateView):
         context["led_agencies"] = list(
             Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name")
         )
-        context["can_partnership"] = user.has_perm("assurance.view_partnership_dashboard")
-        context["can_compliance"] = user.has_perm("assurance.view_named_compliance")
-        context["can_audits"] = user.has_perm("assurance.list_audits")
-        context["can_results"] = user.has_perm("assurance.view_own_evaluation")
-        context["can_pulse"] = user.has_perm("assurance.answer_pulse")
+        context["can_partnership"] = user.has_perm(Permission.VIEW_PARTNERSHIP_DASHBOARD)
+        context["can_compliance"] = user.has_perm(Permission.VIEW_NAMED_COMPLIANCE)
+        context["can_audits"] = user.has_perm(Permission.LIST_AUDITS)
+        context["can_results"] = user.has_perm(Permission.VIEW_OWN_EVALUATION)
+        context["can_pulse"] = user.has_perm(Permission.ANSWER_PULSE)
         context["evaluations_due"] = (
             selectors.evaluations_due(person_id=profile.person_id, on=today)
             if profile.person_id
@@ -74,10 +71,9 @@ class IndexView(RuleRequiredMixin, TemplateView):
         return context
 
 
-class DashboardMixin:
+class DashboardMixin(SignedInView):
     """Period, tables and exports shared by the partnership and agency dashboards."""
 
-    request: HttpRequest
     kwargs: dict[str, Any]
     export_name = "dashboard"
 
@@ -110,7 +106,7 @@ class DashboardMixin:
             today = timezone.localdate()
             period, _ = period_from(request, today)
             return export_response(
-                request,
+                self.request,
                 fmt=fmt,
                 tables=self.cached_tables(period, today),
                 name=self.export_name,
@@ -137,7 +133,7 @@ class DashboardMixin:
 class PartnershipDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, TemplateView):
     """All agencies side by side: aggregates only, no names or notes, none under five."""
 
-    permission_required = "assurance.view_partnership_dashboard"
+    permission_required = Permission.VIEW_PARTNERSHIP_DASHBOARD
     template_name = "assurance/dashboard.html"
     export_name = "partnership-assurance"
 
@@ -162,7 +158,7 @@ class PartnershipDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMix
 class AgencyDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, TemplateView):
     """One agency by team and staff group, for its safeguarding lead."""
 
-    permission_required = "assurance.view_agency_dashboard"
+    permission_required = Permission.VIEW_AGENCY_DASHBOARD
     template_name = "assurance/dashboard.html"
     export_name = "agency-assurance"
     object: Agency | None = None
@@ -191,10 +187,10 @@ class AgencyDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, T
             for fmt in EXPORT_FORMATS
         }
         context["can_settings"] = self.request.user.has_perm(
-            "assurance.change_agency_settings", self.object
+            Permission.CHANGE_AGENCY_SETTINGS, self.object
         )
         context["can_recompute"] = self.request.user.has_perm(
-            "assurance.recompute_month_end", self.object
+            Permission.RECOMPUTE_MONTH_END, self.object
         )
         return context
 
@@ -216,7 +212,7 @@ class ComplianceView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     item 2: line managers and agency leads see what is due, with names). A lead's agency can
     hold thousands of people: the list is filtered by team, staff group and need, and paged."""
 
-    permission_required = "assurance.view_named_compliance"
+    permission_required = Permission.VIEW_NAMED_COMPLIANCE
     template_name = "assurance/compliance.html"
     paginate_by = 50
 
@@ -236,7 +232,7 @@ class ComplianceView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         if fmt in ("csv", "xlsx"):
             today = timezone.localdate()
             return export_response(
-                request,
+                self.request,
                 fmt=fmt,
                 tables=[named_table(self.rows(today))],
                 name="compliance",
@@ -312,12 +308,13 @@ class AgencyObjectMixin:
         return get_object_or_404(Agency.objects.live(), pk=self.kwargs["pk"])
 
 
-class AgencySettingsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin, FormView):
+class AgencySettingsView(AgencyObjectMixin, ServiceFormView):
     """How often the agency asks for evaluation of supervision (default every six months)."""
 
-    permission_required = "assurance.change_agency_settings"
+    permission_required = Permission.CHANGE_AGENCY_SETTINGS
     template_name = "assurance/agency_settings.html"
     form_class = EvaluationSettingsForm
+    success_message = "Evaluation frequency saved."
 
     def get_initial(self) -> dict[str, Any]:
         return {"interval_months": services.evaluation_interval(self.object.pk)}
@@ -327,19 +324,16 @@ class AgencySettingsView(RuleRequiredMixin, AgencyObjectMixin, BreadcrumbsMixin,
         context["agency"] = self.object
         return context
 
-    def form_valid(self, form: EvaluationSettingsForm) -> HttpResponse:
-        try:
-            services.evaluation_settings_update(
-                actor=self.request.user,
-                agency=self.object,
-                interval_months=form.cleaned_data["interval_months"],
-                origin=RequestOrigin.from_request(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Evaluation frequency saved.")
-        return HttpResponseRedirect(reverse("assurance:agency_dashboard", args=[self.object.pk]))
+    def perform(self, form: EvaluationSettingsForm) -> Any:
+        return services.evaluation_settings_update(
+            actor=self.actor,
+            agency=self.object,
+            interval_months=form.cleaned_data["interval_months"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("assurance:agency_dashboard", args=[self.object.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(
@@ -352,7 +346,7 @@ class MonthEndRecomputeView(AgencyObjectMixin, ServiceFormView):
     """Recompute one kept month end of the agency's trend, deliberately and with a reason
     (issue 9 item 8): neither the daily task nor an import changes a figure already shown."""
 
-    permission_required = "assurance.recompute_month_end"
+    permission_required = Permission.RECOMPUTE_MONTH_END
     template_name = "assurance/month_end_recompute.html"
     form_class = MonthEndRecomputeForm
 
@@ -369,7 +363,7 @@ class MonthEndRecomputeView(AgencyObjectMixin, ServiceFormView):
         context = super().get_context_data(**kwargs)
         context["agency"] = self.object
         context["can_dashboard"] = self.request.user.has_perm(
-            "assurance.view_agency_dashboard", self.object
+            Permission.VIEW_AGENCY_DASHBOARD, self.object
         )
         return context
 
@@ -402,7 +396,7 @@ class MonthEndRecomputeView(AgencyObjectMixin, ServiceFormView):
 class WorkforceView(AgencyObjectMixin, ServiceFormView):
     """The lead enters or corrects the agency's sickness and vacancy figures per quarter."""
 
-    permission_required = "assurance.change_agency_settings"
+    permission_required = Permission.CHANGE_AGENCY_SETTINGS
     template_name = "assurance/workforce_form.html"
     form_class = WorkforceForm
     success_message = "Workforce figures saved."

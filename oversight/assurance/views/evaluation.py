@@ -19,12 +19,13 @@ from .. import selectors, services
 from ..forms import EvaluationForm, PulseForm
 from ..models import STATEMENT_FIELDS, PulseParticipation
 from ..periods import add_months, quarter_start
+from ..rules import Permission
 from ..suppression import MINIMUM_GROUP
 from .dashboards import _crumbs
 
 
 class EvaluationListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
-    permission_required = "assurance.list_evaluations_due"
+    permission_required = Permission.LIST_EVALUATIONS_DUE
     template_name = "assurance/evaluation_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -38,7 +39,7 @@ class EvaluationListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 
 
 class EvaluationFormView(ServiceFormView):
-    permission_required = "assurance.answer_evaluation"
+    permission_required = Permission.ANSWER_EVALUATION
     template_name = "assurance/evaluation_form.html"
     form_class = EvaluationForm
     object: SupervisionRelationship | None = None
@@ -89,7 +90,7 @@ class EvaluationResultsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     """A supervisor's own results from the rounds of the last year that have closed with
     five or more answers about them (issue 9 item 3, decision 0004): never live."""
 
-    permission_required = "assurance.view_own_evaluation"
+    permission_required = Permission.VIEW_OWN_EVALUATION
     template_name = "assurance/evaluation_results.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -120,7 +121,7 @@ class EvaluationResultsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 class PulseView(ServiceFormView):
     """A short, optional, anonymous wellbeing pulse, once a quarter."""
 
-    permission_required = "assurance.answer_pulse"
+    permission_required = Permission.ANSWER_PULSE
     template_name = "assurance/pulse_form.html"
     form_class = PulseForm
 

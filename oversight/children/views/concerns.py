@@ -45,6 +45,7 @@ from ..models import (
     QualityConcern,
     UrgentDiscussionRequest,
 )
+from ..rules import Permission
 from .base import ChildrenFormView, children_crumb, home_crumb, staff_agencies, today
 
 
@@ -75,7 +76,7 @@ def _agency_of_relationship(user: Any, supervisor: Person) -> Agency:
 
 
 class EscalationListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
-    permission_required = "children.list_escalations"
+    permission_required = Permission.LIST_ESCALATIONS
     template_name = "children/escalation_list.html"
     context_object_name = "escalations"
     paginate_by = 50
@@ -94,7 +95,7 @@ class EscalationListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
 
 
 class EscalationCreateView(ChildrenFormView):
-    permission_required = "children.raise_escalation"
+    permission_required = Permission.RAISE_ESCALATION
     form_class = EscalationForm
     heading = "Raise an escalation"
     intro = (
@@ -123,7 +124,7 @@ class EscalationCreateView(ChildrenFormView):
         child = data.get("child")
         agency = child.agency if child else staff_agencies(self.request.user).first()
         return services.escalation_raise(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             agency=agency,  # type: ignore[arg-type]
             subject=data["subject"],
             child=child,
@@ -165,7 +166,7 @@ class EscalationMixin:
 class EscalationDetailView(
     EscalationMixin, RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView
 ):
-    permission_required = "children.view_escalation"
+    permission_required = Permission.VIEW_ESCALATION
     template_name = "children/escalation_detail.html"
     context_object_name = "escalation"
 
@@ -180,11 +181,11 @@ class EscalationDetailView(
         context.update(
             current_step=selectors.current_step(escalation),
             show_child=escalation.child is not None
-            and user.has_perm("children.view_child", escalation.child),
-            can_respond=is_open and user.has_perm("children.respond_escalation", escalation),
+            and user.has_perm(Permission.VIEW_CHILD, escalation.child),
+            can_respond=is_open and user.has_perm(Permission.RESPOND_ESCALATION, escalation),
             can_escalate=is_open
             and escalation.level != ESCALATION_ORDER[-1]
-            and user.has_perm("children.view_escalation", escalation),
+            and user.has_perm(Permission.VIEW_ESCALATION, escalation),
             today=today(),
         )
         return context
@@ -194,7 +195,7 @@ class EscalationDetailView(
 
 
 class EscalationRespondView(EscalationMixin, ChildrenFormView):
-    permission_required = "children.respond_escalation"
+    permission_required = Permission.RESPOND_ESCALATION
     form_class = EscalationRespondForm
     heading = "Respond to the escalation"
     submit_label = "Save response"
@@ -205,13 +206,13 @@ class EscalationRespondView(EscalationMixin, ChildrenFormView):
         if data["action"] == "resolve":
             return services.escalation_resolve(
                 escalation=self.object,
-                actor=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 outcome=data["text"],
                 origin=self.origin(),
             )
         return services.escalation_acknowledge(
             escalation=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             response=data["text"],
             origin=self.origin(),
         )
@@ -221,7 +222,7 @@ class EscalationRespondView(EscalationMixin, ChildrenFormView):
 
 
 class EscalationEscalateView(EscalationMixin, ChildrenFormView):
-    permission_required = "children.view_escalation"
+    permission_required = Permission.VIEW_ESCALATION
     form_class = EscalationEscalateForm
     heading = "Escalate to the next level"
     submit_label = "Escalate"
@@ -230,7 +231,7 @@ class EscalationEscalateView(EscalationMixin, ChildrenFormView):
     def perform(self, form: EscalationEscalateForm) -> Any:
         return services.escalation_escalate(
             escalation=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             reason=form.cleaned_data["reason"],
             origin=self.origin(),
         )
@@ -243,7 +244,7 @@ class EscalationEscalateView(EscalationMixin, ChildrenFormView):
 
 
 class UrgentRequestCreateView(ChildrenFormView):
-    permission_required = "children.request_urgent"
+    permission_required = Permission.REQUEST_URGENT
     form_class = UrgentRequestForm
     heading = "Ask for an urgent discussion"
     intro = (
@@ -268,7 +269,7 @@ class UrgentRequestCreateView(ChildrenFormView):
     def perform(self, form: UrgentRequestForm) -> Any:
         data = form.cleaned_data
         return services.urgent_request_make(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             supervisor=data["supervisor"],
             agency=_agency_of_relationship(self.request.user, data["supervisor"]),
             child=data.get("child"),
@@ -284,7 +285,7 @@ class UrgentRequestCreateView(ChildrenFormView):
 
 
 class UrgentRequestRespondView(ChildrenFormView):
-    permission_required = "children.respond_urgent"
+    permission_required = Permission.RESPOND_URGENT
     form_class = UrgentRespondForm
     template_name = "children/urgent_respond.html"
     heading = "Urgent discussion requested"
@@ -307,7 +308,7 @@ class UrgentRequestRespondView(ChildrenFormView):
     def perform(self, form: UrgentRespondForm) -> Any:
         return services.urgent_request_respond(
             request=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             response=form.cleaned_data["response"],
             origin=self.origin(),
         )
@@ -323,7 +324,7 @@ class UrgentRequestRespondView(ChildrenFormView):
 
 
 class DisclosureCreateView(ChildrenFormView):
-    permission_required = "children.record_disclosure"
+    permission_required = Permission.RECORD_DISCLOSURE
     form_class = DisclosureForm
     heading = "Record a confidentiality disclosure"
     intro = (
@@ -354,7 +355,7 @@ class DisclosureCreateView(ChildrenFormView):
         )
         assert relationship is not None
         return services.disclosure_record(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             supervisee=data["supervisee"],
             agency=relationship.agency,
             category=data["category"],
@@ -375,7 +376,7 @@ class DisclosureDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin
     """The lead and the supervisor who made it see the disclosure; the supervisee sees that it
     was made, its category and date. Nobody sees the supervision record from here."""
 
-    permission_required = "children.view_disclosure"
+    permission_required = Permission.VIEW_DISCLOSURE
     template_name = "children/disclosure_detail.html"
     context_object_name = "disclosure"
 
@@ -391,21 +392,21 @@ class DisclosureDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin
         context = super().get_context_data(**kwargs)
         user = self.request.user
         disclosure = self.object
-        full = user.has_perm("children.view_disclosure_detail", disclosure)
+        full = user.has_perm(Permission.VIEW_DISCLOSURE_DETAIL, disclosure)
         is_lead = disclosure.agency_id in access_profile(user).led_agency_ids
         if is_lead or disclosure.supervisee_id == user.pk:
             services.disclosure_mark_seen(
                 disclosure=disclosure,
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 as_lead=is_lead,
             )
         context.update(
             full=full,
             alert=disclosure.lead_alert() if full else None,
-            can_resend=user.has_perm("children.resend_disclosure_alert", disclosure),
+            can_resend=user.has_perm(Permission.RESEND_DISCLOSURE_ALERT, disclosure),
             show_child=full
             and disclosure.child is not None
-            and user.has_perm("children.view_child", disclosure.child),
+            and user.has_perm(Permission.VIEW_CHILD, disclosure.child),
         )
         return context
 
@@ -416,7 +417,7 @@ class DisclosureDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin
 class DisclosureAlertResendView(RuleRequiredMixin, View):
     """ "Send again" on a disclosure whose alert to the lead failed (issue 10 item 2)."""
 
-    permission_required = "children.resend_disclosure_alert"
+    permission_required = Permission.RESEND_DISCLOSURE_ALERT
     http_method_names = ["post"]
     object: ConfidentialityDisclosure | None = None
 
@@ -428,7 +429,7 @@ class DisclosureAlertResendView(RuleRequiredMixin, View):
         try:
             sent = services.disclosure_alert_resend(
                 disclosure=disclosure,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 origin=RequestOrigin.from_request(request),
             )
         except ValidationError as error:
@@ -444,7 +445,7 @@ class DisclosureAlertResendView(RuleRequiredMixin, View):
 
 
 class QualityConcernCreateView(ChildrenFormView):
-    permission_required = "children.raise_concern"
+    permission_required = Permission.RAISE_CONCERN
     form_class = QualityConcernForm
     heading = "Supervision is not happening as it should"
     intro = (
@@ -463,7 +464,7 @@ class QualityConcernCreateView(ChildrenFormView):
     def perform(self, form: QualityConcernForm) -> QualityConcern:
         data = form.cleaned_data
         return services.quality_concern_raise(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             supervisor=data["supervisor"],
             agency=_agency_of_relationship(self.request.user, data["supervisor"]),
             kind=data["kind"],
@@ -479,7 +480,7 @@ class QualityConcernCreateView(ChildrenFormView):
 
 
 class QualityConcernDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
-    permission_required = "children.view_concern"
+    permission_required = Permission.VIEW_CONCERN
     template_name = "children/concern_detail.html"
     context_object_name = "concern"
 
@@ -500,7 +501,7 @@ class QualityConcernDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsM
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_record"] = self.object.stage != ConcernStage.RESOLVED and (
-            self.request.user.has_perm("children.record_concern", self.object)
+            self.request.user.has_perm(Permission.RECORD_CONCERN, self.object)
         )
         return context
 
@@ -511,7 +512,7 @@ class QualityConcernDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsM
 class QualityConcernMeetingView(ChildrenFormView):
     """Record the stage 1 one-to-one or the stage 2 three-way meeting, whichever is due."""
 
-    permission_required = "children.record_concern"
+    permission_required = Permission.RECORD_CONCERN
     object: Any = None
 
     def get_object(self) -> QualityConcern:
@@ -560,7 +561,7 @@ class QualityConcernMeetingView(ChildrenFormView):
         if self.three_way:
             return services.quality_concern_three_way(
                 concern=self.object,
-                actor=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 met_on=data["met_on"],
                 attendees=data["attendees"],
                 agreed_outcomes=data["agreed_outcomes"],
@@ -569,7 +570,7 @@ class QualityConcernMeetingView(ChildrenFormView):
             )
         return services.quality_concern_one_to_one(
             concern=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             met_on=data["met_on"],
             outcome=data["outcome"],
             resolved=data["resolved"],
@@ -593,7 +594,7 @@ class AgencyConcernListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
     resolved, with the stage each reached and who agreed what (seed 001 "Quality
     Assurance"). The agency is in the URL and the rule is checked against it."""
 
-    permission_required = "children.list_agency_concerns"
+    permission_required = Permission.LIST_AGENCY_CONCERNS
     template_name = "children/agency_concerns.html"
     context_object_name = "concerns"
     paginate_by = 50
@@ -621,7 +622,7 @@ class AgencyConcernListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
 
 
 class DecisionsWaitingView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
-    permission_required = "children.list_children"
+    permission_required = Permission.LIST_CHILDREN
     template_name = "children/decisions_waiting.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

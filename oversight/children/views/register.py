@@ -28,6 +28,7 @@ from ..forms import (
     StatusChangeForm,
 )
 from ..models import CADENCE_STATUSES, Child, DriftFlag, LegalStatus
+from ..rules import Permission
 from ..timeline import timeline_for
 from .base import (
     ChildrenFormView,
@@ -40,7 +41,7 @@ from .base import (
 
 
 class ChildListView(RuleRequiredMixin, TemplateView):
-    permission_required = "children.list_children"
+    permission_required = Permission.LIST_CHILDREN
     template_name = "children/child_list.html"
     paginate_by = 50
 
@@ -81,13 +82,13 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             flagged_count=sum(1 for r in rows if r.child.open_flags),
             today=day,
             decisions_count=selectors.decisions_waiting_for_file(visible, today=day).count(),
-            can_add=self.request.user.has_perm("children.add_child"),
+            can_add=self.request.user.has_perm(Permission.ADD_CHILD),
         )
         return context
 
 
 class ChildCreateView(ChildrenFormView):
-    permission_required = "children.add_child"
+    permission_required = Permission.ADD_CHILD
     form_class = ChildCreateForm
     heading = "Add a child"
     submit_label = "Add child"
@@ -114,7 +115,7 @@ class ChildCreateView(ChildrenFormView):
     def perform(self, form: ChildCreateForm) -> Child:
         data = form.cleaned_data
         return services.child_create(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             agency=data["agency"],
             case_reference=data["case_reference"],
             display_name=data["display_name"],
@@ -159,7 +160,7 @@ class ChildMixin:
 
 
 class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
-    permission_required = "children.view_child"
+    permission_required = Permission.VIEW_CHILD
     template_name = "children/child_detail.html"
     context_object_name = "child"
 
@@ -182,8 +183,8 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
             in_cadence=child.legal_status in CADENCE_STATUSES,
             open_flags=[f for f in flags if f.is_open],
             closed_flags=[f for f in flags if not f.is_open],
-            can_change=user.has_perm("children.change_child", child),
-            can_acknowledge=bool(flags) and user.has_perm("children.acknowledge_flag", flags[0]),
+            can_change=user.has_perm(Permission.CHANGE_CHILD, child),
+            can_acknowledge=bool(flags) and user.has_perm(Permission.ACKNOWLEDGE_FLAG, flags[0]),
             decisions=list(
                 selectors.decisions_waiting_for_file(Child.objects.filter(pk=child.pk), today=day)
             ),
@@ -199,7 +200,7 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
 class ChildTimelineView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
     """The child's RAG ratings across discussions as a table and a drawn timeline."""
 
-    permission_required = "children.view_child"
+    permission_required = Permission.VIEW_CHILD
     template_name = "children/child_timeline.html"
     context_object_name = "child"
 
@@ -217,7 +218,7 @@ class ChildTimelineView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, D
             flags=self.object.flags,
             today=today(),
         )
-        context["can_escalate"] = self.request.user.has_perm("children.raise_escalation")
+        context["can_escalate"] = self.request.user.has_perm(Permission.RAISE_ESCALATION)
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -230,7 +231,7 @@ class ChildTimelineView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, D
 
 
 class ChildEditView(ChildMixin, ChildrenFormView):
-    permission_required = "children.change_child"
+    permission_required = Permission.CHANGE_CHILD
     form_class = ChildDetailsForm
     heading = "Change the child's details"
     success_message = "Details saved."
@@ -249,7 +250,7 @@ class ChildEditView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.child_update(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             expected_version=data.get("version"),
             case_reference=data["case_reference"],
             display_name=data["display_name"],
@@ -263,7 +264,7 @@ class ChildEditView(ChildMixin, ChildrenFormView):
 
 
 class ChildStatusView(ChildMixin, ChildrenFormView):
-    permission_required = "children.change_child"
+    permission_required = Permission.CHANGE_CHILD
     form_class = StatusChangeForm
     heading = "Change the legal status"
     intro = (
@@ -278,7 +279,7 @@ class ChildStatusView(ChildMixin, ChildrenFormView):
     def perform(self, form: StatusChangeForm) -> Any:
         return services.child_status_change(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             status=form.cleaned_data["status"],
             starts_on=form.cleaned_data["starts_on"],
             origin=self.origin(),
@@ -289,7 +290,7 @@ class ChildStatusView(ChildMixin, ChildrenFormView):
 
 
 class ChildAllocateView(ChildMixin, ChildrenFormView):
-    permission_required = "children.change_child"
+    permission_required = Permission.CHANGE_CHILD
     form_class = AllocationForm
     heading = "Allocate the child"
     success_message = "Allocation saved."
@@ -310,7 +311,7 @@ class ChildAllocateView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.child_allocate(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             practitioner=data["practitioner"],
             starts_on=data["starts_on"],
             reason=data["reason"],
@@ -322,7 +323,7 @@ class ChildAllocateView(ChildMixin, ChildrenFormView):
 
 
 class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
-    permission_required = "children.change_child"
+    permission_required = Permission.CHANGE_CHILD
     form_class = ReviewMeetingForm
     heading = "Add a review meeting"
     intro = "The child is due to be discussed in supervision before each review meeting."
@@ -332,7 +333,7 @@ class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
         data = form.cleaned_data
         return services.review_meeting_add(
             child=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             kind=data["kind"],
             meets_on=data["meets_on"],
             notes=data["notes"],
@@ -344,7 +345,7 @@ class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
 
 
 class DriftAcknowledgeView(ChildrenFormView):
-    permission_required = "children.acknowledge_flag"
+    permission_required = Permission.ACKNOWLEDGE_FLAG
     form_class = AcknowledgeFlagForm
     template_name = "children/flag_acknowledge.html"
     heading = "Acknowledge drift"
@@ -367,7 +368,7 @@ class DriftAcknowledgeView(ChildrenFormView):
     def perform(self, form: AcknowledgeFlagForm) -> Any:
         return services.drift_flag_acknowledge(
             flag=self.object,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             decision=form.cleaned_data["decision"],
             origin=self.origin(),
         )
@@ -388,7 +389,7 @@ class DriftAcknowledgeView(ChildrenFormView):
 class ChildCountsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     """Counts only: the partnership auditor sees every agency, a lead their own."""
 
-    permission_required = "children.view_counts"
+    permission_required = Permission.VIEW_COUNTS
     template_name = "children/counts.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -415,7 +416,7 @@ class ChildCountsView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 class DriftSettingsView(ChildrenFormView):
     """The agency lead sets the drift rules, thresholds and windows for their agency."""
 
-    permission_required = "children.change_settings"
+    permission_required = Permission.CHANGE_SETTINGS
     form_class = DriftSettingsForm
     template_name = "children/form.html"
     heading = "Drift and escalation settings"
@@ -447,7 +448,7 @@ class DriftSettingsView(ChildrenFormView):
         values = {name: form.cleaned_data[name] for name in DriftSettingsForm.SETTING_FIELDS}
         return services.drift_settings_update(
             agency=self.agency,  # type: ignore[arg-type]
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             values=values,
             expected_version=form.cleaned_data.get("version"),
             origin=RequestOrigin.from_request(self.request),

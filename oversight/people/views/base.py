@@ -4,6 +4,7 @@ typed kept) on the people app's template, rule and breadcrumbs."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
@@ -12,15 +13,15 @@ from django.urls import reverse
 from oversight.core.views import ServiceFormView
 
 from ..models import Person
-
-MANAGE = "people.manage_organisation"
+from ..rules import Permission
 
 
 class ManageFormView(ServiceFormView):
     """Subclasses set ``form_class``, ``heading`` and ``perform(form)``; object pages also set
     ``model`` (the URL's ``pk`` is loaded once, before the access check)."""
 
-    permission_required = MANAGE
+    # Another app's administration form (signin's providers) names its own app's rule.
+    permission_required: StrEnum = Permission.MANAGE_ORGANISATION
     template_name = "people/manage/form.html"
     model: Any = None
     section: tuple[str, str] | None = ("Administration", "people:manage_index")

@@ -15,24 +15,22 @@ from oversight.core.home import collect_panels
 from .. import selectors
 from ..forms import PeopleSearchForm
 from ..models import Agency, Person, Team
-
-VIEW_PERSON = "people.view_person"
-MANAGE = "people.manage_organisation"
+from ..rules import Permission
 
 
 class HomeView(RuleRequiredMixin, TemplateView):
-    permission_required = "people.view_home"
+    permission_required = Permission.VIEW_HOME
     template_name = "people/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(selectors.home_summary(self.request.user))  # type: ignore[arg-type]
+        context.update(selectors.home_summary(self.request.user))
         context["panels"] = collect_panels(self.request, context["profile"])
         return context
 
 
 class PersonListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
-    permission_required = "people.list_people"
+    permission_required = Permission.LIST_PEOPLE
     template_name = "people/person_list.html"
     context_object_name = "people"
     paginate_by = 50
@@ -57,7 +55,7 @@ class PersonListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
 
 
 class PersonDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
-    permission_required = "people.view_person"
+    permission_required = Permission.VIEW_PERSON
     template_name = "people/person_detail.html"
     context_object_name = "person"
 
@@ -72,21 +70,21 @@ class PersonDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, De
         context["training_status"] = selectors.supervisor_training_status(person)
         others = [r.supervisee for r in person.current_supervisees]
         others += [r.report for r in person.current_reports]
-        context["viewable_ids"] = {p.pk for p in others if user.has_perm(VIEW_PERSON, p)}
-        if user.has_perm(MANAGE):
+        context["viewable_ids"] = {p.pk for p in others if user.has_perm(Permission.VIEW_PERSON, p)}
+        if user.has_perm(Permission.MANAGE_ORGANISATION):
             context["manage_url"] = reverse("people:manage_person", args=[person.pk])
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         crumbs: list[tuple[str, str | None]] = [("Home", reverse("home"))]
-        if self.request.user.has_perm("people.list_people"):
+        if self.request.user.has_perm(Permission.LIST_PEOPLE):
             crumbs.append(("People", reverse("people:person_list")))
         crumbs.append((self.object.display_name, None))
         return crumbs
 
 
 class AgencyListView(RuleRequiredMixin, ListView):
-    permission_required = "people.list_agencies"
+    permission_required = Permission.LIST_AGENCIES
     template_name = "people/agency_list.html"
     context_object_name = "agencies"
 
@@ -96,12 +94,14 @@ class AgencyListView(RuleRequiredMixin, ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["rows"] = [(a, user.has_perm("people.view_agency", a)) for a in context["agencies"]]
+        context["rows"] = [
+            (a, user.has_perm(Permission.VIEW_AGENCY, a)) for a in context["agencies"]
+        ]
         return context
 
 
 class AgencyDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
-    permission_required = "people.view_agency"
+    permission_required = Permission.VIEW_AGENCY
     template_name = "people/agency_detail.html"
     context_object_name = "agency"
 
@@ -112,9 +112,9 @@ class AgencyDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["teams"] = [
-            (team, user.has_perm("people.view_team", team)) for team in self.object.teams.all()
+            (team, user.has_perm(Permission.VIEW_TEAM, team)) for team in self.object.teams.all()
         ]
-        if user.has_perm(MANAGE):
+        if user.has_perm(Permission.MANAGE_ORGANISATION):
             context["manage_url"] = reverse("people:manage_agency_list")
         return context
 
@@ -127,7 +127,7 @@ class AgencyDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
 
 
 class TeamDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
-    permission_required = "people.view_team"
+    permission_required = Permission.VIEW_TEAM
     template_name = "people/team_detail.html"
     context_object_name = "team"
 
@@ -138,7 +138,8 @@ class TeamDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["members"] = [
-            (m, user.has_perm(VIEW_PERSON, m.person)) for m in selectors.team_members(self.object)
+            (m, user.has_perm(Permission.VIEW_PERSON, m.person))
+            for m in selectors.team_members(self.object)
         ]
         return context
 

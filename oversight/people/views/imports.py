@@ -11,7 +11,8 @@ from oversight.core.access import RuleRequiredMixin
 
 from ..forms import StaffImportForm
 from ..imports import COLUMNS, REQUIRED_COLUMNS, staff_import_csv, template_csv
-from .base import MANAGE, ManageFormView
+from ..rules import Permission
+from .base import ManageFormView
 
 
 class StaffImportView(ManageFormView):
@@ -44,7 +45,7 @@ class StaffImportView(ManageFormView):
 
 
 class StaffImportTemplateView(RuleRequiredMixin, View):
-    permission_required = MANAGE
+    permission_required = Permission.MANAGE_ORGANISATION
 
     def get(self, request: HttpRequest) -> HttpResponse:
         response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")

@@ -18,11 +18,11 @@ from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.models import OutgoingEmail
 from oversight.core.services import RequestOrigin, outgoing_email_resend
 
-EMAILS = "people.manage_outgoing_email"
+from ..rules import Permission
 
 
 class FailedEmailListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
-    permission_required = EMAILS
+    permission_required = Permission.MANAGE_OUTGOING_EMAIL
     template_name = "people/manage/failed_emails.html"
     context_object_name = "emails"
     paginate_by = 50
@@ -39,7 +39,7 @@ class FailedEmailListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
 
 
 class FailedEmailResendView(RuleRequiredMixin, View):
-    permission_required = EMAILS
+    permission_required = Permission.MANAGE_OUTGOING_EMAIL
     http_method_names = ["post"]
     object: OutgoingEmail | None = None
 
@@ -51,7 +51,7 @@ class FailedEmailResendView(RuleRequiredMixin, View):
         try:
             outgoing_email_resend(
                 email=email,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 origin=RequestOrigin.from_request(request),
             )
         except ValidationError as error:

@@ -41,11 +41,12 @@ from ..models import (
     Team,
     TrainingRecord,
 )
-from .base import MANAGE, ManageFormView
+from ..rules import Permission
+from .base import ManageFormView
 
 
 class ManageMixin(RuleRequiredMixin, BreadcrumbsMixin):
-    permission_required = MANAGE
+    permission_required = Permission.MANAGE_ORGANISATION
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [("Home", reverse("home")), ("Administration", None)]

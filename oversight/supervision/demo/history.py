@@ -26,6 +26,7 @@ from ..models import (
     CaseDiscussion,
     Decision,
     FollowUpOutcome,
+    RagRating,
     RecordStatus,
     Session,
     SessionChild,
@@ -391,7 +392,7 @@ def _write(
                 risks=_pick(rng, RISKS),
                 family_engagement=_pick(rng, ENGAGEMENT),
                 plan_and_contributions=_pick(rng, PLANS),
-                plan_amendment=_pick(rng, AMENDMENTS) if rating != "green" else "",
+                plan_amendment=_pick(rng, AMENDMENTS) if rating != RagRating.GREEN else "",
                 refusal_action=_pick(rng, REFUSAL),
                 experience=_pick(rng, EXPERIENCE) if rich or rng.random() < 0.4 else "",
                 reflection=_pick(rng, REFLECTION) if rich or rng.random() < 0.3 else "",
@@ -403,7 +404,7 @@ def _write(
                 modified_at=record.created_at,
             )
             discussions.append(discussion)
-            if rng.random() < (0.5 if rich else 0.2) or rating == "red":
+            if rng.random() < (0.5 if rich else 0.2) or rating == RagRating.RED:
                 decision_plans.append((discussion, session.agency_id))
         # Follow up what was open from the last session, then agree new actions.
         still_open: list[Action] = []

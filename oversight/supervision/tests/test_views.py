@@ -631,7 +631,8 @@ class TestOtherPages:
 
 
 class TestSignedCopyContent:
-    """What the PDF is made from (the PDF's own text is checked when pdftotext is present)."""
+    """What the PDF is made from (the PDF's own text is read with pypdf in
+    ``test_signed_pdf_shows_both_signatures_and_addenda``)."""
 
     def test_both_signatures_comment_and_addenda(self, cast: Any, full_record: Any) -> None:
         from oversight.supervision.pdf import record_pdf_html

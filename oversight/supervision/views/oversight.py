@@ -8,23 +8,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.forms import apply_service_error
+from oversight.core.views import ServiceFormView
 from oversight.people.selectors import access_profile
 
 from .. import selectors, services
 from ..calendar import session_ics
 from ..forms import DecisionOnFileForm, ManagementOversightForm
 from ..models import Decision, ManagementOversight
+from ..rules import Permission
 from .base import origin
 
 
@@ -33,7 +33,7 @@ def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 class ManagementOversightListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
-    permission_required = "supervision.list_management_oversight"
+    permission_required = Permission.LIST_MANAGEMENT_OVERSIGHT
     template_name = "supervision/oversight_list.html"
     context_object_name = "oversights"
     paginate_by = 50
@@ -44,9 +44,7 @@ class ManagementOversightListView(RuleRequiredMixin, BreadcrumbsMixin, ListView)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_record"] = self.request.user.has_perm(
-            "supervision.record_management_oversight"
-        )
+        context["can_record"] = self.request.user.has_perm(Permission.RECORD_MANAGEMENT_OVERSIGHT)
         context["awaiting_file"] = list(selectors.decisions_awaiting_file(self.request.user)[:50])
         context["today"] = timezone.localdate()
         return context
@@ -57,10 +55,11 @@ class ManagementOversightListView(RuleRequiredMixin, BreadcrumbsMixin, ListView)
         )
 
 
-class ManagementOversightCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
-    permission_required = "supervision.record_management_oversight"
+class ManagementOversightCreateView(ServiceFormView):
+    permission_required = Permission.RECORD_MANAGEMENT_OVERSIGHT
     template_name = "supervision/form_page.html"
     form_class = ManagementOversightForm
+    success_message = "Management oversight recorded."
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -82,29 +81,26 @@ class ManagementOversightCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormVie
         )
         return context
 
-    def form_valid(self, form: ManagementOversightForm) -> HttpResponse:
+    def perform(self, form: ManagementOversightForm) -> Any:
         data = form.cleaned_data
-        try:
-            oversight = services.management_oversight_record(
-                actor=self.request.user,  # type: ignore[arg-type]
-                child=data["child"],
-                made_on=data["made_on"],
-                summary=data.get("summary") or "",
-                decisions=[
-                    services.DecisionInput(
-                        decision=data["decision"],
-                        rationale=data["rationale"],
-                        variation_from_procedure=data.get("variation_from_procedure") or "",
-                        immediate_concern=bool(data.get("immediate_concern")),
-                    )
-                ],
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Management oversight recorded.")
-        return HttpResponseRedirect(reverse("supervision:oversight_detail", args=[oversight.pk]))
+        return services.management_oversight_record(
+            actor=self.actor,
+            child=data["child"],
+            made_on=data["made_on"],
+            summary=data.get("summary") or "",
+            decisions=[
+                services.DecisionInput(
+                    decision=data["decision"],
+                    rationale=data["rationale"],
+                    variation_from_procedure=data.get("variation_from_procedure") or "",
+                    immediate_concern=bool(data.get("immediate_concern")),
+                )
+            ],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:oversight_detail", args=[self.result.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(
@@ -117,7 +113,7 @@ class ManagementOversightCreateView(RuleRequiredMixin, BreadcrumbsMixin, FormVie
 class ManagementOversightDetailView(
     RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView
 ):
-    permission_required = "supervision.view_management_oversight"
+    permission_required = Permission.VIEW_MANAGEMENT_OVERSIGHT
     template_name = "supervision/oversight_detail.html"
     context_object_name = "oversight"
 
@@ -133,7 +129,7 @@ class ManagementOversightDetailView(
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["decisions"] = [
-            (d, user.has_perm("supervision.confirm_decision_on_file", d))
+            (d, user.has_perm(Permission.CONFIRM_DECISION_ON_FILE, d))
             for d in self.object.decisions.all()
         ]
         context["today"] = timezone.localdate()
@@ -147,13 +143,14 @@ class ManagementOversightDetailView(
         )
 
 
-class DecisionOnFileView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
+class DecisionOnFileView(ServiceFormView):
     """The practitioner confirms the decision is on the child's own file (seed 001 standard 6:
     within two working days)."""
 
-    permission_required = "supervision.confirm_decision_on_file"
+    permission_required = Permission.CONFIRM_DECISION_ON_FILE
     template_name = "supervision/decision_on_file.html"
     form_class = DecisionOnFileForm
+    success_message = "Recorded as on the child's file."
     object: Any = None
 
     def get_object(self) -> Decision:
@@ -188,20 +185,17 @@ class DecisionOnFileView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         context.update(decision=self.object, back_url=self.back_url(), today=timezone.localdate())
         return context
 
-    def form_valid(self, form: DecisionOnFileForm) -> HttpResponse:
-        try:
-            services.decision_record_on_file(
-                actor=self.request.user,  # type: ignore[arg-type]
-                decision=self.object,
-                recorded_at=form.recorded_at(),
-                case_system_reference=form.cleaned_data["case_system_reference"],
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Recorded as on the child's file.")
-        return HttpResponseRedirect(self.back_url())
+    def perform(self, form: DecisionOnFileForm) -> Any:
+        return services.decision_record_on_file(
+            actor=self.actor,
+            decision=self.object,
+            recorded_at=form.recorded_at(),
+            case_system_reference=form.cleaned_data["case_system_reference"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return self.back_url()
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return _crumbs(
@@ -214,12 +208,12 @@ class DecisionOnFileView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
 class CalendarView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
     """Each person's private calendar feed address, which they can replace or turn off."""
 
-    permission_required = "supervision.manage_calendar"
+    permission_required = Permission.MANAGE_CALENDAR
     template_name = "supervision/calendar.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        token = self.request.user.calendar_token  # type: ignore[union-attr]
+        token = self.request.user.calendar_token
         context["feed_url"] = (
             self.request.build_absolute_uri(reverse("supervision:calendar_feed", args=[token]))
             if token
@@ -229,12 +223,12 @@ class CalendarView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.POST.get("action") == "revoke":
-            services.calendar_token_revoke(actor=request.user, origin=origin(request))  # type: ignore[arg-type]
+            services.calendar_token_revoke(actor=self.request.user, origin=origin(request))
             messages.success(
                 request, "Your calendar feed is turned off. The old address no longer works."
             )
         else:
-            services.calendar_token_rotate(actor=request.user, origin=origin(request))  # type: ignore[arg-type]
+            services.calendar_token_rotate(actor=self.request.user, origin=origin(request))
             messages.success(
                 request, "You have a new calendar feed address. Any old address no longer works."
             )
@@ -252,7 +246,7 @@ class CalendarFeedView(RuleRequiredMixin, View):
     in, so the secret token in the address is the key: a missing or wrong token is 404. The
     rule always allows (rules.always); the token is the check."""
 
-    permission_required = "supervision.view_calendar_feed"
+    permission_required = Permission.VIEW_CALENDAR_FEED
     public = True
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:

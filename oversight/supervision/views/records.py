@@ -13,13 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from oversight.children.models import Child
-from oversight.core.forms import apply_service_error, recover_stale_edit
 from oversight.core.models import AuditAction
-from oversight.core.services import StaleEditError, audit_event_record
-from oversight.core.views import StaleEditRecoveryMixin
+from oversight.core.services import audit_event_record
+from oversight.core.views import ServiceFormView, StaleEditRecoveryMixin
 from oversight.people.models import Person
 
 from .. import selectors, services
@@ -34,6 +33,7 @@ from ..forms import (
 from ..models import CaseDiscussion, Session, SessionRecord
 from ..pdf import record_pdf
 from ..prompts import CYCLE
+from ..rules import Permission
 from ..services.records import RECORD_FIELDS
 from ..signed import as_signed
 from .base import RecordMixin, SessionMixin, origin
@@ -101,14 +101,14 @@ class RecordPageMixin(SessionMixin):
     ) -> dict[str, Any]:
         session = self.session
         user = self.request.user
-        wellbeing = user.has_perm("supervision.view_wellbeing", session)
+        wellbeing = user.has_perm(Permission.VIEW_WELLBEING, session)
         record = (
             selectors.record_for(session_id=session.pk, with_wellbeing=wellbeing)
             if _has_record(session)
             else None
         )
         earlier = list(selectors.open_actions_before(session))
-        can_edit = user.has_perm("supervision.save_record", session)
+        can_edit = user.has_perm(Permission.SAVE_RECORD, session)
         if can_edit and record_form is None:
             record_form = RecordForm(
                 initial=_record_form_initial(session, record),
@@ -127,7 +127,7 @@ class RecordPageMixin(SessionMixin):
         for discussion in record.case_discussions.all() if record else []:
             for decision in discussion.decisions.all():
                 decision.child = discussion.child
-                if user.has_perm("supervision.confirm_decision_on_file", decision):
+                if user.has_perm(Permission.CONFIRM_DECISION_ON_FILE, decision):
                     confirmable.add(decision.pk)
         # Once fully signed the page shows what was signed (issue 10 item 4).
         shown, shown_session = (
@@ -148,11 +148,11 @@ class RecordPageMixin(SessionMixin):
         }
         if record is not None:
             context.update(
-                can_sign_supervisor=user.has_perm("supervision.sign_as_supervisor", record),
-                can_sign_supervisee=user.has_perm("supervision.sign_as_supervisee", record),
-                can_add_addendum=user.has_perm("supervision.add_addendum", record),
+                can_sign_supervisor=user.has_perm(Permission.SIGN_AS_SUPERVISOR, record),
+                can_sign_supervisee=user.has_perm(Permission.SIGN_AS_SUPERVISEE, record),
+                can_add_addendum=user.has_perm(Permission.ADD_ADDENDUM, record),
                 can_download=record.is_locked
-                and user.has_perm("supervision.download_record_pdf", session),
+                and user.has_perm(Permission.DOWNLOAD_RECORD_PDF, session),
                 sign_form=sign_form or SuperviseeSignForm(),
                 chosen_children=[c.child for c in session.chosen_children.all()],
             )
@@ -163,7 +163,7 @@ class RecordView(RecordPageMixin, TemplateView):
     """THE record page: one page that works in the room (issue 3 item 5). Every read is
     written to the audit log (issue 3 item 9)."""
 
-    permission_required = "supervision.view_record"
+    permission_required = Permission.VIEW_RECORD
     template_name = "supervision/record.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -175,7 +175,7 @@ class RecordView(RecordPageMixin, TemplateView):
         response = super().get(request, *args, **kwargs)
         record = self.session.record if _has_record(self.session) else None
         audit_event_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             action=AuditAction.VIEW,
             target=record or self.session,
             origin=origin(request),
@@ -183,13 +183,16 @@ class RecordView(RecordPageMixin, TemplateView):
         return response
 
 
-class RecordSaveView(RecordPageMixin, TemplateView):
+class RecordSaveView(StaleEditRecoveryMixin, RecordPageMixin, TemplateView):
     """Save the record's draft. A stale save is refused, and the page comes back with what
     was typed and the message (issue 3 item 9)."""
 
-    permission_required = "supervision.save_record"
+    permission_required = Permission.SAVE_RECORD
     template_name = "supervision/record.html"
     http_method_names = ["post"]
+
+    def stale_current(self, form: Any) -> SessionRecord | None:
+        return SessionRecord.objects.filter(session=self.session).first()
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session = self.session
@@ -207,23 +210,18 @@ class RecordSaveView(RecordPageMixin, TemplateView):
                 for action, key in form.follow_up_rows
                 if data.get(key)
             ]
-            try:
-                services.session_record(
-                    actor=request.user,  # type: ignore[arg-type]
+            if self.attempt(
+                form,
+                lambda: services.session_record(
+                    actor=self.request.user,
                     session=session,
                     held_on=data["held_on"],
                     data={k: data[k] for k in RECORD_FIELDS if k in data},
                     expected_version=data.get("version"),
                     follow_ups=follow_ups,
                     origin=origin(request),
-                )
-            except StaleEditError as error:
-                recover_stale_edit(
-                    form, error, SessionRecord.objects.filter(session=session).first()
-                )
-            except ValidationError as error:
-                apply_service_error(form, error)
-            else:
+                ),
+            ):
                 messages.success(request, "Record saved.")
                 return HttpResponseRedirect(reverse("supervision:record", args=[session.pk]))
         context = self.get_context_data()
@@ -231,11 +229,12 @@ class RecordSaveView(RecordPageMixin, TemplateView):
         return self.render_to_response(context)
 
 
-class CaseDiscussionAddView(SessionMixin, FormView):
-    permission_required = "supervision.save_record"
+class CaseDiscussionAddView(SessionMixin, ServiceFormView):
+    permission_required = Permission.SAVE_RECORD
     template_name = "supervision/discussion_form.html"
     form_class = CaseDiscussionForm
     page_title = "Add a case discussion"
+    success_message = "Case discussion about {result.child.display_name} added."
     edits = False
 
     def get_form(self, form_class: Any = None) -> Any:
@@ -279,29 +278,25 @@ class CaseDiscussionAddView(SessionMixin, FormView):
             )
         ]
 
-    def form_valid(self, form: CaseDiscussionForm) -> HttpResponse:
-        try:
-            discussion = services.case_discussion_add(
-                actor=self.request.user,  # type: ignore[arg-type]
-                record=self.record(),
-                child=form.cleaned_data["child"],
-                data=form.cleaned_data,
-                decisions=self.decisions(form.cleaned_data),
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"Case discussion about {discussion.child.display_name} added."
+    def perform(self, form: CaseDiscussionForm) -> Any:
+        return services.case_discussion_add(
+            actor=self.actor,
+            record=self.record(),
+            child=form.cleaned_data["child"],
+            data=form.cleaned_data,
+            decisions=self.decisions(form.cleaned_data),
+            origin=self.origin(),
         )
-        return HttpResponseRedirect(
-            reverse("supervision:record", args=[self.session.pk]) + f"#discussion-{discussion.pk}"
+
+    def get_success_url(self) -> str:
+        return (
+            reverse("supervision:record", args=[self.session.pk]) + f"#discussion-{self.result.pk}"
         )
 
 
-class CaseDiscussionEditView(StaleEditRecoveryMixin, CaseDiscussionAddView):
+class CaseDiscussionEditView(CaseDiscussionAddView):
     page_title = "Change a case discussion"
+    success_message = "Case discussion saved."
     edits = True
 
     def stale_current(self, form: Any) -> CaseDiscussion | None:
@@ -335,43 +330,31 @@ class CaseDiscussionEditView(StaleEditRecoveryMixin, CaseDiscussionAddView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().get(request, *args, **kwargs)
         audit_event_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             action=AuditAction.VIEW,
             target=self.discussion(),
             origin=origin(request),
         )
         return response
 
-    def form_valid(self, form: CaseDiscussionForm) -> HttpResponse:
-        discussion = self.discussion()
-        try:
-            services.case_discussion_update(
-                actor=self.request.user,  # type: ignore[arg-type]
-                discussion=discussion,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version"),
-                decisions=self.decisions(form.cleaned_data),
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            self.refused(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Case discussion saved.")
-        return HttpResponseRedirect(
-            reverse("supervision:record", args=[self.session.pk]) + f"#discussion-{discussion.pk}"
+    def perform(self, form: CaseDiscussionForm) -> Any:
+        services.case_discussion_update(
+            actor=self.actor,
+            discussion=self.discussion(),
+            data=form.cleaned_data,
+            expected_version=form.cleaned_data.get("version"),
+            decisions=self.decisions(form.cleaned_data),
+            origin=self.origin(),
         )
+        return self.discussion()
 
 
-class _RecordFormView(SessionMixin, FormView):
-    permission_required = "supervision.save_record"
+class _BackToRecordFormView(SessionMixin, ServiceFormView):
+    """A form reached from the record page; saved, it goes back there, to ``anchor``."""
+
     template_name = "supervision/form_page.html"
     button = "Save"
     anchor = ""
-
-    def record(self) -> SessionRecord:
-        if not _has_record(self.session):
-            raise Http404("This session has no record yet")
-        return self.session.record
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -383,10 +366,20 @@ class _RecordFormView(SessionMixin, FormView):
         return reverse("supervision:record", args=[self.session.pk]) + self.anchor
 
 
+class _RecordFormView(_BackToRecordFormView):
+    permission_required = Permission.SAVE_RECORD
+
+    def record(self) -> SessionRecord:
+        if not _has_record(self.session):
+            raise Http404("This session has no record yet")
+        return self.session.record
+
+
 class ActionAddView(_RecordFormView):
     form_class = ActionForm
     page_title = "Add an agreed action"
     button = "Add the action"
+    success_message = "Action added."
     anchor = "#actions"
     prefix = "action"
 
@@ -398,30 +391,25 @@ class ActionAddView(_RecordFormView):
         )
         return kwargs
 
-    def form_valid(self, form: ActionForm) -> HttpResponse:
+    def perform(self, form: ActionForm) -> Any:
         data = form.cleaned_data
-        try:
-            services.action_add(
-                actor=self.request.user,  # type: ignore[arg-type]
-                record=self.record(),
-                description=data["description"],
-                owner=data["owner"],
-                due_on=data["due_on"],
-                child=data.get("child"),
-                submission_token=data["submission_token"],
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Action added.")
-        return HttpResponseRedirect(self.get_success_url())
+        return services.action_add(
+            actor=self.actor,
+            record=self.record(),
+            description=data["description"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+            child=data.get("child"),
+            submission_token=data["submission_token"],
+            origin=self.origin(),
+        )
 
 
 class AttendanceView(_RecordFormView):
     form_class = AttendanceForm
     page_title = "Record attendance"
     button = "Save attendance"
+    success_message = "Attendance saved."
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -433,28 +421,22 @@ class AttendanceView(_RecordFormView):
     def get_initial(self) -> dict[str, Any]:
         return {"attended": [a.person_id for a in self.session.attendances.all() if a.attended]}
 
-    def form_valid(self, form: AttendanceForm) -> HttpResponse:
-        try:
-            services.session_attendance_record(
-                actor=self.request.user,  # type: ignore[arg-type]
-                session=self.session,
-                attended_ids=[p.pk for p in form.cleaned_data["attended"]],
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Attendance saved.")
-        return HttpResponseRedirect(self.get_success_url())
+    def perform(self, form: AttendanceForm) -> Any:
+        return services.session_attendance_record(
+            actor=self.actor,
+            session=self.session,
+            attended_ids=[p.pk for p in form.cleaned_data["attended"]],
+            origin=self.origin(),
+        )
 
 
 class SignSupervisorView(RecordMixin, View):
-    permission_required = "supervision.sign_as_supervisor"
+    permission_required = Permission.SIGN_AS_SUPERVISOR
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             services.record_sign_supervisor(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 record=self.record,
                 origin=origin(request),
             )
@@ -476,77 +458,58 @@ class SignSupervisorView(RecordMixin, View):
         )
 
 
-class _RecordObjectFormView(RecordMixin, FormView):
-    template_name = "supervision/form_page.html"
-    button = "Save"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["button"] = self.button
-        context["back_url"] = reverse("supervision:record", args=[self.session.pk])
-        return context
+class _RecordObjectFormView(RecordMixin, _BackToRecordFormView):
+    """The rule is checked against the session's record (signing, addenda)."""
 
 
 class SignSuperviseeView(_RecordObjectFormView):
-    permission_required = "supervision.sign_as_supervisee"
+    permission_required = Permission.SIGN_AS_SUPERVISEE
     form_class = SuperviseeSignForm
     page_title = "Sign the record"
     button = "Sign the record"
+    success_message = "You have signed the record. It is now locked."
+    anchor = "#sign-off"
 
-    def form_valid(self, form: SuperviseeSignForm) -> HttpResponse:
-        try:
-            services.record_sign_supervisee(
-                actor=self.request.user,  # type: ignore[arg-type]
-                record=self.record,
-                comment=form.cleaned_data["comment"],
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "You have signed the record. It is now locked.")
-        return HttpResponseRedirect(
-            reverse("supervision:record", args=[self.session.pk]) + "#sign-off"
+    def perform(self, form: SuperviseeSignForm) -> Any:
+        return services.record_sign_supervisee(
+            actor=self.actor,
+            record=self.record,
+            comment=form.cleaned_data["comment"],
+            origin=self.origin(),
         )
 
 
 class AddendumAddView(_RecordObjectFormView):
-    permission_required = "supervision.add_addendum"
+    permission_required = Permission.ADD_ADDENDUM
     form_class = AddendumForm
     page_title = "Add an addendum"
     button = "Add the addendum"
+    success_message = "Addendum added to the record."
+    anchor = "#addenda"
 
-    def form_valid(self, form: AddendumForm) -> HttpResponse:
-        try:
-            services.addendum_add(
-                actor=self.request.user,  # type: ignore[arg-type]
-                record=self.record,
-                reason=form.cleaned_data["reason"],
-                text=form.cleaned_data["text"],
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Addendum added to the record.")
-        return HttpResponseRedirect(
-            reverse("supervision:record", args=[self.session.pk]) + "#addenda"
+    def perform(self, form: AddendumForm) -> Any:
+        return services.addendum_add(
+            actor=self.actor,
+            record=self.record,
+            reason=form.cleaned_data["reason"],
+            text=form.cleaned_data["text"],
+            origin=self.origin(),
         )
 
 
 class RecordPdfView(RecordMixin, View):
     """The signed copy (seed 001 "Recording": the supervisee receives a signed copy)."""
 
-    permission_required = "supervision.download_record_pdf"
+    permission_required = Permission.DOWNLOAD_RECORD_PDF
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.record.is_locked:
             raise Http404("Only a record signed by both can be downloaded")
-        wellbeing = request.user.has_perm("supervision.view_wellbeing", self.session)
+        wellbeing = request.user.has_perm(Permission.VIEW_WELLBEING, self.session)
         record = selectors.record_for(session_id=self.session.pk, with_wellbeing=wellbeing)
         content = record_pdf(record, wellbeing=wellbeing and not record.session.is_group)
         audit_event_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             action=AuditAction.EXPORT,
             target=record,
             origin=origin(request),

@@ -13,11 +13,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.forms import apply_service_error
-from oversight.core.views import ServiceFormView
+from oversight.core.views import ServiceFormView, StaleEditRecoveryMixin
 from oversight.people.models import Membership, Person, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
@@ -32,11 +31,12 @@ from ..forms import (
     SessionPlanForm,
 )
 from ..models import GROUP_TYPES
+from ..rules import Permission
 from .base import SessionMixin, origin
 
 
 class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
-    permission_required = "supervision.list_sessions"
+    permission_required = Permission.LIST_SESSIONS
     template_name = "supervision/session_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -45,7 +45,7 @@ class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         context["upcoming"] = list(selectors.sessions_upcoming(user))
         context["past"] = list(selectors.sessions_past(user)[:50])
         context["awaiting"] = list(selectors.records_awaiting_signature(user))
-        context["can_plan"] = user.has_perm("supervision.plan_session")
+        context["can_plan"] = user.has_perm(Permission.PLAN_SESSION)
         context["today"] = timezone.localdate()
         return context
 
@@ -53,10 +53,11 @@ class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         return [("Home", reverse("home")), ("Supervision", None)]
 
 
-class SessionPlanView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
-    permission_required = "supervision.plan_session"
+class SessionPlanView(ServiceFormView):
+    permission_required = Permission.PLAN_SESSION
     template_name = "supervision/session_plan.html"
     form_class = SessionPlanForm
+    success_message = "Session planned."
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -116,33 +117,29 @@ class SessionPlanView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         )
         return membership.agency if membership else None
 
-    def form_valid(self, form: SessionPlanForm) -> HttpResponse:
+    def perform(self, form: SessionPlanForm) -> Any:
         data = form.cleaned_data
         agency = self._agency(data)
         if agency is None:
-            form.add_error(None, "You have no current post in an agency to plan a session in.")
-            return self.form_invalid(form)
-        try:
-            session = services.session_plan(
-                actor=self.request.user,  # type: ignore[arg-type]
-                session_type=data["session_type"],
-                supervisor=self.request.user,  # type: ignore[arg-type]
-                supervisee=data.get("supervisee"),
-                attendees=data.get("attendees") or [],
-                agency=agency,
-                planned_start=data["planned_start"],
-                duration_minutes=data["duration_minutes"],
-                location=data.get("location", ""),
-                video_link=data.get("video_link", ""),
-                title=data.get("title", ""),
-                submission_token=data["submission_token"],
-                origin=origin(self.request),
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Session planned.")
-        return HttpResponseRedirect(reverse("supervision:session_detail", args=[session.pk]))
+            raise ValidationError("You have no current post in an agency to plan a session in.")
+        return services.session_plan(
+            actor=self.actor,
+            session_type=data["session_type"],
+            supervisor=self.actor,
+            supervisee=data.get("supervisee"),
+            attendees=data.get("attendees") or [],
+            agency=agency,
+            planned_start=data["planned_start"],
+            duration_minutes=data["duration_minutes"],
+            location=data.get("location", ""),
+            video_link=data.get("video_link", ""),
+            title=data.get("title", ""),
+            submission_token=data["submission_token"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:session_detail", args=[self.result.pk])
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         return [
@@ -153,7 +150,7 @@ class SessionPlanView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
 
 
 class SessionDetailView(SessionMixin, AuditedReadMixin, DetailView):
-    permission_required = "supervision.view_session"
+    permission_required = Permission.VIEW_SESSION
     template_name = "supervision/session_detail.html"
     context_object_name = "session"
 
@@ -162,12 +159,12 @@ class SessionDetailView(SessionMixin, AuditedReadMixin, DetailView):
         user = self.request.user
         session = self.object
         context["can"] = {
-            "prepare": user.has_perm("supervision.prepare_session", session),
-            "change": user.has_perm("supervision.change_session", session),
-            "dna": user.has_perm("supervision.mark_did_not_attend", session),
-            "record": user.has_perm("supervision.view_record", session),
-            "ics": user.has_perm("supervision.download_ics", session),
-            "write_record": user.has_perm("supervision.save_record", session)
+            "prepare": user.has_perm(Permission.PREPARE_SESSION, session),
+            "change": user.has_perm(Permission.CHANGE_SESSION, session),
+            "dna": user.has_perm(Permission.MARK_DID_NOT_ATTEND, session),
+            "record": user.has_perm(Permission.VIEW_RECORD, session),
+            "ics": user.has_perm(Permission.DOWNLOAD_ICS, session),
+            "write_record": user.has_perm(Permission.SAVE_RECORD, session)
             and timezone.localdate(session.planned_start) <= timezone.localdate(),
         }
         context["has_record"] = _has_record(session)
@@ -205,7 +202,7 @@ class _SessionFormView(SessionMixin, ServiceFormView):
 
 
 class SessionCancelView(_SessionFormView):
-    permission_required = "supervision.change_session"
+    permission_required = Permission.CHANGE_SESSION
     form_class = CancelForm
     page_title = "Cancel the session"
     button = "Cancel the session"
@@ -213,7 +210,7 @@ class SessionCancelView(_SessionFormView):
 
     def perform(self, form: CancelForm) -> Any:
         return services.session_cancel(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             session=self.session,
             reason=form.cleaned_data["reason"],
             notice_given=form.cleaned_data["notice_given"],
@@ -222,7 +219,7 @@ class SessionCancelView(_SessionFormView):
 
 
 class SessionRescheduleView(_SessionFormView):
-    permission_required = "supervision.change_session"
+    permission_required = Permission.CHANGE_SESSION
     form_class = RescheduleForm
     page_title = "Move the session"
     button = "Move the session"
@@ -230,7 +227,7 @@ class SessionRescheduleView(_SessionFormView):
 
     def perform(self, form: RescheduleForm) -> Any:
         return services.session_reschedule(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             session=self.session,
             planned_start=form.cleaned_data["planned_start"],
             reason=form.cleaned_data["reason"],
@@ -243,7 +240,7 @@ class SessionRescheduleView(_SessionFormView):
 
 
 class SessionDidNotAttendView(_SessionFormView):
-    permission_required = "supervision.mark_did_not_attend"
+    permission_required = Permission.MARK_DID_NOT_ATTEND
     form_class = DidNotAttendForm
     page_title = "Record that the session was missed"
     button = "Record as did not attend"
@@ -251,17 +248,17 @@ class SessionDidNotAttendView(_SessionFormView):
 
     def perform(self, form: DidNotAttendForm) -> Any:
         return services.session_mark_did_not_attend(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             session=self.session,
             reason=form.cleaned_data["reason"],
             origin=origin(self.request),
         )
 
 
-class SessionPrepareView(SessionMixin, TemplateView):
+class SessionPrepareView(StaleEditRecoveryMixin, SessionMixin, TemplateView):
     """Preparation (issue 3 item 4): agenda items, children to bring, open actions."""
 
-    permission_required = "supervision.prepare_session"
+    permission_required = Permission.PREPARE_SESSION
     template_name = "supervision/session_prepare.html"
     page_title = "Prepare"
 
@@ -291,35 +288,40 @@ class SessionPrepareView(SessionMixin, TemplateView):
         forms = self._forms(request.POST, which)
         form = forms.get(f"{which}_form")
         if form is not None and form.is_valid():
-            try:
-                if which == "agenda":
-                    services.agenda_item_add(
-                        actor=request.user,  # type: ignore[arg-type]
+            if which == "agenda":
+                done = "Agenda item added."
+                saved = self.attempt(
+                    form,
+                    lambda: services.agenda_item_add(
+                        actor=self.request.user,
                         session=self.session,
                         text=form.cleaned_data["text"],
                         origin=origin(request),
-                    )
-                    messages.success(request, "Agenda item added.")
-                else:
-                    services.session_children_choose(
-                        actor=request.user,  # type: ignore[arg-type]
+                    ),
+                )
+            else:
+                done = "Children to bring saved."
+                saved = self.attempt(
+                    form,
+                    lambda: services.session_children_choose(
+                        actor=self.request.user,
                         session=self.session,
                         children=form.cleaned_data["children"],
                         origin=origin(request),
-                    )
-                    messages.success(request, "Children to bring saved.")
+                    ),
+                )
+            if saved:
+                messages.success(request, done)
                 return HttpResponseRedirect(
                     reverse("supervision:session_prepare", args=[self.session.pk])
                 )
-            except ValidationError as error:
-                apply_service_error(form, error)
         context = self.get_context_data(forms=forms)
         context["form"] = form
         return self.render_to_response(context)
 
 
 class SessionIcsView(SessionMixin, View):
-    permission_required = "supervision.download_ics"
+    permission_required = Permission.DOWNLOAD_ICS
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session = self.session
