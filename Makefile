@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-dates install install-dev assets migrate demo lint typecheck check-deploy worker bench clean
+.PHONY: run serve static test test-dates install install-dev assets migrate demo lint typecheck check-deploy worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ run: install assets demo
 	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# The production settings on this machine over plain HTTP on loopback (bin/serve): the
+# built assets collected (hashed, compressed), gunicorn and the task queue's worker.
+serve: install assets demo
+	HOST=$(HOST) PORT=$(PORT) bin/serve
+
+# The release build's last step (docs/deploy.md): hashed, compressed copies of the built
+# assets in STATIC_ROOT, which whitenoise serves under the production settings.
+static: install assets
+	$(MANAGE) collectstatic --no-input -v 0
+
 worker: migrate
 	$(MANAGE) db_worker
 
@@ -77,4 +87,4 @@ bench: install
 	$(BIN)/python -m bench.bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules oversight/static/dist
+	rm -rf $(VENV) node_modules oversight/static/dist staticfiles

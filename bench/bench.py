@@ -101,7 +101,27 @@ def pages() -> list[tuple[str, str, str]]:
         ("sessions (lead)", "lead.csc", reverse("supervision:session_list")),
         ("sessions (supervisor)", "supervisor.csc", reverse("supervision:session_list")),
         ("contracts (supervisor)", "supervisor.csc", reverse("contracts:contract_list")),
+        ("children list (health visitor)", "practitioner.health", reverse("children:child_list")),
     ]
+    # A child the health visitor's agency is involved with but another agency holds: the
+    # multi-agency summary (issue 13), as the health visitor and as the holding agency's lead.
+    from oversight.children.models import AgencyInvolvement
+
+    health = Person.objects.get(username="practitioner.health")
+    shared = (
+        AgencyInvolvement.objects.current()
+        .filter(allocated_worker=health)
+        .exclude(case_reference="")
+        .order_by("id")
+        .values_list("child_id", flat=True)
+        .first()
+    )
+    if shared:
+        url = reverse("children:child_detail", args=[shared])
+        found += [
+            ("child summary (health visitor)", "practitioner.health", url),
+            ("child page with summary (lead)", "lead.csc", url),
+        ]
     return found
 
 

@@ -19,4 +19,8 @@ const result = sass.compile(join(root, 'frontend', 'scss', 'oversight.scss'), {
 writeFileSync(join(out, 'oversight.css'), result.css)
 copyFileSync(join(govuk, 'govuk-frontend.min.js'), join(out, 'govuk-frontend.min.js'))
 copyFileSync(join(root, 'frontend', 'oversight.mjs'), join(out, 'oversight.mjs'))
+// The stylesheet's one asset (the footer's crest); collectstatic refuses a stylesheet whose
+// url() names a file that is not there.
+mkdirSync(join(out, 'assets', 'images'), { recursive: true })
+copyFileSync(join(govuk, 'assets', 'images', 'govuk-crest.svg'), join(out, 'assets', 'images', 'govuk-crest.svg'))
 console.log(`Built ${out}`)

@@ -3,7 +3,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from oversight.core.views import HealthView
+from oversight.core.views import (
+    GlossaryView,
+    HealthReadyView,
+    HealthView,
+    KeptTypingView,
+    StillHereView,
+)
 from oversight.people.forms import GovukPasswordResetForm, GovukSetPasswordForm
 from oversight.signin.views import SignInView, SignOutView
 
@@ -14,6 +20,8 @@ handler500 = "oversight.core.views.server_error"
 auth_patterns = [
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", SignOutView.as_view(), name="logout"),
+    path("kept-typing/", KeptTypingView.as_view(), name="kept_typing"),
+    path("still-here/", StillHereView.as_view(), name="still_here"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
@@ -42,6 +50,8 @@ auth_patterns = [
 
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
+    path("help/words-we-use/", GlossaryView.as_view(), name="glossary"),
+    path("health/ready/", HealthReadyView.as_view(), name="health_ready"),
     path("account/", include(auth_patterns)),
     path("", include("oversight.signin.urls")),
     path("contracts/", include("oversight.contracts.urls")),

@@ -174,7 +174,7 @@ class AuditDrawForm(GovukForm):
     period_end = forms.DateField(label="Records to", widget=DateInput())
     per_stratum = forms.IntegerField(
         label="Records to sample from each risk group",
-        help_text="High, medium and escalating risk (seed 004 objective 2).",
+        help_text="High, medium and escalating risk.",
         initial=5,
         min_value=1,
         max_value=50,

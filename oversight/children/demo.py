@@ -31,6 +31,7 @@ from oversight.people.models import (
 
 from . import services
 from .models import (
+    CADENCE_STATUSES,
     AgencyInvolvement,
     Child,
     ChildAllocation,
@@ -41,6 +42,7 @@ from .models import (
     EscalationLevel,
     EscalationStep,
     EscalationSubject,
+    LawfulBasis,
     LegalStatus,
     QualityConcern,
     ReviewMeeting,
@@ -83,6 +85,13 @@ class Plan:
         default_factory=list
     )
     involved: list[list[int]] = field(default_factory=list)
+    # Other agencies' own involvements (issue 13 item 8): (agency id, allocated worker).
+    shared: list[list[tuple[int, Person]]] = field(default_factory=list)
+
+
+# A fifth of the children in need (s17, protection plan, looked after) are known to two or
+# three agencies, each with its own reference and worker (issue 13 item 8).
+SHARED_SHARE = 0.2
 
 
 def _direct_practitioners(day: dt.date) -> QuerySet[Membership]:
@@ -176,6 +185,14 @@ def _plan_children(ctx: DemoContext, rng: random.Random) -> Plan:
     colleagues_in: dict[int, list[Person]] = {}
     for m in others:
         colleagues_in.setdefault(m.agency_id, []).append(m.person)
+    practitioners_in: dict[int, list[Person]] = {}
+    for m in members:
+        practitioners_in.setdefault(m.agency_id, []).append(m.person)
+    personas: dict[str, Person] = ctx.shared.get("personas", {})
+    health = personas.get("practitioner.health")
+    health_agency = next(
+        (m.agency_id for m in members if health is not None and m.person_id == health.pk), None
+    )
     plan = Plan()
     seen: set[int] = set()
     refs: dict[int, int] = {}
@@ -231,7 +248,26 @@ def _plan_children(ctx: DemoContext, rng: random.Random) -> Plan:
             plan.children.append(child)
             plan.statuses.append(periods)
             plan.allocations.append(allocations)
-            others_involved = [a for a in agency_ids if a != agency_id]
+            shared: list[tuple[int, Person]] = []
+            if status in CADENCE_STATUSES:
+                partners = [a for a in practitioners_in if a != agency_id]
+                forced = (
+                    person.username == "practitioner.csc"
+                    and health is not None
+                    and health_agency not in (None, agency_id)
+                    and n < 5
+                )
+                if forced and health is not None and health_agency is not None:
+                    shared.append((health_agency, health))
+                    partners.remove(health_agency)
+                if partners and (forced or rng.random() < SHARED_SHARE):
+                    for other in rng.sample(partners, k=min(len(partners), rng.choice([1, 1, 2]))):
+                        if len(shared) < 2:
+                            shared.append((other, rng.choice(practitioners_in[other])))
+            plan.shared.append(shared)
+            others_involved = [
+                a for a in agency_ids if a != agency_id and a not in {a for a, _ in shared}
+            ]
             plan.involved.append(
                 rng.sample(others_involved, k=min(len(others_involved), rng.randint(0, 3)))
             )
@@ -250,17 +286,46 @@ def _insert(ctx: DemoContext, rng: random.Random, plan: Plan) -> list[Child]:
     through = Child.agencies_involved.through
     involved: list[Any] = []
     involvements: list[AgencyInvolvement] = []
-    for child, periods, allocs, others in zip(
-        plan.children, plan.statuses, plan.allocations, plan.involved, strict=True
+    expected: dict[int, list[int]] = {}  # meeting index -> agencies expected
+    references: dict[int, int] = {}
+    for child, periods, allocs, others, shared in zip(
+        plan.children, plan.statuses, plan.allocations, plan.involved, plan.shared, strict=True
     ):
+        involvements.append(
+            AgencyInvolvement(
+                child=child,
+                agency_id=child.agency_id,
+                case_reference=child.case_reference,
+                allocated_worker=child.allocated_practitioner,
+                starts_on=periods[0][1],
+            )
+        )
+        since = periods[-1][1]
+        for agency_id, worker in shared:
+            references[agency_id] = references.get(agency_id, 0) + 1
+            involvements.append(
+                AgencyInvolvement(
+                    child=child,
+                    agency_id=agency_id,
+                    case_reference=f"M{agency_id:02d}-{references[agency_id]:06d}",
+                    allocated_worker=worker,
+                    starts_on=since,
+                    lawful_basis=(
+                        LawfulBasis.CHILD_PROTECTION
+                        if child.legal_status == LegalStatus.CHILD_PROTECTION
+                        else LawfulBasis.SAFEGUARDING
+                    ),
+                )
+            )
         for status, start, end in periods:
             statuses.append(ChildStatus(child=child, status=status, starts_on=start, ends_on=end))
-            if end is None:
-                meetings.extend(_meetings(rng, child, status, start, today))
-            else:
-                meetings.extend(
-                    m for m in _meetings(rng, child, status, start, today) if m.meets_on <= end
-                )
+            found = _meetings(rng, child, status, start, today)
+            if end is not None:
+                found = [m for m in found if m.meets_on <= end]
+            for meeting in found:
+                if shared and meeting.meets_on >= since:
+                    expected[len(meetings)] = [child.agency_id, *(a for a, _ in shared)]
+                meetings.append(meeting)
         for practitioner, start, end, reason in allocs:
             allocations.append(
                 ChildAllocation(
@@ -283,6 +348,17 @@ def _insert(ctx: DemoContext, rng: random.Random, plan: Plan) -> list[Child]:
     bulk_insert(ReviewMeeting, meetings, batch_size=5000)
     bulk_insert(through, involved, batch_size=5000)
     bulk_insert(AgencyInvolvement, involvements, batch_size=5000)
+    meeting_agencies = ReviewMeeting.agencies_expected.through
+    bulk_insert(
+        meeting_agencies,
+        [
+            meeting_agencies(reviewmeeting_id=meetings[i].pk, agency_id=a)
+            for i, agencies in expected.items()
+            for a in agencies
+        ],
+        batch_size=5000,
+    )
+    ctx.log(f"  {sum(1 for s in plan.shared if s)} children known to two or three agencies")
     ctx.log(
         f"  {len(plan.children)} children, {len(statuses)} status periods, "
         f"{len(meetings)} review meetings"
@@ -518,4 +594,5 @@ def finish(ctx: DemoContext) -> None:
     raised = 0
     for agency_id in Child.objects.order_by().values_list("agency_id", flat=True).distinct():
         raised += services.drift_evaluate_agency(agency_id=agency_id, today=ctx.today)
-    ctx.log(f"  {raised} drift flags raised")
+    shared = services.partnership_drift_evaluate(today=ctx.today)
+    ctx.log(f"  {raised} drift flags raised, {len(shared)} across agencies")

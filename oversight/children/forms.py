@@ -22,6 +22,7 @@ from .models import (
     DisclosureCategory,
     EscalationLevel,
     EscalationSubject,
+    LawfulBasis,
     LegalStatus,
     ReviewMeetingKind,
 )
@@ -87,6 +88,12 @@ class ChildDetailsForm(VersionedFormMixin, GovukForm):
     date_of_birth = PlausibleDateField(
         required=False, dates=BIRTH_DATE, label="Date of birth (optional)"
     )
+    nhs_number = forms.CharField(
+        max_length=14,
+        required=False,
+        label="NHS number (optional)",
+        help_text="10 digits. Other agencies involved find the child by an exact match on it.",
+    )
     agencies_involved = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.none(),
         required=False,
@@ -111,6 +118,7 @@ class ChildCreateForm(SubmissionTokenMixin, ChildDetailsForm):
         "case_reference",
         "display_name",
         "date_of_birth",
+        "nhs_number",
         "legal_status",
         "status_since",
         "allocated_practitioner",
@@ -143,6 +151,68 @@ class ReviewMeetingForm(GovukForm):
     kind = forms.ChoiceField(choices=ReviewMeetingKind.choices, label="Meeting")
     meets_on = forms.DateField(widget=DateInput(), label="Date")
     notes = forms.CharField(max_length=300, required=False, label="Notes (optional)")
+    agencies_expected = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Agencies expected at the meeting (optional)",
+    )
+
+    def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_choices(
+            "agencies_expected",
+            agencies if agencies is not None else Agency.objects.live().order_by("name"),
+        )
+
+
+class InvolvementAddForm(GovukForm):
+    """An agency adds its own involvement with a child another agency holds, finding it by an
+    exact NHS number or the other agency's case reference (issue 13 item 1)."""
+
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Your agency")
+    nhs_number = forms.CharField(
+        max_length=14,
+        required=False,
+        label="The child's NHS number",
+        help_text="10 digits. Leave blank to find the child by another agency's reference.",
+    )
+    other_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        label="Or: the agency that knows the child",
+    )
+    other_case_reference = forms.CharField(
+        max_length=50, required=False, label="That agency's case reference, exactly"
+    )
+    case_reference = forms.CharField(
+        max_length=50,
+        label="Your agency's case reference",
+        help_text="The reference in your agency's own case system.",
+    )
+    allocated_worker = PersonChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label="Allocated worker (the named contact for other agencies)",
+    )
+    starts_on = forms.DateField(widget=DateInput(), label="Involved since")
+    lawful_basis = forms.ChoiceField(
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        label="Lawful basis for sharing",
+        help_text="Information is shared between agencies to safeguard the child.",
+        error_messages={"required": "Choose the lawful basis for sharing."},
+    )
+
+    def __init__(self, *args: Any, agencies: Any, workers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_choices("agency", agencies)
+        self.limit_choices("other_agency", Agency.objects.live().order_by("name"))
+        self.limit_choices("allocated_worker", workers)
+
+
+class InvolvementEndForm(GovukForm):
+    ends_on = forms.DateField(widget=DateInput(), label="Last day of the involvement")
 
 
 class AcknowledgeFlagForm(GovukForm):
@@ -168,7 +238,7 @@ class DriftSettingsForm(VersionedFormMixin, GovukForm):
         required=False, label="Flag a worsening from green to red"
     )
     overdue_enabled = forms.BooleanField(
-        required=False, label="Flag a child in need not discussed within the cadence"
+        required=False, label="Flag a child in need not discussed within their interval"
     )
     repeated_enabled = forms.BooleanField(
         required=False, label="Flag long-running repeated concerns that never reach high risk"
@@ -347,3 +417,14 @@ class ThreeWayForm(VersionedFormMixin, GovukForm):
     def __init__(self, *args: Any, attendees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_choices("attendees", attendees, label=lambda p: p.display_name)
+
+
+class PlanContributionForm(VersionedFormMixin, GovukForm):
+    version_optional = True  # blank until the agency first writes its contribution
+    contribution = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="What your agency contributes to the plan",
+        help_text="The plan only: what your agency will do, and by when. Other agencies "
+        "involved with the child see it. Keep discussion notes in supervision.",
+        error_messages={"required": "Enter what your agency contributes to the plan."},
+    )

@@ -55,6 +55,15 @@ class Child(TrackedModel):
         related_name="allocated_children",
     )
     agencies_involved = models.ManyToManyField(Agency, blank=True, related_name="+")
+    nhs_number = models.CharField(
+        "NHS number",
+        max_length=10,
+        blank=True,
+        help_text=(
+            "10 digits, if your agency holds it. Another agency finds the child by an exact "
+            "match on it (issue 13 item 1)."
+        ),
+    )
 
     class Meta:
         ordering = ["display_name"]
@@ -62,7 +71,12 @@ class Child(TrackedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "case_reference"], name="child_unique_case_reference"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["nhs_number"],
+                condition=~models.Q(nhs_number=""),
+                name="child_unique_nhs_number",
+            ),
         ]
         indexes = [models.Index(fields=["agency", "legal_status"])]
 
@@ -119,10 +133,14 @@ class ReviewMeetingKind(models.TextChoices):
 
 
 class ReviewMeeting(TrackedModel):
+    """A review meeting about the child. It is shared: every agency involved with the child
+    sees it on the multi-agency summary, with the agencies expected to attend."""
+
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="review_meetings")
     kind = models.CharField(max_length=30, choices=ReviewMeetingKind.choices)
     meets_on = models.DateField()
     notes = models.CharField(max_length=300, blank=True)
+    agencies_expected = models.ManyToManyField(Agency, blank=True, related_name="+")
 
     class Meta:
         ordering = ["child", "meets_on", "id"]
@@ -185,6 +203,21 @@ class DriftRule(models.TextChoices):
     WORSENING = "worsening", "Worsened from green to red"
     OVERDUE = "overdue", "Not discussed within the cadence"
     REPEATED = "repeated", "Long-running repeated concern"
+    # Partnership level (issue 13 item 3): across every agency involved with the child.
+    PARTNERSHIP_OVERDUE = (
+        "partnership_overdue",
+        "No involved agency discussed the child within three months",
+    )
+    PARTNERSHIP_REVIEW = (
+        "partnership_review",
+        "No involved agency discussed the child before the shared review meeting",
+    )
+    DIVERGENT = "divergent", "Agencies' ratings disagree"
+
+
+PARTNERSHIP_RULES = frozenset(
+    {DriftRule.PARTNERSHIP_OVERDUE, DriftRule.PARTNERSHIP_REVIEW, DriftRule.DIVERGENT}
+)
 
 
 class DriftFlag(TrackedModel):
@@ -480,15 +513,91 @@ class QualityConcern(TrackedModel):
         return "Resolved at the one-to-one"
 
 
+class LawfulBasis(models.TextChoices):
+    """Why the agency may share what it knows of the child with the other agencies involved.
+    Working Together to Safeguard Children: information is shared to safeguard a child; the
+    Children Act 1989 gives the duties under which it is shared."""
+
+    SAFEGUARDING = (
+        "safeguarding",
+        "To safeguard and promote the child's welfare (Working Together to Safeguard Children)",
+    )
+    CHILD_PROTECTION = (
+        "child_protection",
+        "Child protection enquiries and plans (Children Act 1989, section 47)",
+    )
+    CHILD_IN_NEED = "child_in_need", "Services for a child in need (Children Act 1989, section 17)"
+    CONSENT = "consent", "With the family's consent"
+
+
 class AgencyInvolvement(DatedModel):
-    """Another agency's involvement with the child over time (issue 4 item 1); the current
-    set is also kept in Child.agencies_involved for quick reading."""
+    """One agency's involvement with the child over time (issue 13 item 1): its own case
+    reference, its allocated worker (the agency's named contact for the child), the dates and
+    the lawful basis for sharing. The owning agency has one too (migration 0008 made it from
+    the child's own fields). An involvement without a case reference of its own is a label
+    the owning agency recorded ("other agencies involved", issue 4 item 1): it gives that
+    agency no access until the agency adds its own involvement. The current labels are also
+    kept in Child.agencies_involved for quick reading."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="involvements")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    case_reference = models.CharField(
+        max_length=50, blank=True, help_text="The reference in this agency's own case system."
+    )
+    allocated_worker = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="child_involvements",
+    )
+    lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices, blank=True)
 
     class Meta:
         ordering = ["child", "-starts_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "agency"],
+                condition=models.Q(ends_on__isnull=True, archived_at__isnull=True),
+                name="involvement_one_open_per_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "case_reference"],
+                condition=~models.Q(case_reference="")
+                & models.Q(ends_on__isnull=True, archived_at__isnull=True),
+                name="involvement_unique_case_reference",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency} involved with {self.child} from {self.starts_on}"
+
+    @property
+    def is_own(self) -> bool:
+        """Added by the agency itself (it holds its own case reference), not a label."""
+        return bool(self.case_reference)
+
+
+class PlanContribution(TrackedModel):
+    """One agency's contribution to the plan for the child and family (seed 004 Appendix III
+    "plan for family and agency contribution to plan"; objective 6: every agency contributes
+    to the plan). Written by that agency; every involved agency sees it on the child's
+    multi-agency summary. It is the plan only: the discussion notes stay in each agency's
+    supervision records (issue 13 item 4)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plan_contributions")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    contribution = models.TextField("What your agency contributes to the plan")
+
+    class Meta:
+        ordering = ["child", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "agency"],
+                condition=models.Q(archived_at__isnull=True),
+                name="plan_contribution_one_per_agency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency}'s contribution to the plan for {self.child}"

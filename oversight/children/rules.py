@@ -5,6 +5,15 @@
   personal details (seed 003; nothing personal above the owning agency). The partnership
   auditor sees counts only; the administrator sees no children.
 - adding a child: anyone holding a practitioner, supervisor, line manager or lead role.
+- a child's multi-agency summary (issue 13 item 2): everyone above, and, for each other agency
+  with a current involvement of its own (its own case reference, not a label): that agency's
+  leads, the involvement's allocated worker and the worker's supervisor and line manager. The
+  summary shows who is involved, dates and ratings, flags, meetings, escalations and contacts;
+  never another agency's discussion text, wellbeing or records. An ended involvement gives
+  nothing.
+- adding an agency's involvement: a supervisor or lead of that agency, who finds the child by
+  an exact NHS number or another agency's case reference (no browsing across agencies);
+  ending it: the lead of that agency or a supervisor there.
 - drift flags: acknowledged by the supervisor, line manager or agency lead (not the
   practitioner alone: a flag is closed with a management decision).
 - escalations: the person who raised it, their supervisor and line manager, the leads of the
@@ -37,6 +46,10 @@ class Permission(StrEnum):
     ADD_CHILD = "children.add_child"
     VIEW_CHILD = "children.view_child"
     CHANGE_CHILD = "children.change_child"
+    VIEW_CHILD_SUMMARY = "children.view_child_summary"
+    CONTRIBUTE_PLAN = "children.contribute_plan"
+    ADD_INVOLVEMENT = "children.add_involvement"
+    END_INVOLVEMENT = "children.end_involvement"
     VIEW_COUNTS = "children.view_counts"
     CHANGE_SETTINGS = "children.change_settings"
     ACKNOWLEDGE_FLAG = "children.acknowledge_flag"
@@ -116,6 +129,80 @@ def leads_child_agency(user: Any, child: Any) -> bool:
 
 
 can_view_child = is_allocated | oversees_allocated | leads_child_agency
+
+
+def _current_involvements(child: Any) -> list[Any]:
+    """The child's current involvements of the agencies' own (prefetched by
+    ``selectors.child_detail`` as ``current_involvements``; else one query)."""
+    found = getattr(child, "current_involvements", None)
+    if found is None:
+        from .models import AgencyInvolvement
+
+        found = list(
+            AgencyInvolvement.objects.current().filter(child=child).exclude(case_reference="")
+        )
+    return list(found)
+
+
+@rules.predicate
+def involved_with_child(user: Any, child: Any) -> bool:
+    """Lead of an involved agency, or the involvement's allocated worker, their supervisor or
+    line manager, while the involvement lasts."""
+    if child is None:
+        return False
+    profile = _profile(user)
+    for involvement in _current_involvements(child):
+        if involvement.agency_id in profile.led_agency_ids:
+            return True
+        worker = involvement.allocated_worker_id
+        if worker is not None and (worker == user.pk or _responsible_for(user, worker)):
+            return True
+    return False
+
+
+can_view_child_summary = can_view_child | involved_with_child
+
+
+def plan_agency_id(user: Any, child: Any) -> int | None:
+    """The agency whose contribution to the child's plan the person writes (issue 13 item
+    4): the holding agency for its own people, else the involved agency they act for."""
+    if child is None:
+        return None
+    if can_view_child(user, child):
+        return int(child.agency_id)
+    profile = _profile(user)
+    for involvement in _current_involvements(child):
+        worker = involvement.allocated_worker_id
+        if involvement.agency_id in profile.led_agency_ids or (
+            worker is not None and (worker == user.pk or _responsible_for(user, worker))
+        ):
+            return int(involvement.agency_id)
+    return None
+
+
+@rules.predicate
+def contributes_to_plan(user: Any, child: Any) -> bool:
+    return plan_agency_id(user, child) is not None
+
+
+def involvement_agency_ids(user: Any) -> set[int]:
+    """Agencies whose involvements the person adds and ends: those they lead, and those where
+    they hold the supervisor role and a post today."""
+    profile = _profile(user)
+    supervising = profile.agencies_with_role(Role.SUPERVISOR) & profile.member_agency_ids
+    return set(profile.led_agency_ids) | supervising
+
+
+@rules.predicate
+def supervises_or_leads_in_an_agency(user: Any) -> bool:
+    return bool(involvement_agency_ids(user))
+
+
+@rules.predicate
+def can_end_involvement(user: Any, involvement: Any) -> bool:
+    if involvement is None or involvement.ends_on is not None or not involvement.case_reference:
+        return False
+    return involvement.agency_id in involvement_agency_ids(user)
 
 
 @rules.predicate
@@ -201,6 +288,12 @@ rules.add_perm(Permission.LIST_CHILDREN, rules.is_authenticated & holds_agency_r
 rules.add_perm(Permission.ADD_CHILD, rules.is_authenticated & holds_agency_role)
 rules.add_perm(Permission.VIEW_CHILD, rules.is_authenticated & can_view_child)
 rules.add_perm(Permission.CHANGE_CHILD, rules.is_authenticated & can_view_child)
+rules.add_perm(Permission.VIEW_CHILD_SUMMARY, rules.is_authenticated & can_view_child_summary)
+rules.add_perm(Permission.CONTRIBUTE_PLAN, rules.is_authenticated & contributes_to_plan)
+rules.add_perm(
+    Permission.ADD_INVOLVEMENT, rules.is_authenticated & supervises_or_leads_in_an_agency
+)
+rules.add_perm(Permission.END_INVOLVEMENT, rules.is_authenticated & can_end_involvement)
 rules.add_perm(Permission.VIEW_COUNTS, rules.is_authenticated & is_partnership_viewer)
 rules.add_perm(Permission.CHANGE_SETTINGS, rules.is_authenticated & is_agency_lead)
 rules.add_perm(Permission.ACKNOWLEDGE_FLAG, rules.is_authenticated & can_acknowledge_flag)

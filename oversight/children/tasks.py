@@ -14,11 +14,17 @@ from oversight.people.models import Agency
 
 @task()
 def evaluate_drift_for_agency(agency_id: int, today: str | None = None) -> int:
-    """Raise drift flags for every child of the agency (run nightly and after imports)."""
-    from .services import drift_evaluate_agency
+    """Raise drift flags for every child of the agency (run nightly and after imports), then
+    the partnership-level flags for those of its children known to other agencies too
+    (issue 13 item 3)."""
+    from django.utils import timezone
 
-    day = dt.date.fromisoformat(today) if today else None
-    return drift_evaluate_agency(agency_id=agency_id, today=day)
+    from .services import drift_evaluate_agency, multi_agency_child_ids, partnership_drift_evaluate
+
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    raised = drift_evaluate_agency(agency_id=agency_id, today=day)
+    shared = multi_agency_child_ids(on=day).filter(child__agency_id=agency_id)
+    return raised + len(partnership_drift_evaluate(child_ids=list(shared), today=day))
 
 
 def enqueue_daily() -> list[Any]:

@@ -69,8 +69,13 @@ class AuditedReadMixin(SignedInView):
                 action=self.audit_action,
                 target=self.object,  # type: ignore[attr-defined]
                 origin=RequestOrigin.from_request(request),
+                detail=self.get_audit_detail(),
             )
         return response
+
+    def get_audit_detail(self) -> dict[str, Any] | None:
+        """What else the entry records about the read (e.g. which part of a page was shown)."""
+        return None
 
 
 class BreadcrumbsMixin(SignedInView):

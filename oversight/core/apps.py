@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
     # Emails no task holds and tasks whose worker died are queued again (core.tasks).
     daily_jobs = ["oversight.core.tasks.enqueue_daily"]
+
+    def ready(self) -> None:
+        from .observability import connect_task_logging
+
+        connect_task_logging()

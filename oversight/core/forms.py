@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import pretty_name
 from django.utils import timezone
 
 _WIDGET_CLASSES: dict[str, str] = {
@@ -113,9 +114,74 @@ class SubmissionTokenMixin(forms.Form):
     )
 
 
+_DJANGO_DEFAULTS: dict[str, set[str]] = {}
+
+
+def _django_default(field: forms.Field, code: str) -> bool:
+    """Whether the field's message for ``code`` is still Django's own (a form that wrote its
+    own words keeps them)."""
+    if code not in _DJANGO_DEFAULTS:
+        found = set()
+        for kind in (
+            forms.Field,
+            forms.CharField,
+            forms.IntegerField,
+            forms.DecimalField,
+            forms.FloatField,
+            forms.DateField,
+            forms.DateTimeField,
+            forms.TimeField,
+            forms.ChoiceField,
+            forms.MultipleChoiceField,
+            forms.ModelChoiceField,
+            forms.ModelMultipleChoiceField,
+            forms.EmailField,
+            forms.FileField,
+            forms.BooleanField,
+        ):
+            message = kind.default_error_messages.get(code)
+            if message is not None:
+                found.add(str(message))
+        _DJANGO_DEFAULTS[code] = found
+    message = field.error_messages.get(code)
+    return message is None or str(message) in _DJANGO_DEFAULTS[code]
+
+
+def our_error_messages(field: forms.Field, label: str) -> dict[str, str]:
+    """Error messages in our own words, naming the field (issue 12 item 4: "errors are written
+    in our own words, never Django's defaults"; the GOV.UK pattern: say what to do)."""
+    what = label[:1].lower() + label[1:] if label[:2] != label[:2].upper() else label
+    choosing = isinstance(
+        field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField
+    ) or isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.Select)
+    messages = {
+        "required": f"Select {what}" if choosing else f"Enter {what}",
+        "invalid_choice": f"Select {what} from the choices given",
+        "invalid_pk_value": f"Select {what} from the choices given",
+        "max_value": f"{label} must be %(limit_value)s or less",
+        "min_value": f"{label} must be %(limit_value)s or more",
+        "max_length": f"{label} must be %(limit_value)d characters or fewer",
+        "min_length": f"{label} must be at least %(limit_value)d characters",
+        "max_digits": f"{label} must have no more than %(max)s digits",
+        "max_decimal_places": f"{label} must have no more than %(max)s decimal places",
+    }
+    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        messages["invalid"] = f"{label} must be a number"
+    elif isinstance(field, forms.DateTimeField):
+        messages["invalid"] = f"{label} must be a real date and time"
+    elif isinstance(field, forms.DateField):
+        messages["invalid"] = f"{label} must be a real date"
+    elif isinstance(field, forms.TimeField):
+        messages["invalid"] = f"{label} must be a real time, like 14:30"
+    elif isinstance(field, forms.EmailField):
+        messages["invalid"] = "Enter an email address in the correct format, like name@example.org"
+    return {code: text for code, text in messages.items() if _django_default(field, code)}
+
+
 class GovukFormMixin:
     """Give each widget its GOV.UK class and mark invalid fields for the error styles; hold
-    every date field to a plausible range (``ANY_DATE`` unless it names its own)."""
+    every date field to a plausible range (``ANY_DATE`` unless it names its own); write every
+    error Django would word in our own words, naming the field."""
 
     fields: dict[str, forms.Field]
     # Set by ``recover_stale_edit``: the saved values next to the typed ones, for the page.
@@ -131,7 +197,7 @@ class GovukFormMixin:
             widget = field.widget
             kind = type(widget).__name__.lower().removesuffix("input").removesuffix("widget")
             css = _WIDGET_CLASSES.get(kind, "govuk-input")
-            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, DateInput)):
                 continue
             widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
 
@@ -155,6 +221,10 @@ class GovukFormMixin:
         field.choices = choices
 
     def full_clean(self) -> None:
+        # Worded here, not in __init__: a form may name its fields after building them.
+        for name, field in self.fields.items():
+            label = str(field.label or pretty_name(name))
+            field.error_messages = {**field.error_messages, **our_error_messages(field, label)}
         super().full_clean()  # type: ignore[misc]
         for name in getattr(self, "_errors", None) or {}:
             if name not in self.fields:
@@ -181,6 +251,8 @@ class GovukFormMixin:
                 widget = self.fields[name].widget
                 multi = isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
                 href = f"#{bound.auto_id}_0" if multi else f"#{bound.auto_id}"
+                if isinstance(widget, DateInput):
+                    href = f"#{bound.auto_id}_day"
             else:
                 href = "#main-content"
             items.extend((href, str(error)) for error in errors)
@@ -195,13 +267,76 @@ class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class DateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year in three boxes under the field's label as a
+    legend (issue 12 item 4). A browser's own date box let "03/01" typed day-first become 1
+    March; three labelled boxes cannot be read the wrong way round. The boxes come back as one
+    ISO date for the field to check, so a part that is missing or not a real date is refused
+    by the field in our words ("Date of the session must be a real date"); a form sent with
+    the date in one ISO value (older pages, tests, scripts) is read as it is."""
+
+    template_name = "django/forms/widgets/govuk_date.html"
+    PARTS = ("day", "month", "year")
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(
-            attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
-        )
+        boxes: dict[str, forms.Widget | type[forms.Widget]] = {
+            part: forms.TextInput(
+                attrs={
+                    "class": "govuk-input govuk-date-input__input "
+                    + ("govuk-input--width-4" if part == "year" else "govuk-input--width-2"),
+                    "inputmode": "numeric",
+                }
+            )
+            for part in self.PARTS
+        }
+        super().__init__(widgets=boxes, attrs=attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, str):
+            year, _, rest = value.partition("-")
+            month, _, day = rest.partition("-")
+            return [day or None, month or None, year or None]  # as typed, real date or not
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        parts = [(data.get(f"{name}_{part}") or "").strip() for part in self.PARTS]
+        if not any(f"{name}_{part}" in data for part in self.PARTS):
+            return data.get(name)
+        if not any(parts):
+            return ""
+        day, month, year = parts
+        if not all(p.isdigit() for p in parts) or len(year) != 4:
+            return "/".join(parts)  # not a date: the field says so, naming itself
+        return f"{year}-{int(month)}-{int(day)}"
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and not any(f"{name}_{part}" in data for part in self.PARTS)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        if isinstance(value, str) and "/" in value:
+            # What was typed, kept as typed, when it was not a date.
+            value = [*value.split("/"), "", ""][:3]
+        # The GOV.UK classes and the hint and error ids belong to the group, not the boxes.
+        own = {**self.attrs, **(attrs or {})}
+        error = "govuk-input--error" in own.get("class", "")
+        saved, self.attrs = self.attrs, {}
+        try:
+            plain = {
+                k: v for k, v in (attrs or {}).items() if k not in {"class", "aria-describedby"}
+            }
+            context = super().get_context(name, value, plain)
+        finally:
+            self.attrs = saved
+        widget_id = plain.get("id", "")
+        for part, sub in zip(self.PARTS, context["widget"]["subwidgets"], strict=True):
+            sub["label"] = part.capitalize()
+            sub["attrs"]["id"] = f"{widget_id}_{part}" if widget_id else ""
+            if error:
+                sub["attrs"]["class"] += " govuk-input--error"
+        context["widget"]["group_id"] = widget_id
+        return context
 
 
 class VersionedFormMixin(forms.Form):

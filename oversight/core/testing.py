@@ -129,3 +129,22 @@ def version_on_page(html: str) -> str:
     found = re.search(r'<input type="hidden" name="version"(?: value="(\d*)")?', html)
     assert found, "the form carries no hidden version"
     return found.group(1) or ""
+
+
+def fill_date(page: Any, legend: str, day: dt.date) -> None:
+    """Type a date into a GOV.UK date input (day, month and year boxes under a legend), as a
+    person would."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+def shows_typed_date(html: str, name: str, typed: str) -> bool:
+    """Whether a page's GOV.UK date input ``name`` holds the ISO date ``typed`` as it was
+    typed, in its day, month and year boxes (a refused form keeps what was typed)."""
+    year, month, day = typed.split("-")
+    return all(
+        f'name="{name}_{part}" value="{value}"' in html
+        for part, value in (("day", day), ("month", month), ("year", year))
+    )

@@ -1,24 +1,33 @@
 from __future__ import annotations
 
 import hmac
+import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from django_tasks_db.models import DBTaskResult
 
+from . import kept_typing
 from .access import BreadcrumbsMixin, RuleRequiredMixin
 from .forms import apply_service_error, recover_stale_edit
+from .glossary import TERMS
+from .observability import request_id
+from .rules import Permission
 from .services import RequestOrigin, StaleEditError
 
 if TYPE_CHECKING:
@@ -79,6 +88,64 @@ class HealthView(View):
         return JsonResponse(answer, status=status)
 
 
+def _queue_behind(limit_minutes: int) -> tuple[bool, int | None]:
+    """Whether the oldest task ready to run has waited longer than ``limit_minutes`` (0: the
+    backlog is not counted), and how long it has waited."""
+    oldest = (
+        DBTaskResult.objects.ready()
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)
+        .first()
+    )
+    waited = None if oldest is None else int((timezone.now() - oldest).total_seconds())
+    behind = bool(limit_minutes) and waited is not None and waited > limit_minutes * 60
+    return behind, waited
+
+
+def _cache_works() -> bool:
+    key = f"health-ready-{secrets.token_hex(8)}"
+    value = secrets.token_hex(8)
+    try:
+        cache.set(key, value, timeout=30)
+        works = cache.get(key) == value
+        cache.delete(key)
+    except Exception:  # an unreachable cache is an answer, not an error
+        return False
+    return works
+
+
+@method_decorator(login_not_required, name="dispatch")
+class HealthReadyView(HealthView):
+    """Readiness for a load balancer (issue 14 item 3): 200 ``{"status": "ready"}`` when the
+    database answers, the cache keeps what it is given and the task queue's oldest ready task
+    has waited no longer than HEALTH_QUEUE_MAX_MINUTES; otherwise 503
+    ``{"status": "unavailable"}``. Which check failed is shown only to an administrator or a
+    monitor holding HEALTH_CHECK_TOKEN, as for /health/."""
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        checks: dict[str, str] = {}
+        waited: int | None = None
+        database = _database_reachable()
+        checks["database"] = "ok" if database else "unavailable"
+        checks["cache"] = "ok" if _cache_works() else "unavailable"
+        if database:
+            try:
+                behind, waited = _queue_behind(settings.HEALTH_QUEUE_MAX_MINUTES)
+                checks["task_queue"] = "behind" if behind else "ok"
+            except Exception:  # the queue's table missing or unreadable
+                checks["task_queue"] = "unavailable"
+        else:
+            checks["task_queue"] = "unavailable"
+        ready = all(state == "ok" for state in checks.values())
+        answer: dict[str, Any] = {"status": "ready" if ready else "unavailable"}
+        if self.detail_allowed(request):
+            answer["checks"] = checks
+            answer["oldest_waiting_seconds"] = waited
+        response = JsonResponse(answer, status=200 if ready else 503)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
@@ -88,7 +155,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    """Rendered without the context processors, which may need what has just failed (the
+    database); the page gives the request id for the person to quote."""
+    page = loader.get_template("500.html").render({"request_id": request_id(request)})
+    return HttpResponse(page, status=500)
 
 
 class StaleEditRecoveryMixin:
@@ -161,3 +231,52 @@ class ServiceFormView(StaleEditRecoveryMixin, RuleRequiredMixin, BreadcrumbsMixi
         context = super().get_context_data(**kwargs)
         context.update(heading=self.get_heading(), intro=self.intro, submit_label=self.submit_label)
         return context
+
+
+class GlossaryView(RuleRequiredMixin, TemplateView):
+    """The domain's words in plain English, linked from the footer and where they are used."""
+
+    permission_required = Permission.VIEW_GLOSSARY
+    template_name = "core/glossary.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "terms": TERMS}
+
+
+class KeptTypingView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """What the person typed before they were signed out for being idle, to check and put
+    back (issue 12 item 3; core.kept_typing). Only ever their own."""
+
+    permission_required = Permission.VIEW_KEPT_TYPING
+    template_name = "core/kept_typing.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.request.session.pop("signed_out_idle", None)
+        return {**super().get_context_data(**kwargs), "kept": kept_typing.kept_for(self.request)}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            index = int(request.POST.get("discard", ""))
+        except ValueError:
+            index = -1
+        kept_typing.discard(request, index=index)
+        messages.success(request, "What you typed has been thrown away.")
+        return HttpResponseRedirect(reverse("kept_typing"))
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [("Home", reverse("home")), ("What you typed", None)]
+
+
+class StillHereView(RuleRequiredMixin, View):
+    """ "Stay signed in" from the idle warning: any request keeps the session alive
+    (SESSION_SAVE_EVERY_REQUEST); a script gets 204, a form goes back where it was."""
+
+    permission_required = Permission.STAY_SIGNED_IN
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.headers.get("Accept") == "application/json":
+            return HttpResponse(status=204)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("home")
+        return HttpResponseRedirect(back)

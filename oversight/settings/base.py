@@ -28,6 +28,21 @@ def database_tuned(database: dict[str, Any]) -> dict[str, Any]:
     return database
 
 
+def sqlite_tuned(database: dict[str, Any]) -> dict[str, Any]:
+    """SQLite (the embedded database of `make run` and `make serve`) with a web server and a
+    worker side by side: write-ahead logging lets one read while the other writes, and a
+    write waits its turn rather than failing."""
+    if database["ENGINE"] == "django.db.backends.sqlite3" and database["NAME"] != ":memory:":
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            }
+        )
+    return database
+
+
 DATABASES = {
     "default": database_tuned(
         env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
@@ -58,6 +73,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_guid",
     # Before django_tasks_db: core's db_worker (heartbeat, recovery) replaces its own.
     "oversight.core",
     "django_tasks",
@@ -71,6 +87,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every request (X-Request-ID, logs, error pages), and one log
+    # line per request with its status and duration (oversight.core.observability).
+    "django_guid.middleware.guid_middleware",
+    "oversight.core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "oversight.core.kept_typing.KeptTypingMiddleware",
     # Every view is closed unless explicitly opened with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,6 +127,9 @@ TEMPLATES = [
                 "oversight.core.context_processors.service",
                 "oversight.people.context_processors.partnership",
             ],
+            # {% csrf_token %} also carries who is typing, so a form sent after the idle
+            # sign-out is kept (core.kept_typing, decision 0013).
+            "builtins": ["oversight.core.templatetags.kept_typing"],
         },
     },
 ]
@@ -167,9 +191,12 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "oversight" / "static"]
+# `manage.py collectstatic` (make static, make serve, docs/deploy.md) writes each asset under a
+# name with its content's hash, gzip and Brotli copies beside it; whitenoise serves them with
+# a year's caching. Under DEBUG the plain names are used and no collectstatic is needed.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -214,11 +241,59 @@ PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="")
 # detailed /health/ answer for a monitor that sends this token (core.views.HealthView).
 ENABLE_DJANGO_ADMIN = env.bool("ENABLE_DJANGO_ADMIN", default=False)
 HEALTH_CHECK_TOKEN = env("HEALTH_CHECK_TOKEN", default="")
+# /health/ready/ answers 503 when the oldest task ready to run has waited longer than this
+# (the workers are stopped or swamped); 0 leaves the backlog out of the answer.
+HEALTH_QUEUE_MAX_MINUTES = env.int("HEALTH_QUEUE_MAX_MINUTES", default=15)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+# Logs go to standard error (systemd's journal, a container's log). LOG_FORMAT=json (the
+# production default) writes one JSON object a line: one per request and one per task
+# (oversight.core.observability), each with its request id, and no personal data.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,  # an id sent by the proxy is kept only if it is a UUID
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
 }
+
+
+def logging_config(log_format: str, level: str) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "request_id": {
+                "()": "django_guid.log_filters.CorrelationId",
+                "correlation_id_field": "request_id",
+            },
+            "private": {"()": "oversight.core.observability.PrivateRequestFilter"},
+        },
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            },
+            "text": {"format": "%(levelname)s %(name)s %(message)s"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request_id", "private"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "axes": {"level": "WARNING"},
+            # django-guid says at INFO whether each request brought an id.
+            "django_guid": {"level": "WARNING"},
+            # A 404 or 403 is in the request's own line; Django's adds nothing but noise.
+            "django.request": {"level": "ERROR"},
+            # The task's own line (oversight.task) says it ran; django-tasks' say it again.
+            "django_tasks": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(LOG_FORMAT, env("LOG_LEVEL", default="INFO"))

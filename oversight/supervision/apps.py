@@ -10,6 +10,9 @@ class SupervisionConfig(AppConfig):
     # What children reads of supervision's records (children.discussions, decision 0001).
     child_discussions = "oversight.supervision.selectors.case_discussions_live"
     child_decisions = "oversight.supervision.selectors.decisions_live"
+    # The path from a case discussion to the agency whose supervision it took place in: the
+    # multi-agency summary shows each agency's last discussion date and rating (issue 13).
+    child_discussion_agency = "record__session__agency"
     daily_jobs = ["oversight.supervision.tasks.enqueue_daily"]
     # What manage.py verify_integrity checks of supervision (issue 10 item 4).
     integrity_checks = ["oversight.supervision.integrity.signed_records_check"]

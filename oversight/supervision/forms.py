@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from oversight.contracts.models import SessionType
+from oversight.contracts.models import GROUP_SESSION_TYPES, SessionType
 from oversight.core.forms import (
     SESSION_DATE,
     DateInput,
@@ -101,6 +101,43 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
         super().__init__(*args, **kwargs)
         self.limit_choices("supervisee", supervisees)
         self.limit_choices("attendees", colleagues)
+        # Only what the chosen type needs (issue 12 item 4): a group invites people and has a
+        # title; a three-way meeting has a supervisee and others; the rest a supervisee.
+        chosen = (self.data.get("session_type") if self.is_bound else None) or self.initial.get(
+            "session_type"
+        )
+        if chosen in SessionType.values:
+            self.fields["session_type"].widget = forms.HiddenInput()
+            if chosen in GROUP_SESSION_TYPES:
+                del self.fields["supervisee"]
+                self.fields["attendees"].help_text = ""
+            else:
+                self.fields["supervisee"].help_text = ""
+                if chosen == SessionType.THREE_WAY:
+                    self.fields["attendees"].label = "Who else is invited"
+                    self.fields["attendees"].help_text = "Line managers and anyone else attending."
+                else:
+                    del self.fields["attendees"]
+                    del self.fields["title"]
+
+    @property
+    def chosen_type_label(self) -> str:
+        chosen = self["session_type"].value()
+        return str(dict(SessionType.choices).get(chosen, ""))
+
+
+class SessionTypeForm(GovukForm):
+    """The first question of planning: the kind of session decides what else is asked."""
+
+    type = forms.ChoiceField(
+        label="What kind of session are you planning?",
+        choices=SessionType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the kind of session",
+            "invalid_choice": "Select the kind of session",
+        },
+    )
 
 
 class CancelForm(GovukForm):

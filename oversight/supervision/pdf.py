@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import SessionRecord
 from .prompts import CYCLE
@@ -31,3 +32,13 @@ def record_pdf(record: SessionRecord, *, wellbeing: bool) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=record_pdf_html(record, wellbeing=wellbeing)).write_pdf()
+
+
+def record_pdf_filename(record: SessionRecord) -> str:
+    """The name a supervisee files their signed copy under (001 Recording: "the supervisee
+    gets a signed copy"): whose supervision and when, never an internal id — e.g.
+    ``supervision-record-amara-okafor-2026-11-17.pdf``; a group session is named by its title."""
+    session = record.session
+    day = session.held_on or session.planned_start.date()
+    who = session.supervisee.display_name if session.supervisee is not None else session.title
+    return f"supervision-record-{slugify(who) or 'group'}-{day:%Y-%m-%d}.pdf"

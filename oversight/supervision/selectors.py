@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from oversight.children.models import Child
+from oversight.children.models import AgencyInvolvement, Child
 from oversight.people.selectors import access_profile
 
 from .models import (
@@ -230,10 +230,18 @@ def children_for_session(session: Session) -> QuerySet[Child]:
         else list(session.attendances.values_list("person_id", flat=True))
     )
     chosen = SessionChild.objects.filter(session=session).values("child_id")
+    # A child another agency holds, which this agency is involved with and has allocated to
+    # the supervisee, is discussed in this agency's supervision too (issue 13).
+    involved = AgencyInvolvement.objects.current().filter(
+        agency_id=session.agency_id, allocated_worker_id__in=people
+    )
     return (
         Child.objects.live()
-        .filter(agency_id=session.agency_id)
-        .filter(Q(allocated_practitioner_id__in=people) | Q(pk__in=chosen))
+        .filter(
+            (Q(agency_id=session.agency_id) & Q(allocated_practitioner_id__in=people))
+            | Q(pk__in=chosen)
+            | Q(pk__in=involved.exclude(case_reference="").values("child_id"))
+        )
         .order_by("display_name")
     )
 

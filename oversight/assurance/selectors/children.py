@@ -97,6 +97,55 @@ def drift_table(agencies: list[Agency], period: Period) -> Table:
     return table
 
 
+def partnership_children_table(
+    agencies: list[Agency], period: Period, today: dt.date, *, partnership_row: bool
+) -> Table:
+    """Children known to two or more agencies (issue 13 item 7): how many, the share every
+    involved agency discussed within three months, divergent-rating flags raised and resolved
+    and the median days to resolve them. A child counts for each agency involved with it, so
+    the agencies' rows do not add up to the partnership's (each child once): only the primary
+    rule applies (decision 0004)."""
+    table = Table(
+        key="multi_agency",
+        caption="Children known to two or more agencies",
+        columns=[
+            "Agency",
+            "Children known to two or more agencies",
+            "% every involved agency discussed within three months",
+            "Divergent-rating flags raised in the period",
+            "Divergent-rating flags resolved in the period",
+            "Median days to resolve",
+        ],
+        chart_column=2,
+    )
+    per_agency, whole = children.partnership_child_figures(
+        agency_ids={a.pk for a in agencies},
+        on=min(period.end, today),
+        start=period.start,
+        end=period.end,
+    )
+
+    def row(label: str, figures: children.PartnershipChildFigures) -> list[object]:
+        median = figures.median_days_to_resolve
+        return [
+            label,
+            suppress(figures.shared, figures.shared),
+            percent(figures.all_discussed, figures.shared),
+            suppress(figures.divergent_raised, figures.divergent_raised),
+            suppress(figures.divergent_resolved, figures.divergent_resolved),
+            (
+                suppress(median, figures.divergent_resolved)
+                if median is not None
+                else "None resolved"
+            ),
+        ]
+
+    table.rows = [row(a.name, per_agency[a.pk]) for a in agencies]
+    if partnership_row:
+        table.rows.append(row("Partnership", whole))
+    return table
+
+
 # --- Records: balance of the key elements --------------------------------------------------
 
 

@@ -11,7 +11,12 @@ from oversight.people.models import Agency
 from ..compliance import PersonCompliance, compliance_for, summarise, total
 from ..tables import Table
 from .audit import audit_grades_table
-from .children import children_table, drift_table, key_elements_table
+from .children import (
+    children_table,
+    drift_table,
+    key_elements_table,
+    partnership_children_table,
+)
 from .evaluation import (
     distinct_respondents,
     evaluation_by_agency_table,
@@ -58,6 +63,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         ),
         children_table(agencies, period, today),
         drift_table(agencies, period),
+        partnership_children_table(agencies, period, today, partnership_row=True),
         key_elements_table(agencies, period),
         evaluation_by_agency_table(agencies, period, today),
         audit_grades_table(agencies, period),
@@ -104,10 +110,11 @@ def agency_tables(
         trend_table(agencies, period.end, today, side_by_side=False, latest=rows),
         children_table(agencies, period, today),
         drift_table(agencies, period),
+        partnership_children_table(agencies, period, today, partnership_row=False),
         key_elements_table(agencies, period),
         evaluation_statements_table(
             responses_in(period, today=today).filter(round__agency=agency),
-            "Evaluation of supervision: the ten statements (seed 004 Appendix I), rounds "
+            "Evaluation of supervision: the ten statements, rounds "
             f"closed in the 12 months to {period.end:%-d %B %Y}",
             distinct_respondents(period, today=today, round__agency=agency),
         ),

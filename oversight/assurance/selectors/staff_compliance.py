@@ -130,6 +130,7 @@ def trend_table(
         caption="Staff supervised within their interval, last 12 months",
         columns=columns,
         chart_column=1,
+        chart_kind="line",
     )
     last = min(end, today)
     days = month_ends(last)
@@ -138,7 +139,7 @@ def trend_table(
         point = kept.get(day) or _trend_point(ids, day, today, latest if day == last else None)
         people = sum(g.people for g in point.values())
         within = sum(g.within_interval for g in point.values())
-        row: list[Any] = [f"{day:%-d %b %Y}", percent(within, people)]
+        row: list[Any] = [day, percent(within, people)]
         if side_by_side:
             groups = [point.get(agency.pk) for agency in agencies]
             for group in groups:

@@ -8,7 +8,6 @@ open."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +16,6 @@ import pytest
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import load_workbook
 
 from oversight.assurance.suppression import (
     MINIMUM_GROUP,
@@ -28,6 +26,7 @@ from oversight.assurance.suppression import (
 )
 from oversight.people.tests import factories as pf
 
+from .exported import csv_tables, xlsx_tables
 from .factories import EvaluationRoundFactory, PulseResponseFactory, answered
 from .test_dashboards import csv_blocks, html_tables
 
@@ -99,11 +98,9 @@ def test_the_evaluation_shows_yes_maybe_and_no_under_their_own_headings(
     assert evaluation[0] == ["Agency", "Responses", "% Yes", "% Maybe", "% No"]
     assert _by_first(evaluation)[cast.agency.name][1:] == ["5", "40", "40", "20"]
 
-    exported = csv_blocks(
-        client.get(reverse("assurance:partnership_export", args=["csv"])).content.decode()
-    )
-    block = next(b for b in exported if b[0][0].startswith("Evaluation of supervision"))
-    assert _by_first(block[1:])[cast.agency.name][1:] == ["5", "40", "40", "20"]
+    exported = csv_tables(client.get(reverse("assurance:partnership_export", args=["csv"])).content)
+    block = next(rows for name, rows in exported if "Evaluation of supervision" in name)
+    assert _by_first(block)[cast.agency.name][1:] == ["5", "40", "40", "20"]
 
 
 # --- Item 3a: results move only when a round closes with five or more answers --------------
@@ -258,14 +255,8 @@ def _export_blocks(client: Any, url: str, fmt: str) -> list[list[list[str]]]:
     response = client.get(url)
     assert response.status_code == 200
     if fmt == "csv":
-        return [b[1:] for b in csv_blocks(response.content.decode())]
-    book = load_workbook(io.BytesIO(response.content))
-    return [
-        [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)][
-            1:
-        ]
-        for sheet in book.worksheets
-    ]
+        return csv_blocks(response.content)
+    return [rows for _name, rows in xlsx_tables(response.content)]
 
 
 @pytest.mark.parametrize("fmt", ["page", "csv", "xlsx"])

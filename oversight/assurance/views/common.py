@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from oversight.core.access import AuthenticatedHttpRequest
 from oversight.core.models import AuditAction
@@ -15,7 +16,7 @@ from oversight.core.services import RequestOrigin, audit_event_record
 
 from ..forms import PeriodForm
 from ..selectors import Period, default_period
-from ..tables import Table, csv_text, xlsx_bytes
+from ..tables import Table, csv_export, headlines, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,18 +52,29 @@ def export_response(
     )
     stem = f"{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "csv":
-        response = HttpResponse(csv_text(tables), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        content, filename, media_type = csv_export(tables, stem=stem)
+        response = HttpResponse(content, content_type=media_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     if fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes(tables), content_type=XLSX)
+        about = [
+            ("Report", title),
+            ("Period", f"{date_format(period.start)} to {date_format(period.end)}"),
+        ]
+        response = HttpResponse(xlsx_bytes(tables, about=about), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         return response
     from weasyprint import HTML
 
     html = render_to_string(
         "assurance/board_report.html",
-        {"tables": tables, "title": title, "period": period, "generated_at": timezone.now()},
+        {
+            "tables": tables,
+            "headlines": headlines(tables),
+            "title": title,
+            "period": period,
+            "generated_at": timezone.now(),
+        },
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{stem}.pdf"'

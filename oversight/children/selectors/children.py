@@ -44,6 +44,7 @@ from ..models import (
     DriftSettings,
     Escalation,
     EscalationStep,
+    PlanContribution,
     QualityConcern,
     ReviewMeeting,
     UrgentDiscussionRequest,
@@ -376,8 +377,25 @@ def child_detail(*, child_id: int) -> Child:
                 to_attr="involvement_history",
             ),
             Prefetch(
+                "involvements",
+                queryset=AgencyInvolvement.objects.current()
+                .exclude(case_reference="")
+                .select_related("agency", "allocated_worker")
+                .order_by("starts_on", "id"),
+                to_attr="current_involvements",
+            ),
+            Prefetch(
+                "plan_contributions",
+                queryset=PlanContribution.objects.live()
+                .select_related("agency", "modified_by")
+                .order_by("agency__name"),
+                to_attr="plans",
+            ),
+            Prefetch(
                 "review_meetings",
-                queryset=ReviewMeeting.objects.live().order_by("meets_on", "id"),
+                queryset=ReviewMeeting.objects.live()
+                .prefetch_related("agencies_expected")
+                .order_by("meets_on", "id"),
                 to_attr="meetings",
             ),
             Prefetch(

@@ -14,6 +14,7 @@ from django.db.models import (
     Q,
     Subquery,
 )
+from django.utils import timezone
 
 from oversight.core.workdays import day_start
 
@@ -262,3 +263,90 @@ def decisions_on_file_figures_by_agency(
     for row in rows:
         found[row["agency_id"]] = {k: row[k] for k in DECISION_FIGURES}
     return found
+
+
+# --- Across agencies (issue 13 item 7) --------------------------------------------------------
+
+
+@dataclass
+class PartnershipChildFigures:
+    """Children known to two or more agencies, as one agency (or the partnership) sees them."""
+
+    shared: int = 0
+    all_discussed: int = 0  # every involved agency discussed the child within three months
+    divergent_raised: int = 0
+    divergent_resolved: int = 0
+    days_to_resolve: list[int] | None = None
+
+    @property
+    def median_days_to_resolve(self) -> float | None:
+        days = sorted(self.days_to_resolve or [])
+        if not days:
+            return None
+        middle = len(days) // 2
+        found = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+        return int(found) if found == int(found) else found
+
+
+def partnership_child_figures(
+    *, agency_ids: set[int], on: dt.date, start: dt.date, end: dt.date
+) -> tuple[dict[int, PartnershipChildFigures], PartnershipChildFigures]:
+    """Per agency, and for the partnership (each child once): children known to two or more
+    agencies on ``on`` (the holding agency and each with its own involvement); how many every
+    involved agency discussed within three months before ``on``; divergent-rating flags
+    raised and resolved between ``start`` and ``end`` and the days each took to resolve. A
+    child counts for every agency involved with it. Four queries, whatever the numbers."""
+    from ..models import AgencyInvolvement, DriftRule
+    from ..partnership import PARTNERSHIP_DAYS
+
+    involved: dict[int, set[int]] = {}
+    for child_id, agency_id, holder in (
+        AgencyInvolvement.objects.on(on)
+        .exclude(case_reference="")
+        .filter(child__archived_at__isnull=True)
+        .values_list("child_id", "agency_id", "child__agency_id")
+    ):
+        involved.setdefault(child_id, {holder}).add(agency_id)
+    shared = {child_id: agencies for child_id, agencies in involved.items() if len(agencies) > 1}
+    path = supervision_records.agency_path()
+    discussed: dict[int, set[int]] = {}
+    for child_id, agency_id in (
+        supervision_records.discussions()
+        .filter(
+            child_id__in=list(shared),
+            discussed_on__lte=on,
+            discussed_on__gte=on - dt.timedelta(days=PARTNERSHIP_DAYS),
+        )
+        .values_list("child_id", path)
+        .distinct()
+    ):
+        discussed.setdefault(child_id, set()).add(agency_id)
+    per_agency = {
+        agency_id: PartnershipChildFigures(days_to_resolve=[]) for agency_id in agency_ids
+    }
+    whole = PartnershipChildFigures(days_to_resolve=[])
+
+    def each(child_id: int) -> list[PartnershipChildFigures]:
+        return [whole] + [per_agency[a] for a in shared.get(child_id, ()) if a in per_agency]
+
+    for child_id, agencies in shared.items():
+        every = agencies <= discussed.get(child_id, set())
+        for figures in each(child_id):
+            figures.shared += 1
+            figures.all_discussed += int(every)
+    flags = DriftFlag.objects.live().filter(rule=DriftRule.DIVERGENT, child_id__in=list(shared))
+    for child_id, _ in flags.filter(raised_on__gte=start, raised_on__lte=end).values_list(
+        "child_id", "pk"
+    ):
+        for figures in each(child_id):
+            figures.divergent_raised += 1
+    for child_id, raised_on, acknowledged_at in flags.filter(
+        acknowledged_at__gte=day_start(start),
+        acknowledged_at__lt=day_start(end + dt.timedelta(days=1)),
+    ).values_list("child_id", "raised_on", "acknowledged_at"):
+        days = (timezone.localtime(acknowledged_at).date() - raised_on).days
+        for figures in each(child_id):
+            figures.divergent_resolved += 1
+            assert figures.days_to_resolve is not None
+            figures.days_to_resolve.append(days)
+    return per_agency, whole

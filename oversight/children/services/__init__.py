@@ -19,7 +19,20 @@ from .concerns import (
     urgent_request_make,
     urgent_request_respond,
 )
-from .drift import drift_evaluate, drift_evaluate_agency, drift_flag_acknowledge
+from .drift import (
+    drift_evaluate,
+    drift_evaluate_agency,
+    drift_flag_acknowledge,
+    multi_agency_child_ids,
+    partnership_drift_evaluate,
+)
+from .involvements import (
+    child_matching,
+    involvement_add,
+    involvement_end,
+    nhs_number_clean,
+    plan_contribution_save,
+)
 from .register import (
     child_allocate,
     child_create,
@@ -32,6 +45,7 @@ from .register import (
 __all__ = [
     "child_allocate",
     "child_create",
+    "child_matching",
     "child_status_change",
     "child_update",
     "disclosure_alert_resend",
@@ -45,6 +59,12 @@ __all__ = [
     "escalation_escalate",
     "escalation_raise",
     "escalation_resolve",
+    "involvement_add",
+    "involvement_end",
+    "multi_agency_child_ids",
+    "nhs_number_clean",
+    "partnership_drift_evaluate",
+    "plan_contribution_save",
     "quality_concern_one_to_one",
     "quality_concern_raise",
     "quality_concern_three_way",

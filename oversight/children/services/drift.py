@@ -4,10 +4,12 @@ in bulk per agency; each stays until acknowledged with a decision."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from oversight.core.models import AuditAction
@@ -19,11 +21,17 @@ from oversight.core.services import (
 from oversight.people.models import Person
 
 from .. import selectors
-from ..cadence import drift_findings
+from ..cadence import drift_findings, review_window_opens_on
 from ..models import (
+    CADENCE_STATUSES,
+    PARTNERSHIP_RULES,
+    AgencyInvolvement,
     Child,
     DriftFlag,
+    LegalStatus,
+    ReviewMeeting,
 )
+from ..partnership import PastMeeting, partnership_findings, still_to_raise
 from .base import _create, _required
 
 # --- Drift ----------------------------------------------------------------------------------
@@ -62,7 +70,107 @@ def drift_evaluate(*, child: Child, today: dt.date | None = None) -> list[DriftF
     for flag in flags:
         _create(flag, actor=None)
         audit_event_record(actor=None, action=AuditAction.CREATE, target=flag)
-    return flags
+    partnership = partnership_drift_evaluate(child_ids=[locked.pk], today=day)
+    for flag in partnership:
+        audit_event_record(actor=None, action=AuditAction.CREATE, target=flag)
+    return flags + partnership
+
+
+def multi_agency_child_ids(*, on: dt.date) -> QuerySet[Any]:
+    """Children another agency besides the holding one is involved with on ``on``."""
+    return (
+        AgencyInvolvement.objects.on(on)
+        .exclude(case_reference="")
+        .exclude(agency_id=F("child__agency_id"))
+        .filter(child__archived_at__isnull=True)
+        .values_list("child_id", flat=True)
+        .distinct()
+    )
+
+
+def partnership_drift_evaluate(
+    *, child_ids: Iterable[int] | None = None, today: dt.date | None = None
+) -> list[DriftFlag]:
+    """Raise the partnership-level flags (issue 13 item 3; ``children.partnership``) for the
+    given children, or for every child known to two or more agencies: a fixed handful of
+    queries per batch of 2,000 children. Returns the flags raised."""
+    day = today or timezone.localdate()
+    ids = sorted(set(child_ids if child_ids is not None else multi_agency_child_ids(on=day)))
+    raised: list[DriftFlag] = []
+    for start in range(0, len(ids), 2000):
+        raised += _partnership_batch(ids[start : start + 2000], day)
+    return raised
+
+
+def _partnership_batch(ids: list[int], day: dt.date) -> list[DriftFlag]:
+    children = list(
+        Child.objects.live()
+        .filter(pk__in=ids)
+        .exclude(legal_status=LegalStatus.CLOSED)
+        .select_related("agency")
+    )
+    if not children:
+        return []
+    ids = [c.pk for c in children]
+    involvements = selectors.current_involvements(ids, on=day)
+    discussions = selectors.discussions_by_agency(ids, on=day)
+    meetings: dict[int, ReviewMeeting] = {}
+    for meeting in (
+        ReviewMeeting.objects.live()
+        .filter(child_id__in=ids, meets_on__lt=day)
+        .order_by("child_id", "meets_on", "id")
+    ):
+        meetings[meeting.child_id] = meeting
+    rules = selectors.agency_rules({c.agency_id for c in children}, on=day)
+    flags: dict[int, list[tuple[str, dt.date, bool]]] = {}
+    for child_id, rule, raised_on, acknowledged_at in (
+        DriftFlag.objects.live()
+        .filter(child_id__in=ids, rule__in=PARTNERSHIP_RULES)
+        .values_list("child_id", "rule", "raised_on", "acknowledged_at")
+    ):
+        flags.setdefault(child_id, []).append((rule, raised_on, acknowledged_at is None))
+    new: list[DriftFlag] = []
+    now = timezone.now()
+    for child in children:
+        parts = selectors.parts_of(child, involvements.get(child.pk, []))
+        if len(parts) < 2:
+            continue
+        starts = sorted(p.starts_on or child.created_at.date() for p in parts)
+        owner_rules = rules[child.agency_id]
+        meeting = meetings.get(child.pk)
+        past = None
+        if meeting is not None:
+            past = PastMeeting(
+                meets_on=meeting.meets_on,
+                kind=meeting.get_kind_display(),
+                window_opens_on=review_window_opens_on(
+                    meets_on=meeting.meets_on,
+                    window_working_days=owner_rules.window_working_days,
+                    nation=owner_rules.nation,
+                ),
+            )
+        findings = partnership_findings(
+            agencies={p.agency.pk: p.agency.name for p in parts},
+            involved_since=starts[1],
+            discussions=discussions.get(child.pk, []),
+            meeting=past,
+            today=day,
+            in_cadence=child.legal_status in CADENCE_STATUSES,
+        )
+        for finding in still_to_raise(findings, flags.get(child.pk, [])):
+            new.append(
+                DriftFlag(
+                    child=child,
+                    rule=finding.rule,
+                    reason=finding.reason,
+                    raised_on=day,
+                    created_at=now,
+                    modified_at=now,
+                )
+            )
+    with transaction.atomic():
+        DriftFlag.objects.bulk_create(new, batch_size=1000)
+    return new
 
 
 def drift_evaluate_agency(*, agency_id: int, today: dt.date | None = None) -> int:

@@ -33,6 +33,7 @@ from ..models import (
     ReviewMeeting,
 )
 from .base import _create
+from .involvements import nhs_number_clean, owner_involvement_sync
 
 # --- The register ---------------------------------------------------------------------------
 
@@ -41,17 +42,32 @@ def _involvement_set(child: Child, agencies: list[Agency], *, actor: Person, on:
     """Keep Child.agencies_involved and its history in step: end the involvement of agencies
     no longer involved (the day before ``on``) and open one for each new agency."""
     wanted = {a.pk for a in agencies if a.pk != child.agency_id}
-    current = {
-        i.agency_id: i
-        for i in AgencyInvolvement.objects.live().filter(child=child, ends_on__isnull=True)
-    }
-    for agency_id, involvement in current.items():
+    open_rows = list(
+        AgencyInvolvement.objects.live()
+        .filter(child=child, ends_on__isnull=True)
+        .exclude(agency_id=child.agency_id)
+    )
+    # An agency that added its own involvement (issue 13) ends it itself; only the owning
+    # agency's labels follow this list.
+    own = {i.agency_id for i in open_rows if i.case_reference}
+    labels = {i.agency_id: i for i in open_rows if not i.case_reference}
+    for agency_id, involvement in labels.items():
         if agency_id not in wanted:
             involvement.ends_on = max(involvement.starts_on, on - dt.timedelta(days=1))
             tracked_update(involvement, actor=actor)
-    for agency_id in wanted - set(current):
+    for agency_id in wanted - set(labels) - own:
         _create(AgencyInvolvement(child=child, agency_id=agency_id, starts_on=on), actor=actor)
-    child.agencies_involved.set(list(wanted))
+    child.agencies_involved.set(list(wanted | own))
+
+
+def _nhs_number_free(value: str, *, child_id: int | None) -> str:
+    """The NHS number checked and not already held by another child on the register."""
+    number = nhs_number_clean(value)
+    if number and Child.objects.filter(nhs_number=number).exclude(pk=child_id).exists():
+        raise ValidationError(
+            {"nhs_number": "A child with this NHS number is already on the register."}
+        )
+    return number
 
 
 def _case_reference_taken() -> ValidationError:
@@ -84,6 +100,7 @@ def child_create(
     allocated_practitioner: Person | None,
     date_of_birth: dt.date | None = None,
     agencies_involved: Iterable[Agency] = (),
+    nhs_number: str = "",
     submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> Child:
@@ -93,7 +110,9 @@ def child_create(
         return earlier
     if Child.objects.filter(agency=agency, case_reference=case_reference.strip()).exists():
         raise _case_reference_taken()
+    number = _nhs_number_free(nhs_number, child_id=None)
     child = Child(
+        nhs_number=number,
         agency=agency,
         case_reference=case_reference.strip(),
         display_name=display_name.strip(),
@@ -104,6 +123,7 @@ def child_create(
     )
     _save_case_reference(lambda: _create(child, actor=actor))
     submission_record(token=submission_token, target=child)
+    owner_involvement_sync(child, actor=actor)
     _involvement_set(child, list(agencies_involved), actor=actor, on=status_since)
     _create(ChildStatus(child=child, status=legal_status, starts_on=status_since), actor=actor)
     if allocated_practitioner is not None:
@@ -127,6 +147,7 @@ def child_update(
     display_name: str,
     date_of_birth: dt.date | None,
     agencies_involved: Iterable[Agency],
+    nhs_number: str | None = None,
     origin: RequestOrigin | None = None,
 ) -> Child:
     """Change the child's details. Status and allocation have their own services, so their
@@ -137,9 +158,12 @@ def child_update(
     child.case_reference = case_reference.strip()
     child.display_name = display_name.strip()
     child.date_of_birth = date_of_birth
+    if nhs_number is not None:
+        child.nhs_number = _nhs_number_free(nhs_number, child_id=child.pk)
     _save_case_reference(
         lambda: tracked_edit(child, actor=actor, expected_version=expected_version)
     )
+    owner_involvement_sync(child, actor=actor)
     _involvement_set(child, list(agencies_involved), actor=actor, on=timezone.localdate())
     audit_event_record(actor=actor, action=AuditAction.CHANGE, target=child, origin=origin)
     return child
@@ -226,6 +250,7 @@ def child_allocate(
     )
     locked.allocated_practitioner = practitioner
     tracked_update(locked, actor=actor)
+    owner_involvement_sync(locked, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -244,11 +269,15 @@ def review_meeting_add(
     kind: str,
     meets_on: dt.date,
     notes: str = "",
+    agencies_expected: Iterable[Agency] = (),
     origin: RequestOrigin | None = None,
 ) -> ReviewMeeting:
+    """Add a review meeting; it is shared with every agency involved, and names the agencies
+    expected at it (issue 13 item 2)."""
     meeting = _create(
         ReviewMeeting(child=child, kind=kind, meets_on=meets_on, notes=notes.strip()), actor=actor
     )
+    meeting.agencies_expected.set(list(agencies_expected))
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=meeting, origin=origin)
     return meeting
 

@@ -21,6 +21,7 @@ STAFF = {
 }
 CHILD_TEAM = {"practitioner", "supervisor", "line_manager", "agency_lead"}
 ESCALATION_VIEWERS = CHILD_TEAM | {"other_lead"}
+OTHER_AGENCY_TEAM = {"other_practitioner", "other_supervisor", "other_lead"}
 
 
 def _child(cast: Any) -> Any:
@@ -31,6 +32,37 @@ def _child(cast: Any) -> Any:
 
 def child_pk(cast: Any) -> dict[str, Any]:
     return {"pk": _child(cast).pk}
+
+
+def _shared_child(cast: Any, *, ended: bool = False) -> Any:
+    """A child the first agency holds, which the other agency (health) is involved with:
+    its health visitor is the allocated worker."""
+    from oversight.children.models import AgencyInvolvement
+
+    child = _child(cast)
+    today = timezone.localdate()
+    involvement = AgencyInvolvement.objects.create(
+        child=child,
+        agency=cast.other_agency,
+        case_reference="HV-1",
+        allocated_worker=cast.other_practitioner,
+        lawful_basis="safeguarding",
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=today - dt.timedelta(days=1) if ended else None,
+    )
+    return child, involvement
+
+
+def shared_child_pk(cast: Any) -> dict[str, Any]:
+    return {"pk": _shared_child(cast)[0].pk}
+
+
+def ended_child_pk(cast: Any) -> dict[str, Any]:
+    return {"pk": _shared_child(cast, ended=True)[0].pk}
+
+
+def involvement_pk(cast: Any) -> dict[str, Any]:
+    return {"pk": _shared_child(cast)[1].pk}
 
 
 def flag_pk(cast: Any) -> dict[str, Any]:
@@ -108,6 +140,54 @@ CASES = [
     AccessCase("children:settings", allowed={"agency_lead", "other_lead"}),
     AccessCase("children:decisions_waiting", allowed=STAFF),
     AccessCase("children:child_detail", setup=child_pk, allowed=CHILD_TEAM),
+    AccessCase(
+        "children:child_detail",
+        setup=shared_child_pk,
+        allowed=CHILD_TEAM | OTHER_AGENCY_TEAM,
+        note="known to the other agency too: its worker, supervisor and lead see the summary",
+    ),
+    AccessCase(
+        "children:child_detail",
+        setup=ended_child_pk,
+        allowed=CHILD_TEAM,
+        note="the other agency's involvement has ended: it sees nothing",
+    ),
+    AccessCase(
+        "children:child_timeline",
+        setup=shared_child_pk,
+        allowed=CHILD_TEAM,
+        note="the RAG timeline stays with the holding agency",
+    ),
+    AccessCase(
+        "children:child_edit",
+        setup=shared_child_pk,
+        allowed=CHILD_TEAM,
+        note="only the holding agency changes the child's details",
+    ),
+    AccessCase("children:plan_contribution", setup=child_pk, allowed=CHILD_TEAM),
+    AccessCase(
+        "children:plan_contribution",
+        setup=shared_child_pk,
+        allowed=CHILD_TEAM | OTHER_AGENCY_TEAM,
+        note="each involved agency writes its own contribution",
+    ),
+    AccessCase(
+        "children:plan_contribution",
+        setup=ended_child_pk,
+        allowed=CHILD_TEAM,
+        note="not once the agency's involvement has ended",
+    ),
+    AccessCase(
+        "children:involvement_add",
+        allowed={"supervisor", "agency_lead", "other_supervisor", "other_lead"},
+        note="supervisors and leads add their own agency's involvement",
+    ),
+    AccessCase(
+        "children:involvement_end",
+        setup=involvement_pk,
+        allowed={"other_supervisor", "other_lead"},
+        note="that agency's supervisors and lead only",
+    ),
     AccessCase("children:child_edit", setup=child_pk, allowed=CHILD_TEAM),
     AccessCase("children:child_status", setup=child_pk, allowed=CHILD_TEAM),
     AccessCase("children:child_allocate", setup=child_pk, allowed=CHILD_TEAM),

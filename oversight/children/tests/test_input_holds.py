@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from oversight.children import services
 from oversight.children.models import Child, Escalation, LegalStatus
+from oversight.core.testing import shows_typed_date
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,7 @@ def test_a_date_of_birth_before_1900_or_after_today_is_refused(
     page = response.content.decode()
     assert response.status_code == 200
     assert message in page
-    assert f'value="{born}"' in page and 'value="Family R – child C"' in page
+    assert shows_typed_date(page, "date_of_birth", born) and 'value="Family R – child C"' in page
     assert not Child.objects.exists()
 
 

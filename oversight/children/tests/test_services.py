@@ -85,7 +85,7 @@ def test_agencies_involved_over_time(cast):
         date_of_birth=None,
         agencies_involved=[],
     )
-    involvement = child.involvements.get()
+    involvement = child.involvements.get(agency=cast.other_agency)
     assert involvement.starts_on == days_ago(100)
     assert involvement.ends_on is not None
     assert not child.agencies_involved.exists()

@@ -363,7 +363,7 @@ def test_a_bad_filter_is_named_and_the_whole_list_still_shows(cast, client, case
     client.force_login(cast.practitioner)
     page = _listed(client, legal_status="adopted", q="x" * 101)
     assert "There is a problem" in page
-    assert "Select a valid choice" in page
+    assert "Select status from the choices given" in page
     assert "Family Brennan" in page and "Family Carter" in page
 
 

@@ -18,6 +18,7 @@ from .concerns import (
     UrgentRequestCreateView,
     UrgentRequestRespondView,
 )
+from .involvements import InvolvementAddView, InvolvementEndView, PlanContributionView
 from .register import (
     ChildAllocateView,
     ChildCountsView,
@@ -53,6 +54,9 @@ __all__ = [
     "EscalationEscalateView",
     "EscalationListView",
     "EscalationRespondView",
+    "InvolvementAddView",
+    "InvolvementEndView",
+    "PlanContributionView",
     "QualityConcernCreateView",
     "QualityConcernDetailView",
     "QualityConcernMeetingView",

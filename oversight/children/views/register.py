@@ -83,8 +83,18 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             today=day,
             decisions_count=selectors.decisions_waiting_for_file(visible, today=day).count(),
             can_add=self.request.user.has_perm(Permission.ADD_CHILD),
+            can_add_involvement=self.request.user.has_perm(Permission.ADD_INVOLVEMENT),
+            involvements=self.involvements(day),
         )
         return context
+
+    def involvements(self, day: Any) -> list[Any]:
+        found = selectors.involvements_of_viewer(self.request.user, on=day)
+        for involvement in found:
+            involvement.can_end = self.request.user.has_perm(
+                Permission.END_INVOLVEMENT, involvement
+            )
+        return found
 
 
 class ChildCreateView(ChildrenFormView):
@@ -124,6 +134,7 @@ class ChildCreateView(ChildrenFormView):
             status_since=data["status_since"],
             allocated_practitioner=data["allocated_practitioner"],
             agencies_involved=data["agencies_involved"],
+            nhs_number=data.get("nhs_number", ""),
             submission_token=data["submission_token"],
             origin=self.origin(),
         )
@@ -160,17 +171,51 @@ class ChildMixin:
 
 
 class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, DetailView):
-    permission_required = Permission.VIEW_CHILD
-    template_name = "children/child_detail.html"
+    """The child's page. The agency holding the child on its register sees the whole page;
+    every involved agency's leads, allocated worker and the worker's supervisor and line
+    manager see the multi-agency summary (issue 13 item 2), and another agency's people see
+    only that. Each view is audited, saying whether the summary was shown."""
+
+    permission_required = Permission.VIEW_CHILD_SUMMARY
     context_object_name = "child"
 
     def get_object(self, queryset: Any = None) -> Child:
+        if getattr(self, "object", None) is not None:
+            return self.object  # loaded once for the rule
         get_object_or_404(Child.objects.live().only("pk"), pk=self.kwargs["pk"])
         return selectors.child_detail(child_id=self.kwargs["pk"])
+
+    @property
+    def full_view(self) -> bool:
+        return bool(self.request.user.has_perm(Permission.VIEW_CHILD, self.object))
+
+    def get_template_names(self) -> list[str]:
+        if self.full_view:
+            return ["children/child_detail.html"]
+        return ["children/child_summary.html"]
+
+    def get_audit_detail(self) -> dict[str, Any] | None:
+        summary = getattr(self, "summary", None)
+        if summary is None or summary.agency_count < 2:
+            return None
+        return {"multi_agency_summary": True, "agencies": summary.agency_count}
+
+    def summary_context(self, day: Any) -> dict[str, Any]:
+        profile = access_profile(self.request.user)
+        self.summary = selectors.multi_agency_summary(
+            self.object, today=day, viewer_agency_ids=set(profile.member_agency_ids)
+        )
+        return {
+            "summary": self.summary,
+            "can_contribute": self.request.user.has_perm(Permission.CONTRIBUTE_PLAN, self.object),
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         day = today()
+        context.update(self.summary_context(day), today=day)
+        if not self.full_view:
+            return context
         child = self.object
         user = self.request.user
         flags = child.flags
@@ -188,6 +233,9 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
             decisions=list(
                 selectors.decisions_waiting_for_file(Child.objects.filter(pk=child.pk), today=day)
             ),
+            other_involvements=[
+                i for i in child.involvement_history if i.agency_id != child.agency_id
+            ],
             upcoming_meetings=[m for m in child.meetings if m.meets_on >= day],
             past_meetings=[m for m in child.meetings if m.meets_on < day][::-1],
         )
@@ -242,6 +290,7 @@ class ChildEditView(ChildMixin, ChildrenFormView):
             "case_reference": child.case_reference,
             "display_name": child.display_name,
             "date_of_birth": child.date_of_birth,
+            "nhs_number": child.nhs_number,
             "agencies_involved": list(child.agencies_involved.all()),
             "version": child.version,
         }
@@ -256,6 +305,7 @@ class ChildEditView(ChildMixin, ChildrenFormView):
             display_name=data["display_name"],
             date_of_birth=data["date_of_birth"],
             agencies_involved=data["agencies_involved"],
+            nhs_number=data.get("nhs_number", ""),
             origin=self.origin(),
         )
 
@@ -337,6 +387,7 @@ class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
             kind=data["kind"],
             meets_on=data["meets_on"],
             notes=data["notes"],
+            agencies_expected=data.get("agencies_expected") or [],
             origin=self.origin(),
         )
 

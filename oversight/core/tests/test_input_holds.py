@@ -115,3 +115,69 @@ def test_session_dates_run_from_five_years_back_to_two_years_ahead(
         after = dt.date.fromisoformat(latest) + dt.timedelta(days=1)
         assert not _Dates(data={"on": earliest, "session_on": before.isoformat()}).is_valid()
         assert not _Dates(data={"on": earliest, "session_on": after.isoformat()}).is_valid()
+
+
+def test_errors_are_in_our_own_words_and_name_the_field() -> None:
+    """Issue 12 item 4: never Django's "Ensure this value is less than or equal to 92."."""
+    from django import forms as django_forms
+
+    from oversight.core.forms import GovukForm
+
+    class Settings(GovukForm):
+        days = django_forms.IntegerField(label="Days before the review", max_value=92)
+        agency = django_forms.ChoiceField(label="Agency", choices=[("a", "A")])
+        on = django_forms.DateField(label="Date of the meeting")
+        reason = django_forms.CharField(label="Reason", max_length=5)
+        kept = django_forms.IntegerField(
+            label="Kept", error_messages={"required": "Say how many were kept"}
+        )
+
+    form = Settings(data={"days": "93", "agency": "z", "on": "31/02/2026", "reason": "x" * 6})
+    assert not form.is_valid()
+    assert form.errors == {
+        "days": ["Days before the review must be 92 or less"],
+        "agency": ["Select agency from the choices given"],
+        "on": ["Date of the meeting must be a real date"],
+        "reason": ["Reason must be 5 characters or fewer"],
+        "kept": ["Say how many were kept"],
+    }
+    assert Settings(data={})["days"].errors == ["Enter days before the review"]
+
+
+def test_the_glossary_explains_the_words_the_pages_use(cast: Any, client: Any) -> None:
+    client.force_login(cast.practitioner)
+    home = client.get("/").content.decode()
+    assert 'href="/help/words-we-use/"' in home  # in the footer of every page
+    page = client.get("/help/words-we-use/").content.decode()
+    for anchor, term in (
+        ("rag", "RAG rating"),
+        ("drift", "Drift"),
+        ("child-in-need", "Child in need"),
+    ):
+        assert f'id="{anchor}">{term}</dt>' in page
+
+
+def test_dates_are_typed_in_day_month_and_year_boxes_and_kept_as_typed() -> None:
+    """Issue 12 item 4: the GOV.UK date input. "3 1 2026" is the 3rd of January, never
+    1 March; a date that is not real is refused naming the field, and the boxes keep what
+    was typed."""
+    from django import forms as django_forms
+
+    from oversight.core.forms import DateInput, GovukForm
+
+    class Planned(GovukForm):
+        on = django_forms.DateField(label="Date of the session", widget=DateInput())
+
+    form = Planned(data={"on_day": "3", "on_month": "1", "on_year": "2026"})
+    assert form.is_valid() and form.cleaned_data["on"] == dt.date(2026, 1, 3)
+    assert Planned(data={"on": "2026-01-03"}).is_valid()  # one ISO value still reads
+    bad = Planned(data={"on_day": "31", "on_month": "2", "on_year": "2026"})
+    assert not bad.is_valid()
+    assert bad.error_summary() == [("#id_on_day", "Date of the session must be a real date")]
+    html = str(bad["on"])
+    for part, typed in (("day", "31"), ("month", "2"), ("year", "2026")):
+        assert f'name="on_{part}" value="{typed}"' in html
+        assert f'<label class="govuk-label govuk-date-input__label" for="id_on_{part}">' in html
+    assert "govuk-input--error" in html
+    empty = Planned(data={"on_day": "", "on_month": "", "on_year": ""})
+    assert not empty.is_valid() and empty.errors["on"] == ["Enter date of the session"]

@@ -26,7 +26,15 @@ def _enums() -> dict[str, type[StrEnum]]:
 
 def test_every_permission_is_registered_and_every_rule_is_in_its_apps_enum() -> None:
     enums = _enums()
-    assert set(enums) == {"people", "signin", "children", "supervision", "contracts", "assurance"}
+    assert set(enums) == {
+        "core",
+        "people",
+        "signin",
+        "children",
+        "supervision",
+        "contracts",
+        "assurance",
+    }
     for label, enum in enums.items():
         for member in enum:
             assert member.startswith(f"{label}."), member

@@ -130,7 +130,7 @@ def test_self_supervision_refused_in_the_form(admin_client: Any, cast: Any) -> N
         {"senior": cast.practitioner.pk, "agency": cast.agency.pk, "starts_on": TODAY},
     )
     assert "There is a problem" in response.content.decode()
-    assert "Select a valid choice" in response.content.decode()
+    assert "from the choices given" in response.content.decode()
     assert not SupervisionRelationship.objects.filter(
         supervisor=cast.practitioner, supervisee=cast.practitioner
     ).exists()

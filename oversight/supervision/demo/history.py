@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from oversight.children.models import Child, LegalStatus
+from django.db.models import F
+
+from oversight.children.models import AgencyInvolvement, Child, LegalStatus
 from oversight.contracts.models import SessionType
 from oversight.core.demo import DemoContext, bulk_insert
 from oversight.core.workdays import add_working_days
@@ -136,6 +138,20 @@ def build(ctx: DemoContext) -> None:
         .order_by("id")
     ):
         children_of[child.allocated_practitioner_id].append(child)
+    # Children another agency holds, which the supervisee's agency is involved with: they are
+    # discussed in this agency's supervision too, each agency rating them as it sees them
+    # (issue 13 item 8).
+    for involvement in (
+        AgencyInvolvement.objects.on(today)
+        .exclude(case_reference="")
+        .exclude(agency_id=F("child__agency_id"))
+        .filter(allocated_worker__isnull=False)
+        .exclude(child__legal_status=LegalStatus.CLOSED)
+        .select_related("child")
+        .order_by("id")
+    ):
+        assert involvement.allocated_worker_id is not None
+        children_of[involvement.allocated_worker_id].append(involvement.child)
     new_starters = set(
         Membership.objects.live()
         .exclude(new_starter="")
@@ -148,7 +164,15 @@ def build(ctx: DemoContext) -> None:
     open_actions: dict[int, list[Action]] = defaultdict(list)
     totals: dict[str, int] = defaultdict(int)
 
-    def trajectory(child: Child, rich: bool, index: int) -> str:
+    partner_trajectories: dict[tuple[int, int], str] = {}
+
+    def trajectory(child: Child, rich: bool, index: int, supervisee: int | None = None) -> str:
+        if supervisee is not None and child.allocated_practitioner_id != supervisee:
+            # Another agency's view of the child, which may differ from the holding agency's.
+            key = (child.pk, supervisee)
+            if key not in partner_trajectories:
+                partner_trajectories[key] = rng.choice(["improving", "steady", "worsening"])
+            return partner_trajectories[key]
         if child.pk not in trajectories:
             if rich and index < 2:
                 trajectories[child.pk] = ("stuck", "worsening")[index]
@@ -380,7 +404,7 @@ def _write(
             kids[:3] if rich else rng.sample(kids, min(len(kids), rng.choice((0, 1, 1, 2, 2, 3))))
         )
         for index, child in enumerate(chosen):
-            path = trajectory(child, rich, index)
+            path = trajectory(child, rich, index, supervisee)
             rating = _rag(path, rag_counts[child.pk], rng)
             rag_counts[child.pk] += 1
             discussion = CaseDiscussion(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from oversight.core.testing import assert_accessible, sign_in, sign_out
+from oversight.core.testing import assert_accessible, fill_date, sign_in, sign_out
 from oversight.supervision.models import Action, RecordStatus, SessionRecord
 
 from .factories import ChildFactory
@@ -25,8 +25,10 @@ def _plan(page: Any, base: str, supervisee: str, day: dt.date, hour: str) -> Non
     page.get_by_role("link", name="Plan a session").click()
     assert_accessible(page)
     page.get_by_label("Planned 1:1").check()
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)
     page.get_by_label("Supervisee", exact=True).select_option(label=supervisee)
-    page.get_by_label("Date", exact=True).fill(day.isoformat())
+    fill_date(page, "Date", day)
     page.get_by_label("Start time").fill(hour)
     page.get_by_label("Duration in minutes").fill("90")
     page.get_by_label("Place (optional)").fill("Quiet room, first floor")
@@ -113,7 +115,7 @@ def test_supervision_loop(
 
     for what in ("Speak to child A alone", "Share the chronology with school", "Book training"):
         page.get_by_label("What is to be done").fill(what)
-        page.get_by_label("By when").fill((today + dt.timedelta(days=14)).isoformat())
+        fill_date(page, "By when", today + dt.timedelta(days=14))
         page.get_by_role("button", name="Add the action").click()
         page.get_by_text("Action added.").wait_for()
     assert_accessible(page)

@@ -74,7 +74,7 @@ def test_two_identical_planning_posts_at_once_plan_one_session(cast: Any) -> Non
         "date": day.isoformat(),
         "start_time": "14:00",
         "duration_minutes": 60,
-        "submission_token": _form(cast.supervisor, url),
+        "submission_token": _form(cast.supervisor, f"{url}?type=three_way"),
     }
     assert _post_twice_at_once(cast.supervisor, url, data) == [302, 302]
     assert _duplicates(Session.objects.filter(supervisee=cast.practitioner).count) == 0

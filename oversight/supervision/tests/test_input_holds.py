@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from oversight.core.testing import shows_typed_date
 from oversight.supervision.models import Action, Session
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def _plan(cast: Any, token: str, day: str = "2026-11-24", **extra: Any) -> dict[
 def test_planning_form_sent_twice_plans_one_session(cast: Any, client: Any) -> None:
     client.force_login(cast.supervisor)
     url = reverse("supervision:session_plan")
-    token = _token(client.get(url).content.decode())
+    token = _token(client.get(url, {"type": "one_to_one"}).content.decode())
     first = client.post(url, _plan(cast, token))
     second = client.post(url, _plan(cast, token))
     assert first.status_code == second.status_code == 302
@@ -58,14 +59,15 @@ def test_each_fresh_planning_form_plans_its_own_session(cast: Any, client: Any) 
     client.force_login(cast.supervisor)
     url = reverse("supervision:session_plan")
     for day in ("2026-11-24", "2026-12-01"):
-        client.post(url, _plan(cast, _token(client.get(url).content.decode()), day))
+        page = client.get(url, {"type": "one_to_one"}).content.decode()
+        client.post(url, _plan(cast, _token(page), day))
     assert Session.objects.filter(supervisee=cast.practitioner).count() == 2
 
 
 def test_someone_elses_submission_token_plans_nothing(cast: Any, client: Any) -> None:
     client.force_login(cast.supervisor)
     url = reverse("supervision:session_plan")
-    token = _token(client.get(url).content.decode())
+    token = _token(client.get(url, {"type": "one_to_one"}).content.decode())
     client.post(url, _plan(cast, token))
     client.force_login(cast.other_supervisor)
     response = client.post(url, _plan(cast, token, supervisee=""))
@@ -93,7 +95,7 @@ def test_a_planning_form_refused_once_can_be_sent_again(cast: Any, client: Any) 
     """The token survives an error, and the failed post claimed nothing."""
     client.force_login(cast.supervisor)
     url = reverse("supervision:session_plan")
-    token = _token(client.get(url).content.decode())
+    token = _token(client.get(url, {"type": "one_to_one"}).content.decode())
     refused = client.post(url, _plan(cast, token, duration_minutes=5))
     assert _token(refused.content.decode()) == token
     assert client.post(url, _plan(cast, token)).status_code == 302
@@ -117,7 +119,7 @@ def test_a_session_more_than_five_years_back_or_two_years_ahead_is_refused(
     page = response.content.decode()
     assert response.status_code == 200
     assert message in page
-    assert f'value="{day}"' in page and 'value="Room 4"' in page
+    assert shows_typed_date(page, "date", day) and 'value="Room 4"' in page
     assert not Session.objects.exists()
 
 
@@ -147,7 +149,7 @@ def test_a_record_with_a_session_date_in_year_0001_or_9999_is_refused(
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert message in page and f'value="{day}"' in page and "Workload" in page
+    assert message in page and shows_typed_date(page, field, day) and "Workload" in page
     record.refresh_from_db()
     assert record.agenda_notes != "Workload"
 
@@ -166,3 +168,26 @@ def test_an_action_due_in_year_9999_is_refused(cast: Any, client: Any, record: A
     assert "Enter a date on or before 31 December 2100." in page
     assert "Share the chronology" in page
     assert not Action.objects.exists()
+
+
+def test_planning_asks_the_kind_of_session_first_then_only_what_it_needs(
+    cast: Any, client: Any
+) -> None:
+    """Issue 12 item 4: no sixteen invitee checkboxes for a one-to-one."""
+    client.force_login(cast.supervisor)
+    url = reverse("supervision:session_plan")
+    first = client.get(url).content.decode()
+    assert "What kind of session are you planning?" in first
+    assert 'name="date_day"' not in first
+    refused = client.get(url, {"type": "tea"}).content.decode()
+    assert "Select the kind of session" in refused
+    one_to_one = client.get(url, {"type": "one_to_one"}).content.decode()
+    assert 'name="supervisee"' in one_to_one and 'name="attendees"' not in one_to_one
+    assert 'name="date_day"' in one_to_one
+    group = client.get(url, {"type": "group"}).content.decode()
+    assert 'name="attendees"' in group and 'name="supervisee"' not in group
+    three_way = client.get(url, {"type": "three_way"}).content.decode()
+    assert "Who else is invited" in three_way and 'name="supervisee"' in three_way
+    # The supervisor's own supervisee heads the list of people to invite.
+    options = re.findall(r'name="attendees" value="(\d+)"', three_way)
+    assert options[0] == str(cast.practitioner.pk)

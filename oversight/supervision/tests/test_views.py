@@ -447,6 +447,10 @@ class TestDownloads:
         response = client.get(reverse("supervision:record_pdf", args=[full_record.session_id]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
+        day = full_record.session.held_on or full_record.session.planned_start.date()
+        assert response["Content-Disposition"] == (  # whose and when, never an internal id
+            f'attachment; filename="supervision-record-amara-okafor-{day:%Y-%m-%d}.pdf"'
+        )
         content = b"".join(response.streaming_content) if response.streaming else response.content
         assert content.startswith(b"%PDF")
         text = _pdf_text(content)

@@ -31,7 +31,7 @@ from ..forms import (
     SuperviseeSignForm,
 )
 from ..models import CaseDiscussion, Session, SessionRecord
-from ..pdf import record_pdf
+from ..pdf import record_pdf, record_pdf_filename
 from ..prompts import CYCLE
 from ..rules import Permission
 from ..services.records import RECORD_FIELDS
@@ -516,8 +516,5 @@ class RecordPdfView(RecordMixin, View):
             detail={"format": "pdf"},
         )
         response = HttpResponse(content, content_type="application/pdf")
-        day = record.session.held_on or record.session.planned_start.date()
-        response["Content-Disposition"] = (
-            f'attachment; filename="supervision-record-{day:%Y-%m-%d}-{record.pk}.pdf"'
-        )
+        response["Content-Disposition"] = f'attachment; filename="{record_pdf_filename(record)}"'
         return response

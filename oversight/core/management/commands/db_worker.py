@@ -4,6 +4,7 @@ Core is listed before django_tasks_db in INSTALLED_APPS, so this command is ``db
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -31,6 +32,13 @@ class Worker(db_worker.Worker):
 
 class Command(db_worker.Command):
     help = "Run the database task worker, with a heartbeat and recovery of dead workers' tasks"
+
+    def configure_logging(self, verbosity: int) -> None:
+        """As django-tasks-db's, except that at the usual verbosity a task's start and end
+        are left to its one line from oversight.core.observability (failures still show)."""
+        super().configure_logging(verbosity)
+        if verbosity == 1:
+            logging.getLogger("django_tasks").setLevel(logging.WARNING)
 
     def handle(
         self,

@@ -1,0 +1,204 @@
+"""Reads across the agencies involved with a child (issue 13): each agency's involvement, its
+last discussion date and RAG rating, shared review meetings and escalations between agencies.
+Only dates, ratings and names leave an agency: never discussion text, wellbeing or records
+(seed 003). Every read runs a fixed number of queries however many agencies or children."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+
+from .. import discussions as supervision_records
+from ..models import (
+    AgencyInvolvement,
+    Child,
+    DriftFlag,
+    Escalation,
+    EscalationStatus,
+    EscalationStep,
+    ReviewMeeting,
+)
+
+
+@dataclass
+class AgencyPart:
+    """One involved agency on a child's multi-agency summary."""
+
+    agency: Any
+    starts_on: dt.date | None
+    contact: Any  # the allocated worker: the agency's named contact for the child
+    lawful_basis: str
+    holds_register: bool
+    case_reference: str = ""  # shown to the agency's own people only
+    last_discussed_on: dt.date | None = None
+    last_rag: str = ""
+
+    @property
+    def rag_label(self) -> str:
+        return {"green": "Improving", "amber": "Staying the same", "red": "Getting worse"}.get(
+            self.last_rag, ""
+        )
+
+
+@dataclass
+class MultiAgencySummary:
+    parts: list[AgencyPart] = field(default_factory=list)
+    open_flags: list[DriftFlag] = field(default_factory=list)
+    upcoming_meetings: list[ReviewMeeting] = field(default_factory=list)
+    past_meetings: list[ReviewMeeting] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+    # Each agency's contribution to the plan (the plan only, never discussion notes).
+    plans: list[Any] = field(default_factory=list)
+
+    @property
+    def agency_count(self) -> int:
+        return len(self.parts)
+
+
+def current_involvements(child_ids: Iterable[int], *, on: dt.date) -> dict[int, list[Any]]:
+    """Per child: its current involvements of the agencies' own (not the owner's labels), with
+    agency and allocated worker; one query."""
+    found: dict[int, list[Any]] = defaultdict(list)
+    rows = (
+        AgencyInvolvement.objects.on(on)
+        .filter(child_id__in=list(child_ids))
+        .exclude(case_reference="")
+        .select_related("agency", "allocated_worker")
+        .order_by("starts_on", "id")
+    )
+    for row in rows:
+        found[row.child_id].append(row)
+    return found
+
+
+def latest_by_agency(
+    child_ids: Iterable[int], *, on: dt.date
+) -> dict[int, dict[int, tuple[dt.date, str]]]:
+    """Per child, per agency: the date and rating of that agency's latest discussion on or
+    before ``on``; one query. Reads only the agency, date and rating of each discussion."""
+    path = supervision_records.agency_path()
+    found: dict[int, dict[int, tuple[dt.date, str]]] = defaultdict(dict)
+    rows = (
+        supervision_records.discussions()
+        .filter(child_id__in=list(child_ids), discussed_on__lte=on)
+        .order_by("child_id", path, "-discussed_on", "-id")
+        .values_list("child_id", path, "discussed_on", "rag_rating")
+    )
+    for child_id, agency_id, discussed_on, rag in rows.iterator(chunk_size=5000):
+        found[child_id].setdefault(agency_id, (discussed_on, rag))
+    return found
+
+
+def discussions_by_agency(
+    child_ids: Iterable[int], *, on: dt.date
+) -> dict[int, list[tuple[dt.date, int, str]]]:
+    """Per child: every discussion on or before ``on`` as (date, agency id, rating), oldest
+    first; one query. Reads only the agency, date and rating of each discussion."""
+    path = supervision_records.agency_path()
+    found: dict[int, list[tuple[dt.date, int, str]]] = defaultdict(list)
+    rows = (
+        supervision_records.discussions()
+        .filter(child_id__in=list(child_ids), discussed_on__lte=on)
+        .order_by("child_id", "discussed_on", "id")
+        .values_list("child_id", "discussed_on", path, "rag_rating")
+    )
+    for child_id, discussed_on, agency_id, rag in rows.iterator(chunk_size=5000):
+        found[child_id].append((discussed_on, agency_id, rag))
+    return found
+
+
+def parts_of(child: Any, involvements: list[Any]) -> list[AgencyPart]:
+    """The agencies involved: the one holding the child on its register first (from its
+    involvement, or from the child's own fields where it has none), then the others in the
+    order they became involved."""
+    parts: list[AgencyPart] = []
+    owner = [i for i in involvements if i.agency_id == child.agency_id]
+    if owner:
+        i = owner[0]
+        parts.append(AgencyPart(i.agency, i.starts_on, i.allocated_worker, i.lawful_basis, True))
+    else:
+        parts.append(
+            AgencyPart(
+                child.agency,
+                child.legal_status_since,
+                child.allocated_practitioner,
+                "",
+                True,
+            )
+        )
+    parts[0].case_reference = child.case_reference
+    for i in involvements:
+        if i.agency_id != child.agency_id:
+            parts.append(
+                AgencyPart(
+                    i.agency,
+                    i.starts_on,
+                    i.allocated_worker,
+                    i.get_lawful_basis_display(),
+                    False,
+                    case_reference=i.case_reference,
+                )
+            )
+    return parts
+
+
+def multi_agency_summary(
+    child: Child, *, today: dt.date, viewer_agency_ids: set[int]
+) -> MultiAgencySummary:
+    """What every involved agency sees of the child (issue 13 item 2). ``child`` comes from
+    ``child_detail`` (involvements, meetings and flags prefetched). Case references are
+    shown only to the agency that holds them. Two queries, whatever the number of agencies."""
+    involvements = getattr(child, "current_involvements", None)
+    if involvements is None:
+        involvements = current_involvements([child.pk], on=today)[child.pk]
+    parts = parts_of(child, involvements)
+    latest = latest_by_agency([child.pk], on=today).get(child.pk, {})
+    for part in parts:
+        part.last_discussed_on, part.last_rag = latest.get(part.agency.pk, (None, ""))
+        if part.agency.pk not in viewer_agency_ids:
+            part.case_reference = ""
+    current = EscalationStep.objects.filter(escalation=OuterRef("pk"), ended_on__isnull=True)
+    escalations = list(
+        Escalation.objects.live()
+        .filter(child=child, status=EscalationStatus.OPEN, about_agency__isnull=False)
+        .select_related("agency", "about_agency")
+        .annotate(response_due_on=Subquery(current.values("response_due_on")[:1]))
+        .order_by("created_at", "id")
+    )
+    meetings = list(getattr(child, "meetings", []))
+    return MultiAgencySummary(
+        parts=parts,
+        open_flags=[f for f in getattr(child, "flags", []) if f.is_open],
+        upcoming_meetings=[m for m in meetings if m.meets_on >= today],
+        past_meetings=[m for m in meetings if m.meets_on < today][::-1][:5],
+        escalations=escalations,
+        plans=list(getattr(child, "plans", [])),
+    )
+
+
+def involvements_of_viewer(user: Any, *, on: dt.date, limit: int = 200) -> list[Any]:
+    """The viewer's own agencies' current involvements with children another agency holds:
+    allocated to them or to someone they supervise or line-manage, or in an agency they lead.
+    One query; never another agency's children beyond these."""
+    from django.db.models import F, Q
+
+    from oversight.people.selectors import access_profile
+
+    profile = access_profile(user)
+    if profile.person_id is None:
+        return []
+    people = {profile.person_id} | set(profile.supervisee_ids) | set(profile.report_ids)
+    scope = Q(allocated_worker_id__in=people) | Q(agency_id__in=profile.led_agency_ids)
+    return list(
+        AgencyInvolvement.objects.on(on)
+        .exclude(case_reference="")
+        .exclude(agency_id=F("child__agency_id"))
+        .filter(scope, child__archived_at__isnull=True)
+        .select_related("child", "child__agency", "agency", "allocated_worker")
+        .order_by("child__display_name", "id")[:limit]
+    )
