@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve static test test-dates install install-dev assets migrate demo lint typecheck check-deploy worker bench clean
+.PHONY: run serve static scheduler test test-dates install install-dev assets migrate demo lint typecheck check-deploy worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +37,14 @@ migrate: install
 demo: migrate
 	$(MANAGE) seed_demo --if-empty
 
-# The task queue's worker runs beside the server, so queued work (alert emails, drift
-# evaluation) happens while you try the demo; it stops with the server.
+# The task queue's worker and the scheduler run beside the server, so queued work (emails,
+# reminders, drift evaluation) happens while you try the demo; they stop with the server.
+# Emails are printed here (the console backend) unless EMAIL_URL says otherwise.
 run: install assets demo
-	@echo "Serving Oversight on http://$(HOST):$(PORT)/ with the task queue's worker"
-	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	@echo "Serving Oversight on http://$(HOST):$(PORT)/ with the task queue's worker and the scheduler"
+	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	$(MANAGE) db_worker & worker=$$!; $(MANAGE) crontask & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # The production settings on this machine over plain HTTP on loopback (bin/serve): the
@@ -56,6 +59,9 @@ static: install assets
 
 worker: migrate
 	$(MANAGE) db_worker
+
+scheduler: migrate
+	$(MANAGE) crontask
 
 test: install-dev assets
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -81,6 +87,7 @@ check-deploy: install
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3} \
 	EMAIL_URL=$${EMAIL_URL:-smtp+tls://mailer@example.org:secret@smtp.example.org:587} \
 	DEFAULT_FROM_EMAIL=$${DEFAULT_FROM_EMAIL:-oversight@example.org} \
+	SITE_URL=$${SITE_URL:-https://oversight.example.org} \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 bench: install

@@ -11,6 +11,7 @@ from oversight.core.views import (
     StillHereView,
 )
 from oversight.people.forms import GovukPasswordResetForm, GovukSetPasswordForm
+from oversight.people.views.invitations import InvitationAcceptView
 from oversight.signin.views import SignInView, SignOutView
 
 handler403 = "oversight.core.views.permission_denied"
@@ -42,6 +43,11 @@ auth_patterns = [
         name="password_reset_confirm",
     ),
     path(
+        "invitation/<uidb64>/<token>/",
+        InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path(
         "password-reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
@@ -58,6 +64,7 @@ urlpatterns = [
     path("supervision/", include("oversight.supervision.urls")),
     path("children/", include("oversight.children.urls")),
     path("assurance/", include("oversight.assurance.urls")),
+    path("notifications/", include("oversight.notifications.urls")),
     path("", include("oversight.people.urls")),
 ]
 

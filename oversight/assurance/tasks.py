@@ -33,6 +33,50 @@ def assurance_trend_warm(today: str | None = None) -> int:
     return kept
 
 
+@task()
+def evaluation_reminders(today: str | None = None) -> int:
+    """In the first week of an evaluation round, each supervisee who has not yet evaluated a
+    current supervisor is to be reminded (issue 11 item 4). Assurance raises the event
+    (``core.hooks.event``); notifications, which assurance does not import, sends each
+    reminder once a round. Returns how many were raised."""
+    from django.utils import timezone
+
+    from oversight.core import hooks
+    from oversight.people.models import SupervisionRelationship
+
+    from .models import EvaluationParticipation
+    from .periods import round_bounds
+    from .services import evaluation_interval
+
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    answered = set(
+        EvaluationParticipation.objects.filter(
+            round__opens_on__lte=day, round__closes_on__gte=day
+        ).values_list("respondent_id", "round__agency_id", "supervisor_id")
+    )
+    intervals: dict[int, int] = {}
+    raised = 0
+    for relationship in SupervisionRelationship.objects.on(day).select_related(
+        "supervisee", "supervisor"
+    ):
+        agency_id = relationship.agency_id
+        if agency_id not in intervals:
+            intervals[agency_id] = evaluation_interval(agency_id)
+        opens, closes = round_bounds(day, intervals[agency_id])
+        if (day - opens).days >= 7:
+            continue
+        if (relationship.supervisee_id, agency_id, relationship.supervisor_id) in answered:
+            continue
+        hooks.event(
+            "evaluation_unanswered", relationship=relationship, opens_on=opens, closes_on=closes
+        )
+        raised += 1
+    return raised
+
+
 def enqueue_daily() -> list[Any]:
-    """The daily trend warm-up (core.jobs; AssuranceConfig.daily_jobs)."""
-    return [assurance_trend_warm.enqueue()]
+    """The daily trend warm-up and evaluation reminders (core.jobs; AssuranceConfig.daily_jobs)."""
+    from django.utils import timezone
+
+    day = timezone.localdate().isoformat()
+    return [assurance_trend_warm.enqueue(), evaluation_reminders.enqueue(today=day)]

@@ -147,7 +147,7 @@ class AllocationForm(GovukForm):
         self.limit_choices("practitioner", practitioners)
 
 
-class ReviewMeetingForm(GovukForm):
+class ReviewMeetingForm(SubmissionTokenMixin, GovukForm):
     kind = forms.ChoiceField(choices=ReviewMeetingKind.choices, label="Meeting")
     meets_on = forms.DateField(widget=DateInput(), label="Date")
     notes = forms.CharField(max_length=300, required=False, label="Notes (optional)")
@@ -337,7 +337,7 @@ class EscalationEscalateForm(GovukForm):
     )
 
 
-class UrgentRequestForm(GovukForm):
+class UrgentRequestForm(SubmissionTokenMixin, GovukForm):
     supervisor = PersonChoiceField(queryset=Person.objects.none(), label="Supervisor")
     child = forms.ModelChoiceField(
         queryset=Child.objects.none(), required=False, label="Child (optional)"
@@ -358,7 +358,7 @@ class UrgentRespondForm(GovukForm):
     )
 
 
-class DisclosureForm(GovukForm):
+class DisclosureForm(SubmissionTokenMixin, GovukForm):
     supervisee = PersonChoiceField(queryset=Person.objects.none(), label="Supervisee")
     category = forms.ChoiceField(
         choices=DisclosureCategory.choices,
@@ -383,7 +383,7 @@ class DisclosureForm(GovukForm):
         self.limit_choices("child", children)
 
 
-class QualityConcernForm(GovukForm):
+class QualityConcernForm(SubmissionTokenMixin, GovukForm):
     supervisor = PersonChoiceField(queryset=Person.objects.none(), label="Supervisor")
     kind = forms.ChoiceField(choices=ConcernKind.choices, widget=forms.RadioSelect, label="Concern")
     description = forms.CharField(

@@ -32,7 +32,11 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     now = timezone.now()
     today = timezone.localdate()
 
-    waiting = list(selectors.urgent_requests_waiting_for(supervisor_id=profile.person_id))
+    waiting = list(
+        selectors.urgent_requests_waiting_for(
+            supervisor_id=profile.person_id, supervisee_ids=profile.supervisee_ids
+        )
+    )
     if waiting:
         found.append(
             Panel(

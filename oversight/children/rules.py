@@ -19,10 +19,11 @@
 - escalations: the person who raised it, their supervisor and line manager, the leads of the
   agency that raised it and of the agency whose response it is about.
 - urgent discussion: asked for by anyone with a current supervisor; seen and answered by that
-  supervisor (and seen by the agency lead).
+  supervisor while they supervise the requester today (and seen by the agency lead).
 - disclosures: made by a supervisor about a current supervisee; seen by the supervisor who
   made it, the agency lead, and the supervisee (that it was made, category and date only).
-- concerns about supervision: the supervisee who raised it, the supervisor, the supervisee's
+- concerns about supervision: the supervisee who raised it, the supervisor (while they
+  supervise the supervisee today, decision 0002), the supervisee's
   line manager and the agency lead. The list of an agency's concerns, open and resolved, with
   who agreed what: that agency's lead only (checked against the agency in the URL, so a lead
   of two agencies sees each on its own page).
@@ -232,18 +233,26 @@ def can_respond_to_escalation(user: Any, escalation: Any) -> bool:
     return bool(can_view_escalation(user, escalation)) and escalation.raised_by_id != user.pk
 
 
+def _supervises_today(user: Any, supervisor_id: int | None, supervisee_id: int | None) -> bool:
+    """The stored supervisor is this person and they supervise the supervisee today
+    (decision 0002: what a relationship opened it closes when it ends)."""
+    return supervisor_id == user.pk and supervisee_id in _profile(user).supervisee_ids
+
+
 @rules.predicate
 def can_view_urgent_request(user: Any, request: Any) -> bool:
     return request is not None and (
         request.requested_by_id == user.pk
-        or request.supervisor_id == user.pk
+        or _supervises_today(user, request.supervisor_id, request.requested_by_id)
         or request.agency_id in _profile(user).led_agency_ids
     )
 
 
 @rules.predicate
 def is_request_supervisor(user: Any, request: Any) -> bool:
-    return request is not None and request.supervisor_id == user.pk
+    return request is not None and _supervises_today(
+        user, request.supervisor_id, request.requested_by_id
+    )
 
 
 @rules.predicate
@@ -268,7 +277,7 @@ def can_view_concern(user: Any, concern: Any) -> bool:
     profile = _profile(user)
     return (
         concern.raised_by_id == user.pk
-        or concern.supervisor_id == user.pk
+        or _supervises_today(user, concern.supervisor_id, concern.raised_by_id)
         or concern.raised_by_id in profile.report_ids
         or concern.agency_id in profile.led_agency_ids
     )

@@ -7,14 +7,20 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from oversight.core.forms import DateInput, GovukForm, GovukModelForm, VersionedFormMixin
+from oversight.core.forms import (
+    DateInput,
+    GovukForm,
+    GovukModelForm,
+    SubmissionTokenMixin,
+    VersionedFormMixin,
+)
 from oversight.people.models import Agency, ContactLevel
 
 from .models import ContractEndReason, SessionType, SupervisionContract, SupervisionPolicy
 from .terms import EDITABLE_FIELDS
 
 
-class PolicyVersionForm(GovukModelForm):
+class PolicyVersionForm(SubmissionTokenMixin, GovukModelForm):
     """A new version of the agency's policy for all staff or one staff group."""
 
     staff_group = forms.ChoiceField(
@@ -261,3 +267,7 @@ class ContractEndForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ended_on"].initial = timezone.localdate()
+
+
+class ContractCreateForm(SubmissionTokenMixin, ContractForm):
+    """Drafting a contract: the form carries a one-time token (issue 10 item 6)."""

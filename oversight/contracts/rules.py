@@ -3,8 +3,9 @@
 Policy (object: the agency): its agency safeguarding lead changes it (a new version); anyone
 with a post in the agency, the lead and the administrator view it.
 
-Contract (object: the contract): its supervisor and supervisee, the supervisee's line manager
-and the lead of its agency view it. Only the supervisor drafts, edits and reviews; each party
+Contract (object: the contract): its supervisor (while they supervise the supervisee today,
+decision 0002) and supervisee, the supervisee's line manager and the lead of its agency view
+it. Only the supervisor drafts, edits and reviews; each party
 signs only for themselves. The partnership auditor and the administrator do not see
 contracts: they are personal supervision records (seed 001 "Recording": confidential).
 """
@@ -44,7 +45,14 @@ def has_a_post(user: Any) -> bool:
 
 @rules.predicate
 def is_contract_supervisor(user: Any, contract: Any) -> bool:
-    return contract is not None and contract.supervisor_id == user.pk
+    """The contract's supervisor while they supervise the supervisee today (decision 0002:
+    what a relationship opened it closes when it ends). A former supervisor no longer
+    sees, changes, reviews, signs or ends it; the supervisee and the lead still do."""
+    return (
+        contract is not None
+        and contract.supervisor_id == user.pk
+        and contract.supervisee_id in access_profile(user).supervisee_ids
+    )
 
 
 @rules.predicate

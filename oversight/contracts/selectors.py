@@ -113,16 +113,25 @@ def contract_detail(*, contract_id: int) -> SupervisionContract:
 
 
 def contracts_for_person(
-    *, person_id: int, as_role: str | None = None, include_ended: bool = True
+    *,
+    person_id: int,
+    as_role: str | None = None,
+    include_ended: bool = True,
+    supervisee_ids: Iterable[int] | None = None,
 ) -> QuerySet[SupervisionContract]:
     """A person's contracts as supervisee and as supervisor (``as_role`` "supervisee" or
-    "supervisor" for one side), newest first."""
+    "supervisor" for one side), newest first. Given ``supervisee_ids`` (the access
+    profile's), the supervisor side is only the people they supervise today (decision 0002,
+    as ``rules.is_contract_supervisor``)."""
+    as_supervisor = Q(supervisor_id=person_id)
+    if supervisee_ids is not None:
+        as_supervisor &= Q(supervisee_id__in=list(supervisee_ids))
     if as_role == "supervisee":
         scope = Q(supervisee_id=person_id)
     elif as_role == "supervisor":
-        scope = Q(supervisor_id=person_id)
+        scope = as_supervisor
     else:
-        scope = Q(supervisee_id=person_id) | Q(supervisor_id=person_id)
+        scope = Q(supervisee_id=person_id) | as_supervisor
     contracts = _contracts().filter(scope)
     if not include_ended:
         contracts = contracts.exclude(status__in=[ContractStatus.ENDED, ContractStatus.SUPERSEDED])

@@ -16,6 +16,8 @@ from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
+    submission_claim,
+    submission_record,
     tracked_create,
     tracked_edit,
     tracked_update,
@@ -70,11 +72,17 @@ def supervision_policy_create_version(
     effective_from: dt.date,
     change_reason: str,
     values: dict[str, Any],
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
     today: dt.date | None = None,
 ) -> SupervisionPolicy:
     """A policy change is a new version in force from a date, with a reason; earlier versions
-    stay as they were, so compliance on a past date is judged by the policy then in force."""
+    stay as they were, so compliance on a past date is judged by the policy then in force.
+    The same form sent twice saves one version (issue 10 item 6)."""
+    if actor is not None and (
+        earlier := submission_claim(token=submission_token, actor=actor, model=SupervisionPolicy)
+    ):
+        return earlier
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
     if not (change_reason or "").strip():
@@ -108,6 +116,7 @@ def supervision_policy_create_version(
         **values,
     )
     tracked_create(policy, actor=actor)
+    submission_record(token=submission_token, target=policy)
     audit_event_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -188,12 +197,16 @@ def contract_draft_create(
     relationship: SupervisionRelationship,
     starts_on: dt.date | None = None,
     terms: dict[str, Any] | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> SupervisionContract:
     """The supervisor drafts the first contract of a supervision relationship, starting from
-    the agency's policy (see ``contract_defaults``)."""
+    the agency's policy (see ``contract_defaults``). The same form sent twice drafts one
+    contract and leads both posts to it (issue 10 item 6)."""
     if actor.pk != relationship.supervisor_id:
         raise ValidationError("Only the supervisor can draft this contract.")
+    if earlier := submission_claim(token=submission_token, actor=actor, model=SupervisionContract):
+        return earlier
     SupervisionRelationship.objects.select_for_update().filter(pk=relationship.pk).exists()
     starts_on = starts_on or max(relationship.starts_on, timezone.localdate())
     if (
@@ -222,6 +235,7 @@ def contract_draft_create(
     )
     _validate_against_policy(contract)
     tracked_create(contract, actor=actor)
+    submission_record(token=submission_token, target=contract)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=contract, origin=origin)
     return contract
 

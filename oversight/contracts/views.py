@@ -28,7 +28,13 @@ from oversight.people.selectors import access_profile
 
 from . import selectors, services
 from .display import contract_tag
-from .forms import ConfirmSignatureForm, ContractEndForm, ContractForm, PolicyVersionForm
+from .forms import (
+    ConfirmSignatureForm,
+    ContractCreateForm,
+    ContractEndForm,
+    ContractForm,
+    PolicyVersionForm,
+)
 from .models import ContractStatus, SupervisionContract
 from .rules import Permission
 from .selectors import ContractStanding
@@ -145,6 +151,7 @@ class PolicyCreateView(AgencyObjectMixin, ServiceFormView):
             effective_from=data["effective_from"],
             change_reason=data["change_reason"],
             values={name: data[name] for name in services.POLICY_FIELDS},
+            submission_token=data["submission_token"],
             origin=self.origin(),
         )
 
@@ -195,7 +202,10 @@ class ContractListView(RuleRequiredMixin, TemplateView):
         )
         context["as_supervisor"] = rows(
             selectors.contracts_for_person(
-                person_id=person_id, as_role="supervisor", include_ended=False
+                person_id=person_id,
+                as_role="supervisor",
+                include_ended=False,
+                supervisee_ids=profile.supervisee_ids,
             )
         )
         context["of_reports"] = rows(
@@ -314,7 +324,7 @@ class ContractCreateView(ServiceFormView):
 
     permission_required = Permission.CREATE_CONTRACT
     template_name = "contracts/contract_form.html"
-    form_class = ContractForm
+    form_class = ContractCreateForm
 
     def get_permission_object(self) -> SupervisionRelationship:
         self.relationship = get_object_or_404(
@@ -335,12 +345,13 @@ class ContractCreateView(ServiceFormView):
         "Draft saved. Sign it, and ask {result.supervisee.display_name} to read and sign it."
     )
 
-    def perform(self, form: ContractForm) -> Any:
+    def perform(self, form: ContractCreateForm) -> Any:
         return services.contract_draft_create(
             actor=self.actor,
             relationship=self.relationship,
             starts_on=form.cleaned_data["starts_on"],
             terms=form.changes(),
+            submission_token=form.cleaned_data["submission_token"],
             origin=self.origin(),
         )
 

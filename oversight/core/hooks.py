@@ -31,3 +31,16 @@ def supervision_relationship_ended(
         path = getattr(config, "on_supervision_relationship_ended", None)
         if path:
             import_string(path)(relationship=relationship, actor=actor, origin=origin)
+
+
+def event(kind: str, **payload: object) -> None:
+    """Something happened that people may need to be told of (issue 11 item 2: an urgent
+    discussion requested, an escalation raised, a record ready to sign, a session planned…).
+    The earlier app's service calls this inside its transaction with the ``kind`` and the
+    objects concerned; each app that listens names a handler ``on_event`` on its
+    ``AppConfig`` (notifications does), called as ``handler(kind, **payload)``. The app
+    that raises the event never imports the listener (decision 0001)."""
+    for config in apps.get_app_configs():
+        path = getattr(config, "on_event", None)
+        if path:
+            import_string(path)(kind, **payload)

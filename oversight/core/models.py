@@ -211,6 +211,10 @@ class OutgoingEmail(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # Issue 11 item 7: an HTML body beside the plain text, and files (a session's .ics)
+    # as [{"filename", "content", "mimetype"}].
+    html_body = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)
     secret = models.BooleanField(default=False)
     state = models.CharField(
         max_length=10, choices=OutgoingEmailState.choices, default=OutgoingEmailState.QUEUED
@@ -257,3 +261,22 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"Worker {self.worker_id} on {self.hostname} (pid {self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """One firing of a schedule (``manage.py crontask``, issue 11 item 6). The first
+    scheduler to write the row for a schedule and minute queues its jobs; a second copy
+    running by mistake finds the row and queues nothing."""
+
+    schedule = models.CharField(max_length=30)
+    due_at = models.DateTimeField()
+    started_at = models.DateTimeField(default=timezone.now)
+    queued = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "due_at"], name="one_run_per_schedule_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} due {self.due_at:%Y-%m-%d %H:%M}"

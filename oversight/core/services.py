@@ -228,6 +228,8 @@ def outgoing_email_queue(
     purpose: str,
     about: models.Model | None = None,
     secret: bool = False,
+    html_body: str = "",
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutgoingEmail:
     """Write an email to the outbox with the record that needs it, and queue its sending
     once that record is committed (issue 10 item 2). The request that calls this never talks
@@ -240,6 +242,8 @@ def outgoing_email_queue(
         to=to.strip(),
         subject=subject[:200],
         body=body,
+        html_body=html_body,
+        attachments=list(attachments or []),
         purpose=purpose[:120],
         about_type=about._meta.label_lower if about is not None else "",
         about_id=str(about.pk) if about is not None else "",

@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskContext, TaskResultStatus, task
@@ -47,6 +47,16 @@ def outgoing_email_enqueue(email_id: int, *, run_after: dt.datetime | None = Non
     return result
 
 
+def email_message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    """The message for one outbox row: plain text, the HTML alternative and any files."""
+    message = EmailMultiAlternatives(subject=email.subject, body=email.body, to=[email.to])
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    for item in email.attachments or []:
+        message.attach(item["filename"], item["content"], item.get("mimetype") or None)
+    return message
+
+
 @task(takes_context=True)
 def outgoing_email_send(context: TaskContext, email_id: int) -> str:
     """One try at sending one email. A recovered task (its worker died mid-send) takes back
@@ -67,14 +77,14 @@ def outgoing_email_send(context: TaskContext, email_id: int) -> str:
         email.task_id = task_id
         email.save(update_fields=["state", "attempts", "attempt_started_at", "task_id"])
     try:
-        EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
+        email_message(email).send()
     except Exception as error:  # any failure of the mail server is one failed try
         return _attempt_failed(email, error)
     OutgoingEmail.objects.filter(pk=email.pk).update(
         state=OutgoingEmailState.SENT,
         sent_at=timezone.now(),
         last_error="",
-        **({"body": ""} if email.secret else {}),
+        **({"body": "", "html_body": ""} if email.secret else {}),
     )
     return "sent"
 
@@ -87,7 +97,7 @@ def _attempt_failed(email: OutgoingEmail, error: Exception) -> str:
             state=OutgoingEmailState.FAILED,
             failed_at=now,
             last_error=reason,
-            **({"body": ""} if email.secret else {}),
+            **({"body": "", "html_body": ""} if email.secret else {}),
         )
         logger.error(
             "Email %s (%s) not sent after %s tries: %s",

@@ -47,3 +47,25 @@ def day_start(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day`` in the partnership's time zone: "on or after a day" as
     a timestamp range, which an index on a timestamp can serve (a ``::date`` cast cannot)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+WORKING_DAY_OPENS = dt.time(9)
+WORKING_DAY_CLOSES = dt.time(17)
+
+
+def add_working_hours(start: dt.datetime, hours: float, nation: str = "ENG") -> dt.datetime:
+    """The moment ``hours`` working hours (09:00 to 17:00 local, on working days) after
+    ``start``: an urgent request made at 16:00 on a Friday with four hours to answer is due
+    at 12:00 on Monday (issue 11 item 3)."""
+    left = dt.timedelta(hours=hours)
+    moment = timezone.localtime(start)
+    while True:
+        day = moment.date()
+        opens = timezone.make_aware(dt.datetime.combine(day, WORKING_DAY_OPENS))
+        closes = timezone.make_aware(dt.datetime.combine(day, WORKING_DAY_CLOSES))
+        if is_working_day(day, nation) and moment < closes:
+            moment = max(moment, opens)
+            if moment + left <= closes:
+                return moment + left
+            left -= closes - moment
+        moment = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))

@@ -7,7 +7,8 @@ from django.utils.functional import SimpleLazyObject
 from .models import Partnership
 
 
-def _partnership_name() -> str:
+def partnership_name() -> str:
+    """The partnership's name, for pages and emails."""
     partnership = Partnership.objects.only("name").first()
     return partnership.name if partnership else settings.PARTNERSHIP_NAME
 
@@ -15,4 +16,4 @@ def _partnership_name() -> str:
 def partnership(request: HttpRequest) -> dict[str, Any]:
     """The partnership the service serves, for the header of every page (read only when a
     page shows it); PARTNERSHIP_NAME until one is set up."""
-    return {"partnership_name": SimpleLazyObject(_partnership_name)}
+    return {"partnership_name": SimpleLazyObject(partnership_name)}

@@ -24,6 +24,8 @@ from .models import (
     RoleAssignment,
     Sector,
     StaffGroup,
+    StaffImport,
+    StaffImportState,
     SupervisionRelationship,
     Team,
     TrainingRecord,
@@ -608,6 +610,29 @@ def build(ctx: DemoContext) -> None:
         new.handover_from = old
         new.save()
 
+    _staff_imports(personas["admin"], today)
     ctx.shared.update(partnership=partnership, agencies=agencies, personas=personas)
     ctx.sign_ins.extend(persona_sign_ins())
     ctx.log(f"  {len(people)} people in {len(agencies)} agencies")
+
+
+def _staff_imports(admin: Person, today: dt.date) -> None:
+    """The administrator's last staff import (issue 10 item 9), listed on the import page:
+    refused, each bad row named with its reason, nothing imported."""
+    moment = dt.datetime.combine(today - dt.timedelta(days=3), dt.time(9, 30), tzinfo=dt.UTC)
+    StaffImport.objects.create(
+        created_by=admin,
+        modified_by=admin,
+        filename="new-starters-autumn.csv",
+        state=StaffImportState.REFUSED,
+        rows_total=14,
+        rows_done=14,
+        errors=[
+            "Row 6: agency Northshire Childrens Services is not an agency in the partnership",
+            "Row 11: supervisor_email j.okoro@northshire.example is not a person in the file "
+            "or the system",
+        ],
+        created_at=moment,
+        started_at=moment,
+        finished_at=moment,
+    )

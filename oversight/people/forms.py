@@ -11,6 +11,7 @@ from oversight.core.forms import (
     GovukForm,
     GovukFormMixin,
     GovukModelForm,
+    SubmissionTokenMixin,
     VersionedFormMixin,
 )
 from oversight.core.services import outgoing_email_queue
@@ -37,6 +38,16 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
 
 
 class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):
+    def get_users(self, email: str) -> Any:
+        """Django's, but also someone invited who never set a password (issue 11 item 1):
+        their password is unusable until they do, and Django would send them nothing."""
+        email = email.strip()
+        return (
+            person
+            for person in Person.objects.filter(email__iexact=email, is_active=True)
+            if person.email.casefold() == email.casefold()
+        )
+
     def send_mail(
         self,
         subject_template_name: str,
@@ -114,6 +125,10 @@ class PersonForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].required = self.instance.pk is not None
+
+
+class PersonCreateForm(SubmissionTokenMixin, PersonForm):
+    """Adding a person: the form carries a one-time token (issue 10 item 6)."""
 
 
 class MembershipForm(VersionedForm):
@@ -238,3 +253,11 @@ class StaffImportForm(GovukForm):
         help_text="Up to 5,000 rows. Use the template's columns; dates as YYYY-MM-DD or "
         "DD/MM/YYYY.",
     )
+
+
+class MembershipCreateForm(SubmissionTokenMixin, MembershipForm):
+    """Adding a post: the form carries a one-time token (issue 10 item 6)."""
+
+
+class TrainingRecordAddForm(SubmissionTokenMixin, TrainingRecordForm):
+    """Adding a training record: the form carries a one-time token (issue 10 item 6)."""

@@ -68,6 +68,8 @@ REQUIRED_COLUMNS = ["given_name", "family_name", "email", "agency", "job_title",
 # item 5, core.exports).
 TEXT_COLUMNS = ["employee_number", "given_name", "family_name", "username", "job_title"]
 MAX_ROWS = 5000
+CHECKING, SAVING = "checking", "saving"
+Progress = Callable[[str, int], None]
 TEMPLATE_ROWS = [
     [
         "E1001",
@@ -306,9 +308,15 @@ def _unstorable_cells(headers: list[str], rows: list[dict[str, str]]) -> list[st
     return errors
 
 
-def _check(rows: list[dict[str, str]]) -> tuple[list[StaffRow], list[str]]:
+def _check(
+    rows: list[dict[str, str]], progress: Progress | None = None
+) -> tuple[list[StaffRow], list[str]]:
     checker = _Checker()
-    staff = [checker.row(number, raw) for number, raw in enumerate(rows, start=2)]
+    staff = []
+    for done, raw in enumerate(rows, start=1):
+        staff.append(checker.row(done + 1, raw))
+        if progress is not None:
+            progress(CHECKING, done)
     in_file: dict[str, int] = {}
     for row in staff:
         if row.email and row.email in in_file:
@@ -343,18 +351,40 @@ def _check(rows: list[dict[str, str]]) -> tuple[list[StaffRow], list[str]]:
     return staff, checker.errors
 
 
-@transaction.atomic
+def staff_import_read(content: bytes) -> tuple[list[dict[str, str]], list[str]]:
+    """The file's rows, or what is wrong with the file as a whole (encoding, columns, size,
+    characters that cannot be stored): checked in the request, before anything is queued."""
+    return _read(content)
+
+
 def staff_import_csv(
-    *, actor: Person, content: bytes, origin: RequestOrigin | None = None
+    *,
+    actor: Person,
+    content: bytes,
+    origin: RequestOrigin | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Check every row, then create people, posts, roles and relationships through the
-    services. Any problem — in the checks or from a service — and nothing is kept."""
+    services in one transaction. Any problem — in the checks or from a service — and nothing
+    is kept. ``progress(stage, rows)`` is told how far the checks (``CHECKING``) and then the
+    saving (``SAVING``) have gone."""
     rows, errors = _read(content)
     if errors:
         return ImportResult(errors=errors)
-    staff, errors = _check(rows)
+    staff, errors = _check(rows, progress)
     if errors:
         return ImportResult(errors=errors)
+    return _save(staff, actor=actor, origin=origin, progress=progress)
+
+
+@transaction.atomic
+def _save(
+    staff: list[StaffRow],
+    *,
+    actor: Person,
+    origin: RequestOrigin | None,
+    progress: Progress | None,
+) -> ImportResult:
     result = ImportResult(
         counts={"people": 0, "posts": 0, "roles": 0, "supervision": 0, "line_management": 0}
     )
@@ -395,8 +425,10 @@ def staff_import_csv(
     )
     for person in extra:
         people.setdefault(person.email.lower(), person)
-    for row in staff:
+    for done, row in enumerate(staff, start=1):
         _import_row(row, people, actor=actor, origin=origin, attempt=attempt)
+        if progress is not None:
+            progress(SAVING, done)
     if result.errors:
         transaction.set_rollback(True)
         return ImportResult(errors=result.errors)

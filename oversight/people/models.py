@@ -127,6 +127,14 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.display_name
 
+    @property
+    def account_state(self) -> str:
+        """Closed (they left), invited (they have not set a password yet) or active
+        (issue 11 item 1)."""
+        if not self.is_active:
+            return "closed"
+        return "active" if self.has_usable_password() else "invited"
+
     def get_short_name(self) -> str:
         return self.given_name
 
@@ -371,3 +379,52 @@ class TrainingRecord(TrackedModel):
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.completed_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+
+class StaffImportState(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    CHECKING = "checking", "Checking rows"
+    SAVING = "saving", "Importing rows"
+    DONE = "done", "Import complete"
+    REFUSED = "refused", "Nothing was imported"
+    FAILED = "failed", "The import stopped"
+
+
+class StaffImport(TrackedModel):
+    """One upload of the staff CSV, imported by the task queue's worker (issue 10 item 9: a
+    5,000-row file no longer runs inside one request). The page reads its progress from here.
+    The file's text is kept only until the import ends; the outcome (counts, or every bad row
+    with its reason) stays."""
+
+    FINISHED = (StaffImportState.DONE, StaffImportState.REFUSED, StaffImportState.FAILED)
+
+    filename = models.CharField(max_length=255)
+    content = models.TextField(blank=True)
+    state = models.CharField(
+        max_length=10, choices=StaffImportState.choices, default=StaffImportState.QUEUED
+    )
+    rows_total = models.PositiveIntegerField()
+    rows_done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    origin_ip = models.GenericIPAddressField(null=True, blank=True)
+    origin_user_agent = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=models.F("rows_total")),
+                name="staff_import_done_within_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Staff import {self.filename} ({self.get_state_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in self.FINISHED

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     VIEW_TEAM = "people.view_team"
     MANAGE_ORGANISATION = "people.manage_organisation"
     MANAGE_OUTGOING_EMAIL = "people.manage_outgoing_email"
+    VIEW_STAFF_IMPORT = "people.view_staff_import"
 
 
 @rules.predicate
@@ -116,3 +117,5 @@ rules.add_perm(
 rules.add_perm(Permission.MANAGE_ORGANISATION, rules.is_authenticated & is_administrator)
 # Issue 10 item 2: emails that were not sent, and sending them again.
 rules.add_perm(Permission.MANAGE_OUTGOING_EMAIL, rules.is_authenticated & is_administrator)
+# Issue 10 item 9: a staff import's progress and outcome, for whoever may import.
+rules.add_perm(Permission.VIEW_STAFF_IMPORT, rules.is_authenticated & is_administrator)

@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from oversight.core.models import OutgoingEmail
+
 from .models import (
     Agency,
     LineManagement,
@@ -18,6 +20,7 @@ from .models import (
     Role,
     RoleAssignment,
     StaffGroup,
+    StaffImport,
     SupervisionRelationship,
     Team,
     TrainingRecord,
@@ -347,3 +350,21 @@ def organisation_counts() -> dict[str, int]:
         "supervision": SupervisionRelationship.objects.on(day).count(),
         "line_management": LineManagement.objects.on(day).count(),
     }
+
+
+def staff_imports_recent(*, limit: int = 5) -> QuerySet[StaffImport]:
+    """The latest staff imports, newest first, with who uploaded them (one query); the file's
+    text is not read."""
+    return (
+        StaffImport.objects.live()
+        .defer("content", "errors", "counts")
+        .select_related("created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def last_invitation(person: Person) -> OutgoingEmail | None:
+    """The latest invitation email to this person (issue 11 item 1), for the administrator."""
+    from .invitations import INVITATION_PURPOSE
+
+    return OutgoingEmail.objects.about(person).filter(purpose=INVITATION_PURPOSE).first()

@@ -18,6 +18,11 @@ manage_patterns: list[URLPattern | URLResolver] = [
     path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
     path("people/<int:pk>/", views.ManagePersonView.as_view(), name="manage_person"),
     path("people/<int:pk>/edit/", views.PersonEditView.as_view(), name="person_edit"),
+    path(
+        "people/<int:pk>/invitation/",
+        views.InvitationResendView.as_view(),
+        name="invitation_resend",
+    ),
     path("people/<int:pk>/close/", views.PersonDeactivateView.as_view(), name="person_deactivate"),
     path("people/<int:pk>/posts/new/", views.MembershipCreateView.as_view(), name="post_create"),
     path("posts/<int:pk>/edit/", views.MembershipEditView.as_view(), name="post_edit"),
@@ -51,6 +56,11 @@ manage_patterns: list[URLPattern | URLResolver] = [
         name="failed_email_resend",
     ),
     path("import/", views.StaffImportView.as_view(), name="staff_import"),
+    path(
+        "import/<int:pk>/",
+        views.StaffImportProgressView.as_view(),
+        name="staff_import_progress",
+    ),
     path(
         "import/template.csv",
         views.StaffImportTemplateView.as_view(),

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "oversight.contracts",
     "oversight.children",
     "oversight.supervision",
+    "oversight.notifications",
     "oversight.assurance",
 ]
 
@@ -202,12 +203,28 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="oversight@localhost")
+# Issue 11 item 7: GOV.UK Notify instead of SMTP, for public bodies that must use it:
+# EMAIL_BACKEND=oversight.notifications.backends.NotifyEmailBackend and these two.
+if env("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID", default="")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="")
 # Issue 10 item 2: a mail server that says nothing holds a try for at most this long; a
 # failed try is tried again after EMAIL_RETRY_SECONDS, doubling, EMAIL_MAX_ATTEMPTS tries in
 # all (1, 2, 4, 8, 16 minutes: about half an hour), then the email is shown as not sent.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 EMAIL_RETRY_SECONDS = env.float("EMAIL_RETRY_SECONDS", default=60)
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+
+# Issue 11 item 6: `manage.py crontask` queues each app's `<schedule>_jobs` at these times
+# (cron, in TIME_ZONE): urgent requests left unanswered every quarter hour, the day's work
+# and reminders at 06:30, the weekly digests at 07:00 on Mondays.
+CRONTASK_SCHEDULES = {
+    "frequent": env("CRONTASK_FREQUENT", default="*/15 * * * *"),
+    "daily": env("CRONTASK_DAILY", default="30 6 * * *"),
+    "weekly": env("CRONTASK_WEEKLY", default="0 7 * * 1"),
+}
 
 # Background work runs on the database-backed queue: `make worker` (manage.py db_worker).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -236,6 +253,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="")
+
+# Issue 11: links in emails are absolute, from where the service is reached.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# An invitation's link to set a password works once, for this many days.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 
 # Closed unless switched on (issue 10 item 9): Django's own admin at /django-admin/, and the
 # detailed /health/ answer for a monitor that sends this token (core.views.HealthView).

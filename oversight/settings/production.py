@@ -19,9 +19,18 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
     "DB_DISABLE_SERVER_SIDE_CURSORS", default=False
 )
-EMAIL_CONFIG = env.email_url("EMAIL_URL")
-vars().update(EMAIL_CONFIG)
+if env("EMAIL_BACKEND", default=""):
+    # GOV.UK Notify (issue 11 item 7) instead of SMTP; its key is required.
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
+    NOTIFY_API_KEY = env("NOTIFY_API_KEY")
+    NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID")
+else:
+    EMAIL_CONFIG = env.email_url("EMAIL_URL")
+    vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+# Links in emails (issue 11): where people reach the service; by default the first allowed
+# host over HTTPS.
+SITE_URL = env("SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 
 LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = logging_config(LOG_FORMAT, env("LOG_LEVEL", default="INFO"))

@@ -290,7 +290,7 @@ class RecordForm(VersionedFormMixin, GovukForm):
         return [self[name] for name in WELLBEING_FIELDS if name in self.fields]
 
 
-class CaseDiscussionForm(VersionedFormMixin, GovukForm):
+class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
     child = ChildChoiceField(label="Child or family", queryset=None)
     rag_rating = forms.ChoiceField(
         label="RAG rating: are the child's circumstances improving, staying the same or "
@@ -440,7 +440,7 @@ class SuperviseeSignForm(GovukForm):
     )
 
 
-class AddendumForm(GovukForm):
+class AddendumForm(SubmissionTokenMixin, GovukForm):
     reason = forms.CharField(
         label="Why does the record need correcting?",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -453,7 +453,7 @@ class AddendumForm(GovukForm):
     )
 
 
-class ManagementOversightForm(GovukForm):
+class ManagementOversightForm(SubmissionTokenMixin, GovukForm):
     child = ChildChoiceField(label="Child or family", queryset=None)
     made_on = forms.DateField(label="Date of the decision", widget=DateInput())
     summary = forms.CharField(

@@ -505,10 +505,17 @@ def current_step(escalation: Escalation) -> EscalationStep | None:
     return open_steps[-1] if open_steps else None
 
 
-def urgent_requests_waiting_for(*, supervisor_id: int) -> QuerySet[UrgentDiscussionRequest]:
+def urgent_requests_waiting_for(
+    *, supervisor_id: int, supervisee_ids: Iterable[int] | None = None
+) -> QuerySet[UrgentDiscussionRequest]:
+    """Requests waiting for this supervisor; given ``supervisee_ids`` (the access profile's),
+    only from the people they supervise today (decision 0002: a former supervisor is no
+    longer asked)."""
+    requests = UrgentDiscussionRequest.objects.live()
+    if supervisee_ids is not None:
+        requests = requests.filter(requested_by_id__in=list(supervisee_ids))
     return (
-        UrgentDiscussionRequest.objects.live()
-        .filter(supervisor_id=supervisor_id, status=UrgentRequestStatus.WAITING)
+        requests.filter(supervisor_id=supervisor_id, status=UrgentRequestStatus.WAITING)
         .select_related("requested_by", "child")
         .order_by("requested_at", "id")
     )
@@ -544,7 +551,8 @@ def disclosures_about(*, supervisee_id: int) -> QuerySet[ConfidentialityDisclosu
 
 def quality_concerns_for(user: Any) -> QuerySet[QualityConcern]:
     profile = access_profile(user)
-    scope = Q(raised_by_id=profile.person_id) | Q(supervisor_id=profile.person_id)
+    scope = Q(raised_by_id=profile.person_id)
+    scope |= Q(supervisor_id=profile.person_id, raised_by_id__in=profile.supervisee_ids)
     scope |= Q(raised_by_id__in=profile.report_ids)
     if profile.led_agency_ids:
         scope |= Q(agency_id__in=profile.led_agency_ids)

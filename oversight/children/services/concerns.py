@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from oversight.core import hooks
 from oversight.core.models import AuditAction, OutgoingEmail
 from oversight.core.services import (
     RequestOrigin,
@@ -110,6 +112,7 @@ def escalation_raise(
     submission_record(token=submission_token, target=escalation)
     _open_step(escalation, level, day, actor)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=escalation, origin=origin)
+    hooks.event("escalation_raised", escalation=escalation)
     return escalation
 
 
@@ -174,6 +177,7 @@ def escalation_escalate(
         origin=origin,
         detail={"escalated_to": locked.level, "reason": reason},
     )
+    hooks.event("escalation_escalated", escalation=locked)
     return new
 
 
@@ -214,8 +218,15 @@ def urgent_request_make(
     agency: Agency,
     concern: str,
     child: Child | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> UrgentDiscussionRequest:
+    """Ask the supervisor for an urgent discussion. The same form sent twice asks once
+    (issue 10 item 6)."""
+    if earlier := submission_claim(
+        token=submission_token, actor=actor, model=UrgentDiscussionRequest
+    ):
+        return earlier
     concern = _required(concern, "concern", "Enter what you are concerned about.")
     request = _create(
         UrgentDiscussionRequest(
@@ -228,7 +239,9 @@ def urgent_request_make(
         ),
         actor=actor,
     )
+    submission_record(token=submission_token, target=request)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=request, origin=origin)
+    hooks.event("urgent_request_made", request=request)
     return request
 
 
@@ -266,11 +279,17 @@ def disclosure_record(
     reason: str,
     what_is_needed: str,
     child: Child | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> ConfidentialityDisclosure:
     """Record a disclosure under one of seed 003's exceptions. The agency safeguarding lead is
     alerted by email (core's outbox, written with the disclosure so it cannot be lost) and on
-    their home page; the supervisee is told."""
+    their home page; the supervisee is told. The same form sent twice records it, and alerts,
+    once (issue 10 item 6)."""
+    if earlier := submission_claim(
+        token=submission_token, actor=actor, model=ConfidentialityDisclosure
+    ):
+        return earlier
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = "Enter why this is being disclosed."
@@ -293,6 +312,7 @@ def disclosure_record(
         ),
         actor=actor,
     )
+    submission_record(token=submission_token, target=disclosure)
     audit_event_record(
         actor=actor,
         action=AuditAction.DISCLOSE,
@@ -301,6 +321,7 @@ def disclosure_record(
         detail={"category": category, "supervisee": supervisee.pk},
     )
     disclosure_alert_queue(disclosure=disclosure)
+    hooks.event("disclosure_made", disclosure=disclosure)
     return disclosure
 
 
@@ -317,7 +338,7 @@ def disclosure_alert_queue(*, disclosure: ConfidentialityDisclosure) -> list[Out
         .filter(role=Role.AGENCY_LEAD, agency_id=disclosure.agency_id)
         .values("person_id"),
     ).exclude(email="")
-    path = reverse("children:disclosure_detail", args=[disclosure.pk])
+    link = settings.SITE_URL + reverse("children:disclosure_detail", args=[disclosure.pk])
     return [
         outgoing_email_queue(
             to=lead.email,
@@ -326,7 +347,7 @@ def disclosure_alert_queue(*, disclosure: ConfidentialityDisclosure) -> list[Out
                 f"A safeguarding supervisor in {disclosure.agency.name} has recorded a "
                 "disclosure from supervision under the confidentiality exceptions "
                 f"({disclosure.get_category_display().lower()}).\n\n"
-                f"Sign in to Oversight to read it and see what is needed: {path}\n"
+                f"Sign in to Oversight to read it and see what is needed: {link}\n"
             ),
             purpose=f"{DISCLOSURE_ALERT}, {disclosure.agency.name}",
             about=disclosure,
@@ -369,8 +390,13 @@ def quality_concern_raise(
     agency: Agency,
     kind: str,
     description: str,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> QualityConcern:
+    """Raise a concern about supervision. The same form sent twice raises it once (issue 10
+    item 6)."""
+    if earlier := submission_claim(token=submission_token, actor=actor, model=QualityConcern):
+        return earlier
     description = _required(description, "description", "Enter what the concern is.")
     if supervisor.pk == actor.pk:
         raise ValidationError({"supervisor": "Choose your supervisor, not yourself."})
@@ -384,7 +410,9 @@ def quality_concern_raise(
         ),
         actor=actor,
     )
+    submission_record(token=submission_token, target=concern)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=concern, origin=origin)
+    hooks.event("quality_concern_raised", concern=concern)
     return concern
 
 

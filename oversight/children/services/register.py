@@ -270,14 +270,18 @@ def review_meeting_add(
     meets_on: dt.date,
     notes: str = "",
     agencies_expected: Iterable[Agency] = (),
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> ReviewMeeting:
     """Add a review meeting; it is shared with every agency involved, and names the agencies
-    expected at it (issue 13 item 2)."""
+    expected at it (issue 13 item 2). The same form sent twice adds it once (issue 10 item 6)."""
+    if earlier := submission_claim(token=submission_token, actor=actor, model=ReviewMeeting):
+        return earlier
     meeting = _create(
         ReviewMeeting(child=child, kind=kind, meets_on=meets_on, notes=notes.strip()), actor=actor
     )
     meeting.agencies_expected.set(list(agencies_expected))
+    submission_record(token=submission_token, target=meeting)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=meeting, origin=origin)
     return meeting
 

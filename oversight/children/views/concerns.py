@@ -274,6 +274,7 @@ class UrgentRequestCreateView(ChildrenFormView):
             agency=_agency_of_relationship(self.request.user, data["supervisor"]),
             child=data.get("child"),
             concern=data["concern"],
+            submission_token=data["submission_token"],
             origin=self.origin(),
         )
 
@@ -362,6 +363,7 @@ class DisclosureCreateView(ChildrenFormView):
             reason=data["reason"],
             what_is_needed=data["what_is_needed"],
             child=data.get("child"),
+            submission_token=data["submission_token"],
             origin=self.origin(),
         )
 
@@ -469,6 +471,7 @@ class QualityConcernCreateView(ChildrenFormView):
             agency=_agency_of_relationship(self.request.user, data["supervisor"]),
             kind=data["kind"],
             description=data["description"],
+            submission_token=data["submission_token"],
             origin=self.origin(),
         )
 

@@ -388,6 +388,7 @@ class ReviewMeetingAddView(ChildMixin, ChildrenFormView):
             meets_on=data["meets_on"],
             notes=data["notes"],
             agencies_expected=data.get("agencies_expected") or [],
+            submission_token=data["submission_token"],
             origin=self.origin(),
         )
 

@@ -14,10 +14,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from oversight.core.testing import ROLE_NAMES, AccessCase
 
-# URLs served by Django itself and opened on purpose: sign-in, password reset, the admin
-# (which has its own staff-only checks), the health and readiness probes (the readiness
-# probe's case is in core/tests/access_cases.py), and the back-channel logout an identity
-# provider posts its signed logout token to (signin/tests/test_oidc.py).
+# URLs served by Django itself and opened on purpose: sign-in, password reset, accepting an
+# invitation (its token is the permission), the admin (which has its own staff-only checks),
+# the health and readiness probes (the readiness probe's case is in
+# core/tests/access_cases.py), and the back-channel logout an identity provider posts its
+# signed logout token to (signin/tests/test_oidc.py).
 PUBLIC_URL_NAMES = {
     "login",
     "logout",
@@ -25,6 +26,7 @@ PUBLIC_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "invitation_accept",
     "health",
     "health_ready",
     "signin:backchannel_logout",

@@ -39,7 +39,8 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
 ) -> None:
     """Each app's daily jobs (core.jobs) are queued in app order: core's sweep of emails and
     tasks a dead worker left, contracts' handover sweep, children's drift evaluation once per
-    live agency, supervision's handover sweep, assurance's trend warm-up."""
+    live agency, supervision's handover sweep, notifications' reminders and daily emails,
+    assurance's trend warm-up and evaluation reminders."""
     from oversight.core.jobs import enqueue_jobs
     from oversight.people.models import Agency
 
@@ -53,8 +54,11 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
         ("contracts_handover_sweep", ()),
         *[("evaluate_drift_for_agency", (pk,)) for pk in agencies],
         ("supervision_handover_sweep", ()),
+        ("reminders_task", ()),
+        ("daily_emails_task", ()),
         ("assurance_trend_warm", ()),
+        ("evaluation_reminders", ()),
     ]
     out = StringIO()
     call_command("enqueue_daily_tasks", stdout=out)
-    assert out.getvalue().strip() == f"Queued {len(agencies) + 4} tasks."
+    assert out.getvalue().strip() == f"Queued {len(agencies) + 7} tasks."

@@ -3,7 +3,13 @@ stamps it (core.services tracked_*) and writes the audit log (seed 001 "Recordin
 
 A package by topic; callers import from ``oversight.people.services`` as before."""
 
-from .accounts import PERSON_FIELDS, person_create, person_deactivate, person_update
+from .accounts import (
+    PERSON_FIELDS,
+    invitation_resend,
+    person_create,
+    person_deactivate,
+    person_update,
+)
 from .organisation import (
     AGENCY_FIELDS,
     TEAM_FIELDS,
@@ -29,6 +35,7 @@ __all__ = [
     "TEAM_FIELDS",
     "agency_create",
     "agency_update",
+    "invitation_resend",
     "line_management_end",
     "line_management_start",
     "membership_create",

@@ -15,6 +15,9 @@ from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
+    outgoing_email_queue,
+    submission_claim,
+    submission_record,
     tracked_update,
     version_check,
 )
@@ -44,10 +47,15 @@ def person_create(
     family_name: str,
     email: str,
     username: str = "",
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> Person:
-    """Add someone who will sign in. They set their own password through "forgotten your
-    password" — nobody else ever knows it."""
+    """Add someone who will sign in, and send them an invitation to set their own password
+    (issue 11 item 1) — nobody else ever knows it. The administrator's form and the staff
+    import both come through here, so both invite. The same form sent twice adds them once
+    (issue 10 item 6)."""
+    if earlier := submission_claim(token=submission_token, actor=actor, model=Person):
+        return earlier
     email = email.strip().lower()
     username = (username or email).strip()
     _check_person_unique(username, email, None)
@@ -55,7 +63,49 @@ def person_create(
     person.set_unusable_password()
     person.full_clean()
     person.save()
+    submission_record(token=submission_token, target=person)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=person, origin=origin)
+    _invitation_queue(person)
+    return person
+
+
+def _invitation_queue(person: Person) -> None:
+    from ..context_processors import partnership_name
+    from ..invitations import INVITATION_PURPOSE, invitation_email
+
+    parts = invitation_email(person, partnership_name=partnership_name())
+    outgoing_email_queue(
+        to=person.email,
+        purpose=INVITATION_PURPOSE,
+        about=person,
+        secret=True,
+        subject=parts["subject"],
+        body=parts["body"],
+        html_body=parts["html_body"],
+    )
+
+
+@transaction.atomic
+def invitation_resend(
+    *, actor: Person, person: Person, origin: RequestOrigin | None = None
+) -> Person:
+    """Send a fresh invitation to someone who has not set a password yet. The account gets a
+    new unusable password, so every earlier link stops working."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.account_state != "invited":
+        raise ValidationError(
+            "Only someone who has not set a password yet can be sent an invitation."
+        )
+    person.set_unusable_password()
+    person.save(update_fields=["password"])
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=person,
+        origin=origin,
+        detail={"invitation": "sent again"},
+    )
+    _invitation_queue(person)
     return person
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from oversight.core.services import RequestOrigin
+from oversight.core.services import RequestOrigin, submission_claim, submission_record
 
 from ..models import Agency, ContactLevel, Membership, NewStarter, Person, StaffGroup, Team
 from .base import _create, _end, _update
@@ -42,9 +42,13 @@ def membership_create(
     new_starter: str = NewStarter.NO,
     new_starter_until: dt.date | None = None,
     ends_on: dt.date | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> Membership:
-    """A post in an agency; a person may hold posts in several agencies (issue 2)."""
+    """A post in an agency; a person may hold posts in several agencies (issue 2). The same
+    form sent twice adds it once (issue 10 item 6)."""
+    if earlier := submission_claim(token=submission_token, actor=actor, model=Membership):
+        return earlier
     membership = Membership(
         person=person,
         agency=agency,
@@ -58,7 +62,9 @@ def membership_create(
         starts_on=starts_on,
         ends_on=ends_on,
     )
-    return _create(membership, actor=actor, origin=origin)
+    _create(membership, actor=actor, origin=origin)
+    submission_record(token=submission_token, target=membership)
+    return membership
 
 
 @transaction.atomic

@@ -9,9 +9,22 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from oversight.core.services import RequestOrigin, tracked_archive
+from oversight.core.services import (
+    RequestOrigin,
+    submission_claim,
+    submission_record,
+    tracked_archive,
+)
 
-from ..models import PARTNERSHIP_ROLES, Agency, Person, RoleAssignment, TrainingRecord
+from ..models import (
+    PARTNERSHIP_ROLES,
+    Agency,
+    Membership,
+    Person,
+    Role,
+    RoleAssignment,
+    TrainingRecord,
+)
 from .base import _create, _end
 
 
@@ -36,6 +49,19 @@ def role_assign(
         .exists()
     ):
         raise ValidationError({"role": "This person already holds this role there."})
+    if (
+        role == Role.AGENCY_LEAD
+        and agency is not None
+        and not Membership.objects.on(starts_on).filter(person=person, agency=agency).exists()
+    ):
+        # A lead sees everyone in the agency (people.rules): only someone who works there.
+        raise ValidationError(
+            {
+                "agency": f"{person.display_name} has no post in {agency.name} on "
+                f"{starts_on:%-d %B %Y}. Add their post there first, then make them its "
+                "safeguarding lead."
+            }
+        )
     assignment = RoleAssignment(person=person, role=role, agency=agency, starts_on=starts_on)
     return _create(assignment, actor=actor, origin=origin)
 
@@ -59,15 +85,21 @@ def training_record_add(
     course: str,
     completed_on: dt.date,
     expires_on: dt.date | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> TrainingRecord:
-    """Supervisor training (seed 001 Competence); lapsed once ``expires_on`` has passed."""
+    """Supervisor training (seed 001 Competence); lapsed once ``expires_on`` has passed. The
+    same form sent twice adds it once (issue 10 item 6)."""
+    if earlier := submission_claim(token=submission_token, actor=actor, model=TrainingRecord):
+        return earlier
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": "The completion date must be today or earlier."})
     record = TrainingRecord(
         person=person, course=course.strip(), completed_on=completed_on, expires_on=expires_on
     )
-    return _create(record, actor=actor, origin=origin)
+    _create(record, actor=actor, origin=origin)
+    submission_record(token=submission_token, target=record)
+    return record
 
 
 @transaction.atomic

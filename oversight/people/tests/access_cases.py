@@ -166,3 +166,27 @@ CASES += [
     AccessCase("people:failed_email_list", allowed=ADMIN),
     AccessCase("people:failed_email_resend", allowed=ADMIN, method="post", setup=_failed_email),
 ]
+
+
+def _staff_import(cast: object) -> dict[str, int]:
+    from oversight.people.models import StaffImport
+
+    job = StaffImport.objects.create(
+        filename="staff.csv",
+        content="given_name\n",
+        rows_total=1,
+        created_by=cast.administrator,  # type: ignore[attr-defined]
+    )
+    return {"pk": job.pk}
+
+
+# Issue 10 item 9: an import's progress and outcome, for whoever may import.
+CASES += [AccessCase("people:staff_import_progress", allowed=ADMIN, setup=_staff_import)]
+CASES += [
+    AccessCase(
+        "people:invitation_resend",
+        allowed=ADMIN,
+        method="post",
+        setup=lambda cast: {"pk": cast.practitioner.pk},
+    ),
+]

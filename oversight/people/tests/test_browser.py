@@ -118,8 +118,12 @@ def test_roles_see_their_pages_and_every_page_is_accessible(
     page.get_by_text(
         "Row 2: supervisor_email nobody@x.org is not a person in the file or the system"
     ).wait_for()
-    assert_accessible(page)
+    assert_accessible(page)  # the import's own page, with its outcome
     assert not Person.objects.filter(email="ola@example.org").exists()
+    page.get_by_role("link", name="Correct the file and import it again").click()
+    page.get_by_role("heading", name="Recent imports").wait_for()
+    assert page.get_by_role("link", name="staff.csv").is_visible()
+    assert_accessible(page)
 
 
 def test_a_form_works_without_javascript(

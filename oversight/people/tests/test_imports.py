@@ -20,6 +20,8 @@ from oversight.people.models import (
     Person,
     Role,
     RoleAssignment,
+    StaffImport,
+    StaffImportState,
     SupervisionRelationship,
 )
 
@@ -262,22 +264,94 @@ def test_template_has_every_column_and_its_rows_parse() -> None:
     assert rows[0] == COLUMNS and len(rows) == 3
 
 
-def test_import_page_lists_bad_rows_and_imports_nothing(client: Any, cast: Any) -> None:
+def _upload(client: Any, content: bytes, capture: Any) -> Any:
+    """Post the file as the page does; the queued import runs in this process (the immediate
+    backend) once the request's transaction commits; the progress page it moved on to."""
+    upload = SimpleUploadedFile("staff.csv", content, content_type="text/csv")
+    with capture(execute=True):
+        response = client.post(reverse("people:staff_import"), {"file": upload})
+    assert response.status_code == 302, response.content.decode()
+    return client.get(response["Location"])
+
+
+def test_import_page_lists_bad_rows_and_imports_nothing(
+    client: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     client.force_login(cast.administrator)
     rows = [_row(1, cast.agency.name), _row(2, cast.agency.name, supervisor_email="no@x.org")]
-    upload = SimpleUploadedFile("staff.csv", _csv(rows), content_type="text/csv")
-    response = client.post(reverse("people:staff_import"), {"file": upload})
-    page = response.content.decode()
+    page = _upload(client, _csv(rows), django_capture_on_commit_callbacks).content.decode()
     assert "Nothing was imported" in page
     assert "Row 3: supervisor_email no@x.org is not a person in the file or the system" in page
     assert not Person.objects.filter(email="staff1@example.org").exists()
+    assert StaffImport.objects.get().state == StaffImportState.REFUSED
 
 
-def test_import_page_shows_counts(client: Any, cast: Any) -> None:
+def test_import_page_shows_counts(
+    client: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(cast.administrator)
+    page = _upload(client, _good_file(cast), django_capture_on_commit_callbacks).content.decode()
+    assert "Import complete" in page and "2 new people" in page
+    job = StaffImport.objects.get()
+    assert (job.state, job.rows_done, job.rows_total) == (StaffImportState.DONE, 2, 2)
+    assert job.content == "", "the file's text is not kept once imported"
+
+
+def test_an_import_waiting_for_the_worker_says_so_and_offers_a_refresh(
+    client: Any, cast: Any
+) -> None:
+    """Without the commit (no worker has taken it yet) the page shows the rows to import
+    and a plain link to look again: no script needed."""
     client.force_login(cast.administrator)
     upload = SimpleUploadedFile("staff.csv", _good_file(cast), content_type="text/csv")
-    page = client.post(reverse("people:staff_import"), {"file": upload}).content.decode()
-    assert "Import complete" in page and "2 new people" in page
+    response = client.post(reverse("people:staff_import"), {"file": upload}, follow=True)
+    page = response.content.decode()
+    assert "Waiting to start: 2 rows to import." in page
+    assert "Refresh to see progress" in page
+    assert not Person.objects.filter(email="staff1@example.org").exists()
+
+
+def test_the_progress_page_shows_rows_done_of_the_total(client: Any, cast: Any) -> None:
+    job = StaffImport.objects.create(
+        filename="staff.csv",
+        content="x",
+        rows_total=5000,
+        rows_done=1200,
+        state=StaffImportState.SAVING,
+        created_by=cast.administrator,
+    )
+    client.force_login(cast.administrator)
+    page = client.get(reverse("people:staff_import_progress", args=[job.pk])).content.decode()
+    assert "Importing rows: 1200 of 5000 rows." in page
+
+
+def test_a_file_wrong_as_a_whole_is_refused_on_the_form_and_nothing_is_queued(
+    client: Any, cast: Any
+) -> None:
+    client.force_login(cast.administrator)
+    upload = SimpleUploadedFile("staff.csv", b"name,email\nA,a@example.org\n")
+    response = client.post(reverse("people:staff_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "The file has no column given_name" in response.content.decode()
+    assert not StaffImport.objects.exists()
+
+
+def test_only_an_administrator_sees_an_import_and_not_once_their_role_ended(
+    client: Any, cast: Any
+) -> None:
+    """Deny side: the agency's lead, and the administrator who started the import once they
+    are no longer an administrator."""
+    job = StaffImport.objects.create(
+        filename="staff.csv", content="x", rows_total=1, created_by=cast.administrator
+    )
+    url = reverse("people:staff_import_progress", args=[job.pk])
+    client.force_login(cast.agency_lead)
+    assert client.get(url).status_code == 403
+    RoleAssignment.objects.filter(person=cast.administrator, role=Role.ADMINISTRATOR).update(
+        ends_on=IMPORT_DAY - dt.timedelta(days=1)
+    )
+    client.force_login(cast.administrator)
+    assert client.get(url).status_code == 403
 
 
 def test_template_download(client: Any, cast: Any) -> None:
@@ -312,6 +386,7 @@ def test_the_import_page_names_the_cell_with_a_nul_character(client: Any, cast: 
     assert response.status_code == 200
     assert "Row 2: the family_name cell contains a character that cannot be stored" in page
     assert not Person.objects.filter(email="staff1@example.org").exists()
+    assert not StaffImport.objects.exists()
 
 
 @pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "31/12/1899"])
@@ -323,3 +398,23 @@ def test_an_implausible_start_date_in_the_file_names_the_row(cast: Any, value: s
         f"Row 2: start_date {value} is not a plausible date (use a date from 1 January 1900 "
         "to 31 December 2100)"
     ]
+
+
+def test_the_import_page_lists_recent_imports_in_a_fixed_number_of_queries(
+    client: Any, cast: Any, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(8):
+        StaffImport.objects.create(
+            filename=f"staff-{n}.csv",
+            rows_total=1,
+            state=StaffImportState.REFUSED,
+            created_by=cast.administrator,
+        )
+    client.force_login(cast.administrator)
+    client.get(reverse("people:staff_import"))  # the session and profile, once
+    with django_assert_max_num_queries(13):  # none per import listed
+        page = client.get(reverse("people:staff_import")).content.decode()
+    assert "Recent imports" in page
+    assert "staff-7.csv" in page and "staff-2.csv" not in page  # the latest five
+    job = StaffImport.objects.get(filename="staff-7.csv")
+    assert reverse("people:staff_import_progress", args=[job.pk]) in page

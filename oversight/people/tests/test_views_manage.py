@@ -193,3 +193,31 @@ def test_only_administrators_can_post(client: Any, cast: Any, role: str) -> None
     )
     assert response.status_code == 403
     assert not Agency.objects.filter(name="Sneaky").exists()
+
+
+def test_a_lead_role_is_refused_for_someone_with_no_post_in_that_agency(
+    admin_client: Any, cast: Any
+) -> None:
+    """Known limit of issue 10: a lead sees everyone in the agency, so only someone who works
+    there may be made its lead. The page names the agency and keeps what was chosen."""
+    url = reverse("people:role_assign", args=[cast.stranger.pk])
+    data = {
+        "role": Role.AGENCY_LEAD,
+        "agency": cast.other_agency.pk,
+        "starts_on": TODAY.isoformat(),
+    }
+    response = admin_client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        f"{cast.stranger.display_name} has no post in {cast.other_agency.name} on "
+        f"{TODAY:%-d %B %Y}. Add their post there first" in page
+    )
+    assert f'value="{cast.other_agency.pk}" selected' in page
+    assert not RoleAssignment.objects.filter(person=cast.stranger, role=Role.AGENCY_LEAD).exists()
+    # Where they have a post, they can be made its lead.
+    data["agency"] = cast.agency.pk
+    assert admin_client.post(url, data).status_code == 302
+    assert RoleAssignment.objects.get(person=cast.stranger, role=Role.AGENCY_LEAD).agency == (
+        cast.agency
+    )

@@ -9,8 +9,8 @@ from .browse import (
     PersonListView,
     TeamDetailView,
 )
-from .imports import StaffImportTemplateView, StaffImportView
-from .mail import FailedEmailListView, FailedEmailResendView
+from .imports import StaffImportProgressView, StaffImportTemplateView, StaffImportView
+from .mail import FailedEmailListView, FailedEmailResendView, InvitationResendView
 from .manage import (
     AgencyCreateView,
     AgencyEditView,
@@ -45,6 +45,7 @@ __all__ = [
     "FailedEmailListView",
     "FailedEmailResendView",
     "HomeView",
+    "InvitationResendView",
     "LineManagementEndView",
     "LineManagementStartView",
     "ManageAgencyListView",
@@ -62,6 +63,7 @@ __all__ = [
     "RoleAssignView",
     "RoleEndView",
     "StaffGroupCreateView",
+    "StaffImportProgressView",
     "StaffImportTemplateView",
     "StaffImportView",
     "SupervisionEndView",

@@ -18,7 +18,9 @@ from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.models import OutgoingEmail
 from oversight.core.services import RequestOrigin, outgoing_email_resend
 
+from ..models import Person
 from ..rules import Permission
+from ..services import invitation_resend
 
 
 class FailedEmailListView(RuleRequiredMixin, BreadcrumbsMixin, ListView):
@@ -59,3 +61,27 @@ class FailedEmailResendView(RuleRequiredMixin, View):
         else:
             messages.success(request, f"The email to {email.to} is being sent again.")
         return HttpResponseRedirect(reverse("people:failed_email_list"))
+
+
+class InvitationResendView(RuleRequiredMixin, View):
+    """Send a fresh invitation to someone who has not set their password (issue 11 item 1)."""
+
+    permission_required = Permission.MANAGE_ORGANISATION
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        person = get_object_or_404(Person, pk=self.kwargs["pk"])
+        try:
+            invitation_resend(
+                actor=self.request.user,
+                person=person,
+                origin=RequestOrigin.from_request(request),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"A new invitation is on its way to {person.email}. Earlier links no longer work.",
+            )
+        return HttpResponseRedirect(reverse("people:manage_person", args=[person.pk]))

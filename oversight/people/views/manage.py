@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,14 +22,16 @@ from ..forms import (
     AgencyForm,
     DeactivateForm,
     EndForm,
+    MembershipCreateForm,
     MembershipForm,
     NamedInAgencyForm,
     PeopleSearchForm,
+    PersonCreateForm,
     PersonForm,
     RelationshipStartForm,
     RoleAssignForm,
     StaffGroupForm,
-    TrainingRecordForm,
+    TrainingRecordAddForm,
 )
 from ..models import (
     Agency,
@@ -114,6 +117,8 @@ class ManagePersonView(ManageMixin, TemplateView):
         context["person"] = self.object
         context["today"] = timezone.localdate()
         context["training_status"] = selectors.supervisor_training_status(self.object)
+        context["last_invitation"] = selectors.last_invitation(self.object)
+        context["invitation_days"] = settings.INVITATION_DAYS
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -266,17 +271,25 @@ class _PersonPageMixin:
 
 
 class PersonCreateView(ManageFormView):
-    form_class = PersonForm
+    form_class = PersonCreateForm
     heading = "Add a person"
-    intro = "They set their own password with “Forgotten your password?” on the sign-in page."
-    success_message = "{result.display_name} added. Now add their post."
+    intro = "We email them an invitation with a link to set their own password."
+    success_message = (
+        "{result.display_name} added. We have emailed them an invitation to set their password."
+        " Now add their post."
+    )
     section = None
 
     def extra_crumbs(self) -> list[tuple[str, str | None]]:
         return _people_crumbs()[1:]
 
     def perform(self, form: Any) -> Person:
-        return services.person_create(actor=self.actor, **form.changes(), origin=self.origin())
+        return services.person_create(
+            actor=self.actor,
+            **form.changes(),
+            submission_token=form.cleaned_data["submission_token"],
+            origin=self.origin(),
+        )
 
     def get_success_url(self) -> str:
         return reverse("people:manage_person", args=[self.result.pk])
@@ -319,7 +332,7 @@ class PersonDeactivateView(_PersonPageMixin, ManageFormView):
 
 class MembershipCreateView(_PersonPageMixin, ManageFormView):
     model = Person
-    form_class = MembershipForm
+    form_class = MembershipCreateForm
     submit_label = "Add post"
     success_message = "Post added."
 
@@ -514,7 +527,7 @@ class RoleAssignView(_PersonPageMixin, ManageFormView):
 
 class TrainingAddView(_PersonPageMixin, ManageFormView):
     model = Person
-    form_class = TrainingRecordForm
+    form_class = TrainingRecordAddForm
     submit_label = "Add training record"
     success_message = "Training record added."
 

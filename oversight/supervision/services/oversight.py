@@ -16,6 +16,8 @@ from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
     audit_event_record,
+    submission_claim,
+    submission_record,
     tracked_create,
     tracked_update,
 )
@@ -88,10 +90,14 @@ def management_oversight_record(
     summary: str,
     decisions: Iterable[DecisionInput],
     session: Session | None = None,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> ManagementOversight:
     """A management oversight record with its decisions; kept apart from reflective
-    supervision records (seed 004 Definition)."""
+    supervision records (seed 004 Definition). The same form sent twice records it once
+    (issue 10 item 6)."""
+    if earlier := submission_claim(token=submission_token, actor=actor, model=ManagementOversight):
+        return earlier
     decisions = list(decisions)
     if not decisions:
         raise ValidationError({"decision": "Enter the decision."})
@@ -107,6 +113,7 @@ def management_oversight_record(
         session=session,
     )
     tracked_create(oversight, actor=actor)
+    submission_record(token=submission_token, target=oversight)
     for item in decisions:
         decision_create(
             actor=actor,

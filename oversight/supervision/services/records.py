@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from oversight.children.models import Child
 from oversight.children.services import drift_evaluate
+from oversight.core import hooks
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -321,12 +322,16 @@ def case_discussion_add(
     child: Child,
     data: Mapping[str, Any],
     decisions: Iterable[DecisionInput] = (),
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> CaseDiscussion:
-    """A child or family discussed in the session (Appendix III a–g, the 4x4x4 cycle)."""
+    """A child or family discussed in the session (Appendix III a–g, the 4x4x4 cycle). The
+    same form sent twice adds it once (issue 10 item 6)."""
     record = _lock_record(record)
     session = record.session
     _ensure_supervisor(actor, session)
+    if earlier := submission_claim(token=submission_token, actor=actor, model=CaseDiscussion):
+        return earlier
     _ensure_editable(record)
     if child.agency_id != session.agency_id:
         raise ValidationError({"child": "Choose a child known to this session's agency."})
@@ -337,6 +342,7 @@ def case_discussion_add(
         **_clean_discussion(data),
     )
     tracked_create(discussion, actor=actor)
+    submission_record(token=submission_token, target=discussion)
     for item in decisions:
         decision_create(
             actor=actor,
@@ -462,6 +468,8 @@ def record_sign_supervisor(
     audit_event_record(
         actor=actor, action=AuditAction.SIGN, target=record, origin=origin, detail=detail
     )
+    if record.status == RecordStatus.AWAITING_SUPERVISEE:
+        hooks.event("record_awaiting_supervisee", record=record)
     return record
 
 
@@ -510,9 +518,11 @@ def addendum_add(
     record: SessionRecord,
     reason: str,
     text: str,
+    submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> Addendum:
-    """Correct a signed record: an addendum with its author, time and reason, never an edit."""
+    """Correct a signed record: an addendum with its author, time and reason, never an edit.
+    The same form sent twice adds it once (issue 10 item 6)."""
     record = _lock_record(record)
     if not record.is_locked:
         raise ValidationError("Until both have signed, correct the record itself.")
@@ -531,6 +541,8 @@ def addendum_add(
             f"Your supervision of {session.supervisee} ended on {ended:%-d %B %Y}. "
             "Their current supervisor or they themselves can add an addendum."
         )
+    if earlier := submission_claim(token=submission_token, actor=actor, model=Addendum):
+        return earlier
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = "Enter why the record needs correcting."
@@ -542,6 +554,7 @@ def addendum_add(
     addendum.content_hash = addendum_hash(addendum)
     addendum.full_clean()
     addendum.save()
+    submission_record(token=submission_token, target=addendum)
     audit_event_record(
         actor=actor,
         action=AuditAction.CREATE,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from oversight.children.models import Child
 from oversight.contracts.models import SessionType, SupervisionPolicy
 from oversight.contracts.selectors import policy_in_force
+from oversight.core import hooks
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -174,6 +175,8 @@ def session_plan(
         [SessionAttendance(session=session, person=a) for a in attendees]
     )
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=session, origin=origin)
+    if rescheduled_from is None:
+        hooks.event("session_planned", session=session)
     return session
 
 
@@ -209,6 +212,7 @@ def session_cancel(
         origin=origin,
         detail={"status": "cancelled", "notice_given": notice_given},
     )
+    hooks.event("session_cancelled", session=session)
     return session
 
 
@@ -264,6 +268,7 @@ def session_reschedule(
         origin=origin,
         detail={"status": "rescheduled", "to": new.pk},
     )
+    hooks.event("session_moved", session=new)
     return new
 
 

@@ -17,7 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from oversight.children.models import Escalation
-from oversight.supervision.models import Action, Session, SessionAttendance
+from oversight.supervision.models import (
+    Action,
+    Addendum,
+    CaseDiscussion,
+    ManagementOversight,
+    RecordStatus,
+    Session,
+    SessionAttendance,
+)
 
 from .factories import SessionFactory, SessionRecordFactory
 
@@ -110,3 +118,60 @@ def test_two_identical_escalation_posts_at_once_raise_one_escalation(cast: Any) 
     }
     assert _post_twice_at_once(cast.practitioner, url, data) == [302, 302]
     assert _duplicates(Escalation.objects.count) == 0
+
+
+def _held_record(cast: Any, **extra: Any) -> Any:
+    session: Any = SessionFactory(
+        supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency, held=True
+    )
+    return SessionRecordFactory(session=session, **extra)
+
+
+def test_two_identical_case_discussion_posts_at_once_add_one_discussion(
+    cast: Any, child: Any
+) -> None:
+    record = _held_record(cast)
+    url = reverse("supervision:discussion_add", args=[record.session_id])
+    data = {
+        "child": child.pk,
+        "rag_rating": "amber",
+        "identified_needs": "A stable routine",
+        "submission_token": _form(cast.supervisor, url),
+    }
+    assert _post_twice_at_once(cast.supervisor, url, data) == [302, 302]
+    assert _duplicates(CaseDiscussion.objects.filter(record=record).count) == 0
+
+
+def test_two_identical_addendum_posts_at_once_add_one_addendum(cast: Any) -> None:
+    now = timezone.now()
+    record = _held_record(
+        cast,
+        status=RecordStatus.SIGNED,
+        supervisor_signed_at=now,
+        supervisor_signed_by=cast.supervisor,
+        supervisee_signed_at=now,
+        supervisee_signed_by=cast.practitioner,
+    )
+    url = reverse("supervision:addendum_add", args=[record.session_id])
+    data = {
+        "reason": "Wrong date",
+        "text": "The visit was on the 3rd",
+        "submission_token": _form(cast.supervisor, url),
+    }
+    assert _post_twice_at_once(cast.supervisor, url, data) == [302, 302]
+    assert _duplicates(Addendum.objects.filter(record=record).count) == 0
+
+
+def test_two_identical_management_oversight_posts_at_once_record_it_once(
+    cast: Any, child: Any
+) -> None:
+    url = reverse("supervision:oversight_add")
+    data = {
+        "child": child.pk,
+        "made_on": timezone.localdate().isoformat(),
+        "decision": "Convene an early core group",
+        "rationale": "Two missed appointments",
+        "submission_token": _form(cast.line_manager, url),
+    }
+    assert _post_twice_at_once(cast.line_manager, url, data) == [302, 302]
+    assert _duplicates(ManagementOversight.objects.filter(child=child).count) == 0

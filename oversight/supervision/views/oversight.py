@@ -96,6 +96,7 @@ class ManagementOversightCreateView(ServiceFormView):
                     immediate_concern=bool(data.get("immediate_concern")),
                 )
             ],
+            submission_token=data["submission_token"],
             origin=self.origin(),
         )
 

@@ -241,6 +241,8 @@ class CaseDiscussionAddView(SessionMixin, ServiceFormView):
         form = super().get_form(form_class)
         if not self.edits:
             del form.fields["version"]  # a new discussion has no version yet
+        else:
+            del form.fields["submission_token"]  # only adding is guarded by a token
         return form
 
     def record(self) -> SessionRecord:
@@ -285,6 +287,7 @@ class CaseDiscussionAddView(SessionMixin, ServiceFormView):
             child=form.cleaned_data["child"],
             data=form.cleaned_data,
             decisions=self.decisions(form.cleaned_data),
+            submission_token=form.cleaned_data["submission_token"],
             origin=self.origin(),
         )
 
@@ -493,6 +496,7 @@ class AddendumAddView(_RecordObjectFormView):
             record=self.record,
             reason=form.cleaned_data["reason"],
             text=form.cleaned_data["text"],
+            submission_token=form.cleaned_data["submission_token"],
             origin=self.origin(),
         )
 

@@ -1,0 +1,157 @@
+"""What each event tells whom (issue 11 item 3). Earlier apps call ``core.hooks.event`` from
+their services, inside their transaction; this module's ``on_event`` turns each into
+notifications. Nobody outside the relationship is told."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from oversight.children.models import (
+    ConfidentialityDisclosure,
+    Escalation,
+    QualityConcern,
+    UrgentDiscussionRequest,
+)
+from oversight.supervision.models import Session, SessionRecord
+
+from .ics import session_invitation
+from .models import Kind
+from .recipients import agency_leads, escalation_addressees
+from .services import notify, remind
+
+
+def urgent_request_made(*, request: UrgentDiscussionRequest, **_: Any) -> None:
+    notify(
+        recipients=[request.supervisor],
+        kind=Kind.URGENT_REQUEST,
+        reason=f"{request.requested_by.display_name} has asked you for an urgent discussion",
+        path=reverse("children:urgent_respond", args=[request.pk]),
+        about=request,
+    )
+
+
+def escalation_raised(*, escalation: Escalation, **_: Any) -> None:
+    notify(
+        recipients=escalation_addressees(escalation),
+        kind=Kind.ESCALATION,
+        reason=(
+            f"An escalation from {escalation.raised_by.display_name} is waiting for your "
+            f"response ({escalation.get_level_display().lower()} level)"
+        ),
+        path=reverse("children:escalation_detail", args=[escalation.pk]),
+        about=escalation,
+    )
+
+
+def disclosure_made(*, disclosure: ConfidentialityDisclosure, **_: Any) -> None:
+    """The lead's email alert is children's own (it existed before); this puts it on their
+    notifications page too."""
+    notify(
+        recipients=agency_leads(disclosure.agency_id),
+        kind=Kind.DISCLOSURE,
+        reason=f"A confidentiality disclosure in {disclosure.agency.name} needs your attention",
+        path=reverse("children:disclosure_detail", args=[disclosure.pk]),
+        about=disclosure,
+        email=False,
+    )
+
+
+def quality_concern_raised(*, concern: QualityConcern, **_: Any) -> None:
+    """Seed 001 Quality Assurance: the supervisee raises it with the supervisor first."""
+    notify(
+        recipients=[concern.supervisor],
+        kind=Kind.QUALITY_CONCERN,
+        reason=(
+            f"{concern.raised_by.display_name} has raised a concern about their supervision "
+            "and would like a one-to-one"
+        ),
+        path=reverse("children:concern_detail", args=[concern.pk]),
+        about=concern,
+    )
+
+
+def record_awaiting_supervisee(*, record: SessionRecord, **_: Any) -> None:
+    session = record.session
+    notify(
+        recipients=[session.supervisee] if session.supervisee else [],
+        kind=Kind.RECORD_TO_SIGN,
+        reason=(
+            f"{session.supervisor.display_name} has signed the record of your supervision on "
+            f"{timezone.localtime(session.planned_start):%-d %B %Y}: it is ready for you to sign"
+        ),
+        path=reverse("supervision:record", args=[session.pk]),
+        about=record,
+    )
+
+
+def _session_people(session: Session) -> list[Any]:
+    people = [session.supervisor]
+    if session.supervisee is not None:
+        people.append(session.supervisee)
+    people += [a.person for a in session.attendances.select_related("person")]
+    return people
+
+
+def _session_changed(session: Session, verb: str, *, cancel: bool) -> None:
+    when = timezone.localtime(session.planned_start)
+    invitation = session_invitation(session, cancel=cancel)
+    notify(
+        recipients=_session_people(session),
+        kind=Kind.SESSION_CHANGED,
+        reason=f"{session.get_session_type_display()} {verb}: {when:%-d %B %Y at %H:%M}",
+        path=reverse("supervision:session_detail", args=[session.pk]),
+        about=session,
+        attachments_for=lambda person: [invitation],
+    )
+
+
+def session_planned(*, session: Session, **_: Any) -> None:
+    _session_changed(session, "planned", cancel=False)
+
+
+def session_moved(*, session: Session, **_: Any) -> None:
+    _session_changed(session, "moved to", cancel=False)
+
+
+def session_cancelled(*, session: Session, **_: Any) -> None:
+    _session_changed(session, "cancelled, was", cancel=True)
+
+
+def evaluation_unanswered(*, relationship: Any, opens_on: Any, closes_on: Any, **_: Any) -> None:
+    """Raised by assurance's daily job: once a round, per supervisor evaluated."""
+    remind(
+        person=relationship.supervisee,
+        kind=Kind.EVALUATION_OPEN,
+        reason=(
+            f"Tell us how your supervision with {relationship.supervisor.display_name} is "
+            f"going: the evaluation is open until {closes_on:%-d %B %Y}"
+        ),
+        path=reverse("assurance:evaluation_list"),
+        about=relationship,
+        day=opens_on,
+    )
+
+
+HANDLERS: dict[str, Callable[..., None]] = {
+    "urgent_request_made": urgent_request_made,
+    "escalation_raised": escalation_raised,
+    "escalation_escalated": escalation_raised,
+    "disclosure_made": disclosure_made,
+    "quality_concern_raised": quality_concern_raised,
+    "record_awaiting_supervisee": record_awaiting_supervisee,
+    "session_planned": session_planned,
+    "session_moved": session_moved,
+    "session_cancelled": session_cancelled,
+    "evaluation_unanswered": evaluation_unanswered,
+}
+
+
+def on_event(kind: str, **payload: Any) -> None:
+    """core.hooks.event: the handler for ``kind``, if notifications cares about it."""
+    handler = HANDLERS.get(kind)
+    if handler is not None:
+        handler(**payload)
