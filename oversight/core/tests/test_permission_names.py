@@ -30,6 +30,7 @@ def test_every_permission_is_registered_and_every_rule_is_in_its_apps_enum() -> 
         "core",
         "people",
         "signin",
+        "notifications",
         "children",
         "supervision",
         "contracts",
