@@ -10,22 +10,17 @@ from oversight.core.views import (
     KeptTypingView,
     StillHereView,
 )
-from oversight.people.forms import GovukPasswordResetForm, GovukSetPasswordForm, SignInForm
+from oversight.people.forms import GovukPasswordResetForm, GovukSetPasswordForm
 from oversight.people.views.invitations import InvitationAcceptView
+from oversight.signin.views import SignInView, SignOutView
 
 handler403 = "oversight.core.views.permission_denied"
 handler404 = "oversight.core.views.page_not_found"
 handler500 = "oversight.core.views.server_error"
 
 auth_patterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", SignInView.as_view(), name="login"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
     path("kept-typing/", KeptTypingView.as_view(), name="kept_typing"),
     path("still-here/", StillHereView.as_view(), name="still_here"),
     path(
@@ -64,6 +59,7 @@ urlpatterns = [
     path("help/words-we-use/", GlossaryView.as_view(), name="glossary"),
     path("health/ready/", HealthReadyView.as_view(), name="health_ready"),
     path("account/", include(auth_patterns)),
+    path("", include("oversight.signin.urls")),
     path("contracts/", include("oversight.contracts.urls")),
     path("supervision/", include("oversight.supervision.urls")),
     path("children/", include("oversight.children.urls")),

@@ -88,12 +88,35 @@ def assert_accessible(page: Any) -> None:
     )
 
 
-def sign_in(page: Any, base_url: str, username: str, password: str = TEST_PASSWORD) -> None:
+def sign_in(
+    page: Any,
+    base_url: str,
+    username: str,
+    password: str = TEST_PASSWORD,
+    *,
+    second_factor: bool = True,
+) -> None:
+    """Sign in through the password form. When the person must use a second factor, each
+    app's ``AppConfig.browser_second_step`` (a dotted path; signin's gives the person an
+    authenticator app and types its current code) completes it, unless ``second_factor`` is
+    False: a test of the second factor itself sees the page that asks for it."""
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    finish = []
+    if second_factor:
+        for config in apps.get_app_configs():
+            step = getattr(config, "browser_second_step", None)
+            if step:
+                finish.append(import_string(step)(username))
     page.goto(f"{base_url}/account/sign-in/")
     page.get_by_label("Username or email address").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
+    for then in finish:
+        if then is not None:
+            then(page)
 
 
 def sign_out(page: Any) -> None:

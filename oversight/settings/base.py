@@ -73,12 +73,16 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_guid",
     # Before django_tasks_db: core's db_worker (heartbeat, recovery) replaces its own.
     "oversight.core",
     "django_tasks",
     "django_tasks_db",
     "oversight.people",
+    "oversight.signin",
     "oversight.contracts",
     "oversight.children",
     "oversight.supervision",
@@ -98,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "oversight.core.kept_typing.KeptTypingMiddleware",
     # Every view is closed unless explicitly opened with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -106,6 +111,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "oversight.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After a password, administrators, auditors, leads (and whoever an agency's policy or
+    # their own choice names) reach nothing until a second factor (oversight.signin).
+    "oversight.signin.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "oversight.urls"
@@ -151,6 +159,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+
+# Second factors (django-otp; decision 0009). Authenticator apps show this name.
+# No backend passes the second factor by itself here:
+# test settings name the test client's (oversight.signin.testing).
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Oversight")
+SIGNIN_SECOND_FACTOR_PASSED_BACKENDS: list[str] = []
 
 # Sessions end after inactivity: each request renews the cookie, so only idle time counts.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, STORAGES, env
+from .base import AUTHENTICATION_BACKENDS, MIDDLEWARE, STORAGES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A test that starts the real worker (core/tests/test_worker.py) gives it the database queue
@@ -30,3 +30,11 @@ AXES_FAILURE_LIMIT = 5
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]
 # The webhook tests' receiver listens on loopback over plain http.
 WEBHOOK_ALLOW_HTTP = True
+# The test client's force_login signs in through the first backend listed: this one, whose
+# sessions count as having passed the second factor (oversight.signin.testing; decision 0009).
+# Tests of the second factor sign in with a password instead.
+AUTHENTICATION_BACKENDS = [
+    "oversight.signin.testing.SecondFactorPassedBackend",
+    *AUTHENTICATION_BACKENDS,
+]
+SIGNIN_SECOND_FACTOR_PASSED_BACKENDS = ["oversight.signin.testing.SecondFactorPassedBackend"]

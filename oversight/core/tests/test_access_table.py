@@ -16,8 +16,9 @@ from oversight.core.testing import ROLE_NAMES, AccessCase
 
 # URLs served by Django itself and opened on purpose: sign-in, password reset, accepting an
 # invitation (its token is the permission), the admin (which has its own staff-only checks),
-# and the health and readiness probes (the readiness probe's case is in
-# core/tests/access_cases.py).
+# the health and readiness probes (the readiness probe's case is in
+# core/tests/access_cases.py), and the back-channel logout an identity provider posts its
+# signed logout token to (signin/tests/test_oidc.py).
 PUBLIC_URL_NAMES = {
     "login",
     "logout",
@@ -28,6 +29,7 @@ PUBLIC_URL_NAMES = {
     "invitation_accept",
     "health",
     "health_ready",
+    "signin:backchannel_logout",
 }
 
 

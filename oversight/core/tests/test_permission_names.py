@@ -29,6 +29,8 @@ def test_every_permission_is_registered_and_every_rule_is_in_its_apps_enum() -> 
     assert set(enums) == {
         "core",
         "people",
+        "signin",
+        "notifications",
         "children",
         "supervision",
         "contracts",

@@ -4,6 +4,7 @@ typed kept) on the people app's template, rule and breadcrumbs."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,8 @@ class ManageFormView(ServiceFormView):
     """Subclasses set ``form_class``, ``heading`` and ``perform(form)``; object pages also set
     ``model`` (the URL's ``pk`` is loaded once, before the access check)."""
 
-    permission_required = Permission.MANAGE_ORGANISATION
+    # Another app's administration form (signin's providers) names its own app's rule.
+    permission_required: StrEnum = Permission.MANAGE_ORGANISATION
     template_name = "people/manage/form.html"
     model: Any = None
     section: tuple[str, str] | None = ("Administration", "people:manage_index")

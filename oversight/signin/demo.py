@@ -1,0 +1,34 @@
+"""Demo second factors (decision 0009): the demo's administrator, auditor and agency leads
+must use a second factor after their password, as in production. Each has an authenticator
+app with the same development-only setup key, printed by ``seed_demo`` and in README.md, so
+a reviewer can add it to any authenticator app (or run ``oathtool --totp -b KEY``)."""
+
+from __future__ import annotations
+
+import base64
+from binascii import hexlify
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from oversight.core.demo import DemoContext
+from oversight.people.models import Person
+
+from .selectors import second_factor_required
+
+# Development only: a fixed, published key. Never use the demo in a database others reach.
+DEMO_KEY = b"oversight-demo-2fa!!"
+DEMO_KEY_BASE32 = base64.b32encode(DEMO_KEY).decode()
+
+
+def finish(ctx: DemoContext) -> None:
+    personas = {s.username: s for s in ctx.sign_ins}
+    for person in Person.objects.filter(username__in=personas):
+        if not second_factor_required(person):
+            continue
+        TOTPDevice.objects.get_or_create(
+            user=person,
+            name="Demo authenticator",
+            defaults={"key": hexlify(DEMO_KEY).decode(), "confirmed": True},
+        )
+        sign_in = personas[person.username]
+        sign_in.description += f"; authenticator key {DEMO_KEY_BASE32}"

@@ -1,0 +1,28 @@
+"""Who may use the sign-in pages (issue 14; decision 0009).
+
+- anyone, signed in or not: the sign-in pages (work email, the provider's return);
+- everyone signed in: their own second factors (authenticator apps, recovery codes), and the
+  page that asks for a code after a password;
+- administrator: each agency's identity provider.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import rules
+
+from oversight.people.rules import is_administrator
+
+
+class Permission(StrEnum):
+    """Every rule this app registers with ``rules``: views name these, never bare strings."""
+
+    START_SIGN_IN = "signin.start_sign_in"
+    USE_SECOND_FACTOR = "signin.use_second_factor"
+    MANAGE_PROVIDERS = "signin.manage_providers"
+
+
+rules.add_perm(Permission.START_SIGN_IN, rules.always_allow)
+rules.add_perm(Permission.USE_SECOND_FACTOR, rules.is_authenticated)
+rules.add_perm(Permission.MANAGE_PROVIDERS, rules.is_authenticated & is_administrator)
