@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from oversight.core.models import WorkerHeartbeat
 from oversight.people.models import Agency, Nation, Sector
+from oversight.signin.testing import code_for, second_factor_for
 
 from .mailserver import smtp_server
 from .processes import (
@@ -54,6 +55,8 @@ def wait_for(condition: Any, what: str, *processes: Any) -> None:
 
 def test_two_web_processes_and_two_workers_share_one_database(cast: Any, tmp_path: Path) -> None:
     set_production_password(cast.administrator)
+    # An administrator signs in with a second factor (decision 0009).
+    device = second_factor_for(cast.administrator)
     people = [
         cast.practitioner,
         cast.supervisor,
@@ -89,7 +92,12 @@ def test_two_web_processes_and_two_workers_share_one_database(cast: Any, tmp_pat
                 web_a.url + "/account/sign-in/",
                 {"username": "administrator", "password": "correct-horse-battery-staple"},
             )
+            assert status == 200
+            status, _, home = browser.post_form(
+                web_a.url + "/account/sign-in/second-factor/", {"code": code_for(device)}
+            )
             assert status == 200 and "Sign out" in text_of(home)
+            assert "Set up an authenticator app" not in text_of(home)
 
             # A change through one web process...
             status, _, page = browser.post_form(
