@@ -132,7 +132,7 @@ class IntegrationRotateView(IntegrationMixin, View):
         integration = self.get_permission_object()
         try:
             secret = services.integration_secret_rotate(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 integration=integration,
                 origin=self.origin(),
             )
@@ -238,7 +238,7 @@ class SubscriptionRotateView(SubscriptionMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         integration = self.get_permission_object()
         secret = services.webhook_secret_rotate(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             subscription=self.subscription,
             origin=self.origin(),
         )
@@ -285,7 +285,7 @@ class DeliveryResendView(IntegrationMixin, View):
 
         try:
             services.webhook_delivery_resend(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 delivery=self.delivery,
                 origin=self.origin(),
             )

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -99,13 +100,12 @@ class SingleSignOnStartView(RuleRequiredMixin, View):
                 form.add_error("email", NO_PROVIDER)
             view = SignInView.as_view()
             request.method = "GET"
-            response = view(request)
-            response.context_data["sso_form"] = form  # type: ignore[attr-defined]
-            response.context_data["form"] = SignInForm(  # type: ignore[attr-defined]
-                request, initial={"username": form.data.get("email", "")}
-            )
-            response.context_data["next"] = request.POST.get("next", "")  # type: ignore[attr-defined]
-            return cast(HttpResponse, response)
+            response = cast(TemplateResponse, view(request))
+            context = cast(dict[str, Any], response.context_data)
+            context["sso_form"] = form
+            context["form"] = SignInForm(request, initial={"username": form.data.get("email", "")})
+            context["next"] = request.POST.get("next", "")
+            return response
         try:
             started = oidc.authorization_start(
                 provider,

@@ -1,5 +1,7 @@
 """Who may use each people-and-organisation URL (see oversight/people/rules.py)."""
 
+from typing import Any
+
 from oversight.core.testing import AccessCase
 from oversight.people.models import (
     LineManagement,
@@ -168,14 +170,14 @@ CASES += [
 ]
 
 
-def _staff_import(cast: object) -> dict[str, int]:
+def _staff_import(cast: Any) -> dict[str, int]:
     from oversight.people.models import StaffImport
 
     job = StaffImport.objects.create(
         filename="staff.csv",
         content="given_name\n",
         rows_total=1,
-        created_by=cast.administrator,  # type: ignore[attr-defined]
+        created_by=cast.administrator,
     )
     return {"pk": job.pk}
 
