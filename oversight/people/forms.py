@@ -130,6 +130,11 @@ class PersonForm(VersionedForm):
 class PersonCreateForm(SubmissionTokenMixin, PersonForm):
     """Adding a person: the form carries a one-time token (issue 10 item 6)."""
 
+    def validate_unique(self) -> None:
+        """Left to ``person_create``, which checks after claiming the token: the second post
+        of a double click then finds the person the first made, instead of being told that
+        someone already has this email."""
+
 
 class MembershipForm(VersionedForm):
     """A post; the team and staff group lists offer only the agency's own."""
