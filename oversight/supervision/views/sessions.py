@@ -105,21 +105,27 @@ class SessionPlanView(ServiceFormView):
             return SessionType.ONE_TO_ONE
         return None
 
+    def carried(self) -> dict[str, str]:
+        """What the first question passes on to the form: a date agreed in a record."""
+        day = self.request.GET.get("date")
+        return {"date": day} if day else {}
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.chosen_type() is None:
             type_form = SessionTypeForm(request.GET if "type" in request.GET else None)
             if "type" in request.GET:
                 type_form.is_valid()
-            carried = [(k, v) for k, v in request.GET.items() if k in {"date"}]
             return self.render_to_response(
-                self.get_context_data(type_form=type_form, carried=carried, form=type_form)
+                self.get_context_data(
+                    type_form=type_form, carried=list(self.carried().items()), form=type_form
+                )
             )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        query = {k: v for k, v in self.request.GET.items() if k in {"date"}}
-        context["change_type_url"] = f"{reverse('supervision:session_plan')}?{urlencode(query)}"
+        query = urlencode(self.carried())
+        context["change_type_url"] = f"{reverse('supervision:session_plan')}?{query}"
         return context
 
     def get_initial(self) -> dict[str, Any]:
