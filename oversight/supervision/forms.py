@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -113,6 +113,12 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
     video_link = forms.URLField(
         label="Video link (optional)", required=False, assume_scheme="https"
     )
+    # Shown only after a clash was found (issue 12 item 4): a warning, not a refusal.
+    clash_confirmed = forms.BooleanField(
+        label="Plan it anyway: I know about the other session",
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, supervisees: Any, colleagues: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,6 +143,14 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
                 else:
                     del self.fields["attendees"]
                     del self.fields["title"]
+
+    def ask_to_confirm_clash(self) -> None:
+        """Show the confirmation box, unticked, beside the clash warning."""
+        field = self.fields["clash_confirmed"]
+        field.widget = forms.CheckboxInput()
+        data = cast(Any, self.data).copy()
+        data.pop(self.add_prefix("clash_confirmed"), None)
+        self.data = data
 
     @property
     def chosen_type_label(self) -> str:
@@ -186,12 +200,25 @@ class DidNotAttendForm(GovukForm):
     )
 
 
-class AgendaItemForm(GovukForm):
+class AgendaItemForm(SubmissionTokenMixin, GovukForm):
     text = forms.CharField(
         label="What do you want to discuss?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, a family you are worried about, your workload, or training.",
+        error_messages={"required": "Enter what you want to discuss."},
     )
+
+
+class AgendaItemEditForm(VersionedFormMixin, GovukForm):
+    text = forms.CharField(
+        label="What do you want to discuss?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what you want to discuss."},
+    )
+
+
+class AgendaItemRemoveForm(VersionedFormMixin, GovukForm):
+    """Removing an agenda item asks nothing but carries the version seen."""
 
 
 class ChildrenForm(GovukForm):
@@ -561,3 +588,8 @@ class DecisionOnFileForm(GovukForm):
         if day == timezone.localdate():
             return timezone.now()
         return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+class SignCheckForm(VersionedFormMixin, GovukForm):
+    """Signing from the check page: the version checked, so a record changed since is refused
+    rather than signed unseen (issue 12 item 4)."""

@@ -21,7 +21,10 @@ from oversight.core.services import (
     audit_event_record,
     submission_claim,
     submission_record,
+    tracked_archive,
     tracked_create,
+    tracked_edit,
+    version_check,
 )
 from oversight.core.workdays import add_working_days
 from oversight.people.models import Agency, Membership, Person
@@ -305,10 +308,18 @@ def session_mark_did_not_attend(
 
 @transaction.atomic
 def agenda_item_add(
-    *, actor: Person, session: Session, text: str, origin: RequestOrigin | None = None
+    *,
+    actor: Person,
+    session: Session,
+    text: str,
+    submission_token: str = "",
+    origin: RequestOrigin | None = None,
 ) -> AgendaItem:
-    """Seed 004: the supervisee prepares for the session; the supervisor sees the agenda."""
+    """Seed 004: the supervisee prepares for the session; the supervisor sees the agenda. The
+    same form sent twice adds it once (issue 12 item 4)."""
     session = _lock(session)
+    if earlier := submission_claim(token=submission_token, actor=actor, model=AgendaItem):
+        return earlier
     _require_planned(session)
     if actor.pk not in _participant_ids(session):
         raise ValidationError("Only the people in a session can add to its agenda.")
@@ -317,7 +328,56 @@ def agenda_item_add(
         raise ValidationError({"text": "Enter what you want to discuss."})
     item = AgendaItem(session=session, added_by=actor, text=text)
     tracked_create(item, actor=actor)
+    submission_record(token=submission_token, target=item)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=item, origin=origin)
+    return item
+
+
+def _lock_agenda_item(actor: Person, item: AgendaItem) -> AgendaItem:
+    item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
+    if item.archived_at is not None:
+        raise ValidationError("This agenda item has already been removed.")
+    _require_planned(item.session)
+    if item.added_by_id != actor.pk or actor.pk not in _participant_ids(item.session):
+        raise ValidationError("Only the person who added an agenda item can change it.")
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(
+    *,
+    actor: Person,
+    item: AgendaItem,
+    text: str,
+    expected_version: int | None,
+    origin: RequestOrigin | None = None,
+) -> AgendaItem:
+    """Change an agenda item while the session is planned (issue 12 item 4). A change from a
+    stale form is refused."""
+    item = _lock_agenda_item(actor, item)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter what you want to discuss."})
+    item.text = text
+    tracked_edit(item, actor=actor, expected_version=expected_version)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=item, origin=origin)
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(
+    *,
+    actor: Person,
+    item: AgendaItem,
+    expected_version: int | None,
+    origin: RequestOrigin | None = None,
+) -> AgendaItem:
+    """Take an item off the agenda (issue 12 item 4). It is archived, not deleted, so the
+    audit trail keeps it."""
+    item = _lock_agenda_item(actor, item)
+    version_check(stored=item.version, expected=expected_version)
+    tracked_archive(item, actor=actor, reason="Removed from the agenda")
+    audit_event_record(actor=actor, action=AuditAction.ARCHIVE, target=item, origin=origin)
     return item
 
 
