@@ -8,8 +8,17 @@ import datetime as dt
 
 from oversight.core.demo import DemoContext
 
-from ..models import Action, ActionStatus, CaseDiscussion, SessionRecord
+from django.utils import timezone
+
+from ..models import Action, ActionStatus, Addendum, CaseDiscussion, RecordStatus, SessionRecord
+from ..signed import addendum_hash
 from .phrases import ACTIONS
+
+ADDENDUM_REASON = "The date of the strategy discussion was wrong"
+ADDENDUM_TEXT = (
+    "The strategy discussion for the family was held on the Tuesday, not the Monday. "
+    "Nothing else in the record changes."
+)
 
 
 def finish(ctx: DemoContext) -> None:
@@ -52,3 +61,38 @@ def finish(ctx: DemoContext) -> None:
             )
         ]
     )
+
+
+def addendum(ctx: DemoContext) -> None:
+    """A signed record of practitioner.csc's with an addendum (issue 12 item 5), so the
+    record page and its PDF show one. Run after the records are sealed: an addendum is a
+    later entry, never part of what was signed."""
+    person = ctx.shared.get("personas", {}).get("practitioner.csc")
+    if person is None:
+        return
+    record = (
+        SessionRecord.objects.live()
+        .filter(
+            session__supervisee_id=person.pk,
+            status=RecordStatus.SIGNED,
+            supervisee_signed_at__isnull=False,
+            session__held_on__lt=ctx.today,
+        )
+        .order_by("-session__held_on", "-pk")
+        .first()
+    )
+    if record is None or record.addenda.exists() or record.supervisee_signed_at is None:
+        return
+    written = min(
+        record.supervisee_signed_at + dt.timedelta(days=2),
+        timezone.make_aware(dt.datetime.combine(ctx.today, dt.time(9, 30))),
+    )
+    item = Addendum(
+        record=record,
+        author_id=person.pk,
+        created_at=max(written, record.supervisee_signed_at),
+        reason=ADDENDUM_REASON,
+        text=ADDENDUM_TEXT,
+    )
+    item.content_hash = addendum_hash(item)
+    item.save()

@@ -330,3 +330,99 @@ class TestPreparation:
 
 def test_no_test_here_reads_the_real_today() -> None:
     assert timezone.localdate() == DAY
+
+
+class TestRecordPdf:
+    """Issue 12 item 5: the signed PDF has no empty sections, says where each decision stands
+    on the child's file, and shows carried-forward actions with their new dates."""
+
+    def _signed(self, cast: Any, child: Any) -> Any:
+        earlier_session = SessionFactory(
+            supervisor=cast.supervisor,
+            supervisee=cast.practitioner,
+            agency=cast.agency,
+            planned_start=_at(DAY - dt.timedelta(days=40), 10),
+        )
+        earlier = services.session_record(
+            actor=cast.supervisor,
+            session=earlier_session,
+            held_on=DAY - dt.timedelta(days=40),
+            data={"next_session_on": DAY - dt.timedelta(days=10)},
+        )
+        action = services.action_add(
+            actor=cast.supervisor,
+            record=earlier,
+            description="Book the neglect toolkit training",
+            owner=cast.practitioner,
+            due_on=DAY - dt.timedelta(days=20),
+        )
+        session = SessionFactory(
+            supervisor=cast.supervisor,
+            supervisee=cast.practitioner,
+            agency=cast.agency,
+            planned_start=_at(DAY - dt.timedelta(days=10), 10),
+        )
+        record = services.session_record(
+            actor=cast.supervisor,
+            session=session,
+            held_on=DAY - dt.timedelta(days=10),
+            data={"agenda_notes": "Family T", "next_session_on": DAY + dt.timedelta(days=20)},
+            follow_ups=[
+                services.FollowUpInput(
+                    action.pk, "carried_forward", "Course full", DAY + dt.timedelta(days=14)
+                )
+            ],
+        )
+        discussion = services.case_discussion_add(
+            actor=cast.supervisor,
+            record=record,
+            child=child,
+            data={"rag_rating": "amber", "risks": "Neglect"},
+            decisions=[
+                services.DecisionInput("Ask for a review meeting", "No change"),
+                services.DecisionInput("Refer to early help", "Parents agree"),
+            ],
+        )
+        on_file = discussion.decisions.order_by("pk").last()
+        services.decision_record_on_file(
+            actor=cast.practitioner,
+            decision=on_file,
+            recorded_at=_at(DAY - dt.timedelta(days=9), 12),
+            case_system_reference="LCS-CN-77",
+        )
+        record.refresh_from_db()
+        services.record_sign_supervisor(actor=cast.supervisor, record=record)
+        services.record_sign_supervisee(actor=cast.practitioner, record=record)
+        return record
+
+    def test_the_pdf_shows_decisions_on_file_and_carried_actions_and_no_empty_sections(
+        self, cast: Any, child: Any
+    ) -> None:
+        from oversight.supervision.pdf import record_pdf_html
+        from oversight.supervision.selectors import record_for
+
+        record = self._signed(cast, child)
+        html = record_pdf_html(
+            record_for(session_id=record.session_id, with_wellbeing=True), wellbeing=True
+        )
+        text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+        assert "Carried forward: now due 1 December 2026" in text
+        assert "On the child's file: recorded 8 November 2026, reference LCS-CN-77" in text
+        assert "Not yet on the child's file: overdue, it was due by" in text
+        # Empty sections and rows are left out, not printed blank.
+        assert "None recorded" not in text
+        assert "Signs of vicarious trauma" not in text
+        assert "Wellbeing" not in text
+        assert "Areas of learning" not in text
+        assert "Identified needs" not in text
+        assert "Risks to the child and from whom or what Neglect" in text
+
+    def test_the_downloaded_pdf_says_the_same(self, cast: Any, client: Any, child: Any) -> None:
+        from .test_views import _pdf_text
+
+        record = self._signed(cast, child)
+        client.force_login(cast.practitioner)
+        response = client.get(reverse("supervision:record_pdf", args=[record.session_id]))
+        text = _pdf_text(response.content)
+        assert "now due 1 December 2026" in text
+        assert "overdue, it was due by" in text
