@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from oversight.core.demo import DemoContext
-
 from django.utils import timezone
+
+from oversight.core.demo import DemoContext
 
 from ..models import Action, ActionStatus, Addendum, CaseDiscussion, RecordStatus, SessionRecord
 from ..signed import addendum_hash
