@@ -24,13 +24,13 @@ def test_check_the_record_then_sign_lands_on_a_confirmation(
 ) -> None:
     page = browser_page
     base = live_server.url
-    session = SessionFactory(
+    session: Any = SessionFactory(
         supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency, held=True
     )
-    discussed = ChildFactory(
+    discussed: Any = ChildFactory(
         agency=cast.agency, allocated_practitioner=cast.practitioner, display_name="Family T – A"
     )
-    forgotten = ChildFactory(
+    forgotten: Any = ChildFactory(
         agency=cast.agency, allocated_practitioner=cast.practitioner, display_name="Family W – B"
     )
     for child in (discussed, forgotten):

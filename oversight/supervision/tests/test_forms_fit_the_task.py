@@ -174,7 +174,7 @@ class TestFamiliesFromTheStart:
 @pytest.fixture
 def draft(cast: Any, held_session: Any, child: Any) -> SessionRecord:
     """A draft record: one child chosen and discussed, another chosen and not discussed."""
-    other = ChildFactory(
+    other: Any = ChildFactory(
         agency=cast.agency, allocated_practitioner=cast.practitioner, display_name="Family W – B"
     )
     for chosen in (child, other):
@@ -309,7 +309,7 @@ class TestPreparation:
     def test_chosen_children_show_overdue_and_drifting(
         self, cast: Any, client: Any, session: Any
     ) -> None:
-        overdue = ChildFactory(
+        overdue: Any = ChildFactory(
             agency=cast.agency,
             allocated_practitioner=cast.practitioner,
             display_name="Family O – overdue",
@@ -337,7 +337,7 @@ class TestRecordPdf:
     on the child's file, and shows carried-forward actions with their new dates."""
 
     def _signed(self, cast: Any, child: Any) -> Any:
-        earlier_session = SessionFactory(
+        earlier_session: Any = SessionFactory(
             supervisor=cast.supervisor,
             supervisee=cast.practitioner,
             agency=cast.agency,
@@ -356,7 +356,7 @@ class TestRecordPdf:
             owner=cast.practitioner,
             due_on=DAY - dt.timedelta(days=20),
         )
-        session = SessionFactory(
+        session: Any = SessionFactory(
             supervisor=cast.supervisor,
             supervisee=cast.practitioner,
             agency=cast.agency,
@@ -383,7 +383,8 @@ class TestRecordPdf:
                 services.DecisionInput("Refer to early help", "Parents agree"),
             ],
         )
-        on_file = discussion.decisions.order_by("pk").last()
+        on_file = discussion.decisions.order_by("pk").reverse().first()
+        assert on_file is not None
         services.decision_record_on_file(
             actor=cast.practitioner,
             decision=on_file,
