@@ -8,9 +8,23 @@ import datetime as dt
 
 from django.utils import timezone
 
+from oversight.children.models import Child
 from oversight.core.demo import DemoContext
+from oversight.people.models import SupervisionRelationship
 
-from ..models import Action, ActionStatus, Addendum, CaseDiscussion, RecordStatus, SessionRecord
+from ..models import (
+    Action,
+    ActionStatus,
+    Addendum,
+    CaseDiscussion,
+    RagRating,
+    RecordStatus,
+    Session,
+    SessionChild,
+    SessionRecord,
+    SessionStatus,
+)
+from ..services.sessions import record_deadline
 from ..signed import addendum_hash
 from .phrases import ACTIONS
 
@@ -96,3 +110,72 @@ def addendum(ctx: DemoContext) -> None:
     )
     item.content_hash = addendum_hash(item)
     item.save()
+
+
+CHECK_AGENDA = "Family visits this month; caseload"
+
+
+def check_before_signing(ctx: DemoContext) -> None:
+    """A session supervisor.csc held yesterday with one of their supervisees (not
+    practitioner.csc, whose home page other checks read), recorded as a draft: two children
+    were brought and one discussed, so checking the record before signing warns about the
+    other (issue 12 item 4)."""
+    person = ctx.shared.get("personas", {}).get("supervisor.csc")
+    practitioner = ctx.shared.get("personas", {}).get("practitioner.csc")
+    if person is None:
+        return
+    held = ctx.today - dt.timedelta(days=1)
+    for relationship in (
+        SupervisionRelationship.objects.on(held)
+        .filter(supervisor_id=person.pk)
+        .exclude(supervisee_id=getattr(practitioner, "pk", 0))
+        .select_related("agency", "supervisee")
+        .order_by("supervisee__family_name", "pk")
+    ):
+        children = list(
+            Child.objects.live()
+            .filter(
+                agency_id=relationship.agency_id,
+                allocated_practitioner_id=relationship.supervisee_id,
+            )
+            .order_by("pk")[:2]
+        )
+        if len(children) == 2:
+            break
+    else:
+        return
+    start = timezone.make_aware(dt.datetime.combine(held, dt.time(14)))
+    if Session.objects.filter(
+        supervisor_id=person.pk, supervisee_id=relationship.supervisee_id, planned_start=start
+    ).exists():
+        return
+    stamps = {"created_by_id": person.pk, "modified_by_id": person.pk}
+    session = Session.objects.create(
+        supervisor_id=person.pk,
+        supervisee_id=relationship.supervisee_id,
+        agency_id=relationship.agency_id,
+        planned_start=start,
+        status=SessionStatus.HELD,
+        held_on=held,
+        location="Room 2, Civic Centre",
+        **stamps,
+    )
+    SessionChild.objects.bulk_create(
+        SessionChild(session=session, child=child, added_by_id=relationship.supervisee_id, **stamps)
+        for child in children
+    )
+    record = SessionRecord.objects.create(
+        session=session,
+        agenda_notes=CHECK_AGENDA,
+        next_session_on=held + dt.timedelta(days=28),
+        sign_by=record_deadline(session=session, held_on=held),
+        **stamps,
+    )
+    CaseDiscussion.objects.create(
+        record=record,
+        child=children[0],
+        discussed_on=held,
+        rag_rating=RagRating.AMBER,
+        risks="School attendance is falling again.",
+        **stamps,
+    )
