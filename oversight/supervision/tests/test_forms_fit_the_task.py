@@ -245,6 +245,22 @@ class TestCheckBeforeSigning:
         # Having seen it, the supervisor signs what is shown.
         assert client.post(url, {"version": draft.version}).status_code == 302
 
+    def test_what_the_service_refuses_is_shown_in_our_words(
+        self, cast: Any, client: Any, record: Any
+    ) -> None:
+        client.force_login(cast.supervisor)
+        url = reverse("supervision:record_check", args=[record.session_id])
+        page = client.get(url).content.decode()
+        assert (
+            "Empty sections: Areas of learning and professional development, Date of next session."
+            in page
+        )
+        response = client.post(url, {"version": record.version})
+        assert response.status_code == 200
+        assert "Enter the date of the next session." in response.content.decode()
+        record.refresh_from_db()
+        assert record.status == RecordStatus.DRAFT
+
     def test_the_signed_page_before_signing_goes_back_to_the_record(
         self, cast: Any, client: Any, draft: Any
     ) -> None:
@@ -279,6 +295,20 @@ class TestPreparation:
         item.refresh_from_db()
         assert item.archived_at is not None  # archived, never deleted
         assert "Workload and training" not in client.get(prepare).content.decode()
+
+    def test_the_preparation_pages_stay_within_their_queries(
+        self, cast: Any, client: Any, session: Any, child: Any, django_assert_max_num_queries: Any
+    ) -> None:
+        item = services.agenda_item_add(actor=cast.practitioner, session=session, text="Workload")
+        SessionChild.objects.create(session=session, child=child, added_by=cast.practitioner)
+        client.force_login(cast.practitioner)
+        for url in (
+            reverse("supervision:session_prepare", args=[session.pk]),
+            reverse("supervision:agenda_item_edit", args=[session.pk, item.pk]),
+            reverse("supervision:agenda_item_remove", args=[session.pk, item.pk]),
+        ):
+            with django_assert_max_num_queries(30):
+                assert client.get(url).status_code == 200
 
     def test_a_stale_change_to_an_agenda_item_is_refused(
         self, cast: Any, client: Any, session: Any
