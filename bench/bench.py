@@ -122,6 +122,24 @@ def pages() -> list[tuple[str, str, str]]:
             ("child summary (health visitor)", "practitioner.health", url),
             ("child page with summary (lead)", "lead.csc", url),
         ]
+    # The multi-agency audit (issue 13 item 5): its page, a sampled child and the partnership
+    # dashboard's multi-agency figures, which the dashboard above also shows.
+    from oversight.assurance.models import AuditedChild, RecordAudit
+
+    audit = RecordAudit.objects.live().filter(multi_agency=True).order_by("-id").first()
+    if audit is not None:
+        found.append(
+            ("multi-agency audit", "auditor", reverse("assurance:audit_detail", args=[audit.pk]))
+        )
+        sampled = AuditedChild.objects.live().filter(audit=audit).order_by("id").first()
+        if sampled is not None:
+            found.append(
+                (
+                    "multi-agency audit child",
+                    "auditor",
+                    reverse("assurance:audited_child", args=[sampled.pk]),
+                )
+            )
     return found
 
 

@@ -44,10 +44,9 @@ def _audited_child(cast: Any) -> dict[str, Any]:
     from oversight.assurance.models import AuditedChild
     from oversight.children.tests.factories import ChildFactory
 
-    audit = RecordAuditFactory(agency=None, multi_agency=True, drawn_by=cast.auditor)
-    sampled = AuditedChild.objects.create(
-        audit=audit, child=ChildFactory(agency=cast.agency), stratum="high"
-    )
+    audit: Any = RecordAuditFactory(agency=None, multi_agency=True, drawn_by=cast.auditor)
+    child: Any = ChildFactory(agency=cast.agency)
+    sampled = AuditedChild.objects.create(audit=audit, child=child, stratum="high")
     return {"pk": sampled.pk}
 
 

@@ -63,7 +63,7 @@ def ago(days: int) -> dt.date:
 def shared(cast: Any, *, sw: list[tuple[int, str]], hv: list[tuple[int, str]], **kw: Any) -> Any:
     """A child the council holds and health is involved with, discussed in each agency's own
     supervision on the given days ago with the given ratings."""
-    child = ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
+    child: Any = ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
     involve(child, cast.other_agency, worker=cast.other_practitioner, **kw)
     for days, rag in sw:
         discuss(
@@ -117,7 +117,7 @@ def test_the_sample_is_children_known_to_two_or_more_agencies_stratified_by_risk
     high = shared(cast, sw=[(40, "red")], hv=[(35, "amber")])
     medium = shared(cast, sw=[(50, "amber")], hv=[(45, "green")])
     shared(cast, sw=[(25, "green")], hv=[(22, "green")])  # green everywhere: not sampled
-    one_agency = ChildFactory(agency=cast.agency)
+    one_agency: Any = ChildFactory(agency=cast.agency)
     discuss(
         one_agency,
         agency=cast.agency,
