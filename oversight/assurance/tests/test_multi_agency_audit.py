@@ -326,16 +326,17 @@ def test_small_numbers_of_audited_children_are_hidden(cast, client):
     assert table.rows[0][1] == table.rows[-1][1]  # the same marker, never the count
 
 
-@pytest.mark.parametrize("children", [2, 6])
+@pytest.mark.parametrize("children,more_agencies", [(2, 1), (6, 3)])
 def test_the_audit_pages_query_count_does_not_grow_with_children_or_agencies(
-    cast, client, children, django_assert_max_num_queries
+    cast, client, children, more_agencies, django_assert_max_num_queries
 ):
     from oversight.people.tests import factories as f
 
-    third = f.AgencyFactory(name="Testshire Schools")
+    more = [f.AgencyFactory(name=f"Testshire School {n}") for n in range(more_agencies)]
     for n in range(children):
         child = shared(cast, sw=[(40 + n, "red")], hv=[(35 + n, "amber")])
-        involve(child, third, reference=f"SCH-{n}")
+        for agency in more:
+            involve(child, agency, reference=f"SCH-{agency.pk}-{n}")
         oversee(cast, child, 30 + n)
     client.force_login(cast.auditor)
     draw(client, per_stratum=10)
@@ -348,5 +349,5 @@ def test_the_audit_pages_query_count_does_not_grow_with_children_or_agencies(
         assert page.status_code == 200
     with django_assert_max_num_queries(8):
         multi_agency_audit_table(
-            [cast.agency, cast.other_agency, third], Period(TODAY - dt.timedelta(days=30), TODAY)
+            [cast.agency, cast.other_agency, *more], Period(TODAY - dt.timedelta(days=30), TODAY)
         )
