@@ -206,6 +206,21 @@ def multi_agency_audit_records(
     return agencies, records, oversights
 
 
+def _sampled_records(audit: RecordAudit) -> QuerySet[AuditedRecord]:
+    return (
+        AuditedRecord.objects.live()
+        .filter(audit=audit)
+        .select_related("record__session", "oversight", "source_agency")
+        .defer(*(f"record__{name}" for name in WELLBEING_FIELDS))
+        .order_by("source_agency__name", "pk")
+    )
+
+
+def audited_child_records(sampled: AuditedChild) -> list[AuditedRecord]:
+    """One sampled child's records from each agency, in one query."""
+    return list(_sampled_records(sampled.audit).filter(child_id=sampled.child_id))
+
+
 def audited_children(audit: RecordAudit) -> list[AuditedChild]:
     """A multi-agency audit's children with their agencies' parts and sampled records: three
     queries however many children or agencies."""
@@ -222,13 +237,7 @@ def audited_children(audit: RecordAudit) -> list[AuditedChild]:
         .order_by("stratum", "child__display_name", "pk")
     )
     items: dict[int, list[AuditedRecord]] = {}
-    for item in (
-        AuditedRecord.objects.live()
-        .filter(audit=audit)
-        .select_related("record__session", "oversight", "source_agency")
-        .defer(*(f"record__{name}" for name in WELLBEING_FIELDS))
-        .order_by("source_agency__name", "pk")
-    ):
+    for item in _sampled_records(audit):
         assert item.child_id is not None
         items.setdefault(item.child_id, []).append(item)
     for sampled in children:

@@ -250,12 +250,7 @@ class AuditedChildView(AuditedReadMixin, ServiceFormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         assert self.object is not None
-        items = [
-            item
-            for sampled in selectors.audited_children(self.object.audit)
-            if sampled.pk == self.object.pk
-            for item in sampled.items
-        ]
+        items = selectors.audited_child_records(self.object)
         context.update(
             sampled=self.object,
             audit=self.object.audit,
