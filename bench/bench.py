@@ -35,6 +35,7 @@ logging.getLogger("oversight.request").setLevel(logging.WARNING)
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -176,6 +177,7 @@ def main() -> int:
     if not Person.objects.filter(username="auditor").exists():
         say("No demo partnership in this database: run `manage.py seed_demo --scale large`.")
         return 1
+    call_command("createcachetable")  # the database cache's table, if this database lacks it
     vendor = connection.vendor
     people = Person.objects.count()
     cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
