@@ -66,6 +66,14 @@ class Table:
     LINE_BOTTOM = 30
 
     @property
+    def withheld_share(self) -> float:
+        """The share of figure cells (all but the first column) withheld as small groups."""
+        cells = [cell for row in self.rows for cell in row[1:]]
+        if not cells:
+            return 0.0
+        return sum(cell in WITHHELD for cell in cells) / len(cells)
+
+    @property
     def is_line(self) -> bool:
         return self.chart_kind == "line"
 
@@ -175,7 +183,10 @@ def headlines(tables: list[Table]) -> list[Headline]:
     return found
 
 
-TREND_QUESTIONS = {"trend": "Are staff supervised on time?"}
+TREND_QUESTIONS = {
+    "trend": "Are staff supervised on time?",
+    "decisions_trend": "Are decisions on the child's file within two working days?",
+}
 
 
 def cell_text(value: Any) -> str:

@@ -10,11 +10,13 @@ from .audit import (
 )
 from .dashboards import (
     AgencyDashboardView,
+    AgencyQuestionView,
     AgencySettingsView,
     ComplianceView,
     IndexView,
     MonthEndRecomputeView,
     PartnershipDashboardView,
+    PartnershipQuestionView,
     WorkforceView,
 )
 from .evaluation import (
@@ -27,6 +29,7 @@ from .evaluation import (
 
 __all__ = [
     "AgencyDashboardView",
+    "AgencyQuestionView",
     "AgencySettingsView",
     "AuditCompleteView",
     "AuditDetailView",
@@ -40,6 +43,7 @@ __all__ = [
     "IndexView",
     "MonthEndRecomputeView",
     "PartnershipDashboardView",
+    "PartnershipQuestionView",
     "PulseChooserView",
     "PulseView",
     "WorkforceView",
