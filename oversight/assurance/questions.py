@@ -90,12 +90,17 @@ class Answer:
 
 @dataclass(frozen=True)
 class TablePart:
-    """A dashboard table shown on a question's page, by its key. ``wider`` names the table
-    that shows the same figures for larger groups, offered when small groups leave this one
-    mostly empty (issue 12 item 2)."""
+    """A dashboard table shown on a question's page, by its key. When small groups leave it
+    mostly empty (issue 12 item 2), the page offers a grouping that shows figures: ``wider``,
+    the key of a table on the same page with larger groups (staff groups beside teams), or
+    ``by_agency``, the same table by agency on the partnership dashboard (for an agency's
+    lead), or ``whole`` when the question's headline gives the table's figure for the whole
+    partnership or agency."""
 
     key: str
     wider: str = ""
+    by_agency: bool = False
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -219,8 +224,7 @@ def decisions_on_file(scope: Scope) -> Answer:
     )
     return _answer(
         percent(figures["on_time"] or 0, figures["decisions"] or 0),
-        f"of decisions made from {scope.period.label} on the child's file within two "
-        "working days",
+        f"of decisions made from {scope.period.label} on the child's file within two working days",
         scope.table("decisions_trend"),
     )
 
@@ -263,10 +267,10 @@ register(
         "and overdue actions, and whether supervisors are trained and supervised themselves.",
         tables=(
             TablePart("staff_compliance"),
-            TablePart("compliance_by_team", wider="compliance_by_group"),
-            TablePart("compliance_by_group"),
+            TablePart("compliance_by_team", wider="compliance_by_group", by_agency=True),
+            TablePart("compliance_by_group", by_agency=True),
             TablePart("trend"),
-            TablePart("supervisors"),
+            TablePart("supervisors", by_agency=True),
         ),
     )
 )
@@ -277,7 +281,7 @@ register(
         answer=children_discussed,
         summary="Children in need discussed in supervision within three months, and before "
         "their review meeting.",
-        tables=(TablePart("children"),),
+        tables=(TablePart("children", whole=True),),
     )
 )
 register(
@@ -287,7 +291,7 @@ register(
         answer=decisions_on_file,
         summary="Decisions made in supervision and how many reached the child's file within "
         "two working days.",
-        tables=(TablePart("decisions"), TablePart("decisions_trend")),
+        tables=(TablePart("decisions", whole=True), TablePart("decisions_trend")),
     )
 )
 register(
@@ -296,7 +300,7 @@ register(
         ask="Is drift caught and resolved?",
         answer=drift_resolved,
         summary="Drift flags raised and resolved, and escalations by level.",
-        tables=(TablePart("drift_escalation"),),
+        tables=(TablePart("drift_escalation", whole=True),),
     )
 )
 register(
@@ -305,7 +309,7 @@ register(
         ask="Are children known to several agencies discussed by all of them?",
         answer=multi_agency_discussed,
         summary="Children known to two or more agencies, and disagreements about their ratings.",
-        tables=(TablePart("multi_agency"),),
+        tables=(TablePart("multi_agency", whole=True),),
     )
 )
 # The record audit: the multi-agency audit grade roll-up joins this question.
@@ -360,14 +364,19 @@ class ShownTable:
 
 
 MOSTLY = 0.5
+WIDER_WORDS = {"compliance_by_group": "See the same figures by staff group"}
+
+
+def _mostly_withheld(table: Table) -> bool:
+    return bool(table.rows) and table.withheld_share >= MOSTLY
 
 
 def shown_tables(
     question: Question, tables: Sequence[Table], wider: Callable[[TablePart], tuple[str, str]]
 ) -> list[ShownTable]:
     """The tables of ``question`` among ``tables``, in the question's order. ``wider`` gives
-    the link and its words for the wider grouping of a part, or ("", "") when there is none
-    this reader may see."""
+    the link and its words for a part's grouping on another page (``by_agency``, ``whole``),
+    or ("", "") when there is none this reader may see."""
     by_key = {t.key: t for t in tables}
     found = []
     for part in question.tables:
@@ -375,8 +384,13 @@ def shown_tables(
         if table is None:
             continue
         shown = ShownTable(table)
-        if shown.table.rows and shown.table.withheld_share >= MOSTLY:
+        if _mostly_withheld(table):
             shown.mostly_withheld = True
-            shown.wider_href, shown.wider_label = wider(part)
+            beside = by_key.get(part.wider)
+            if beside is not None and not _mostly_withheld(beside):
+                shown.wider_href = f"#table-{beside.key}"
+                shown.wider_label = WIDER_WORDS.get(beside.key, "See the same figures grouped")
+            else:
+                shown.wider_href, shown.wider_label = wider(part)
         found.append(shown)
     return found

@@ -323,23 +323,14 @@ class QuestionMixin(DashboardMixin):
     def wider(
         self, part: questions.TablePart, question: questions.Question, query: str
     ) -> tuple[str, str]:
-        """Where the figures of a mostly empty table show for larger groups."""
-        if part.wider:
-            return f"#table-{part.wider}", WIDER_WORDS.get(
-                part.wider, "See the same figures for larger groups"
-            )
-        return self.wider_elsewhere(question, query)
-
-    def wider_elsewhere(self, question: questions.Question, query: str) -> tuple[str, str]:
-        if question.is_headline:
+        """Where a mostly empty table's figures show for larger groups: the headline, when it
+        gives the figure for the whole partnership or agency."""
+        if part.whole and question.is_headline:
             return (
                 f"{self.dashboard_url()}{query}#question-{question.slug}",
                 f"See the figure for the whole {self.scope_kind}",
             )
         return "", ""
-
-
-WIDER_WORDS = {"compliance_by_group": "See the same figures by staff group"}
 
 
 class PartnershipQuestionView(QuestionMixin, PartnershipDashboardView):
@@ -355,17 +346,17 @@ class PartnershipQuestionView(QuestionMixin, PartnershipDashboardView):
 class AgencyQuestionView(QuestionMixin, AgencyDashboardView):
     """A question of an agency's dashboard, by team and staff group."""
 
-    def wider_elsewhere(self, question: questions.Question, query: str) -> tuple[str, str]:
+    def wider(
+        self, part: questions.TablePart, question: questions.Question, query: str
+    ) -> tuple[str, str]:
         """By agency instead of by team: the same question on the partnership dashboard, for
         a lead (who sees it as the auditor does)."""
-        if self.request.user.has_perm(Permission.VIEW_PARTNERSHIP_DASHBOARD) and any(
-            question.slug == q.slug for q in questions.questions_for(questions.PARTNERSHIP)
-        ):
+        if part.by_agency and self.request.user.has_perm(Permission.VIEW_PARTNERSHIP_DASHBOARD):
             return (
                 reverse("assurance:partnership_question", args=[question.slug]) + query,
                 "See these figures by agency on the partnership dashboard",
             )
-        return super().wider_elsewhere(question, query)
+        return super().wider(part, question, query)
 
     def question_breadcrumbs(self, question: questions.Question) -> list[tuple[str, str | None]]:
         assert self.object is not None
