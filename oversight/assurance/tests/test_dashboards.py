@@ -313,8 +313,27 @@ def _grow(cast: Any, held: Any, n: int) -> None:
         ("line_manager", lambda cast: reverse("home")),
         ("line_manager", lambda cast: reverse("assurance:compliance")),
         ("auditor", lambda cast: reverse("assurance:partnership_export", args=["csv"])),
+        (
+            "auditor",
+            lambda cast: reverse("assurance:partnership_question", args=["staff-supervised"]),
+        ),
+        (
+            "agency_lead",
+            lambda cast: reverse(
+                "assurance:agency_question", args=[cast.agency.pk, "decisions-on-file"]
+            ),
+        ),
     ],
-    ids=["partnership", "agency", "lead home", "manager home", "compliance", "export"],
+    ids=[
+        "partnership",
+        "agency",
+        "lead home",
+        "manager home",
+        "compliance",
+        "export",
+        "partnership question",
+        "agency question",
+    ],
 )
 def test_query_count_does_not_grow_with_data(
     cast: Any, client: Any, held: Any, role: str, url: Any
