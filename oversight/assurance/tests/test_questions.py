@@ -62,7 +62,7 @@ def pinned() -> Iterator[dt.date]:
 
 
 def _decisions(cast: Any, decided: dt.date, on_time: int, late: int) -> None:
-    child = ChildFactory(agency=cast.agency)
+    child: Any = ChildFactory(agency=cast.agency)
     due = add_working_days(decided, 2)
     oversight = ManagementOversight.objects.create(
         child=child, agency=cast.agency, made_by=cast.line_manager, made_on=decided
