@@ -84,7 +84,7 @@ def test_discussions_outside_the_period_are_not_counted(discussed: Any, client: 
     url = reverse("assurance:agency_dashboard", args=[cast.agency.pk])
     client.force_login(cast.agency_lead)
     with today_is(DAY + dt.timedelta(days=200)):
-        html = client.get(url).content.decode()
+        html = dashboard_html(client, url)
     referrals = {r[0]: r[1:] for r in html_tables(html)["specialist_referrals"][1:]}
     assert referrals[cast.agency.name] == [SUPPRESSED, SUPPRESSED, SUPPRESSED]
 
