@@ -277,3 +277,11 @@ def test_every_question_page_passes_the_period_on(cast: Any, client: Any) -> Non
     assert "1 January 2026 to 31 March 2026" in _text(html)
     links = re.findall(r'href="([^"]*/questions/[^"]*)"', html)
     assert links and all("start=2026-01-01" in unescape(link) for link in links)
+
+
+def test_the_period_typed_in_day_month_and_year_boxes_is_used(cast: Any, client: Any) -> None:
+    client.force_login(cast.auditor)
+    boxes = {"start_day": "1", "start_month": "1", "start_year": "2026"}
+    boxes |= {"end_day": "31", "end_month": "3", "end_year": "2026"}
+    html = client.get(reverse("assurance:partnership_dashboard"), boxes).content.decode()
+    assert "Figures for 1 January 2026 to 31 March 2026" in _text(html)

@@ -24,7 +24,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def period_from(request: HttpRequest, today: dt.date) -> tuple[Period, PeriodForm]:
     """The chosen period, or the last three months when none (or a bad one) is given."""
     default = default_period(today)
-    if "start" in request.GET or "end" in request.GET:
+    # The GOV.UK date input sends start_day, start_month, start_year (links send start=ISO).
+    if any(key.split("_")[0] in ("start", "end") for key in request.GET):
         form = PeriodForm(request.GET)
         if form.is_valid():
             return Period(form.cleaned_data["start"], form.cleaned_data["end"]), form
