@@ -15,6 +15,7 @@ only, through suppression (decision 0004): nothing personal, nothing under five.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -84,8 +85,19 @@ class Answer:
         return {"up": "↑", "down": "↓", "level": "→"}.get(self.arrow, "")
 
     @property
+    def compact_trend(self) -> Table | None:
+        """The trend drawn small, for the dashboard beside its figure: a narrower drawing,
+        so that its words stay readable when it shrinks to a phone's width."""
+        if self.trend is None:
+            return None
+        small = copy.copy(self.trend)
+        small.LINE_WIDTH, small.LINE_HEIGHT = 320, 170
+        return small
+
+    @property
     def line(self) -> Line | None:
-        return self.trend.line if self.trend is not None else None
+        small = self.compact_trend
+        return small.line if small is not None else None
 
 
 @dataclass(frozen=True)
