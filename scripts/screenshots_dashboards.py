@@ -97,7 +97,7 @@ def main(base: str) -> None:
                     page.goto(f"{base}{path}")
                     target = OUT / f"{name}-{width}.png"
                     page.screenshot(path=str(target), full_page=True)
-                    print(target.relative_to(ROOT))
+                    sys.stdout.write(f"{target.relative_to(ROOT)}\n")
             context.close()
         browser.close()
 
