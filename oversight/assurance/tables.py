@@ -155,7 +155,8 @@ class Headline:
     question: str
     figure: str
     direction: str
-    table: Table
+    table: Table | None
+    about: str = ""  # what the figure counts, when the figure does not say
 
 
 def headlines(tables: list[Table]) -> list[Headline]:

@@ -285,3 +285,19 @@ def test_the_period_typed_in_day_month_and_year_boxes_is_used(cast: Any, client:
     boxes |= {"end_day": "31", "end_month": "3", "end_year": "2026"}
     html = client.get(reverse("assurance:partnership_dashboard"), boxes).content.decode()
     assert "Figures for 1 January 2026 to 31 March 2026" in _text(html)
+
+
+def test_the_board_report_opens_with_the_dashboards_questions(
+    cast: Any, client: Any, pinned: dt.date
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(cast.auditor)
+    response = client.get(reverse("assurance:partnership_export", args=["pdf"]))
+    assert response["Content-Type"] == "application/pdf"
+    first = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    for question in HEADLINES[:2]:
+        assert question in first
+    assert "of staff supervised within their interval on 15 June 2026" in first

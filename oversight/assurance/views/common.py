@@ -16,7 +16,7 @@ from oversight.core.services import RequestOrigin, audit_event_record
 
 from ..forms import PeriodForm
 from ..selectors import Period, default_period
-from ..tables import Table, csv_export, headlines, xlsx_bytes
+from ..tables import Headline, Table, csv_export, headlines, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,8 +42,11 @@ def export_response(
     title: str,
     period: Period,
     target: Any = None,
+    summary: list[Headline] | None = None,
 ) -> HttpResponse:
-    """The same tables as the page, as CSV, XLSX or a printable board report (PDF)."""
+    """The same tables as the page, as CSV, XLSX or a printable board report (PDF). The
+    report's summary page gives ``summary`` (the dashboard's headline questions), or else the
+    headline of each trend among the tables."""
     audit_event_record(
         actor=request.user,
         action=AuditAction.EXPORT,
@@ -71,7 +74,7 @@ def export_response(
         "assurance/board_report.html",
         {
             "tables": tables,
-            "headlines": headlines(tables),
+            "headlines": headlines(tables) if summary is None else summary,
             "title": title,
             "period": period,
             "generated_at": timezone.now(),

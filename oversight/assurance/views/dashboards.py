@@ -34,7 +34,7 @@ from ..models import WorkforceFigure
 from ..periods import month_ends, quarter_start
 from ..rules import Permission
 from ..selectors import named_compliance_rows, named_table
-from ..tables import Table
+from ..tables import Headline, Table
 from .common import export_response, period_from
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
@@ -123,6 +123,23 @@ class DashboardMixin(SignedInView):
             cache.set(key, found, TABLES_CACHE_SECONDS)
         return found
 
+    def board_summary(
+        self, period: selectors.Period, today: dt.date, tables: list[Table]
+    ) -> list[Headline]:
+        """The board report opens with the dashboard's headline questions, as the page does."""
+        answers = self.cached_answers(period, today, tables)
+        return [
+            Headline(
+                question=q.ask,
+                figure=answers[q.slug].figure,
+                about=answers[q.slug].about,
+                direction=answers[q.slug].direction,
+                table=answers[q.slug].trend,
+            )
+            for q in questions.questions_for(self.scope_kind, tables)
+            if q.slug in answers
+        ]
+
     def title(self) -> str:
         raise NotImplementedError
 
@@ -142,14 +159,16 @@ class DashboardMixin(SignedInView):
         if fmt in EXPORT_FORMATS:
             today = timezone.localdate()
             period, _ = period_from(request, today)
+            tables = self.cached_tables(period, today)
             return export_response(
                 self.request,
                 fmt=fmt,
-                tables=self.cached_tables(period, today),
+                tables=tables,
                 name=self.export_name,
                 title=self.title(),
                 period=period,
                 target=self.export_target(),
+                summary=self.board_summary(period, today, tables) if fmt == "pdf" else None,
             )
         return super().get(request, *args, **kwargs)  # type: ignore[misc]
 
