@@ -324,13 +324,13 @@ register(
         tables=(TablePart("multi_agency", whole=True),),
     )
 )
-# The record audit: the multi-agency audit grade roll-up joins this question.
 register(
     Question(
         slug="record-audit",
         ask="What do record audits find?",
-        summary="Grades given to sampled supervision records.",
-        tables=(TablePart("record_audit"),),
+        summary="Grades given to sampled supervision records, and in multi-agency audits to "
+        "each agency's part and the working between agencies.",
+        tables=(TablePart("record_audit"), TablePart("multi_agency_audit")),
     )
 )
 register(

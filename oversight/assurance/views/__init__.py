@@ -5,8 +5,10 @@ from .audit import (
     AuditCompleteView,
     AuditDetailView,
     AuditDrawView,
+    AuditedChildView,
     AuditedRecordView,
     AuditListView,
+    MultiAgencyAuditDrawView,
 )
 from .dashboards import (
     AgencyDashboardView,
@@ -35,6 +37,7 @@ __all__ = [
     "AuditDetailView",
     "AuditDrawView",
     "AuditListView",
+    "AuditedChildView",
     "AuditedRecordView",
     "ComplianceView",
     "EvaluationFormView",
@@ -42,6 +45,7 @@ __all__ = [
     "EvaluationResultsView",
     "IndexView",
     "MonthEndRecomputeView",
+    "MultiAgencyAuditDrawView",
     "PartnershipDashboardView",
     "PartnershipQuestionView",
     "PulseChooserView",
