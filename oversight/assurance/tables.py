@@ -57,6 +57,9 @@ class Table:
     chart_column: int | None = None  # a 0–100 column drawn as bars, or as a line
     note: str = ""
     chart_kind: str = "bars"  # "line" for a trend over time
+    # Counts for the whole partnership or agency behind the rows, never shown or exported as
+    # they are: a headline question makes its percentage from them, through suppression.
+    totals: dict[str, int] = field(default_factory=dict)
 
     CHART_WIDTH = 360
     ROW_HEIGHT = 28

@@ -52,6 +52,10 @@ def children_table(agencies: list[Agency], period: Period, today: dt.date) -> Ta
                 percent(reviews["discussed_before"], reviews["meetings"]),
             ]
         )
+    table.totals = {
+        "in_cadence": sum(c.in_cadence for c in cadences.values()),
+        "within_cadence": sum(c.within_cadence for c in cadences.values()),
+    }
     return table
 
 
@@ -79,6 +83,9 @@ def decisions_table(agencies: list[Agency], period: Period, today: dt.date) -> T
                 percent(decisions["on_time"] or 0, decisions["decisions"] or 0),
             ]
         )
+    table.totals = {
+        key: sum(d[key] or 0 for d in decided.values()) for key in ("decisions", "on_time")
+    }
     return table
 
 
