@@ -12,7 +12,17 @@ urlpatterns = [
         views.PartnershipDashboardView.as_view(),
         name="partnership_export",
     ),
+    path(
+        "partnership/questions/<slug:slug>/",
+        views.PartnershipQuestionView.as_view(),
+        name="partnership_question",
+    ),
     path("agency/<int:pk>/", views.AgencyDashboardView.as_view(), name="agency_dashboard"),
+    path(
+        "agency/<int:pk>/questions/<slug:slug>/",
+        views.AgencyQuestionView.as_view(),
+        name="agency_question",
+    ),
     path(
         "agency/<int:pk>/export.<str:fmt>",
         views.AgencyDashboardView.as_view(),

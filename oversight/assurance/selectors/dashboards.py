@@ -13,6 +13,8 @@ from ..tables import Table
 from .audit import audit_grades_table, multi_agency_audit_table
 from .children import (
     children_table,
+    decisions_table,
+    decisions_trend_table,
     drift_table,
     key_elements_table,
     partnership_children_table,
@@ -64,6 +66,8 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
             chart_column=2,
         ),
         children_table(agencies, period, today),
+        decisions_table(agencies, period, today),
+        decisions_trend_table(agencies, period.end, today),
         drift_table(agencies, period),
         partnership_children_table(agencies, period, today, partnership_row=True),
         key_elements_table(agencies, period),
@@ -114,6 +118,8 @@ def agency_tables(
         ),
         trend_table(agencies, period.end, today, side_by_side=False, latest=rows),
         children_table(agencies, period, today),
+        decisions_table(agencies, period, today),
+        decisions_trend_table(agencies, period.end, today),
         drift_table(agencies, period),
         partnership_children_table(agencies, period, today, partnership_row=False),
         key_elements_table(agencies, period),

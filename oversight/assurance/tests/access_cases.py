@@ -40,6 +40,15 @@ def _item(cast: Any) -> dict[str, Any]:
     return {"pk": item.pk}
 
 
+def _question(slug: str, agency: str = "") -> Any:
+    """A question page's arguments: its slug and, for an agency's, the cast's agency named."""
+
+    def setup(cast: Any) -> dict[str, Any]:
+        return {"slug": slug, **({"pk": getattr(cast, agency).pk} if agency else {})}
+
+    return setup
+
+
 def _audited_child(cast: Any) -> dict[str, Any]:
     from oversight.assurance.models import AuditedChild
     from oversight.children.tests.factories import ChildFactory
@@ -75,7 +84,31 @@ CASES = [
         )
         for fmt in ("csv", "xlsx", "pdf")
     ],
+    *[
+        AccessCase(
+            "assurance:partnership_question",
+            note=slug,
+            setup=_question(slug),
+            allowed=PARTNERSHIP_VIEW,
+        )
+        for slug in ("staff-supervised", "drift", "wellbeing")
+    ],
     AccessCase("assurance:agency_dashboard", setup=_agency, allowed=OWN_LEAD),
+    *[
+        AccessCase(
+            "assurance:agency_question",
+            note=slug,
+            setup=_question(slug, "agency"),
+            allowed=OWN_LEAD,
+        )
+        for slug in ("staff-supervised", "decisions-on-file", "case-discussions")
+    ],
+    AccessCase(
+        "assurance:agency_question",
+        note="another agency",
+        setup=_question("children-discussed", "other_agency"),
+        allowed={"other_lead"},
+    ),
     AccessCase(
         "assurance:agency_dashboard",
         note="another agency",

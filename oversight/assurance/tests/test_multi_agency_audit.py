@@ -299,7 +299,9 @@ def test_grades_for_each_agencys_part_and_the_working_roll_up_on_the_partnership
         ["Testshire Community Health", 5, 0, 100, 0],
         ["Multi-agency working", 5, 80, 0, 20],
     ]
-    dashboard = client.get(reverse("assurance:partnership_dashboard")).content.decode()
+    dashboard = client.get(
+        reverse("assurance:partnership_question", args=["record-audit"])
+    ).content.decode()
     assert (
         "Multi-agency audit: each agency&#x27;s part and the multi-agency working" in (dashboard)
         or "Multi-agency audit: each agency's part and the multi-agency working" in dashboard

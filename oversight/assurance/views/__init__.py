@@ -12,11 +12,13 @@ from .audit import (
 )
 from .dashboards import (
     AgencyDashboardView,
+    AgencyQuestionView,
     AgencySettingsView,
     ComplianceView,
     IndexView,
     MonthEndRecomputeView,
     PartnershipDashboardView,
+    PartnershipQuestionView,
     WorkforceView,
 )
 from .evaluation import (
@@ -29,6 +31,7 @@ from .evaluation import (
 
 __all__ = [
     "AgencyDashboardView",
+    "AgencyQuestionView",
     "AgencySettingsView",
     "AuditCompleteView",
     "AuditDetailView",
@@ -44,6 +47,7 @@ __all__ = [
     "MonthEndRecomputeView",
     "MultiAgencyAuditDrawView",
     "PartnershipDashboardView",
+    "PartnershipQuestionView",
     "PulseChooserView",
     "PulseView",
     "WorkforceView",
