@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 from django.db.backends.signals import connection_created
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from oversight.core.testing import (
     CHROMIUM,
@@ -27,6 +29,13 @@ from oversight.core.testing import (
 )
 from oversight.people.models import Role
 from oversight.people.tests import factories as f
+
+# Property tests judge what the code answers, never how fast: no per-example deadline and no
+# "too slow" health check, which a busy CI machine (the suite at several dates at once) trips.
+hypothesis_settings.register_profile(
+    "oversight", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("oversight")
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are synchronous and safe.
