@@ -1,5 +1,15 @@
 """Supervision pages. Thin: access by rules.py, reads by selectors, writes by services."""
 
+from .line_management import (
+    DecisionAuthoriseView,
+    DecisionPolicyView,
+    OversightActionAddView,
+    OversightActionCheckView,
+    ShortfallAnswerView,
+    ShortfallCreateView,
+    ShortfallDetailView,
+    ShortfallListView,
+)
 from .oversight import (
     CalendarFeedView,
     CalendarView,
@@ -39,10 +49,14 @@ __all__ = [
     "CalendarView",
     "CaseDiscussionAddView",
     "CaseDiscussionEditView",
+    "DecisionAuthoriseView",
     "DecisionOnFileView",
+    "DecisionPolicyView",
     "ManagementOversightCreateView",
     "ManagementOversightDetailView",
     "ManagementOversightListView",
+    "OversightActionAddView",
+    "OversightActionCheckView",
     "RecordPdfView",
     "RecordSaveView",
     "RecordView",
@@ -54,6 +68,10 @@ __all__ = [
     "SessionPlanView",
     "SessionPrepareView",
     "SessionRescheduleView",
+    "ShortfallAnswerView",
+    "ShortfallCreateView",
+    "ShortfallDetailView",
+    "ShortfallListView",
     "SignSuperviseeView",
     "SignSupervisorView",
 ]

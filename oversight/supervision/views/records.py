@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from oversight.children.models import Child
+from oversight.children.selectors import caseload_of
 from oversight.core.models import AuditAction
 from oversight.core.overdue import mark_overdue
 from oversight.core.services import audit_event_record
@@ -150,6 +151,9 @@ class RecordPageMixin(SessionMixin):
             "action_form": action_form,
             "cycle": CYCLE,
             "can_edit": can_edit,
+            # Issue 15 item 4: workload is discussed with the supervisee's caseload in view
+            # (seed 001: shared responsibility for workload).
+            "caseload": caseload_of(session.supervisee_id) if session.supervisee_id else None,
         }
         if record is not None:
             context.update(
