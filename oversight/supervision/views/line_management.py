@@ -59,7 +59,7 @@ class OversightActionAddView(ServiceFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         ids = {self.object.made_by_id, self.object.child.allocated_practitioner_id}
-        kwargs["people"] = Person.objects.filter(pk__in=ids - {None}).order_by("display_name")
+        kwargs["people"] = Person.objects.filter(pk__in=ids - {None}).order_by("family_name")
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
