@@ -551,6 +551,7 @@ class ManagementOversightForm(SubmissionTokenMixin, GovukForm):
         label="Kind of decision",
         choices=DecisionKind.choices,
         initial=DecisionKind.OTHER,
+        required=False,
         widget=forms.RadioSelect,
         help_text="Your agency may ask a line manager to authorise some kinds of decision.",
     )
