@@ -14,6 +14,7 @@ from oversight.core.demo import DemoContext
 
 from ..services.records import records_seal_unsealed
 from .history import build
+from .line_management import finish as line_management_finish
 from .personas import finish as personas_finish
 
 __all__ = ["build", "finish"]
@@ -23,4 +24,5 @@ def finish(ctx: DemoContext) -> None:
     """After the personas' touches, store what each signed record says as signed (issue 10
     item 4), as signing does, so ``verify_integrity`` holds on the demo."""
     personas_finish(ctx)
+    line_management_finish(ctx)
     records_seal_unsealed()
