@@ -417,3 +417,47 @@ class TestCaseload:
             client.force_login(cast.line_manager)
             page = client.get(reverse("supervision:oversight_detail", args=[oversight.pk]))
         assert "4 children allocated" in page.content.decode()
+
+
+class TestDemo:
+    """Issue 15 acceptance: the demo shows items 1-4 in use for its personas."""
+
+    def test_each_item_in_use(self, client: Any) -> None:
+        from io import StringIO
+        from zoneinfo import ZoneInfo
+
+        import time_machine
+        from django.core.management import call_command
+
+        from oversight.people.models import Person
+
+        now = dt.datetime(2026, 11, 17, 10, tzinfo=ZoneInfo("Europe/London"))
+        with time_machine.travel(now, tick=False):
+            call_command(
+                "seed_demo", "--today", now.date().isoformat(), stdout=StringIO(), stderr=StringIO()
+            )
+            senior = Person.objects.get(username="senior.csc")
+            client.force_login(senior)
+            home = client.get(reverse("home")).content.decode()
+            assert "Shortfalls waiting for your answer" in home
+            assert "Gap in knowledge or skills" in home
+            client.force_login(Person.objects.get(username="lead.csc"))
+            listed = client.get(reverse("supervision:oversight_list")).content.decode()
+            assert "Decisions waiting for your authorisation" in listed
+            assert "Step up to a strategy discussion" in listed
+            manager = Person.objects.get(username="manager.csc")
+            action = Action.objects.filter(
+                origin_oversight__made_by=manager, focus=OversightFocus.CASELOAD
+            ).first()
+            assert action is not None
+            client.force_login(manager)
+            detail = client.get(
+                reverse("supervision:oversight_detail", args=[action.origin_oversight_id])
+            ).content.decode()
+            assert "Overdue" in detail and "children allocated" in detail
+            agency = action.origin_oversight.agency
+            client.force_login(Person.objects.get(username="lead.csc"))
+            dashboard = client.get(
+                reverse("assurance:agency_dashboard", args=[agency.pk])
+            ).content.decode()
+            assert "Workload and resource shortfalls reported to senior managers" in dashboard
