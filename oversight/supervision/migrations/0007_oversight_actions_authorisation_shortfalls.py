@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('children', '0009_plan_contributions'),
-        ('people', '0005_oversight_actions_authorisation_shortfalls'),
+        ('people', '0005_senior_manager_role'),
         ('supervision', '0006_discussion_outcomes_session_times_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
