@@ -39,7 +39,7 @@ DAY = dt.date(2026, 3, 10)
 
 
 def _oversight(cast: Any, *, actor: Any = None, kind: str = DecisionKind.OTHER) -> Any:
-    child = ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
+    child: Any = ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
     return services.management_oversight_record(
         actor=actor or cast.line_manager,
         child=child,
@@ -104,7 +104,7 @@ class TestOversightActions:
     def test_followed_up_at_the_practitioners_next_supervision(self, cast: Any) -> None:
         with today_is(DAY):
             action = _action(cast, _oversight(cast))
-        session = SessionFactory(
+        session: Any = SessionFactory(
             supervisor=cast.supervisor,
             supervisee=cast.practitioner,
             agency=cast.agency,
@@ -125,7 +125,7 @@ class TestOversightActions:
     def test_not_in_another_persons_supervision(self, cast: Any) -> None:
         with today_is(DAY):
             action = _action(cast, _oversight(cast))
-        session = SessionFactory(
+        session: Any = SessionFactory(
             supervisor=cast.agency_lead,
             supervisee=cast.supervisor,
             agency=cast.agency,
@@ -401,7 +401,7 @@ class TestCaseload:
     def test_shown_on_the_record_and_the_oversight(self, cast: Any, client: Any) -> None:
         for _ in range(3):
             ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
-        record = SessionRecordFactory(
+        record: Any = SessionRecordFactory(
             session=SessionFactory(
                 supervisor=cast.supervisor,
                 supervisee=cast.practitioner,
