@@ -418,6 +418,15 @@ class TestCaseload:
             page = client.get(reverse("supervision:oversight_detail", args=[oversight.pk]))
         assert "4 children allocated" in page.content.decode()
 
+    def test_shown_when_preparing(self, cast: Any, client: Any) -> None:
+        ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
+        session: Any = SessionFactory(
+            supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency
+        )
+        client.force_login(cast.practitioner)
+        page = client.get(reverse("supervision:session_prepare", args=[session.pk]))
+        assert "1 child allocated" in page.content.decode()
+
 
 class TestDemo:
     """Issue 15 acceptance: the demo shows items 1-4 in use for its personas."""
