@@ -470,3 +470,32 @@ class TestDemo:
                 reverse("assurance:agency_dashboard", args=[agency.pk])
             ).content.decode()
             assert "Workload and resource shortfalls reported to senior managers" in dashboard
+
+
+class TestQueries:
+    """New pages read a fixed number of queries however many actions or steps they show."""
+
+    def test_oversight_page_with_many_actions(
+        self, cast: Any, client: Any, django_assert_max_num_queries: Any
+    ) -> None:
+        with today_is(DAY):
+            oversight = _oversight(cast)
+            for _ in range(8):
+                _action(cast, oversight)
+            client.force_login(cast.line_manager)
+            with django_assert_max_num_queries(40):
+                page = client.get(reverse("supervision:oversight_detail", args=[oversight.pk]))
+        assert page.content.decode().count("Check this action") == 8
+
+    def test_authorise_page(
+        self, cast: Any, client: Any, django_assert_max_num_queries: Any
+    ) -> None:
+        services.decision_policy_set(
+            actor=cast.agency_lead, agency=cast.agency, kinds=[DecisionKind.STEP_UP]
+        )
+        with today_is(DAY):
+            decision = _oversight(cast, actor=cast.practitioner, kind="step_up").decisions.get()
+            client.force_login(cast.line_manager)
+            with django_assert_max_num_queries(30):
+                page = client.get(reverse("supervision:decision_authorise", args=[decision.pk]))
+        assert "Authorisation asked for" in page.content.decode()
