@@ -419,6 +419,15 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
     immediate_concern = forms.BooleanField(
         label="This is an immediate concern, escalated today", required=False
     )
+    # Issue 15 item 2: the agency may need a line manager to authorise some kinds.
+    decision_kind = forms.ChoiceField(
+        label="Kind of decision",
+        choices=DecisionKind.choices,
+        initial=DecisionKind.OTHER,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Your agency may ask a line manager to authorise some kinds of decision.",
+    )
 
     SECTION_FIELDS = (
         "identified_needs",
@@ -428,7 +437,13 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
         "plan_amendment",
         "refusal_action",
     )
-    DECISION_FIELDS = ("decision", "rationale", "variation_from_procedure", "immediate_concern")
+    DECISION_FIELDS = (
+        "decision",
+        "rationale",
+        "variation_from_procedure",
+        "immediate_concern",
+        "decision_kind",
+    )
     OUTCOME_FIELDS = ("specialist_referral", "specialist_referral_detail", "review_themes")
     prompts = DISCUSSION_PROMPTS
 

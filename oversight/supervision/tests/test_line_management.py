@@ -499,3 +499,33 @@ class TestQueries:
             with django_assert_max_num_queries(30):
                 page = client.get(reverse("supervision:decision_authorise", args=[decision.pk]))
         assert "Authorisation asked for" in page.content.decode()
+
+
+def test_a_supervisors_step_up_in_a_case_discussion_waits_too(cast: Any, client: Any) -> None:
+    """Issue 15 item 2: the case discussion's decision carries its kind as well."""
+    services.decision_policy_set(
+        actor=cast.agency_lead, agency=cast.agency, kinds=[DecisionKind.STEP_UP]
+    )
+    child: Any = ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
+    record: Any = SessionRecordFactory(
+        session=SessionFactory(
+            supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency, held=True
+        )
+    )
+    client.force_login(cast.supervisor)
+    response = client.post(
+        reverse("supervision:discussion_add", args=[record.session_id]),
+        {
+            "child": child.pk,
+            "rag_rating": "red",
+            "identified_needs": "Neglect",
+            "decision": "Step up to child protection",
+            "rationale": "No change in three months",
+            "decision_kind": DecisionKind.STEP_UP,
+        },
+    )
+    assert response.status_code == 302
+    decision = child.decisions.get()
+    assert decision.authorisation == AuthorisationStatus.AWAITING
+    page = client.get(reverse("supervision:record", args=[record.session_id])).content.decode()
+    assert "Awaiting authorisation" in page

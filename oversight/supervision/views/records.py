@@ -32,7 +32,13 @@ from ..forms import (
     RecordForm,
     SuperviseeSignForm,
 )
-from ..models import PROCESS_REVIEW_FIELDS, CaseDiscussion, Session, SessionRecord
+from ..models import (
+    PROCESS_REVIEW_FIELDS,
+    CaseDiscussion,
+    DecisionKind,
+    Session,
+    SessionRecord,
+)
 from ..pdf import record_pdf, record_pdf_filename
 from ..prompts import CYCLE
 from ..rules import Permission
@@ -291,6 +297,7 @@ class CaseDiscussionAddView(SessionMixin, ServiceFormView):
                 rationale=data.get("rationale") or "",
                 variation_from_procedure=data.get("variation_from_procedure") or "",
                 immediate_concern=bool(data.get("immediate_concern")),
+                kind=data.get("decision_kind") or DecisionKind.OTHER,
             )
         ]
 
