@@ -98,7 +98,11 @@ def oversight_action_check(
     """The check that an oversight action was completed (seed 004 Definition: "plans for
     assessing completion of required actions"): done, carried forward to a new date, or
     dropped with a reason. The person who made the oversight record checks it."""
-    action = Action.objects.select_for_update().select_related("origin_oversight").get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("origin_oversight")
+        .get(pk=action.pk)
+    )
     oversight = action.origin_oversight
     if oversight is None or actor.pk != oversight.made_by_id:
         raise ValidationError("Only the person who made the oversight record checks its actions.")
