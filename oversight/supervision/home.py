@@ -108,14 +108,14 @@ def _line_management_panels(user: Any, profile: Any) -> list[Panel]:
                 answered_at__isnull=True, agency_id__in=profile.senior_managed_agency_ids
             )[:20]
         )
-        if waiting:
-            found.append(
-                Panel(
-                    title="Shortfalls waiting for your answer",
-                    template_name="supervision/panels/shortfalls.html",
-                    context={"shortfalls": waiting},
-                    order=18,
-                    counts={"due": len(waiting)},
-                )
+        # Always shown to a senior manager: the way to every report, answered or not.
+        found.append(
+            Panel(
+                title="Shortfalls waiting for your answer",
+                template_name="supervision/panels/shortfalls.html",
+                context={"shortfalls": waiting},
+                order=18,
+                counts={"due": len(waiting)} if waiting else {},
             )
+        )
     return found

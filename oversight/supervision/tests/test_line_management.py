@@ -529,3 +529,13 @@ def test_a_supervisors_step_up_in_a_case_discussion_waits_too(cast: Any, client:
     assert decision.authorisation == AuthorisationStatus.AWAITING
     page = client.get(reverse("supervision:record", args=[record.session_id])).content.decode()
     assert "Awaiting authorisation" in page
+
+
+def test_a_senior_manager_always_has_the_way_to_shortfalls(cast: Any, client: Any) -> None:
+    senior = _senior_manager(cast.stranger, cast.agency)
+    client.force_login(senior)
+    home = client.get(reverse("home")).content.decode()
+    assert "None are waiting" in home
+    assert reverse("supervision:shortfall_list") in home
+    client.force_login(cast.practitioner)
+    assert reverse("supervision:shortfall_list") not in client.get(reverse("home")).content.decode()
