@@ -16,11 +16,22 @@ from oversight.children.models import (
     QualityConcern,
     UrgentDiscussionRequest,
 )
-from oversight.supervision.models import Session, SessionRecord
+from oversight.supervision.models import (
+    AuthorisationStatus,
+    Decision,
+    ServiceShortfall,
+    Session,
+    SessionRecord,
+)
 
 from .ics import session_invitation
 from .models import Kind
-from .recipients import agency_leads, escalation_addressees
+from .recipients import (
+    agency_leads,
+    decision_authorisers,
+    escalation_addressees,
+    senior_managers,
+)
 from .services import notify, remind
 
 
@@ -136,7 +147,68 @@ def evaluation_unanswered(*, relationship: Any, opens_on: Any, closes_on: Any, *
     )
 
 
+def decision_awaiting_authorisation(*, decision: Decision, **_: Any) -> None:
+    """Seed 004 "Line management": the line manager authorises decisions at key points."""
+    notify(
+        recipients=decision_authorisers(decision),
+        kind=Kind.DECISION_TO_AUTHORISE,
+        reason=(
+            f"{decision.decided_by.display_name} has made a decision about "
+            f"{decision.child.display_name} that needs your authorisation"
+        ),
+        path=reverse("supervision:decision_authorise", args=[decision.pk]),
+        about=decision,
+    )
+
+
+def decision_authorisation_given(*, decision: Decision, **_: Any) -> None:
+    verb = (
+        "authorised"
+        if decision.authorisation == AuthorisationStatus.AUTHORISED
+        else "returned with a reason"
+    )
+    notify(
+        recipients=[decision.decided_by],
+        kind=Kind.DECISION_AUTHORISATION,
+        reason=f"Your decision about {decision.child.display_name} was {verb}",
+        path=reverse("supervision:decision_authorise", args=[decision.pk]),
+        about=decision,
+    )
+
+
+def shortfall_raised(*, shortfall: ServiceShortfall, **_: Any) -> None:
+    """Seed 004 "Line management": senior managers are kept informed."""
+    notify(
+        recipients=[
+            p for p in senior_managers(shortfall.agency_id) if p.pk != shortfall.raised_by_id
+        ],
+        kind=Kind.SHORTFALL_RAISED,
+        reason=(
+            f"{shortfall.raised_by.display_name} has reported a "
+            f"{shortfall.get_kind_display().lower()} in {shortfall.agency.name}"
+        ),
+        path=reverse("supervision:shortfall_detail", args=[shortfall.pk]),
+        about=shortfall,
+    )
+
+
+def shortfall_answered(*, shortfall: ServiceShortfall, **_: Any) -> None:
+    notify(
+        recipients=[shortfall.raised_by],
+        kind=Kind.SHORTFALL_ANSWERED,
+        reason=(
+            f"A senior manager has answered the {shortfall.get_kind_display().lower()} you reported"
+        ),
+        path=reverse("supervision:shortfall_detail", args=[shortfall.pk]),
+        about=shortfall,
+    )
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
+    "decision_awaiting_authorisation": decision_awaiting_authorisation,
+    "decision_authorisation_given": decision_authorisation_given,
+    "shortfall_raised": shortfall_raised,
+    "shortfall_answered": shortfall_answered,
     "urgent_request_made": urgent_request_made,
     "escalation_raised": escalation_raised,
     "escalation_escalated": escalation_raised,

@@ -21,6 +21,11 @@ class Kind(models.TextChoices):
     QUALITY_CONCERN = "quality_concern", "Concern about supervision"
     RECORD_TO_SIGN = "record_to_sign", "Record ready for you to sign"
     SESSION_CHANGED = "session_changed", "Session planned, moved or cancelled"
+    # Issue 15 (seed 004 "Line management")
+    DECISION_TO_AUTHORISE = "decision_to_authorise", "Decision waiting for your authorisation"
+    DECISION_AUTHORISATION = "decision_authorisation", "Your decision authorised or returned"
+    SHORTFALL_RAISED = "shortfall_raised", "Workload or resource shortfall reported"
+    SHORTFALL_ANSWERED = "shortfall_answered", "Your shortfall report answered"
     # Reminders (item 4)
     SESSION_SOON = "session_soon", "Session in two days"
     RECORD_SIGN_BY = "record_sign_by", "Record to sign by tomorrow"

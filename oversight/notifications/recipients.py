@@ -10,6 +10,7 @@ from django.utils import timezone
 from oversight.children.models import Escalation, EscalationLevel
 from oversight.people.models import (
     LineManagement,
+    Membership,
     Person,
     Role,
     RoleAssignment,
@@ -67,3 +68,33 @@ def escalation_addressees(escalation: Escalation) -> list[Person]:
         if level == EscalationLevel.PARTNERSHIP and escalation.about_agency_id:
             people += agency_leads(escalation.about_agency_id)
     return [p for p in people if p.pk != raiser]
+
+
+def senior_managers(agency_id: int, *, on: dt.date | None = None) -> list[Person]:
+    """The agency's senior managers today, with a post there (seed 004 "Line management")."""
+    day = on or timezone.localdate()
+    return list(
+        Person.objects.filter(
+            is_active=True,
+            pk__in=RoleAssignment.objects.on(day)
+            .filter(role=Role.SENIOR_MANAGER, agency_id=agency_id)
+            .values("person_id"),
+            memberships__in=Membership.objects.on(day).filter(agency_id=agency_id),
+        ).distinct()
+    )
+
+
+def decision_authorisers(decision: Any, *, on: dt.date | None = None) -> list[Person]:
+    """Who may authorise a decision: the decider's line managers in its agency (the leads can
+    too, from their list, but are not told of every decision)."""
+    day = on or timezone.localdate()
+    return [
+        p
+        for p in Person.objects.filter(
+            is_active=True,
+            pk__in=LineManagement.objects.on(day)
+            .filter(report_id=decision.decided_by_id, agency_id=decision.agency_id)
+            .values("manager_id"),
+        )
+        if p.pk != decision.decided_by_id
+    ]

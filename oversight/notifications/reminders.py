@@ -125,7 +125,12 @@ def actions_due(day: dt.date) -> Iterator[Due]:
         Q(due_on=day + dt.timedelta(days=3)) | Q(due_on__lt=day, due_on__gte=day - CATCH_UP)
     )
     for action in actions.select_related("owner", "origin_record"):
-        path = reverse("supervision:record", args=[action.origin_record.session_id])
+        # An action from management oversight (issue 15 item 1) links to its oversight record.
+        path = (
+            reverse("supervision:record", args=[action.origin_record.session_id])
+            if action.origin_record is not None
+            else reverse("supervision:oversight_detail", args=[action.origin_oversight_id])
+        )
         if action.due_on < day:
             kind, reason = Kind.ACTION_OVERDUE, f"An action was due on {_date(action.due_on)}"
         else:

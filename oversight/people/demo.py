@@ -180,6 +180,12 @@ PERSONAS = (
         "Health visitors' supervisor; training lapsed",
     ),
     ("manager.csc", "Line manager", 0, "Team manager, Assessment Team North"),
+    (
+        "senior.csc",
+        "Senior manager",
+        0,
+        "Head of service: answers workload and resource shortfalls",
+    ),
     ("practitioner.csc", "Practitioner", 0, "Social worker, supervised by supervisor.csc"),
     ("practitioner.nq", "Practitioner (newly qualified)", 0, "Newly qualified social worker"),
     ("practitioner.health", "Practitioner", 1, "Health visitor with a caseload of families"),
@@ -273,6 +279,7 @@ def build(ctx: DemoContext) -> None:
                 "supervisor.csc": ("Ewan", "Fletcher"),
                 "supervisor.health": ("Grace", "Holloway"),
                 "manager.csc": ("Harvey", "Ince"),
+                "senior.csc": ("Rosalind", "Quayle"),
                 "practitioner.csc": ("Jess", "Kumar"),
                 "practitioner.nq": ("Liam", "Marsh"),
                 "practitioner.health": ("Nina", "Osei"),
@@ -512,6 +519,20 @@ def build(ctx: DemoContext) -> None:
                 plan.append(("supervise", supervisor, prac, {"agency": agency, "since": start}))
             plan.append(("manage", managers[team_index], prac, {"agency": agency, "since": start}))
 
+    # Seed 004 "Line management": the children's services' senior manager, kept informed of
+    # workload and resource shortfalls (issue 15 item 3). Supervised by its lead.
+    senior = new_person(specs[0].domain, "senior.csc")
+    head_since_on = today - dt.timedelta(days=4 * 365)
+    plan.append(
+        (
+            "member",
+            senior,
+            agencies[0],
+            {"title": "Head of service", "team": None, "group": None, "since": head_since_on},
+        )
+    )
+    plan.append(("role", senior, agencies[0], {"role": Role.SENIOR_MANAGER}))
+    plan.append(("supervise", leads[0][0], senior, {"agency": agencies[0], "since": head_since_on}))
     admin = new_person("northshire-partnership.example", "admin")
     auditor = new_person("northshire-partnership.example", "auditor")
     bulk_insert(Person, people, batch_size=1000)

@@ -321,6 +321,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "Safeguarding supervisor"
     LINE_MANAGER = "line_manager", "Line manager"
     AGENCY_LEAD = "agency_lead", "Agency safeguarding lead"
+    # Seed 004 "Line management": kept informed of workload and resource shortfalls.
+    SENIOR_MANAGER = "senior_manager", "Senior manager"
     PARTNERSHIP_AUDITOR = "partnership_auditor", "Partnership auditor"
     ADMINISTRATOR = "administrator", "Administrator"
 

@@ -61,6 +61,12 @@ class AccessProfile:
         role was not ended with it)."""
         return self.agencies_with_role(Role.AGENCY_LEAD) & self.member_agency_ids
 
+    @property
+    def senior_managed_agency_ids(self) -> set[int]:
+        """Agencies where the person is a senior manager today, with a post there (seed 004
+        "Line management": senior managers hear of workload and resource shortfalls)."""
+        return self.agencies_with_role(Role.SENIOR_MANAGER) & self.member_agency_ids
+
 
 _ANONYMOUS = AccessProfile(person_id=None)
 

@@ -18,16 +18,20 @@ from oversight.core.forms import (
     SubmissionTokenMixin,
     VersionedFormMixin,
 )
+from oversight.people.models import Agency
 
 from .models import (
     WELLBEING_FIELDS,
     Action,
+    DecisionKind,
     FollowUpOutcome,
     Function,
     KeyElement,
+    OversightFocus,
     RagRating,
     ReviewAnswer,
     ReviewTheme,
+    ShortfallKind,
 )
 from .prompts import CYCLE, DISCUSSION_PROMPTS
 
@@ -470,6 +474,15 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
     immediate_concern = forms.BooleanField(
         label="This is an immediate concern, escalated today", required=False
     )
+    # Issue 15 item 2: the agency may need a line manager to authorise some kinds.
+    decision_kind = forms.ChoiceField(
+        label="Kind of decision",
+        choices=DecisionKind.choices,
+        initial=DecisionKind.OTHER,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Your agency may ask a line manager to authorise some kinds of decision.",
+    )
 
     SECTION_FIELDS = (
         "identified_needs",
@@ -479,7 +492,13 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
         "plan_amendment",
         "refusal_action",
     )
-    DECISION_FIELDS = ("decision", "rationale", "variation_from_procedure", "immediate_concern")
+    DECISION_FIELDS = (
+        "decision",
+        "rationale",
+        "variation_from_procedure",
+        "immediate_concern",
+        "decision_kind",
+    )
     OUTCOME_FIELDS = ("specialist_referral", "specialist_referral_detail", "review_themes")
     prompts = DISCUSSION_PROMPTS
 
@@ -598,10 +617,111 @@ class ManagementOversightForm(SubmissionTokenMixin, GovukForm):
     immediate_concern = forms.BooleanField(
         label="This is an immediate concern, escalated today", required=False
     )
+    kind = forms.ChoiceField(
+        label="Kind of decision",
+        choices=DecisionKind.choices,
+        initial=DecisionKind.OTHER,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Your agency may ask a line manager to authorise some kinds of decision.",
+    )
 
     def __init__(self, *args: Any, children: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_choices("child", children)
+
+
+class OversightActionForm(SubmissionTokenMixin, GovukForm):
+    """An action from management oversight (seed 004 Definition; issue 15 item 1)."""
+
+    focus = forms.ChoiceField(
+        label="What is the action about?", choices=OversightFocus.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label="What is to be done", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = PeopleChoiceField(label="Who is responsible", queryset=None)
+    due_on = forms.DateField(
+        label="When will you check it is done?",
+        widget=DateInput(),
+        help_text="The action is followed up at the practitioner's next supervision too.",
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_choices("owner", people)
+
+
+class OversightActionCheckForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="Has the action been done?",
+        choices=[
+            ("done", "Done"),
+            ("carried_forward", "Not yet: check again on a new date"),
+            ("dropped", "Dropped"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    new_due_on = forms.DateField(
+        label="New date to check (if not yet done)", required=False, widget=DateInput()
+    )
+    note = forms.CharField(
+        label="Note (needed if dropped)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionAuthoriseForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="Do you authorise this decision?",
+        choices=[("authorise", "Yes, authorise it"), ("return", "No, return it with a reason")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason (needed if you return it)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecisionPolicyForm(GovukForm):
+    kinds = forms.MultipleChoiceField(
+        label="Which kinds of decision must a line manager authorise?",
+        choices=DecisionKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked if none need authorisation.",
+    )
+
+
+class ShortfallForm(SubmissionTokenMixin, GovukForm):
+    """Seed 004 "Line management": keeping senior managers informed (issue 15 item 3)."""
+
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency")
+    kind = forms.ChoiceField(
+        label="What kind of shortfall is it?",
+        choices=ShortfallKind.choices,
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label="What is happening", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    impact = forms.CharField(
+        label="How it may affect the service to children and families (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_choices("agency", agencies)
+
+
+class ShortfallAnswerForm(GovukForm):
+    answer = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What will be done, or why nothing can be done now.",
+    )
 
 
 class DecisionOnFileForm(GovukForm):

@@ -82,4 +82,40 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                     counts={"overdue": sum(1 for r in unsigned if r.is_overdue_on(today))},
                 )
             )
+    found += _line_management_panels(user, profile)
+    return found
+
+
+def _line_management_panels(user: Any, profile: Any) -> list[Panel]:
+    """Issue 15 (seed 004 "Line management"): decisions for a line manager or lead to
+    authorise, and shortfalls for a senior manager to answer. No query for anyone else."""
+    found: list[Panel] = []
+    if profile.report_ids or profile.led_agency_ids:
+        decisions = selectors.decisions_awaiting_authorisation_by(user)
+        if decisions:
+            found.append(
+                Panel(
+                    title="Decisions waiting for your authorisation",
+                    template_name="supervision/panels/decisions_to_authorise.html",
+                    context={"decisions": decisions[:20]},
+                    order=18,
+                    counts={"due": len(decisions)},
+                )
+            )
+    if profile.senior_managed_agency_ids:
+        waiting = list(
+            selectors.shortfalls_visible_to(user).filter(
+                answered_at__isnull=True, agency_id__in=profile.senior_managed_agency_ids
+            )[:20]
+        )
+        # Always shown to a senior manager: the way to every report, answered or not.
+        found.append(
+            Panel(
+                title="Shortfalls waiting for your answer",
+                template_name="supervision/panels/shortfalls.html",
+                context={"shortfalls": waiting},
+                order=18,
+                counts={"due": len(waiting)} if waiting else {},
+            )
+        )
     return found

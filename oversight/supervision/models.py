@@ -471,6 +471,26 @@ DECISION_NEEDS_ONE_HOME = (
 )
 
 
+class DecisionKind(models.TextChoices):
+    """Key points in the work with a child and family where line management may have to
+    authorise the decision (seed 004 "Line management": "Authorisation of decisions made at
+    key points in the process of work with children and their families")."""
+
+    STEP_UP = "step_up", "Step up to a higher level of intervention"
+    STEP_DOWN = "step_down", "Step down to a lower level of intervention"
+    CLOSURE = "closure", "Closing the case"
+    STRATEGY = "strategy", "Strategy discussion or child protection enquiry"
+    LEGAL = "legal", "Legal planning or proceedings"
+    OTHER = "other", "Another decision"
+
+
+class AuthorisationStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", "Not needed"
+    AWAITING = "awaiting", "Awaiting authorisation"
+    AUTHORISED = "authorised", "Authorised"
+    RETURNED = "returned", "Returned"
+
+
 class Decision(TrackedModel):
     """A decision about a child. It must be on the child's own file as soon as possible and
     within two working days (seed 001 standard 6); an immediate concern is escalated at the time
@@ -506,6 +526,22 @@ class Decision(TrackedModel):
         related_name="+",
     )
     case_system_reference = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(
+        "Kind of decision", max_length=20, choices=DecisionKind.choices, default=DecisionKind.OTHER
+    )
+    # Issue 15 item 2: the agency's policy says which kinds a line manager must authorise.
+    authorisation = models.CharField(
+        max_length=12, choices=AuthorisationStatus.choices, default=AuthorisationStatus.NOT_NEEDED
+    )
+    authorisation_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    authorisation_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-decided_on", "-id"]
@@ -526,6 +562,10 @@ class Decision(TrackedModel):
     def __str__(self) -> str:
         return f"Decision about {self.child} on {self.decided_on:%d %b %Y}"
 
+    @property
+    def awaiting_authorisation(self) -> bool:
+        return self.authorisation == AuthorisationStatus.AWAITING
+
     def is_overdue_on(self, day: dt.date) -> bool:
         return self.recorded_on_file_at is None and day > self.file_due_on
 
@@ -537,18 +577,150 @@ class Decision(TrackedModel):
         )
 
 
+class AuthorisationStep(models.Model):
+    """One dated step in a decision's authorisation (issue 15 item 2): asked for, authorised,
+    or returned with a reason. Written once, never changed; the audit log has each too."""
+
+    class Step(models.TextChoices):
+        REQUESTED = "requested", "Authorisation asked for"
+        AUTHORISED = "authorised", "Authorised"
+        RETURNED = "returned", "Returned"
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="authorisation_steps"
+    )
+    step = models.CharField(max_length=12, choices=Step.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.decision}"
+
+
+class AgencyDecisionPolicy(TrackedModel):
+    """Which kinds of decision the agency's line managers must authorise (seed 004 "Line
+    management"; issue 15 item 2). One live row per agency; none means none need it."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="+")
+    kinds_needing_authorisation = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name_plural = "agency decision policies"
+
+    def __str__(self) -> str:
+        return f"Decision authorisation in {self.agency}"
+
+    def needs_authorisation(self, kind: str) -> bool:
+        return kind in self.kinds_needing_authorisation
+
+    def get_kinds_display(self) -> list[str]:
+        return [
+            DecisionKind(v).label
+            for v in self.kinds_needing_authorisation
+            if v in DecisionKind.values
+        ]
+
+
+class ShortfallKind(models.TextChoices):
+    """Seed 004 "Line management": senior managers are kept informed of factors that may harm
+    the ability of staff to deliver quality services."""
+
+    WORKLOAD = "workload", "Workload"
+    RESOURCES = "resources", "Resource shortfall"
+    KNOWLEDGE = "knowledge", "Gap in knowledge or skills"
+
+
+class ServiceShortfall(TrackedModel):
+    """A factor a supervisor or line manager sees may harm the service, routed to the agency's
+    senior managers, who answer it (seed 004 "Line management"; issue 15 item 3)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=ShortfallKind.choices)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shortfalls_raised"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    description = models.TextField("What is happening")
+    impact = models.TextField("How it may affect the service", blank=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["agency", "answered_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(answered_at__isnull=True, answered_by__isnull=True)
+                    | models.Q(answered_at__isnull=False, answered_by__isnull=False)
+                ),
+                name="shortfall_answered_with_who_and_when",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in {self.agency}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def days_to_answer(self) -> int | None:
+        if self.answered_at is None:
+            return None
+        return (timezone.localdate(self.answered_at) - timezone.localdate(self.raised_at)).days
+
+
 class ActionStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
     DROPPED = "dropped", "Dropped"
 
 
+class OversightFocus(models.TextChoices):
+    """What a management oversight action is about (seed 004 Definition: oversight takes into
+    account the practitioner's caseload, assesses practice capability and makes sure remedial
+    actions are taken)."""
+
+    CASELOAD = "caseload", "Caseload"
+    PRACTICE_CAPABILITY = "practice_capability", "Practice capability"
+    REMEDIAL = "remedial", "Remedial action"
+
+
+ACTION_NEEDS_ONE_ORIGIN = (
+    "An action comes from one supervision record or one management oversight record."
+)
+
+
 class Action(TrackedModel):
     """An agreed action: what, who is responsible and by when (Appendix III "Agreed Actions"),
-    and which child if any."""
+    and which child if any. It comes from a supervision record or from a management oversight
+    record (seed 004 Definition: "plans for assessing completion of required actions")."""
 
     origin_record = models.ForeignKey(
-        SessionRecord, on_delete=models.PROTECT, related_name="actions"
+        SessionRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    origin_oversight = models.ForeignKey(
+        ManagementOversight,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    focus = models.CharField(
+        "What the action is about", max_length=30, choices=OversightFocus.choices, blank=True
     )
     description = models.TextField()
     owner = models.ForeignKey(
@@ -571,6 +743,17 @@ class Action(TrackedModel):
             # Compliance on any date asks "overdue then": open now, or completed after it.
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["completed_on"]),
+        ]
+        constraints = [
+            # Issue 15 item 1: exactly one origin, a session record or an oversight record.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(origin_record__isnull=False, origin_oversight__isnull=True)
+                    | models.Q(origin_record__isnull=True, origin_oversight__isnull=False)
+                ),
+                name="action_from_one_record_or_oversight",
+                violation_error_message=ACTION_NEEDS_ONE_ORIGIN,
+            )
         ]
 
     def __str__(self) -> str:

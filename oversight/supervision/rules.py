@@ -17,7 +17,15 @@ records are confidential; seed 003 confidentiality).
   after their supervision of the supervisee ended (issue 9 item 6); each party signs only
   for themselves;
 - management oversight: the person who made it, the child's allocated practitioner, that
-  practitioner's supervisor and line manager, and the lead of the child's agency.
+  practitioner's supervisor and line manager, and the lead of the child's agency; only the
+  person who made it adds and checks its actions (issue 15 item 1);
+- authorising a decision (issue 15 item 2; seed 004 "Line management"): the decision-maker's
+  line manager in the decision's agency, or that agency's lead; never the decision-maker,
+  never another agency. The agency's lead chooses which kinds need it;
+- shortfalls (issue 15 item 3): reported by a supervisor or line manager; seen by whoever
+  reported it, the agency's senior managers and its lead; answered by a senior manager of
+  the agency other than the reporter. Practitioners, other agencies, the partnership auditor
+  and the administrator never see them (the dashboard counts them).
 """
 
 from __future__ import annotations
@@ -30,7 +38,17 @@ import rules
 
 from oversight.people.selectors import access_profile
 
-from .models import RecordStatus, Session, SessionRecord, SessionStatus
+from . import selectors
+from .models import (
+    Action,
+    ActionStatus,
+    AuthorisationStatus,
+    RecordStatus,
+    ServiceShortfall,
+    Session,
+    SessionRecord,
+    SessionStatus,
+)
 
 
 class Permission(StrEnum):
@@ -59,6 +77,14 @@ class Permission(StrEnum):
     VIEW_MANAGEMENT_OVERSIGHT = "supervision.view_management_oversight"
     CONFIRM_DECISION_ON_FILE = "supervision.confirm_decision_on_file"
     CHANGE_AGENDA_ITEM = "supervision.change_agenda_item"
+    ADD_OVERSIGHT_ACTION = "supervision.add_oversight_action"
+    CHECK_OVERSIGHT_ACTION = "supervision.check_oversight_action"
+    AUTHORISE_DECISION = "supervision.authorise_decision"
+    CONFIGURE_DECISION_AUTHORISATION = "supervision.configure_decision_authorisation"
+    LIST_SHORTFALLS = "supervision.list_shortfalls"
+    RAISE_SHORTFALL = "supervision.raise_shortfall"
+    VIEW_SHORTFALL = "supervision.view_shortfall"
+    ANSWER_SHORTFALL = "supervision.answer_shortfall"
 
 
 def _session(obj: Any) -> Session | None:
@@ -344,6 +370,91 @@ rules.add_perm(
     Permission.CONFIRM_DECISION_ON_FILE,
     rules.is_authenticated
     & (allocated_to_child | made_the_decision | oversees_allocated_practitioner),
+)
+
+
+@rules.predicate
+def checks_oversight_action(user: Any, action: Any) -> bool:
+    """The action came from an oversight record the viewer made, and is still open."""
+    if not isinstance(action, Action) or action.status != ActionStatus.OPEN:
+        return False
+    oversight = action.origin_oversight
+    return oversight is not None and oversight.made_by_id == user.pk
+
+
+@rules.predicate
+def authorises_decision(user: Any, decision: Any) -> bool:
+    return (
+        decision is not None
+        and decision.authorisation == AuthorisationStatus.AWAITING
+        and selectors.may_authorise(user, decision)
+    )
+
+
+@rules.predicate
+def leads_the_agency(user: Any, agency: Any) -> bool:
+    return agency is not None and agency.pk in access_profile(user).led_agency_ids
+
+
+@rules.predicate
+def reports_shortfalls(user: Any) -> bool:
+    return bool(selectors.shortfall_agency_ids_for(user))
+
+
+@rules.predicate
+def hears_of_shortfalls(user: Any) -> bool:
+    profile = access_profile(user)
+    return bool(profile.senior_managed_agency_ids or profile.led_agency_ids)
+
+
+@rules.predicate
+def reported_shortfall(user: Any, shortfall: Any) -> bool:
+    return isinstance(shortfall, ServiceShortfall) and shortfall.raised_by_id == user.pk
+
+
+@rules.predicate
+def senior_manager_of_shortfall_agency(user: Any, shortfall: Any) -> bool:
+    return (
+        isinstance(shortfall, ServiceShortfall)
+        and shortfall.agency_id in access_profile(user).senior_managed_agency_ids
+    )
+
+
+@rules.predicate
+def leads_shortfall_agency(user: Any, shortfall: Any) -> bool:
+    return (
+        isinstance(shortfall, ServiceShortfall)
+        and shortfall.agency_id in access_profile(user).led_agency_ids
+    )
+
+
+@rules.predicate
+def shortfall_unanswered(user: Any, shortfall: Any) -> bool:
+    return isinstance(shortfall, ServiceShortfall) and shortfall.answered_at is None
+
+
+rules.add_perm(Permission.ADD_OVERSIGHT_ACTION, rules.is_authenticated & made_the_oversight)
+rules.add_perm(Permission.CHECK_OVERSIGHT_ACTION, rules.is_authenticated & checks_oversight_action)
+rules.add_perm(Permission.AUTHORISE_DECISION, rules.is_authenticated & authorises_decision)
+rules.add_perm(
+    Permission.CONFIGURE_DECISION_AUTHORISATION, rules.is_authenticated & leads_the_agency
+)
+rules.add_perm(
+    Permission.LIST_SHORTFALLS,
+    rules.is_authenticated & (reports_shortfalls | hears_of_shortfalls),
+)
+rules.add_perm(Permission.RAISE_SHORTFALL, rules.is_authenticated & reports_shortfalls)
+rules.add_perm(
+    Permission.VIEW_SHORTFALL,
+    rules.is_authenticated
+    & (reported_shortfall | senior_manager_of_shortfall_agency | leads_shortfall_agency),
+)
+rules.add_perm(
+    Permission.ANSWER_SHORTFALL,
+    rules.is_authenticated
+    & senior_manager_of_shortfall_agency
+    & ~reported_shortfall
+    & shortfall_unanswered,
 )
 
 

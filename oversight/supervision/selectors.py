@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from oversight.children.models import AgencyInvolvement, Child
 from oversight.core.models import FormSubmission
+from oversight.people.models import LineManagement, Role
 from oversight.people.selectors import access_profile
 
 from .models import (
@@ -22,11 +23,14 @@ from .models import (
     ActionFollowUp,
     ActionStatus,
     Addendum,
+    AgencyDecisionPolicy,
     AgendaItem,
+    AuthorisationStatus,
     CaseDiscussion,
     Decision,
     ManagementOversight,
     RecordStatus,
+    ServiceShortfall,
     Session,
     SessionAttendance,
     SessionChild,
@@ -165,19 +169,29 @@ def open_actions_before(session: Session) -> QuerySet[Action]:
     """Open actions from earlier sessions of the same supervisee (for a group: of the same
     facilitator and type), listed for follow-up (issue 3 item 4)."""
     actions = Action.objects.live().filter(
-        Q(status=ActionStatus.OPEN) | Q(follow_ups__record__session=session),
-        origin_record__session__planned_start__lt=session.planned_start,
+        Q(status=ActionStatus.OPEN) | Q(follow_ups__record__session=session)
     )
+    earlier = Q(origin_record__session__planned_start__lt=session.planned_start)
     if session.supervisee_id:
-        actions = actions.filter(origin_record__session__supervisee_id=session.supervisee_id)
+        # Management oversight actions the supervisee owns are followed up at their next 1:1
+        # too (issue 15 item 1; seed 004 Definition: plans for assessing completion).
+        actions = actions.filter(
+            (earlier & Q(origin_record__session__supervisee_id=session.supervisee_id))
+            | Q(
+                origin_oversight__isnull=False,
+                owner_id=session.supervisee_id,
+                origin_oversight__made_on__lte=timezone.localdate(session.planned_start),
+            )
+        )
     else:
         actions = actions.filter(
+            earlier,
             origin_record__session__supervisor_id=session.supervisor_id,
             origin_record__session__session_type=session.session_type,
         )
     return (
-        actions.exclude(origin_record__session=session)
-        .select_related("owner", "child", "origin_record__session")
+        actions.exclude(Q(origin_record__isnull=False) & Q(origin_record__session=session))
+        .select_related("owner", "child", "origin_record__session", "origin_oversight")
         .prefetch_related(
             Prefetch(
                 "follow_ups", queryset=ActionFollowUp.objects.select_related("record__session")
@@ -343,7 +357,7 @@ def actions_open_for(person: Any) -> QuerySet[Action]:
     return (
         Action.objects.live()
         .filter(owner=person, status=ActionStatus.OPEN)
-        .select_related("child", "origin_record__session")
+        .select_related("child", "origin_record__session", "origin_oversight")
         .order_by("due_on")
     )
 
@@ -429,3 +443,89 @@ def person_by_calendar_token(token: str) -> Any:
     if not token or len(token) < 20:
         return None
     return Person.objects.filter(calendar_token=token, is_active=True).first()
+
+
+# Issue 15 (seed 004 "Definition", "Line management"): who authorises decisions, who sees
+# shortfalls, and what each page lists.
+
+
+def may_authorise(person: Any, decision: Decision, *, on: dt.date | None = None) -> bool:
+    """The decision-maker's line manager in the decision's agency, or that agency's lead (with
+    a post there today); never the person who made the decision (issue 15 item 2)."""
+    if person is None or not person.is_authenticated or person.pk == decision.decided_by_id:
+        return False
+    day = on or timezone.localdate()
+    profile = access_profile(person, on=day)
+    if decision.agency_id in profile.led_agency_ids:
+        return True
+    return (
+        decision.decided_by_id in profile.report_ids
+        and LineManagement.objects.on(day)
+        .filter(manager=person, report_id=decision.decided_by_id, agency_id=decision.agency_id)
+        .exists()
+    )
+
+
+def decisions_awaiting_authorisation_by(user: Any) -> list[Decision]:
+    """Decisions waiting for the viewer's authorisation: made by their reports in the agency
+    they line-manage them in, or in an agency they lead; never their own."""
+    profile = access_profile(user)
+    managed = LineManagement.objects.on(timezone.localdate()).filter(manager=user)
+    scope = Q(agency_id__in=profile.led_agency_ids)
+    for report_id, agency_id in managed.values_list("report_id", "agency_id"):
+        scope |= Q(decided_by_id=report_id, agency_id=agency_id)
+    return list(
+        Decision.objects.live()
+        .filter(scope, authorisation=AuthorisationStatus.AWAITING)
+        .exclude(decided_by=user)
+        .select_related("child", "decided_by", "management_oversight")
+        .order_by("decided_on", "id")[:100]
+    )
+
+
+def decision_policy_for(agency_id: int) -> AgencyDecisionPolicy | None:
+    return AgencyDecisionPolicy.objects.live().filter(agency_id=agency_id).first()
+
+
+def oversight_actions(oversight: ManagementOversight) -> QuerySet[Action]:
+    return (
+        Action.objects.live()
+        .filter(origin_oversight=oversight)
+        .select_related("owner", "child")
+        .prefetch_related(
+            Prefetch(
+                "follow_ups", queryset=ActionFollowUp.objects.select_related("record__session")
+            )
+        )
+        .order_by("due_on", "id")
+    )
+
+
+def shortfall_agency_ids_for(user: Any) -> set[int]:
+    """Agencies the person may raise a shortfall in: where they hold a post and supervise or
+    line-manage someone, or hold the supervisor, line manager or lead role (seed 004 "Line
+    management"; issue 15 item 3: "a supervisor or line manager records")."""
+    profile = access_profile(user)
+    members = set(profile.member_agency_ids)
+    by_role = (
+        profile.agencies_with_role(Role.SUPERVISOR)
+        | profile.agencies_with_role(Role.LINE_MANAGER)
+        | profile.led_agency_ids
+    )
+    if profile.supervisee_ids or profile.report_ids:
+        return members
+    return members & by_role
+
+
+def shortfalls_visible_to(user: Any) -> QuerySet[ServiceShortfall]:
+    """Who sees a shortfall: whoever raised it, the agency's senior managers and its lead.
+    Nobody else: not the practitioners, not another agency, not the partnership (the
+    dashboard counts them)."""
+    profile = access_profile(user)
+    agencies = profile.senior_managed_agency_ids | profile.led_agency_ids
+    return (
+        ServiceShortfall.objects.live()
+        .filter(Q(raised_by=user) | Q(agency_id__in=agencies))
+        .select_related("agency", "raised_by", "answered_by")
+        .order_by("answered_at", "-raised_at", "-id")
+    )

@@ -75,6 +75,32 @@ urlpatterns = [
         name="oversight_detail",
     ),
     path(
+        "oversight/<int:pk>/actions/add/",
+        views.OversightActionAddView.as_view(),
+        name="oversight_action_add",
+    ),
+    path(
+        "oversight/actions/<int:pk>/check/",
+        views.OversightActionCheckView.as_view(),
+        name="oversight_action_check",
+    ),
+    path(
+        "decisions/<int:pk>/authorise/",
+        views.DecisionAuthoriseView.as_view(),
+        name="decision_authorise",
+    ),
+    path(
+        "agencies/<int:pk>/decision-authorisation/",
+        views.DecisionPolicyView.as_view(),
+        name="decision_policy",
+    ),
+    path("shortfalls/", views.ShortfallListView.as_view(), name="shortfall_list"),
+    path("shortfalls/add/", views.ShortfallCreateView.as_view(), name="shortfall_add"),
+    path("shortfalls/<int:pk>/", views.ShortfallDetailView.as_view(), name="shortfall_detail"),
+    path(
+        "shortfalls/<int:pk>/answer/", views.ShortfallAnswerView.as_view(), name="shortfall_answer"
+    ),
+    path(
         "decisions/<int:pk>/on-file/", views.DecisionOnFileView.as_view(), name="decision_on_file"
     ),
 ]

@@ -28,6 +28,7 @@ from .evaluation import (
     responses_in,
 )
 from .period import Period
+from .shortfalls import shortfalls_table
 from .staff_compliance import (
     SUPERVISOR_COLUMNS,
     compliance_columns,
@@ -134,4 +135,5 @@ def agency_tables(
         audit_grades_table(agencies, period),
         pulse_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
+        shortfalls_table(agency, period),
     ]

@@ -6,6 +6,7 @@ computed in Python from those annotations.
 
 Other apps (assurance) read the figures in ``figures.py``, re-exported here."""
 
+from .caseload import Caseload, caseload_of
 from .children import (
     CONCERN_STATES,
     DUE_SHOWN,
@@ -80,6 +81,7 @@ __all__ = [
     "AgencyPart",
     "AgencyRules",
     "CadenceFigures",
+    "Caseload",
     "ChildRow",
     "DueLists",
     "MultiAgencySummary",
@@ -90,6 +92,7 @@ __all__ = [
     "cadence_figures",
     "cadence_figures_by_agency",
     "cadence_of",
+    "caseload_of",
     "child_cadence",
     "child_detail",
     "child_rows",

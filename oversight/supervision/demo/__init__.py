@@ -14,6 +14,7 @@ from oversight.core.demo import DemoContext
 
 from ..services.records import records_seal_unsealed
 from .history import build
+from .line_management import finish as line_management_finish
 from .personas import addendum as personas_addendum
 from .personas import check_before_signing
 from .personas import finish as personas_finish
@@ -28,5 +29,6 @@ def finish(ctx: DemoContext) -> None:
     has a draft to check before signing (item 4)."""
     personas_finish(ctx)
     check_before_signing(ctx)
+    line_management_finish(ctx)
     records_seal_unsealed()
     personas_addendum(ctx)

@@ -2,6 +2,14 @@
 writes the audit log; views call these and never change models themselves."""
 
 from .handover import HANDOVER_REASON, session_handover, session_handover_sweep
+from .line_management import (
+    decision_authorise,
+    decision_policy_set,
+    oversight_action_add,
+    oversight_action_check,
+    shortfall_answer,
+    shortfall_raise,
+)
 from .oversight import (
     DecisionInput,
     decision_record_on_file,
@@ -51,9 +59,13 @@ __all__ = [
     "case_discussion_add",
     "case_discussion_add_to_session",
     "case_discussion_update",
+    "decision_authorise",
+    "decision_policy_set",
     "decision_record_on_file",
     "management_oversight_record",
     "next_session_proposal",
+    "oversight_action_add",
+    "oversight_action_check",
     "record_deadline",
     "record_sign_supervisee",
     "record_sign_supervisor",
@@ -67,4 +79,6 @@ __all__ = [
     "session_plan",
     "session_record",
     "session_reschedule",
+    "shortfall_answer",
+    "shortfall_raise",
 ]

@@ -25,7 +25,8 @@ from oversight.core.services import (
 from oversight.core.workdays import add_working_days
 from oversight.people.models import Agency, Person
 
-from ..models import CaseDiscussion, Decision, ManagementOversight, Session
+from ..models import CaseDiscussion, Decision, DecisionKind, ManagementOversight, Session
+from .line_management import decision_authorisation_request
 
 FILE_WORKING_DAYS = 2  # seed 001 standard 6
 
@@ -36,6 +37,7 @@ class DecisionInput:
     rationale: str
     variation_from_procedure: str = ""
     immediate_concern: bool = False
+    kind: str = DecisionKind.OTHER
 
 
 def file_due_on(*, decided_on: dt.date, immediate: bool, nation: str) -> dt.date:
@@ -60,6 +62,8 @@ def decision_create(
         errors["decision"] = "Enter the decision."
     if not item.rationale.strip():
         errors["rationale"] = "Enter the rationale for the decision."
+    if item.kind not in DecisionKind.values:
+        errors["kind"] = "Choose the kind of decision."
     if errors:
         raise ValidationError(errors)
     decision = Decision(
@@ -71,6 +75,7 @@ def decision_create(
         rationale=item.rationale.strip(),
         variation_from_procedure=item.variation_from_procedure.strip(),
         immediate_concern=item.immediate_concern,
+        kind=item.kind,
         case_discussion=case_discussion,
         management_oversight=management_oversight,
         file_due_on=file_due_on(
@@ -88,7 +93,8 @@ def decision_create(
         file_due_on=decision.file_due_on.isoformat(),
         immediate_concern=decision.immediate_concern,
     )
-    return decision
+    # Issue 15 item 2: a kind the agency's policy names waits for a line manager.
+    return decision_authorisation_request(actor=actor, decision=decision, origin=origin)
 
 
 @transaction.atomic

@@ -141,6 +141,88 @@ def decision(cast: Any) -> dict[str, Any]:
     return {"pk": _oversight(cast).decisions.get().pk}
 
 
+def oversight_action(cast: Any) -> dict[str, Any]:
+    from oversight.supervision import services
+    from oversight.supervision.models import OversightFocus
+
+    made = _oversight(cast)
+    action = services.oversight_action_add(
+        actor=cast.line_manager,
+        oversight=made,
+        description="Review caseload weighting",
+        owner=cast.practitioner,
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+        focus=OversightFocus.CASELOAD,
+    )
+    return {"pk": action.pk}
+
+
+def decision_to_authorise(cast: Any) -> dict[str, Any]:
+    """A step-up decision the practitioner made, which the agency needs authorised: their
+    line manager or the agency's lead may authorise it; never the practitioner themselves."""
+    from oversight.supervision import services
+    from oversight.supervision.models import DecisionKind
+
+    from .factories import ChildFactory
+
+    services.decision_policy_set(
+        actor=cast.agency_lead, agency=cast.agency, kinds=[DecisionKind.STEP_UP]
+    )
+    child: Any = ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
+    made = services.management_oversight_record(
+        actor=cast.practitioner,
+        child=child,
+        made_on=timezone.localdate(),
+        summary="",
+        decisions=[
+            services.DecisionInput(
+                "Step up to child protection", "Bruising seen", kind=DecisionKind.STEP_UP
+            )
+        ],
+    )
+    return {"pk": made.decisions.get().pk}
+
+
+def agency(cast: Any) -> dict[str, Any]:
+    return {"pk": cast.agency.pk}
+
+
+def _senior_manager(cast: Any) -> None:
+    """The stranger is made the agency's senior manager (seed 004 "Line management")."""
+    from oversight.people.models import Role
+    from oversight.people.tests.factories import RoleAssignmentFactory
+
+    RoleAssignmentFactory(person=cast.stranger, agency=cast.agency, role=Role.SENIOR_MANAGER)
+
+
+def senior_manager(cast: Any) -> dict[str, Any]:
+    _senior_manager(cast)
+    return {}
+
+
+def shortfall(cast: Any) -> dict[str, Any]:
+    from oversight.supervision import services
+    from oversight.supervision.models import ShortfallKind
+
+    _senior_manager(cast)
+    raised = services.shortfall_raise(
+        actor=cast.line_manager,
+        agency=cast.agency,
+        kind=ShortfallKind.WORKLOAD,
+        description="Three vacancies in the assessment team",
+    )
+    return {"pk": raised.pk}
+
+
+SHORTFALL_REPORTERS = {
+    "supervisor",
+    "line_manager",
+    "agency_lead",
+    "other_supervisor",
+    "other_lead",
+}
+
+
 def feed(cast: Any) -> dict[str, Any]:
     cast.practitioner.calendar_token = "t" * 43
     cast.practitioner.save()
@@ -242,5 +324,38 @@ CASES = [
         "supervision:decision_on_file",
         setup=decision,
         allowed={"practitioner", "supervisor", "line_manager"},
+    ),
+    # Issue 15 items 1-3 (seed 004 "Definition", "Line management").
+    AccessCase("supervision:oversight_action_add", setup=oversight, allowed={"line_manager"}),
+    AccessCase(
+        "supervision:oversight_action_check", setup=oversight_action, allowed={"line_manager"}
+    ),
+    AccessCase(
+        "supervision:decision_authorise",
+        setup=decision_to_authorise,
+        allowed={"line_manager", "agency_lead"},
+        note="not the decision-maker, not another agency",
+    ),
+    AccessCase("supervision:decision_policy", setup=agency, allowed={"agency_lead"}),
+    AccessCase(
+        "supervision:shortfall_list",
+        setup=senior_manager,
+        allowed=SHORTFALL_REPORTERS | {"stranger"},
+        note="stranger is the senior manager",
+    ),
+    AccessCase("supervision:shortfall_add", allowed=SHORTFALL_REPORTERS),
+    AccessCase(
+        "supervision:shortfall_detail",
+        setup=shortfall,
+        allowed={"line_manager", "stranger", "agency_lead"},
+        note="reporter, senior manager, lead",
+    ),
+    AccessCase(
+        "supervision:shortfall_answer",
+        setup=shortfall,
+        method="post",
+        data={"answer": ""},
+        allowed={"stranger"},
+        note="the agency's senior manager only",
     ),
 ]

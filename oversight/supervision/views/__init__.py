@@ -1,5 +1,15 @@
 """Supervision pages. Thin: access by rules.py, reads by selectors, writes by services."""
 
+from .line_management import (
+    DecisionAuthoriseView,
+    DecisionPolicyView,
+    OversightActionAddView,
+    OversightActionCheckView,
+    ShortfallAnswerView,
+    ShortfallCreateView,
+    ShortfallDetailView,
+    ShortfallListView,
+)
 from .oversight import (
     CalendarFeedView,
     CalendarView,
@@ -45,10 +55,14 @@ __all__ = [
     "CalendarView",
     "CaseDiscussionAddView",
     "CaseDiscussionEditView",
+    "DecisionAuthoriseView",
     "DecisionOnFileView",
+    "DecisionPolicyView",
     "ManagementOversightCreateView",
     "ManagementOversightDetailView",
     "ManagementOversightListView",
+    "OversightActionAddView",
+    "OversightActionCheckView",
     "RecordCheckView",
     "RecordPdfView",
     "RecordSaveView",
@@ -62,6 +76,10 @@ __all__ = [
     "SessionPlanView",
     "SessionPrepareView",
     "SessionRescheduleView",
+    "ShortfallAnswerView",
+    "ShortfallCreateView",
+    "ShortfallDetailView",
+    "ShortfallListView",
     "SignSuperviseeView",
     "SignSupervisorView",
 ]

@@ -16,9 +16,11 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from oversight.children.selectors import caseload_of
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.overdue import mark_overdue
 from oversight.core.views import ServiceFormView
+from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
 
 from .. import selectors, services
@@ -49,6 +51,14 @@ class ManagementOversightListView(RuleRequiredMixin, BreadcrumbsMixin, ListView)
         context["awaiting_file"] = mark_overdue(
             selectors.decisions_awaiting_file(self.request.user)[:50], timezone.localdate()
         )
+        # Issue 15 item 2: decisions waiting for the viewer's authorisation, and where the
+        # agency's lead chooses which kinds need it.
+        context["to_authorise"] = selectors.decisions_awaiting_authorisation_by(self.request.user)
+        profile = access_profile(self.request.user)
+        context["policy_agencies"] = Agency.objects.filter(pk__in=profile.led_agency_ids).order_by(
+            "name"
+        )
+        context["can_see_shortfalls"] = self.request.user.has_perm(Permission.LIST_SHORTFALLS)
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -96,6 +106,7 @@ class ManagementOversightCreateView(ServiceFormView):
                     rationale=data["rationale"],
                     variation_from_procedure=data.get("variation_from_procedure") or "",
                     immediate_concern=bool(data.get("immediate_concern")),
+                    kind=data.get("kind") or "other",
                 )
             ],
             submission_token=data["submission_token"],
@@ -123,7 +134,7 @@ class ManagementOversightDetailView(
     def get_object(self, queryset: Any = None) -> ManagementOversight:
         return get_object_or_404(
             ManagementOversight.objects.live()
-            .select_related("child", "made_by", "agency", "session")
+            .select_related("child__allocated_practitioner", "made_by", "agency", "session")
             .prefetch_related("decisions"),
             pk=self.kwargs["pk"],
         )
@@ -135,6 +146,17 @@ class ManagementOversightDetailView(
             (d, user.has_perm(Permission.CONFIRM_DECISION_ON_FILE, d))
             for d in mark_overdue(self.object.decisions.all(), timezone.localdate())
         ]
+        # Issue 15 items 1 and 4: the oversight's own actions, and the practitioner's caseload.
+        actions = mark_overdue(selectors.oversight_actions(self.object), timezone.localdate())
+        for action in actions:
+            action.origin_oversight = self.object
+        context["actions"] = [
+            (a, user.has_perm(Permission.CHECK_OVERSIGHT_ACTION, a)) for a in actions
+        ]
+        context["can_add_action"] = user.has_perm(Permission.ADD_OVERSIGHT_ACTION, self.object)
+        practitioner = self.object.child.allocated_practitioner
+        context["practitioner"] = practitioner
+        context["caseload"] = caseload_of(practitioner.pk) if practitioner else None
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:

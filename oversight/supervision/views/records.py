@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from oversight.children.models import Child
+from oversight.children.selectors import caseload_of
 from oversight.core.models import AuditAction
 from oversight.core.overdue import mark_overdue
 from oversight.core.services import audit_event_record
@@ -33,7 +34,13 @@ from ..forms import (
     SignCheckForm,
     SuperviseeSignForm,
 )
-from ..models import PROCESS_REVIEW_FIELDS, CaseDiscussion, Session, SessionRecord
+from ..models import (
+    PROCESS_REVIEW_FIELDS,
+    CaseDiscussion,
+    DecisionKind,
+    Session,
+    SessionRecord,
+)
 from ..pdf import record_pdf, record_pdf_filename
 from ..prompts import CYCLE
 from ..rules import Permission
@@ -152,6 +159,9 @@ class RecordPageMixin(SessionMixin):
             "action_form": action_form,
             "cycle": CYCLE,
             "can_edit": can_edit,
+            # Issue 15 item 4: workload is discussed with the supervisee's caseload in view
+            # (seed 001: shared responsibility for workload).
+            "caseload": caseload_of(session.supervisee_id) if session.supervisee_id else None,
         }
         if record is not None:
             context.update(
@@ -296,6 +306,7 @@ class CaseDiscussionAddView(SessionMixin, ServiceFormView):
                 rationale=data.get("rationale") or "",
                 variation_from_procedure=data.get("variation_from_procedure") or "",
                 immediate_concern=bool(data.get("immediate_concern")),
+                kind=data.get("decision_kind") or DecisionKind.OTHER,
             )
         ]
 

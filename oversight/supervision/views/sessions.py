@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from oversight.children.selectors import child_rows
+from oversight.children.selectors import caseload_of, child_rows
 from oversight.contracts.models import SessionType
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.overdue import mark_overdue
@@ -364,6 +364,9 @@ class SessionPrepareView(StaleEditRecoveryMixin, SessionMixin, TemplateView):
             selectors.children_for_session(self.session).filter(pk__in=chosen), today=day
         )
         context["chosen_rows"] = sorted(rows, key=lambda r: r.child.display_name)
+        # Issue 15 item 4: workload is prepared for with the caseload in view (seed 001).
+        supervisee_id = self.session.supervisee_id
+        context["caseload"] = caseload_of(supervisee_id) if supervisee_id else None
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
