@@ -16,6 +16,7 @@ from oversight.children.models import (
     QualityConcern,
     UrgentDiscussionRequest,
 )
+from oversight.people.models import SupervisionChangeRequest
 from oversight.supervision.models import Session, SessionRecord
 
 from .ics import session_invitation
@@ -88,6 +89,36 @@ def record_awaiting_supervisee(*, record: SessionRecord, **_: Any) -> None:
     )
 
 
+def supervision_change_requested(*, request: SupervisionChangeRequest, **_: Any) -> None:
+    """Issue 15 item 9: the agency's leads decide on a request to change supervision."""
+    relationship = request.relationship
+    notify(
+        recipients=agency_leads(relationship.agency_id),
+        kind=Kind.SUPERVISION_CHANGE,
+        reason=(
+            f"{request.requested_by.display_name} has asked for a change to the supervision of "
+            f"{relationship.supervisee.display_name} by {relationship.supervisor.display_name}"
+        ),
+        path=reverse("people:change_request_decide", args=[request.pk]),
+        about=request,
+    )
+
+
+def supervision_change_decided(*, request: SupervisionChangeRequest, **_: Any) -> None:
+    """Both parties hear the lead's decision."""
+    relationship = request.relationship
+    notify(
+        recipients=[relationship.supervisor, relationship.supervisee],
+        kind=Kind.SUPERVISION_CHANGE,
+        reason=(
+            f"The request to change the supervision of {relationship.supervisee.display_name} "
+            f"by {relationship.supervisor.display_name} was {request.get_status_display().lower()}"
+        ),
+        path=reverse("people:my_arrangements"),
+        about=request,
+    )
+
+
 def _session_people(session: Session) -> list[Any]:
     people = [session.supervisor]
     if session.supervisee is not None:
@@ -147,6 +178,8 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "session_moved": session_moved,
     "session_cancelled": session_cancelled,
     "evaluation_unanswered": evaluation_unanswered,
+    "supervision_change_requested": supervision_change_requested,
+    "supervision_change_decided": supervision_change_decided,
 }
 
 

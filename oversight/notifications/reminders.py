@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from oversight.contracts.models import ContractStatus, SupervisionContract
 from oversight.core.workdays import add_working_days, day_start
-from oversight.people.models import Agency, Person, TrainingRecord
+from oversight.people.models import Agency, Person, TrainingKind, TrainingRecord
 from oversight.supervision.models import (
     UNSIGNED_STATUSES,
     Action,
@@ -164,10 +164,10 @@ def decisions_due(day: dt.date) -> Iterator[Due]:
 
 def training_expiring(day: dt.date) -> Iterator[Due]:
     """Supervisor training expiring in 30 days, unless a later course is recorded."""
-    expiring = TrainingRecord.objects.live().filter(expires_on=day + dt.timedelta(days=30))
+    supervisor_training = TrainingRecord.objects.live().filter(kind=TrainingKind.SUPERVISOR)
+    expiring = supervisor_training.filter(expires_on=day + dt.timedelta(days=30))
     renewed = set(
-        TrainingRecord.objects.live()
-        .filter(person_id__in=expiring.values("person_id"))
+        supervisor_training.filter(person_id__in=expiring.values("person_id"))
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day + dt.timedelta(days=30)))
         .values_list("person_id", flat=True)
     )

@@ -246,10 +246,14 @@ class RoleAssignForm(GovukForm):
 class TrainingRecordForm(GovukModelForm):
     class Meta:
         model = TrainingRecord
-        fields = ["course", "completed_on", "expires_on"]
+        fields = ["kind", "course", "completed_on", "expires_on"]
         labels = {"completed_on": "Completed on", "expires_on": "Expires on"}
         help_texts = {"expires_on": "Leave blank if it does not expire."}
-        widgets = {"completed_on": DateInput(), "expires_on": DateInput()}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "completed_on": DateInput(),
+            "expires_on": DateInput(),
+        }
 
 
 class StaffImportForm(GovukForm):

@@ -38,6 +38,7 @@ from ..models import (
     LineManagement,
     Membership,
     Person,
+    Qualification,
     Role,
     RoleAssignment,
     SupervisionRelationship,
@@ -119,6 +120,7 @@ class ManagePersonView(ManageMixin, TemplateView):
         for record in self.object.training:
             record.lapsed = record.is_lapsed_on(day)
         context["training_status"] = selectors.supervisor_training_status(self.object)
+        context["qualifications"] = Qualification.objects.live().filter(person=self.object)
         context["last_invitation"] = selectors.last_invitation(self.object)
         context["invitation_days"] = settings.INVITATION_DAYS
         return context
@@ -445,6 +447,7 @@ class _RelationshipStartView(_PersonPageMixin, ManageFormView):
     senior_label = ""
     roles = ("", "")
     senior_roles: tuple[str, ...] = ()
+    service_kwargs: dict[str, Any] = {}
 
     def get_form_kwargs(self) -> dict[str, Any]:
         agencies = Agency.objects.live().filter(
@@ -481,6 +484,7 @@ class _RelationshipStartView(_PersonPageMixin, ManageFormView):
             starts_on=data["starts_on"],
             handover_notes=data["handover_notes"],
             origin=self.origin(),
+            **self.service_kwargs,
         )
 
 
@@ -489,6 +493,8 @@ class SupervisionStartView(_RelationshipStartView):
     senior_label = "Safeguarding supervisor"
     roles = ("supervisor", "supervisee")
     senior_roles = (Role.SUPERVISOR, Role.AGENCY_LEAD)
+    # A supervisor short of the agency's minimum requirements is refused on the picker's field.
+    service_kwargs = {"supervisor_field": "senior"}
     success_message = "Supervision started."
 
     def get_heading(self) -> str:
@@ -534,7 +540,7 @@ class TrainingAddView(_PersonPageMixin, ManageFormView):
     success_message = "Training record added."
 
     def get_heading(self) -> str:
-        return f"Add supervisor training for {self.object.display_name}"
+        return f"Add a training record for {self.object.display_name}"
 
     def perform(self, form: Any) -> TrainingRecord:
         return services.training_record_add(
