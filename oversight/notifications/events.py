@@ -17,7 +17,7 @@ from oversight.children.models import (
     UrgentDiscussionRequest,
 )
 from oversight.people.models import SupervisionChangeRequest
-from oversight.supervision.models import Session, SessionRecord
+from oversight.supervision.models import Session, SessionRecord, SuperviseeDraft
 
 from .ics import session_invitation
 from .models import Kind
@@ -86,6 +86,22 @@ def record_awaiting_supervisee(*, record: SessionRecord, **_: Any) -> None:
         ),
         path=reverse("supervision:record", args=[session.pk]),
         about=record,
+    )
+
+
+def record_draft_handed_over(*, draft: SuperviseeDraft, **_: Any) -> None:
+    """Issue 15 item 7: the supervisee has drafted the record; the supervisor completes it."""
+    session = draft.session
+    notify(
+        recipients=[session.supervisor],
+        kind=Kind.RECORD_DRAFT,
+        reason=(
+            f"{session.supervisee.display_name if session.supervisee else 'Your supervisee'} has "
+            "handed you their draft of the record of your supervision on "
+            f"{timezone.localtime(session.planned_start):%-d %B %Y}"
+        ),
+        path=reverse("supervision:supervisee_draft", args=[session.pk]),
+        about=draft,
     )
 
 
@@ -179,6 +195,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "session_cancelled": session_cancelled,
     "evaluation_unanswered": evaluation_unanswered,
     "supervision_change_requested": supervision_change_requested,
+    "record_draft_handed_over": record_draft_handed_over,
     "supervision_change_decided": supervision_change_decided,
 }
 

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     RECORD_TO_SIGN = "record_to_sign", "Record ready for you to sign"
     SESSION_CHANGED = "session_changed", "Session planned, moved or cancelled"
     SUPERVISION_CHANGE = "supervision_change", "Request to change supervision"
+    RECORD_DRAFT = "record_draft", "Supervisee's draft record handed to you"
     # Reminders (item 4)
     SESSION_SOON = "session_soon", "Session in two days"
     RECORD_SIGN_BY = "record_sign_by", "Record to sign by tomorrow"

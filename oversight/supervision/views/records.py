@@ -150,6 +150,10 @@ class RecordPageMixin(SessionMixin):
             "action_form": action_form,
             "cycle": CYCLE,
             "can_edit": can_edit,
+            # Issue 15 item 7: the supervisee's draft, for whoever may read it now.
+            "supervisee_draft_url": reverse("supervision:supervisee_draft", args=[session.pk])
+            if user.has_perm(Permission.VIEW_SUPERVISEE_DRAFT, session)
+            else None,
         }
         if record is not None:
             context.update(
