@@ -63,11 +63,9 @@ def shortfalls(
         and t.completed_on <= on
         and (not course or t.course.strip().lower() == course)
     ]
-    named = (
-        f"the {requirements.training_course.strip()} course" if course else "supervisor training"
-    )
+    named = f"{requirements.training_course.strip()} course" if course else "supervisor training"
     if not courses:
-        missing.append(f"No record of {named}")
+        missing.append(f"No record of the {named}" if course else "No supervisor training recorded")
     elif requirements.training_must_be_in_date and not any(t.is_valid_on(on) for t in courses):
         missing.append(f"Their {named} has expired")
     held = [q for q in qualifications if q.awarded_on <= on]

@@ -142,11 +142,12 @@ def supervisor_check(
         return
     if standards.exception_in_force(person_id=supervisor.pk, agency_id=agency.pk, on=on):
         return
+    lacking = "; ".join(m[0].lower() + m[1:] for m in missing)
     raise ValidationError(
         {
-            field: f"{supervisor.display_name} does not meet {agency.name}'s minimum "
-            f"requirements for supervisors ({'; '.join(m[0].lower() + m[1:] for m in missing)}). "
-            "Choose someone else, or ask the agency's safeguarding lead to record an exception."
+            field: f"{supervisor.display_name} does not meet the minimum requirements for "
+            f"supervisors in {agency.name}: {lacking}. Choose someone else, or ask a "
+            f"safeguarding lead of {agency.name} to record an exception."
         }
     )
 
