@@ -165,8 +165,6 @@ def test_the_pages_from_draft_to_record(
     assert "Read the supervisee's draft" in record_page.content.decode()
     read = client.get(reverse("supervision:supervisee_draft", args=[held_session.pk]))
     assert "Copy the draft into the record" in read.content.decode()
-    response = client.post(
-        reverse("supervision:supervisee_draft_take_in", args=[held_session.pk])
-    )
+    response = client.post(reverse("supervision:supervisee_draft_take_in", args=[held_session.pk]))
     assert response.status_code == 302
     assert SessionRecord.objects.get(session=held_session).agenda_notes.startswith("Caseload")
