@@ -13,6 +13,7 @@ sessions over five years) stays feasible: per row there is only arithmetic and a
 from oversight.core.demo import DemoContext
 
 from ..services.records import records_seal_unsealed
+from .drafts import finish as drafts_finish
 from .history import build
 from .personas import finish as personas_finish
 
@@ -23,4 +24,5 @@ def finish(ctx: DemoContext) -> None:
     """After the personas' touches, store what each signed record says as signed (issue 10
     item 4), as signing does, so ``verify_integrity`` holds on the demo."""
     personas_finish(ctx)
+    drafts_finish(ctx)
     records_seal_unsealed()
