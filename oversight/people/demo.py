@@ -726,7 +726,8 @@ def _standards(ctx: DemoContext, agencies: list[Agency], memberships: list[Membe
     for assignment in senior.order_by("agency_id", "person__family_name"):
         is_csc = assignment.agency_id == csc.pk
         years = rng.randint(5, 20)
-        if is_csc and not recent_done and assignment.person.username not in people:
+        named = assignment.person.username in {p[0] for p in PERSONAS}
+        if is_csc and not recent_done and not named:
             recent_done, years = True, 1
         qualifications.append(
             Qualification(

@@ -481,3 +481,32 @@ def test_the_pages_from_asking_to_deciding(cast: Any, client: Any) -> None:
     client.force_login(cast.supervisor)
     page = client.get(reverse("people:my_arrangements")).content.decode()
     assert "Try a three-way meeting" in page
+
+
+# --- The demo shows each item in use -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_requirements_training_change_requests_and_a_draft() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from oversight.people.models import Agency, Person
+    from oversight.supervision.models import SuperviseeDraft
+    from oversight.supervision.rules import Permission as SupervisionPermission
+
+    call_command("seed_demo", "--today", TODAY.isoformat(), stdout=StringIO())
+    health = Agency.objects.get(name__contains="Community Health")
+    rows = standards.supervisor_standings(agency=health, on=TODAY)
+    short = {r.person.username: r for r in rows if r.falls_short}
+    assert short["supervisor.health"].exception is not None  # lead.health's exception
+    groups = standards.safeguarding_training_by_group(agency=health, on=TODAY)
+    assert sum(g.staff for g in groups) > sum(g.in_date for g in groups) > 0
+    waiting = SupervisionChangeRequest.objects.get(status=ChangeRequestStatus.OPEN)
+    assert waiting.relationship.supervisee.username == "practitioner.health"
+    assert SupervisionChangeRequest.objects.filter(status=ChangeRequestStatus.DECLINED).exists()
+    draft = SuperviseeDraft.objects.select_related("session").get()
+    assert draft.is_handed_over
+    supervisor = Person.objects.get(pk=draft.session.supervisor_id)
+    assert supervisor.has_perm(SupervisionPermission.TAKE_IN_SUPERVISEE_DRAFT, draft.session)
