@@ -45,7 +45,7 @@ def test_lead_pages_change_requests_and_drafts_are_accessible(
         expires_on=today - dt.timedelta(days=3),
     )
     SupervisionPolicyFactory(agency=cast.agency, supervisee_may_draft_record=True)
-    session = SessionFactory(
+    session: Any = SessionFactory(
         supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency, held=True
     )
     relationship = SupervisionRelationship.objects.get(supervisee=cast.practitioner)
