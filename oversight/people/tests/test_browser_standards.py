@@ -51,6 +51,8 @@ def test_lead_pages_change_requests_and_drafts_are_accessible(
     relationship = SupervisionRelationship.objects.get(supervisee=cast.practitioner)
 
     sign_in(page, base, "practitioner")
+    _visit(page, f"{base}/supervision/sessions/{session.pk}/")
+    assert page.get_by_role("link", name="Draft the record for your supervisor").is_visible()
     _visit(page, f"{base}/supervision-arrangements/")
     page.get_by_role("link", name="Ask for a change").click()
     assert_accessible(page)
@@ -69,6 +71,11 @@ def test_lead_pages_change_requests_and_drafts_are_accessible(
 
     sign_in(page, base, "agency_lead")
     assert page.get_by_text("1 request to change supervision waiting").is_visible()
+    _visit(page, f"{base}/contracts/policies/{cast.agency.pk}/new/")
+    assert page.get_by_label(
+        "The supervisee may draft the record of a 1:1 for the supervisor to complete and sign"
+    ).is_visible()
+    _visit(page, f"{base}/contracts/policies/{cast.agency.pk}/")
     _visit(page, f"{base}/agencies/{cast.agency.pk}/supervisors/")
     _visit(page, f"{base}/agencies/{cast.agency.pk}/supervisors/requirements/")
     _visit(page, f"{base}/agencies/{cast.agency.pk}/supervisors/{cast.supervisor.pk}/exception/")
