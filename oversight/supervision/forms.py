@@ -88,6 +88,15 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="For a group or reflective practice group, or others at a three-way meeting.",
     )
+    # Issue 13 item 6 (seed 002): a reflective practice group may invite practitioners from
+    # other agencies, found by their exact work email address (nothing lists the partnership).
+    invite_emails = forms.CharField(
+        label="Practitioners from other agencies (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text="Their work email addresses, one on each line, exactly as their agency "
+        "holds them. Each person's own agency counts their attendance.",
+    )
     title = forms.CharField(
         label="Title (optional)",
         required=False,
@@ -128,15 +137,34 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
             if chosen in GROUP_SESSION_TYPES:
                 del self.fields["supervisee"]
                 self.fields["attendees"].help_text = ""
+                if chosen != SessionType.REFLECTIVE_GROUP:
+                    del self.fields["invite_emails"]
             else:
                 self.fields["supervisee"].help_text = ""
                 del self.fields["learning_review"]  # a group's (issue 15 item 15)
+                del self.fields["invite_emails"]
                 if chosen == SessionType.THREE_WAY:
                     self.fields["attendees"].label = "Who else is invited"
                     self.fields["attendees"].help_text = "Line managers and anyone else attending."
                 else:
                     del self.fields["attendees"]
                     del self.fields["title"]
+
+    def clean_invite_emails(self) -> list[str]:
+        found = [
+            line.strip().lower()
+            for line in self.cleaned_data.get("invite_emails", "").replace(",", "\n").splitlines()
+            if line.strip()
+        ]
+        validator = forms.EmailField()
+        for address in found:
+            try:
+                validator.clean(address)
+            except forms.ValidationError as invalid:
+                raise forms.ValidationError(
+                    f"“{address}” is not an email address. Enter one address on each line."
+                ) from invalid
+        return list(dict.fromkeys(found))
 
     @property
     def chosen_type_label(self) -> str:

@@ -10,7 +10,7 @@ from oversight.people.models import Agency
 
 from ..compliance import PersonCompliance, compliance_for, summarise, total
 from ..tables import Table
-from .audit import audit_grades_table
+from .audit import audit_grades_table, multi_agency_audit_table
 from .children import (
     children_table,
     drift_table,
@@ -71,6 +71,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         review_themes_table(agencies, period),
         evaluation_by_agency_table(agencies, period, today),
         audit_grades_table(agencies, period),
+        multi_agency_audit_table(agencies, period),
         pulse_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
     ]

@@ -40,6 +40,21 @@ def _item(cast: Any) -> dict[str, Any]:
     return {"pk": item.pk}
 
 
+def _audited_child(cast: Any) -> dict[str, Any]:
+    from oversight.assurance.models import AuditedChild
+    from oversight.children.tests.factories import ChildFactory
+
+    audit: Any = RecordAuditFactory(agency=None, multi_agency=True, drawn_by=cast.auditor)
+    child: Any = ChildFactory(agency=cast.agency)
+    sampled = AuditedChild.objects.create(audit=audit, child=child, stratum="high")
+    return {"pk": sampled.pk}
+
+
+def _multi_agency_audit(cast: Any) -> dict[str, Any]:
+    audit: Any = RecordAuditFactory(agency=None, multi_agency=True, drawn_by=cast.auditor)
+    return {"pk": audit.pk}
+
+
 def _format(fmt: str, **extra: Any) -> Any:
     return lambda cast: {"fmt": fmt, **{k: v(cast) for k, v in extra.items()}}
 
@@ -128,4 +143,13 @@ CASES = [
         allowed=AUDITORS_OF_AGENCY,
     ),
     AccessCase("assurance:audited_record", setup=_item, allowed=AUDITORS_OF_AGENCY),
+    # Issue 13 item 5: the multi-agency audit has no agency, so no lead's rule opens it.
+    AccessCase("assurance:multi_agency_audit_draw", allowed={"auditor"}),
+    AccessCase(
+        "assurance:audit_detail",
+        setup=_multi_agency_audit,
+        allowed={"auditor"},
+        note="a multi-agency audit",
+    ),
+    AccessCase("assurance:audited_child", setup=_audited_child, allowed={"auditor"}),
 ]

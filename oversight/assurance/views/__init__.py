@@ -5,8 +5,10 @@ from .audit import (
     AuditCompleteView,
     AuditDetailView,
     AuditDrawView,
+    AuditedChildView,
     AuditedRecordView,
     AuditListView,
+    MultiAgencyAuditDrawView,
 )
 from .dashboards import (
     AgencyDashboardView,
@@ -32,6 +34,7 @@ __all__ = [
     "AuditDetailView",
     "AuditDrawView",
     "AuditListView",
+    "AuditedChildView",
     "AuditedRecordView",
     "ComplianceView",
     "EvaluationFormView",
@@ -39,6 +42,7 @@ __all__ = [
     "EvaluationResultsView",
     "IndexView",
     "MonthEndRecomputeView",
+    "MultiAgencyAuditDrawView",
     "PartnershipDashboardView",
     "PulseChooserView",
     "PulseView",

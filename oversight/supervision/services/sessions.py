@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from oversight.children.models import Child
@@ -111,6 +112,23 @@ def _participant_ids(session: Session) -> set[int]:
     return ids
 
 
+def _partners_by_email(emails: Iterable[str], *, on: dt.date) -> tuple[list[Person], list[str]]:
+    """Practitioners invited by their exact work email address (issue 13 item 6): the people
+    with a current post in any agency, and the addresses that matched no one. An exact match
+    only, so the partnership's staff cannot be listed or searched."""
+    wanted = [e.strip().lower() for e in emails if e.strip()]
+    if not wanted:
+        return [], []
+    posted = Membership.objects.on(on).values("person_id")
+    found = {
+        p.email.lower(): p
+        for p in Person.objects.annotate(address=Lower("email")).filter(
+            address__in=wanted, is_active=True, pk__in=posted
+        )
+    }
+    return [found[e] for e in wanted if e in found], [e for e in wanted if e not in found]
+
+
 @transaction.atomic
 def session_plan(
     *,
@@ -121,6 +139,7 @@ def session_plan(
     planned_start: dt.datetime,
     supervisee: Person | None = None,
     attendees: Iterable[Person] = (),
+    invite_emails: Iterable[str] = (),
     duration_minutes: int = 60,
     location: str = "",
     video_link: str = "",
@@ -139,6 +158,17 @@ def session_plan(
     is_group = session_type in {SessionType.GROUP, SessionType.REFLECTIVE_GROUP}
     if is_group:
         supervisee = None
+    invited, unknown = _partners_by_email(invite_emails, on=timezone.localdate(planned_start))
+    if invited and session_type != SessionType.REFLECTIVE_GROUP:
+        errors["invite_emails"] = (
+            "Only a reflective practice group invites practitioners from other agencies."
+        )
+    elif unknown:
+        errors["invite_emails"] = (
+            f"No one with a current post in a partner agency has the address {unknown[0]}. "
+            "Check it with them."
+        )
+    attendees = [*attendees, *(p for p in invited if p not in attendees)]
     attendees = [a for a in attendees if a.pk not in {supervisor.pk, getattr(supervisee, "pk", 0)}]
     if is_group:
         if not attendees:

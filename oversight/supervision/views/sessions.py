@@ -180,6 +180,7 @@ class SessionPlanView(ServiceFormView):
             supervisor=self.actor,
             supervisee=data.get("supervisee"),
             attendees=data.get("attendees") or [],
+            invite_emails=data.get("invite_emails") or [],
             agency=agency,
             planned_start=data["planned_start"],
             duration_minutes=data["duration_minutes"],
