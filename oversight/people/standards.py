@@ -103,6 +103,39 @@ def exception_in_force(
     return None
 
 
+def unexcepted_shortfalls(
+    *, agency_id: int, person_ids: Iterable[int], on: dt.date
+) -> dict[int, list[str]]:
+    """For the supervisor picker: what each of these people lacks against the agency's
+    requirements on ``on``, leaving out anyone with an exception in force. A fixed number of
+    queries however many people."""
+    requirements = requirements_for(agency_id)
+    if requirements is None:
+        return {}
+    ids = list(person_ids)
+    training: dict[int, list[TrainingRecord]] = defaultdict(list)
+    for record in TrainingRecord.objects.live().filter(person_id__in=ids):
+        training[record.person_id].append(record)
+    qualifications: dict[int, list[Qualification]] = defaultdict(list)
+    for qualification in Qualification.objects.live().filter(person_id__in=ids):
+        qualifications[qualification.person_id].append(qualification)
+    excepted = {
+        e.supervisor_id
+        for e in SupervisorException.objects.live().filter(
+            agency_id=agency_id, supervisor_id__in=ids
+        )
+        if e.is_in_force_on(on)
+    }
+    found = {
+        pk: shortfalls(
+            requirements, training=training[pk], qualifications=qualifications[pk], on=on
+        )
+        for pk in ids
+        if pk not in excepted
+    }
+    return {pk: missing for pk, missing in found.items() if missing}
+
+
 @dataclass
 class SupervisorStanding:
     person: Person

@@ -189,6 +189,23 @@ def test_the_picker_shows_why_a_supervisor_is_refused(cast: Any, client: Any) ->
     assert not SupervisionRelationship.objects.filter(supervisor=person).exists()
 
 
+def test_the_picker_names_who_falls_short_until_a_lead_records_an_exception(
+    cast: Any, client: Any
+) -> None:
+    _require(cast)
+    person = _new_supervisor(cast)
+    url = reverse("people:supervision_start", args=[cast.stranger.pk])
+    client.force_login(cast.administrator)
+    short = "Nadia Okafor (does not meet the minimum requirements for supervisors in Testshire"
+    assert short in client.get(url).content.decode()
+    services.supervisor_exception_grant(
+        actor=cast.agency_lead, agency=cast.agency, supervisor=person, reason="Course booked"
+    )
+    page = client.get(url).content.decode()
+    assert "Nadia Okafor" in page
+    assert short not in page
+
+
 def test_the_lead_sees_who_falls_short_and_records_an_exception(
     cast: Any, client: Any, django_assert_max_num_queries: Any
 ) -> None:

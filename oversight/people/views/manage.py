@@ -17,7 +17,7 @@ from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.forms import ArchiveForm
 from oversight.core.models import OutgoingEmail
 
-from .. import selectors, services
+from .. import selectors, services, standards
 from ..forms import (
     AgencyForm,
     DeactivateForm,
@@ -499,6 +499,34 @@ class SupervisionStartView(_RelationshipStartView):
 
     def get_heading(self) -> str:
         return f"New safeguarding supervisor for {self.object.display_name}"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        """Each colleague who falls short of an agency's minimum requirements for supervisors
+        (with no lead's exception) says so in the list (seed 004; issue 15 item 5)."""
+        kwargs = super().get_form_kwargs()
+        seniors = list(kwargs["seniors"])
+        today = timezone.localdate()
+        short: dict[int, list[str]] = {}
+        for agency in kwargs["agencies"]:
+            found = standards.unexcepted_shortfalls(
+                agency_id=agency.pk, person_ids=[p.pk for p in seniors], on=today
+            )
+            for person_id in found:
+                short.setdefault(person_id, []).append(agency.name)
+        self.short_of_requirements = short
+        return kwargs
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        short = getattr(self, "short_of_requirements", {})
+        if short:
+            form.fields["senior"].label_from_instance = lambda p: (
+                f"{p.display_name} (does not meet the minimum requirements for supervisors in "
+                f"{', '.join(short[p.pk])})"
+                if p.pk in short
+                else p.display_name
+            )
+        return form
 
 
 class LineManagementStartView(_RelationshipStartView):
