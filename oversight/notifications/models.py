@@ -32,6 +32,10 @@ class Kind(models.TextChoices):
     CONTRACT_REVIEW = "contract_review", "Contract review due in 30 days"
     DECISION_DUE = "decision_due", "Decision due on the child’s file today"
     TRAINING_EXPIRING = "training_expiring", "Supervisor training expiring in 30 days"
+    SAFEGUARDING_TRAINING_EXPIRING = (
+        "safeguarding_training",
+        "Safeguarding children training expiring in 30 days",
+    )
     CHILD_DISCUSSION_DUE = "child_discussion_due", "Child due for discussion in 14 days"
     CHILD_BEFORE_REVIEW = "child_before_review", "Child to discuss before a review meeting"
     EVALUATION_OPEN = "evaluation_open", "Evaluation of your supervision open"

@@ -183,6 +183,28 @@ def training_expiring(day: dt.date) -> Iterator[Due]:
         )
 
 
+def safeguarding_training_expiring(day: dt.date) -> Iterator[Due]:
+    """Safeguarding children training expiring in 30 days, unless a later course is recorded:
+    every member of staff needs it in date (seed 002, Working Together; issue 15 item 6)."""
+    safeguarding = TrainingRecord.objects.live().filter(kind=TrainingKind.SAFEGUARDING)
+    expiring = safeguarding.filter(expires_on=day + dt.timedelta(days=30))
+    renewed = set(
+        safeguarding.filter(person_id__in=expiring.values("person_id"))
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day + dt.timedelta(days=30)))
+        .values_list("person_id", flat=True)
+    )
+    for record in expiring.select_related("person"):
+        if record.person_id in renewed:
+            continue
+        yield Due(
+            record.person,
+            Kind.SAFEGUARDING_TRAINING_EXPIRING,
+            record,
+            f"Your safeguarding children training expires on {_date(record.expires_on)}",
+            reverse("people:person_detail", args=[record.person_id]),
+        )
+
+
 def children_due(day: dt.date) -> Iterator[Due]:
     """A child due for discussion in 14 days, and a child whose review meeting's window opens
     today with nothing yet discussed for it (seed 004 objective 4), to the allocated
@@ -232,6 +254,7 @@ KINDS: list[Callable[[dt.date], Iterator[Due]]] = [
     contracts_for_review,
     decisions_due,
     training_expiring,
+    safeguarding_training_expiring,
     children_due,
 ]
 
