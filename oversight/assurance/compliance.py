@@ -29,7 +29,12 @@ from oversight.contracts.models import (
 )
 from oversight.contracts.selectors import ContractStanding
 from oversight.core.workdays import day_start
-from oversight.people.models import Membership, SupervisionRelationship, TrainingRecord
+from oversight.people.models import (
+    Membership,
+    SupervisionRelationship,
+    TrainingKind,
+    TrainingRecord,
+)
 from oversight.supervision.models import (
     Action,
     ActionStatus,
@@ -251,7 +256,7 @@ def compliance_for(
     supervisor_ids = [pk for pk in ids if supervisees_of.get(pk)]
     for person_id, done, expires in (
         TrainingRecord.objects.live()
-        .filter(person_id__in=supervisor_ids)
+        .filter(person_id__in=supervisor_ids, kind=TrainingKind.SUPERVISOR)
         .values_list("person_id", "completed_on", "expires_on")
     ):
         training[person_id].append((done, expires))

@@ -107,9 +107,13 @@ def _build_policies(ctx: DemoContext) -> list[SupervisionPolicy]:
                         interval_days=42,
                         new_starter_interval_days=21,
                         contract_review_months=12,
+                        # Seed 001 "Recording": health visitors draft their own record for
+                        # the supervisor to complete and sign (issue 15 item 7).
+                        supervisee_may_draft_record=True,
                         change_reason="Health visitors: six-weekly 1:1 safeguarding "
                         "supervision plus a monthly reflective practice group, in line with "
-                        "the trust's named nurse guidance.",
+                        "the trust's named nurse guidance; health visitors draft the record "
+                        "for their supervisor to complete.",
                         created_by=admin,
                         modified_by=admin,
                     )

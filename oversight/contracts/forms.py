@@ -57,6 +57,7 @@ class PolicyVersionForm(SubmissionTokenMixin, GovukModelForm):
             "record_deadline_working_days",
             "contract_review_months",
             "child_discussion_ceiling_days",
+            "supervisee_may_draft_record",
             "change_reason",
         ]
         labels = {
@@ -68,6 +69,8 @@ class PolicyVersionForm(SubmissionTokenMixin, GovukModelForm):
             "record_deadline_working_days": "Working days to complete and sign a record",
             "contract_review_months": "Months before a contract is reviewed",
             "child_discussion_ceiling_days": "Most days between discussions of a child in need",
+            "supervisee_may_draft_record": "The supervisee may draft the record of a 1:1 for "
+            "the supervisor to complete and sign",
             "change_reason": "What changed and why",
         }
         help_texts = {
@@ -77,6 +80,7 @@ class PolicyVersionForm(SubmissionTokenMixin, GovukModelForm):
             "ceiling_days": "At most 92 (three months).",
             "record_deadline_working_days": "Default 5 working days.",
             "contract_review_months": "Default 12 (annually).",
+            "supervisee_may_draft_record": "Otherwise the supervisor writes the record.",
             "change_reason": "People see this in the policy's history.",
         }
         error_messages = {

@@ -96,6 +96,14 @@ class SupervisionPolicy(TrackedModel):
         # Seed 004 objective 4.
         help_text="Children in need are discussed at least this often, in days.",
     )
+    # Seed 001 "Recording": "recording may be completed by the supervisor depending on the
+    # agency" (issue 15 item 7). When on, the supervisee may draft the record and hand it to
+    # the supervisor, who completes and signs it; by default the supervisor writes it.
+    supervisee_may_draft_record = models.BooleanField(
+        default=False,
+        help_text="The supervisee may draft the record of a 1:1 for the supervisor to complete "
+        "and sign.",
+    )
     change_reason = models.TextField(blank=True)
 
     class Meta:

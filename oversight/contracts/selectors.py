@@ -256,6 +256,7 @@ POLICY_SETTINGS = (
     ("record_deadline_working_days", "Working days to sign a record"),
     ("contract_review_months", "Months between contract reviews"),
     ("child_discussion_ceiling_days", "Most days between discussions of a child in need"),
+    ("supervisee_may_draft_record", "Supervisee may draft the record for the supervisor"),
 )
 
 
@@ -278,6 +279,8 @@ def _setting_display(name: str, value: Any) -> Any:
     if name in ("session_types", "counted_session_types"):
         labels = dict(SessionType.choices)
         return ", ".join(str(labels.get(v, v)) for v in value or [])
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return value
 
 

@@ -50,6 +50,7 @@ POLICY_FIELDS = (
     "record_deadline_working_days",
     "contract_review_months",
     "child_discussion_ceiling_days",
+    "supervisee_may_draft_record",
 )
 
 

@@ -16,12 +16,14 @@ from oversight.children.models import (
     QualityConcern,
     UrgentDiscussionRequest,
 )
+from oversight.people.models import SupervisionChangeRequest
 from oversight.supervision.models import (
     AuthorisationStatus,
     Decision,
     ServiceShortfall,
     Session,
     SessionRecord,
+    SuperviseeDraft,
 )
 
 from .ics import session_invitation
@@ -96,6 +98,52 @@ def record_awaiting_supervisee(*, record: SessionRecord, **_: Any) -> None:
         ),
         path=reverse("supervision:record", args=[session.pk]),
         about=record,
+    )
+
+
+def record_draft_handed_over(*, draft: SuperviseeDraft, **_: Any) -> None:
+    """Issue 15 item 7: the supervisee has drafted the record; the supervisor completes it."""
+    session = draft.session
+    notify(
+        recipients=[session.supervisor],
+        kind=Kind.RECORD_DRAFT,
+        reason=(
+            f"{session.supervisee.display_name if session.supervisee else 'Your supervisee'} has "
+            "handed you their draft of the record of your supervision on "
+            f"{timezone.localtime(session.planned_start):%-d %B %Y}"
+        ),
+        path=reverse("supervision:supervisee_draft", args=[session.pk]),
+        about=draft,
+    )
+
+
+def supervision_change_requested(*, request: SupervisionChangeRequest, **_: Any) -> None:
+    """Issue 15 item 9: the agency's leads decide on a request to change supervision."""
+    relationship = request.relationship
+    notify(
+        recipients=agency_leads(relationship.agency_id),
+        kind=Kind.SUPERVISION_CHANGE,
+        reason=(
+            f"{request.requested_by.display_name} has asked for a change to the supervision of "
+            f"{relationship.supervisee.display_name} by {relationship.supervisor.display_name}"
+        ),
+        path=reverse("people:change_request_decide", args=[request.pk]),
+        about=request,
+    )
+
+
+def supervision_change_decided(*, request: SupervisionChangeRequest, **_: Any) -> None:
+    """Both parties hear the lead's decision."""
+    relationship = request.relationship
+    notify(
+        recipients=[relationship.supervisor, relationship.supervisee],
+        kind=Kind.SUPERVISION_CHANGE,
+        reason=(
+            f"The request to change the supervision of {relationship.supervisee.display_name} "
+            f"by {relationship.supervisor.display_name} was {request.get_status_display().lower()}"
+        ),
+        path=reverse("people:my_arrangements"),
+        about=request,
     )
 
 
@@ -219,6 +267,9 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "session_moved": session_moved,
     "session_cancelled": session_cancelled,
     "evaluation_unanswered": evaluation_unanswered,
+    "supervision_change_requested": supervision_change_requested,
+    "record_draft_handed_over": record_draft_handed_over,
+    "supervision_change_decided": supervision_change_decided,
 }
 
 

@@ -26,6 +26,8 @@ class Kind(models.TextChoices):
     DECISION_AUTHORISATION = "decision_authorisation", "Your decision authorised or returned"
     SHORTFALL_RAISED = "shortfall_raised", "Workload or resource shortfall reported"
     SHORTFALL_ANSWERED = "shortfall_answered", "Your shortfall report answered"
+    SUPERVISION_CHANGE = "supervision_change", "Request to change supervision"
+    RECORD_DRAFT = "record_draft", "Supervisee's draft record handed to you"
     # Reminders (item 4)
     SESSION_SOON = "session_soon", "Session in two days"
     RECORD_SIGN_BY = "record_sign_by", "Record to sign by tomorrow"
@@ -35,6 +37,10 @@ class Kind(models.TextChoices):
     CONTRACT_REVIEW = "contract_review", "Contract review due in 30 days"
     DECISION_DUE = "decision_due", "Decision due on the child’s file today"
     TRAINING_EXPIRING = "training_expiring", "Supervisor training expiring in 30 days"
+    SAFEGUARDING_TRAINING_EXPIRING = (
+        "safeguarding_training",
+        "Safeguarding children training expiring in 30 days",
+    )
     CHILD_DISCUSSION_DUE = "child_discussion_due", "Child due for discussion in 14 days"
     CHILD_BEFORE_REVIEW = "child_before_review", "Child to discuss before a review meeting"
     EVALUATION_OPEN = "evaluation_open", "Evaluation of your supervision open"

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from oversight.contracts.models import ContractStatus, SupervisionContract
 from oversight.core.workdays import add_working_days, day_start
-from oversight.people.models import Agency, Person, TrainingRecord
+from oversight.people.models import Agency, Person, TrainingKind, TrainingRecord
 from oversight.supervision.models import (
     UNSIGNED_STATUSES,
     Action,
@@ -169,10 +169,10 @@ def decisions_due(day: dt.date) -> Iterator[Due]:
 
 def training_expiring(day: dt.date) -> Iterator[Due]:
     """Supervisor training expiring in 30 days, unless a later course is recorded."""
-    expiring = TrainingRecord.objects.live().filter(expires_on=day + dt.timedelta(days=30))
+    supervisor_training = TrainingRecord.objects.live().filter(kind=TrainingKind.SUPERVISOR)
+    expiring = supervisor_training.filter(expires_on=day + dt.timedelta(days=30))
     renewed = set(
-        TrainingRecord.objects.live()
-        .filter(person_id__in=expiring.values("person_id"))
+        supervisor_training.filter(person_id__in=expiring.values("person_id"))
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day + dt.timedelta(days=30)))
         .values_list("person_id", flat=True)
     )
@@ -184,6 +184,28 @@ def training_expiring(day: dt.date) -> Iterator[Due]:
             Kind.TRAINING_EXPIRING,
             record,
             f"Your supervisor training expires on {_date(record.expires_on)}",
+            reverse("people:person_detail", args=[record.person_id]),
+        )
+
+
+def safeguarding_training_expiring(day: dt.date) -> Iterator[Due]:
+    """Safeguarding children training expiring in 30 days, unless a later course is recorded:
+    every member of staff needs it in date (seed 002, Working Together; issue 15 item 6)."""
+    safeguarding = TrainingRecord.objects.live().filter(kind=TrainingKind.SAFEGUARDING)
+    expiring = safeguarding.filter(expires_on=day + dt.timedelta(days=30))
+    renewed = set(
+        safeguarding.filter(person_id__in=expiring.values("person_id"))
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day + dt.timedelta(days=30)))
+        .values_list("person_id", flat=True)
+    )
+    for record in expiring.select_related("person"):
+        if record.person_id in renewed:
+            continue
+        yield Due(
+            record.person,
+            Kind.SAFEGUARDING_TRAINING_EXPIRING,
+            record,
+            f"Your safeguarding children training expires on {_date(record.expires_on)}",
             reverse("people:person_detail", args=[record.person_id]),
         )
 
@@ -237,6 +259,7 @@ KINDS: list[Callable[[dt.date], Iterator[Due]]] = [
     contracts_for_review,
     decisions_due,
     training_expiring,
+    safeguarding_training_expiring,
     children_due,
 ]
 

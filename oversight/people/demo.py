@@ -14,20 +14,26 @@ from oversight.core.demo import DemoContext, SignIn, bulk_insert
 
 from .models import (
     Agency,
+    ChangeRequestStatus,
     ContactLevel,
     LineManagement,
     Membership,
     NewStarter,
     Partnership,
     Person,
+    Qualification,
     Role,
     RoleAssignment,
     Sector,
     StaffGroup,
     StaffImport,
     StaffImportState,
+    SupervisionChangeRequest,
     SupervisionRelationship,
+    SupervisorException,
+    SupervisorRequirements,
     Team,
+    TrainingKind,
     TrainingRecord,
 )
 
@@ -632,6 +638,7 @@ def build(ctx: DemoContext) -> None:
         new.save()
 
     _staff_imports(personas["admin"], today)
+    _standards(ctx, agencies, memberships)
     ctx.shared.update(partnership=partnership, agencies=agencies, personas=personas)
     ctx.sign_ins.extend(persona_sign_ins())
     ctx.log(f"  {len(people)} people in {len(agencies)} agencies")
@@ -657,3 +664,145 @@ def _staff_imports(admin: Person, today: dt.date) -> None:
         started_at=moment,
         finished_at=moment,
     )
+
+
+SUPERVISION_COURSE = "Safeguarding supervision skills (multi-agency, level 4)"
+STANDARDS_PERSONAS = (
+    "admin",
+    "lead.csc",
+    "lead.health",
+    "supervisor.health",
+    "practitioner.nq",
+    "practitioner.health",
+)
+SAFEGUARDING_COURSE = "Safeguarding children (level 3)"
+
+
+def _standards(ctx: DemoContext, agencies: list[Agency], memberships: list[Membership]) -> None:
+    """Issue 15 items 5, 6 and 9 in use: children's services and community health have set
+    minimum requirements for their supervisors (seed 004), and community health's lead has let
+    supervisor.health go on supervising while their lapsed training is renewed; every member
+    of staff has safeguarding children training, some of it expired or about to (seed 002);
+    practitioner.health has asked for a change of supervisor, waiting for lead.health, and an
+    earlier request in children's services was declined with a reason."""
+    rng = ctx.rng_for("people.standards")
+    today = ctx.today
+    people = {p.username: p for p in Person.objects.filter(username__in=STANDARDS_PERSONAS)}
+    admin = people.get("admin")
+    stamp = {"created_by": admin, "modified_by": admin}
+
+    # Item 6: safeguarding children training for everyone with a post.
+    training: list[TrainingRecord] = []
+    seen: set[int] = set()
+    fixed = {"practitioner.csc": "valid", "practitioner.nq": "none", "practitioner.health": "soon"}
+    for membership in memberships:
+        person = membership.person
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        state = (
+            fixed.get(person.username)
+            or rng.choices(["valid", "soon", "lapsed", "none"], weights=[80, 8, 7, 5])[0]
+        )
+        if state == "none":
+            continue
+        expires = {
+            "valid": today + dt.timedelta(days=rng.randint(90, 900)),
+            "soon": today + dt.timedelta(days=rng.randint(5, 50)),
+            "lapsed": today - dt.timedelta(days=rng.randint(10, 300)),
+        }[state]
+        training.append(
+            TrainingRecord(
+                person_id=person.pk,
+                kind=TrainingKind.SAFEGUARDING,
+                course=SAFEGUARDING_COURSE,
+                completed_on=expires - dt.timedelta(days=3 * 365),
+                expires_on=expires,
+                **stamp,
+            )
+        )
+    bulk_insert(TrainingRecord, training, batch_size=1000)
+
+    # Item 5: minimum requirements for supervisors in the first two agencies.
+    if len(agencies) < 2 or not {"lead.csc", "lead.health"} <= set(people):
+        return
+    csc, health = agencies[0], agencies[1]
+    SupervisorRequirements.objects.create(
+        agency=csc,
+        training_course=SUPERVISION_COURSE,
+        experience_years=3,
+        qualification="Social work degree",
+        **stamp,
+    )
+    SupervisorRequirements.objects.create(
+        agency=health, training_course="", experience_years=2, **stamp
+    )
+    # Qualifications: children's services' supervisors and leads are social workers, one of
+    # them qualified too recently to supervise; health's are nurses.
+    qualifications: list[Qualification] = []
+    senior = RoleAssignment.objects.filter(
+        agency__in=[csc, health], role__in=[Role.SUPERVISOR, Role.AGENCY_LEAD]
+    ).select_related("person")
+    recent_done = False
+    for assignment in senior.order_by("agency_id", "person__family_name"):
+        is_csc = assignment.agency_id == csc.pk
+        years = rng.randint(5, 20)
+        named = assignment.person.username in {p[0] for p in PERSONAS}
+        if is_csc and not recent_done and not named:
+            recent_done, years = True, 1
+        qualifications.append(
+            Qualification(
+                person_id=assignment.person_id,
+                name="Social work degree" if is_csc else "Registered nurse (adult or child)",
+                awarded_on=today - dt.timedelta(days=years * 365 + rng.randint(0, 200)),
+                **stamp,
+            )
+        )
+    bulk_insert(Qualification, qualifications, batch_size=1000)
+    if "supervisor.health" in people:
+        SupervisorException.objects.create(
+            agency=health,
+            supervisor=people["supervisor.health"],
+            reason="Refresher course booked for next month; the named nurse reviews her "
+            "supervision records until then.",
+            shortfalls=["Their supervisor training has expired"],
+            granted_by=people["lead.health"],
+            granted_on=today - dt.timedelta(days=12),
+            review_by=today + dt.timedelta(days=45),
+            created_by=people["lead.health"],
+            modified_by=people["lead.health"],
+        )
+
+    # Item 9: requests to change supervision.
+    def current(username: str) -> SupervisionRelationship | None:
+        person = people.get(username)
+        return (
+            SupervisionRelationship.objects.filter(supervisee=person, ends_on__isnull=True).first()
+            if person
+            else None
+        )
+
+    asked = current("practitioner.health")
+    if asked is not None:
+        SupervisionChangeRequest.objects.create(
+            relationship=asked,
+            requested_by=people["practitioner.health"],
+            reason="My supervisor is also my line manager's deputy and I find it hard to raise "
+            "workload worries in supervision. I would like a supervisor from another locality.",
+            created_by=people["practitioner.health"],
+            modified_by=people["practitioner.health"],
+        )
+    declined = current("practitioner.nq")
+    if declined is not None:
+        SupervisionChangeRequest.objects.create(
+            relationship=declined,
+            requested_by=declined.supervisor,
+            reason="Sessions keep clashing with my duty days.",
+            status=ChangeRequestStatus.DECLINED,
+            decided_by=people["lead.csc"],
+            decided_on=today - dt.timedelta(days=20),
+            decision_reason="Agreed at a three-way meeting to move sessions to Thursday "
+            "mornings instead; the supervision continues.",
+            created_by=declined.supervisor,
+            modified_by=people["lead.csc"],
+        )

@@ -16,7 +16,16 @@ from oversight.core.forms import (
 )
 from oversight.core.services import outgoing_email_queue
 
-from .models import Agency, Membership, Person, Role, StaffGroup, Team, TrainingRecord
+from .models import (
+    Agency,
+    Membership,
+    Person,
+    Role,
+    StaffGroup,
+    Team,
+    TrainingKind,
+    TrainingRecord,
+)
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -246,10 +255,23 @@ class RoleAssignForm(GovukForm):
 class TrainingRecordForm(GovukModelForm):
     class Meta:
         model = TrainingRecord
-        fields = ["course", "completed_on", "expires_on"]
+        fields = ["kind", "course", "completed_on", "expires_on"]
         labels = {"completed_on": "Completed on", "expires_on": "Expires on"}
         help_texts = {"expires_on": "Leave blank if it does not expire."}
-        widgets = {"completed_on": DateInput(), "expires_on": DateInput()}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "completed_on": DateInput(),
+            "expires_on": DateInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Supervisor training unless said otherwise, as before issue 15 item 6 added the type.
+        self.fields["kind"].required = False
+        self.fields["kind"].initial = TrainingKind.SUPERVISOR
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or TrainingKind.SUPERVISOR
 
 
 class StaffImportForm(GovukForm):

@@ -1,17 +1,62 @@
-"""Home-page panel for the administrator: emails that were not sent (issue 10 item 2: the
-administrator is told when an alert fails for good)."""
+"""Home-page panels: for the administrator, emails that were not sent (issue 10 item 2: the
+administrator is told when an alert fails for good); for an agency's lead, requests to change
+supervision waiting for them and the way to the agency's staff standards (issue 15 items 5, 6
+and 9)."""
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.http import HttpRequest
+from django.urls import reverse
 
 from oversight.core.home import Panel
 from oversight.core.models import OutgoingEmail
 
+from .models import Agency, ChangeRequestStatus, SupervisionChangeRequest
 from .selectors import AccessProfile
 
 
 def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
+    return [*_lead_panels(profile), *_administrator_panels(profile)]
+
+
+def _lead_panels(profile: AccessProfile) -> list[Panel]:
+    if not profile.led_agency_ids:
+        return []
+    agencies = list(Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name"))
+    waiting = dict(
+        SupervisionChangeRequest.objects.live()
+        .filter(
+            status=ChangeRequestStatus.OPEN,
+            relationship__agency_id__in=profile.led_agency_ids,
+        )
+        .order_by()
+        .values("relationship__agency_id")
+        .annotate(n=Count("pk"))
+        .values_list("relationship__agency_id", "n")
+    )
+    rows = [
+        {
+            "agency": agency,
+            "waiting": waiting.get(agency.pk, 0),
+            "requests_url": reverse("people:change_request_list", args=[agency.pk]),
+            "standards_url": reverse("people:supervisor_standards", args=[agency.pk]),
+            "training_url": reverse("people:staff_training", args=[agency.pk]),
+        }
+        for agency in agencies
+    ]
+    return [
+        Panel(
+            title="Your agency's staff",
+            template_name="people/panels/lead_standards.html",
+            context={"rows": rows},
+            order=45,
+            counts={"requests to change supervision": sum(waiting.values())},
+        )
+    ]
+
+
+def _administrator_panels(profile: AccessProfile) -> list[Panel]:
     if not profile.is_administrator:
         return []
     failed = OutgoingEmail.objects.failed().count()

@@ -10,6 +10,7 @@ from typing import Self
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -358,10 +359,25 @@ class RoleAssignment(DatedModel):
             raise ValidationError({"agency": "Choose the agency this role is held in."})
 
 
+class TrainingKind(models.TextChoices):
+    """Supervisor training (seed 001 Competence) and the safeguarding children training every
+    member of staff needs (seed 002, Working Together; issue 15 item 6)."""
+
+    SUPERVISOR = "supervisor", "Safeguarding supervision training (for supervisors)"
+    SAFEGUARDING = "safeguarding", "Safeguarding children training (for all staff)"
+
+
 class TrainingRecord(TrackedModel):
-    """Supervisor training (seed 001 Competence; seed 004: supervisors trained in supervision)."""
+    """Supervisor training (seed 001 Competence; seed 004: supervisors trained in supervision)
+    and safeguarding children training for all staff (seed 002; issue 15 item 6)."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="training_records")
+    kind = models.CharField(
+        "Type of training",
+        max_length=20,
+        choices=TrainingKind.choices,
+        default=TrainingKind.SUPERVISOR,
+    )
     course = models.CharField(max_length=200)
     completed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
@@ -385,6 +401,168 @@ class TrainingRecord(TrackedModel):
     def is_lapsed_on(self, day: dt.date) -> bool:
         """It had an expiry date and ``day`` is after it."""
         return self.expires_on is not None and day > self.expires_on
+
+
+class Qualification(TrackedModel):
+    """A professional qualification a person holds, with the date it was awarded: what an
+    agency's minimum requirements for supervisors ask about (seed 004: "each agency will
+    identify the minimum requirements" - experience and qualification; issue 15 item 5)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="qualifications")
+    name = models.CharField("Qualification", max_length=200)
+    awarded_on = models.DateField("Awarded on")
+
+    class Meta:
+        ordering = ["awarded_on"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.awarded_on:%d %b %Y})"
+
+
+class SupervisorRequirements(TrackedModel):
+    """An agency's minimum requirements for its safeguarding supervisors (seed 004 "Supervision
+    Standards": "each agency will identify the minimum requirements for their supervisors
+    including training, experience and qualification"). Until an agency has set them, only the
+    supervisor role is checked."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="supervisor_requirements"
+    )
+    training_course = models.CharField(
+        "Supervisor training course",
+        max_length=200,
+        blank=True,
+        help_text="Leave blank to accept any safeguarding supervision course.",
+    )
+    training_must_be_in_date = models.BooleanField(
+        "The training must not have expired", default=True
+    )
+    experience_years = models.PositiveSmallIntegerField(
+        "Years of qualified experience",
+        default=0,
+        validators=[MaxValueValidator(40)],
+        help_text="Counted from the first professional qualification. 0 for none.",
+    )
+    qualification = models.CharField(
+        "Professional qualification",
+        max_length=200,
+        blank=True,
+        help_text="For example, Social work degree. Leave blank if any is acceptable.",
+    )
+
+    class Meta:
+        verbose_name_plural = "supervisor requirements"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=Q(archived_at__isnull=True),
+                name="supervisor_requirements_one_per_agency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Minimum requirements for supervisors in {self.agency}"
+
+
+class SupervisorException(TrackedModel):
+    """A lead's recorded decision to let someone supervise in their agency although they do
+    not meet its minimum requirements (seed 004; issue 15 item 5): who decided, when, why, and
+    what was missing then. Withdrawn by archiving with a reason."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    supervisor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="supervisor_exceptions"
+    )
+    reason = models.TextField()
+    shortfalls = models.JSONField(default=list, blank=True)
+    granted_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    granted_on = models.DateField()
+    review_by = models.DateField(
+        "Review by",
+        null=True,
+        blank=True,
+        help_text="The exception no longer counts after this date. Leave blank for none.",
+    )
+
+    class Meta:
+        ordering = ["-granted_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_by__isnull=True) | Q(review_by__gte=models.F("granted_on")),
+                name="supervisor_exception_review_after_grant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Exception for {self.supervisor} to supervise in {self.agency}"
+
+    def is_in_force_on(self, day: dt.date) -> bool:
+        return (
+            self.archived_at is None
+            and self.granted_on <= day
+            and (self.review_by is None or day <= self.review_by)
+        )
+
+
+class ChangeRequestStatus(models.TextChoices):
+    OPEN = "open", "Waiting for a decision"
+    AGREED = "agreed", "Agreed"
+    DECLINED = "declined", "Declined"
+
+
+class SupervisionChangeRequest(TrackedModel):
+    """Seeking alternative arrangements (issue 15 item 9): the supervisor or the supervisee
+    asks for the supervisory relationship to be changed, and the agency's lead decides. When
+    the lead agrees, the relationship ends with the usual handover (seed 001 "Supervisor
+    responsibilities")."""
+
+    relationship = models.ForeignKey(
+        SupervisionRelationship, on_delete=models.PROTECT, related_name="change_requests"
+    )
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    last_day = models.DateField(null=True, blank=True)
+    new_relationship = models.ForeignKey(
+        SupervisionRelationship,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship"],
+                condition=Q(status="open", archived_at__isnull=True),
+                name="change_request_one_open_per_relationship",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", decided_on__isnull=True)
+                | (~Q(status="open") & Q(decided_on__isnull=False, decided_by__isnull=False)),
+                name="change_request_decided_when_not_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+                name="change_request_decline_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request to change supervision: {self.relationship}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ChangeRequestStatus.OPEN
 
 
 class StaffImportState(models.TextChoices):

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 import rules
+from django.utils import timezone
 
 from .selectors import access_profile, person_agency_ids
 
@@ -30,6 +31,15 @@ class Permission(StrEnum):
     MANAGE_ORGANISATION = "people.manage_organisation"
     MANAGE_OUTGOING_EMAIL = "people.manage_outgoing_email"
     VIEW_STAFF_IMPORT = "people.view_staff_import"
+    # Issue 15 items 5, 6 and 9.
+    VIEW_SUPERVISOR_STANDARDS = "people.view_supervisor_standards"
+    CHANGE_SUPERVISOR_REQUIREMENTS = "people.change_supervisor_requirements"
+    MANAGE_SUPERVISOR_EXCEPTIONS = "people.manage_supervisor_exceptions"
+    VIEW_STAFF_TRAINING = "people.view_staff_training"
+    VIEW_OWN_ARRANGEMENTS = "people.view_own_arrangements"
+    REQUEST_SUPERVISION_CHANGE = "people.request_supervision_change"
+    LIST_SUPERVISION_CHANGE_REQUESTS = "people.list_supervision_change_requests"
+    DECIDE_SUPERVISION_CHANGE = "people.decide_supervision_change"
 
 
 @rules.predicate
@@ -119,3 +129,55 @@ rules.add_perm(Permission.MANAGE_ORGANISATION, rules.is_authenticated & is_admin
 rules.add_perm(Permission.MANAGE_OUTGOING_EMAIL, rules.is_authenticated & is_administrator)
 # Issue 10 item 9: a staff import's progress and outcome, for whoever may import.
 rules.add_perm(Permission.VIEW_STAFF_IMPORT, rules.is_authenticated & is_administrator)
+
+
+# --- Issue 15 items 5, 6 and 9 ----------------------------------------------------------------
+
+
+@rules.predicate
+def party_to_current_supervision(user: Any, relationship: Any) -> bool:
+    """The supervisor or the supervisee of a supervision relationship that holds today."""
+    if relationship is None or relationship.archived_at is not None:
+        return False
+    return user.pk in (
+        relationship.supervisor_id,
+        relationship.supervisee_id,
+    ) and relationship.is_current_on(timezone.localdate())
+
+
+@rules.predicate
+def leads_request_agency(user: Any, request: Any) -> bool:
+    return (
+        request is not None
+        and request.relationship.agency_id in access_profile(user).led_agency_ids
+    )
+
+
+@rules.predicate
+def request_is_open(user: Any, request: Any) -> bool:
+    return request is not None and request.is_open
+
+
+# Seed 004: the lead sets and watches the agency's minimum requirements for supervisors, and
+# only a lead records an exception to them; the administrator, who assigns supervisors, sees
+# who falls short.
+rules.add_perm(
+    Permission.VIEW_SUPERVISOR_STANDARDS,
+    rules.is_authenticated & (leads_agency | is_administrator),
+)
+rules.add_perm(Permission.CHANGE_SUPERVISOR_REQUIREMENTS, rules.is_authenticated & leads_agency)
+rules.add_perm(Permission.MANAGE_SUPERVISOR_EXCEPTIONS, rules.is_authenticated & leads_agency)
+# Seed 002: safeguarding training for all staff, by staff group, for the agency's lead.
+rules.add_perm(
+    Permission.VIEW_STAFF_TRAINING, rules.is_authenticated & (leads_agency | is_administrator)
+)
+# Seeking alternative arrangements: either party asks, the agency's lead decides.
+rules.add_perm(Permission.VIEW_OWN_ARRANGEMENTS, rules.is_authenticated)
+rules.add_perm(
+    Permission.REQUEST_SUPERVISION_CHANGE, rules.is_authenticated & party_to_current_supervision
+)
+rules.add_perm(Permission.LIST_SUPERVISION_CHANGE_REQUESTS, rules.is_authenticated & leads_agency)
+rules.add_perm(
+    Permission.DECIDE_SUPERVISION_CHANGE,
+    rules.is_authenticated & leads_request_agency & request_is_open,
+)

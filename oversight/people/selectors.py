@@ -23,6 +23,7 @@ from .models import (
     StaffImport,
     SupervisionRelationship,
     Team,
+    TrainingKind,
     TrainingRecord,
 )
 
@@ -188,6 +189,8 @@ def supervisor_training_status(person: Person, *, on: dt.date | None = None) -> 
     records = getattr(person, "training", None)
     if records is None:
         records = list(TrainingRecord.objects.live().filter(person=person))
+    # Safeguarding children training for all staff is not supervisor training (issue 15 item 6).
+    records = [r for r in records if r.kind == TrainingKind.SUPERVISOR]
     if not records:
         return "none"
     return "valid" if any(r.is_valid_on(day) for r in records) else "lapsed"

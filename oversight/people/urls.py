@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from . import views
+from .views import standards as standards_views
 
 manage_patterns: list[URLPattern | URLResolver] = [
     path("", views.ManageIndexView.as_view(), name="manage_index"),
@@ -49,6 +50,11 @@ manage_patterns: list[URLPattern | URLResolver] = [
     path(
         "training/<int:pk>/archive/", views.TrainingArchiveView.as_view(), name="training_archive"
     ),
+    path(
+        "people/<int:pk>/qualifications/new/",
+        standards_views.QualificationAddView.as_view(),
+        name="qualification_add",
+    ),
     path("emails/not-sent/", views.FailedEmailListView.as_view(), name="failed_email_list"),
     path(
         "emails/<int:pk>/send-again/",
@@ -74,6 +80,54 @@ people_patterns: list[URLPattern | URLResolver] = [
     path("agencies/", views.AgencyListView.as_view(), name="agency_list"),
     path("agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency_detail"),
     path("teams/<int:pk>/", views.TeamDetailView.as_view(), name="team_detail"),
+    # Issue 15 item 5: supervisors' minimum requirements, who falls short, exceptions.
+    path(
+        "agencies/<int:pk>/supervisors/",
+        standards_views.SupervisorStandardsView.as_view(),
+        name="supervisor_standards",
+    ),
+    path(
+        "agencies/<int:pk>/supervisors/requirements/",
+        standards_views.SupervisorRequirementsEditView.as_view(),
+        name="supervisor_requirements",
+    ),
+    path(
+        "agencies/<int:pk>/supervisors/<int:person_pk>/exception/",
+        standards_views.SupervisorExceptionGrantView.as_view(),
+        name="supervisor_exception_grant",
+    ),
+    path(
+        "supervisor-exceptions/<int:pk>/withdraw/",
+        standards_views.SupervisorExceptionWithdrawView.as_view(),
+        name="supervisor_exception_withdraw",
+    ),
+    # Issue 15 item 6: safeguarding training for all staff.
+    path(
+        "agencies/<int:pk>/safeguarding-training/",
+        standards_views.StaffTrainingView.as_view(),
+        name="staff_training",
+    ),
+    # Issue 15 item 9: seeking alternative arrangements.
+    path(
+        "supervision-arrangements/",
+        standards_views.MyArrangementsView.as_view(),
+        name="my_arrangements",
+    ),
+    path(
+        "supervision-arrangements/<int:pk>/change/",
+        standards_views.ChangeRequestCreateView.as_view(),
+        name="change_request_create",
+    ),
+    path(
+        "agencies/<int:pk>/supervision-change-requests/",
+        standards_views.ChangeRequestListView.as_view(),
+        name="change_request_list",
+    ),
+    path(
+        "supervision-change-requests/<int:pk>/decide/",
+        standards_views.ChangeRequestDecideView.as_view(),
+        name="change_request_decide",
+    ),
     path("manage/", include(manage_patterns)),
 ]
 

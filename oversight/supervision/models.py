@@ -363,6 +363,45 @@ class SessionRecord(TrackedModel):
         return [KeyElement(v).label for v in self.key_elements if v in KeyElement.values]
 
 
+class SuperviseeDraft(TrackedModel):
+    """The supervisee's draft of a 1:1's record, where the agency's policy lets the supervisee
+    write it for the supervisor to complete (seed 001 "Recording": "recording may be
+    completed by the supervisor depending on the agency"; issue 15 item 7). The supervisee
+    edits it until they hand it over; the supervisor then copies it into the record, adds the
+    case discussions and actions, and signs. Kept apart from the record, which only the
+    supervisor writes."""
+
+    session = models.OneToOneField(
+        Session, on_delete=models.PROTECT, related_name="supervisee_draft"
+    )
+    agenda_notes = models.TextField("What we discussed", blank=True)
+    cases_notes = models.TextField("Children and families we discussed", blank=True)
+    actions_notes = models.TextField("Actions we agreed", blank=True)
+    learning_development = models.TextField("Learning and development", blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    taken_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(taken_in_at__isnull=True)
+                | models.Q(handed_over_at__isnull=False),
+                name="supervisee_draft_taken_in_after_handover",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Supervisee's draft of the record of {self.session}"
+
+    @property
+    def is_handed_over(self) -> bool:
+        return self.handed_over_at is not None
+
+    @property
+    def is_taken_in(self) -> bool:
+        return self.taken_in_at is not None
+
+
 class RagRating(models.TextChoices):
     """Seed 004 Appendix III: are the child's circumstances improving, the same or worse?"""
 

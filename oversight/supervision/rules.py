@@ -35,6 +35,7 @@ from enum import StrEnum
 from typing import Any
 
 import rules
+from django.utils import timezone
 
 from oversight.people.selectors import access_profile
 
@@ -48,7 +49,9 @@ from .models import (
     Session,
     SessionRecord,
     SessionStatus,
+    SuperviseeDraft,
 )
+from .services.drafts import supervisee_may_draft
 
 
 class Permission(StrEnum):
@@ -85,6 +88,10 @@ class Permission(StrEnum):
     RAISE_SHORTFALL = "supervision.raise_shortfall"
     VIEW_SHORTFALL = "supervision.view_shortfall"
     ANSWER_SHORTFALL = "supervision.answer_shortfall"
+    # Issue 15 item 7: who writes the record.
+    DRAFT_RECORD = "supervision.draft_record"
+    VIEW_SUPERVISEE_DRAFT = "supervision.view_supervisee_draft"
+    TAKE_IN_SUPERVISEE_DRAFT = "supervision.take_in_supervisee_draft"
 
 
 def _session(obj: Any) -> Session | None:
@@ -468,3 +475,92 @@ def mark_viewer_roles(sessions: Iterable[Session | None], user: Any) -> None:
             viewer_is_supervisor=bool(is_supervisor(user, session)),
             viewer_is_supervisee=bool(is_supervisee(user, session)),
         )
+
+
+# --- Who writes the record (issue 15 item 7; seed 001 "Recording") ---------------------------
+
+
+def _draft_of(session: Session) -> SuperviseeDraft | None:
+    if not hasattr(session, "_supervisee_draft"):
+        session._supervisee_draft = (  # type: ignore[attr-defined]
+            SuperviseeDraft.objects.live().filter(session_id=session.pk).first()
+        )
+    return session._supervisee_draft  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def agency_lets_supervisee_draft(user: Any, obj: Any) -> bool:
+    """The agency's policy for the supervisee's staff group lets them draft the record."""
+    session = _session(obj)
+    return session is not None and supervisee_may_draft(session)
+
+
+@rules.predicate
+def session_has_started(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return session is not None and timezone.localdate(session.planned_start) <= timezone.localdate()
+
+
+@rules.predicate
+def record_not_signed_by_anyone(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    record = _record_of(session) if session is not None else None
+    return session is not None and (record is None or record.status == RecordStatus.DRAFT)
+
+
+@rules.predicate
+def draft_not_handed_over(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    draft = _draft_of(session) if session is not None else None
+    return session is not None and (draft is None or not draft.is_handed_over)
+
+
+@rules.predicate
+def draft_handed_over(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    draft = _draft_of(session) if session is not None else None
+    return draft is not None and draft.is_handed_over
+
+
+@rules.predicate
+def draft_exists(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    return session is not None and _draft_of(session) is not None
+
+
+@rules.predicate
+def draft_not_taken_in(user: Any, obj: Any) -> bool:
+    session = _session(obj)
+    draft = _draft_of(session) if session is not None else None
+    return draft is not None and not draft.is_taken_in
+
+
+# The supervisee drafts a 1:1's record only where the agency's policy allows it, until they
+# hand it over or the supervisor signs; the supervisor reads it once handed over and copies it
+# into the record they complete and sign.
+rules.add_perm(
+    Permission.DRAFT_RECORD,
+    rules.is_authenticated
+    & is_supervisee
+    & ~is_group_session
+    & session_can_be_recorded
+    & session_has_started
+    & record_not_signed_by_anyone
+    & draft_not_handed_over
+    & agency_lets_supervisee_draft,
+)
+rules.add_perm(
+    Permission.VIEW_SUPERVISEE_DRAFT,
+    rules.is_authenticated
+    & ((is_supervisee & draft_exists) | (acting_supervisor & draft_handed_over)),
+)
+rules.add_perm(
+    Permission.TAKE_IN_SUPERVISEE_DRAFT,
+    rules.is_authenticated
+    & is_supervisor
+    & ~supervision_ended_before_session
+    & session_can_be_recorded
+    & record_not_signed_by_anyone
+    & draft_handed_over
+    & draft_not_taken_in,
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import drafts as draft_views
 
 app_name = "supervision"
 
@@ -65,6 +66,22 @@ urlpatterns = [
         name="addendum_add",
     ),
     path("sessions/<int:pk>/record.pdf", views.RecordPdfView.as_view(), name="record_pdf"),
+    # Issue 15 item 7: the supervisee's draft of the record, where the agency allows it.
+    path(
+        "sessions/<int:pk>/record/draft/",
+        draft_views.SuperviseeDraftView.as_view(),
+        name="supervisee_draft",
+    ),
+    path(
+        "sessions/<int:pk>/record/draft/edit/",
+        draft_views.SuperviseeDraftEditView.as_view(),
+        name="supervisee_draft_edit",
+    ),
+    path(
+        "sessions/<int:pk>/record/draft/take-in/",
+        draft_views.SuperviseeDraftTakeInView.as_view(),
+        name="supervisee_draft_take_in",
+    ),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar_feed"),
     path("oversight/", views.ManagementOversightListView.as_view(), name="oversight_list"),

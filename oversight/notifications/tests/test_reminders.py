@@ -19,6 +19,7 @@ from oversight.notifications.digests import weekly_digests_send
 from oversight.notifications.models import Kind, Notification, SentReminder
 from oversight.notifications.reminders import reminders_send
 from oversight.notifications.tasks import urgent_unanswered_check
+from oversight.people.models import TrainingKind
 from oversight.people.tests.factories import TrainingRecordFactory
 from oversight.supervision.models import RecordStatus
 from oversight.supervision.tests.factories import (
@@ -236,3 +237,30 @@ def test_an_open_evaluation_round_reminds_supervisees_who_have_not_answered_once
     # The practitioner evaluates their supervisor, the supervisor the lead who supervises
     # them; the other practitioner has answered already.
     assert told(Kind.EVALUATION_OPEN) == ["practitioner", "supervisor"]
+
+
+def test_safeguarding_training_expiring_reminds_the_member_of_staff_once(cast: Any) -> None:
+    """Issue 15 item 6: every member of staff keeps safeguarding children training in date
+    (seed 002); a renewed course means no reminder; supervisor training is reminded apart."""
+    with today_is(MONDAY):
+        TrainingRecordFactory(
+            person=cast.stranger,
+            kind=TrainingKind.SAFEGUARDING,
+            completed_on=dt.date(2024, 4, 7),
+            expires_on=MONDAY + dt.timedelta(days=30),
+        )
+        TrainingRecordFactory(
+            person=cast.line_manager,
+            kind=TrainingKind.SAFEGUARDING,
+            completed_on=dt.date(2024, 4, 7),
+            expires_on=MONDAY + dt.timedelta(days=30),
+        )
+        TrainingRecordFactory(
+            person=cast.line_manager,
+            kind=TrainingKind.SAFEGUARDING,
+            completed_on=MONDAY - dt.timedelta(days=2),
+            expires_on=MONDAY + dt.timedelta(days=3 * 365),
+        )
+        assert _twice(MONDAY) == (1, 0)
+    assert told(Kind.SAFEGUARDING_TRAINING_EXPIRING) == ["stranger"]
+    assert told(Kind.TRAINING_EXPIRING) == []

@@ -10,6 +10,7 @@ from .accounts import (
     person_deactivate,
     person_update,
 )
+from .change_requests import supervision_change_decide, supervision_change_request
 from .organisation import (
     AGENCY_FIELDS,
     TEAM_FIELDS,
@@ -27,11 +28,21 @@ from .relationships import (
     supervision_relationship_start,
 )
 from .roles_and_training import role_assign, role_end, training_record_add, training_record_archive
+from .standards import (
+    REQUIREMENT_FIELDS,
+    qualification_add,
+    qualification_archive,
+    supervisor_check,
+    supervisor_exception_grant,
+    supervisor_exception_withdraw,
+    supervisor_requirements_set,
+)
 
 __all__ = [
     "AGENCY_FIELDS",
     "MEMBERSHIP_FIELDS",
     "PERSON_FIELDS",
+    "REQUIREMENT_FIELDS",
     "TEAM_FIELDS",
     "agency_create",
     "agency_update",
@@ -44,11 +55,19 @@ __all__ = [
     "person_create",
     "person_deactivate",
     "person_update",
+    "qualification_add",
+    "qualification_archive",
     "role_assign",
     "role_end",
     "staff_group_create",
+    "supervision_change_decide",
+    "supervision_change_request",
     "supervision_relationship_end",
     "supervision_relationship_start",
+    "supervisor_check",
+    "supervisor_exception_grant",
+    "supervisor_exception_withdraw",
+    "supervisor_requirements_set",
     "team_create",
     "team_update",
     "training_record_add",

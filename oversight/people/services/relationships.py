@@ -17,6 +17,7 @@ from oversight.core.services import RequestOrigin, audit_event_record, tracked_u
 
 from ..models import Agency, LineManagement, Membership, Person, SupervisionRelationship
 from .base import _create, _end
+from .standards import supervisor_check
 
 R = TypeVar("R", SupervisionRelationship, LineManagement)
 
@@ -114,7 +115,10 @@ def supervision_relationship_start(
     starts_on: dt.date,
     handover_notes: str = "",
     origin: RequestOrigin | None = None,
+    supervisor_field: str = "supervisor",
 ) -> SupervisionRelationship:
+    # Seed 004: the agency's minimum requirements for supervisors, or a lead's exception.
+    supervisor_check(supervisor=supervisor, agency=agency, on=starts_on, field=supervisor_field)
     relationship, ended = _relationship_start(
         SupervisionRelationship,
         actor=actor,

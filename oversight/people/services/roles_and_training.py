@@ -23,6 +23,7 @@ from ..models import (
     Person,
     Role,
     RoleAssignment,
+    TrainingKind,
     TrainingRecord,
 )
 from .base import _create, _end
@@ -85,17 +86,25 @@ def training_record_add(
     course: str,
     completed_on: dt.date,
     expires_on: dt.date | None = None,
+    kind: str = TrainingKind.SUPERVISOR,
     submission_token: str = "",
     origin: RequestOrigin | None = None,
 ) -> TrainingRecord:
-    """Supervisor training (seed 001 Competence); lapsed once ``expires_on`` has passed. The
+    """Supervisor training (seed 001 Competence) or safeguarding children training for any
+    member of staff (seed 002; issue 15 item 6); lapsed once ``expires_on`` has passed. The
     same form sent twice adds it once (issue 10 item 6)."""
     if earlier := submission_claim(token=submission_token, actor=actor, model=TrainingRecord):
         return earlier
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": "The completion date must be today or earlier."})
+    if kind not in TrainingKind.values:
+        raise ValidationError({"kind": "Choose the type of training."})
     record = TrainingRecord(
-        person=person, course=course.strip(), completed_on=completed_on, expires_on=expires_on
+        person=person,
+        kind=kind,
+        course=course.strip(),
+        completed_on=completed_on,
+        expires_on=expires_on,
     )
     _create(record, actor=actor, origin=origin)
     submission_record(token=submission_token, target=record)

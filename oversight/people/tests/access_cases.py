@@ -192,3 +192,72 @@ CASES += [
         setup=lambda cast: {"pk": cast.practitioner.pk},
     ),
 ]
+
+
+# Issue 15 items 5, 6 and 9: the lead's pages about supervisors and training, and requests to
+# change a supervisory relationship.
+def _exception(cast: Any) -> dict[str, int]:
+    from django.utils import timezone
+
+    from oversight.people.models import SupervisorException
+
+    exception = SupervisorException.objects.create(
+        agency=cast.agency,
+        supervisor=cast.supervisor,
+        reason="Training booked for next month",
+        granted_by=cast.agency_lead,
+        granted_on=timezone.localdate(),
+    )
+    return {"pk": exception.pk}
+
+
+def _change_request(cast: Any) -> dict[str, int]:
+    from oversight.people.models import SupervisionChangeRequest
+
+    request = SupervisionChangeRequest.objects.create(
+        relationship=SupervisionRelationship.objects.get(supervisee=cast.practitioner),
+        requested_by=cast.practitioner,
+        reason="We would both benefit from a fresh perspective",
+    )
+    return {"pk": request.pk}
+
+
+LEAD = {"agency_lead"}
+CASES += [
+    AccessCase(
+        "people:supervisor_standards",
+        allowed=LEAD | ADMIN,
+        setup=lambda cast: {"pk": cast.agency.pk},
+    ),
+    AccessCase(
+        "people:supervisor_standards",
+        note="another agency",
+        allowed={"other_lead"} | ADMIN,
+        setup=lambda cast: {"pk": cast.other_agency.pk},
+    ),
+    AccessCase(
+        "people:supervisor_requirements", allowed=LEAD, setup=lambda cast: {"pk": cast.agency.pk}
+    ),
+    AccessCase(
+        "people:supervisor_exception_grant",
+        allowed=LEAD,
+        setup=lambda cast: {"pk": cast.agency.pk, "person_pk": cast.supervisor.pk},
+    ),
+    AccessCase("people:supervisor_exception_withdraw", allowed=LEAD, setup=_exception),
+    AccessCase(
+        "people:staff_training", allowed=LEAD | ADMIN, setup=lambda cast: {"pk": cast.agency.pk}
+    ),
+    AccessCase(
+        "people:qualification_add", allowed=ADMIN, setup=lambda cast: {"pk": cast.supervisor.pk}
+    ),
+    AccessCase("people:my_arrangements", allowed=EVERYONE),
+    AccessCase(
+        "people:change_request_create",
+        allowed={"practitioner", "supervisor"},
+        setup=lambda cast: _first(SupervisionRelationship, supervisee=cast.practitioner),
+    ),
+    AccessCase(
+        "people:change_request_list", allowed=LEAD, setup=lambda cast: {"pk": cast.agency.pk}
+    ),
+    AccessCase("people:change_request_decide", allowed=LEAD, setup=_change_request),
+]

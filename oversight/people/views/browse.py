@@ -74,6 +74,8 @@ class PersonDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, De
             r.can_view_other = user.has_perm(Permission.VIEW_PERSON, r.report)
         if user.has_perm(Permission.MANAGE_ORGANISATION):
             context["manage_url"] = reverse("people:manage_person", args=[person.pk])
+        if person.pk == user.pk and user.has_perm(Permission.VIEW_OWN_ARRANGEMENTS):
+            context["arrangements_url"] = reverse("people:my_arrangements")
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
@@ -117,6 +119,29 @@ class AgencyDetailView(RuleRequiredMixin, BreadcrumbsMixin, DetailView):
         ]
         if user.has_perm(Permission.MANAGE_ORGANISATION):
             context["manage_url"] = reverse("people:manage_agency_list")
+        # Issue 15 items 5, 6 and 9: the lead's pages about this agency's staff.
+        agency = self.object
+        context["standards_links"] = [
+            (label, reverse(name, args=[agency.pk]))
+            for label, name, permission in (
+                (
+                    "Supervisors' minimum requirements and who falls short",
+                    "people:supervisor_standards",
+                    Permission.VIEW_SUPERVISOR_STANDARDS,
+                ),
+                (
+                    "Safeguarding training by staff group",
+                    "people:staff_training",
+                    Permission.VIEW_STAFF_TRAINING,
+                ),
+                (
+                    "Requests to change supervision",
+                    "people:change_request_list",
+                    Permission.LIST_SUPERVISION_CHANGE_REQUESTS,
+                ),
+            )
+            if user.has_perm(permission, agency)
+        ]
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:

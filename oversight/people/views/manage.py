@@ -17,7 +17,7 @@ from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.forms import ArchiveForm
 from oversight.core.models import OutgoingEmail
 
-from .. import selectors, services
+from .. import selectors, services, standards
 from ..forms import (
     AgencyForm,
     DeactivateForm,
@@ -38,6 +38,7 @@ from ..models import (
     LineManagement,
     Membership,
     Person,
+    Qualification,
     Role,
     RoleAssignment,
     SupervisionRelationship,
@@ -119,6 +120,7 @@ class ManagePersonView(ManageMixin, TemplateView):
         for record in self.object.training:
             record.lapsed = record.is_lapsed_on(day)
         context["training_status"] = selectors.supervisor_training_status(self.object)
+        context["qualifications"] = Qualification.objects.live().filter(person=self.object)
         context["last_invitation"] = selectors.last_invitation(self.object)
         context["invitation_days"] = settings.INVITATION_DAYS
         return context
@@ -445,6 +447,7 @@ class _RelationshipStartView(_PersonPageMixin, ManageFormView):
     senior_label = ""
     roles = ("", "")
     senior_roles: tuple[str, ...] = ()
+    service_kwargs: dict[str, Any] = {}
 
     def get_form_kwargs(self) -> dict[str, Any]:
         agencies = Agency.objects.live().filter(
@@ -481,6 +484,7 @@ class _RelationshipStartView(_PersonPageMixin, ManageFormView):
             starts_on=data["starts_on"],
             handover_notes=data["handover_notes"],
             origin=self.origin(),
+            **self.service_kwargs,
         )
 
 
@@ -489,10 +493,40 @@ class SupervisionStartView(_RelationshipStartView):
     senior_label = "Safeguarding supervisor"
     roles = ("supervisor", "supervisee")
     senior_roles = (Role.SUPERVISOR, Role.AGENCY_LEAD)
+    # A supervisor short of the agency's minimum requirements is refused on the picker's field.
+    service_kwargs = {"supervisor_field": "senior"}
     success_message = "Supervision started."
 
     def get_heading(self) -> str:
         return f"New safeguarding supervisor for {self.object.display_name}"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        """Each colleague who falls short of an agency's minimum requirements for supervisors
+        (with no lead's exception) says so in the list (seed 004; issue 15 item 5)."""
+        kwargs = super().get_form_kwargs()
+        seniors = list(kwargs["seniors"])
+        today = timezone.localdate()
+        short: dict[int, list[str]] = {}
+        for agency in kwargs["agencies"]:
+            found = standards.unexcepted_shortfalls(
+                agency_id=agency.pk, person_ids=[p.pk for p in seniors], on=today
+            )
+            for person_id in found:
+                short.setdefault(person_id, []).append(agency.name)
+        self.short_of_requirements = short
+        return kwargs
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        short = getattr(self, "short_of_requirements", {})
+        if short:
+            form.fields["senior"].label_from_instance = lambda p: (
+                f"{p.display_name} (does not meet the minimum requirements for supervisors in "
+                f"{', '.join(short[p.pk])})"
+                if p.pk in short
+                else p.display_name
+            )
+        return form
 
 
 class LineManagementStartView(_RelationshipStartView):
@@ -534,7 +568,7 @@ class TrainingAddView(_PersonPageMixin, ManageFormView):
     success_message = "Training record added."
 
     def get_heading(self) -> str:
-        return f"Add supervisor training for {self.object.display_name}"
+        return f"Add a training record for {self.object.display_name}"
 
     def perform(self, form: Any) -> TrainingRecord:
         return services.training_record_add(

@@ -13,6 +13,7 @@ sessions over five years) stays feasible: per row there is only arithmetic and a
 from oversight.core.demo import DemoContext
 
 from ..services.records import records_seal_unsealed
+from .drafts import finish as drafts_finish
 from .history import build
 from .line_management import finish as line_management_finish
 from .personas import addendum as personas_addendum
@@ -30,5 +31,6 @@ def finish(ctx: DemoContext) -> None:
     personas_finish(ctx)
     check_before_signing(ctx)
     line_management_finish(ctx)
+    drafts_finish(ctx)
     records_seal_unsealed()
     personas_addendum(ctx)

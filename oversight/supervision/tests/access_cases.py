@@ -359,3 +359,55 @@ CASES = [
         note="the agency's senior manager only",
     ),
 ]
+
+
+# Issue 15 item 7: the supervisee drafts the record where the agency's policy allows it.
+def _drafting_allowed(cast: Any) -> None:
+    from oversight.contracts.tests.factories import SupervisionPolicyFactory
+
+    SupervisionPolicyFactory(
+        agency=cast.agency,
+        effective_from=timezone.localdate() - dt.timedelta(days=365),
+        supervisee_may_draft_record=True,
+    )
+
+
+def held_where_supervisee_drafts(cast: Any) -> dict[str, Any]:
+    _drafting_allowed(cast)
+    return {"pk": _session(cast, held=True).pk}
+
+
+def draft_handed_over(cast: Any) -> dict[str, Any]:
+    from oversight.supervision.models import SuperviseeDraft
+
+    _drafting_allowed(cast)
+    session = _session(cast, held=True)
+    SuperviseeDraft.objects.create(
+        session=session,
+        agenda_notes="Caseload and the Smith family",
+        handed_over_at=timezone.now(),
+        created_by=cast.practitioner,
+    )
+    return {"pk": session.pk}
+
+
+CASES += [
+    AccessCase(
+        "supervision:supervisee_draft_edit",
+        setup=held_where_supervisee_drafts,
+        allowed={"practitioner"},
+    ),
+    AccessCase(
+        "supervision:supervisee_draft_edit",
+        note="the agency's policy has the supervisor write the record",
+        setup=lambda cast: {"pk": _session(cast, held=True).pk},
+        allowed=set(),
+    ),
+    AccessCase("supervision:supervisee_draft", setup=draft_handed_over, allowed=PAIR),
+    AccessCase(
+        "supervision:supervisee_draft_take_in",
+        setup=draft_handed_over,
+        method="post",
+        allowed={"supervisor"},
+    ),
+]

@@ -162,6 +162,10 @@ class RecordPageMixin(SessionMixin):
             # Issue 15 item 4: workload is discussed with the supervisee's caseload in view
             # (seed 001: shared responsibility for workload).
             "caseload": caseload_of(session.supervisee_id) if session.supervisee_id else None,
+            # Issue 15 item 7: the supervisee's draft, for whoever may read it now.
+            "supervisee_draft_url": reverse("supervision:supervisee_draft", args=[session.pk])
+            if user.has_perm(Permission.VIEW_SUPERVISEE_DRAFT, session)
+            else None,
         }
         if record is not None:
             context.update(

@@ -238,6 +238,9 @@ class SessionDetailView(SessionMixin, AuditedReadMixin, DetailView):
             "ics": user.has_perm(Permission.DOWNLOAD_ICS, session),
             "write_record": user.has_perm(Permission.SAVE_RECORD, session)
             and timezone.localdate(session.planned_start) <= timezone.localdate(),
+            # Issue 15 item 7: the supervisee's draft, where the agency's policy allows it.
+            "draft_record": user.has_perm(Permission.DRAFT_RECORD, session),
+            "read_draft": user.has_perm(Permission.VIEW_SUPERVISEE_DRAFT, session),
         }
         context["has_record"] = _has_record(session)
         context["rescheduled_to"] = (
