@@ -28,8 +28,9 @@ from .models import (
     RagRating,
     ReviewAnswer,
     ReviewTheme,
+    Stakeholder,
 )
-from .prompts import CYCLE, DISCUSSION_PROMPTS
+from .prompts import ALL_STAGE_FIELDS, DISCUSSION_PROMPTS, TOOL_CHOICES, TOOLS, Tool, tool_for
 
 
 class TimeInput(forms.TimeInput):
@@ -380,6 +381,27 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
     action_planning = forms.CharField(
         label="Action planning", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Gibbs' reflective cycle (seed 004 Appendix II Example 1; issue 15 item 11).
+    feelings = forms.CharField(
+        label="Feelings", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evaluation = forms.CharField(
+        label="Evaluation", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    conclusion = forms.CharField(
+        label="Conclusion", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reflective_tool = forms.ChoiceField(
+        choices=TOOL_CHOICES, required=False, widget=forms.HiddenInput
+    )
+    # Seed 001 4x4x4 (issue 15 item 12).
+    stakeholders = forms.MultipleChoiceField(
+        label="Whose perspectives did the discussion consider? (optional)",
+        choices=Stakeholder.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The four stakeholders in supervision. Over time, each should be considered.",
+    )
     specialist_referral = forms.BooleanField(
         label="The child is being referred for specialist assessment",
         required=False,
@@ -428,12 +450,25 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
     OUTCOME_FIELDS = ("specialist_referral", "specialist_referral_detail", "review_themes")
     prompts = DISCUSSION_PROMPTS
 
-    def __init__(self, *args: Any, children: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, children: Any = None, tool: Tool | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if children is None:
             del self.fields["child"]
         else:
             self.limit_choices("child", children)
+        # Only the chosen tool's stages are asked; the others' text is kept as it was.
+        self.tool = tool or tool_for(self.initial.get("reflective_tool"))
+        self.initial["reflective_tool"] = self.tool.key
+        for name in ALL_STAGE_FIELDS:
+            if name not in self.tool.fields:
+                del self.fields[name]
+        for stage in self.tool.stages:
+            self.fields[stage.field].label = stage.title
+
+    def other_tools(self) -> list[Tool]:
+        return [tool for tool in TOOLS.values() if tool.key != self.tool.key]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -448,7 +483,10 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
         return [self[n] for n in self.SECTION_FIELDS]
 
     def cycle_fields(self) -> list[tuple[Any, Any]]:
-        return [(stage, self[stage.field]) for stage in CYCLE]
+        return [(stage, self[stage.field]) for stage in self.tool.stages]
+
+    def stakeholder_field(self) -> Any:
+        return self["stakeholders"]
 
     def decision_fields(self) -> list[Any]:
         return [self[n] for n in self.DECISION_FIELDS]

@@ -18,6 +18,7 @@ from .records import (
     record_sign_supervisor,
     session_record,
 )
+from .reflection import evidence_export_record, reflection_settings_update
 from .sessions import (
     agenda_item_add,
     calendar_token_revoke,
@@ -45,11 +46,13 @@ __all__ = [
     "case_discussion_add",
     "case_discussion_update",
     "decision_record_on_file",
+    "evidence_export_record",
     "management_oversight_record",
     "next_session_proposal",
     "record_deadline",
     "record_sign_supervisee",
     "record_sign_supervisor",
+    "reflection_settings_update",
     "session_attendance_record",
     "session_cancel",
     "session_children_choose",
