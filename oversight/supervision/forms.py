@@ -19,6 +19,7 @@ from oversight.core.forms import (
     VersionedFormMixin,
 )
 
+from .evidence import FORMATS as EVIDENCE_FORMATS
 from .models import (
     WELLBEING_FIELDS,
     Action,
@@ -599,3 +600,47 @@ class DecisionOnFileForm(GovukForm):
         if day == timezone.localdate():
             return timezone.now()
         return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+class ReflectionSettingsForm(VersionedFormMixin, GovukForm):
+    """Seed 004 Appendix II (issue 15 item 11): the tool each case discussion offers first."""
+
+    version_optional = True
+    default_tool = forms.ChoiceField(
+        label="Which reflective tool should case discussions offer first?",
+        choices=TOOL_CHOICES,
+        widget=forms.RadioSelect,
+        help_text="Supervisors can still choose another tool for any discussion.",
+        error_messages={"required": "Choose a reflective tool."},
+    )
+
+
+class EvidenceForm(GovukForm):
+    """The period and format of a practitioner's own supervision evidence (issue 15 item 17)."""
+
+    start = forms.DateField(
+        label="From",
+        widget=DateInput(),
+        error_messages={"required": "Enter the first day of the period."},
+    )
+    end = forms.DateField(
+        label="To",
+        widget=DateInput(),
+        error_messages={"required": "Enter the last day of the period."},
+    )
+    file_format = forms.ChoiceField(
+        label="Format",
+        choices=[(key, label) for key, (_, label) in EVIDENCE_FORMATS.items()],
+        widget=forms.RadioSelect,
+        initial="pdf",
+        error_messages={"required": "Choose a format."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The last day must be the same as or after the first day.")
+        if start and end and (end - start).days > 5 * 366:
+            self.add_error("start", "Choose a period of five years or less.")
+        return data

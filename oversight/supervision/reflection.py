@@ -66,6 +66,10 @@ class Share:
     def percent(self) -> int:
         return round(100 * self.count / self.of) if self.of else 0
 
+    @property
+    def shown(self) -> int | str:
+        return withheld(self.count)
+
 
 @dataclass
 class StageCoverage:
@@ -73,6 +77,14 @@ class StageCoverage:
     discussions: int
     stages: list[Share] = field(default_factory=list)
     all_stages: int = 0
+
+    @property
+    def discussions_shown(self) -> int | str:
+        return withheld(self.discussions)
+
+    @property
+    def all_stages_shown(self) -> int | str:
+        return withheld(self.all_stages)
 
 
 @dataclass
@@ -174,7 +186,7 @@ def agency_stage_coverage(
 
 # --- Case progression (seed 004 "Assurance indicators" 4; issue 15 item 16) ---------------
 
-RAG_ORDER = {RagRating.RED: 0, RagRating.AMBER: 1, RagRating.GREEN: 2}
+RAG_ORDER: dict[str, int] = {RagRating.RED: 0, RagRating.AMBER: 1, RagRating.GREEN: 2}
 # How far back a child's previous rating is looked for: a rating older than a year says
 # little about movement now.
 LOOKBACK = dt.timedelta(days=366)

@@ -61,6 +61,22 @@ urlpatterns = [
         name="oversight_detail",
     ),
     path(
+        "agency/<int:pk>/reflection/",
+        views.AgencyReflectionView.as_view(),
+        name="agency_reflection",
+    ),
+    path(
+        "agency/<int:pk>/reflection/settings/",
+        views.ReflectionSettingsView.as_view(),
+        name="reflection_settings",
+    ),
+    path(
+        "relationships/<int:pk>/balance/",
+        views.RelationshipBalanceView.as_view(),
+        name="relationship_balance",
+    ),
+    path("evidence/", views.EvidenceView.as_view(), name="evidence"),
+    path(
         "decisions/<int:pk>/on-file/", views.DecisionOnFileView.as_view(), name="decision_on_file"
     ),
 ]

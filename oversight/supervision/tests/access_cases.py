@@ -132,6 +132,19 @@ def feed(cast: Any) -> dict[str, Any]:
     return {"token": cast.practitioner.calendar_token}
 
 
+def agency(cast: Any) -> dict[str, Any]:
+    return {"pk": cast.agency.pk}
+
+
+def pair(cast: Any) -> dict[str, Any]:
+    from oversight.people.models import SupervisionRelationship
+
+    found = SupervisionRelationship.objects.get(
+        supervisor=cast.supervisor, supervisee=cast.practitioner
+    )
+    return {"pk": found.pk}
+
+
 CASES = [
     AccessCase("supervision:session_list", allowed=IN_AN_AGENCY),
     AccessCase(
@@ -201,5 +214,18 @@ CASES = [
         "supervision:decision_on_file",
         setup=decision,
         allowed={"practitioner", "supervisor", "line_manager"},
+    ),
+    # Issue 15 items 11, 12, 16 and 17.
+    AccessCase("supervision:agency_reflection", setup=agency, allowed={"agency_lead", "auditor"}),
+    AccessCase("supervision:reflection_settings", setup=agency, allowed={"agency_lead"}),
+    AccessCase(
+        "supervision:relationship_balance",
+        setup=pair,
+        allowed={"supervisor", "practitioner", "agency_lead"},
+    ),
+    AccessCase(
+        "supervision:evidence",
+        allowed={"practitioner", "supervisor", "other_practitioner"},
+        note="anyone supervised, for their own history only",
     ),
 ]

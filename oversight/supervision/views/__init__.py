@@ -20,6 +20,12 @@ from .records import (
     SignSuperviseeView,
     SignSupervisorView,
 )
+from .reflection import (
+    AgencyReflectionView,
+    EvidenceView,
+    ReflectionSettingsView,
+    RelationshipBalanceView,
+)
 from .sessions import (
     SessionCancelView,
     SessionDetailView,
@@ -34,18 +40,22 @@ from .sessions import (
 __all__ = [
     "ActionAddView",
     "AddendumAddView",
+    "AgencyReflectionView",
     "AttendanceView",
     "CalendarFeedView",
     "CalendarView",
     "CaseDiscussionAddView",
     "CaseDiscussionEditView",
     "DecisionOnFileView",
+    "EvidenceView",
     "ManagementOversightCreateView",
     "ManagementOversightDetailView",
     "ManagementOversightListView",
     "RecordPdfView",
     "RecordSaveView",
     "RecordView",
+    "ReflectionSettingsView",
+    "RelationshipBalanceView",
     "SessionCancelView",
     "SessionDetailView",
     "SessionDidNotAttendView",
