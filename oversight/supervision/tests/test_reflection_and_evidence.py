@@ -64,7 +64,7 @@ def _discuss(cast: Any, record: SessionRecord, child: Any, **data: Any) -> CaseD
 def _sign(cast: Any, record: SessionRecord, **review: str) -> SessionRecord:
     services.record_sign_supervisor(actor=record.session.supervisor, record=record)
     services.record_sign_supervisee(
-        actor=record.session.supervisee, record=record, comment="", review=review
+        actor=cast.practitioner, record=record, comment="", review=review
     )
     record.refresh_from_db()
     return record
@@ -171,9 +171,7 @@ class TestTheCycle:
         assert default_tool_key(agency_id=cast.agency.pk) == "kolb"
         assert default_tool_key(agency_id=cast.other_agency.pk) == "adapted"
 
-    def test_the_lead_changes_the_tool_on_the_settings_page(
-        self, cast: Any, client: Any
-    ) -> None:
+    def test_the_lead_changes_the_tool_on_the_settings_page(self, cast: Any, client: Any) -> None:
         client.force_login(cast.agency_lead)
         url = reverse("supervision:reflection_settings", args=[cast.agency.pk])
         assert "Kolb&#x27;s experiential learning model" in client.get(url).content.decode()
@@ -265,7 +263,7 @@ class TestCaseProgression:
     """Item 16: movement between RAG ratings and legal statuses, per quarter."""
 
     def test_moves_are_counted_in_the_quarter_they_happen(self, cast: Any) -> None:
-        children = [ChildFactory(agency=cast.agency) for _ in range(5)]
+        children: list[Any] = [ChildFactory(agency=cast.agency) for _ in range(5)]
         first = _record(cast, _held(cast, dt.date(2026, 1, 10)))
         second = _record(cast, _held(cast, dt.date(2026, 4, 14)))
         for c in children:
@@ -333,9 +331,10 @@ class TestEvidence:
                 {"start": "2026-01-01", "end": "2026-05-20", "file_format": "docx"},
             )
         assert response.status_code == 200
-        assert "supervision-evidence-amara-okafor-2026-01-01-to-2026-05-20.docx" in response[
-            "Content-Disposition"
-        ]
+        assert (
+            "supervision-evidence-amara-okafor-2026-01-01-to-2026-05-20.docx"
+            in response["Content-Disposition"]
+        )
         doc = Document(io.BytesIO(response.content))
         text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
             cell.text for table in doc.tables for row in table.rows for cell in row.cells
@@ -403,9 +402,7 @@ class TestEvidence:
             assert response.status_code == 403
         assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
-    def test_a_period_that_ends_before_it_starts_is_refused(
-        self, cast: Any, client: Any
-    ) -> None:
+    def test_a_period_that_ends_before_it_starts_is_refused(self, cast: Any, client: Any) -> None:
         client.force_login(cast.practitioner)
         page = client.post(
             reverse("supervision:evidence"),
