@@ -35,7 +35,7 @@ from .staff_compliance import (
     supervisor_rows,
     trend_table,
 )
-from .wellbeing import pulse_table, workforce_table
+from .wellbeing import pulse_by_role_table, pulse_table, workforce_table
 
 
 def agencies_all() -> list[Agency]:
@@ -72,6 +72,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         evaluation_by_agency_table(agencies, period, today),
         audit_grades_table(agencies, period),
         pulse_table(agencies, period.end, today),
+        pulse_by_role_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
     ]
 
@@ -126,5 +127,6 @@ def agency_tables(
         ),
         audit_grades_table(agencies, period),
         pulse_table(agencies, period.end, today),
+        pulse_by_role_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
     ]

@@ -15,6 +15,7 @@ from oversight.core.demo import DemoContext
 from ..services.records import records_seal_unsealed
 from .history import build
 from .personas import finish as personas_finish
+from .reflection import finish as reflection_finish
 
 __all__ = ["build", "finish"]
 
@@ -23,4 +24,5 @@ def finish(ctx: DemoContext) -> None:
     """After the personas' touches, store what each signed record says as signed (issue 10
     item 4), as signing does, so ``verify_integrity`` holds on the demo."""
     personas_finish(ctx)
+    reflection_finish(ctx)
     records_seal_unsealed()

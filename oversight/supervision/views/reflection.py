@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency, Person, SupervisionRelationship
+from oversight.people.selectors import access_profile
 
 from .. import services
 from ..evidence import DOCX, FORMATS, evidence_docx, evidence_for, evidence_pdf
@@ -204,3 +206,35 @@ class EvidenceView(RuleRequiredMixin, BreadcrumbsMixin, FormView):
         response = HttpResponse(body, content_type=FORMATS[file_format][0])
         response["Content-Disposition"] = f'attachment; filename="{evidence.filename(file_format)}"'
         return response
+
+
+def reflection_links(user: Any, *, day: dt.date) -> list[tuple[str, str]]:
+    """Links from the supervision page to items 11, 12 and 17's pages, as the rules allow:
+    the balance of each current relationship the viewer is in, their own evidence, and the
+    analysis of each agency they lead. One query, plus one for the evidence rule."""
+    links: list[tuple[str, str]] = []
+    pairs = (
+        SupervisionRelationship.objects.live()
+        .on(day)
+        .filter(Q(supervisor_id=user.pk) | Q(supervisee_id=user.pk))
+        .select_related("supervisor", "supervisee")
+        .order_by("pk")
+    )
+    for pair in pairs:
+        if pair.supervisor_id == user.pk:
+            label = f"Balance over time: your supervision of {pair.supervisee.display_name}"
+        else:
+            label = f"Balance over time: your supervision with {pair.supervisor.display_name}"
+        links.append((label, reverse("supervision:relationship_balance", args=[pair.pk])))
+    if user.has_perm(Permission.EXPORT_OWN_EVIDENCE):
+        links.append(
+            ("Your evidence for revalidation and registration", reverse("supervision:evidence"))
+        )
+    for agency in Agency.objects.live().filter(pk__in=access_profile(user).led_agency_ids):
+        links.append(
+            (
+                f"Reflection and case progression: {agency.name}",
+                reverse("supervision:agency_reflection", args=[agency.pk]),
+            )
+        )
+    return links
