@@ -58,6 +58,15 @@ ADDED_AFTER_SIGNING_BEGAN = frozenset(
         "stakeholders",
     }
 )
+# An added field whose default is not empty: a row from before holds this value.
+ADDED_DEFAULTS = {"reflective_tool": ReflectiveTool.ADAPTED}
+
+
+def _is_default(key: str, live: dict[str, Any]) -> bool:
+    value = live.get(key)
+    return not value or value == ADDED_DEFAULTS.get(key)
+
+
 TIME_KEYS = frozenset({"started_at", "ended_at"})
 DATE_KEYS = frozenset({"held_on", "last_session_on", "next_session_on", "due_on", "new_due_on"})
 DATETIME_KEYS = frozenset({"supervisor_signed_at", "supervisee_signed_at"})
@@ -390,7 +399,7 @@ def _differences(signed: Any, live: Any, model: str, row: object) -> Iterator[Br
         for key in sorted(signed.keys() | live.keys()):
             if key in MAY_CHANGE_AFTER_SIGNING:
                 continue
-            if key in ADDED_AFTER_SIGNING_BEGAN and key not in signed and not live.get(key):
+            if key in ADDED_AFTER_SIGNING_BEGAN and key not in signed and _is_default(key, live):
                 continue
             if key in ROW_MODELS:
                 yield from _row_differences(signed.get(key) or [], live.get(key) or [], key)

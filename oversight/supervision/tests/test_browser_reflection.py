@@ -24,8 +24,8 @@ def test_reflection_pages(
 ) -> None:
     page = browser_page
     base = live_server.url
-    child = ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
-    session = SessionFactory(
+    child: Any = ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
+    session: Any = SessionFactory(
         supervisor=cast.supervisor, supervisee=cast.practitioner, agency=cast.agency, held=True
     )
     record = services.session_record(

@@ -409,3 +409,74 @@ class TestEvidence:
             {"start": "2026-05-01", "end": "2026-01-01", "file_format": "pdf"},
         ).content.decode()
         assert "The last day must be the same as or after the first day." in page
+
+
+class TestSigned:
+    def test_the_tool_its_stages_and_stakeholders_are_signed_and_verified(
+        self, cast: Any, client: Any, child: Any
+    ) -> None:
+        from django.core.management import call_command
+
+        with today_is(DAY):
+            record = _record(cast, _held(cast, DAY - dt.timedelta(days=2)))
+            _discuss(
+                cast,
+                record,
+                child,
+                reflective_tool="gibbs",
+                feelings="Signed feelings",
+                stakeholders=["staff"],
+            )
+            record = _sign(cast, record)
+            content = record.signed_content.content["discussions"][0]
+            assert content["reflective_tool"] == "gibbs"
+            assert content["feelings"] == "Signed feelings"
+            assert content["stakeholders"] == ["Staff"]
+            call_command("verify_integrity")  # raises if anything differs
+            client.force_login(cast.practitioner)
+            page = client.get(
+                reverse("supervision:record", args=[record.session_id])
+            ).content.decode()
+        assert "Signed feelings" in page
+        assert "1 of 6 stages: Feelings" in page
+
+    def test_a_snapshot_from_before_reads_as_the_adapted_cycle(
+        self, cast: Any, client: Any, child: Any
+    ) -> None:
+        from django.core.management import call_command
+
+        from oversight.supervision.models import SignedContent
+        from oversight.supervision.signed import content_hash
+
+        with today_is(DAY):
+            record = _record(cast, _held(cast, DAY - dt.timedelta(days=2)))
+            _discuss(cast, record, child, experience="Before the tools")
+            record = _sign(cast, record)
+            sealed = record.signed_content
+            content = sealed.content
+            for key in ("reflective_tool", "feelings", "evaluation", "conclusion", "stakeholders"):
+                del content["discussions"][0][key]
+            SignedContent.objects.filter(pk=sealed.pk).update(
+                content=content, content_hash=content_hash(content)
+            )
+            call_command("verify_integrity")
+            client.force_login(cast.practitioner)
+            page = client.get(
+                reverse("supervision:record", args=[record.session_id])
+            ).content.decode()
+        assert "Kolb&#x27;s cycle with example questions" in page
+        assert "1 of 4 stages: Experience" in page
+
+
+def test_the_evidence_and_settings_pages_stay_within_their_queries(
+    cast: Any, client: Any, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(cast.practitioner)
+    # The page's own read is one query (has the person been supervised); the rest is the
+    # base page's header, notifications and session.
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("supervision:evidence")).status_code == 200
+    client.force_login(cast.agency_lead)
+    with django_assert_max_num_queries(20):
+        url = reverse("supervision:reflection_settings", args=[cast.agency.pk])
+        assert client.get(url).status_code == 200
