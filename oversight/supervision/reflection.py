@@ -204,6 +204,7 @@ class Progression:
     rag_summary: list[TransitionRow]
     rag_moves: list[TransitionRow]
     status_moves: list[TransitionRow]
+    status_changes: list[int | str]
 
     @property
     def period_labels(self) -> list[str]:
@@ -288,6 +289,9 @@ def case_progression(*, agency_id: int, periods: list[tuple[dt.date, dt.date]]) 
         ],
         rag_moves=_rows(rag, rag_label),
         status_moves=_rows(moves, status_label),
+        status_changes=[
+            withheld(sum(row[n] for row in moves.values())) for n in range(len(periods))
+        ],
     )
 
 

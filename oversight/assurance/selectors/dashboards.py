@@ -26,6 +26,7 @@ from .evaluation import (
     responses_in,
 )
 from .period import Period
+from .progression import case_progression_table
 from .staff_compliance import (
     SUPERVISOR_COLUMNS,
     compliance_columns,
@@ -65,6 +66,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         ),
         children_table(agencies, period, today),
         drift_table(agencies, period),
+        case_progression_table(agencies, period),
         partnership_children_table(agencies, period, today, partnership_row=True),
         key_elements_table(agencies, period),
         specialist_referrals_table(agencies, period),
@@ -115,6 +117,7 @@ def agency_tables(
         trend_table(agencies, period.end, today, side_by_side=False, latest=rows),
         children_table(agencies, period, today),
         drift_table(agencies, period),
+        case_progression_table(agencies, period),
         partnership_children_table(agencies, period, today, partnership_row=False),
         key_elements_table(agencies, period),
         specialist_referrals_table(agencies, period),

@@ -81,3 +81,46 @@ def test_a_small_role_is_withheld_and_the_other_hidden_with_it(cast: Any, client
     rows = _rows(client, cast)
     assert rows[("Apr 2026", "Supervisors")] == [SUPPRESSED] * 4
     assert rows[("Apr 2026", "Supervisees")] == [HIDDEN] * 4
+
+
+def test_case_progression_is_on_the_partnership_dashboard(cast: Any, client: Any) -> None:
+    """Item 16, seed 004 indicator 4: moves between ratings and statuses, not only drift."""
+    from oversight.children.models import ChildStatus, LegalStatus
+    from oversight.supervision import services as supervision
+    from oversight.supervision.tests.factories import ChildFactory, SessionFactory
+
+    def record(day: dt.date) -> Any:
+        session: Any = SessionFactory(
+            supervisor=cast.supervisor,
+            supervisee=cast.practitioner,
+            agency=cast.agency,
+            planned_start=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC),
+            status="held",
+            held_on=day,
+        )
+        return supervision.session_record(
+            actor=cast.supervisor,
+            session=session,
+            held_on=day,
+            data={"next_session_on": day + dt.timedelta(days=28)},
+        )
+
+    with today_is(DAY):
+        first, second = record(dt.date(2026, 3, 2)), record(dt.date(2026, 6, 1))
+        for _ in range(5):
+            child: Any = ChildFactory(agency=cast.agency)
+            for rec, rating in ((first, "red"), (second, "amber")):
+                supervision.case_discussion_add(
+                    actor=cast.supervisor, record=rec, child=child, data={"rag_rating": rating}
+                )
+            ChildStatus.objects.create(
+                child=child, status=LegalStatus.CHILD_IN_NEED, starts_on=dt.date(2025, 1, 1)
+            )
+            ChildStatus.objects.create(
+                child=child, status=LegalStatus.CHILD_PROTECTION, starts_on=dt.date(2026, 6, 2)
+            )
+        client.force_login(cast.auditor)
+        page = client.get(reverse("assurance:partnership_dashboard")).content.decode()
+    rows = {r[0]: r[1:] for r in html_tables(page)["case_progression"][1:]}
+    assert rows[cast.agency.name] == ["5", "0", "0", "5"]
+    assert rows[cast.other_agency.name] == ["0", "0", "0", "0"]
