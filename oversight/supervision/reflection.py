@@ -225,58 +225,93 @@ def _rows(counts: dict[tuple[str, str], list[int]], labels: Any) -> list[Transit
     ]
 
 
-def case_progression(*, agency_id: int, periods: list[tuple[dt.date, dt.date]]) -> Progression:
+@dataclass
+class ProgressionCounts:
+    """Raw counts per period, before any withholding."""
+
+    summary: dict[str, list[int]]
+    rag: dict[tuple[str, str], list[int]]
+    moves: dict[tuple[str, str], list[int]]
+
+    @property
+    def status_changes(self) -> list[int]:
+        return [
+            sum(row[n] for row in self.moves.values()) for n in range(len(self.summary["same"]))
+        ]
+
+
+def progression_counts(
+    *, agency_ids: list[int], periods: list[tuple[dt.date, dt.date]]
+) -> dict[int, ProgressionCounts]:
     """Movement between RAG ratings (one discussion of a child to its next in the agency)
     and between legal statuses (one status period to the next), counted in the period the
-    move happened. Two queries. Counts under five are withheld (decision 0004)."""
+    move happened, for each agency. Two queries whatever the number of agencies."""
     first, last = periods[0][0], periods[-1][1]
+    size = len(periods)
+    found = {
+        pk: ProgressionCounts(
+            summary={k: [0] * size for k in ("better", "same", "worse")},
+            rag=defaultdict(lambda: [0] * size),
+            moves=defaultdict(lambda: [0] * size),
+        )
+        for pk in agency_ids
+    }
     ratings = (
         CaseDiscussion.objects.live()
         .filter(
-            record__session__agency_id=agency_id,
+            record__session__agency_id__in=agency_ids,
             discussed_on__gte=first - LOOKBACK,
             discussed_on__lte=last,
         )
-        .order_by("child_id", "discussed_on", "id")
-        .values_list("child_id", "discussed_on", "rag_rating")
+        .order_by("record__session__agency_id", "child_id", "discussed_on", "id")
+        .values_list("record__session__agency_id", "child_id", "discussed_on", "rag_rating")
     )
-    summary: dict[str, list[int]] = {k: [0] * len(periods) for k in ("better", "same", "worse")}
-    rag: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(periods))
-    previous: tuple[int, str] | None = None
-    for child_id, day, rating in ratings:
-        if previous is not None and previous[0] == child_id:
+    previous: tuple[int, int, str] | None = None
+    for agency_id, child_id, day, rating in ratings:
+        if previous is not None and previous[:2] == (agency_id, child_id):
             n = _period_of(day, periods)
             if n is not None:
-                before, after = RAG_ORDER.get(previous[1], 1), RAG_ORDER.get(rating, 1)
+                counts = found[agency_id]
+                before, after = RAG_ORDER.get(previous[2], 1), RAG_ORDER.get(rating, 1)
                 kind = "better" if after > before else "worse" if after < before else "same"
-                summary[kind][n] += 1
-                if previous[1] != rating:
-                    rag[(previous[1], rating)][n] += 1
-        previous = (child_id, rating)
+                counts.summary[kind][n] += 1
+                if previous[2] != rating:
+                    counts.rag[(previous[2], rating)][n] += 1
+        previous = (agency_id, child_id, rating)
+    # A status may have started years before the one that follows it: every status of a
+    # child whose status changed in the periods, however old.
+    changed = ChildStatus.objects.filter(
+        child__agency_id__in=agency_ids, starts_on__gte=first, starts_on__lte=last
+    ).values("child_id")
     statuses = (
-        ChildStatus.objects.filter(
-            child__agency_id=agency_id, starts_on__gte=first - LOOKBACK, starts_on__lte=last
-        )
+        ChildStatus.objects.filter(child_id__in=changed, starts_on__lte=last)
         .order_by("child_id", "starts_on", "id")
-        .values_list("child_id", "starts_on", "status")
+        .values_list("child__agency_id", "child_id", "starts_on", "status")
     )
-    moves: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(periods))
     prior: tuple[int, str] | None = None
-    for child_id, day, status in statuses:
+    for agency_id, child_id, day, status in statuses:
         if prior is not None and prior[0] == child_id and prior[1] != status:
             n = _period_of(day, periods)
             if n is not None:
-                moves[(prior[1], status)][n] += 1
+                found[agency_id].moves[(prior[1], status)][n] += 1
         prior = (child_id, status)
+    return found
 
-    def rag_label(value: str) -> str:
-        if value not in RagRating.values:
-            return value
-        return f"{value.title()} ({RagRating(value).label.lower()})"
 
-    def status_label(value: str) -> str:
-        return LegalStatus(value).label if value in LegalStatus.values else value
+def _rag_label(value: str) -> str:
+    if value not in RagRating.values:
+        return value
+    return f"{value.title()} ({RagRating(value).label.lower()})"
 
+
+def _status_label(value: str) -> str:
+    return LegalStatus(value).label if value in LegalStatus.values else value
+
+
+def case_progression(*, agency_id: int, periods: list[tuple[dt.date, dt.date]]) -> Progression:
+    """One agency's moves by period, counts under five withheld (decision 0004)."""
+    counts = progression_counts(agency_ids=[agency_id], periods=periods)[agency_id]
+    summary = counts.summary
     return Progression(
         periods=periods,
         rag_summary=[
@@ -287,11 +322,9 @@ def case_progression(*, agency_id: int, periods: list[tuple[dt.date, dt.date]]) 
             TransitionRow("Rated the same", [withheld(c) for c in summary["same"]]),
             TransitionRow("Rated worse", [withheld(c) for c in summary["worse"]]),
         ],
-        rag_moves=_rows(rag, rag_label),
-        status_moves=_rows(moves, status_label),
-        status_changes=[
-            withheld(sum(row[n] for row in moves.values())) for n in range(len(periods))
-        ],
+        rag_moves=_rows(counts.rag, _rag_label),
+        status_moves=_rows(counts.moves, _status_label),
+        status_changes=[withheld(c) for c in counts.status_changes],
     )
 
 
