@@ -480,3 +480,20 @@ def test_the_evidence_and_settings_pages_stay_within_their_queries(
     with django_assert_max_num_queries(20):
         url = reverse("supervision:reflection_settings", args=[cast.agency.pk])
         assert client.get(url).status_code == 200
+
+
+def test_the_lead_reaches_each_pairs_balance_and_the_auditor_sees_no_names(
+    cast: Any, client: Any
+) -> None:
+    url = reverse("supervision:agency_reflection", args=[cast.agency.pk])
+    client.force_login(cast.agency_lead)
+    page = client.get(url).content.decode()
+    relationship = SupervisionRelationship.objects.get(
+        supervisor=cast.supervisor, supervisee=cast.practitioner
+    )
+    assert reverse("supervision:relationship_balance", args=[relationship.pk]) in page
+    assert "Amara Okafor, supervised by Ben Hughes" in page
+    client.force_login(cast.auditor)
+    page = client.get(url).content.decode()
+    assert "Amara Okafor" not in page
+    assert "Change the reflective tool" not in page

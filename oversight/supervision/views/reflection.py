@@ -109,6 +109,7 @@ class AgencyReflectionView(_AgencyMixin, RuleRequiredMixin, BreadcrumbsMixin, Te
             agency_id=self.agency.pk, start=start, end=today
         )
         progression = case_progression(agency_id=self.agency.pk, periods=periods)
+        can_change = self.request.user.has_perm(Permission.CHANGE_REFLECTION_SETTINGS, self.agency)
         return {
             **super().get_context_data(**kwargs),
             "agency": self.agency,
@@ -125,8 +126,17 @@ class AgencyReflectionView(_AgencyMixin, RuleRequiredMixin, BreadcrumbsMixin, Te
             "stakeholders": stakeholders,
             "progression": progression,
             "default_tool": default_tool_key(agency_id=self.agency.pk),
-            "can_change": self.request.user.has_perm(
-                Permission.CHANGE_REFLECTION_SETTINGS, self.agency
+            "can_change": can_change,
+            # The lead reaches each pair's balance from here (item 12); the auditor sees
+            # no names.
+            "pairs": (
+                SupervisionRelationship.objects.live()
+                .on(today)
+                .filter(agency=self.agency)
+                .select_related("supervisor", "supervisee")
+                .order_by("supervisee__family_name", "supervisee__given_name", "pk")
+                if can_change
+                else []
             ),
         }
 
