@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve static scheduler test test-dates install install-dev assets migrate demo lint typecheck check-deploy worker bench clean
+.PHONY: run serve static scheduler test test-dates install install-dev assets migrate demo lint typecheck check-deploy worker bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,11 @@ check-deploy: install
 
 bench: install
 	$(BIN)/python -m bench.bench $(BENCH_ARGS)
+
+# gunicorn under the production settings on loopback, driven by a closed-loop mixed load of
+# the five personas at 10, 50 and 200 users (bench/loadtest.py); LOADTEST_ARGS="--seconds 60".
+loadtest: install assets
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules oversight/static/dist staticfiles

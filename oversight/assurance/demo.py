@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -273,3 +274,59 @@ def finish(ctx: DemoContext) -> None:
             )
         made += 1
     ctx.log(f"  {made} record audits")
+    _multi_agency_audit(ctx, auditor, rng)
+
+
+def _multi_agency_audit(ctx: DemoContext, auditor: Any, rng: Any) -> None:
+    """Issue 13 item 5: the auditor's completed multi-agency audit of children known to two or
+    more agencies, each agency's part and the working graded (seed 004 objective 2)."""
+    from django.core.exceptions import ValidationError
+
+    today = ctx.today
+    try:
+        audit = services.multi_agency_audit_draw(
+            actor=auditor,
+            title=f"Multi-agency audit, {today:%B %Y}",
+            period_start=add_months(today, -6),
+            period_end=today,
+            per_stratum=3,
+            seed=ctx.seed,
+            on=today,
+        )
+    except ValidationError:
+        ctx.log("  no multi-agency audit: no child known to two agencies was rated")
+        return
+    weights = [6, 3, 1]
+    choices = [Grade.MET.value, Grade.PARTLY.value, Grade.NOT_MET.value]
+    for item in audit.items.all():
+        services.audited_record_grade(
+            actor=auditor,
+            item=item,
+            grades={name: rng.choices(choices, weights)[0] for name, _ in item.checklist},
+            notes="",
+            expected_version=item.version,
+        )
+    for sampled in audit.children.all():
+        parts = list(sampled.parts.all())
+        working = rng.choices(choices, [3, 4, 3])[0]
+        services.audited_child_grade(
+            actor=auditor,
+            item=sampled,
+            part_grades={p.pk: rng.choices(choices, weights)[0] for p in parts},
+            part_notes={},
+            working=working,
+            notes="The agencies rated the child differently and no one challenged it."
+            if working != Grade.MET
+            else "Information shared at the core group; one plan.",
+            expected_version=sampled.version,
+        )
+    audit.refresh_from_db()
+    services.record_audit_complete(
+        actor=auditor,
+        audit=audit,
+        findings="Each agency's own records are sound, but divergent ratings were seldom "
+        "challenged between agencies.",
+        actions_for_agency="Use the escalation route when agencies' ratings differ.",
+        expected_version=audit.version,
+    )
+    ctx.log(f"  1 multi-agency audit of {audit.children.count()} children")

@@ -189,10 +189,31 @@ class AuditDrawForm(GovukForm):
         return data
 
 
+class MultiAgencyAuditDrawForm(AuditDrawForm):
+    """Issue 13 item 5: a sample of children known to two or more agencies."""
+
+    period_start = forms.DateField(label="Children rated from", widget=DateInput())
+    period_end = forms.DateField(label="Children rated to", widget=DateInput())
+    per_stratum = forms.IntegerField(
+        label="Children to sample from each risk group",
+        help_text="High, medium and escalating risk. Each child's records in every agency "
+        "involved are included.",
+        initial=5,
+        min_value=1,
+        max_value=50,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+
+
 class GradeForm(VersionedFormMixin, GovukForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        checklist: tuple[tuple[str, str], ...] = CHECKLIST,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        for name, label in CHECKLIST:
+        for name, label in checklist:
             self.fields[name] = forms.ChoiceField(
                 label=label,
                 choices=Grade.choices,
@@ -201,6 +222,41 @@ class GradeForm(VersionedFormMixin, GovukForm):
             )
         self.fields["notes"] = forms.CharField(
             label="Findings for this record",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+
+
+class AuditedChildGradeForm(VersionedFormMixin, GovukForm):
+    """Grades for each involved agency's part and for the multi-agency working around one
+    sampled child (issue 13 item 5)."""
+
+    def __init__(self, *args: Any, parts: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parts = parts
+        for part in parts:
+            name = part.agency.name
+            self.fields[f"part_{part.pk}"] = forms.ChoiceField(
+                label=f"The part {name} played",
+                choices=Grade.choices,
+                widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+                error_messages={"required": f"Grade the part {name} played"},
+            )
+            self.fields[f"part_{part.pk}_notes"] = forms.CharField(
+                label=f"Findings on the part {name} played",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        self.fields["working"] = forms.ChoiceField(
+            label="Multi-agency working",
+            help_text="Did the agencies share information, challenge each other and work to "
+            "one plan for the child?",
+            choices=Grade.choices,
+            widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+            error_messages={"required": "Grade the multi-agency working"},
+        )
+        self.fields["notes"] = forms.CharField(
+            label="Findings on the multi-agency working",
             required=False,
             widget=forms.Textarea(attrs={"rows": 4}),
         )

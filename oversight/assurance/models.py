@@ -252,9 +252,20 @@ class AuditStatus(models.TextChoices):
 
 class RecordAudit(TrackedModel):
     """A record audit of one agency (seed 004 objective 2): a stratified sample of session
-    records graded against the standards, with findings and actions for the agency."""
+    records graded against the standards, with findings and actions for the agency.
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="record_audits")
+    A multi-agency audit (issue 13 item 5) has no agency: it samples children known to two or
+    more agencies and covers each agency's session and management oversight records for them,
+    with a grade for each agency's part and for the multi-agency working."""
+
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="record_audits",
+    )
+    multi_agency = models.BooleanField(default=False)
     title = models.CharField(max_length=200)
     period_start = models.DateField()
     period_end = models.DateField()
@@ -268,6 +279,13 @@ class RecordAudit(TrackedModel):
 
     class Meta:
         ordering = ["-drawn_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(multi_agency=True, agency__isnull=True)
+                | models.Q(multi_agency=False, agency__isnull=False),
+                name="record_audit_one_agency_or_multi_agency",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -300,16 +318,46 @@ CHECKLIST = (
 )
 
 
+# A management oversight record is graded on the standards that apply to a decision about a
+# child outside a session (seed 004 Definition and "The Supervision Process": a rationale,
+# and the decision on the child's file).
+OVERSIGHT_CHECKLIST = (
+    ("child_focused", "Child-focused"),
+    ("needs_risks_analysed", "Needs and risks analysed"),
+    ("actions_owned_dated", "Actions with an owner and a date"),
+    ("decisions_on_file", "Decisions on the child's file"),
+)
+
+
 def _grade_field(label: str) -> models.CharField:
     return models.CharField(label, max_length=10, choices=Grade.choices, blank=True)
 
 
 class AuditedRecord(TrackedModel):
-    """One sampled session record and its grades. Auditors see only sampled records."""
+    """One sampled session record, or in a multi-agency audit a management oversight record,
+    and its grades. Auditors see only sampled records."""
 
     audit = models.ForeignKey(RecordAudit, on_delete=models.PROTECT, related_name="items")
     record = models.ForeignKey(
-        "supervision.SessionRecord", on_delete=models.PROTECT, related_name="+"
+        "supervision.SessionRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    oversight = models.ForeignKey(
+        "supervision.ManagementOversight",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Multi-agency audits: the sampled child the record is about, and whose record it is.
+    child = models.ForeignKey(
+        "children.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     stratum = models.CharField(max_length=12, choices=Stratum.choices)
     child_focused = _grade_field("Child-focused")
@@ -325,15 +373,39 @@ class AuditedRecord(TrackedModel):
     class Meta:
         ordering = ["audit", "stratum", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["audit", "record"], name="audit_record_once")
+            models.UniqueConstraint(
+                fields=["audit", "record"],
+                condition=models.Q(child__isnull=True),
+                name="audit_record_once",
+            ),
+            # A multi-agency audit may sample one session record for two children in it.
+            models.UniqueConstraint(
+                fields=["audit", "record", "child"],
+                condition=models.Q(child__isnull=False),
+                name="audit_record_once_per_child",
+            ),
+            models.UniqueConstraint(
+                fields=["audit", "oversight"],
+                condition=models.Q(oversight__isnull=False),
+                name="audit_oversight_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(record__isnull=False, oversight__isnull=True)
+                | models.Q(record__isnull=True, oversight__isnull=False),
+                name="audited_record_is_a_record_or_an_oversight",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_stratum_display()} record in {self.audit}"
 
     @property
+    def checklist(self) -> tuple[tuple[str, str], ...]:
+        return OVERSIGHT_CHECKLIST if self.oversight_id is not None else CHECKLIST
+
+    @property
     def grades(self) -> list[tuple[str, str, str]]:
-        return [(name, label, getattr(self, name)) for name, label in CHECKLIST]
+        return [(name, label, getattr(self, name)) for name, label in self.checklist]
 
     @property
     def grade_displays(self) -> list[tuple[str, str]]:
@@ -345,6 +417,52 @@ class AuditedRecord(TrackedModel):
     @property
     def is_graded(self) -> bool:
         return self.graded_at is not None
+
+
+class AuditedChild(TrackedModel):
+    """A child sampled by a multi-agency audit (issue 13 item 5; seed 004 objective 2), with
+    the auditor's grade for each involved agency's part (``parts``) and for the multi-agency
+    working around the child."""
+
+    audit = models.ForeignKey(RecordAudit, on_delete=models.PROTECT, related_name="children")
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="+")
+    stratum = models.CharField(max_length=12, choices=Stratum.choices)
+    multi_agency_working = _grade_field("Multi-agency working")
+    notes = models.TextField("Findings on the multi-agency working", blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    # The child's sampled records, as selectors.audited_children sets them.
+    items: list[AuditedRecord]
+
+    class Meta:
+        ordering = ["audit", "stratum", "id"]
+        constraints = [models.UniqueConstraint(fields=["audit", "child"], name="audit_child_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_stratum_display()} child in {self.audit}"
+
+    @property
+    def is_graded(self) -> bool:
+        return self.graded_at is not None
+
+
+class AuditedAgencyPart(TrackedModel):
+    """One involved agency's part in the work with a sampled child, as the auditor graded it."""
+
+    audited_child = models.ForeignKey(AuditedChild, on_delete=models.PROTECT, related_name="parts")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    grade = _grade_field("Grade")
+    notes = models.TextField("Findings on this agency's part", blank=True)
+
+    class Meta:
+        ordering = ["audited_child", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audited_child", "agency"], name="audit_agency_part_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency}'s part in {self.audited_child}"
 
 
 # The counts a snapshot keeps: the fields of compliance.GroupCompliance.

@@ -12,6 +12,8 @@
 - workforce figures and evaluation frequency: the agency's lead;
 - record audit: the partnership auditor (any agency) and the agency lead (their own); both
   see only the sampled records, never the wellbeing section;
+- multi-agency audit (issue 13 item 5): the partnership auditor alone draws, sees and grades
+  it (it has no agency, so no lead's rule opens it); only the sampled children's records;
 - recomputing an agency's kept month-end figures: the administrator and that agency's lead
   (issue 9 item 8: deliberate and audited).
 """
@@ -51,6 +53,7 @@ class Permission(StrEnum):
     DRAW_AUDIT = "assurance.draw_audit"
     VIEW_AUDIT = "assurance.view_audit"
     GRADE_AUDIT = "assurance.grade_audit"
+    DRAW_MULTI_AGENCY_AUDIT = "assurance.draw_multi_agency_audit"
     RECOMPUTE_MONTH_END = "assurance.recompute_month_end"
 
 
@@ -117,6 +120,7 @@ rules.add_perm(Permission.LIST_AUDITS, rules.is_authenticated & sees_partnership
 rules.add_perm(
     Permission.DRAW_AUDIT, rules.is_authenticated & (is_partnership_auditor | leads_agency)
 )
+rules.add_perm(Permission.DRAW_MULTI_AGENCY_AUDIT, rules.is_authenticated & is_partnership_auditor)
 rules.add_perm(
     Permission.VIEW_AUDIT, rules.is_authenticated & (is_partnership_auditor | leads_audit_agency)
 )

@@ -24,9 +24,10 @@ from oversight.people.models import Agency, SupervisionRelationship
 
 from .compliance import compliance_for, summarise
 from .models import (
-    CHECKLIST,
     SNAPSHOT_FIELDS,
     STATEMENT_FIELDS,
+    AuditedAgencyPart,
+    AuditedChild,
     AuditedRecord,
     AuditStatus,
     ComplianceSnapshot,
@@ -34,6 +35,7 @@ from .models import (
     EvaluationResponse,
     EvaluationRound,
     EvaluationSettings,
+    Grade,
     PulseParticipation,
     PulseResponse,
     PulseRole,
@@ -283,6 +285,141 @@ def record_audit_draw(
 
 
 @transaction.atomic
+def multi_agency_audit_draw(
+    *,
+    actor: Any,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    per_stratum: int = 5,
+    seed: int | None = None,
+    on: dt.date | None = None,
+    origin: RequestOrigin | None = None,
+) -> RecordAudit:
+    """Draw a multi-agency audit (issue 13 item 5; seed 004 objective 2): up to
+    ``per_stratum`` children known to two or more agencies from each of high, medium and
+    escalating risk, with every involved agency's session records that discussed them and its
+    management oversight records of them in the period, and a part to grade per agency."""
+    from .selectors import multi_agency_audit_records, multi_agency_audit_strata
+
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Enter a title for the audit."
+    if period_end < period_start:
+        errors["period_end"] = "The end of the period must be on or after its start."
+    if not 1 <= per_stratum <= 50:
+        errors["per_stratum"] = "Enter a number of children per group from 1 to 50."
+    if errors:
+        raise ValidationError(errors)
+    strata = multi_agency_audit_strata(start=period_start, end=period_end)
+    if not any(strata.values()):
+        raise ValidationError(
+            {"period_start": "No child known to two or more agencies was rated in this period."}
+        )
+    audit = RecordAudit(
+        agency=None,
+        multi_agency=True,
+        title=title.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        drawn_by=actor,
+        drawn_on=on or timezone.localdate(),
+    )
+    tracked_create(audit, actor=actor)
+    rng = random.Random(seed if seed is not None else f"multi:{period_start}:{period_end}")
+    chosen: dict[int, str] = {}
+    for stratum, child_ids in strata.items():
+        for child_id in rng.sample(sorted(child_ids), min(per_stratum, len(child_ids))):
+            chosen[child_id] = stratum
+    agencies, records, oversights = multi_agency_audit_records(
+        child_ids=set(chosen), start=period_start, end=period_end
+    )
+    for child_id, stratum in chosen.items():
+        sampled = AuditedChild(audit=audit, child_id=child_id, stratum=stratum)
+        tracked_create(sampled, actor=actor)
+        for agency_id in sorted(agencies.get(child_id, ())):
+            tracked_create(
+                AuditedAgencyPart(audited_child=sampled, agency_id=agency_id), actor=actor
+            )
+    for child_id, record_id, agency_id in records:
+        tracked_create(
+            AuditedRecord(
+                audit=audit,
+                record_id=record_id,
+                child_id=child_id,
+                source_agency_id=agency_id,
+                stratum=chosen[child_id],
+            ),
+            actor=actor,
+        )
+    for child_id, oversight_id, agency_id in oversights:
+        tracked_create(
+            AuditedRecord(
+                audit=audit,
+                oversight_id=oversight_id,
+                child_id=child_id,
+                source_agency_id=agency_id,
+                stratum=chosen[child_id],
+            ),
+            actor=actor,
+        )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=audit,
+        origin=origin,
+        detail={"multi_agency": True, "children": len(chosen)},
+    )
+    return audit
+
+
+@transaction.atomic
+def audited_child_grade(
+    *,
+    actor: Any,
+    item: AuditedChild,
+    part_grades: dict[int, str],
+    part_notes: dict[int, str],
+    working: str,
+    notes: str,
+    expected_version: int | None,
+    origin: RequestOrigin | None = None,
+) -> AuditedChild:
+    """Grade each involved agency's part in the work with a sampled child and the
+    multi-agency working around them (issue 13 item 5)."""
+    locked = AuditedChild.objects.select_for_update().select_related("audit").get(pk=item.pk)
+    if locked.audit.status == AuditStatus.COMPLETE:
+        raise ValidationError("This audit is complete; its grades can no longer change.")
+    parts = list(
+        AuditedAgencyPart.objects.live()
+        .select_for_update()
+        .filter(audited_child=locked)
+        .select_related("agency")
+        .order_by("pk")
+    )
+    valid = set(Grade.values)
+    errors = {
+        f"part_{part.pk}": f"Grade the part {part.agency.name} played."
+        for part in parts
+        if part_grades.get(part.pk) not in valid
+    }
+    if working not in valid:
+        errors["working"] = "Grade the multi-agency working."
+    if errors:
+        raise ValidationError(errors)
+    for part in parts:
+        part.grade = part_grades[part.pk]
+        part.notes = part_notes.get(part.pk, "").strip()
+        tracked_update(part, actor=actor)
+    item.multi_agency_working = working
+    item.notes = notes.strip()
+    item.graded_at = timezone.now()
+    tracked_edit(item, actor=actor, expected_version=expected_version)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=item, origin=origin)
+    return item
+
+
+@transaction.atomic
 def audited_record_grade(
     *,
     actor: Any,
@@ -295,10 +432,11 @@ def audited_record_grade(
     locked = AuditedRecord.objects.select_for_update().select_related("audit").get(pk=item.pk)
     if locked.audit.status == AuditStatus.COMPLETE:
         raise ValidationError("This audit is complete; its grades can no longer change.")
-    missing = {name: f"Grade “{label}”." for name, label in CHECKLIST if not grades.get(name)}
+    checklist = locked.checklist
+    missing = {name: f"Grade “{label}”." for name, label in checklist if not grades.get(name)}
     if missing:
         raise ValidationError(missing)
-    for name, _ in CHECKLIST:
+    for name, _ in checklist:
         setattr(item, name, grades[name])
     item.notes = notes
     item.graded_at = timezone.now()
@@ -323,6 +461,11 @@ def record_audit_complete(
         errors["findings"] = "Enter the audit's findings."
     if locked.items.live().filter(graded_at__isnull=True).exists():
         errors["findings"] = "Grade every sampled record before completing the audit."
+    elif locked.children.live().filter(graded_at__isnull=True).exists():
+        errors["findings"] = (
+            "Grade each agency's part and the multi-agency working for every sampled child "
+            "before completing the audit."
+        )
     if errors:
         raise ValidationError(errors)
     audit.findings = findings.strip()

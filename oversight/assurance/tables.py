@@ -57,6 +57,9 @@ class Table:
     chart_column: int | None = None  # a 0–100 column drawn as bars, or as a line
     note: str = ""
     chart_kind: str = "bars"  # "line" for a trend over time
+    # Counts for the whole partnership or agency behind the rows, never shown or exported as
+    # they are: a headline question makes its percentage from them, through suppression.
+    totals: dict[str, int] = field(default_factory=dict)
 
     CHART_WIDTH = 360
     ROW_HEIGHT = 28
@@ -64,6 +67,14 @@ class Table:
     LINE_HEIGHT = 200
     LINE_LEFT = 40
     LINE_BOTTOM = 30
+
+    @property
+    def withheld_share(self) -> float:
+        """The share of figure cells (all but the first column) withheld as small groups."""
+        cells = [cell for row in self.rows for cell in row[1:]]
+        if not cells:
+            return 0.0
+        return sum(cell in WITHHELD for cell in cells) / len(cells)
 
     @property
     def is_line(self) -> bool:
@@ -147,7 +158,8 @@ class Headline:
     question: str
     figure: str
     direction: str
-    table: Table
+    table: Table | None
+    about: str = ""  # what the figure counts, when the figure does not say
 
 
 def headlines(tables: list[Table]) -> list[Headline]:
@@ -175,7 +187,10 @@ def headlines(tables: list[Table]) -> list[Headline]:
     return found
 
 
-TREND_QUESTIONS = {"trend": "Are staff supervised on time?"}
+TREND_QUESTIONS = {
+    "trend": "Are staff supervised on time?",
+    "decisions_trend": "Are decisions on the child's file within two working days?",
+}
 
 
 def cell_text(value: Any) -> str:

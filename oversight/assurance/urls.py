@@ -12,7 +12,17 @@ urlpatterns = [
         views.PartnershipDashboardView.as_view(),
         name="partnership_export",
     ),
+    path(
+        "partnership/questions/<slug:slug>/",
+        views.PartnershipQuestionView.as_view(),
+        name="partnership_question",
+    ),
     path("agency/<int:pk>/", views.AgencyDashboardView.as_view(), name="agency_dashboard"),
+    path(
+        "agency/<int:pk>/questions/<slug:slug>/",
+        views.AgencyQuestionView.as_view(),
+        name="agency_question",
+    ),
     path(
         "agency/<int:pk>/export.<str:fmt>",
         views.AgencyDashboardView.as_view(),
@@ -34,7 +44,13 @@ urlpatterns = [
     path("pulse/", views.PulseChooserView.as_view(), name="pulse"),
     path("agency/<int:pk>/pulse/", views.PulseView.as_view(), name="agency_pulse"),
     path("audits/", views.AuditListView.as_view(), name="audit_list"),
+    path(
+        "audits/multi-agency/new/",
+        views.MultiAgencyAuditDrawView.as_view(),
+        name="multi_agency_audit_draw",
+    ),
     path("audits/<int:pk>/", views.AuditDetailView.as_view(), name="audit_detail"),
+    path("audits/children/<int:pk>/", views.AuditedChildView.as_view(), name="audited_child"),
     path("audits/<int:pk>/complete/", views.AuditCompleteView.as_view(), name="audit_complete"),
     path("audits/records/<int:pk>/", views.AuditedRecordView.as_view(), name="audited_record"),
 ]

@@ -61,7 +61,7 @@ class Child(TrackedModel):
         blank=True,
         help_text=(
             "10 digits, if your agency holds it. Another agency finds the child by an exact "
-            "match on it (issue 13 item 1)."
+            "match on it."
         ),
     )
 
@@ -163,7 +163,9 @@ class DriftSettings(TrackedModel):
         default=3, validators=[MinValueValidator(2), MaxValueValidator(12)]
     )
     worsening_enabled = models.BooleanField("Worsening from green to red", default=True)
-    overdue_enabled = models.BooleanField("No discussion within the cadence", default=True)
+    overdue_enabled = models.BooleanField(
+        "Not discussed as often as the child's status needs", default=True
+    )
     repeated_enabled = models.BooleanField(
         "Long-running repeated concern that never reaches high risk", default=True
     )
@@ -173,12 +175,13 @@ class DriftSettings(TrackedModel):
     repeated_months = models.PositiveSmallIntegerField(
         default=6, validators=[MinValueValidator(1), MaxValueValidator(36)]
     )
+    # Seed 004 objective 4: a discussion in the window before a review prepares for it.
     pre_review_working_days = models.PositiveSmallIntegerField(
         default=10,
         validators=[MinValueValidator(0), MaxValueValidator(30)],
         help_text=(
             "The window before a review meeting, in working days: only a discussion held in "
-            "it (or on the day) prepares for the meeting (seed 004 objective 4)."
+            "it (or on the day) prepares for the meeting."
         ),
     )
     escalation_days_supervisor = models.PositiveSmallIntegerField(default=2)
@@ -201,7 +204,7 @@ class DriftRule(models.TextChoices):
 
     CONSECUTIVE = "consecutive", "Amber or red at consecutive discussions"
     WORSENING = "worsening", "Worsened from green to red"
-    OVERDUE = "overdue", "Not discussed within the cadence"
+    OVERDUE = "overdue", "Not discussed as often as the child's status needs"
     REPEATED = "repeated", "Long-running repeated concern"
     # Partnership level (issue 13 item 3): across every agency involved with the child.
     PARTNERSHIP_OVERDUE = (

@@ -36,7 +36,7 @@ class PolicyVersionForm(SubmissionTokenMixin, GovukModelForm):
     counted_session_types = forms.MultipleChoiceField(
         label="Session types that count towards a person's supervision",
         help_text="A held group or reflective practice group counts only for those who "
-        "attended. Seed 001: supervision may be one-to-one or in a group, as the agency decides.",
+        "attended. Supervision may be one-to-one or in a group, as the agency decides.",
         choices=SessionType.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={

@@ -93,7 +93,8 @@ class SupervisionPolicy(TrackedModel):
     child_discussion_ceiling_days = models.PositiveSmallIntegerField(
         default=CEILING_DAYS_MAX,
         validators=[MinValueValidator(7), MaxValueValidator(CEILING_DAYS_MAX)],
-        help_text="Children in need discussed at least this often (seed 004 objective 4).",
+        # Seed 004 objective 4.
+        help_text="Children in need are discussed at least this often, in days.",
     )
     change_reason = models.TextField(blank=True)
 
@@ -237,8 +238,9 @@ class SupervisionContract(TrackedModel):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
         editable=False,
-        help_text="The policy's review period when the contract was drafted (seed 001: "
-        "reviewed annually unless the agency's policy says otherwise).",
+        # Seed 001: reviewed annually unless the agency's policy says otherwise.
+        help_text="The policy's review period when the contract was drafted: once a year "
+        "unless the agency's policy says otherwise.",
     )
     signed_on = models.DateField(
         null=True, blank=True, editable=False, help_text="The day the second party signed."

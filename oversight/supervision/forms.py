@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -90,6 +90,15 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="For a group or reflective practice group, or others at a three-way meeting.",
     )
+    # Issue 13 item 6 (seed 002): a reflective practice group may invite practitioners from
+    # other agencies, found by their exact work email address (nothing lists the partnership).
+    invite_emails = forms.CharField(
+        label="Practitioners from other agencies (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text="Their work email addresses, one on each line, exactly as their agency "
+        "holds them. Each person's own agency counts their attendance.",
+    )
     title = forms.CharField(
         label="Title (optional)",
         required=False,
@@ -115,6 +124,12 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
     video_link = forms.URLField(
         label="Video link (optional)", required=False, assume_scheme="https"
     )
+    # Shown only after a clash was found (issue 12 item 4): a warning, not a refusal.
+    clash_confirmed = forms.BooleanField(
+        label="Plan it anyway: I know about the other session",
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, supervisees: Any, colleagues: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,15 +145,42 @@ class SessionPlanForm(SubmissionTokenMixin, PlannedStartForm):
             if chosen in GROUP_SESSION_TYPES:
                 del self.fields["supervisee"]
                 self.fields["attendees"].help_text = ""
+                if chosen != SessionType.REFLECTIVE_GROUP:
+                    del self.fields["invite_emails"]
             else:
                 self.fields["supervisee"].help_text = ""
                 del self.fields["learning_review"]  # a group's (issue 15 item 15)
+                del self.fields["invite_emails"]
                 if chosen == SessionType.THREE_WAY:
                     self.fields["attendees"].label = "Who else is invited"
                     self.fields["attendees"].help_text = "Line managers and anyone else attending."
                 else:
                     del self.fields["attendees"]
                     del self.fields["title"]
+
+    def ask_to_confirm_clash(self) -> None:
+        """Show the confirmation box, unticked, beside the clash warning."""
+        field = self.fields["clash_confirmed"]
+        field.widget = forms.CheckboxInput()
+        data = cast(Any, self.data).copy()
+        data.pop(self.add_prefix("clash_confirmed"), None)
+        self.data = data
+
+    def clean_invite_emails(self) -> list[str]:
+        found = [
+            line.strip().lower()
+            for line in self.cleaned_data.get("invite_emails", "").replace(",", "\n").splitlines()
+            if line.strip()
+        ]
+        validator = forms.EmailField()
+        for address in found:
+            try:
+                validator.clean(address)
+            except forms.ValidationError as invalid:
+                raise forms.ValidationError(
+                    f"“{address}” is not an email address. Enter one address on each line."
+                ) from invalid
+        return list(dict.fromkeys(found))
 
     @property
     def chosen_type_label(self) -> str:
@@ -188,12 +230,25 @@ class DidNotAttendForm(GovukForm):
     )
 
 
-class AgendaItemForm(GovukForm):
+class AgendaItemForm(SubmissionTokenMixin, GovukForm):
     text = forms.CharField(
         label="What do you want to discuss?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, a family you are worried about, your workload, or training.",
+        error_messages={"required": "Enter what you want to discuss."},
     )
+
+
+class AgendaItemEditForm(VersionedFormMixin, GovukForm):
+    text = forms.CharField(
+        label="What do you want to discuss?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what you want to discuss."},
+    )
+
+
+class AgendaItemRemoveForm(VersionedFormMixin, GovukForm):
+    """Removing an agenda item asks nothing but carries the version seen."""
 
 
 class ChildrenForm(GovukForm):
@@ -644,3 +699,8 @@ class EvidenceForm(GovukForm):
         if start and end and (end - start).days > 5 * 366:
             self.add_error("start", "Choose a period of five years or less.")
         return data
+
+
+class SignCheckForm(VersionedFormMixin, GovukForm):
+    """Signing from the check page: the version checked, so a record changed since is refused
+    rather than signed unseen (issue 12 item 4)."""

@@ -69,7 +69,8 @@ class Session(TrackedModel):
         "Review or child safeguarding practice review the group learns from",
         max_length=200,
         blank=True,
-        help_text="Seed 004 Introduction: learning from serious case reviews (issue 15 item 15).",
+        # Seed 004 Introduction: learning from serious case reviews (issue 15 item 15).
+        help_text="Name the review so its learning can be traced.",
     )
     location = models.CharField(max_length=200, blank=True)
     video_link = models.URLField(blank=True)

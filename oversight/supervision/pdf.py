@@ -9,12 +9,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from oversight.core.overdue import mark_overdue
+
 from .models import SessionRecord
 from .prompts import CYCLE
 from .signed import as_signed
 
 
 def record_pdf_html(record: SessionRecord, *, wellbeing: bool) -> str:
+    # Where each decision stands on the child's file, and each action, is what the live row
+    # answers for today (issue 12 item 5); the signed copy reads the answers through.
+    day = timezone.localdate()
+    for discussion in record.case_discussions.all():
+        mark_overdue(discussion.decisions.all(), day)
+    mark_overdue(record.actions.all(), day)
     shown, session = as_signed(record, wellbeing=wellbeing)
     return render_to_string(
         "supervision/record_pdf.html",

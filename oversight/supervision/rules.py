@@ -63,6 +63,7 @@ class Permission(StrEnum):
     VIEW_AGENCY_REFLECTION = "supervision.view_agency_reflection"
     VIEW_RELATIONSHIP_BALANCE = "supervision.view_relationship_balance"
     EXPORT_OWN_EVIDENCE = "supervision.export_own_evidence"
+    CHANGE_AGENDA_ITEM = "supervision.change_agenda_item"
 
 
 def _session(obj: Any) -> Session | None:
@@ -86,6 +87,12 @@ def _attendance(session: Session) -> dict[int, bool | None]:
 
 def _attendee_ids(session: Session) -> set[int]:
     return set(_attendance(session))
+
+
+@rules.predicate
+def added_the_item(user: Any, obj: Any) -> bool:
+    """The viewer added this agenda item."""
+    return getattr(obj, "added_by_id", None) == user.pk
 
 
 @rules.predicate
@@ -341,6 +348,12 @@ rules.add_perm(
 )
 rules.add_perm(
     Permission.PREPARE_SESSION, rules.is_authenticated & participant & session_is_planned
+)
+# Issue 12 item 4: whoever added an agenda item changes or removes it while the session is
+# planned (seed 004 "preparing for the Supervision session").
+rules.add_perm(
+    Permission.CHANGE_AGENDA_ITEM,
+    rules.is_authenticated & added_the_item & participant & session_is_planned,
 )
 rules.add_perm(Permission.DOWNLOAD_ICS, rules.is_authenticated & participant)
 rules.add_perm(Permission.VIEW_RECORD, rules.is_authenticated & record_reader)

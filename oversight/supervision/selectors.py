@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from oversight.children.models import AgencyInvolvement, Child
+from oversight.core.models import FormSubmission
 from oversight.people.selectors import access_profile
 
 from .models import (
@@ -92,6 +93,58 @@ def sessions_past(person: Any, *, now: dt.datetime | None = None) -> QuerySet[Se
     )
 
 
+# The longest session the plan form allows, so a clash search can bound its window.
+LONGEST_SESSION = dt.timedelta(minutes=480)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Another planned session a person is in at the time being planned."""
+
+    person: Any
+    session: Session
+
+
+def sessions_clashing(
+    *, people: list[Any], start: dt.datetime, minutes: int, submission_token: str = ""
+) -> list[Clash]:
+    """Planned sessions that overlap ``start`` for ``minutes`` and that any of ``people``
+    leads, receives or attends (issue 12 item 4: the plan form warns, it does not refuse).
+    The session an earlier post of the same form planned is no clash with itself."""
+    people = [p for p in people if p is not None]
+    if not people:
+        return []
+    end = start + dt.timedelta(minutes=minutes)
+    ids = [p.pk for p in people]
+    attended = SessionAttendance.objects.filter(person_id__in=ids).values("session_id")
+    found = (
+        Session.objects.live()
+        .filter(
+            status=SessionStatus.PLANNED,
+            planned_start__lt=end,
+            planned_start__gt=start - LONGEST_SESSION,
+        )
+        .filter(Q(supervisor_id__in=ids) | Q(supervisee_id__in=ids) | Q(pk__in=attended))
+        .exclude(
+            pk__in=FormSubmission.objects.filter(
+                token=submission_token or "-", object_type="supervision.session"
+            ).values("object_id")
+        )
+        .select_related("supervisor", "supervisee")
+        .prefetch_related("attendances")
+        .order_by("planned_start")
+    )
+    clashes: list[Clash] = []
+    for session in found:
+        if session.planned_end <= start:
+            continue
+        present = {session.supervisor_id, session.supervisee_id} | {
+            a.person_id for a in session.attendances.all()
+        }
+        clashes.extend(Clash(person=p, session=session) for p in people if p.pk in present)
+    return clashes
+
+
 def session_detail(*, session_id: int) -> Session:
     return (
         _sessions()
@@ -100,7 +153,7 @@ def session_detail(*, session_id: int) -> Session:
                 "attendances",
                 queryset=SessionAttendance.objects.select_related("person"),
             ),
-            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("added_by")),
+            Prefetch("agenda_items", queryset=AgendaItem.objects.live().select_related("added_by")),
             Prefetch("chosen_children", queryset=SessionChild.objects.select_related("child")),
         )
         .select_related("rescheduled_from", "cancelled_by")
@@ -222,7 +275,10 @@ def _records_shown() -> QuerySet[SessionRecord]:
             "session__attendances",
             queryset=SessionAttendance.objects.select_related("person"),
         ),
-        Prefetch("session__agenda_items", queryset=AgendaItem.objects.select_related("added_by")),
+        Prefetch(
+            "session__agenda_items",
+            queryset=AgendaItem.objects.live().select_related("added_by"),
+        ),
     )
 
 

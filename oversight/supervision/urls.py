@@ -20,6 +20,16 @@ urlpatterns = [
         name="session_did_not_attend",
     ),
     path("sessions/<int:pk>/prepare/", views.SessionPrepareView.as_view(), name="session_prepare"),
+    path(
+        "sessions/<int:pk>/prepare/agenda/<int:item_id>/",
+        views.AgendaItemEditView.as_view(),
+        name="agenda_item_edit",
+    ),
+    path(
+        "sessions/<int:pk>/prepare/agenda/<int:item_id>/remove/",
+        views.AgendaItemRemoveView.as_view(),
+        name="agenda_item_remove",
+    ),
     path("sessions/<int:pk>/session.ics", views.SessionIcsView.as_view(), name="session_ics"),
     path("sessions/<int:pk>/record/", views.RecordView.as_view(), name="record"),
     path("sessions/<int:pk>/record/save/", views.RecordSaveView.as_view(), name="record_save"),
@@ -39,6 +49,10 @@ urlpatterns = [
         "sessions/<int:pk>/record/sign/supervisor/",
         views.SignSupervisorView.as_view(),
         name="sign_supervisor",
+    ),
+    path("sessions/<int:pk>/record/check/", views.RecordCheckView.as_view(), name="record_check"),
+    path(
+        "sessions/<int:pk>/record/signed/", views.RecordSignedView.as_view(), name="record_signed"
     ),
     path(
         "sessions/<int:pk>/record/sign/supervisee/",

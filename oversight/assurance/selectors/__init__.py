@@ -4,7 +4,20 @@ and every figure passes through suppression before it reaches a page or an expor
 
 A package by topic; callers import from ``oversight.assurance.selectors`` as before."""
 
-from .audit import audit_detail, audit_grades_table, audit_items, audit_strata, audits_visible_to
+from .audit import (
+    audit_detail,
+    audit_grades_table,
+    audit_items,
+    audit_strata,
+    audited_child_detail,
+    audited_child_records,
+    audited_children,
+    audits_visible_to,
+    multi_agency_audit_records,
+    multi_agency_audit_strata,
+    multi_agency_audit_table,
+    oversight_for_audit,
+)
 from .children import children_table, drift_table, key_elements_table
 from .dashboards import agencies_all, agency_compliance, agency_tables, partnership_tables
 from .evaluation import (
@@ -47,6 +60,9 @@ __all__ = [
     "audit_grades_table",
     "audit_items",
     "audit_strata",
+    "audited_child_detail",
+    "audited_child_records",
+    "audited_children",
     "audits_visible_to",
     "children_table",
     "compliance_columns",
@@ -60,8 +76,12 @@ __all__ = [
     "evaluation_statements_table",
     "evaluations_due",
     "key_elements_table",
+    "multi_agency_audit_records",
+    "multi_agency_audit_strata",
+    "multi_agency_audit_table",
     "named_compliance_rows",
     "named_table",
+    "oversight_for_audit",
     "partnership_tables",
     "published_rounds",
     "pulse_table",

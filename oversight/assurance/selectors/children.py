@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from oversight.children import selectors as children
@@ -14,23 +15,24 @@ from oversight.children.models import EscalationLevel
 from oversight.people.models import Agency
 from oversight.supervision.models import CaseDiscussion, KeyElement, ReviewTheme, SessionRecord
 
+from ..periods import month_ends, month_start
 from ..suppression import HIDDEN, SUPPRESSED, complementary, is_suppressed, percent, suppress
 from ..tables import Table
 from .period import Period
 
 
 def children_table(agencies: list[Agency], period: Period, today: dt.date) -> Table:
+    """Seed 004 objective 4: children in need discussed no more than three months apart, and
+    before their review meeting."""
     table = Table(
         key="children",
-        caption="Children in need discussed in supervision, decisions on the child's file",
+        caption="Children in need discussed in supervision",
         columns=[
             "Agency",
             "Children in need",
             "% discussed within three months",
             "Review meetings in the period",
             "% discussed before the review meeting",
-            "Decisions made in the period",
-            "% on the child's file within two working days",
         ],
         chart_column=2,
     )
@@ -39,11 +41,8 @@ def children_table(agencies: list[Agency], period: Period, today: dt.date) -> Ta
     meetings = children.review_meeting_figures_by_agency(
         agency_ids=ids, start=period.start, end=period.end
     )
-    decided = children.decisions_on_file_figures_by_agency(
-        agency_ids=ids, start=period.start, end=period.end, today=today
-    )
     for agency in agencies:
-        cadence, reviews, decisions = cadences[agency.pk], meetings[agency.pk], decided[agency.pk]
+        cadence, reviews = cadences[agency.pk], meetings[agency.pk]
         table.rows.append(
             [
                 agency.name,
@@ -51,10 +50,42 @@ def children_table(agencies: list[Agency], period: Period, today: dt.date) -> Ta
                 percent(cadence.within_cadence, cadence.in_cadence),
                 suppress(reviews["meetings"], reviews["meetings"]),
                 percent(reviews["discussed_before"], reviews["meetings"]),
+            ]
+        )
+    table.totals = {
+        "in_cadence": sum(c.in_cadence for c in cadences.values()),
+        "within_cadence": sum(c.within_cadence for c in cadences.values()),
+    }
+    return table
+
+
+def decisions_table(agencies: list[Agency], period: Period, today: dt.date) -> Table:
+    """Seed 004: decisions made in supervision on the child's file within two working days."""
+    table = Table(
+        key="decisions",
+        caption="Decisions on the child's file",
+        columns=[
+            "Agency",
+            "Decisions made in the period",
+            "% on the child's file within two working days",
+        ],
+        chart_column=2,
+    )
+    decided = children.decisions_on_file_figures_by_agency(
+        agency_ids={a.pk for a in agencies}, start=period.start, end=period.end, today=today
+    )
+    for agency in agencies:
+        decisions = decided[agency.pk]
+        table.rows.append(
+            [
+                agency.name,
                 suppress(decisions["decisions"], decisions["decisions"]),
                 percent(decisions["on_time"] or 0, decisions["decisions"] or 0),
             ]
         )
+    table.totals = {
+        key: sum(d[key] or 0 for d in decided.values()) for key in ("decisions", "on_time")
+    }
     return table
 
 
@@ -262,4 +293,33 @@ def review_themes_table(agencies: list[Agency], period: Period) -> Table:
             for n in complementary(cells):
                 row[1 + n] = HIDDEN
         table.rows.append(row)
+    return table
+
+
+def decisions_trend_table(agencies: list[Agency], end: dt.date, today: dt.date) -> Table:
+    """The share of each month's decisions on the child's file within two working days, over
+    the 12 months to ``end`` (issue 12 item 2: the direction of a headline question). A
+    decision's standing is fixed once it is filed, so closed months are kept for a day. Only
+    the share is shown, never the month's count: the chosen period publishes counts, and
+    counts by month beside them could be subtracted (decision 0004)."""
+    ids = {a.pk for a in agencies}
+    table = Table(
+        key="decisions_trend",
+        caption="Decisions on the child's file within two working days, last 12 months",
+        columns=["Month", "% on the child's file within two working days"],
+        chart_column=1,
+        chart_kind="line",
+    )
+    for day in month_ends(min(end, today)):
+        key = f"assurance:decisions-trend:{day.isoformat()}:{','.join(map(str, sorted(ids)))}"
+        figures = cache.get(key) if day < today else None
+        if figures is None:
+            figures = children.decisions_on_file_figures(
+                agency_ids=ids, start=month_start(day), end=day, today=today
+            )
+            if day < today:
+                cache.set(key, figures, 60 * 60 * 24)
+        table.rows.append(
+            [f"{day:%b %Y}", percent(figures["on_time"] or 0, figures["decisions"] or 0)]
+        )
     return table

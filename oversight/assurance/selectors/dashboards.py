@@ -10,9 +10,11 @@ from oversight.people.models import Agency
 
 from ..compliance import PersonCompliance, compliance_for, summarise, total
 from ..tables import Table
-from .audit import audit_grades_table
+from .audit import audit_grades_table, multi_agency_audit_table
 from .children import (
     children_table,
+    decisions_table,
+    decisions_trend_table,
     drift_table,
     key_elements_table,
     partnership_children_table,
@@ -65,6 +67,8 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
             chart_column=2,
         ),
         children_table(agencies, period, today),
+        decisions_table(agencies, period, today),
+        decisions_trend_table(agencies, period.end, today),
         drift_table(agencies, period),
         case_progression_table(agencies, period),
         partnership_children_table(agencies, period, today, partnership_row=True),
@@ -73,6 +77,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         review_themes_table(agencies, period),
         evaluation_by_agency_table(agencies, period, today),
         audit_grades_table(agencies, period),
+        multi_agency_audit_table(agencies, period),
         pulse_table(agencies, period.end, today),
         pulse_by_role_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
@@ -116,6 +121,8 @@ def agency_tables(
         ),
         trend_table(agencies, period.end, today, side_by_side=False, latest=rows),
         children_table(agencies, period, today),
+        decisions_table(agencies, period, today),
+        decisions_trend_table(agencies, period.end, today),
         drift_table(agencies, period),
         case_progression_table(agencies, period),
         partnership_children_table(agencies, period, today, partnership_row=False),

@@ -40,6 +40,30 @@ def _item(cast: Any) -> dict[str, Any]:
     return {"pk": item.pk}
 
 
+def _question(slug: str, agency: str = "") -> Any:
+    """A question page's arguments: its slug and, for an agency's, the cast's agency named."""
+
+    def setup(cast: Any) -> dict[str, Any]:
+        return {"slug": slug, **({"pk": getattr(cast, agency).pk} if agency else {})}
+
+    return setup
+
+
+def _audited_child(cast: Any) -> dict[str, Any]:
+    from oversight.assurance.models import AuditedChild
+    from oversight.children.tests.factories import ChildFactory
+
+    audit: Any = RecordAuditFactory(agency=None, multi_agency=True, drawn_by=cast.auditor)
+    child: Any = ChildFactory(agency=cast.agency)
+    sampled = AuditedChild.objects.create(audit=audit, child=child, stratum="high")
+    return {"pk": sampled.pk}
+
+
+def _multi_agency_audit(cast: Any) -> dict[str, Any]:
+    audit: Any = RecordAuditFactory(agency=None, multi_agency=True, drawn_by=cast.auditor)
+    return {"pk": audit.pk}
+
+
 def _format(fmt: str, **extra: Any) -> Any:
     return lambda cast: {"fmt": fmt, **{k: v(cast) for k, v in extra.items()}}
 
@@ -60,7 +84,31 @@ CASES = [
         )
         for fmt in ("csv", "xlsx", "pdf")
     ],
+    *[
+        AccessCase(
+            "assurance:partnership_question",
+            note=slug,
+            setup=_question(slug),
+            allowed=PARTNERSHIP_VIEW,
+        )
+        for slug in ("staff-supervised", "drift", "wellbeing")
+    ],
     AccessCase("assurance:agency_dashboard", setup=_agency, allowed=OWN_LEAD),
+    *[
+        AccessCase(
+            "assurance:agency_question",
+            note=slug,
+            setup=_question(slug, "agency"),
+            allowed=OWN_LEAD,
+        )
+        for slug in ("staff-supervised", "decisions-on-file", "case-discussions")
+    ],
+    AccessCase(
+        "assurance:agency_question",
+        note="another agency",
+        setup=_question("children-discussed", "other_agency"),
+        allowed={"other_lead"},
+    ),
     AccessCase(
         "assurance:agency_dashboard",
         note="another agency",
@@ -128,4 +176,13 @@ CASES = [
         allowed=AUDITORS_OF_AGENCY,
     ),
     AccessCase("assurance:audited_record", setup=_item, allowed=AUDITORS_OF_AGENCY),
+    # Issue 13 item 5: the multi-agency audit has no agency, so no lead's rule opens it.
+    AccessCase("assurance:multi_agency_audit_draw", allowed={"auditor"}),
+    AccessCase(
+        "assurance:audit_detail",
+        setup=_multi_agency_audit,
+        allowed={"auditor"},
+        note="a multi-agency audit",
+    ),
+    AccessCase("assurance:audited_child", setup=_audited_child, allowed={"auditor"}),
 ]

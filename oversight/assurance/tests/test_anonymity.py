@@ -28,7 +28,7 @@ from oversight.people.tests import factories as pf
 
 from .exported import csv_tables, xlsx_tables
 from .factories import EvaluationRoundFactory, PulseResponseFactory, answered
-from .test_dashboards import csv_blocks, html_tables
+from .test_dashboards import csv_blocks, html_tables, with_questions
 
 NOW = dt.datetime(2026, 7, 10, 10, tzinfo=ZoneInfo("Europe/London"))
 PUBLISHED_WHEN = "Results are published when the round closes and has at least 5 answers"
@@ -67,7 +67,7 @@ def _page(client: Any, user: Any, url: str) -> str:
     client.force_login(user)
     response = client.get(url)
     assert response.status_code == 200
-    return response.content.decode()
+    return with_questions(client, response.content.decode())
 
 
 def _by_first(rows: list[list[str]]) -> dict[str, list[str]]:
@@ -276,7 +276,7 @@ def test_no_suppressed_cell_can_be_recomputed_on_any_page_or_export(
     agency_url = reverse("assurance:agency_dashboard", args=[cast.agency.pk])
 
     def tables(url: str, export: str) -> dict[str, list[list[str]]]:
-        page = html_tables(client.get(url).content.decode())
+        page = html_tables(with_questions(client, client.get(url).content.decode()))
         if fmt == "page":
             return page
         return dict(zip(page, _export_blocks(client, export, fmt), strict=True))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -87,6 +89,27 @@ def html_tables(html: str) -> dict[str, list[list[str]]]:
     return parser.tables
 
 
+QUESTION_LINK = re.compile(r'href="([^"]*/questions/[^"#]*)"')
+
+
+def with_questions(client: Any, html: str) -> str:
+    """A dashboard and every question page it links to, as one text: the dashboard asks the
+    headline questions and each question's tables sit on its own page (issue 12 item 2)."""
+    links = dict.fromkeys(unescape(link) for link in QUESTION_LINK.findall(html))
+    pages = [html]
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        pages.append(response.content.decode())
+    return "\n".join(pages)
+
+
+def dashboard_html(client: Any, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return with_questions(client, response.content.decode())
+
+
 def csv_blocks(content: bytes) -> list[list[list[str]]]:
     """Each exported table's rows, header first (the CSV files of the export's zip)."""
     return [as_shown(rows) for _name, rows in csv_tables(content)]
@@ -163,7 +186,7 @@ def test_partnership_dashboard_shows_auditor_no_names_notes_or_small_groups(
 ) -> None:
     cast = assured
     client.force_login(cast.auditor)
-    html = client.get(reverse("assurance:partnership_dashboard")).content.decode()
+    html = dashboard_html(client, reverse("assurance:partnership_dashboard"))
     _assert_nothing_personal(html, cast)
     assert SUPPRESSED in html
     rows = {r[0]: r for r in html_tables(html)["staff_compliance"][1:]}
@@ -211,7 +234,7 @@ def test_every_chart_data_table_matches_the_exported_csv(assured: Any, client: A
     cast = assured
     client.force_login(cast.agency_lead)
     url = reverse("assurance:agency_dashboard", args=[cast.agency.pk])
-    html = client.get(url).content.decode()
+    html = dashboard_html(client, url)
     assert "<svg" in html and 'role="img"' in html
     tables = html_tables(html)
     blocks = csv_blocks(
@@ -224,7 +247,7 @@ def test_every_chart_data_table_matches_the_exported_csv(assured: Any, client: A
 
 def test_agency_dashboard_by_team_and_staff_group(cast: Any, client: Any) -> None:
     client.force_login(cast.agency_lead)
-    html = client.get(reverse("assurance:agency_dashboard", args=[cast.agency.pk])).content.decode()
+    html = dashboard_html(client, reverse("assurance:agency_dashboard", args=[cast.agency.pk]))
     tables = html_tables(html)
     teams = {r[0]: r for r in tables["compliance_by_team"][1:]}
     assert teams["Assessment Team"][1] == "5"
@@ -290,8 +313,27 @@ def _grow(cast: Any, held: Any, n: int) -> None:
         ("line_manager", lambda cast: reverse("home")),
         ("line_manager", lambda cast: reverse("assurance:compliance")),
         ("auditor", lambda cast: reverse("assurance:partnership_export", args=["csv"])),
+        (
+            "auditor",
+            lambda cast: reverse("assurance:partnership_question", args=["staff-supervised"]),
+        ),
+        (
+            "agency_lead",
+            lambda cast: reverse(
+                "assurance:agency_question", args=[cast.agency.pk, "decisions-on-file"]
+            ),
+        ),
     ],
-    ids=["partnership", "agency", "lead home", "manager home", "compliance", "export"],
+    ids=[
+        "partnership",
+        "agency",
+        "lead home",
+        "manager home",
+        "compliance",
+        "export",
+        "partnership question",
+        "agency question",
+    ],
 )
 def test_query_count_does_not_grow_with_data(
     cast: Any, client: Any, held: Any, role: str, url: Any
@@ -313,7 +355,7 @@ def test_query_count_does_not_grow_with_data(
 
 
 def _trend_rows(client: Any, url: str) -> list[list[str]]:
-    tables = html_tables(client.get(url).content.decode())
+    tables = html_tables(dashboard_html(client, url))
     return tables["trend"]
 
 

@@ -85,7 +85,7 @@ def test_partnership_figures_for_children_known_to_two_or_more_agencies(cast, cl
         divergent(child, raised=ago(30), resolved_after=resolved_after)
 
     client.force_login(cast.auditor)
-    page = client.get(reverse("assurance:partnership_dashboard"))
+    page = client.get(reverse("assurance:partnership_question", args=["multi-agency"]))
     table = {row[0]: row[1:] for row in html_tables(page.content.decode())["multi_agency"][1:]}
     assert table["Partnership"] == ["6", "50", "6", "5", "9"]
     assert table[cast.agency.name] == ["6", "50", "6", "5", "9"]
@@ -96,7 +96,7 @@ def test_small_numbers_are_suppressed(cast, client):
     children = shared_children(cast, 4, discussed_by_both=4)
     divergent(children[0], raised=ago(30), resolved_after=3)
     client.force_login(cast.auditor)
-    page = client.get(reverse("assurance:partnership_dashboard"))
+    page = client.get(reverse("assurance:partnership_question", args=["multi-agency"]))
     table = {row[0]: row[1:] for row in html_tables(page.content.decode())["multi_agency"][1:]}
     assert table["Partnership"] == [SUPPRESSED] * 5
     exported = csv_tables(client.get(reverse("assurance:partnership_export", args=["csv"])).content)

@@ -47,7 +47,7 @@ def test_the_answer_keeps_whether_a_supervisor_or_a_supervisee_gave_it(cast: Any
 def _rows(client: Any, cast: Any) -> dict[tuple[str, str], list[str]]:
     client.force_login(cast.agency_lead)
     with today_is(DAY):
-        page = client.get(reverse("assurance:agency_dashboard", args=[cast.agency.pk]))
+        page = client.get(reverse("assurance:agency_question", args=[cast.agency.pk, "wellbeing"]))
     table = html_tables(page.content.decode())["wellbeing_by_role"]
     return {(r[1], r[2]): r[3:] for r in table[1:]}
 
@@ -120,7 +120,8 @@ def test_case_progression_is_on_the_partnership_dashboard(cast: Any, client: Any
                 child=child, status=LegalStatus.CHILD_PROTECTION, starts_on=dt.date(2026, 6, 2)
             )
         client.force_login(cast.auditor)
-        page = client.get(reverse("assurance:partnership_dashboard")).content.decode()
+        url = reverse("assurance:partnership_question", args=["drift"])
+        page = client.get(url).content.decode()
     rows = {r[0]: r[1:] for r in html_tables(page)["case_progression"][1:]}
     assert rows[cast.agency.name] == ["5", SUPPRESSED, SUPPRESSED, "5"]
     assert rows[cast.other_agency.name] == [SUPPRESSED] * 4

@@ -5,16 +5,20 @@ from .audit import (
     AuditCompleteView,
     AuditDetailView,
     AuditDrawView,
+    AuditedChildView,
     AuditedRecordView,
     AuditListView,
+    MultiAgencyAuditDrawView,
 )
 from .dashboards import (
     AgencyDashboardView,
+    AgencyQuestionView,
     AgencySettingsView,
     ComplianceView,
     IndexView,
     MonthEndRecomputeView,
     PartnershipDashboardView,
+    PartnershipQuestionView,
     WorkforceView,
 )
 from .evaluation import (
@@ -27,11 +31,13 @@ from .evaluation import (
 
 __all__ = [
     "AgencyDashboardView",
+    "AgencyQuestionView",
     "AgencySettingsView",
     "AuditCompleteView",
     "AuditDetailView",
     "AuditDrawView",
     "AuditListView",
+    "AuditedChildView",
     "AuditedRecordView",
     "ComplianceView",
     "EvaluationFormView",
@@ -39,7 +45,9 @@ __all__ = [
     "EvaluationResultsView",
     "IndexView",
     "MonthEndRecomputeView",
+    "MultiAgencyAuditDrawView",
     "PartnershipDashboardView",
+    "PartnershipQuestionView",
     "PulseChooserView",
     "PulseView",
     "WorkforceView",

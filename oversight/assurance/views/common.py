@@ -16,7 +16,7 @@ from oversight.core.services import RequestOrigin, audit_event_record
 
 from ..forms import PeriodForm
 from ..selectors import Period, default_period
-from ..tables import Table, csv_export, headlines, xlsx_bytes
+from ..tables import Headline, Table, csv_export, headlines, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,7 +24,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def period_from(request: HttpRequest, today: dt.date) -> tuple[Period, PeriodForm]:
     """The chosen period, or the last three months when none (or a bad one) is given."""
     default = default_period(today)
-    if "start" in request.GET or "end" in request.GET:
+    # The GOV.UK date input sends start_day, start_month, start_year (links send start=ISO).
+    if any(key.split("_")[0] in ("start", "end") for key in request.GET):
         form = PeriodForm(request.GET)
         if form.is_valid():
             return Period(form.cleaned_data["start"], form.cleaned_data["end"]), form
@@ -41,8 +42,11 @@ def export_response(
     title: str,
     period: Period,
     target: Any = None,
+    summary: list[Headline] | None = None,
 ) -> HttpResponse:
-    """The same tables as the page, as CSV, XLSX or a printable board report (PDF)."""
+    """The same tables as the page, as CSV, XLSX or a printable board report (PDF). The
+    report's summary page gives ``summary`` (the dashboard's headline questions), or else the
+    headline of each trend among the tables."""
     audit_event_record(
         actor=request.user,
         action=AuditAction.EXPORT,
@@ -70,7 +74,7 @@ def export_response(
         "assurance/board_report.html",
         {
             "tables": tables,
-            "headlines": headlines(tables),
+            "headlines": headlines(tables) if summary is None else summary,
             "title": title,
             "period": period,
             "generated_at": timezone.now(),

@@ -4,6 +4,7 @@ compliance page for line managers and leads, and the lead's agency settings and 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,7 @@ from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
 
-from .. import selectors, services
+from .. import questions, selectors, services
 from ..compliance import PersonCompliance, summarise, total
 from ..forms import (
     ComplianceFilterForm,
@@ -33,7 +34,7 @@ from ..models import WorkforceFigure
 from ..periods import month_ends, quarter_start
 from ..rules import Permission
 from ..selectors import named_compliance_rows, named_table
-from ..tables import Table
+from ..tables import Headline, Table
 from .common import export_response, period_from
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
@@ -72,27 +73,80 @@ class IndexView(RuleRequiredMixin, TemplateView):
 
 
 class DashboardMixin(SignedInView):
-    """Period, tables and exports shared by the partnership and agency dashboards."""
+    """Period, tables, headline questions and exports shared by the partnership and agency
+    dashboards and their question pages (issue 12 item 2)."""
 
     kwargs: dict[str, Any]
     export_name = "dashboard"
+    scope_kind = questions.PARTNERSHIP
 
     def tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
         raise NotImplementedError
 
+    def scope_agencies(self) -> list[Agency]:
+        raise NotImplementedError
+
+    def cache_scope(self) -> str:
+        raise NotImplementedError
+
     def cached_tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
-        """The figures for a period, kept for a few minutes: the dashboard, its exports and
-        its board report then show the same numbers, and a busy morning does not recompute
-        the partnership for every reader. Figures are aggregates, never personal."""
-        page = self.request.path_info.split("export.")[0]
-        key = f"assurance:tables:{page}:{period.start}:{period.end}:{today}"
+        """The figures for a period, kept for a few minutes: the dashboard, its question
+        pages, its exports and its board report then show the same numbers, and a busy
+        morning does not recompute the partnership for every reader. Figures are aggregates,
+        never personal."""
+        key = f"assurance:tables:{self.cache_scope()}:{period.start}:{period.end}:{today}"
         found = cache.get(key)
         if found is None:
-            found = self.tables(period, today)
+            found = questions.in_question_order(self.scope_kind, self.tables(period, today))
             cache.set(key, found, TABLES_CACHE_SECONDS)
         return found
 
+    def cached_answers(
+        self, period: selectors.Period, today: dt.date, tables: list[Table]
+    ) -> dict[str, questions.Answer]:
+        """The answer to each headline question, kept as long as the tables."""
+        key = f"assurance:answers:{self.cache_scope()}:{period.start}:{period.end}:{today}"
+        found = cache.get(key)
+        if found is None:
+            scope = questions.Scope(
+                kind=self.scope_kind,
+                agencies=self.scope_agencies(),
+                period=period,
+                today=today,
+                tables=tables,
+            )
+            found = {
+                q.slug: q.answer(scope)
+                for q in questions.questions_for(self.scope_kind, tables)
+                if q.answer is not None
+            }
+            cache.set(key, found, TABLES_CACHE_SECONDS)
+        return found
+
+    def board_summary(
+        self, period: selectors.Period, today: dt.date, tables: list[Table]
+    ) -> list[Headline]:
+        """The board report opens with the dashboard's headline questions, as the page does."""
+        answers = self.cached_answers(period, today, tables)
+        return [
+            Headline(
+                question=q.ask,
+                figure=answers[q.slug].figure,
+                about=answers[q.slug].about,
+                direction=answers[q.slug].direction,
+                table=answers[q.slug].trend,
+            )
+            for q in questions.questions_for(self.scope_kind, tables)
+            if q.slug in answers
+        ]
+
     def title(self) -> str:
+        raise NotImplementedError
+
+    def dashboard_url(self) -> str:
+        raise NotImplementedError
+
+    def question_url(self, slug: str) -> str:
         raise NotImplementedError
 
     def export_target(self) -> Any:
@@ -105,14 +159,16 @@ class DashboardMixin(SignedInView):
         if fmt in EXPORT_FORMATS:
             today = timezone.localdate()
             period, _ = period_from(request, today)
+            tables = self.cached_tables(period, today)
             return export_response(
                 self.request,
                 fmt=fmt,
-                tables=self.cached_tables(period, today),
+                tables=tables,
                 name=self.export_name,
                 title=self.title(),
                 period=period,
                 target=self.export_target(),
+                summary=self.board_summary(period, today, tables) if fmt == "pdf" else None,
             )
         return super().get(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -120,18 +176,43 @@ class DashboardMixin(SignedInView):
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         today = timezone.localdate()
         period, form = period_from(self.request, today)
+        tables = self.cached_tables(period, today)
+        query = f"?start={period.start.isoformat()}&end={period.end.isoformat()}"
+        asked = questions.questions_for(self.scope_kind, tables)
+        answers = self.cached_answers(period, today, tables)
         context.update(
             period=period,
             form=form,
-            tables=self.cached_tables(period, today),
+            tables=tables,
             title=self.title(),
-            query=f"?start={period.start.isoformat()}&end={period.end.isoformat()}",
+            query=query,
+            dashboard_url=self.dashboard_url(),
+            headlines=[
+                Asked(q, self.question_url(q.slug) + query, answers.get(q.slug))
+                for q in asked
+                if q.is_headline
+            ],
+            more_questions=[
+                Asked(q, self.question_url(q.slug) + query, None)
+                for q in asked
+                if not q.is_headline
+            ],
         )
         return context
 
 
+@dataclass
+class Asked:
+    """A question as a page lists it: its link (keeping the period) and its answer."""
+
+    question: questions.Question
+    url: str
+    answer: questions.Answer | None
+
+
 class PartnershipDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, TemplateView):
-    """All agencies side by side: aggregates only, no names or notes, none under five."""
+    """All agencies side by side: aggregates only, no names or notes, none under five. The
+    page asks the headline questions; each links to its own page of tables."""
 
     permission_required = Permission.VIEW_PARTNERSHIP_DASHBOARD
     template_name = "assurance/dashboard.html"
@@ -140,8 +221,20 @@ class PartnershipDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMix
     def title(self) -> str:
         return "Partnership assurance dashboard"
 
+    def scope_agencies(self) -> list[Agency]:
+        return selectors.agencies_all()
+
+    def cache_scope(self) -> str:
+        return "partnership"
+
     def tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
         return selectors.partnership_tables(period=period, today=today)
+
+    def dashboard_url(self) -> str:
+        return reverse("assurance:partnership_dashboard")
+
+    def question_url(self, slug: str) -> str:
+        return reverse("assurance:partnership_question", args=[slug])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -161,6 +254,7 @@ class AgencyDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, T
     permission_required = Permission.VIEW_AGENCY_DASHBOARD
     template_name = "assurance/dashboard.html"
     export_name = "agency-assurance"
+    scope_kind = questions.AGENCY
     object: Agency | None = None
 
     def get_object(self) -> Agency:
@@ -173,10 +267,26 @@ class AgencyDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, T
         assert self.object is not None
         return f"{self.object.name} assurance dashboard"
 
+    def scope_agencies(self) -> list[Agency]:
+        assert self.object is not None
+        return [self.object]
+
+    def cache_scope(self) -> str:
+        assert self.object is not None
+        return f"agency-{self.object.pk}"
+
     def tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
         assert self.object is not None
         rows = selectors.agency_compliance(agency=self.object, on=min(period.end, today))
         return selectors.agency_tables(agency=self.object, period=period, today=today, rows=rows)
+
+    def dashboard_url(self) -> str:
+        assert self.object is not None
+        return reverse("assurance:agency_dashboard", args=[self.object.pk])
+
+    def question_url(self, slug: str) -> str:
+        assert self.object is not None
+        return reverse("assurance:agency_question", args=[self.object.pk, slug])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -197,6 +307,79 @@ class AgencyDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, T
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
         assert self.object is not None
         return _crumbs((self.object.name, None))
+
+
+class QuestionMixin(DashboardMixin):
+    """One question of a dashboard on its own page: its answer and its tables, each table
+    that small groups leave mostly empty saying so once, with a link to a grouping that
+    shows figures (issue 12 item 2)."""
+
+    template_name = "assurance/question.html"
+    question: questions.Question
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        found = questions.question_for(self.scope_kind, self.kwargs["slug"], context["tables"])
+        if found is None:
+            raise Http404("No such question on this dashboard.")
+        self.question = found
+        query = context["query"]
+        context.update(
+            question=found,
+            breadcrumbs=self.question_breadcrumbs(found),
+            answer=next(
+                (h.answer for h in context["headlines"] if h.question.slug == found.slug), None
+            ),
+            shown_tables=questions.shown_tables(
+                found, context["tables"], lambda part: self.wider(part, found, query)
+            ),
+        )
+        return context
+
+    def question_breadcrumbs(self, question: questions.Question) -> list[tuple[str, str | None]]:
+        raise NotImplementedError
+
+    def wider(
+        self, part: questions.TablePart, question: questions.Question, query: str
+    ) -> tuple[str, str]:
+        """Where a mostly empty table's figures show for larger groups: the headline, when it
+        gives the figure for the whole partnership or agency."""
+        if part.whole and question.is_headline:
+            return (
+                f"{self.dashboard_url()}{query}#question-{question.slug}",
+                f"See the figure for the whole {self.scope_kind}",
+            )
+        return "", ""
+
+
+class PartnershipQuestionView(QuestionMixin, PartnershipDashboardView):
+    """A question of the partnership dashboard, by agency."""
+
+    def question_breadcrumbs(self, question: questions.Question) -> list[tuple[str, str | None]]:
+        return _crumbs(
+            ("Partnership dashboard", self.dashboard_url()),
+            (question.ask, None),
+        )
+
+
+class AgencyQuestionView(QuestionMixin, AgencyDashboardView):
+    """A question of an agency's dashboard, by team and staff group."""
+
+    def wider(
+        self, part: questions.TablePart, question: questions.Question, query: str
+    ) -> tuple[str, str]:
+        """By agency instead of by team: the same question on the partnership dashboard, for
+        a lead (who sees it as the auditor does)."""
+        if part.by_agency and self.request.user.has_perm(Permission.VIEW_PARTNERSHIP_DASHBOARD):
+            return (
+                reverse("assurance:partnership_question", args=[question.slug]) + query,
+                "See these figures by agency on the partnership dashboard",
+            )
+        return super().wider(part, question, query)
+
+    def question_breadcrumbs(self, question: questions.Question) -> list[tuple[str, str | None]]:
+        assert self.object is not None
+        return _crumbs((self.object.name, self.dashboard_url()), (question.ask, None))
 
 
 def _team_of(row: PersonCompliance) -> str:

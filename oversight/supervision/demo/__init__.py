@@ -14,6 +14,8 @@ from oversight.core.demo import DemoContext
 
 from ..services.records import records_seal_unsealed
 from .history import build
+from .personas import addendum as personas_addendum
+from .personas import check_before_signing
 from .personas import finish as personas_finish
 from .reflection import finish as reflection_finish
 
@@ -22,7 +24,11 @@ __all__ = ["build", "finish"]
 
 def finish(ctx: DemoContext) -> None:
     """After the personas' touches, store what each signed record says as signed (issue 10
-    item 4), as signing does, so ``verify_integrity`` holds on the demo."""
+    item 4), as signing does, so ``verify_integrity`` holds on the demo; then one of
+    practitioner.csc's signed records gains an addendum (issue 12 item 5), and supervisor.csc
+    has a draft to check before signing (item 4)."""
     personas_finish(ctx)
     reflection_finish(ctx)
+    check_before_signing(ctx)
     records_seal_unsealed()
+    personas_addendum(ctx)

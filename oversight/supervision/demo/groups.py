@@ -55,6 +55,13 @@ def _groups(
     ):
         practitioners[agency_id].append(person_id)
     sessions: list[tuple[Session, list[int], set[int]]] = []
+    # Issue 13 item 6 (seed 002): each group also invites a practitioner of the next agency,
+    # and the council's groups the health visitor persona; no extra random draws, so the rest
+    # of the demo is unchanged.
+    agency_order = sorted(leads)
+    personas = ctx.shared.get("personas", {})
+    health_visitor = personas.get("practitioner.health")
+    council_lead = personas.get("lead.csc")
     day = horizon + dt.timedelta(days=30)
     reviews = ["CSPR: Child Q", "CSPR: Baby R – neglect", "Rapid review: Child S", "CSPR: Twins T"]
     n = 0
@@ -80,7 +87,19 @@ def _groups(
                 modified_by_id=lead_id,
             )
             came = {p for p in invited if rng.random() < 0.8}
-            sessions.append((session, invited, came))
+            guests: list[int] = []
+            partner = agency_order[(agency_order.index(agency_id) + 1) % len(agency_order)]
+            if partner != agency_id and practitioners.get(partner):
+                guests.append(practitioners[partner][n % len(practitioners[partner])])
+            if (
+                health_visitor is not None
+                and council_lead is not None
+                and lead_id == council_lead.pk
+                and health_visitor.pk not in guests
+            ):
+                guests.append(health_visitor.pk)
+            guests = [g for g in guests if g not in invited]
+            sessions.append((session, invited + guests, came | set(guests)))
         day += dt.timedelta(days=91)
         n += 1
     bulk_insert(Session, [s for s, _, _ in sessions], batch_size=BULK)

@@ -50,10 +50,10 @@ from ..models import (
 )
 from ..prompts import ALL_STAGE_FIELDS, TOOLS
 from ..reflection import default_tool_key
-from ..selectors import record_for, records_unsealed
+from ..selectors import previous_held_on, record_for, records_unsealed
 from ..signed import addendum_hash, signed_content_build
 from .oversight import DecisionInput, decision_create
-from .sessions import record_deadline
+from .sessions import next_session_proposal, record_deadline
 
 LOCKED_MESSAGE = (
     "This record has been signed by both people and cannot be changed. "
@@ -421,6 +421,56 @@ def case_discussion_add(
 
 
 @transaction.atomic
+def record_start(
+    *, actor: Person, session: Session, origin: RequestOrigin | None = None
+) -> SessionRecord:
+    """The session's record, started as a draft with what the page would offer when there is
+    none yet, so a family can be added before the record is first saved (issue 12 item 4)."""
+    session = (
+        Session.objects.select_for_update()
+        .select_related("supervisee", "agency")
+        .get(pk=session.pk)
+    )
+    found = SessionRecord.objects.filter(session=session).first()
+    if found is not None:
+        return found
+    held_on = min(timezone.localdate(session.planned_start), timezone.localdate())
+    data: dict[str, Any] = {
+        "last_session_on": previous_held_on(session),
+        "agenda_notes": "\n".join(item.text for item in session.agenda_items.live()),
+    }
+    if session.supervisee is not None:
+        data["next_session_on"] = next_session_proposal(
+            supervisee=session.supervisee, agency=session.agency, after=held_on
+        )
+    return session_record(actor=actor, session=session, held_on=held_on, data=data, origin=origin)
+
+
+@transaction.atomic
+def case_discussion_add_to_session(
+    *,
+    actor: Person,
+    session: Session,
+    child: Child,
+    data: Mapping[str, Any],
+    decisions: Iterable[DecisionInput] = (),
+    submission_token: str = "",
+    origin: RequestOrigin | None = None,
+) -> CaseDiscussion:
+    """A case discussion added from the start: the record is started first when the session
+    has none yet (issue 12 item 4)."""
+    return case_discussion_add(
+        actor=actor,
+        record=record_start(actor=actor, session=session, origin=origin),
+        child=child,
+        data=data,
+        decisions=decisions,
+        submission_token=submission_token,
+        origin=origin,
+    )
+
+
+@transaction.atomic
 def case_discussion_update(
     *,
     actor: Person,
@@ -509,12 +559,20 @@ def action_add(
 
 @transaction.atomic
 def record_sign_supervisor(
-    *, actor: Person, record: SessionRecord, origin: RequestOrigin | None = None
+    *,
+    actor: Person,
+    record: SessionRecord,
+    expected_version: int | None = None,
+    origin: RequestOrigin | None = None,
 ) -> SessionRecord:
     """The supervisor completes and signs (seed 001 "Recording"). A group record has no
-    supervisee and is signed once the facilitator signs."""
+    supervisee and is signed once the facilitator signs. Signed from the check page
+    (issue 12 item 4), ``expected_version`` is the version checked: a record changed since is
+    refused (StaleEditError) so nobody signs what they did not see."""
     record = _lock_record(record)
     session = record.session
+    if expected_version is not None and record.version != expected_version:
+        raise StaleEditError()
     if actor.pk != session.supervisor_id:
         raise ValidationError("Only the supervisor signs as supervisor.")
     if record.status != RecordStatus.DRAFT:

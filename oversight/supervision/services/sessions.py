@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from oversight.children.models import Child
@@ -21,7 +22,10 @@ from oversight.core.services import (
     audit_event_record,
     submission_claim,
     submission_record,
+    tracked_archive,
     tracked_create,
+    tracked_edit,
+    version_check,
 )
 from oversight.core.workdays import add_working_days
 from oversight.people.models import Agency, Membership, Person
@@ -111,6 +115,23 @@ def _participant_ids(session: Session) -> set[int]:
     return ids
 
 
+def _partners_by_email(emails: Iterable[str], *, on: dt.date) -> tuple[list[Person], list[str]]:
+    """Practitioners invited by their exact work email address (issue 13 item 6): the people
+    with a current post in any agency, and the addresses that matched no one. An exact match
+    only, so the partnership's staff cannot be listed or searched."""
+    wanted = [e.strip().lower() for e in emails if e.strip()]
+    if not wanted:
+        return [], []
+    posted = Membership.objects.on(on).values("person_id")
+    found = {
+        p.email.lower(): p
+        for p in Person.objects.annotate(address=Lower("email")).filter(
+            address__in=wanted, is_active=True, pk__in=posted
+        )
+    }
+    return [found[e] for e in wanted if e in found], [e for e in wanted if e not in found]
+
+
 @transaction.atomic
 def session_plan(
     *,
@@ -121,6 +142,7 @@ def session_plan(
     planned_start: dt.datetime,
     supervisee: Person | None = None,
     attendees: Iterable[Person] = (),
+    invite_emails: Iterable[str] = (),
     duration_minutes: int = 60,
     location: str = "",
     video_link: str = "",
@@ -139,6 +161,17 @@ def session_plan(
     is_group = session_type in {SessionType.GROUP, SessionType.REFLECTIVE_GROUP}
     if is_group:
         supervisee = None
+    invited, unknown = _partners_by_email(invite_emails, on=timezone.localdate(planned_start))
+    if invited and session_type != SessionType.REFLECTIVE_GROUP:
+        errors["invite_emails"] = (
+            "Only a reflective practice group invites practitioners from other agencies."
+        )
+    elif unknown:
+        errors["invite_emails"] = (
+            f"No one with a current post in a partner agency has the address {unknown[0]}. "
+            "Check it with them."
+        )
+    attendees = [*attendees, *(p for p in invited if p not in attendees)]
     attendees = [a for a in attendees if a.pk not in {supervisor.pk, getattr(supervisee, "pk", 0)}]
     if is_group:
         if not attendees:
@@ -305,10 +338,18 @@ def session_mark_did_not_attend(
 
 @transaction.atomic
 def agenda_item_add(
-    *, actor: Person, session: Session, text: str, origin: RequestOrigin | None = None
+    *,
+    actor: Person,
+    session: Session,
+    text: str,
+    submission_token: str = "",
+    origin: RequestOrigin | None = None,
 ) -> AgendaItem:
-    """Seed 004: the supervisee prepares for the session; the supervisor sees the agenda."""
+    """Seed 004: the supervisee prepares for the session; the supervisor sees the agenda. The
+    same form sent twice adds it once (issue 12 item 4)."""
     session = _lock(session)
+    if earlier := submission_claim(token=submission_token, actor=actor, model=AgendaItem):
+        return earlier
     _require_planned(session)
     if actor.pk not in _participant_ids(session):
         raise ValidationError("Only the people in a session can add to its agenda.")
@@ -317,7 +358,56 @@ def agenda_item_add(
         raise ValidationError({"text": "Enter what you want to discuss."})
     item = AgendaItem(session=session, added_by=actor, text=text)
     tracked_create(item, actor=actor)
+    submission_record(token=submission_token, target=item)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=item, origin=origin)
+    return item
+
+
+def _lock_agenda_item(actor: Person, item: AgendaItem) -> AgendaItem:
+    item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
+    if item.archived_at is not None:
+        raise ValidationError("This agenda item has already been removed.")
+    _require_planned(item.session)
+    if item.added_by_id != actor.pk or actor.pk not in _participant_ids(item.session):
+        raise ValidationError("Only the person who added an agenda item can change it.")
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(
+    *,
+    actor: Person,
+    item: AgendaItem,
+    text: str,
+    expected_version: int | None,
+    origin: RequestOrigin | None = None,
+) -> AgendaItem:
+    """Change an agenda item while the session is planned (issue 12 item 4). A change from a
+    stale form is refused."""
+    item = _lock_agenda_item(actor, item)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter what you want to discuss."})
+    item.text = text
+    tracked_edit(item, actor=actor, expected_version=expected_version)
+    audit_event_record(actor=actor, action=AuditAction.CHANGE, target=item, origin=origin)
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(
+    *,
+    actor: Person,
+    item: AgendaItem,
+    expected_version: int | None,
+    origin: RequestOrigin | None = None,
+) -> AgendaItem:
+    """Take an item off the agenda (issue 12 item 4). It is archived, not deleted, so the
+    audit trail keeps it."""
+    item = _lock_agenda_item(actor, item)
+    version_check(stored=item.version, expected=expected_version)
+    tracked_archive(item, actor=actor, reason="Removed from the agenda")
+    audit_event_record(actor=actor, action=AuditAction.ARCHIVE, target=item, origin=origin)
     return item
 
 

@@ -40,6 +40,15 @@ def planned(cast: Any) -> dict[str, Any]:
     return {"pk": _session(cast).pk}
 
 
+def agenda_item(cast: Any) -> dict[str, Any]:
+    """A planned session with an item the supervisee added to its agenda."""
+    from oversight.supervision import services
+
+    session = _session(cast)
+    item = services.agenda_item_add(actor=cast.practitioner, session=session, text="Workload")
+    return {"pk": session.pk, "item_id": item.pk}
+
+
 def _record(cast: Any, status: str = RecordStatus.DRAFT) -> Any:
     from .factories import SessionRecordFactory
 
@@ -55,6 +64,12 @@ def _record(cast: Any, status: str = RecordStatus.DRAFT) -> Any:
         record.supervisee_signed_at, record.supervisee_signed_by = now, cast.practitioner
     record.save()
     return record
+
+
+def held_unrecorded(cast: Any) -> dict[str, Any]:
+    """A session planned for yesterday with no record yet."""
+    session = _session(cast, planned_start=timezone.now() - dt.timedelta(days=1))
+    return {"pk": session.pk}
 
 
 def draft(cast: Any) -> dict[str, Any]:
@@ -156,6 +171,18 @@ CASES = [
     AccessCase("supervision:session_did_not_attend", setup=planned, allowed={"supervisor"}),
     AccessCase("supervision:session_prepare", setup=planned, allowed=PAIR),
     AccessCase("supervision:session_ics", setup=planned, allowed=PAIR),
+    AccessCase(
+        "supervision:agenda_item_edit",
+        setup=agenda_item,
+        allowed={"practitioner"},
+        note="whoever added it",
+    ),
+    AccessCase(
+        "supervision:agenda_item_remove",
+        setup=agenda_item,
+        allowed={"practitioner"},
+        note="whoever added it",
+    ),
     AccessCase("supervision:record", setup=draft, allowed=RECORD_READERS, note="1:1"),
     AccessCase(
         "supervision:record",
@@ -185,10 +212,24 @@ CASES = [
         note="signed: nobody",
     ),
     AccessCase("supervision:discussion_add", setup=draft, allowed={"supervisor"}),
+    AccessCase(
+        "supervision:discussion_add",
+        setup=held_unrecorded,
+        allowed={"supervisor"},
+        note="before the record is first saved",
+    ),
     AccessCase("supervision:discussion_edit", setup=discussion, allowed={"supervisor"}),
     AccessCase("supervision:action_add", setup=draft, allowed={"supervisor"}),
     AccessCase("supervision:attendance", setup=group_record, allowed={"supervisor"}),
     AccessCase("supervision:sign_supervisor", setup=draft, method="post", allowed={"supervisor"}),
+    AccessCase("supervision:record_check", setup=draft, allowed={"supervisor"}),
+    AccessCase(
+        "supervision:record_check",
+        setup=awaiting,
+        allowed=set(),
+        note="already signed by the supervisor: nobody",
+    ),
+    AccessCase("supervision:record_signed", setup=awaiting, allowed=RECORD_READERS),
     AccessCase("supervision:sign_supervisee", setup=awaiting, allowed={"practitioner"}),
     AccessCase("supervision:addendum_add", setup=signed, allowed=PAIR),
     AccessCase("supervision:record_pdf", setup=signed, allowed=PAIR),

@@ -123,8 +123,10 @@ def test_supervision_loop(
         page.get_by_role("button", name="Add the action").click()
         page.get_by_text("Action added.").wait_for()
     assert_accessible(page)
+    page.get_by_role("link", name="Check the record and sign").click()
+    assert_accessible(page)
     page.get_by_role("button", name="Sign as supervisor").click()
-    page.get_by_text("You have signed the record.").wait_for()
+    page.get_by_role("heading", name="You have signed the record").wait_for()
     assert_accessible(page)
     sign_out(page)
 

@@ -23,12 +23,14 @@ from oversight.core.views import ServiceFormView, StaleEditRecoveryMixin
 from oversight.people.models import Person
 
 from .. import selectors, services
+from ..checks import record_check
 from ..forms import (
     ActionForm,
     AddendumForm,
     AttendanceForm,
     CaseDiscussionForm,
     RecordForm,
+    SignCheckForm,
     SuperviseeSignForm,
 )
 from ..models import PROCESS_REVIEW_FIELDS, CaseDiscussion, Session, SessionRecord
@@ -234,6 +236,11 @@ class RecordSaveView(StaleEditRecoveryMixin, RecordPageMixin, TemplateView):
                 ),
             ):
                 messages.success(request, "Record saved.")
+                if request.POST.get("then") == "discussion":
+                    # "Save and add a family": what was typed is kept (issue 12 item 4).
+                    return HttpResponseRedirect(
+                        reverse("supervision:discussion_add", args=[session.pk])
+                    )
                 return HttpResponseRedirect(reverse("supervision:record", args=[session.pk]))
         context = self.get_context_data()
         context.update(self.record_context(record_form=form))
@@ -256,10 +263,10 @@ class CaseDiscussionAddView(SessionMixin, ServiceFormView):
             del form.fields["submission_token"]  # only adding is guarded by a token
         return form
 
-    def record(self) -> SessionRecord:
-        if not _has_record(self.session):
-            raise Http404("Save the record before adding case discussions")
-        return self.session.record
+    def record(self) -> SessionRecord | None:
+        """None until the record is first saved: a family can be added from the start and
+        the service starts the record (issue 12 item 4)."""
+        return self.session.record if _has_record(self.session) else None
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -280,7 +287,9 @@ class CaseDiscussionAddView(SessionMixin, ServiceFormView):
 
     def get_initial(self) -> dict[str, Any]:
         record = self.record()
-        discussed = set(record.case_discussions.values_list("child_id", flat=True))
+        discussed = (
+            set(record.case_discussions.values_list("child_id", flat=True)) if record else set()
+        )
         waiting = [
             c.child_id for c in self.session.chosen_children.all() if c.child_id not in discussed
         ]
@@ -304,9 +313,9 @@ class CaseDiscussionAddView(SessionMixin, ServiceFormView):
         ]
 
     def perform(self, form: CaseDiscussionForm) -> Any:
-        return services.case_discussion_add(
+        return services.case_discussion_add_to_session(
             actor=self.actor,
-            record=self.record(),
+            session=self.session,
             child=form.cleaned_data["child"],
             data=form.cleaned_data,
             decisions=self.decisions(form.cleaned_data),
@@ -486,6 +495,76 @@ class SignSupervisorView(RecordMixin, View):
         return HttpResponseRedirect(
             reverse("supervision:record", args=[self.session.pk]) + "#sign-off"
         )
+
+
+class RecordCheckView(RecordMixin, ServiceFormView):
+    """Check your answers before signing (issue 12 item 4; GOV.UK "check answers" pattern):
+    everything the record holds, with warnings about children brought but not discussed,
+    actions without an owner or date and empty sections. Signing from here signs the version
+    shown; a record changed since is refused and shown again."""
+
+    permission_required = Permission.SIGN_AS_SUPERVISOR
+    template_name = "supervision/record_check.html"
+    form_class = SignCheckForm
+    page_title = "Check the record before you sign"
+
+    def stale_current(self, form: Any) -> SessionRecord | None:
+        return SessionRecord.objects.filter(pk=self.record.pk).first()
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"version": self.record.version}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        session = self.session
+        wellbeing = self.request.user.has_perm(Permission.VIEW_WELLBEING, session)
+        record = selectors.record_for(session_id=session.pk, with_wellbeing=wellbeing)
+        day = timezone.localdate()
+        earlier = mark_overdue(selectors.open_actions_before(session), day)
+        chosen = [c.child for c in session.chosen_children.select_related("child")]
+        for discussion in record.case_discussions.all():
+            mark_overdue(discussion.decisions.all(), day)
+        context.update(
+            record=record,
+            check=record_check(record, chosen_children=chosen, earlier_actions=list(earlier)),
+            show_wellbeing=wellbeing and not session.is_group,
+            record_url=reverse("supervision:record", args=[session.pk]),
+        )
+        return context
+
+    def perform(self, form: SignCheckForm) -> Any:
+        return services.record_sign_supervisor(
+            actor=self.actor,
+            record=self.record,
+            expected_version=form.cleaned_data["version"],
+            origin=self.origin(),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:record_signed", args=[self.session.pk])
+
+
+class RecordSignedView(RecordMixin, TemplateView):
+    """Where signing from the check page lands (GOV.UK confirmation pattern): what happened
+    and what happens next."""
+
+    permission_required = Permission.VIEW_RECORD
+    template_name = "supervision/record_signed.html"
+    page_title = "Record signed"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.record.supervisor_signed_at is None:
+            return HttpResponseRedirect(reverse("supervision:record", args=[self.session.pk]))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            record=self.record,
+            locked=self.record.is_locked,
+            can_plan_next=self.request.user.has_perm(Permission.PLAN_NEXT_SESSION, self.record),
+        )
+        return context
 
 
 class _RecordObjectFormView(RecordMixin, _BackToRecordFormView):

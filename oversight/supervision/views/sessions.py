@@ -11,12 +11,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from oversight.children.selectors import child_rows
 from oversight.contracts.models import SessionType
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.overdue import mark_overdue
@@ -27,7 +28,9 @@ from oversight.people.selectors import access_profile
 from .. import selectors, services
 from ..calendar import session_ics
 from ..forms import (
+    AgendaItemEditForm,
     AgendaItemForm,
+    AgendaItemRemoveForm,
     CancelForm,
     ChildrenForm,
     DidNotAttendForm,
@@ -35,7 +38,7 @@ from ..forms import (
     SessionPlanForm,
     SessionTypeForm,
 )
-from ..models import GROUP_TYPES
+from ..models import GROUP_TYPES, AgendaItem
 from ..rules import Permission, mark_viewer_roles
 from .base import SessionMixin, origin
 from .reflection import reflection_links
@@ -171,6 +174,21 @@ class SessionPlanView(ServiceFormView):
         )
         return membership.agency if membership else None
 
+    def form_valid(self, form: SessionPlanForm) -> HttpResponse:
+        """Warn about a clash with another session for either person; the planner may
+        confirm past it (issue 12 item 4)."""
+        data = form.cleaned_data
+        clashes = selectors.sessions_clashing(
+            people=[self.request.user, data.get("supervisee")],
+            start=data["planned_start"],
+            minutes=data["duration_minutes"],
+            submission_token=data["submission_token"],
+        )
+        if clashes and not data.get("clash_confirmed"):
+            form.ask_to_confirm_clash()
+            return self.render_to_response(self.get_context_data(form=form, clashes=clashes))
+        return super().form_valid(form)
+
     def perform(self, form: SessionPlanForm) -> Any:
         data = form.cleaned_data
         agency = self._agency(data)
@@ -182,6 +200,7 @@ class SessionPlanView(ServiceFormView):
             supervisor=self.actor,
             supervisee=data.get("supervisee"),
             attendees=data.get("attendees") or [],
+            invite_emails=data.get("invite_emails") or [],
             agency=agency,
             planned_start=data["planned_start"],
             duration_minutes=data["duration_minutes"],
@@ -334,9 +353,19 @@ class SessionPrepareView(StaleEditRecoveryMixin, SessionMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("forms", self._forms())
-        context["open_actions"] = mark_overdue(
-            selectors.open_actions_before(self.session), timezone.localdate()
+        day = timezone.localdate()
+        context["open_actions"] = mark_overdue(selectors.open_actions_before(self.session), day)
+        user = self.request.user
+        items = list(self.session.agenda_items.all())
+        for item in items:
+            item.changeable = user.has_perm(Permission.CHANGE_AGENDA_ITEM, item)
+        context["agenda_items"] = items
+        # Issue 12 item 4: each chosen child as the children app's cadence answers for today.
+        chosen = [c.child_id for c in self.session.chosen_children.all()]
+        rows = child_rows(
+            selectors.children_for_session(self.session).filter(pk__in=chosen), today=day
         )
+        context["chosen_rows"] = sorted(rows, key=lambda r: r.child.display_name)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -352,6 +381,7 @@ class SessionPrepareView(StaleEditRecoveryMixin, SessionMixin, TemplateView):
                         actor=self.request.user,
                         session=self.session,
                         text=form.cleaned_data["text"],
+                        submission_token=form.cleaned_data["submission_token"],
                         origin=origin(request),
                     ),
                 )
@@ -374,6 +404,83 @@ class SessionPrepareView(StaleEditRecoveryMixin, SessionMixin, TemplateView):
         context = self.get_context_data(forms=forms)
         context["form"] = form
         return self.render_to_response(context)
+
+
+class _AgendaItemFormView(_SessionFormView):
+    """A page about one agenda item: the rule is checked against the item."""
+
+    permission_required = Permission.CHANGE_AGENDA_ITEM
+
+    def get_object(self, queryset: Any = None) -> AgendaItem:  # type: ignore[override]
+        try:
+            return (
+                AgendaItem.objects.live()
+                .select_related("session", "session__supervisor", "session__supervisee")
+                .get(pk=self.kwargs["item_id"], session_id=self.kwargs["pk"])
+            )
+        except AgendaItem.DoesNotExist:
+            raise Http404("No such agenda item") from None
+
+    @property
+    def item(self) -> AgendaItem:
+        return self.get_permission_object()
+
+    @property
+    def session(self) -> Any:
+        return self.item.session
+
+    def stale_current(self, form: Any) -> AgendaItem | None:
+        return AgendaItem.objects.filter(pk=self.item.pk).first()
+
+    def get_success_url(self) -> str:
+        return reverse("supervision:session_prepare", args=[self.session.pk])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["back_url"] = self.get_success_url()
+        return context
+
+
+class AgendaItemEditView(_AgendaItemFormView):
+    form_class = AgendaItemEditForm
+    page_title = "Change an agenda item"
+    button = "Save the agenda item"
+    success_message = "Agenda item changed."
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"text": self.item.text, "version": self.item.version}
+
+    def perform(self, form: AgendaItemEditForm) -> Any:
+        return services.agenda_item_update(
+            actor=self.actor,
+            item=self.item,
+            text=form.cleaned_data["text"],
+            expected_version=form.cleaned_data["version"],
+            origin=self.origin(),
+        )
+
+
+class AgendaItemRemoveView(_AgendaItemFormView):
+    form_class = AgendaItemRemoveForm
+    page_title = "Remove an agenda item"
+    button = "Remove it from the agenda"
+    success_message = "Agenda item removed."
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"version": self.item.version}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["intro"] = f"Remove “{self.item.text}” from the agenda?"
+        return context
+
+    def perform(self, form: AgendaItemRemoveForm) -> Any:
+        return services.agenda_item_remove(
+            actor=self.actor,
+            item=self.item,
+            expected_version=form.cleaned_data["version"],
+            origin=self.origin(),
+        )
 
 
 class SessionIcsView(SessionMixin, View):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assurance', '0002_compliance_snapshot'),
+        ('assurance', '0003_multi_agency_audit'),
     ]
 
     operations = [

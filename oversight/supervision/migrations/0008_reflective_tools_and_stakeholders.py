@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('children', '0009_plan_contributions'),
         ('people', '0004_staff_import'),
-        ('supervision', '0006_discussion_outcomes_session_times_review'),
+        ('supervision', '0007_plain_words_for_learning_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
