@@ -26,6 +26,7 @@ from .models import (
     Grade,
     PulseParticipation,
     PulseResponse,
+    PulseRole,
     WorkforceFigure,
 )
 from .periods import add_months, quarter_start, round_bounds
@@ -128,6 +129,11 @@ def build(ctx: DemoContext) -> None:
     for agency_id, person_id in Membership.objects.on(today).values_list("agency_id", "person_id"):
         staff[agency_id].append(person_id)
     quarters = [add_months(quarter_start(today), -3 * n) for n in range(8)]
+    # Seed 004 indicator 1 (issue 15 item 16): supervisors' answers are kept apart; in the
+    # demo they report a little more stress than the people they supervise.
+    supervising = set(
+        SupervisionRelationship.objects.on(today).values_list("agency_id", "supervisor_id")
+    )
     pulses: list[PulseResponse] = []
     pulse_marks: list[PulseParticipation] = []
     figures: list[WorkforceFigure] = []
@@ -146,11 +152,17 @@ def build(ctx: DemoContext) -> None:
                     continue  # personas are prompted for this quarter's pulse
                 if rng.random() > 0.5:
                     continue
-                base = 3 + trend * n
+                role = (
+                    PulseRole.SUPERVISOR
+                    if (agency.pk, person_id) in supervising
+                    else PulseRole.SUPERVISEE
+                )
+                base = 3 + trend * n + (0.4 if role == PulseRole.SUPERVISOR else 0)
                 pulses.append(
                     PulseResponse(
                         agency=agency,
                         quarter_start=quarter,
+                        role=role,
                         stress=_scale(rng.gauss(base, 1)) if rng.random() < 0.95 else None,
                         resilience=_scale(rng.gauss(6 - base, 1)),
                         reflection=_scale(rng.gauss(6 - base + 0.3, 1))

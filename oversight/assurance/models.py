@@ -141,6 +141,11 @@ class EvaluationParticipation(TrackedModel):
 SCALE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
+class PulseRole(models.TextChoices):
+    SUPERVISOR = "supervisor", "Supervisors"
+    SUPERVISEE = "supervisee", "Supervisees"
+
+
 class PulseResponse(TrackedModel):
     """One anonymous wellbeing pulse (seed 004 "Assurance indicators" 1 and 3): stress,
     resilience and ability to reflect, each 1 (low) to 5 (high), each optional."""
@@ -152,6 +157,10 @@ class PulseResponse(TrackedModel):
     reflection = models.PositiveSmallIntegerField(
         "Ability to reflect", null=True, blank=True, validators=SCALE
     )
+    # Seed 004 "Assurance indicators" 1: resilience and stress of supervisors and supervisees,
+    # shown apart (issue 15 item 16). Set from what the person does in the agency when they
+    # answer, never asked; blank for answers given before it was kept.
+    role = models.CharField(max_length=12, choices=PulseRole.choices, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["agency", "quarter_start"])]

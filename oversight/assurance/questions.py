@@ -308,8 +308,9 @@ register(
         slug="drift",
         ask="Is drift caught and resolved?",
         answer=drift_resolved,
-        summary="Drift flags raised and resolved, and escalations by level.",
-        tables=(TablePart("drift_escalation", whole=True),),
+        summary="Drift flags raised and resolved, escalations by level, and how children's "
+        "ratings and legal statuses moved (seed 004 indicator 4).",
+        tables=(TablePart("drift_escalation", whole=True), TablePart("case_progression")),
     )
 )
 register(
@@ -355,8 +356,9 @@ register(
     Question(
         slug="wellbeing",
         ask="How are staff?",
-        summary="The wellbeing pulse, sickness and vacancies.",
-        tables=(TablePart("wellbeing"), TablePart("workforce")),
+        summary="The wellbeing pulse, for all staff and for supervisors and supervisees "
+        "apart (seed 004 indicator 1), sickness and vacancies.",
+        tables=(TablePart("wellbeing"), TablePart("wellbeing_by_role"), TablePart("workforce")),
     )
 )
 

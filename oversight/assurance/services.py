@@ -38,6 +38,7 @@ from .models import (
     Grade,
     PulseParticipation,
     PulseResponse,
+    PulseRole,
     RecordAudit,
     WorkforceFigure,
 )
@@ -140,6 +141,17 @@ def evaluation_submit(
 
 
 @transaction.atomic
+def pulse_role(*, actor: Any, agency_id: int, on: dt.date) -> str:
+    """Seed 004 indicator 1 (issue 15 item 16): someone who supervises anyone in the agency
+    that day answers as a supervisor; everyone else as a supervisee."""
+    supervises = (
+        SupervisionRelationship.objects.live()
+        .on(on)
+        .filter(supervisor_id=actor.pk, agency_id=agency_id)
+    )
+    return PulseRole.SUPERVISOR if supervises.exists() else PulseRole.SUPERVISEE
+
+
 def pulse_submit(
     *,
     actor: Any,
@@ -168,6 +180,7 @@ def pulse_submit(
         stress=stress,
         resilience=resilience,
         reflection=reflection,
+        role=pulse_role(actor=actor, agency_id=agency_id, on=day),
     )
     tracked_create(response, actor=None)
     stamp = _day_stamp(day)

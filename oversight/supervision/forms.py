@@ -20,6 +20,7 @@ from oversight.core.forms import (
 )
 from oversight.people.models import Agency
 
+from .evidence import FORMATS as EVIDENCE_FORMATS
 from .models import (
     WELLBEING_FIELDS,
     Action,
@@ -32,8 +33,9 @@ from .models import (
     ReviewAnswer,
     ReviewTheme,
     ShortfallKind,
+    Stakeholder,
 )
-from .prompts import CYCLE, DISCUSSION_PROMPTS
+from .prompts import ALL_STAGE_FIELDS, DISCUSSION_PROMPTS, TOOL_CHOICES, TOOLS, Tool, tool_for
 
 
 class TimeInput(forms.TimeInput):
@@ -439,6 +441,27 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
     action_planning = forms.CharField(
         label="Action planning", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Gibbs' reflective cycle (seed 004 Appendix II Example 1; issue 15 item 11).
+    feelings = forms.CharField(
+        label="Feelings", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evaluation = forms.CharField(
+        label="Evaluation", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    conclusion = forms.CharField(
+        label="Conclusion", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reflective_tool = forms.ChoiceField(
+        choices=TOOL_CHOICES, required=False, widget=forms.HiddenInput
+    )
+    # Seed 001 4x4x4 (issue 15 item 12).
+    stakeholders = forms.MultipleChoiceField(
+        label="Whose perspectives did the discussion consider? (optional)",
+        choices=Stakeholder.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The four stakeholders in supervision. Over time, each should be considered.",
+    )
     specialist_referral = forms.BooleanField(
         label="The child is being referred for specialist assessment",
         required=False,
@@ -502,12 +525,25 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
     OUTCOME_FIELDS = ("specialist_referral", "specialist_referral_detail", "review_themes")
     prompts = DISCUSSION_PROMPTS
 
-    def __init__(self, *args: Any, children: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, children: Any = None, tool: Tool | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if children is None:
             del self.fields["child"]
         else:
             self.limit_choices("child", children)
+        # Only the chosen tool's stages are asked; the others' text is kept as it was.
+        self.tool = tool or tool_for(self.initial.get("reflective_tool"))
+        self.initial["reflective_tool"] = self.tool.key
+        for name in ALL_STAGE_FIELDS:
+            if name not in self.tool.fields:
+                del self.fields[name]
+        for stage in self.tool.stages:
+            self.fields[stage.field].label = stage.title
+
+    def other_tools(self) -> list[Tool]:
+        return [tool for tool in TOOLS.values() if tool.key != self.tool.key]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -522,7 +558,10 @@ class CaseDiscussionForm(SubmissionTokenMixin, VersionedFormMixin, GovukForm):
         return [self[n] for n in self.SECTION_FIELDS]
 
     def cycle_fields(self) -> list[tuple[Any, Any]]:
-        return [(stage, self[stage.field]) for stage in CYCLE]
+        return [(stage, self[stage.field]) for stage in self.tool.stages]
+
+    def stakeholder_field(self) -> Any:
+        return self["stakeholders"]
 
     def decision_fields(self) -> list[Any]:
         return [self[n] for n in self.DECISION_FIELDS]
@@ -736,6 +775,50 @@ class DecisionOnFileForm(GovukForm):
         if day == timezone.localdate():
             return timezone.now()
         return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+class ReflectionSettingsForm(VersionedFormMixin, GovukForm):
+    """Seed 004 Appendix II (issue 15 item 11): the tool each case discussion offers first."""
+
+    version_optional = True
+    default_tool = forms.ChoiceField(
+        label="Which reflective tool should case discussions offer first?",
+        choices=TOOL_CHOICES,
+        widget=forms.RadioSelect,
+        help_text="Supervisors can still choose another tool for any discussion.",
+        error_messages={"required": "Choose a reflective tool."},
+    )
+
+
+class EvidenceForm(GovukForm):
+    """The period and format of a practitioner's own supervision evidence (issue 15 item 17)."""
+
+    start = forms.DateField(
+        label="From",
+        widget=DateInput(),
+        error_messages={"required": "Enter the first day of the period."},
+    )
+    end = forms.DateField(
+        label="To",
+        widget=DateInput(),
+        error_messages={"required": "Enter the last day of the period."},
+    )
+    file_format = forms.ChoiceField(
+        label="Format",
+        choices=[(key, label) for key, (_, label) in EVIDENCE_FORMATS.items()],
+        widget=forms.RadioSelect,
+        initial="pdf",
+        error_messages={"required": "Choose a format."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The last day must be the same as or after the first day.")
+        if start and end and (end - start).days > 5 * 366:
+            self.add_error("start", "Choose a period of five years or less.")
+        return data
 
 
 class SignCheckForm(VersionedFormMixin, GovukForm):

@@ -21,6 +21,8 @@ from oversight.contracts.models import GROUP_SESSION_TYPES, SessionType
 from oversight.core.models import TrackedModel
 from oversight.people.models import Agency, SupervisionRelationship
 
+from .prompts import TOOL_CHOICES, ReflectiveTool, Tool, tool_for
+
 GROUP_TYPES = GROUP_SESSION_TYPES
 # Session types with several people present besides the supervisor (attendance is recorded).
 ATTENDED_TYPES = GROUP_TYPES | {SessionType.THREE_WAY}
@@ -209,6 +211,16 @@ class Function(models.TextChoices):
     SUPPORT = "support", "Support"
     DEVELOPMENT = "development", "Development"
     MEDIATION = "mediation", "Mediation"
+
+
+class Stakeholder(models.TextChoices):
+    """The four stakeholders in supervision (4x4x4, seed 001 "The 4x4x4 model"): whose
+    perspective a case discussion considered (issue 15 item 12)."""
+
+    PEOPLE_WHO_USE_SERVICES = "people_who_use_services", "Children and families who use services"
+    STAFF = "staff", "Staff"
+    ORGANISATION = "organisation", "The organisation"
+    PARTNER_ORGANISATIONS = "partner_organisations", "Partner organisations"
 
 
 class KeyElement(models.TextChoices):
@@ -466,16 +478,82 @@ class CaseDiscussion(TrackedModel):
     specialist_referral_detail = models.TextField("Which assessment, and by whom", blank=True)
     # Seed 004 Introduction, seed 002: serious case review themes considered (item 15).
     review_themes = models.JSONField(default=list, blank=True)
+    # Seed 004 Appendix II (issue 15 item 11): the tool this discussion was worked through,
+    # and the stages only Gibbs' cycle (Example 1) has; the others share the four above.
+    reflective_tool = models.CharField(
+        max_length=10, choices=TOOL_CHOICES, default=ReflectiveTool.ADAPTED
+    )
+    feelings = models.TextField("Feelings", blank=True)
+    evaluation = models.TextField("Evaluation", blank=True)
+    conclusion = models.TextField("Conclusion", blank=True)
+    # Seed 001 4x4x4 (issue 15 item 12): whose perspectives the discussion considered.
+    stakeholders = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["child", "discussed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reflective_tool__in=[key for key, _ in TOOL_CHOICES]),
+                name="discussion_tool_known",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.child} discussed {self.discussed_on:%d %b %Y}"
 
     def get_review_themes_display(self) -> list[str]:
         return [ReviewTheme(v).label for v in self.review_themes if v in ReviewTheme.values]
+
+    def get_stakeholders_display(self) -> list[str]:
+        return [Stakeholder(v).label for v in self.stakeholders if v in Stakeholder.values]
+
+    @property
+    def tool(self) -> Tool:
+        return tool_for(self.reflective_tool)
+
+    def stages_covered(self) -> list[tuple[str, bool]]:
+        """Each stage of the discussion's tool, and whether anything was written for it
+        (issue 15 item 11: analysis shows which stages each discussion covered)."""
+        return [
+            (stage.title, bool((getattr(self, stage.field) or "").strip()))
+            for stage in self.tool.stages
+        ]
+
+    def stage_texts(self) -> list[tuple[str, str]]:
+        return [(stage.title, getattr(self, stage.field) or "") for stage in self.tool.stages]
+
+    def stages_summary(self) -> str:
+        return stages_summary(self.stages_covered())
+
+
+def stages_summary(covered: list[tuple[str, bool]]) -> str:
+    """ "3 of 4 stages: Experience, Reflection, Analysis" (issue 15 item 11)."""
+    done = [title for title, was in covered if was]
+    if not done:
+        return f"None of the {len(covered)} stages"
+    return f"{len(done)} of {len(covered)} stages: " + ", ".join(done)
+
+
+class ReflectionSettings(TrackedModel):
+    """The reflective tool an agency offers first on every case discussion (seed 004
+    Appendix II; issue 15 item 11). Without a row, the adapted cycle (Example 3)."""
+
+    agency = models.OneToOneField(
+        Agency, on_delete=models.PROTECT, related_name="reflection_settings"
+    )
+    default_tool = models.CharField(
+        "Reflective tool offered first",
+        max_length=10,
+        choices=TOOL_CHOICES,
+        default=ReflectiveTool.ADAPTED,
+    )
+
+    class Meta:
+        verbose_name_plural = "reflection settings"
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.get_default_tool_display()}"
 
 
 class ManagementOversight(TrackedModel):

@@ -139,3 +139,111 @@ DISCUSSION_PROMPTS: tuple[PromptGroup, ...] = (
         ),
     ),
 )
+
+
+# Issue 15 item 11: the three tools of seed 004 Appendix II. The seed gives Examples 1 and 2
+# as diagrams (stage names only) and Example 3 with the questions above. Each tool names the
+# case discussion fields it writes in; the stages it shares with the 4x4x4 cycle write in
+# the same boxes, so changing tool loses nothing already written.
+
+
+class ReflectiveTool:
+    """Keys of the three tools, stored on each case discussion and as the agency default."""
+
+    ADAPTED = "adapted"
+    GIBBS = "gibbs"
+    KOLB = "kolb"
+
+
+@dataclass(frozen=True)
+class Tool:
+    key: str
+    title: str
+    source: str
+    stages: tuple[CycleStage, ...]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(stage.field for stage in self.stages)
+
+
+GIBBS = Tool(
+    ReflectiveTool.GIBBS,
+    "Gibbs' reflective cycle",
+    "Seed 004 Appendix II, Example 1",
+    (
+        CycleStage("experience", "Description", "DESCRIBE", ("What happened?",)),
+        CycleStage(
+            "feelings",
+            "Feelings",
+            "FEEL",
+            ("What were you thinking and feeling?", "What do you think others felt?"),
+        ),
+        CycleStage(
+            "evaluation",
+            "Evaluation",
+            "EVALUATE",
+            ("What was good and bad about the experience?", "What went well, and what not?"),
+        ),
+        CycleStage(
+            "analysis",
+            "Analysis",
+            "ANALYSE",
+            ("What sense can you make of the situation?", "What helped, and what got in the way?"),
+        ),
+        CycleStage(
+            "conclusion",
+            "Conclusion",
+            "CONCLUDE",
+            ("What else could you have done?", "What have you learned?"),
+        ),
+        CycleStage(
+            "action_planning",
+            "Action plan",
+            "ACT",
+            ("If it arose again, what would you do?", "What needs to happen next, and by whom?"),
+        ),
+    ),
+)
+
+KOLB = Tool(
+    ReflectiveTool.KOLB,
+    "Kolb's experiential learning model",
+    "Seed 004 Appendix II, Example 2",
+    (
+        CycleStage("experience", "Concrete experience", "DO", ("What happened?",)),
+        CycleStage(
+            "reflection", "Reflective observation", "OBSERVE", ("What did you notice, and feel?",)
+        ),
+        CycleStage(
+            "analysis",
+            "Abstract conceptualisation",
+            "THINK",
+            ("What does it mean? What explains it?",),
+        ),
+        CycleStage(
+            "action_planning",
+            "Active experimentation",
+            "PLAN",
+            ("What will you try next, and how will you know it worked?",),
+        ),
+    ),
+)
+
+ADAPTED = Tool(
+    ReflectiveTool.ADAPTED,
+    "Kolb's cycle with example questions",
+    "Seed 004 Appendix II, Example 3",
+    CYCLE,
+)
+
+TOOLS: dict[str, Tool] = {tool.key: tool for tool in (ADAPTED, GIBBS, KOLB)}
+TOOL_CHOICES = [(tool.key, tool.title) for tool in TOOLS.values()]
+# Every case discussion field any tool writes in, in the order first met.
+ALL_STAGE_FIELDS: tuple[str, ...] = tuple(
+    dict.fromkeys(f for tool in TOOLS.values() for f in tool.fields)
+)
+
+
+def tool_for(key: str | None) -> Tool:
+    return TOOLS.get(key or "", ADAPTED)

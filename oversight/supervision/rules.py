@@ -37,6 +37,7 @@ from typing import Any
 import rules
 from django.utils import timezone
 
+from oversight.people.models import SupervisionRelationship
 from oversight.people.selectors import access_profile
 
 from . import selectors
@@ -47,6 +48,7 @@ from .models import (
     RecordStatus,
     ServiceShortfall,
     Session,
+    SessionAttendance,
     SessionRecord,
     SessionStatus,
     SuperviseeDraft,
@@ -79,6 +81,10 @@ class Permission(StrEnum):
     RECORD_MANAGEMENT_OVERSIGHT = "supervision.record_management_oversight"
     VIEW_MANAGEMENT_OVERSIGHT = "supervision.view_management_oversight"
     CONFIRM_DECISION_ON_FILE = "supervision.confirm_decision_on_file"
+    CHANGE_REFLECTION_SETTINGS = "supervision.change_reflection_settings"
+    VIEW_AGENCY_REFLECTION = "supervision.view_agency_reflection"
+    VIEW_RELATIONSHIP_BALANCE = "supervision.view_relationship_balance"
+    EXPORT_OWN_EVIDENCE = "supervision.export_own_evidence"
     CHANGE_AGENDA_ITEM = "supervision.change_agenda_item"
     ADD_OVERSIGHT_ACTION = "supervision.add_oversight_action"
     CHECK_OVERSIGHT_ACTION = "supervision.check_oversight_action"
@@ -301,6 +307,45 @@ def always(user: Any, obj: Any = None) -> bool:
     return True
 
 
+@rules.predicate
+def leads_the_agency(user: Any, agency: Any) -> bool:
+    return agency is not None and agency.pk in access_profile(user).led_agency_ids
+
+
+@rules.predicate
+def is_partnership_auditor(user: Any, obj: Any = None) -> bool:
+    return access_profile(user).is_partnership_auditor
+
+
+@rules.predicate
+def in_the_relationship(user: Any, relationship: Any) -> bool:
+    return relationship is not None and user.pk in (
+        relationship.supervisor_id,
+        relationship.supervisee_id,
+    )
+
+
+@rules.predicate
+def leads_relationship_agency(user: Any, relationship: Any) -> bool:
+    return (
+        relationship is not None and relationship.agency_id in access_profile(user).led_agency_ids
+    )
+
+
+@rules.predicate
+def has_been_supervised(user: Any) -> bool:
+    """Someone supervised at any time, or who came to a group or three-way meeting: they
+    have a supervision history of their own to export (issue 15 item 17)."""
+    cached = access_profile(user).extra.get("has_been_supervised")
+    if cached is None:
+        cached = (
+            SupervisionRelationship.objects.live().filter(supervisee_id=user.pk).exists()
+            or SessionAttendance.objects.filter(person_id=user.pk, attended=True).exists()
+        )
+        access_profile(user).extra["has_been_supervised"] = cached
+    return bool(cached)
+
+
 # Access follows relationships in time (decision 0002): the supervisor of a 1:1 acts as its
 # supervisor only while they supervise the supervisee today; a group's facilitator has no
 # relationship with the attendees and stays its supervisor. A former supervisor keeps only
@@ -378,6 +423,25 @@ rules.add_perm(
     rules.is_authenticated
     & (allocated_to_child | made_the_decision | oversees_allocated_practitioner),
 )
+
+# Seed 004 Appendix II (issue 15 item 11): the lead chooses the agency's reflective tool; the
+# lead sees which stages the agency's discussions covered and how cases progressed (item 16),
+# as does the partnership auditor (aggregates only, counts under five withheld).
+rules.add_perm(Permission.CHANGE_REFLECTION_SETTINGS, rules.is_authenticated & leads_the_agency)
+rules.add_perm(
+    Permission.VIEW_AGENCY_REFLECTION,
+    rules.is_authenticated & (leads_the_agency | is_partnership_auditor),
+)
+# Seed 001 4x4x4 (issue 15 item 12): the pair and the lead see the balance over the
+# supervisee's records; no one else, not even the line manager (records' 4x4x4 ticks are
+# part of the supervision record, which is the pair's and the lead's).
+rules.add_perm(
+    Permission.VIEW_RELATIONSHIP_BALANCE,
+    rules.is_authenticated & (in_the_relationship | leads_relationship_agency),
+)
+# Issue 15 item 17: only the practitioner makes their own evidence; the page has no person
+# in it, so a supervisor, lead or auditor can only ever export their own.
+rules.add_perm(Permission.EXPORT_OWN_EVIDENCE, rules.is_authenticated & has_been_supervised)
 
 
 @rules.predicate

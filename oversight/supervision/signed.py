@@ -15,7 +15,8 @@ from typing import Any
 from oversight.core.integrity import BrokenLink
 from oversight.core.models import chain_hash
 
-from .models import WELLBEING_FIELDS, Addendum, SessionRecord, SignedContent
+from .models import WELLBEING_FIELDS, Addendum, SessionRecord, SignedContent, stages_summary
+from .prompts import ReflectiveTool, tool_for
 
 # What may change after signing without changing what was signed: people and children are
 # renamed and given new case references, and an action carried forward gets a new due date
@@ -49,8 +50,23 @@ ADDED_AFTER_SIGNING_BEGAN = frozenset(
         "review_protected_time",
         "review_helpful",
         "review_improve",
+        # Issue 15 items 11 and 12: the reflective tool, Gibbs' own stages, stakeholders.
+        "reflective_tool",
+        "feelings",
+        "evaluation",
+        "conclusion",
+        "stakeholders",
     }
 )
+# An added field whose default is not empty: a row from before holds this value.
+ADDED_DEFAULTS = {"reflective_tool": ReflectiveTool.ADAPTED}
+
+
+def _is_default(key: str, live: dict[str, Any]) -> bool:
+    value = live.get(key)
+    return not value or value == ADDED_DEFAULTS.get(key)
+
+
 TIME_KEYS = frozenset({"started_at", "ended_at"})
 DATE_KEYS = frozenset({"held_on", "last_session_on", "next_session_on", "due_on", "new_due_on"})
 DATETIME_KEYS = frozenset({"supervisor_signed_at", "supervisee_signed_at"})
@@ -74,6 +90,9 @@ DISCUSSION_TEXT = (
     "analysis",
     "action_planning",
 )
+
+# Stages only Gibbs' cycle has (seed 004 Appendix II Example 1; issue 15 item 11).
+GIBBS_ONLY_TEXT = ("feelings", "evaluation", "conclusion")
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -146,6 +165,10 @@ def record_content(record: SessionRecord) -> dict[str, Any]:
                 "specialist_referral": d.specialist_referral,
                 "specialist_referral_detail": d.specialist_referral_detail,
                 "review_themes": d.get_review_themes_display(),
+                # Issue 15 items 11 and 12: the tool, Gibbs' stages and the stakeholders.
+                "reflective_tool": d.reflective_tool,
+                **{name: getattr(d, name) for name in GIBBS_ONLY_TEXT},
+                "stakeholders": d.get_stakeholders_display(),
                 "decisions": [
                     {
                         "id": decision.pk,
@@ -317,6 +340,13 @@ def _follow_up(f: dict[str, Any]) -> Signed:
     )
 
 
+def _covered(d: dict[str, Any]) -> list[tuple[str, bool]]:
+    return [
+        (stage.title, bool((d.get(stage.field) or "").strip()))
+        for stage in tool_for(d.get("reflective_tool")).stages
+    ]
+
+
 def _discussion(d: dict[str, Any], decisions: dict[int, Any]) -> Signed:
     return Signed(
         {
@@ -330,6 +360,16 @@ def _discussion(d: dict[str, Any], decisions: dict[int, Any]) -> Signed:
             "specialist_referral": d.get("specialist_referral", False),
             "specialist_referral_detail": d.get("specialist_referral_detail", ""),
             "get_review_themes_display": d.get("review_themes", []),
+            "reflective_tool": d.get("reflective_tool", ReflectiveTool.ADAPTED),
+            **{name: d.get(name, "") for name in GIBBS_ONLY_TEXT},
+            "get_stakeholders_display": d.get("stakeholders", []),
+            "stages_covered": _covered(d),
+            "stages_summary": stages_summary(_covered(d)),
+            "stage_texts": [
+                (stage.title, d.get(stage.field) or "")
+                for stage in tool_for(d.get("reflective_tool")).stages
+            ],
+            "tool": tool_for(d.get("reflective_tool")),
             "decisions": Rows(
                 Signed({key: x[key] for key in x if key != "id"}, live=decisions.get(x["id"]))
                 for x in d["decisions"]
@@ -359,7 +399,7 @@ def _differences(signed: Any, live: Any, model: str, row: object) -> Iterator[Br
         for key in sorted(signed.keys() | live.keys()):
             if key in MAY_CHANGE_AFTER_SIGNING:
                 continue
-            if key in ADDED_AFTER_SIGNING_BEGAN and key not in signed and not live.get(key):
+            if key in ADDED_AFTER_SIGNING_BEGAN and key not in signed and _is_default(key, live):
                 continue
             if key in ROW_MODELS:
                 yield from _row_differences(signed.get(key) or [], live.get(key) or [], key)

@@ -118,6 +118,22 @@ urlpatterns = [
         "shortfalls/<int:pk>/answer/", views.ShortfallAnswerView.as_view(), name="shortfall_answer"
     ),
     path(
+        "agency/<int:pk>/reflection/",
+        views.AgencyReflectionView.as_view(),
+        name="agency_reflection",
+    ),
+    path(
+        "agency/<int:pk>/reflection/settings/",
+        views.ReflectionSettingsView.as_view(),
+        name="reflection_settings",
+    ),
+    path(
+        "relationships/<int:pk>/balance/",
+        views.RelationshipBalanceView.as_view(),
+        name="relationship_balance",
+    ),
+    path("evidence/", views.EvidenceView.as_view(), name="evidence"),
+    path(
         "decisions/<int:pk>/on-file/", views.DecisionOnFileView.as_view(), name="decision_on_file"
     ),
 ]

@@ -28,6 +28,7 @@ from .evaluation import (
     responses_in,
 )
 from .period import Period
+from .progression import case_progression_table
 from .shortfalls import shortfalls_table
 from .staff_compliance import (
     SUPERVISOR_COLUMNS,
@@ -38,7 +39,7 @@ from .staff_compliance import (
     supervisor_rows,
     trend_table,
 )
-from .wellbeing import pulse_table, workforce_table
+from .wellbeing import pulse_by_role_table, pulse_table, workforce_table
 
 
 def agencies_all() -> list[Agency]:
@@ -70,6 +71,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         decisions_table(agencies, period, today),
         decisions_trend_table(agencies, period.end, today),
         drift_table(agencies, period),
+        case_progression_table(agencies, period),
         partnership_children_table(agencies, period, today, partnership_row=True),
         key_elements_table(agencies, period),
         specialist_referrals_table(agencies, period),
@@ -78,6 +80,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         audit_grades_table(agencies, period),
         multi_agency_audit_table(agencies, period),
         pulse_table(agencies, period.end, today),
+        pulse_by_role_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
     ]
 
@@ -122,6 +125,7 @@ def agency_tables(
         decisions_table(agencies, period, today),
         decisions_trend_table(agencies, period.end, today),
         drift_table(agencies, period),
+        case_progression_table(agencies, period),
         partnership_children_table(agencies, period, today, partnership_row=False),
         key_elements_table(agencies, period),
         specialist_referrals_table(agencies, period),
@@ -134,6 +138,7 @@ def agency_tables(
         ),
         audit_grades_table(agencies, period),
         pulse_table(agencies, period.end, today),
+        pulse_by_role_table(agencies, period.end, today),
         workforce_table(agencies, period.end),
         shortfalls_table(agency, period),
     ]

@@ -9,9 +9,9 @@ from django.db.models import Avg, Count
 
 from oversight.people.models import Agency
 
-from ..models import PulseResponse, WorkforceFigure
+from ..models import PulseResponse, PulseRole, WorkforceFigure
 from ..periods import add_months, quarter_start
-from ..suppression import percent, suppress
+from ..suppression import HIDDEN, complementary, percent, suppress
 from ..tables import Table
 from .evaluation import PUBLISHED_WHEN
 
@@ -72,6 +72,69 @@ def pulse_table(agencies: list[Agency], end: dt.date, today: dt.date) -> Table:
                 ]
             )
     return table
+
+
+def pulse_by_role_table(agencies: list[Agency], end: dt.date, today: dt.date) -> Table:
+    """Seed 004 "Assurance indicators" 1 (issue 15 item 16): the pulse for supervisors and
+    for supervisees apart, closed quarters only. Each role's figures need five answers, and
+    when one role's are withheld the other's are hidden too: the all-staff figures beside
+    them would otherwise give the small group's away (decision 0004)."""
+    quarters = quarters_back(end, 4)
+    found = {
+        (r["agency_id"], r["quarter_start"], r["role"]): r
+        for r in PulseResponse.objects.live()
+        .filter(
+            agency_id__in=[a.pk for a in agencies],
+            quarter_start__in=quarters,
+            role__in=PulseRole.values,
+        )
+        .order_by()
+        .values("agency_id", "quarter_start", "role")
+        .annotate(
+            n=Count("pk"),
+            stress=Avg("stress"),
+            resilience=Avg("resilience"),
+            reflection=Avg("reflection"),
+        )
+    }
+    table = Table(
+        key="wellbeing_by_role",
+        caption="Wellbeing pulse for supervisors and supervisees (average, 1 low to 5 high)",
+        columns=[
+            "Agency",
+            "Quarter",
+            "Answered as",
+            "Responses",
+            "Stress",
+            "Resilience",
+            "Ability to reflect",
+        ],
+        note=f"{PUBLISHED_WHEN}: each quarter is a round. Someone who supervises anyone in "
+        "the agency answers as a supervisor.",
+    )
+    for agency in agencies:
+        for quarter in quarters:
+            if not quarter_is_closed(quarter, today):
+                for role in PulseRole:
+                    table.rows.append(
+                        [agency.name, f"{quarter:%b %Y}", role.label, *[ROUND_OPEN] * 4]
+                    )
+                continue
+            cells = [found.get((agency.pk, quarter, role), {"n": 0}) for role in PulseRole]
+            hide = complementary([c["n"] for c in cells])
+            for n, (role, r) in enumerate(zip(PulseRole, cells, strict=True)):
+                figures = [
+                    r["n"],
+                    *[None if r.get(k) is None else round(r[k], 1) for k in KEYS],
+                ]
+                shown = (
+                    [HIDDEN] * 4 if n in hide else [suppress(value, r["n"]) for value in figures]
+                )
+                table.rows.append([agency.name, f"{quarter:%b %Y}", role.label, *shown])
+    return table
+
+
+KEYS = ("stress", "resilience", "reflection")
 
 
 def _per_post(days: Any, filled: int) -> float | None:

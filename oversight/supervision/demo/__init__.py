@@ -19,6 +19,7 @@ from .line_management import finish as line_management_finish
 from .personas import addendum as personas_addendum
 from .personas import check_before_signing
 from .personas import finish as personas_finish
+from .reflection import finish as reflection_finish
 
 __all__ = ["build", "finish"]
 
@@ -29,6 +30,7 @@ def finish(ctx: DemoContext) -> None:
     practitioner.csc's signed records gains an addendum (issue 12 item 5), and supervisor.csc
     has a draft to check before signing (item 4)."""
     personas_finish(ctx)
+    reflection_finish(ctx)
     check_before_signing(ctx)
     line_management_finish(ctx)
     drafts_finish(ctx)

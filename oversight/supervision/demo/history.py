@@ -57,6 +57,7 @@ from .phrases import (
     TRAJECTORIES,
     WELLBEING,
 )
+from .reflection import discussion_reflection
 from .seeds import discussion_outcomes, record_times_and_review
 
 BATCH_RELATIONSHIPS = 250
@@ -430,6 +431,7 @@ def _write(
                 modified_at=record.created_at,
             )
             discussion_outcomes(discussion, rich=rich, index=index)
+            discussion_reflection(discussion, rich=rich, index=index)
             discussions.append(discussion)
             if rng.random() < (0.5 if rich else 0.2) or rating == RagRating.RED:
                 decision_plans.append((discussion, session.agency_id))

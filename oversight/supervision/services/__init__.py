@@ -28,6 +28,7 @@ from .records import (
     record_start,
     session_record,
 )
+from .reflection import evidence_export_record, reflection_settings_update
 from .sessions import (
     agenda_item_add,
     agenda_item_remove,
@@ -62,6 +63,7 @@ __all__ = [
     "decision_authorise",
     "decision_policy_set",
     "decision_record_on_file",
+    "evidence_export_record",
     "management_oversight_record",
     "next_session_proposal",
     "oversight_action_add",
@@ -70,6 +72,7 @@ __all__ = [
     "record_sign_supervisee",
     "record_sign_supervisor",
     "record_start",
+    "reflection_settings_update",
     "session_attendance_record",
     "session_cancel",
     "session_children_choose",

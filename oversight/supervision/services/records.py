@@ -46,8 +46,10 @@ from ..models import (
     SessionRecord,
     SessionStatus,
     SignedContent,
+    Stakeholder,
 )
-from ..prompts import CYCLE_FIELDS
+from ..prompts import ALL_STAGE_FIELDS, TOOLS
+from ..reflection import default_tool_key
 from ..selectors import previous_held_on, record_for, records_unsealed
 from ..signed import addendum_hash, signed_content_build
 from .oversight import DecisionInput, decision_create
@@ -76,10 +78,12 @@ DISCUSSION_FIELDS = (
     "plan_and_contributions",
     "plan_amendment",
     "refusal_action",
-    *CYCLE_FIELDS,
+    *ALL_STAGE_FIELDS,
     "specialist_referral",
     "specialist_referral_detail",
     "review_themes",
+    "reflective_tool",
+    "stakeholders",
 )
 
 
@@ -341,6 +345,14 @@ def _clean_discussion(data: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ValidationError({"review_themes": "Choose themes from the list."})
     clean["review_themes"] = [t for t in ReviewTheme.values if t in themes]
+    # Seed 004 Appendix II (issue 15 item 11): one of the three tools.
+    if clean["reflective_tool"] not in TOOLS:
+        raise ValidationError({"reflective_tool": "Choose one of the reflective tools offered."})
+    # Seed 001 4x4x4 (issue 15 item 12): only the four stakeholders, each once.
+    stakeholders = list(data.get("stakeholders") or [])
+    if any(s not in Stakeholder.values for s in stakeholders):
+        raise ValidationError({"stakeholders": "Choose stakeholders from the list."})
+    clean["stakeholders"] = [s for s in Stakeholder.values if s in stakeholders]
     if not clean["rag_rating"]:
         raise ValidationError(
             {
@@ -372,6 +384,9 @@ def case_discussion_add(
     _ensure_editable(record)
     if child.agency_id != session.agency_id:
         raise ValidationError({"child": "Choose a child known to this session's agency."})
+    data = dict(data)
+    if not data.get("reflective_tool"):
+        data["reflective_tool"] = default_tool_key(agency_id=session.agency_id)
     discussion = CaseDiscussion(
         record=record,
         child=child,
@@ -470,6 +485,11 @@ def case_discussion_update(
     _ensure_supervisor(actor, session)
     _ensure_editable(record)
     discussion = CaseDiscussion.objects.get(pk=discussion.pk)
+    # What the form did not ask (another tool's stages) stays as it was: nothing typed is lost.
+    kept = {name: getattr(discussion, name) for name in DISCUSSION_FIELDS}
+    data = {**kept, **{k: v for k, v in data.items() if k in DISCUSSION_FIELDS}}
+    if not data.get("reflective_tool"):
+        data["reflective_tool"] = discussion.reflective_tool
     for key, value in _clean_discussion(data).items():
         setattr(discussion, key, value)
     tracked_edit(discussion, actor=actor, expected_version=expected_version)

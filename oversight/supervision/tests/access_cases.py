@@ -229,6 +229,15 @@ def feed(cast: Any) -> dict[str, Any]:
     return {"token": cast.practitioner.calendar_token}
 
 
+def pair(cast: Any) -> dict[str, Any]:
+    from oversight.people.models import SupervisionRelationship
+
+    found = SupervisionRelationship.objects.get(
+        supervisor=cast.supervisor, supervisee=cast.practitioner
+    )
+    return {"pk": found.pk}
+
+
 CASES = [
     AccessCase("supervision:session_list", allowed=IN_AN_AGENCY),
     AccessCase(
@@ -409,5 +418,18 @@ CASES += [
         setup=draft_handed_over,
         method="post",
         allowed={"supervisor"},
+    ),
+    # Issue 15 items 11, 12, 16 and 17.
+    AccessCase("supervision:agency_reflection", setup=agency, allowed={"agency_lead", "auditor"}),
+    AccessCase("supervision:reflection_settings", setup=agency, allowed={"agency_lead"}),
+    AccessCase(
+        "supervision:relationship_balance",
+        setup=pair,
+        allowed={"supervisor", "practitioner", "agency_lead"},
+    ),
+    AccessCase(
+        "supervision:evidence",
+        allowed={"practitioner", "supervisor", "other_practitioner"},
+        note="anyone supervised, for their own history only",
     ),
 ]

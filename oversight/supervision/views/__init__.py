@@ -32,6 +32,12 @@ from .records import (
     SignSuperviseeView,
     SignSupervisorView,
 )
+from .reflection import (
+    AgencyReflectionView,
+    EvidenceView,
+    ReflectionSettingsView,
+    RelationshipBalanceView,
+)
 from .sessions import (
     AgendaItemEditView,
     AgendaItemRemoveView,
@@ -48,6 +54,7 @@ from .sessions import (
 __all__ = [
     "ActionAddView",
     "AddendumAddView",
+    "AgencyReflectionView",
     "AgendaItemEditView",
     "AgendaItemRemoveView",
     "AttendanceView",
@@ -58,6 +65,7 @@ __all__ = [
     "DecisionAuthoriseView",
     "DecisionOnFileView",
     "DecisionPolicyView",
+    "EvidenceView",
     "ManagementOversightCreateView",
     "ManagementOversightDetailView",
     "ManagementOversightListView",
@@ -68,6 +76,8 @@ __all__ = [
     "RecordSaveView",
     "RecordSignedView",
     "RecordView",
+    "ReflectionSettingsView",
+    "RelationshipBalanceView",
     "SessionCancelView",
     "SessionDetailView",
     "SessionDidNotAttendView",

@@ -42,7 +42,8 @@ from ..models import (
     SessionRecord,
 )
 from ..pdf import record_pdf, record_pdf_filename
-from ..prompts import CYCLE
+from ..prompts import CYCLE, TOOLS, Tool
+from ..reflection import default_tool
 from ..rules import Permission
 from ..services.records import RECORD_FIELDS
 from ..signed import as_signed
@@ -284,7 +285,19 @@ class CaseDiscussionAddView(SessionMixin, ServiceFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["children"] = selectors.children_for_session(self.session)
+        kwargs["tool"] = self.tool()
         return kwargs
+
+    def tool(self) -> Tool:
+        """The reflective tool asked (seed 004 Appendix II; issue 15 item 11): the one sent
+        with the form, else one chosen by link, else the discussion's, else the agency's."""
+        chosen = self.request.POST.get("reflective_tool") or self.request.GET.get("tool")
+        if chosen in TOOLS:
+            return TOOLS[chosen]
+        return self.current_tool()
+
+    def current_tool(self) -> Tool:
+        return default_tool(agency_id=self.session.agency_id)
 
     def get_initial(self) -> dict[str, Any]:
         record = self.record()
@@ -351,7 +364,11 @@ class CaseDiscussionEditView(CaseDiscussionAddView):
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super(CaseDiscussionAddView, self).get_form_kwargs()
         kwargs["children"] = None
+        kwargs["tool"] = self.tool()
         return kwargs
+
+    def current_tool(self) -> Tool:
+        return self.discussion().tool
 
     def get_initial(self) -> dict[str, Any]:
         discussion = self.discussion()

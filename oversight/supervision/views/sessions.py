@@ -41,6 +41,7 @@ from ..forms import (
 from ..models import GROUP_TYPES, AgendaItem
 from ..rules import Permission, mark_viewer_roles
 from .base import SessionMixin, origin
+from .reflection import reflection_links
 
 
 class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
@@ -61,6 +62,7 @@ class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         sessions = context["upcoming"] + context["past"]
         mark_viewer_roles([*sessions, *(r.session for r in context["awaiting"])], user)
         context["can_plan"] = user.has_perm(Permission.PLAN_SESSION)
+        context["reflection_links"] = reflection_links(user, day=day)
         return context
 
     def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
