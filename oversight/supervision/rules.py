@@ -463,11 +463,6 @@ def authorises_decision(user: Any, decision: Any) -> bool:
 
 
 @rules.predicate
-def leads_the_agency(user: Any, agency: Any) -> bool:
-    return agency is not None and agency.pk in access_profile(user).led_agency_ids
-
-
-@rules.predicate
 def reports_shortfalls(user: Any) -> bool:
     return bool(selectors.shortfall_agency_ids_for(user))
 
