@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from oversight.people.selectors import access_profile
 
@@ -56,6 +57,10 @@ def has_second_factor(person: Any) -> bool:
 
 def authenticator_apps(person: Any) -> QuerySet[TOTPDevice]:
     return TOTPDevice.objects.filter(user=person, confirmed=True).order_by("name")
+
+
+def passkeys(person: Any) -> QuerySet[WebAuthnCredential]:
+    return WebAuthnCredential.objects.filter(user=person, confirmed=True).order_by("name", "pk")
 
 
 def recovery_codes_left(person: Any) -> int:

@@ -253,7 +253,7 @@ def provider_sessions_end(*, provider: IdentityProvider, sid: str, subject: str)
 # --- Second factors ----------------------------------------------------------------------
 
 
-def _second_factor_failed(request: HttpRequest, person: Person) -> None:
+def second_factor_failed(*, request: HttpRequest, person: Person) -> None:
     """A wrong code counts as a failed sign-in of the account (django-axes listens)."""
     user_login_failed.send(
         sender=__name__, credentials={"username": person.username}, request=request
@@ -281,7 +281,7 @@ def second_factor_verify(*, request: HttpRequest, person: Person, code: str) -> 
                     device = candidate
                     break
     if device is None:
-        _second_factor_failed(request, person)
+        second_factor_failed(request=request, person=person)
     return device
 
 
@@ -340,4 +340,14 @@ def authenticator_remove(*, actor: Person, device: TOTPDevice) -> None:
         action=AuditAction.CHANGE,
         target=actor,
         detail={"second factor": "authenticator app removed"},
+    )
+
+
+def passkey_added_record(*, actor: Person) -> None:
+    """django-otp-webauthn saves the passkey itself; the audit log notes it."""
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=actor,
+        detail={"second factor": "passkey added"},
     )

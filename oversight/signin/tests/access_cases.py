@@ -23,6 +23,14 @@ CASES = [
     AccessCase("signin:security", allowed=EVERYONE),
     AccessCase("signin:authenticator_add", allowed=EVERYONE),
     AccessCase("signin:recovery_codes", allowed=EVERYONE, method="post"),
+    AccessCase("signin:passkey_register_begin", allowed=EVERYONE, method="post"),
+    AccessCase(
+        "signin:passkey_register_complete", allowed=EVERYONE, method="post", note="no ceremony"
+    ),
+    AccessCase("signin:passkey_verify_begin", allowed=EVERYONE, method="post"),
+    AccessCase(
+        "signin:passkey_verify_complete", allowed=EVERYONE, method="post", note="no ceremony"
+    ),
     AccessCase("signin:provider_list", allowed={"administrator"}),
     AccessCase("signin:provider_create", allowed={"administrator"}),
     AccessCase("signin:provider_edit", allowed={"administrator"}, setup=_provider),
