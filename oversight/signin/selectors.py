@@ -11,6 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
 
 from .models import ALWAYS_REQUIRED_ROLES, IdentityProvider, SecondFactorPolicy, SignInDomain
@@ -57,6 +58,20 @@ def has_second_factor(person: Any) -> bool:
 
 def authenticator_apps(person: Any) -> QuerySet[TOTPDevice]:
     return TOTPDevice.objects.filter(user=person, confirmed=True).order_by("name")
+
+
+def policy_agencies(person: Any) -> QuerySet[Agency]:
+    """The agencies whose second-factor policy the person may set: every agency for an
+    administrator, their own for an agency's lead."""
+    profile = access_profile(person)
+    agencies = Agency.objects.order_by("name")
+    if profile.is_administrator:
+        return agencies
+    return agencies.filter(pk__in=profile.led_agency_ids)
+
+
+def policy_of(agency: Agency) -> SecondFactorPolicy | None:
+    return SecondFactorPolicy.objects.filter(agency=agency).first()
 
 
 def passkeys(person: Any) -> QuerySet[WebAuthnCredential]:

@@ -44,6 +44,11 @@ urlpatterns = [
         views.PasskeyVerifyCompleteView.as_view(),
         name="passkey_verify_complete",
     ),
+    path(
+        "agencies/<int:pk>/second-factor/",
+        views.SecondFactorPolicyView.as_view(),
+        name="second_factor_policy",
+    ),
     path("manage/sign-in/", views.ProviderListView.as_view(), name="provider_list"),
     path("manage/sign-in/new/", views.ProviderCreateView.as_view(), name="provider_create"),
     path("manage/sign-in/<int:pk>/edit/", views.ProviderEditView.as_view(), name="provider_edit"),

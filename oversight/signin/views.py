@@ -38,11 +38,17 @@ from django_otp_webauthn import views as webauthn_views
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.services import RequestOrigin
 from oversight.people.forms import SignInForm
-from oversight.people.models import Person
+from oversight.people.models import Agency, Person
 from oversight.people.views.base import ManageFormView
 
 from . import oidc, selectors, services
-from .forms import AuthenticatorForm, CodeForm, IdentityProviderForm, WorkEmailForm
+from .forms import (
+    AuthenticatorForm,
+    CodeForm,
+    IdentityProviderForm,
+    SecondFactorPolicyForm,
+    WorkEmailForm,
+)
 from .middleware import SESSION_PROVIDER, SESSION_PROVIDER_ORIGIN
 from .models import IdentityProvider
 from .rules import Permission
@@ -383,6 +389,7 @@ class SecurityView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         context.update(
             apps=selectors.authenticator_apps(person),
             passkeys=selectors.passkeys(person),
+            policy_agencies=selectors.policy_agencies(person),
             passkey_added=self.request.GET.get("added") == "passkey",
             passkey_config=passkey_config(self.request),
             codes_left=selectors.recovery_codes_left(person),
@@ -554,6 +561,50 @@ class ProviderEditView(_ProviderFormView):
             actor=self.actor,
             provider=self.object,
             changes=form.changes(),
+            expected_version=form.cleaned_data.get("version"),
+            origin=self.origin(),
+        )
+
+
+# --- Which roles must use a second factor, per agency (decision 0019) -------------------------
+
+
+class SecondFactorPolicyView(ManageFormView):
+    """An agency's lead (or an administrator) chooses which further roles in the agency must
+    use a second factor with a password."""
+
+    permission_required = Permission.SET_SECOND_FACTOR_POLICY
+    model = Agency
+    form_class = SecondFactorPolicyForm
+    template_name = "signin/policy_form.html"
+    section = None
+    submit_label = "Save"
+    success_message = "Second-factor rules saved for {result.agency}."
+
+    def get_heading(self) -> str:
+        return f"Second factor in {self.object.name}"
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [
+            ("Home", reverse("home")),
+            ("Sign-in and security", reverse("signin:security")),
+            (self.get_heading(), None),
+        ]
+
+    def get_initial(self) -> dict[str, Any]:
+        policy = selectors.policy_of(self.object)
+        if policy is None:
+            return {"roles": [], "version": None}
+        return {"roles": list(policy.roles), "version": policy.version}
+
+    def get_success_url(self) -> str:
+        return reverse("signin:security")
+
+    def perform(self, form: Any) -> Any:
+        return services.second_factor_policy_set(
+            actor=self.actor,
+            agency=self.object,
+            roles=form.cleaned_data["roles"],
             expected_version=form.cleaned_data.get("version"),
             origin=self.origin(),
         )

@@ -16,6 +16,10 @@ def _provider(cast: Any) -> dict[str, Any]:
     return {"pk": provider.pk}
 
 
+def _agency(cast: Any) -> dict[str, Any]:
+    return {"pk": cast.agency.pk}
+
+
 CASES = [
     AccessCase("signin:sso_start", allowed=EVERYONE, public=True),
     AccessCase("signin:callback", allowed=EVERYONE, public=True, note="no sign-in under way"),
@@ -30,6 +34,9 @@ CASES = [
     AccessCase("signin:passkey_verify_begin", allowed=EVERYONE, method="post"),
     AccessCase(
         "signin:passkey_verify_complete", allowed=EVERYONE, method="post", note="no ceremony"
+    ),
+    AccessCase(
+        "signin:second_factor_policy", allowed={"administrator", "agency_lead"}, setup=_agency
     ),
     AccessCase("signin:provider_list", allowed={"administrator"}),
     AccessCase("signin:provider_create", allowed={"administrator"}),

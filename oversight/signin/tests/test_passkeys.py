@@ -60,7 +60,9 @@ def test_a_person_adds_a_passkey_then_signs_in_with_it(
     assert WebAuthnCredential.objects.filter(user=cast.practitioner, confirmed=True).count() == 1
     held = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
     assert len(held["credentials"]) == 1
-    assert AuditEvent.objects.filter(detail__contains={"second factor": "passkey added"}).exists()
+    assert any(
+        (e.detail or {}).get("second factor") == "passkey added" for e in AuditEvent.objects.all()
+    )
 
     # Having a passkey, the practitioner is asked for a second step after the password.
     page.get_by_role("button", name="Sign out").click()

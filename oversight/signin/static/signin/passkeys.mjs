@@ -99,7 +99,7 @@ function wire (id, action) {
     say(status, config.messages.unsupported)
     return
   }
-  button.hidden = false
+  document.getElementById(`${id}-area`).hidden = false
   button.addEventListener('click', async () => {
     button.disabled = true
     status.hidden = true
