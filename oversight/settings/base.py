@@ -50,6 +50,15 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A PostgreSQL read replica for the dashboards' figures (docs/scaling.md): reads inside
+# core.routers.reading_from_replica() go to it; every write, and every other read, to the
+# primary. Without DATABASE_REPLICA_URL the router sends everything to the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = database_tuned(env.db("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["oversight.core.routers.DashboardReplicaRouter"]
 
 # Dashboards and the wide-scope home panels of leads and line managers are kept a few minutes
 # (docs/decisions/0003). One process: memory. Several (production): a shared cache, e.g.

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin, SignedInView
 from oversight.core.home import is_wide_scope, kept_for_wide_scope
+from oversight.core.routers import reading_from_replica
 from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
@@ -88,7 +89,8 @@ class DashboardMixin(SignedInView):
         key = f"assurance:tables:{page}:{period.start}:{period.end}:{today}"
         found = cache.get(key)
         if found is None:
-            found = self.tables(period, today)
+            with reading_from_replica():  # figures tolerate a replica's lag (core.routers)
+                found = self.tables(period, today)
             cache.set(key, found, TABLES_CACHE_SECONDS)
         return found
 
