@@ -114,3 +114,16 @@ def test_refused_passkey_answers_count_towards_the_lock(client: Any, cast: Any) 
     # The right password does not get through the lock either.
     response = client.post(SIGN_IN, {"username": "practitioner", "password": TEST_PASSWORD})
     assert response.status_code == 429
+
+
+def test_the_passkey_script_is_our_own_static_file_under_the_csp(client: Any, cast: Any) -> None:
+    client.force_login(cast.practitioner)
+    response = client.get(reverse("signin:security"))
+    page = response.content.decode()
+    assert '<script type="module" src="/static/signin/passkeys.mjs"></script>' in page
+    assert '<script id="passkey-config" type="application/json">' in page  # data, not code
+    policy = response["Content-Security-Policy"]
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "'self'" in script_src
+    assert "unsafe-inline" not in script_src
+    assert "unsafe-eval" not in script_src
