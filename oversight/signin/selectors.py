@@ -64,7 +64,7 @@ def policy_agencies(person: Any) -> QuerySet[Agency]:
     """The agencies whose second-factor policy the person may set: every agency for an
     administrator, their own for an agency's lead."""
     profile = access_profile(person)
-    agencies = Agency.objects.order_by("name")
+    agencies = Agency.objects.live().order_by("name")
     if profile.is_administrator:
         return agencies
     return agencies.filter(pk__in=profile.led_agency_ids)

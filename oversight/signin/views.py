@@ -581,6 +581,9 @@ class SecondFactorPolicyView(ManageFormView):
     submit_label = "Save"
     success_message = "Second-factor rules saved for {result.agency}."
 
+    def get_queryset(self) -> Any:
+        return Agency.objects.live()
+
     def get_heading(self) -> str:
         return f"Second factor in {self.object.name}"
 
