@@ -3,7 +3,7 @@
 #
 # It runs the doc's own shell blocks, the ones marked <!-- smoke --> in its source, in order
 # and as written, with the site values set to throwaway ones: a database named
-# oversight_deploy_smoke_<random>, two roles of the same suffix, this checkout as the
+# oversight_deploy_smoke_<random> (SMOKE_NAME_PREFIX changes the first word), two roles of the same suffix, this checkout as the
 # release, a temporary environment file, and a free port on loopback. Where the doc says to
 # start the systemd units, it runs the ExecStart lines of deploy/systemd/oversight-web.service
 # and oversight-worker@.service with their EnvironmentFile and WorkingDirectory. Where the
@@ -32,9 +32,11 @@ export OVERSIGHT_HOME=$root
 export OVERSIGHT_ENV=$work/oversight.env
 export OVERSIGHT_HOSTNAME=oversight.example.org
 export OVERSIGHT_BIND=127.0.0.1:$(free_port)
-export OVERSIGHT_DB=oversight_deploy_smoke_$suffix
-export OVERSIGHT_OWNER=oversight_smoke_owner_$suffix
-export OVERSIGHT_APP=oversight_smoke_app_$suffix
+# SMOKE_NAME_PREFIX (default oversight) starts every database and role name it makes.
+prefix=${SMOKE_NAME_PREFIX:-oversight}
+export OVERSIGHT_DB=${prefix}_deploy_smoke_$suffix
+export OVERSIGHT_OWNER=${prefix}_smoke_owner_$suffix
+export OVERSIGHT_APP=${prefix}_smoke_app_$suffix
 export OWNER_PASSWORD=owner-$suffix-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export APP_PASSWORD=app-$suffix-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export DB_HOST=$PGHOST DB_PORT=$PGPORT

@@ -19,6 +19,8 @@ from django.apps import apps
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from oversight.core.routers import reading_from_replica
+
 T = TypeVar("T")
 
 # A lead's view spans an agency (thousands of people and children at scale), and so may a
@@ -65,4 +67,9 @@ def kept_for_wide_scope(profile: Any, name: str, on: dt.date, compute: Callable[
     if not is_wide_scope(profile):
         return compute()
     key = f"home:{name}:{profile.person_id}:{on.isoformat()}"
-    return cast(T, cache.get_or_set(key, compute, WIDE_SCOPE_SECONDS))
+    found = cache.get(key)
+    if found is None:
+        with reading_from_replica():  # kept figures tolerate a replica's lag (core.routers)
+            found = compute()
+        cache.set(key, found, WIDE_SCOPE_SECONDS)
+    return cast(T, found)

@@ -50,6 +50,15 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A PostgreSQL read replica for the dashboards' figures (docs/scaling.md): reads inside
+# core.routers.reading_from_replica() go to it; every write, and every other read, to the
+# primary. Without DATABASE_REPLICA_URL the router sends everything to the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = database_tuned(env.db("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["oversight.core.routers.DashboardReplicaRouter"]
 
 # Dashboards and the wide-scope home panels of leads and line managers are kept a few minutes
 # (docs/decisions/0003). One process: memory. Several (production): a shared cache, e.g.
@@ -76,6 +85,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_guid",
     # Before django_tasks_db: core's db_worker (heartbeat, recovery) replaces its own.
     "oversight.core",
@@ -165,6 +175,16 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 # test settings name the test client's (oversight.signin.testing).
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Oversight")
 SIGNIN_SECOND_FACTOR_PASSED_BACKENDS: list[str] = []
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor only, never instead of a
+# password. A passkey belongs to the host name people reach the service at (its relying
+# party id is the request's host, which ALLOWED_HOSTS has checked); that origin is always
+# accepted, and PASSKEY_ORIGINS may name more (https://, or http://localhost for trying out).
+OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", default="Oversight")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "oversight.signin.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "oversight.signin.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("PASSKEY_ORIGINS", default=["http://localhost:8000"])
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "oversight.signin.passkeys"
 
 # Sessions end after inactivity: each request renews the cookie, so only idle time counts.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

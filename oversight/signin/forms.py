@@ -5,7 +5,7 @@ from django import forms
 from oversight.core.forms import GovukForm
 from oversight.people.forms import VersionedForm
 
-from .models import IdentityProvider
+from .models import POLICY_ROLES, IdentityProvider
 
 
 class WorkEmailForm(GovukForm):
@@ -98,3 +98,15 @@ class IdentityProviderForm(VersionedForm):
             "email_domains": "Separated by spaces. People with these addresses sign in here.",
         }
         widgets = {"auth_method": forms.RadioSelect}
+
+
+class SecondFactorPolicyForm(GovukForm):
+    roles = forms.MultipleChoiceField(
+        label="Which other roles in this agency must use a second factor?",
+        help_text="Administrators, partnership auditors and agency leads always must. "
+        "Anyone else may choose to set one up from their account page.",
+        choices=[(role.value, role.label) for role in POLICY_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -125,4 +125,7 @@ class SecondFactorPolicy(TrackedModel):
         return f"Second factor policy of {self.agency}"
 
 
+POLICY_ROLES = (Role.SUPERVISOR, Role.LINE_MANAGER, Role.PRACTITIONER)
+"""The roles an agency's policy may add (the others always need a second factor)."""
+
 ALWAYS_REQUIRED_ROLES = frozenset({Role.ADMINISTRATOR, Role.PARTNERSHIP_AUDITOR, Role.AGENCY_LEAD})

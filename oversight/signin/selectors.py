@@ -9,7 +9,9 @@ from django.db.models import QuerySet
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
+from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
 
 from .models import ALWAYS_REQUIRED_ROLES, IdentityProvider, SecondFactorPolicy, SignInDomain
@@ -56,6 +58,24 @@ def has_second_factor(person: Any) -> bool:
 
 def authenticator_apps(person: Any) -> QuerySet[TOTPDevice]:
     return TOTPDevice.objects.filter(user=person, confirmed=True).order_by("name")
+
+
+def policy_agencies(person: Any) -> QuerySet[Agency]:
+    """The agencies whose second-factor policy the person may set: every agency for an
+    administrator, their own for an agency's lead."""
+    profile = access_profile(person)
+    agencies = Agency.objects.live().order_by("name")
+    if profile.is_administrator:
+        return agencies
+    return agencies.filter(pk__in=profile.led_agency_ids)
+
+
+def policy_of(agency: Agency) -> SecondFactorPolicy | None:
+    return SecondFactorPolicy.objects.filter(agency=agency).first()
+
+
+def passkeys(person: Any) -> QuerySet[WebAuthnCredential]:
+    return WebAuthnCredential.objects.filter(user=person, confirmed=True).order_by("name", "pk")
 
 
 def recovery_codes_left(person: Any) -> int:

@@ -27,10 +27,12 @@ from oversight.core.services import (
 from oversight.people.models import Agency, Person
 
 from .models import (
+    POLICY_ROLES,
     ClientAuthMethod,
     IdentityProvider,
     LinkedIdentity,
     ProviderSession,
+    SecondFactorPolicy,
     SignInDomain,
 )
 from .oidc import Verified
@@ -253,7 +255,7 @@ def provider_sessions_end(*, provider: IdentityProvider, sid: str, subject: str)
 # --- Second factors ----------------------------------------------------------------------
 
 
-def _second_factor_failed(request: HttpRequest, person: Person) -> None:
+def second_factor_failed(*, request: HttpRequest, person: Person) -> None:
     """A wrong code counts as a failed sign-in of the account (django-axes listens)."""
     user_login_failed.send(
         sender=__name__, credentials={"username": person.username}, request=request
@@ -281,7 +283,7 @@ def second_factor_verify(*, request: HttpRequest, person: Person, code: str) -> 
                     device = candidate
                     break
     if device is None:
-        _second_factor_failed(request, person)
+        second_factor_failed(request=request, person=person)
     return device
 
 
@@ -341,3 +343,48 @@ def authenticator_remove(*, actor: Person, device: TOTPDevice) -> None:
         target=actor,
         detail={"second factor": "authenticator app removed"},
     )
+
+
+def passkey_added_record(*, actor: Person) -> None:
+    """django-otp-webauthn saves the passkey itself; the audit log notes it."""
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=actor,
+        detail={"second factor": "passkey added"},
+    )
+
+
+@transaction.atomic
+def second_factor_policy_set(
+    *,
+    actor: Person,
+    agency: Agency,
+    roles: list[str],
+    expected_version: int | None,
+    origin: RequestOrigin | None = None,
+) -> SecondFactorPolicy:
+    """Which further roles in an agency must use a second factor with a password (issue 14
+    item 2): only supervisors, line managers and practitioners can be added; the wide roles
+    always must."""
+    unknown = set(roles) - {role.value for role in POLICY_ROLES}
+    if unknown:
+        raise ValidationError({"roles": "Choose from the roles listed."})
+    chosen = [role.value for role in POLICY_ROLES if role.value in roles]
+    policy = SecondFactorPolicy.objects.select_for_update().filter(agency=agency).first()
+    if policy is None:
+        policy = SecondFactorPolicy(agency=agency, roles=chosen)
+        tracked_create(policy, actor=actor)
+        before: list[str] = []
+    else:
+        before = list(policy.roles)
+        policy.roles = chosen
+        tracked_edit(policy, actor=actor, expected_version=expected_version)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=policy,
+        origin=origin,
+        detail={"second factor required for": chosen, "before": before},
+    )
+    return policy

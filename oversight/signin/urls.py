@@ -24,6 +24,31 @@ urlpatterns = [
         views.RecoveryCodesView.as_view(),
         name="recovery_codes",
     ),
+    path(
+        "account/security/passkeys/begin/",
+        views.PasskeyRegisterBeginView.as_view(),
+        name="passkey_register_begin",
+    ),
+    path(
+        "account/security/passkeys/complete/",
+        views.PasskeyRegisterCompleteView.as_view(),
+        name="passkey_register_complete",
+    ),
+    path(
+        "account/sign-in/passkey/begin/",
+        views.PasskeyVerifyBeginView.as_view(),
+        name="passkey_verify_begin",
+    ),
+    path(
+        "account/sign-in/passkey/complete/",
+        views.PasskeyVerifyCompleteView.as_view(),
+        name="passkey_verify_complete",
+    ),
+    path(
+        "agencies/<int:pk>/second-factor/",
+        views.SecondFactorPolicyView.as_view(),
+        name="second_factor_policy",
+    ),
     path("manage/sign-in/", views.ProviderListView.as_view(), name="provider_list"),
     path("manage/sign-in/new/", views.ProviderCreateView.as_view(), name="provider_create"),
     path("manage/sign-in/<int:pk>/edit/", views.ProviderEditView.as_view(), name="provider_edit"),

@@ -14,7 +14,13 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -26,15 +32,23 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+from django_otp_webauthn import exceptions as webauthn_errors
+from django_otp_webauthn import views as webauthn_views
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.services import RequestOrigin
 from oversight.people.forms import SignInForm
-from oversight.people.models import Person
+from oversight.people.models import Agency, Person
 from oversight.people.views.base import ManageFormView
 
 from . import oidc, selectors, services
-from .forms import AuthenticatorForm, CodeForm, IdentityProviderForm, WorkEmailForm
+from .forms import (
+    AuthenticatorForm,
+    CodeForm,
+    IdentityProviderForm,
+    SecondFactorPolicyForm,
+    WorkEmailForm,
+)
 from .middleware import SESSION_PROVIDER, SESSION_PROVIDER_ORIGIN
 from .models import IdentityProvider
 from .rules import Permission
@@ -267,7 +281,14 @@ class SecondFactorView(RuleRequiredMixin, FormView):
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "next": self._next()}
+        next_url = self._next()
+        person = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "next": next_url,
+            "has_passkey": selectors.passkeys(person).exists(),
+            "passkey_config": passkey_config(self.request, next_url=next_url),
+        }
 
     def form_valid(self, form: CodeForm) -> HttpResponse:
         person = cast(Person, self.request.user)
@@ -367,6 +388,10 @@ class SecurityView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         person = self.request.user
         context.update(
             apps=selectors.authenticator_apps(person),
+            passkeys=selectors.passkeys(person),
+            policy_agencies=selectors.policy_agencies(person),
+            passkey_added=self.request.GET.get("added") == "passkey",
+            passkey_config=passkey_config(self.request),
             codes_left=selectors.recovery_codes_left(person),
             required=selectors.second_factor_required(person),
             single_sign_on=bool(self.request.session.get(SESSION_PROVIDER)),
@@ -386,6 +411,94 @@ class RecoveryCodesView(RuleRequiredMixin, View):
             "signin/recovery_codes.html",
             {"codes": codes, "next": reverse("signin:security"), "first_time": False},
         )
+
+
+# --- Passkeys (WebAuthn; decision 0019) ------------------------------------------------------
+# django-otp-webauthn's JSON views, each behind a rule; the script is signin/passkeys.mjs.
+
+PASSKEY_MESSAGES = {
+    "failed": "Your passkey could not be used. Try again, or use your authenticator app.",
+    "cancelled": "The passkey was not used. Try again, or use your authenticator app.",
+    "notAccepted": "That passkey was not accepted. Try again, or use your authenticator app.",
+    "unsupported": "This browser cannot use passkeys. Use your authenticator app instead.",
+}
+
+
+def passkey_config(request: HttpRequest, *, next_url: str = "") -> dict[str, Any]:
+    """What signin/passkeys.mjs needs, given to the page as a JSON data block."""
+    from django.middleware.csrf import get_token
+
+    return {
+        "csrfToken": get_token(request),
+        "registerBegin": reverse("signin:passkey_register_begin"),
+        "registerComplete": reverse("signin:passkey_register_complete"),
+        "verifyBegin": reverse("signin:passkey_verify_begin"),
+        "verifyComplete": reverse("signin:passkey_verify_complete"),
+        "afterRegister": reverse("signin:security") + "?added=passkey",
+        "next": next_url,
+        "signIn": reverse("login"),
+        "messages": PASSKEY_MESSAGES,
+    }
+
+
+class PasskeyRegisterBeginView(RuleRequiredMixin, webauthn_views.BeginCredentialRegistrationView):
+    permission_required = Permission.USE_SECOND_FACTOR
+    http_method_names = ["post"]
+
+
+class PasskeyRegisterCompleteView(
+    RuleRequiredMixin, webauthn_views.CompleteCredentialRegistrationView
+):
+    permission_required = Permission.USE_SECOND_FACTOR
+    http_method_names = ["post"]
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(*args, **kwargs)
+        services.passkey_added_record(actor=cast(Person, self.request.user))
+        return response
+
+
+class PasskeyVerifyBeginView(RuleRequiredMixin, webauthn_views.BeginCredentialAuthenticationView):
+    permission_required = Permission.USE_SECOND_FACTOR
+    http_method_names = ["post"]
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _locked(self.request, cast(Person, self.request.user)):
+            return _passkey_locked_out(self.request)
+        return super().post(*args, **kwargs)
+
+
+def _passkey_locked_out(request: HttpRequest) -> JsonResponse:
+    logout(request)
+    return JsonResponse(
+        {"detail": "Your account is locked for now.", "redirect_url": reverse("login")},
+        status=429,
+    )
+
+
+class PasskeyVerifyCompleteView(
+    RuleRequiredMixin, webauthn_views.CompleteCredentialAuthenticationView
+):
+    """A passkey's answer after a password. A refused answer counts against the account's
+    lock, as a wrong code or password does (django-axes)."""
+
+    permission_required = Permission.USE_SECOND_FACTOR
+    http_method_names = ["post"]
+
+    def get_success_url(self) -> str:
+        return _safe_next(self.request, self.request.GET.get("next"))
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        person = cast(Person, self.request.user)
+        if _locked(self.request, person):
+            return _passkey_locked_out(self.request)
+        try:
+            return super().post(*args, **kwargs)
+        except webauthn_errors.OTPWebAuthnApiError:
+            services.second_factor_failed(request=self.request, person=person)
+            if _locked(self.request, person):
+                return _passkey_locked_out(self.request)
+            raise
 
 
 # --- Administrators: each agency's identity provider -----------------------------------------
@@ -448,6 +561,53 @@ class ProviderEditView(_ProviderFormView):
             actor=self.actor,
             provider=self.object,
             changes=form.changes(),
+            expected_version=form.cleaned_data.get("version"),
+            origin=self.origin(),
+        )
+
+
+# --- Which roles must use a second factor, per agency (decision 0019) -------------------------
+
+
+class SecondFactorPolicyView(ManageFormView):
+    """An agency's lead (or an administrator) chooses which further roles in the agency must
+    use a second factor with a password."""
+
+    permission_required = Permission.SET_SECOND_FACTOR_POLICY
+    model = Agency
+    form_class = SecondFactorPolicyForm
+    template_name = "signin/policy_form.html"
+    section = None
+    submit_label = "Save"
+    success_message = "Second-factor rules saved for {result.agency}."
+
+    def get_queryset(self) -> Any:
+        return Agency.objects.live()
+
+    def get_heading(self) -> str:
+        return f"Second factor in {self.object.name}"
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return [
+            ("Home", reverse("home")),
+            ("Sign-in and security", reverse("signin:security")),
+            (self.get_heading(), None),
+        ]
+
+    def get_initial(self) -> dict[str, Any]:
+        policy = selectors.policy_of(self.object)
+        if policy is None:
+            return {"roles": [], "version": None}
+        return {"roles": list(policy.roles), "version": policy.version}
+
+    def get_success_url(self) -> str:
+        return reverse("signin:security")
+
+    def perform(self, form: Any) -> Any:
+        return services.second_factor_policy_set(
+            actor=self.actor,
+            agency=self.object,
+            roles=form.cleaned_data["roles"],
             expected_version=form.cleaned_data.get("version"),
             origin=self.origin(),
         )

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin, SignedInView
 from oversight.core.home import is_wide_scope, kept_for_wide_scope
+from oversight.core.routers import reading_from_replica
 from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
@@ -97,7 +98,8 @@ class DashboardMixin(SignedInView):
         key = f"assurance:tables:{self.cache_scope()}:{period.start}:{period.end}:{today}"
         found = cache.get(key)
         if found is None:
-            found = questions.in_question_order(self.scope_kind, self.tables(period, today))
+            with reading_from_replica():  # figures tolerate a replica's lag (core.routers)
+                found = questions.in_question_order(self.scope_kind, self.tables(period, today))
             cache.set(key, found, TABLES_CACHE_SECONDS)
         return found
 

@@ -27,6 +27,8 @@ def test_the_deployment_guide_run_as_written_gives_a_working_service() -> None:
         "PGHOST": db.get("HOST") or "127.0.0.1",
         "PGPORT": str(db.get("PORT") or 5432),
         "PGUSER": db.get("USER") or "postgres",
+        # Names like the test database's own (oversight_… in CI).
+        "SMOKE_NAME_PREFIX": str(db["NAME"]).removeprefix("test_"),
     }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)

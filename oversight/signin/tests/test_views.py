@@ -154,6 +154,7 @@ def test_the_provider_list_costs_the_same_however_many_providers(
 
 
 def test_the_demo_gives_wide_roles_an_authenticator_app_with_the_printed_key(db: None) -> None:
+    """And community health's supervisors, whom its lead's policy requires (decision 0019)."""
     import io
 
     from django.core.management import call_command
@@ -167,7 +168,10 @@ def test_the_demo_gives_wide_roles_an_authenticator_app_with_the_printed_key(db:
     )
     printed = out.getvalue()
     with_app = set(TOTPDevice.objects.values_list("user__username", flat=True))
-    assert with_app == {"admin", "auditor", "lead.csc", "lead.health"}
+    assert with_app == {"admin", "auditor", "lead.csc", "lead.health", "supervisor.health"}
+    from oversight.signin.models import SecondFactorPolicy
+
+    assert [p.roles for p in SecondFactorPolicy.objects.all()] == [["supervisor"]]
     for line in printed.splitlines():
         if any(f" {name} " in line for name in with_app):
             assert DEMO_KEY_BASE32 in line
