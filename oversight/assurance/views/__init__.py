@@ -24,6 +24,7 @@ from .evaluation import (
     PulseChooserView,
     PulseView,
 )
+from .mine import MyPeopleView
 
 __all__ = [
     "AgencyDashboardView",
@@ -39,6 +40,7 @@ __all__ = [
     "EvaluationResultsView",
     "IndexView",
     "MonthEndRecomputeView",
+    "MyPeopleView",
     "PartnershipDashboardView",
     "PulseChooserView",
     "PulseView",

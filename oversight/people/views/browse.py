@@ -10,12 +10,14 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.home import collect_panels
+from oversight.core.home import collect_panels, collect_tasks
 
 from .. import selectors
 from ..forms import PeopleSearchForm
 from ..models import Agency, Person, Team
 from ..rules import Permission
+
+ALERT_ORDER = 10  # panels ordered before this are alerts, above "what needs you today"
 
 
 class HomeView(RuleRequiredMixin, TemplateView):
@@ -25,7 +27,16 @@ class HomeView(RuleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(selectors.home_summary(self.request.user))
-        context["panels"] = collect_panels(self.request, context["profile"])
+        panels = collect_panels(self.request, context["profile"])
+        # Issue 12 item 1: alerts (urgent requests, disclosures, emails not sent) first, then
+        # "what needs you today" from every panel's tasks, then the panels kept on the page.
+        shown = [p for p in panels if p.on_home]
+        context["alerts"] = [p for p in shown if p.order < ALERT_ORDER]
+        context["panels"] = [p for p in shown if p.order >= ALERT_ORDER]
+        context["tasks"] = collect_tasks(panels)
+        context["lapsed_supervisees"] = sum(
+            1 for _, status in context["supervisee_rows"] if status == "lapsed"
+        )
         return context
 
 

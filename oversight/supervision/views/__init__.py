@@ -1,5 +1,6 @@
 """Supervision pages. Thin: access by rules.py, reads by selectors, writes by services."""
 
+from .mine import ActionListView, RecordsToSignView
 from .oversight import (
     CalendarFeedView,
     CalendarView,
@@ -33,6 +34,7 @@ from .sessions import (
 
 __all__ = [
     "ActionAddView",
+    "ActionListView",
     "AddendumAddView",
     "AttendanceView",
     "CalendarFeedView",
@@ -46,6 +48,7 @@ __all__ = [
     "RecordPdfView",
     "RecordSaveView",
     "RecordView",
+    "RecordsToSignView",
     "SessionCancelView",
     "SessionDetailView",
     "SessionDidNotAttendView",
