@@ -98,6 +98,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
             order=20,
             counts={"to sign": len(awaiting), "reviews due": overdue},
             tasks=tasks,
-            on_home=False,
+            # Only the person's own contract stays on the page; the rest are counted above.
+            on_home=mine is not None,
         )
     ]
