@@ -32,8 +32,11 @@ def _planned(cast: Any, person: Any, days_ahead: int, supervisor: Any = None) ->
 
 
 def _home(client: Any, person: Any) -> str:
+    """Issue 12: the home page counts them; the page it links to lists them."""
     client.force_login(person)
-    return client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("assurance:my_people") in home
+    return client.get(reverse("assurance:my_people")).content.decode()
 
 
 def test_supervisor_sees_each_supervisee_with_last_and_next_session(
@@ -78,8 +81,11 @@ def test_line_manager_sees_reports_with_whoever_supervises_them(
 def test_people_with_nobody_to_supervise_or_manage_have_no_such_panel(
     cast: Any, client: Any
 ) -> None:
-    assert "last and next sessions" not in _home(client, cast.practitioner)
-    assert "last and next sessions" not in _home(client, cast.auditor)
+    for person in (cast.practitioner, cast.auditor):
+        client.force_login(person)
+        home = client.get(reverse("home")).content.decode()
+        assert reverse("assurance:my_people") not in home
+        assert client.get(reverse("assurance:my_people")).status_code == 403
 
 
 def test_panel_query_count_does_not_grow_with_supervisees(
