@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.home import collect_panels, collect_tasks
+from oversight.core.home import collect_panels, collect_tasks, is_wide_scope
 
 from .. import selectors
 from ..forms import PeopleSearchForm
@@ -34,6 +34,7 @@ class HomeView(RuleRequiredMixin, TemplateView):
         context["alerts"] = [p for p in shown if p.order < ALERT_ORDER]
         context["panels"] = [p for p in shown if p.order >= ALERT_ORDER]
         context["tasks"] = collect_tasks(panels)
+        context["kept"] = is_wide_scope(context["profile"])
         context["lapsed_supervisees"] = sum(
             1 for _, status in context["supervisee_rows"] if status == "lapsed"
         )
