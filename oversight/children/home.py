@@ -210,10 +210,24 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
         )
     concerns = list(selectors.quality_concerns_for(user).exclude(raised_by_id=profile.person_id))
     mine = list(selectors.urgent_requests_made_by(person_id=profile.person_id)[:3])
+    tasks = []
+    if len(concerns) == 1:  # one is a line in "what needs you today"; several stay listed
+        tasks.append(
+            Task(
+                "concerns about supervision to resolve",
+                1,
+                reverse("children:concern_detail", args=[concerns[0].pk]),
+                TO_DO,
+                55,
+                "concern about supervision to resolve",
+            )
+        )
+        concerns = []
     found.append(
         Panel(
             title="Raise a concern",
             template_name="children/panels/actions.html",
+            tasks=tasks,
             context={
                 "concerns": concerns,
                 "my_requests": mine,

@@ -85,7 +85,9 @@ _WIDER_THAN_SCREEN = """(width) => {
     const box = el.getBoundingClientRect();
     if (box.right > width + 0.5 && box.width > 0 && getComputedStyle(el).visibility !== "hidden") {
       if (![...el.children].some(c => c.getBoundingClientRect().right > width + 0.5)) {
-        wide.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).trim().split(/\\s+/).join(".") : "") + " " + Math.round(box.right) + "px: " + (el.textContent || "").trim().slice(0, 40));
+        const name = String(el.className || "").trim().split(/\\s+/).join(".");
+        const text = (el.textContent || "").trim().slice(0, 40);
+        wide.push(`${el.tagName.toLowerCase()}.${name} ${Math.round(box.right)}px: ${text}`);
       }
     }
   }
