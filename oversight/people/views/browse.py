@@ -20,6 +20,23 @@ from ..rules import Permission
 ALERT_ORDER = 10  # panels ordered before this are alerts, above "what needs you today"
 
 
+def _role_lines(roles: Any) -> list[str]:
+    """One line an agency: "Agency safeguarding lead and safeguarding supervisor, <agency>"."""
+    by_agency: dict[str, list[str]] = {}
+    for role in roles:
+        by_agency.setdefault(role.agency.name if role.agency else "", []).append(
+            role.get_role_display()
+        )
+    lines = []
+    for agency, names in by_agency.items():
+        said = names[0] + "".join(
+            (" and " if i == len(names) - 1 else ", ") + n[0].lower() + n[1:]
+            for i, n in enumerate(names[1:], start=1)
+        )
+        lines.append(f"{said}, {agency}" if agency else said)
+    return lines
+
+
 class HomeView(RuleRequiredMixin, TemplateView):
     permission_required = Permission.VIEW_HOME
     template_name = "people/home.html"
@@ -35,6 +52,7 @@ class HomeView(RuleRequiredMixin, TemplateView):
         context["panels"] = [p for p in shown if p.order >= ALERT_ORDER]
         context["tasks"] = collect_tasks(panels)
         context["kept"] = is_wide_scope(context["profile"])
+        context["role_lines"] = _role_lines(context["roles"])
         context["lapsed_supervisees"] = sum(
             1 for _, status in context["supervisee_rows"] if status == "lapsed"
         )
