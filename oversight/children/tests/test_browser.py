@@ -68,9 +68,11 @@ def test_supervisor_escalates_a_drifting_child_and_the_lead_sees_it(
     sign_out(page)
 
     sign_in(page, live_server.url, "agency_lead")
-    panel = page.get_by_role("region", name="Escalations awaiting a response")
-    assert panel.is_visible()
-    panel.get_by_role("link").first.click()
+    # Issue 12: the home page counts them and links to the list of escalations.
+    page.get_by_role("link", name=re.compile("escalations? awaiting a response")).click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.locator("main tbody").get_by_role("link").first.click()
     page.wait_for_load_state()
     assert page.get_by_text("no evident change in the plan").is_visible()
     assert page.get_by_role("link", name="Respond or resolve").is_visible()
