@@ -112,3 +112,28 @@ def test_panel_query_count_does_not_grow_with_supervisees(
     few = count()
     grow(6)
     assert count() <= few
+
+
+def test_my_people_page_costs_a_fixed_number_of_queries(
+    cast: Any, client: Any, held: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Issue 12: the page the home page links to lists everyone, at a fixed cost."""
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            person = pf.PersonFactory()
+            pf.MembershipFactory(person=person, agency=cast.agency, team=cast.team)
+            pf.SupervisionRelationshipFactory(
+                supervisor=cast.supervisor, supervisee=person, agency=cast.agency
+            )
+            held(person, 40)
+            _planned(cast, person, 5)
+
+    client.force_login(cast.supervisor)
+    grow(2)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("assurance:my_people"))
+    grow(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("assurance:my_people")).content.decode()
+    assert page.count('<tr class="govuk-table__row">') == 1 + 1 + 12
