@@ -77,12 +77,12 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                         "of your staff is overdue for supervision",
                     ),
                     Task(
-                        "of your staff need attention",
+                        "more of your staff need attention",
                         staff["attention_total"] - staff["overdue_total"],
                         f"{compliance}?attention=on",
                         TO_DO,
                         15,
-                        "of your staff needs attention",
+                        "more of your staff needs attention",
                     ),
                 ],
             )

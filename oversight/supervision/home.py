@@ -87,7 +87,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
             title="Your next supervision session",
             template_name="supervision/panels/next_session.html",
             context={"session": upcoming},
-            order=20,
+            order=15,  # first beside the list
             tasks=tasks,
         )
     ]
