@@ -136,7 +136,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                             "evaluation of your supervision to give",
                         ),
                         Task(
-                            "wellbeing pulse to answer this quarter (optional, anonymous)",
+                            "wellbeing pulse to answer this quarter (optional)",
                             int(pulse_due),
                             reverse("assurance:pulse"),
                             TO_DO,

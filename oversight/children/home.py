@@ -109,12 +109,12 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 on_home=False,
                 tasks=[
                     Task(
-                        "children overdue for discussion in supervision",
+                        "children overdue for discussion",
                         due.overdue_count,
                         f"{children_url}?show=overdue",
                         OVERDUE,
                         20,
-                        "child overdue for discussion in supervision",
+                        "child overdue for discussion",
                     ),
                     Task(
                         "children due for discussion in the next 14 days",
@@ -160,12 +160,12 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 tasks=[
                     # Overdue or an immediate concern only (decisions_waiting_for_file).
                     Task(
-                        "decisions late for the child's file or needing action today",
+                        "decisions late for the child's file or due today",
                         in_view.decisions_total,
                         reverse("children:decisions_waiting"),
                         OVERDUE,
                         40,
-                        "decision late for the child's file or needing action today",
+                        "decision late for the child's file or due today",
                     )
                 ],
             )

@@ -202,8 +202,8 @@ def _children_due(home: Home) -> Any:
     url = reverse("children:child_list")
     home.expect_task(
         len(due.overdue),
-        "child overdue for discussion in supervision",
-        "children overdue for discussion in supervision",
+        "child overdue for discussion",
+        "children overdue for discussion",
         "Overdue",
         f"{url}?show=overdue",
     )
