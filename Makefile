@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve static scheduler test test-dates install install-dev assets migrate demo lint typecheck check-deploy worker bench loadtest clean
+.PHONY: run serve static scheduler test test-dates install install-dev assets migrate demo lint typecheck check-deploy worker bench loadtest screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -100,3 +100,8 @@ loadtest: install assets
 
 clean:
 	rm -rf $(VENV) node_modules oversight/static/dist staticfiles
+
+# Pictures of each demo persona's home page and the dashboards in docs/screenshots/ (a
+# throwaway SQLite demo, served on loopback; needs Debian's chromium).
+screenshots: install-dev assets
+	$(BIN)/python bin/screenshots

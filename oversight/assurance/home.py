@@ -2,7 +2,9 @@
 or manage with the last and next session and what needs attention; for line managers and agency
 leads, compliance by team and staff group with the names of those who need attention (own scope
 only); for the partnership auditor, the way to the partnership dashboard; for supervisees, the
-evaluation and wellbeing pulse when due."""
+evaluation and wellbeing pulse when due. Since issue 12 item 1 the home page shows these as
+counts in "what needs you today", each linking to the full page (your supervisees and reports,
+compliance, evaluation); only the auditor's and the lead's ways in stay as panels."""
 
 from __future__ import annotations
 
@@ -10,9 +12,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from oversight.core.home import Panel, is_wide_scope, kept_for_wide_scope
+from oversight.core.home import OVERDUE, TO_DO, Panel, Task, is_wide_scope, kept_for_wide_scope
+from oversight.people.models import Agency
+from oversight.people.selectors import access_profile
 from oversight.supervision.rules import Permission as SupervisionPermission
 
 from . import selectors
@@ -48,8 +53,12 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
             )
         )
     _headlines(mine[0].context if mine else None, staff)
+    if staff is not None and mine and mine[0].context["whom"] == "reports":
+        # A line manager's staff are their reports: one count, not the same one twice.
+        mine[0].tasks = []
     found.extend(mine)
     if staff is not None:
+        compliance = reverse("assurance:compliance")
         found.append(
             Panel(
                 title="Supervision compliance of your staff",
@@ -57,6 +66,36 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                 context=staff,
                 order=30,
                 counts={"staff overdue for supervision": staff["overdue_total"]},
+                on_home=False,
+                tasks=[
+                    Task(
+                        "of your staff are overdue for supervision",
+                        staff["overdue_total"],
+                        f"{compliance}?attention=on",
+                        OVERDUE,
+                        15,
+                        "of your staff is overdue for supervision",
+                    ),
+                    Task(
+                        "more of your staff need attention",
+                        staff["attention_total"] - staff["overdue_total"],
+                        f"{compliance}?attention=on",
+                        TO_DO,
+                        15,
+                        "more of your staff needs attention",
+                    ),
+                ],
+            )
+        )
+    if profile.led_agency_ids:
+        found.append(
+            Panel(
+                title="Your agency's supervision",
+                template_name="assurance/home_lead.html",
+                context={
+                    "led": Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name")
+                },
+                order=40,
             )
         )
     if profile.is_partnership_auditor:
@@ -74,6 +113,11 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
             respondent_id=profile.person_id, quarter_start=quarter_start(today)
         ).exists()
         if due or pulse_due:
+            evaluations = (
+                reverse("assurance:evaluation_form", args=[due[0].pk])
+                if len(due) == 1
+                else reverse("assurance:evaluation_list")
+            )
             found.append(
                 Panel(
                     title="Tell us how supervision is going",
@@ -81,20 +125,45 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                     context={"due": due, "pulse_due": pulse_due},
                     order=80,
                     counts={"evaluations to give": len(due)},
+                    on_home=False,
+                    tasks=[
+                        Task(
+                            "evaluations of your supervision to give",
+                            len(due),
+                            evaluations,
+                            TO_DO,
+                            80,
+                            "evaluation of your supervision to give",
+                        ),
+                        Task(
+                            "wellbeing pulse to answer this quarter (optional)",
+                            int(pulse_due),
+                            reverse("assurance:pulse"),
+                            TO_DO,
+                            81,
+                        ),
+                    ],
                 )
             )
     return found
 
 
-def _my_people_panel(user: Any, profile: Any, today: dt.date) -> list[Panel]:
+def my_people_context(user: Any, *, shown: int | None = MY_PEOPLE_SHOWN) -> dict[str, Any]:
+    """The person's supervisees and reports with their last and next sessions, most overdue
+    first (the first ``shown``, or all), and how many are overdue or need attention."""
+    profile = access_profile(user)
+    today = timezone.localdate()
+    person_id = profile.person_id
+    if person_id is None:
+        return {"rows": [], "total": 0}
     rows = kept_for_wide_scope(
         profile,
         "my-people",
         today,
-        lambda: supervision_of_my_people(person_id=profile.person_id, on=today, now=timezone.now()),
+        lambda: supervision_of_my_people(person_id=person_id, on=today, now=timezone.now()),
     )
     if not rows:
-        return []
+        return {"rows": [], "total": 0}
     supervises = any(r.supervised_by_viewer for r in rows)
     manages = any(r.managed_by_viewer for r in rows)
     whom = (
@@ -102,26 +171,47 @@ def _my_people_panel(user: Any, profile: Any, today: dt.date) -> list[Panel]:
         if supervises and manages
         else ("supervisees" if supervises else "reports")
     )
-    overdue = sum(1 for r in rows if r.compliance.days_overdue)
-    shown = rows[:MY_PEOPLE_SHOWN]
-    for r in shown:
+    listed = rows if shown is None else rows[:shown]
+    for r in listed:
         r.can_open_next = r.next_session is not None and user.has_perm(
             SupervisionPermission.ACT_AS_SUPERVISOR, r.next_session
         )
+    context = {
+        "rows": listed,
+        "total": len(rows),
+        "whom": whom,
+        "overdue": sum(1 for r in rows if r.compliance.days_overdue),
+        "attention": sum(1 for r in rows if r.needs_attention),
+        "show_relation": len({r.relation for r in rows}) > 1,
+    }
+    _headlines(context, None)
+    return context
+
+
+def _my_people_panel(user: Any, profile: Any, today: dt.date) -> list[Panel]:
+    context = my_people_context(user, shown=0)
+    if not context["rows"] and not context["total"]:
+        return []
+    url = reverse("assurance:my_people")
+    whom = context["whom"]
     return [
         Panel(
             title=f"Your {whom}: last and next sessions",
             template_name="assurance/home_my_people.html",
-            context={
-                "rows": shown,
-                "total": len(rows),
-                "whom": whom,
-                "overdue": overdue,
-                "attention": sum(1 for r in rows if r.needs_attention),
-                "show_relation": len({r.relation for r in rows}) > 1,
-            },
+            context=context,
             order=18,
-            counts={"overdue for supervision": overdue},
+            counts={"overdue for supervision": context["overdue"]},
+            on_home=False,
+            tasks=[
+                Task(
+                    f"of your {whom} are overdue for supervision",
+                    context["overdue"],
+                    url,
+                    OVERDUE,
+                    14,
+                    f"of your {whom} is overdue for supervision",
+                ),
+            ],
         )
     ]
 

@@ -43,6 +43,7 @@ class Permission(StrEnum):
     VIEW_PARTNERSHIP_DASHBOARD = "assurance.view_partnership_dashboard"
     VIEW_AGENCY_DASHBOARD = "assurance.view_agency_dashboard"
     VIEW_NAMED_COMPLIANCE = "assurance.view_named_compliance"
+    VIEW_MY_PEOPLE = "assurance.view_my_people"
     CHOOSE_PULSE_AGENCY = "assurance.choose_pulse_agency"
     ANSWER_PULSE = "assurance.answer_pulse"
     LIST_EVALUATIONS_DUE = "assurance.list_evaluations_due"
@@ -112,6 +113,10 @@ rules.add_perm(
 # The pulse counts towards the agency in the URL: a current post there (decision 0002).
 rules.add_perm(Permission.CHOOSE_PULSE_AGENCY, rules.is_authenticated & has_post)
 rules.add_perm(Permission.ANSWER_PULSE, rules.is_authenticated & member_of_agency)
+# Their own supervisees and reports only (issue 12 item 1: the home page's detail).
+rules.add_perm(
+    Permission.VIEW_MY_PEOPLE, rules.is_authenticated & (has_supervisees | manages_reports)
+)
 rules.add_perm(Permission.LIST_EVALUATIONS_DUE, rules.is_authenticated & has_post)
 rules.add_perm(Permission.ANSWER_EVALUATION, rules.is_authenticated & is_own_relationship)
 rules.add_perm(Permission.VIEW_OWN_EVALUATION, rules.is_authenticated & has_supervisees)

@@ -6,6 +6,7 @@ app_name = "assurance"
 
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
+    path("my-people/", views.MyPeopleView.as_view(), name="my_people"),
     path("partnership/", views.PartnershipDashboardView.as_view(), name="partnership_dashboard"),
     path(
         "partnership/export.<str:fmt>",

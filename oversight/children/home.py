@@ -1,6 +1,8 @@
 """Home-page panels for children in view: urgent discussion requests (at the very top for the
-supervisor), disclosures for the agency lead and the supervisee, children due and overdue for
-discussion, drift, decisions waiting for the child's file, escalations and concerns."""
+supervisor), disclosures for the agency lead and the supervisee, and ways to raise a concern.
+Children due and overdue for discussion, drift, decisions waiting for the child's file and
+escalations are counted in "what needs you today", each linking to its full page (issue 12
+item 1: the lists are on the children, decisions and escalations pages)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,18 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from oversight.core.home import Panel, is_wide_scope, kept_for_wide_scope
+from oversight.core.home import (
+    DUE_THIS_WEEK,
+    OVERDUE,
+    TO_DO,
+    Panel,
+    Task,
+    is_wide_scope,
+    kept_for_wide_scope,
+)
 from oversight.core.overdue import mark_overdue
 from oversight.people.models import Agency
 from oversight.people.selectors import AccessProfile
@@ -86,6 +97,7 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     )
     due, decisions, flags = in_view.due, in_view.decisions, in_view.flags
     kept_at = in_view.computed_at if is_wide_scope(profile) else None
+    children_url = reverse("children:child_list")
     if due.overdue or due.due_soon:
         found.append(
             Panel(
@@ -94,6 +106,25 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 context={"due": due, "today": today, "kept_at": kept_at},
                 order=20,
                 counts={"overdue": due.overdue_count},
+                on_home=False,
+                tasks=[
+                    Task(
+                        "children overdue for discussion",
+                        due.overdue_count,
+                        f"{children_url}?show=overdue",
+                        OVERDUE,
+                        20,
+                        "child overdue for discussion",
+                    ),
+                    Task(
+                        "children due for discussion in the next 14 days",
+                        due.due_soon_count,
+                        f"{children_url}?show=due_soon",
+                        DUE_THIS_WEEK,
+                        20,
+                        "child due for discussion in the next 14 days",
+                    ),
+                ],
             )
         )
     if flags:
@@ -103,6 +134,18 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 template_name="children/panels/drift.html",
                 context={"flags": flags},
                 order=21,
+                on_home=False,
+                tasks=[
+                    Task(
+                        "children flagged for drift",
+                        len(flags),
+                        f"{children_url}?show=drifting",
+                        TO_DO,
+                        20,
+                        "child flagged for drift",
+                        or_more=len(flags) >= FLAGS_SHOWN,
+                    )
+                ],
             )
         )
     if decisions:
@@ -113,6 +156,18 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 context={"decisions": decisions, "total": in_view.decisions_total},
                 order=22,
                 counts={"overdue": in_view.decisions_total},
+                on_home=False,
+                tasks=[
+                    # Overdue or an immediate concern only (decisions_waiting_for_file).
+                    Task(
+                        "decisions late for the child's file or due today",
+                        in_view.decisions_total,
+                        reverse("children:decisions_waiting"),
+                        OVERDUE,
+                        40,
+                        "decision late for the child's file or due today",
+                    )
+                ],
             )
         )
     escalations = mark_overdue(
@@ -124,20 +179,55 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
         today,
     )
     if escalations:
+        late = sum(1 for e in escalations if e.is_overdue_on(today))
+        escalations_url = reverse("children:escalation_list")
         found.append(
             Panel(
                 title="Escalations awaiting a response",
                 template_name="children/panels/escalations.html",
                 context={"escalations": escalations},
                 order=23,
+                on_home=False,
+                tasks=[
+                    Task(
+                        "escalations past their response date",
+                        late,
+                        escalations_url,
+                        OVERDUE,
+                        50,
+                        "escalation past its response date",
+                    ),
+                    Task(
+                        "escalations awaiting a response",
+                        len(escalations) - late,
+                        escalations_url,
+                        TO_DO,
+                        50,
+                        "escalation awaiting a response",
+                    ),
+                ],
             )
         )
     concerns = list(selectors.quality_concerns_for(user).exclude(raised_by_id=profile.person_id))
     mine = list(selectors.urgent_requests_made_by(person_id=profile.person_id)[:3])
+    tasks = []
+    if len(concerns) == 1:  # one is a line in "what needs you today"; several stay listed
+        tasks.append(
+            Task(
+                "concerns about supervision to resolve",
+                1,
+                reverse("children:concern_detail", args=[concerns[0].pk]),
+                TO_DO,
+                55,
+                "concern about supervision to resolve",
+            )
+        )
+        concerns = []
     found.append(
         Panel(
             title="Raise a concern",
             template_name="children/panels/actions.html",
+            tasks=tasks,
             context={
                 "concerns": concerns,
                 "my_requests": mine,

@@ -1,15 +1,17 @@
 """Home panels: contracts awaiting my signature, my contract's review date, and for
 supervisors the contracts due for review or not yet drafted (seed 001: agreed at the start,
-reviewed annually)."""
+reviewed annually). The home page counts them in "what needs you today" and links to the
+contracts page, where the detail is (issue 12 item 1)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from oversight.core.home import Panel
+from oversight.core.home import OVERDUE, TO_DO, Panel, Task
 from oversight.core.overdue import mark_overdue
 
 from . import selectors
@@ -43,6 +45,45 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     mark_overdue([mine, *due], today)
     user = request.user
     overdue = sum(1 for c in due if c.review_due_on <= today)
+    listed = reverse("contracts:contract_list")
+    sign = (
+        reverse("contracts:contract_sign", args=[awaiting[0].pk]) if len(awaiting) == 1 else listed
+    )
+    late = sum(1 for c in due if c.is_overdue_on(today))
+    tasks = [
+        Task(
+            "contracts past their review date",
+            late,
+            listed,
+            OVERDUE,
+            60,
+            "contract past its review date",
+        ),
+        Task(
+            "supervision contracts to sign",
+            len(awaiting),
+            sign,
+            TO_DO,
+            60,
+            "supervision contract to sign",
+        ),
+        Task(
+            f"contracts due for review in the next {REVIEW_SOON_DAYS} days",
+            len(due) - late,
+            listed,
+            TO_DO,
+            61,
+            f"contract due for review in the next {REVIEW_SOON_DAYS} days",
+        ),
+        Task(
+            "supervisees without a contract",
+            len(missing),
+            listed,
+            TO_DO,
+            62,
+            "supervisee without a contract",
+        ),
+    ]
     return [
         Panel(
             title="Supervision contracts",
@@ -56,5 +97,8 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
             },
             order=20,
             counts={"to sign": len(awaiting), "reviews due": overdue},
+            tasks=tasks,
+            # Only the person's own contract stays on the page; the rest are counted above.
+            on_home=mine is not None,
         )
     ]

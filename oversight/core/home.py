@@ -4,7 +4,12 @@ overdue for them; every app contributes its own panels through an optional ``hom
     def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]
 
 returning the panels that person should see (empty list when none apply). Each panel renders
-its own template with its own context, built by that app's selectors."""
+its own template with its own context, built by that app's selectors.
+
+The page opens with "what needs you today" (issue 12 item 1): every panel's ``tasks``, one
+short ordered list, overdue first, then due this week, then the rest, each a count and a link
+to the full page where the detail lives. A panel with ``on_home=False`` gives only its tasks;
+its detail is on those pages, so the home page stays short (decision 0015)."""
 
 from __future__ import annotations
 
@@ -30,6 +35,46 @@ WIDE_SCOPE_SECONDS = 5 * 60
 WIDE_SCOPE_PEOPLE = 50
 
 
+OVERDUE = "overdue"
+DUE_THIS_WEEK = "due"
+TO_DO = "todo"
+_TASK_ORDER = {OVERDUE: 0, DUE_THIS_WEEK: 1, TO_DO: 2}
+
+
+@dataclass
+class Task:
+    """One line of "what needs you today": ``count`` things, said in ``label`` (which reads
+    after the count, e.g. "records waiting for your signature"; ``one`` when the count is 1,
+    e.g. "record waiting for your signature"), found at ``url``."""
+
+    label: str
+    count: int
+    url: str
+    status: str = TO_DO  # OVERDUE, DUE_THIS_WEEK or TO_DO
+    order: int = 50  # within the same status, lower first
+    one: str = ""
+    or_more: bool = False  # the count is a cap: there may be more
+
+    @property
+    def text(self) -> str:
+        count = f"{self.count} or more" if self.or_more else str(self.count)
+        return f"{count} {self.one if self.count == 1 and self.one else self.label}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == OVERDUE
+
+    @property
+    def is_due_this_week(self) -> bool:
+        return self.status == DUE_THIS_WEEK
+
+
+def collect_tasks(panels: list[Panel]) -> list[Task]:
+    """Every panel's tasks with something in them: overdue first, then due this week."""
+    tasks = [t for p in panels for t in p.tasks if t.count]
+    return sorted(tasks, key=lambda t: (_TASK_ORDER.get(t.status, 3), t.order, t.label))
+
+
 @dataclass
 class Panel:
     title: str
@@ -38,6 +83,10 @@ class Panel:
     order: int = 50  # lower first
     # "due" counts for the summary line at the top of the page, e.g. {"overdue": 3}
     counts: dict[str, int] = field(default_factory=dict)
+    # what needs the person, for the list at the top of the page (see Task)
+    tasks: list[Task] = field(default_factory=list)
+    # False: the panel gives only its tasks; its detail is on the pages they link to
+    on_home: bool = True
 
 
 def collect_panels(request: HttpRequest, profile: Any) -> list[Panel]:

@@ -75,8 +75,47 @@ class AccessCase:
         return self.url_name + (f" [{self.note}]" if self.note else "")
 
 
+# WCAG 1.4.10 reflow: no page scrolls sideways at 320 CSS px (issue 12). A wide table may
+# scroll inside its own focusable, labelled box (``ov-table-scroll``); the page may not.
+REFLOW_WIDTH = 320
+_WIDER_THAN_SCREEN = """(width) => {
+  const wide = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.closest(".ov-table-scroll") && !el.matches(".ov-table-scroll")) continue;
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 0.5 && box.width > 0 && getComputedStyle(el).visibility !== "hidden") {
+      if (![...el.children].some(c => c.getBoundingClientRect().right > width + 0.5)) {
+        const name = String(el.className || "").trim().split(/\\s+/).join(".");
+        const text = (el.textContent || "").trim().slice(0, 40);
+        wide.push(`${el.tagName.toLowerCase()}.${name} ${Math.round(box.right)}px: ${text}`);
+      }
+    }
+  }
+  return wide.slice(0, 8);
+}"""
+
+
+def assert_reflows(page: Any, width: int = REFLOW_WIDTH) -> None:
+    """At ``width`` CSS px the page is no wider than the screen (it does not scroll sideways);
+    the viewport is put back afterwards. Named on failure: the widest elements."""
+    original = page.viewport_size or {"width": 1200, "height": 900}
+    page.set_viewport_size({"width": width, "height": original["height"]})
+    try:
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            wide = page.evaluate(_WIDER_THAN_SCREEN, width)
+            raise AssertionError(
+                f"{page.url} scrolls sideways at {width} px ({scroll_width} px wide):\n"
+                + "\n".join(f"- {w}" for w in wide)
+            )
+    finally:
+        page.set_viewport_size(original)
+
+
 def assert_accessible(page: Any) -> None:
-    """axe-core (WCAG 2.2 AA) reports no violations on the page as it is now."""
+    """axe-core (WCAG 2.2 AA) reports no violations on the page as it is now, and the page
+    does not scroll sideways at 320 px (``assert_reflows``): every page a browser test visits
+    is checked for both."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
@@ -86,6 +125,7 @@ def assert_accessible(page: Any) -> None:
         + "; ".join(str(n["target"]) for n in v["nodes"][:5])
         for v in violations
     )
+    assert_reflows(page)
 
 
 def sign_in(

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 
-from oversight.core.home import Panel
+from oversight.core.home import DUE_THIS_WEEK, Panel, Task
 from oversight.core.models import OutgoingEmail
 
 from .models import Agency, ChangeRequestStatus, SupervisionChangeRequest
@@ -51,7 +51,22 @@ def _lead_panels(profile: AccessProfile) -> list[Panel]:
             template_name="people/panels/lead_standards.html",
             context={"rows": rows},
             order=45,
-            counts={"requests to change supervision": sum(waiting.values())},
+            # The page stays short (decision 0015): the requests are a line of "what needs
+            # you today"; the standards and training pages are linked from the agency's page.
+            tasks=[
+                Task(
+                    "requests to change supervision waiting for your decision"
+                    + (f" ({row['agency'].name})" if len(rows) > 1 else ""),
+                    row["waiting"],
+                    row["requests_url"],
+                    DUE_THIS_WEEK,
+                    25,
+                    "request to change supervision waiting for your decision"
+                    + (f" ({row['agency'].name})" if len(rows) > 1 else ""),
+                )
+                for row in rows
+            ],
+            on_home=False,
         )
     ]
 

@@ -1,19 +1,23 @@
-"""Home panels: the next session, records awaiting my signature, my open actions (overdue
-highlighted) and, for supervisors, their supervisees' unsigned and overdue records (seed 001
-"Recording": records signed and dated; issue 3 item 8: flagged to both when late)."""
+"""Home panels: the next session, and what needs the person (issue 12 item 1): records past
+their signing deadline, records waiting for their signature, and their actions overdue or due
+this week (seed 001 "Recording": records signed and dated; issue 3 item 8: flagged to both
+when late). The lists themselves are on the records-to-sign and actions pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from oversight.core.home import Panel
-from oversight.core.overdue import mark_overdue
+from oversight.core.home import DUE_THIS_WEEK, OVERDUE, TO_DO, Panel, Task
 
 from . import selectors
 from .rules import mark_viewer_roles
+
+WEEK = dt.timedelta(days=7)
 
 
 def panels(request: HttpRequest, profile: Any) -> list[Panel]:
@@ -21,69 +25,73 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     if not profile.member_agency_ids and not profile.supervisee_ids:
         return []
     today = timezone.localdate()
-    found: list[Panel] = []
     upcoming = selectors.sessions_upcoming(user).first()
     mark_viewer_roles([upcoming], user)
-    found.append(
+    mine, others = selectors.records_to_sign(
+        user, supervisee_ids=profile.supervisee_ids, today=today
+    )
+    records = reverse("supervision:records_to_sign")
+    overdue = [r for r in [*mine, *others] if r.is_overdue_on(today)]
+    to_sign = [r for r in mine if not r.is_overdue_on(today)]
+    this_week = sum(1 for r in to_sign if r.sign_by is not None and r.sign_by <= today + WEEK)
+    actions = list(selectors.actions_open_for(user)[:200])
+    actions_url = reverse("supervision:action_list")
+    late_actions = sum(1 for a in actions if a.is_overdue_on(today))
+    week_actions = sum(
+        1 for a in actions if not a.is_overdue_on(today) and a.due_on <= today + WEEK
+    )
+    tasks = [
+        Task(
+            "records not signed by their deadline",
+            len(overdue),
+            records,
+            OVERDUE,
+            order=10,
+            one="record not signed by its deadline",
+        ),
+        Task(
+            "of your actions are overdue",
+            late_actions,
+            actions_url,
+            OVERDUE,
+            30,
+            "of your actions is overdue",
+        ),
+        Task(
+            "records for you to sign this week",
+            this_week,
+            records,
+            DUE_THIS_WEEK,
+            10,
+            "record for you to sign this week",
+        ),
+        Task(
+            "actions due this week",
+            week_actions,
+            actions_url,
+            DUE_THIS_WEEK,
+            30,
+            "action due this week",
+        ),
+        Task(
+            "more records waiting for your signature",
+            len(to_sign) - this_week,
+            records,
+            TO_DO,
+            10,
+            "more record waiting for your signature",
+        ),
+    ]
+    return [
         Panel(
             title="Your next supervision session",
             template_name="supervision/panels/next_session.html",
             context={"session": upcoming},
-            order=20,
-        )
-    )
-    awaiting = mark_overdue(selectors.records_awaiting_signature(user), today)
-    if awaiting:
-        overdue = sum(1 for r in awaiting if r.is_overdue_on(today))
-        found.append(
-            Panel(
-                title="Records awaiting your signature",
-                template_name="supervision/panels/records.html",
-                context={"records": awaiting},
-                order=21,
-                counts={"overdue": overdue, "due": len(awaiting)},
-            )
-        )
-    overdue_records = mark_overdue(selectors.records_overdue_for(user, today=today)[:20], today)
-    if overdue_records:
-        found.append(
-            Panel(
-                title="Records not signed by their deadline",
-                template_name="supervision/panels/records.html",
-                context={"records": overdue_records},
-                order=19,
-                counts={"overdue": len(overdue_records)},
-            )
-        )
-    actions = mark_overdue(selectors.actions_open_for(user)[:20], today)
-    if actions:
-        found.append(
-            Panel(
-                title="Your open actions",
-                template_name="supervision/panels/actions.html",
-                context={"actions": actions},
-                order=22,
-                counts={"overdue": sum(1 for a in actions if a.is_overdue_on(today))},
-            )
-        )
-    mark_viewer_roles([r.session for r in [*awaiting, *overdue_records]], user)
-    if profile.supervisee_ids:
-        unsigned = mark_overdue(
-            selectors.unsigned_records_of_supervisees(profile.supervisee_ids)[:20], today
-        )
-        if unsigned:
-            mark_viewer_roles([r.session for r in unsigned], user)
-            found.append(
-                Panel(
-                    title="Your supervisees' unsigned records",
-                    template_name="supervision/panels/records.html",
-                    context={"records": unsigned, "show_supervisee": True},
-                    order=23,
-                    counts={"overdue": sum(1 for r in unsigned if r.is_overdue_on(today))},
-                )
-            )
-    found += _line_management_panels(user, profile)
-    return found
+            order=15,  # first beside the list
+            tasks=tasks,
+        ),
+        *_line_management_panels(user, profile),
+    ]
 
 
 def _line_management_panels(user: Any, profile: Any) -> list[Panel]:
@@ -99,7 +107,17 @@ def _line_management_panels(user: Any, profile: Any) -> list[Panel]:
                     template_name="supervision/panels/decisions_to_authorise.html",
                     context={"decisions": decisions[:20]},
                     order=18,
-                    counts={"due": len(decisions)},
+                    tasks=[
+                        Task(
+                            "decisions waiting for your authorisation",
+                            len(decisions),
+                            reverse("supervision:oversight_list"),
+                            DUE_THIS_WEEK,
+                            20,
+                            "decision waiting for your authorisation",
+                        )
+                    ],
+                    on_home=False,
                 )
             )
     if profile.senior_managed_agency_ids:
@@ -115,7 +133,16 @@ def _line_management_panels(user: Any, profile: Any) -> list[Panel]:
                 template_name="supervision/panels/shortfalls.html",
                 context={"shortfalls": waiting},
                 order=18,
-                counts={"due": len(waiting)} if waiting else {},
+                tasks=[
+                    Task(
+                        "shortfalls waiting for your answer",
+                        len(waiting),
+                        reverse("supervision:shortfall_list"),
+                        DUE_THIS_WEEK,
+                        20,
+                        "shortfall waiting for your answer",
+                    )
+                ],
             )
         )
     return found

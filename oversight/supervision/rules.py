@@ -60,6 +60,8 @@ class Permission(StrEnum):
     """Every rule this app registers with ``rules``: views name these, never bare strings."""
 
     LIST_SESSIONS = "supervision.list_sessions"
+    LIST_RECORDS_TO_SIGN = "supervision.list_records_to_sign"
+    LIST_ACTIONS = "supervision.list_actions"
     ACT_AS_SUPERVISOR = "supervision.act_as_supervisor"
     PLAN_NEXT_SESSION = "supervision.plan_next_session"
     PLAN_SESSION = "supervision.plan_session"
@@ -366,6 +368,9 @@ oversight_reader = (
 )
 
 rules.add_perm(Permission.LIST_SESSIONS, rules.is_authenticated & works_in_an_agency)
+# Each shows only the person's own records and actions (issue 12 item 1: the home page's detail).
+rules.add_perm(Permission.LIST_RECORDS_TO_SIGN, rules.is_authenticated & works_in_an_agency)
+rules.add_perm(Permission.LIST_ACTIONS, rules.is_authenticated & works_in_an_agency)
 # The viewer acts as the session's supervisor: it is theirs to run, record and sign.
 rules.add_perm(Permission.ACT_AS_SUPERVISOR, rules.is_authenticated & acting_supervisor)
 # After a 1:1 record is signed, its supervisor plans the next session from it.

@@ -529,3 +529,23 @@ def shortfalls_visible_to(user: Any) -> QuerySet[ServiceShortfall]:
         .select_related("agency", "raised_by", "answered_by")
         .order_by("answered_at", "-raised_at", "-id")
     )
+
+
+def records_to_sign(
+    person: Any, *, supervisee_ids: Any, today: dt.date, limit: int = 200
+) -> tuple[list[SessionRecord], list[SessionRecord]]:
+    """One list, each record once (issue 12 item 1: not three overlapping lists), in two parts:
+    the records waiting for ``person``'s signature, and those waiting for someone else's:
+    ``person``'s own past the deadline (seed 001 "Recording"; flagged to both, issue 3 item 8)
+    and their supervisees' unsigned records. Soonest deadline (most overdue) first."""
+    mine = list(records_awaiting_signature(person)[:limit])
+    seen = {r.pk for r in mine}
+    others: dict[int, SessionRecord] = {}
+    for r in records_overdue_for(person, today=today)[:limit]:
+        if r.pk not in seen:
+            others.setdefault(r.pk, r)
+    if supervisee_ids:
+        for r in unsigned_records_of_supervisees(supervisee_ids)[:limit]:
+            if r.pk not in seen:
+                others.setdefault(r.pk, r)
+    return mine, sorted(others.values(), key=lambda r: (r.sign_by is None, r.sign_by, r.pk))

@@ -8,6 +8,8 @@ app_name = "supervision"
 urlpatterns = [
     path("", views.SessionListView.as_view(), name="session_list"),
     path("plan/", views.SessionPlanView.as_view(), name="session_plan"),
+    path("records/to-sign/", views.RecordsToSignView.as_view(), name="records_to_sign"),
+    path("actions/", views.ActionListView.as_view(), name="action_list"),
     path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session_detail"),
     path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session_cancel"),
     path(

@@ -140,6 +140,11 @@ CASES = [
     ),
     AccessCase("assurance:audit_draw", setup=_agency, allowed=AUDITORS_OF_AGENCY),
     AccessCase("assurance:compliance", allowed={"line_manager", "agency_lead", "other_lead"}),
+    AccessCase(
+        "assurance:my_people",
+        allowed={"supervisor", "line_manager", "agency_lead", "other_supervisor"},
+        note="those with supervisees or reports",
+    ),
     *[
         AccessCase(
             "assurance:compliance_export",

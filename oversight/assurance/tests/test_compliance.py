@@ -310,9 +310,9 @@ def test_one_of_anything_is_said_in_the_singular_where_people_read_it(
     assert "1 record unsigned past the deadline" in html
     assert "1 action overdue" in html
     assert "1 records" not in html and "1 actions" not in html
-    # The supervisor's panel of supervisees shows the same issues.
+    # The supervisor's list of supervisees (linked from home) shows the same issues.
     client.force_login(cast.supervisor)
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("assurance:my_people")).content.decode()
     assert "1 record unsigned past the deadline" in html
     assert "1 action overdue" in html
     assert "1 records" not in html and "1 actions" not in html

@@ -281,9 +281,11 @@ def test_home_panel_for_lead_names_who_needs_attention(cast: Any, client: Any, h
     held(cast.practitioner, 60)
     client.force_login(cast.agency_lead)
     html = client.get(reverse("home")).content.decode()
-    assert "Supervision compliance of your staff" in html
-    assert cast.practitioner.display_name in html
-    assert "Overdue" in html
+    # Issue 12: the home page counts them and links to compliance, which names them.
+    assert "of your staff are overdue for supervision" in html
+    url = reverse("assurance:compliance") + "?attention=on"
+    assert url in html
+    assert cast.practitioner.display_name in client.get(url).content.decode()
 
 
 def test_home_panel_for_auditor_links_to_the_partnership_dashboard(cast: Any, client: Any) -> None:
@@ -552,9 +554,12 @@ def test_home_lists_the_most_overdue_of_many_reports_and_links_to_the_rest(
     held(cast.practitioner, 60)
     client.force_login(cast.line_manager)
     html = client.get(reverse("home")).content.decode()
-    assert "Showing the 20 most overdue of your 26 reports" in html
-    assert cast.practitioner.display_name in html  # most overdue, so listed
     assert reverse("assurance:compliance") in html
+    assert reverse("assurance:my_people") in html
+    # Issue 12: the page the home page links to lists all of them, most overdue first.
+    page = client.get(reverse("assurance:my_people")).content.decode()
+    assert page.count('<tr class="govuk-table__row">') == 26 + 1
+    assert page.index(cast.practitioner.display_name) < page.index("</tr>", page.index("<tbody"))
 
 
 def test_partnership_dashboard_query_count_does_not_grow_with_agencies(
@@ -588,7 +593,7 @@ def test_a_line_managers_home_shows_a_session_held_a_moment_ago(
     assert "1 of your staff is overdue for supervision" in before
     held(cast.practitioner, 0)
     after = client.get(reverse("home")).content.decode()
-    assert "Nobody is overdue for supervision" in after
+    assert "overdue for supervision" not in after
     assert "kept for up to five minutes" not in after
 
 

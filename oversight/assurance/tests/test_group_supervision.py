@@ -88,7 +88,7 @@ def test_an_attended_group_counts_for_each_attendee_where_the_policy_says_so(
         assert row.days_overdue == 0
     # The supervisor's home page and the lead's compliance page say the same.
     client.force_login(cast.supervisor)
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("assurance:my_people")).content.decode()
     assert "None of your supervisees is overdue for supervision" in home
     assert "7 Nov 2026" in home  # the group, ten days before
     client.force_login(cast.agency_lead)
@@ -113,7 +113,7 @@ def test_a_member_marked_did_not_attend_does_not_count(cast: Any, client: Any) -
     assert row.last_held_on == days_ago(50)
     assert "Supervision overdue by 20 days" in row.issues
     client.force_login(cast.supervisor)
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("assurance:my_people")).content.decode()
     assert "1 of your supervisees is overdue for supervision" in home
     assert "Overdue</strong> by 20 days" in home
     client.force_login(cast.agency_lead)

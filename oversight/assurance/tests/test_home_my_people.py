@@ -32,8 +32,11 @@ def _planned(cast: Any, person: Any, days_ahead: int, supervisor: Any = None) ->
 
 
 def _home(client: Any, person: Any) -> str:
+    """Issue 12: the home page counts them; the page it links to lists them."""
     client.force_login(person)
-    return client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("assurance:my_people") in home
+    return client.get(reverse("assurance:my_people")).content.decode()
 
 
 def test_supervisor_sees_each_supervisee_with_last_and_next_session(
@@ -78,8 +81,11 @@ def test_line_manager_sees_reports_with_whoever_supervises_them(
 def test_people_with_nobody_to_supervise_or_manage_have_no_such_panel(
     cast: Any, client: Any
 ) -> None:
-    assert "last and next sessions" not in _home(client, cast.practitioner)
-    assert "last and next sessions" not in _home(client, cast.auditor)
+    for person in (cast.practitioner, cast.auditor):
+        client.force_login(person)
+        home = client.get(reverse("home")).content.decode()
+        assert reverse("assurance:my_people") not in home
+        assert client.get(reverse("assurance:my_people")).status_code == 403
 
 
 def test_panel_query_count_does_not_grow_with_supervisees(
@@ -106,3 +112,28 @@ def test_panel_query_count_does_not_grow_with_supervisees(
     few = count()
     grow(6)
     assert count() <= few
+
+
+def test_my_people_page_costs_a_fixed_number_of_queries(
+    cast: Any, client: Any, held: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Issue 12: the page the home page links to lists everyone, at a fixed cost."""
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            person = pf.PersonFactory()
+            pf.MembershipFactory(person=person, agency=cast.agency, team=cast.team)
+            pf.SupervisionRelationshipFactory(
+                supervisor=cast.supervisor, supervisee=person, agency=cast.agency
+            )
+            held(person, 40)
+            _planned(cast, person, 5)
+
+    client.force_login(cast.supervisor)
+    grow(2)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("assurance:my_people"))
+    grow(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("assurance:my_people")).content.decode()
+    assert page.count('<tr class="govuk-table__row">') == 1 + 1 + 12

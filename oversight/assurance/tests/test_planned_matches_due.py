@@ -46,7 +46,7 @@ def _held(cast: Any, day: dt.date) -> Any:
 def _row(client: Any, viewer: Any, person: Any) -> str:
     """The panel's row for ``person`` on ``viewer``'s home page."""
     client.force_login(viewer)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("assurance:my_people")).content.decode()
     panel = page[page.index(PANEL) :]
     link = reverse("people:person_detail", args=[person.pk])
     start = panel.rindex("<tr", 0, panel.index(f'href="{link}"'))

@@ -28,6 +28,7 @@ from .evaluation import (
     PulseChooserView,
     PulseView,
 )
+from .mine import MyPeopleView
 
 __all__ = [
     "AgencyDashboardView",
@@ -46,6 +47,7 @@ __all__ = [
     "IndexView",
     "MonthEndRecomputeView",
     "MultiAgencyAuditDrawView",
+    "MyPeopleView",
     "PartnershipDashboardView",
     "PartnershipQuestionView",
     "PulseChooserView",

@@ -4,6 +4,7 @@ the agency lead sees the escalation; axe-core finds no violations on those pages
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -32,8 +33,10 @@ def test_supervisor_escalates_a_drifting_child_and_the_lead_sees_it(
     page = browser_page
 
     sign_in(page, live_server.url, "supervisor")
-    drift = page.get_by_role("region", name="Children flagged for drift")
-    drift.get_by_role("link", name="Family W – child B").click()
+    # Issue 12: the home page counts them and links to the list of drifting children.
+    page.get_by_role("link", name=re.compile("flagged for drift")).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Family W – child B").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Family W – child B").is_visible()
     assert page.get_by_text("Flagged for drift").is_visible()
@@ -65,9 +68,11 @@ def test_supervisor_escalates_a_drifting_child_and_the_lead_sees_it(
     sign_out(page)
 
     sign_in(page, live_server.url, "agency_lead")
-    panel = page.get_by_role("region", name="Escalations awaiting a response")
-    assert panel.is_visible()
-    panel.get_by_role("link").first.click()
+    # Issue 12: the home page counts them and links to the list of escalations.
+    page.get_by_role("link", name=re.compile("escalations? awaiting a response")).click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.locator("main tbody").get_by_role("link").first.click()
     page.wait_for_load_state()
     assert page.get_by_text("no evident change in the plan").is_visible()
     assert page.get_by_role("link", name="Respond or resolve").is_visible()

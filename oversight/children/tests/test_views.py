@@ -211,7 +211,7 @@ def test_urgent_request_is_at_the_top_of_the_supervisors_home(cast, client):
     home = client.get(reverse("home")).content.decode()
     assert "Urgent discussion requested" in home
     assert "asked for an urgent discussion" in home
-    assert home.index("Urgent discussion requested") < home.index("My posts")
+    assert home.index("Urgent discussion requested") < home.index("What needs you today")
 
 
 @pytest.mark.parametrize("count", [5, 50])
@@ -243,7 +243,8 @@ def test_home_page_children_panels_query_count_is_fixed(
     client.force_login(cast.agency_lead)
     with django_assert_max_num_queries(75):
         response = client.get(reverse("home"))
-    assert "Children due for discussion in supervision" in response.content.decode()
+    # Issue 12: the home page counts them and links to the children list.
+    assert reverse("children:child_list") + "?show=" in response.content.decode()
 
 
 def test_timeline_shows_ratings_in_words(cast, client):

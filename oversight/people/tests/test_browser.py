@@ -29,7 +29,7 @@ def test_roles_see_their_pages_and_every_page_is_accessible(
     base = live_server.url
 
     sign_in(page, base, "practitioner")
-    assert page.get_by_role("heading", name="My safeguarding supervisor").is_visible()
+    assert page.get_by_text("Your safeguarding supervisor").is_visible()
     assert page.get_by_text(cast.supervisor.display_name).first.is_visible()
     assert_accessible(page)
     _visit(page, f"{base}/people/{cast.practitioner.pk}/")
@@ -41,7 +41,8 @@ def test_roles_see_their_pages_and_every_page_is_accessible(
     sign_out(page)
 
     sign_in(page, base, "supervisor")
-    assert page.get_by_role("heading", name="My supervisees").is_visible()
+    assert page.get_by_role("heading", name="What needs you today").is_visible()
+    assert page.get_by_role("link", name="1 supervisee", exact=True).is_visible()
     assert page.get_by_text("Training valid").first.is_visible()
     assert_accessible(page)
     _visit(page, f"{base}/people/")
@@ -51,7 +52,7 @@ def test_roles_see_their_pages_and_every_page_is_accessible(
     sign_out(page)
 
     sign_in(page, base, "agency_lead")
-    assert page.get_by_role("heading", name="My agency").is_visible()
+    assert page.get_by_role("heading", name="Your agency's supervision").is_visible()
     _visit(page, f"{base}/people/")
     _visit(page, f"{base}/teams/{cast.team.pk}/")
     sign_out(page)

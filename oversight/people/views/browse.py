@@ -10,12 +10,31 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.home import collect_panels
+from oversight.core.home import collect_panels, collect_tasks, is_wide_scope
 
 from .. import selectors
 from ..forms import PeopleSearchForm
 from ..models import Agency, Person, Team
 from ..rules import Permission
+
+ALERT_ORDER = 10  # panels ordered before this are alerts, above "what needs you today"
+
+
+def _role_lines(roles: Any) -> list[str]:
+    """One line an agency: "Agency safeguarding lead and safeguarding supervisor, <agency>"."""
+    by_agency: dict[str, list[str]] = {}
+    for role in roles:
+        by_agency.setdefault(role.agency.name if role.agency else "", []).append(
+            role.get_role_display()
+        )
+    lines = []
+    for agency, names in by_agency.items():
+        said = names[0] + "".join(
+            (" and " if i == len(names) - 1 else ", ") + n[0].lower() + n[1:]
+            for i, n in enumerate(names[1:], start=1)
+        )
+        lines.append(f"{said}, {agency}" if agency else said)
+    return lines
 
 
 class HomeView(RuleRequiredMixin, TemplateView):
@@ -25,7 +44,18 @@ class HomeView(RuleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(selectors.home_summary(self.request.user))
-        context["panels"] = collect_panels(self.request, context["profile"])
+        panels = collect_panels(self.request, context["profile"])
+        # Issue 12 item 1: alerts (urgent requests, disclosures, emails not sent) first, then
+        # "what needs you today" from every panel's tasks, then the panels kept on the page.
+        shown = [p for p in panels if p.on_home]
+        context["alerts"] = [p for p in shown if p.order < ALERT_ORDER]
+        context["panels"] = [p for p in shown if p.order >= ALERT_ORDER]
+        context["tasks"] = collect_tasks(panels)
+        context["kept"] = is_wide_scope(context["profile"])
+        context["role_lines"] = _role_lines(context["roles"])
+        context["lapsed_supervisees"] = sum(
+            1 for _, status in context["supervisee_rows"] if status == "lapsed"
+        )
         return context
 
 

@@ -240,6 +240,8 @@ def pair(cast: Any) -> dict[str, Any]:
 
 CASES = [
     AccessCase("supervision:session_list", allowed=IN_AN_AGENCY),
+    AccessCase("supervision:records_to_sign", allowed=IN_AN_AGENCY, note="their own only"),
+    AccessCase("supervision:action_list", allowed=IN_AN_AGENCY, note="their own only"),
     AccessCase(
         "supervision:session_plan", allowed={"supervisor", "agency_lead", "other_supervisor"}
     ),

@@ -140,16 +140,19 @@ def test_lists_and_panels_show_what_is_overdue(cast, client, late):
     with today_is(AFTER):
         sessions = _page(client, reverse("supervision:session_list"))
         home = _page(client, reverse("home"))
+        to_sign = _page(client, reverse("supervision:records_to_sign"))
     assert sessions.count("Overdue: due 9 Nov 2026") == 2  # awaiting signature, and the table
-    assert "Records not signed by their deadline" in home
-    assert "Overdue: due 9 Nov 2026" in home
+    # Issue 12: the home page counts it and links to the one list of records to sign.
+    assert "1 record not signed by its deadline" in home
+    assert to_sign.count("Overdue: due 9 Nov 2026") == 1
 
     client.force_login(cast.practitioner)
     with today_is(AFTER):
         home = _page(client, reverse("home"))
+        actions = _page(client, reverse("supervision:action_list"))
         oversight_list = _page(client, reverse("supervision:oversight_list"))
         prepare = _page(client, reverse("supervision:session_prepare", args=[late["upcoming"].pk]))
-    actions = home.split("Your open actions")[1]
+    assert "1 of your actions is overdue" in home
     assert "Share the chronology with the school – due 10 Nov 2026" in actions
     assert "Overdue" in actions.split("Share the chronology")[1].split("</li>")[0]
     assert "Overdue" not in actions.split("Book the family group conference")[1].split("</li>")[0]
@@ -160,6 +163,8 @@ def test_lists_and_panels_show_what_is_overdue(cast, client, late):
     with today_is(BEFORE):
         for url in (
             reverse("home"),
+            reverse("supervision:action_list"),
+            reverse("supervision:records_to_sign"),
             reverse("supervision:oversight_list"),
             reverse("supervision:session_prepare", args=[late["upcoming"].pk]),
         ):

@@ -596,12 +596,15 @@ class TestOtherPages:
         client.force_login(cast.supervisor)
         page = client.get(reverse("home")).content.decode()
         assert "Your next supervision session" in page
-        assert "Records awaiting your signature" in page and "Overdue" in page
-        assert "unsigned records" in page
+        # Issue 12: counted on the home page, listed once on the records-to-sign page.
+        assert "1 record not signed by its deadline" in page
+        to_sign = client.get(reverse("supervision:records_to_sign")).content.decode()
+        assert "Waiting for your signature" in to_sign and "Overdue" in to_sign
         client.force_login(cast.practitioner)
         page = client.get(reverse("home")).content.decode()
-        assert "Your open actions" in page and "Share the chronology" in page
-        assert "Records not signed by their deadline" in page
+        assert "1 record not signed by its deadline" in page
+        actions = client.get(reverse("supervision:action_list")).content.decode()
+        assert "Share the chronology" in actions
 
     def test_group_record_for_attendees(self, cast: Any, client: Any) -> None:
         session = services.session_plan(

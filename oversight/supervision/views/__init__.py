@@ -10,6 +10,7 @@ from .line_management import (
     ShortfallDetailView,
     ShortfallListView,
 )
+from .mine import ActionListView, RecordsToSignView
 from .oversight import (
     CalendarFeedView,
     CalendarView,
@@ -53,6 +54,7 @@ from .sessions import (
 
 __all__ = [
     "ActionAddView",
+    "ActionListView",
     "AddendumAddView",
     "AgencyReflectionView",
     "AgendaItemEditView",
@@ -76,6 +78,7 @@ __all__ = [
     "RecordSaveView",
     "RecordSignedView",
     "RecordView",
+    "RecordsToSignView",
     "ReflectionSettingsView",
     "RelationshipBalanceView",
     "SessionCancelView",
