@@ -309,7 +309,7 @@ register(
         ask="Is drift caught and resolved?",
         answer=drift_resolved,
         summary="Drift flags raised and resolved, escalations by level, and how children's "
-        "ratings and legal statuses moved (seed 004 indicator 4).",
+        "ratings and legal statuses moved.",  # seed 004 indicator 4
         tables=(TablePart("drift_escalation", whole=True), TablePart("case_progression")),
     )
 )
@@ -346,6 +346,16 @@ register(
 )
 register(
     Question(
+        slug="shortfalls",
+        ask="Do workload and resource shortfalls reach senior managers, and are they answered?",
+        summary="Shortfalls that supervisors and line managers reported to the agency's senior "
+        "managers, by kind, and how long an answer took.",  # seed 004 "Line management"
+        tables=(TablePart("shortfalls"),),
+        scopes=frozenset({AGENCY}),
+    )
+)
+register(
+    Question(
         slug="evaluation",
         ask="How do staff rate their supervision?",
         summary="Results of the evaluation of supervision, from rounds that have closed.",
@@ -357,7 +367,7 @@ register(
         slug="wellbeing",
         ask="How are staff?",
         summary="The wellbeing pulse, for all staff and for supervisors and supervisees "
-        "apart (seed 004 indicator 1), sickness and vacancies.",
+        "apart, sickness and vacancies.",  # seed 004 indicator 1
         tables=(TablePart("wellbeing"), TablePart("wellbeing_by_role"), TablePart("workforce")),
     )
 )

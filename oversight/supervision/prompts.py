@@ -170,7 +170,7 @@ class Tool:
 GIBBS = Tool(
     ReflectiveTool.GIBBS,
     "Gibbs' reflective cycle",
-    "Seed 004 Appendix II, Example 1",
+    "The supervision policy, Appendix II, example 1",
     (
         CycleStage("experience", "Description", "DESCRIBE", ("What happened?",)),
         CycleStage(
@@ -209,7 +209,7 @@ GIBBS = Tool(
 KOLB = Tool(
     ReflectiveTool.KOLB,
     "Kolb's experiential learning model",
-    "Seed 004 Appendix II, Example 2",
+    "The supervision policy, Appendix II, example 2",
     (
         CycleStage("experience", "Concrete experience", "DO", ("What happened?",)),
         CycleStage(
@@ -233,7 +233,7 @@ KOLB = Tool(
 ADAPTED = Tool(
     ReflectiveTool.ADAPTED,
     "Kolb's cycle with example questions",
-    "Seed 004 Appendix II, Example 3",
+    "The supervision policy, Appendix II, example 3",
     CYCLE,
 )
 

@@ -141,7 +141,7 @@ def test_each_question_page_shows_its_own_tables(cast: Any, client: Any, pinned:
     assert list(html_tables(html)) == ["staff_compliance", "trend", "supervisors"]
     assert reverse("assurance:partnership_dashboard") in html
     drift = client.get(reverse("assurance:partnership_question", args=["drift"])).content
-    assert list(html_tables(drift.decode())) == ["drift_escalation"]
+    assert list(html_tables(drift.decode())) == ["drift_escalation", "case_progression"]
 
 
 def test_an_unknown_question_is_not_found(cast: Any, client: Any) -> None:

@@ -241,7 +241,9 @@ def test_home_page_children_panels_query_count_is_fixed(
             legal_status_since=timezone.localdate() - dt.timedelta(days=80 + i),
         )
     client.force_login(cast.agency_lead)
-    with django_assert_max_num_queries(75):
+    # A fixed ceiling, not one per child: 75 before issue 15's lines for a lead (decisions to
+    # authorise, requests to change supervision) added their few queries.
+    with django_assert_max_num_queries(80):
         response = client.get(reverse("home"))
     # Issue 12: the home page counts them and links to the children list.
     assert reverse("children:child_list") + "?show=" in response.content.decode()

@@ -19,6 +19,8 @@ import pytest
 from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 
+from oversight.core.management.commands.migration_state import leaves
+
 from .processes import ROOT, needs_postgresql, not_under_faketime
 
 GUIDE = Path(ROOT) / "docs" / "deploy.md"
@@ -30,25 +32,20 @@ def _block(marker: str) -> str:
     return found.group(1)
 
 
-def previous_release_state() -> dict[str, str]:
-    """Each app's migration in the previous release: our apps one migration back (and
-    whatever depends on the migrations taken away), the libraries' as they are."""
+def previous_release_state() -> dict[str, list[str]]:
+    """Each app's migrations in the previous release: our apps one migration back (and
+    whatever depends on the migrations taken away), the libraries' as they are. An app
+    whose last migration merged two branches stands at both branches' ends."""
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
     ours = {a.split(".")[-1] for a in settings.INSTALLED_APPS if a.startswith("oversight.")}
     removed: set[tuple[str, str]] = set()
     for leaf in graph.leaf_nodes():
         if leaf[0] in ours:
             removed |= set(graph.backwards_plan(leaf))  # the leaf and all that depends on it
-    kept = [node for node in graph.nodes if node not in removed]
-    state = {}
-    for app in sorted({app for app, _ in graph.nodes}):
-        mine = [n for n in kept if n[0] == app]
-        state[app] = (
-            max(mine, key=lambda n: sum(1 for m in graph.forwards_plan(n) if m[0] == app))[1]
-            if mine
-            else "zero"
-        )
-    return state
+    kept = {node for node in graph.nodes if node not in removed}
+    return {
+        app: leaves(graph, kept, app) or ["zero"] for app in sorted({a for a, _ in graph.nodes})
+    }
 
 
 @needs_postgresql
@@ -93,7 +90,9 @@ def test_the_guides_upgrade_and_rollback_work_on_a_fresh_database(tmp_path: Path
 
     manage = [str(Path(ROOT) / ".venv" / "bin" / "python"), "manage.py"]
     previous = tmp_path / "previous.migrations"
-    previous.write_text("".join(f"{a} {n}\n" for a, n in previous_release_state().items()))
+    previous.write_text(
+        "".join(f"{a} {n}\n" for a, names in previous_release_state().items() for n in names)
+    )
     (tmp_path / "releases").mkdir()
     (tmp_path / "releases" / "next").symlink_to(ROOT)  # this checkout is the new release
     run("createdb", name)

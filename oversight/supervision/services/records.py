@@ -427,7 +427,7 @@ def record_start(
     """The session's record, started as a draft with what the page would offer when there is
     none yet, so a family can be added before the record is first saved (issue 12 item 4)."""
     session = (
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self",))
         .select_related("supervisee", "agency")
         .get(pk=session.pk)
     )

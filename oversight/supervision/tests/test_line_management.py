@@ -467,7 +467,7 @@ class TestDemo:
             agency = action.origin_oversight.agency
             client.force_login(Person.objects.get(username="lead.csc"))
             dashboard = client.get(
-                reverse("assurance:agency_dashboard", args=[agency.pk])
+                reverse("assurance:agency_question", args=[agency.pk, "shortfalls"])
             ).content.decode()
             assert "Workload and resource shortfalls reported to senior managers" in dashboard
 

@@ -69,8 +69,8 @@ class ReflectionSettingsView(_AgencyMixin, ServiceFormView):
         context = super().get_context_data(**kwargs)
         context.update(
             page_title=f"Reflective tool: {self.agency.name}",
-            intro="Seed 004 Appendix II gives three tools for working through a case in "
-            "supervision. Choose the one your agency's case discussions start with.",
+            intro="Appendix II of the supervision policy gives three tools for working through "
+            "a case in supervision. Choose the one your agency's case discussions start with.",
             back_url=reverse("supervision:agency_reflection", args=[self.agency.pk]),
         )
         return context

@@ -20,23 +20,26 @@ from django.db.migrations.executor import MigrationExecutor
 ZERO = "zero"
 
 
-def current_state(executor: MigrationExecutor) -> dict[str, str]:
+def leaves(graph: Any, nodes: set[tuple[str, str]], app: str) -> list[str]:
+    """The app's migrations among ``nodes`` that no other of them depends on: one when the
+    app's history is a line, two or more while branches wait for their merge migration."""
+    mine = [node for node in nodes if node[0] == app]
+    before: set[tuple[str, str]] = set()
+    for node in mine:
+        before |= {n for n in graph.forwards_plan(node) if n != node and n[0] == app}
+    return sorted(name for _, name in (node for node in mine if node not in before))
+
+
+def current_state(executor: MigrationExecutor) -> dict[str, list[str]]:
     graph = executor.loader.graph
-    applied = set(executor.loader.applied_migrations)
-    state: dict[str, str] = {}
-    for app in sorted({app for app, _ in graph.nodes}):
-        mine = [node for node in applied if node[0] == app and node in graph.nodes]
-        if not mine:
-            state[app] = ZERO
-            continue
-        # The applied migration with the most of its own app's migrations before it.
-        last = max(mine, key=lambda node: sum(1 for n in graph.forwards_plan(node) if n[0] == app))
-        state[app] = last[1]
-    return state
+    applied = {node for node in executor.loader.applied_migrations if node in graph.nodes}
+    return {
+        app: leaves(graph, applied, app) or [ZERO] for app in sorted({a for a, _ in graph.nodes})
+    }
 
 
-def read_state(path: Path) -> dict[str, str]:
-    state: dict[str, str] = {}
+def read_state(path: Path) -> dict[str, list[str]]:
+    state: dict[str, list[str]] = {}
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
         if not line:
@@ -44,7 +47,7 @@ def read_state(path: Path) -> dict[str, str]:
         parts = line.split()
         if len(parts) != 2:
             raise CommandError(f"{path}, line {number}: expected “app migration”, got {line!r}")
-        state[parts[0]] = parts[1]
+        state.setdefault(parts[0], []).append(parts[1])
     return state
 
 
@@ -59,16 +62,27 @@ class Command(BaseCommand):
         connection = connections[options["database"]]
         executor = MigrationExecutor(connection)
         if not options["restore"]:
-            for app, name in current_state(executor).items():
-                self.stdout.write(f"{app} {name}")
+            for app, names in current_state(executor).items():
+                for name in names:
+                    self.stdout.write(f"{app} {name}")
             return
         wanted = read_state(Path(options["restore"]))
         graph = executor.loader.graph
         apps = sorted({app for app, _ in graph.nodes})
-        unknown = [f"{a} {n}" for a, n in wanted.items() if n != ZERO and (a, n) not in graph.nodes]
+        unknown = [
+            f"{a} {n}"
+            for a, names in wanted.items()
+            for n in names
+            if n != ZERO and (a, n) not in graph.nodes
+        ]
         if unknown:
             raise CommandError(f"This release does not have: {', '.join(unknown)}")
-        targets = [(app, None if wanted.get(app, ZERO) == ZERO else wanted[app]) for app in apps]
+        # An app stands at each of its listed migrations (two while branches await a merge).
+        targets = [
+            (app, None if name == ZERO else name)
+            for app in apps
+            for name in wanted.get(app, [ZERO])
+        ]
         plan = executor.migration_plan(targets)
         if not plan:
             self.stdout.write("Every app is already at that state.")
