@@ -323,3 +323,42 @@ def decisions_trend_table(agencies: list[Agency], end: dt.date, today: dt.date) 
             [f"{day:%b %Y}", percent(figures["on_time"] or 0, figures["decisions"] or 0)]
         )
     return table
+
+
+# Trends at past month ends, read from the history kept (issue 12 item 2). Only the share is
+# shown, never the counts behind it: the chosen period publishes counts, and counts by month
+# beside them could be subtracted (decision 0004). A month under five gives no figure.
+MONTH_END_TRENDS: dict[str, tuple[str, str, Any]] = {
+    "children_trend": (
+        "Children in need discussed within three months, at each month end",
+        "% discussed within three months",
+        children.cadence_shares_on,
+    ),
+    "drift_trend": (
+        "Drift flags resolved with a decision within the month, of those waiting in it",
+        "% of waiting drift flags resolved",
+        children.drift_resolution_on,
+    ),
+    "multi_agency_trend": (
+        "Children known to two or more agencies discussed by every agency involved within "
+        "three months, at each month end",
+        "% every involved agency discussed within three months",
+        children.partnership_shares_on,
+    ),
+}
+
+
+def month_end_trend_table(key: str, agencies: list[Agency], end: dt.date, today: dt.date) -> Table:
+    """The share at each of the 12 month ends to ``end`` (the last is today, for the current
+    month), in one query whatever the number of children."""
+    caption, column, figures_on = MONTH_END_TRENDS[key]
+    days = month_ends(min(end, today))
+    figures = figures_on(agency_ids={a.pk for a in agencies}, days=days)
+    return Table(
+        key=key,
+        caption=f"{caption}, last 12 months",
+        columns=["Month", column],
+        rows=[[f"{day:%b %Y}", percent(figures[day][1], figures[day][0])] for day in days],
+        chart_column=1,
+        chart_kind="line",
+    )
