@@ -157,6 +157,7 @@ def test_children_known_to_several_agencies_discussed_by_all_at_each_month_end(
     two on 1 June.
 
     - 30 Apr 2026: none known to two agencies yet: too few to show.
+    - 31 May 2026: five known to both, none discussed yet: 0%, where the line starts.
     - 31 Aug 2026 (since 31 May): the holder's discussions are later: 0%.
     - 30 Sep 2026 (since 30 Jun): the other agency's 1 October is later, 1 June too early: 0%.
     - 31 Oct 2026 (since 31 Jul): three of five: 60%."""
@@ -175,7 +176,7 @@ def test_children_known_to_several_agencies_discussed_by_all_at_each_month_end(
     assert trend["Nov 2026"] == "60"
     html = client.get(reverse("assurance:partnership_dashboard")).content.decode()
     section = _section(html, "multi-agency")
-    assert section.count("60%") >= 1 and "Up 60 percentage points since Aug 2026 (0%)." in section
+    assert section.count("60%") >= 1 and "Up 60 percentage points since May 2026 (0%)." in section
     # The other agency sees the same children: it is involved with each.
     other = month_end_trend_table("multi_agency_trend", [cast.other_agency], TODAY, TODAY)
     assert dict(other.rows)["Oct 2026"] == 60
