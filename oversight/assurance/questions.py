@@ -224,6 +224,7 @@ def children_discussed(scope: Scope) -> Answer:
     return _answer(
         percent(totals.get("within_cadence", 0), totals.get("in_cadence", 0)),
         f"of children in need discussed within three months, on {scope.on:%-d %B %Y}",
+        scope.table("children_trend"),
     )
 
 
@@ -245,10 +246,18 @@ def drift_resolved(scope: Scope) -> Answer:
     )
     raised, resolved, still_open = figures["raised"], figures["resolved"], figures["open"]
     shown = suppress(still_open, still_open)
+    # The figure is a count (flags open today); the direction is of the share resolved, so
+    # the words say which (decision 0017).
+    trend = scope.table("drift_trend")
+    arrow, words = direction(trend)
+    if arrow:
+        words = f"Flags resolved within the month: {words[0].lower()}{words[1:]}"
     return Answer(
         figure=str(shown),
         about="drift flags open today, waiting for a decision",
-        direction="No 12-month trend: figures for past months are not kept for this yet.",
+        direction=words,
+        arrow=arrow,
+        trend=trend,
         detail=f"From {scope.period.label}: {suppress(raised, raised)} raised, "
         f"{suppress(resolved, resolved)} resolved.",
     )
@@ -262,6 +271,7 @@ def multi_agency_discussed(scope: Scope) -> Answer:
         row[2] if row else None,
         "of children known to two or more agencies discussed by every agency involved "
         f"within three months, on {scope.on:%-d %B %Y}",
+        scope.table("multi_agency_trend"),
     )
 
 
@@ -290,7 +300,7 @@ register(
         answer=children_discussed,
         summary="Children in need discussed in supervision within three months, and before "
         "their review meeting.",
-        tables=(TablePart("children", whole=True),),
+        tables=(TablePart("children", whole=True), TablePart("children_trend")),
     )
 )
 register(
@@ -310,7 +320,11 @@ register(
         answer=drift_resolved,
         summary="Drift flags raised and resolved, escalations by level, and how children's "
         "ratings and legal statuses moved.",  # seed 004 indicator 4
-        tables=(TablePart("drift_escalation", whole=True), TablePart("case_progression")),
+        tables=(
+            TablePart("drift_escalation", whole=True),
+            TablePart("drift_trend"),
+            TablePart("case_progression"),
+        ),
     )
 )
 register(
@@ -319,7 +333,7 @@ register(
         ask="Are children known to several agencies discussed by all of them?",
         answer=multi_agency_discussed,
         summary="Children known to two or more agencies, and disagreements about their ratings.",
-        tables=(TablePart("multi_agency", whole=True),),
+        tables=(TablePart("multi_agency", whole=True), TablePart("multi_agency_trend")),
     )
 )
 register(

@@ -190,6 +190,9 @@ def headlines(tables: list[Table]) -> list[Headline]:
 TREND_QUESTIONS = {
     "trend": "Are staff supervised on time?",
     "decisions_trend": "Are decisions on the child's file within two working days?",
+    "children_trend": "Are children in need discussed?",
+    "drift_trend": "Is drift caught and resolved?",
+    "multi_agency_trend": "Are children known to several agencies discussed by all of them?",
 }
 
 

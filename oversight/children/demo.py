@@ -37,6 +37,8 @@ from .models import (
     ChildAllocation,
     ChildStatus,
     DisclosureCategory,
+    DriftFlag,
+    DriftRule,
     DriftSettings,
     Escalation,
     EscalationLevel,
@@ -589,8 +591,53 @@ def build(ctx: DemoContext) -> None:
     _concerns(ctx, children)
 
 
+PAST_DRIFT_PER_MONTH = 8
+PAST_DRIFT_DAYS_TO_RESOLVE = (2, 4, 6, 9, 14, 21, 35)
+
+
+def _past_drift(ctx: DemoContext) -> None:
+    """A year of drift caught and resolved before today, so the dashboards' drift question
+    shows its 12-month line (issue 12 item 2): each month some children were flagged as not
+    discussed often enough and a decision followed, most within the month. All are resolved
+    before today, so nobody's list of open flags changes."""
+    rng = ctx.rng_for("children:past-drift")
+    children = list(
+        Child.objects.live()
+        .filter(legal_status__in=CADENCE_STATUSES, allocated_practitioner__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "allocated_practitioner_id")
+    )
+    if len(children) < PAST_DRIFT_PER_MONTH:
+        return
+    flags = []
+    month = ctx.today.replace(day=1)
+    for _ in range(11):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        for child_id, practitioner_id in rng.sample(children, PAST_DRIFT_PER_MONTH):
+            raised = month + dt.timedelta(days=rng.randrange(20))
+            resolved = min(
+                raised + dt.timedelta(days=rng.choice(PAST_DRIFT_DAYS_TO_RESOLVE)),
+                ctx.today - dt.timedelta(days=1),
+            )
+            flags.append(
+                DriftFlag(
+                    child_id=child_id,
+                    rule=DriftRule.OVERDUE,
+                    reason="Not discussed within three months.",
+                    raised_on=raised,
+                    acknowledged_at=_at(resolved, 15),
+                    acknowledged_by_id=practitioner_id,
+                    decision="Discussed in supervision; the plan was reviewed.",
+                    created_at=_at(raised, 7),
+                    modified_at=_at(resolved, 15),
+                )
+            )
+    bulk_insert(DriftFlag, flags)
+
+
 def finish(ctx: DemoContext) -> None:
     """Evaluate drift for every child once the supervision demo has recorded discussions."""
+    _past_drift(ctx)
     raised = 0
     for agency_id in Child.objects.order_by().values_list("agency_id", flat=True).distinct():
         raised += services.drift_evaluate_agency(agency_id=agency_id, today=ctx.today)

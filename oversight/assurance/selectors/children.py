@@ -15,7 +15,7 @@ from oversight.children.models import EscalationLevel
 from oversight.people.models import Agency
 from oversight.supervision.models import CaseDiscussion, KeyElement, ReviewTheme, SessionRecord
 
-from ..periods import month_ends, month_start
+from ..periods import month_end, month_ends, month_start
 from ..suppression import HIDDEN, SUPPRESSED, complementary, is_suppressed, percent, suppress
 from ..tables import Table
 from .period import Period
@@ -323,3 +323,51 @@ def decisions_trend_table(agencies: list[Agency], end: dt.date, today: dt.date) 
             [f"{day:%b %Y}", percent(figures["on_time"] or 0, figures["decisions"] or 0)]
         )
     return table
+
+
+# Trends at past month ends, read from the history kept (issue 12 item 2). Only the share is
+# shown, never the counts behind it: the chosen period publishes counts, and counts by month
+# beside them could be subtracted (decision 0004). A month under five gives no figure. Drift
+# is read for whole months only: flags raised in the last days of a month still open have
+# had no time to be resolved, so a month under way would always look worse.
+MONTH_END_TRENDS: dict[str, tuple[str, str, Any, bool]] = {
+    "children_trend": (
+        "Children in need discussed within three months, at each month end",
+        "% discussed within three months",
+        children.cadence_shares_on,
+        False,
+    ),
+    "drift_trend": (
+        "Drift flags resolved with a decision within the month, of those waiting in it",
+        "% of waiting drift flags resolved",
+        children.drift_resolution_on,
+        True,
+    ),
+    "multi_agency_trend": (
+        "Children known to two or more agencies discussed by every agency involved within "
+        "three months, at each month end",
+        "% every involved agency discussed within three months",
+        children.partnership_shares_on,
+        False,
+    ),
+}
+
+
+def month_end_trend_table(key: str, agencies: list[Agency], end: dt.date, today: dt.date) -> Table:
+    """The share at each of the 12 month ends to ``end`` (the last is today, for the current
+    month, unless the trend reads whole months only), in one query whatever the number of
+    children."""
+    caption, column, figures_on, whole_months = MONTH_END_TRENDS[key]
+    last = min(end, today)
+    if whole_months and last != month_end(last):
+        last = month_start(last) - dt.timedelta(days=1)
+    days = month_ends(last)
+    figures = figures_on(agency_ids={a.pk for a in agencies}, days=days)
+    return Table(
+        key=key,
+        caption=f"{caption}, last 12 {'complete ' if whole_months else ''}months",
+        columns=["Month", column],
+        rows=[[f"{day:%b %Y}", percent(figures[day][1], figures[day][0])] for day in days],
+        chart_column=1,
+        chart_kind="line",
+    )

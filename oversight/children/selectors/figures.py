@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -21,7 +22,9 @@ from oversight.core.workdays import day_start
 from .. import cadence as rules_of_cadence
 from .. import discussions as supervision_records
 from ..models import (
+    CADENCE_STATUSES,
     Child,
+    ChildStatus,
     DriftFlag,
     Escalation,
     EscalationStatus,
@@ -350,3 +353,102 @@ def partnership_child_figures(
             assert figures.days_to_resolve is not None
             figures.days_to_resolve.append(days)
     return per_agency, whole
+
+
+# --- At past month ends, from the history kept (issue 12 item 2) -------------------------------
+#
+# Each reads the dated history (status periods, discussion dates, drift flags' raised and
+# resolved dates, involvement periods) and answers for every given day in one query: one
+# conditional count per day, so the number of queries never grows with the children.
+
+
+def _day_key(day: dt.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def cadence_shares_on(
+    *, agency_ids: set[int], days: list[dt.date]
+) -> dict[dt.date, tuple[int, int]]:
+    """For each of ``days``: children in need then (a cadence status in their status history,
+    seed 004 objective 4), and how many were within three months then (discussed in the three
+    months before, or their status began within them, so not yet due). It reads the
+    three-month ceiling only, not an earlier review meeting or a shorter agency ceiling. One
+    query."""
+    statuses = ChildStatus.objects.live().filter(
+        child__archived_at__isnull=True,
+        child__agency_id__in=agency_ids,
+        status__in=CADENCE_STATUSES,
+    )
+    figures: dict[str, Any] = {}
+    for day in days:
+        since = day - dt.timedelta(days=rules_of_cadence.DEFAULT_CEILING_DAYS)
+        held = Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        discussed = Exists(
+            supervision_records.discussions().filter(
+                child=OuterRef("child"), discussed_on__lte=day, discussed_on__gte=since
+            )
+        )
+        figures[f"n{_day_key(day)}"] = Count("child", distinct=True, filter=held)
+        figures[f"w{_day_key(day)}"] = Count(
+            "child", distinct=True, filter=held & (Q(starts_on__gte=since) | Q(discussed))
+        )
+    found = statuses.aggregate(**figures) if days else {}
+    return {day: (found[f"n{_day_key(day)}"], found[f"w{_day_key(day)}"]) for day in days}
+
+
+def drift_resolution_on(
+    *, agency_ids: set[int], days: list[dt.date]
+) -> dict[dt.date, tuple[int, int]]:
+    """For each month ending on one of ``days``: drift flags waiting at some point in the month
+    (raised by its end and not resolved before it began), and how many of them were resolved
+    with a decision by its end. One query."""
+    flags = DriftFlag.objects.live().filter(child__agency_id__in=agency_ids)
+    figures: dict[str, Any] = {}
+    for day in days:
+        opens = day_start(day.replace(day=1))
+        closes = day_start(day + dt.timedelta(days=1))
+        waiting = Q(raised_on__lte=day) & (
+            Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=opens)
+        )
+        figures[f"n{_day_key(day)}"] = Count("pk", filter=waiting)
+        figures[f"w{_day_key(day)}"] = Count("pk", filter=waiting & Q(acknowledged_at__lt=closes))
+    found = flags.aggregate(**figures) if days else {}
+    return {day: (found[f"n{_day_key(day)}"], found[f"w{_day_key(day)}"]) for day in days}
+
+
+def partnership_shares_on(
+    *, agency_ids: set[int], days: list[dt.date]
+) -> dict[dt.date, tuple[int, int]]:
+    """For each of ``days``: children known then to two or more agencies that include one of
+    ``agency_ids`` (the holding agency and each agency with its own involvement then, as
+    ``partnership_child_figures`` counts them), and how many every one of those agencies had
+    discussed in the three months before (issue 13 item 7). One query."""
+    from ..models import AgencyInvolvement
+    from ..partnership import PARTNERSHIP_DAYS
+
+    path = supervision_records.agency_path()
+    figures: dict[str, Any] = {}
+    for day in days:
+        since = day - dt.timedelta(days=PARTNERSHIP_DAYS)
+        involved = (
+            AgencyInvolvement.objects.on(day)
+            .exclude(case_reference="")
+            .filter(child=OuterRef("pk"))
+        )
+
+        window = {"discussed_on__lte": day, "discussed_on__gte": since}
+        # The holding agency discussed the child, and no agency involved then did not.
+        by_holder = supervision_records.discussions().filter(
+            child=OuterRef("pk"), **window, **{path: OuterRef("agency_id")}
+        )
+        by_involved = supervision_records.discussions().filter(
+            child=OuterRef("child"), **window, **{path: OuterRef("agency_id")}
+        )
+        shared = Exists(involved.exclude(agency_id=OuterRef("agency_id"))) & (
+            Q(agency_id__in=agency_ids) | Exists(involved.filter(agency_id__in=agency_ids))
+        )
+        every = Exists(by_holder) & ~Exists(involved.filter(~Exists(by_involved)))
+        figures[f"n{_day_key(day)}"] = Count("pk", filter=shared)
+        figures[f"w{_day_key(day)}"] = Count("pk", filter=shared & every)
+    found = Child.objects.live().aggregate(**figures) if days else {}
+    return {day: (found[f"n{_day_key(day)}"], found[f"w{_day_key(day)}"]) for day in days}

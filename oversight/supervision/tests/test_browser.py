@@ -164,5 +164,5 @@ def test_supervision_loop(
     page.goto(next_url)
     page.get_by_role("link", name="Prepare for the session").click()
     for what in ("Speak to child A alone", "Share the chronology with school", "Book training"):
-        assert page.get_by_role("cell", name=what).is_visible()
+        page.get_by_role("cell", name=what).wait_for()  # waits for the page, then is shown
     assert_accessible(page)
