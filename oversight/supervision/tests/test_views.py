@@ -702,10 +702,10 @@ def test_an_unsigned_record_offers_no_next_session_to_plan(
 def test_session_lists_name_the_other_party(cast: Any, client: Any, full_record: Any) -> None:
     client.force_login(cast.supervisor)
     page = client.get(reverse("supervision:session_list")).content.decode()
-    table = page.split("Past sessions")[1].split("</table>")[0]
+    table = page.split("Past sessions</caption>")[1].split("</table>")[0]
     assert cast.practitioner.display_name in table
     client.force_login(cast.practitioner)
     page = client.get(reverse("supervision:session_list")).content.decode()
-    table = page.split("Past sessions")[1].split("</table>")[0]
+    table = page.split("Past sessions</caption>")[1].split("</table>")[0]
     assert cast.supervisor.display_name in table
     assert cast.practitioner.display_name not in table
