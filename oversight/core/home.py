@@ -75,6 +75,18 @@ def collect_tasks(panels: list[Panel]) -> list[Task]:
     return sorted(tasks, key=lambda t: (_TASK_ORDER.get(t.status, 3), t.order, t.label))
 
 
+TASKS_SHOWN = 6
+
+
+def fold_tasks(tasks: list[Task], shown: int = TASKS_SHOWN) -> tuple[list[Task], list[Task]]:
+    """The lines shown at once and those folded under "more" (issue 12 item 1: a home page
+    of at most 2.5 screens): every overdue line, then others up to ``shown`` lines."""
+    first = [t for t in tasks if t.is_overdue]
+    rest = [t for t in tasks if not t.is_overdue]
+    room = max(0, shown - len(first))
+    return first + rest[:room], rest[room:]
+
+
 @dataclass
 class Panel:
     title: str

@@ -72,10 +72,16 @@ class Home:
     person: Person
     today: dt.date
 
+    def unfold(self) -> None:
+        """Open "more things for you", as a reader checking every line would."""
+        self.page.locator("main details").evaluate_all("els => els.forEach(e => e.open = true)")
+
     def text(self) -> str:
+        self.unfold()
         return _norm(self.page.locator("main").inner_text())
 
     def section(self, title: str) -> Any:
+        self.unfold()
         heading = self.page.get_by_role("heading", name=title, exact=True, level=2)
         assert heading.count() == 1, f"{self.person.username}: no section {title!r}"
         return self.page.locator("section").filter(has=heading)
@@ -134,7 +140,9 @@ def _screens(page: Any, viewport: dict[str, int]) -> float:
 
 
 def _measure(home: Home) -> dict[int, float]:
-    """Page height in screens at each width, the browser's own measure of the page."""
+    """Page height in screens at each width, the browser's own measure of the page, as it
+    opens (with "more things for you" folded)."""
+    home.page.reload()
     original = home.page.viewport_size
     found = {v["width"]: _screens(home.page, v) for v in (WIDE, NARROW)}
     home.page.set_viewport_size(original)

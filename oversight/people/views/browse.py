@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.home import collect_panels, collect_tasks, is_wide_scope
+from oversight.core.home import collect_panels, collect_tasks, fold_tasks, is_wide_scope
 
 from .. import selectors
 from ..forms import PeopleSearchForm
@@ -50,7 +50,8 @@ class HomeView(RuleRequiredMixin, TemplateView):
         shown = [p for p in panels if p.on_home]
         context["alerts"] = [p for p in shown if p.order < ALERT_ORDER]
         context["panels"] = [p for p in shown if p.order >= ALERT_ORDER]
-        context["tasks"] = collect_tasks(panels)
+        context["tasks"], context["more_tasks"] = fold_tasks(collect_tasks(panels))
+        context["more_due_soon"] = sum(1 for t in context["more_tasks"] if t.is_due_this_week)
         context["kept"] = is_wide_scope(context["profile"])
         context["role_lines"] = _role_lines(context["roles"])
         context["lapsed_supervisees"] = sum(
