@@ -116,6 +116,9 @@ def _attempt_failed(email: OutgoingEmail, error: Exception) -> str:
     return f"try {email.attempts} failed"
 
 
+JUST_QUEUED = dt.timedelta(minutes=1)
+
+
 def outgoing_emails_recover(*, now: dt.datetime | None = None) -> list[Any]:
     """Queue again every email that is due and that no waiting or running task holds."""
     now = now or timezone.now()
@@ -126,10 +129,16 @@ def outgoing_emails_recover(*, now: dt.datetime | None = None) -> list[Any]:
         ).values_list("id", flat=True)
     }
     queued = []
-    stranded = OutgoingEmail.objects.filter(
-        state__in=[OutgoingEmailState.QUEUED, OutgoingEmailState.SENDING],
-        next_attempt_at__lte=now,
-    ).exclude(task_id__in=live)
+    stranded = (
+        OutgoingEmail.objects.filter(
+            state__in=[OutgoingEmailState.QUEUED, OutgoingEmailState.SENDING],
+            next_attempt_at__lte=now,
+        )
+        .exclude(task_id__in=live)
+        # An email committed a moment ago has no task id until its enqueue (on commit)
+        # records it: left a minute, or a worker's heartbeat would queue it a second time.
+        .exclude(task_id="", state=OutgoingEmailState.QUEUED, created_at__gt=now - JUST_QUEUED)
+    )
     for email in stranded:
         if email.state == OutgoingEmailState.SENDING:
             if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
