@@ -52,7 +52,7 @@ def build(ctx: DemoContext) -> None:
     today = ctx.today
     agencies = ctx.shared["agencies"]
     personas = ctx.shared["personas"]
-    large = ctx.scale == "large"
+    large = ctx.at_scale
 
     # The health agency asks every three months; the rest keep the default six.
     health = personas["lead.health"]

@@ -24,6 +24,8 @@ SCALES: dict[str, dict[str, int]] = {
     "small": {"agencies": 7, "people": 60, "children": 120, "years": 1},
     # large: issue 5's benchmark partnership.
     "large": {"agencies": 12, "people": 10_000, "children": 50_000, "years": 5},
+    # double: twice large's staff and children, to show how cost grows (issue 17 item 4).
+    "double": {"agencies": 12, "people": 20_000, "children": 100_000, "years": 5},
 }
 
 
@@ -52,6 +54,11 @@ class DemoContext:
     @property
     def size(self) -> dict[str, int]:
         return SCALES[self.scale]
+
+    @property
+    def at_scale(self) -> bool:
+        """A benchmark partnership (large or double), not one a person finds their way around."""
+        return self.scale != "small"
 
     def rng_for(self, name: str) -> random.Random:
         """A generator per app, so adding data in one app leaves the others' data unchanged."""

@@ -243,7 +243,7 @@ def build(ctx: DemoContext) -> None:
     names = _Names(ctx)
     partnership = Partnership.objects.create(name="Northshire Safeguarding Children Partnership")
     specs = list(AGENCIES)
-    if ctx.scale == "large":
+    if ctx.at_scale:
         for name, sector in LARGE_EXTRA:
             base = (
                 next(s for s in AGENCIES if s.sector == sector)
@@ -309,7 +309,7 @@ def build(ctx: DemoContext) -> None:
     # Supervision relationships reach back across the demo's years, so that at large scale
     # five years of monthly sessions (about 600,000) exist for the benchmark.
     years = ctx.size["years"]
-    large = ctx.scale == "large"
+    large = ctx.at_scale
     history_days = (200, 900) if years <= 3 else (365 * (years - 1), 365 * years + 120)
     senior_since = (1.0, 3.0) if years <= 3 else (years - 1.0, years + 2.0)
     practitioner_since = (1.0, 15.0) if years <= 3 else (2.5, 15.0)

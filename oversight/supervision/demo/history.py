@@ -118,7 +118,7 @@ def build(ctx: DemoContext) -> None:
     today = ctx.today
     years = ctx.size["years"]
     horizon = today - dt.timedelta(days=365 * years)
-    large = ctx.scale == "large"
+    large = ctx.at_scale
     personas = ctx.shared.get("personas", {})
     rich_pair = (
         getattr(personas.get("supervisor.csc"), "pk", None),

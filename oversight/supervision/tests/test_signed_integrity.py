@@ -187,3 +187,18 @@ def test_a_decision_recorded_on_file_after_signing_shows_and_keeps_the_record_in
     assert b"On the child&#x27;s file" in html or b"On the child's file" in html
     assert b"CS-991" in html
     assert "BROKEN" not in _verify()
+
+
+def test_sealing_in_batches_stores_each_unsealed_signed_record_once(
+    signed_record: SessionRecord,
+) -> None:
+    """The demo and the migration seal records written without a snapshot, a batch at a time
+    from where the last batch ended (issue 17 item 4); each is sealed once and verifies."""
+    from oversight.supervision.models import SignedContent
+    from oversight.supervision.services.records import records_seal_unsealed
+
+    SignedContent.objects.filter(record=signed_record).delete()
+    assert records_seal_unsealed(batch=1) == 1
+    assert records_seal_unsealed(batch=1) == 0
+    assert SignedContent.objects.filter(record=signed_record).count() == 1
+    assert "all intact" in _verify()

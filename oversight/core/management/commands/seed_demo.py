@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -52,8 +53,10 @@ class Command(BaseCommand):
             for step in ("build", "finish"):
                 for label, build in demo_builders(step):
                     ctx.log(f"Demo {label}: {step}…")
+                    started = time.monotonic()
                     with transaction.atomic():
                         build(ctx)
+                    ctx.log(f"Demo {label}: {step} took {time.monotonic() - started:.1f} s")
                 if step == "build" and connection.vendor == "postgresql":
                     # The finishing steps query tables just filled by COPY; without statistics
                     # the planner guesses, and one month end's compliance took minutes.
