@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from typing import Any
 
@@ -18,7 +19,13 @@ BULK = 2000
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    # The zone is looked up once, not per row: per row it was 6% of the large build (issue 17).
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=_zone())
+
+
+@functools.cache
+def _zone() -> dt.tzinfo:
+    return timezone.get_default_timezone()
 
 
 def _working(day: dt.date) -> dt.date:

@@ -29,12 +29,15 @@ CONCLUSION = (
 )
 
 
+STAKEHOLDERS = tuple(Stakeholder.values)  # read once (issue 17 item 4), as seeds.THEMES
+
+
 def discussion_reflection(discussion: CaseDiscussion, *, rich: bool, index: int) -> None:
     rng = random.Random(f"reflection-{index}-{discussion.record.pk}")
     count = rng.choice((2, 3)) if rich else rng.choice((0, 1, 1, 2))
     chosen: set[str] = {Stakeholder.PEOPLE_WHO_USE_SERVICES.value} if rich else set()
-    chosen |= set(rng.sample(Stakeholder.values, count))
-    discussion.stakeholders = [s for s in Stakeholder.values if s in chosen]
+    chosen |= set(rng.sample(STAKEHOLDERS, count))
+    discussion.stakeholders = [s for s in STAKEHOLDERS if s in chosen]
     if rich and index == 1:
         discussion.reflective_tool = ReflectiveTool.GIBBS
         discussion.reflection = ""
