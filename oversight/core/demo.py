@@ -80,7 +80,9 @@ def _demo_modules() -> list[tuple[str, ModuleType]]:
 
 def demo_builders(step: str = "build") -> list[tuple[str, Callable[[DemoContext], None]]]:
     """Each app's ``demo.build`` in INSTALLED_APPS order; then, with step="finish", each app's
-    optional ``demo.finish`` (for work that needs every app's data, such as drift flags)."""
+    optional ``demo.finish`` (for work that needs every app's data, such as drift flags); then,
+    with step="settle", each app's optional ``demo.settle``, run outside any transaction once
+    everything is committed (for work split across processes, such as sealing records)."""
     return [
         (label, getattr(module, step)) for label, module in _demo_modules() if hasattr(module, step)
     ]

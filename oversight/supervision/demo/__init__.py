@@ -10,6 +10,10 @@ management oversight records. supervisor.csc and practitioner.csc get the riches
 Everything is written with bulk_create in batches of relationships, so "large" (about 600,000
 sessions over five years) stays feasible: per row there is only arithmetic and a random draw."""
 
+import os
+
+from django.db import connection, transaction
+
 from oversight.core.demo import DemoContext
 
 from ..services.records import records_seal_unsealed
@@ -21,18 +25,25 @@ from .personas import check_before_signing
 from .personas import finish as personas_finish
 from .reflection import finish as reflection_finish
 
-__all__ = ["build", "finish"]
+__all__ = ["build", "finish", "settle"]
 
 
 def finish(ctx: DemoContext) -> None:
-    """After the personas' touches, store what each signed record says as signed (issue 10
-    item 4), as signing does, so ``verify_integrity`` holds on the demo; then one of
-    practitioner.csc's signed records gains an addendum (issue 12 item 5), and supervisor.csc
-    has a draft to check before signing (item 4)."""
+    """The personas' touches; supervisor.csc has a draft to check before signing (issue 12
+    item 4)."""
     personas_finish(ctx)
     reflection_finish(ctx)
     check_before_signing(ctx)
     line_management_finish(ctx)
     drafts_finish(ctx)
-    records_seal_unsealed()
-    personas_addendum(ctx)
+
+
+def settle(ctx: DemoContext) -> None:
+    """Once everything is committed, store what each signed record says as signed (issue 10
+    item 4), as signing does, so ``verify_integrity`` holds on the demo, one process per core
+    for a benchmark partnership (issue 17 item 4); then one of practitioner.csc's signed
+    records gains an addendum (issue 12 item 5)."""
+    parallel = ctx.at_scale and connection.vendor == "postgresql"
+    records_seal_unsealed(workers=(os.cpu_count() or 1) if parallel else 1)
+    with transaction.atomic():
+        personas_addendum(ctx)

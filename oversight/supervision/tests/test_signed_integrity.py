@@ -202,3 +202,33 @@ def test_sealing_in_batches_stores_each_unsealed_signed_record_once(
     assert records_seal_unsealed(batch=1) == 0
     assert SignedContent.objects.filter(record=signed_record).count() == 1
     assert "all intact" in _verify()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Parallel sealing forks workers that connect anew."
+)
+def test_sealing_in_parallel_processes_seals_every_record_once(
+    signed_record: SessionRecord,
+) -> None:
+    """The large demo seals its records with a process per core (issue 17 item 4): every
+    unsealed record is sealed by exactly one worker, and the result verifies."""
+    from oversight.supervision.models import SignedContent
+    from oversight.supervision.services.records import records_seal_unsealed
+
+    SignedContent.objects.filter(record=signed_record).delete()
+    assert records_seal_unsealed(workers=2) == 1
+    assert records_seal_unsealed(workers=2) == 0
+    assert SignedContent.objects.filter(record=signed_record).count() == 1
+    assert "all intact" in _verify()
+
+
+def test_sealing_in_parallel_is_refused_inside_a_transaction(
+    signed_record: SessionRecord,
+) -> None:
+    from oversight.supervision.models import SignedContent
+    from oversight.supervision.services.records import records_seal_unsealed
+
+    SignedContent.objects.filter(record=signed_record).delete()
+    with pytest.raises(RuntimeError, match="outside a transaction"):
+        records_seal_unsealed(workers=2)

@@ -50,12 +50,15 @@ class Command(BaseCommand):
                 password_hash=make_password(password),
                 log=(lambda m: None) if options["json"] else (lambda m: self.stderr.write(m)),
             )
-            for step in ("build", "finish"):
+            for step in ("build", "finish", "settle"):
                 for label, build in demo_builders(step):
                     ctx.log(f"Demo {label}: {step}…")
                     started = time.monotonic()
-                    with transaction.atomic():
-                        build(ctx)
+                    if step == "settle":
+                        build(ctx)  # after everything is committed; it keeps its own
+                    else:
+                        with transaction.atomic():
+                            build(ctx)
                     ctx.log(f"Demo {label}: {step} took {time.monotonic() - started:.1f} s")
                 if step == "build" and connection.vendor == "postgresql":
                     # The finishing steps query tables just filled by COPY; without statistics
