@@ -9,19 +9,29 @@ compliance, evaluation); only the auditor's and the lead's ways in stay as panel
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from oversight.core.home import OVERDUE, TO_DO, Panel, Task, is_wide_scope, kept_for_wide_scope
-from oversight.people.models import Agency
+from oversight.core.home import (
+    OVERDUE,
+    TO_DO,
+    Panel,
+    Task,
+    is_wide_scope,
+    kept_for_wide_scope,
+    shared,
+)
+from oversight.people.home import led_agencies
 from oversight.people.selectors import access_profile
 from oversight.supervision.rules import Permission as SupervisionPermission
 
 from . import selectors
-from .compliance import summarise, total
+from .compliance import PersonCompliance, compliance_for, summarise, total
 from .models import PulseParticipation
 from .periods import quarter_start
 from .selectors import compliance_columns, compliance_row, compliance_rows
@@ -37,8 +47,14 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
         return []
     found: list[Panel] = []
     today = timezone.localdate()
+    # Compliance of the person's supervisees and reports: read once, when first needed, for
+    # both the "your people" count and the staff count (issue 17 item 1: a line manager's
+    # reports were read twice).
+    people_rows = functools.cache(
+        lambda: compliance_for(on=today, person_ids=profile.supervisee_ids | profile.report_ids)
+    )
     mine = (
-        _my_people_panel(request.user, profile, today)
+        _my_people_panel(request.user, profile, today, people_rows)
         if profile.supervisee_ids or profile.report_ids
         else []
     )
@@ -49,7 +65,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                 profile,
                 "staff-home",
                 today,
-                lambda: _staff_compliance(request.user, profile, today),
+                lambda: _staff_compliance(request.user, profile, today, people_rows),
             )
         )
     _headlines(mine[0].context if mine else None, staff)
@@ -62,7 +78,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
         found.append(
             Panel(
                 title="Supervision compliance of your staff",
-                template_name="assurance/home_compliance.html",
+                template_name="",  # tasks only (on_home=False)
                 context=staff,
                 order=30,
                 counts={"staff overdue for supervision": staff["overdue_total"]},
@@ -92,9 +108,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
             Panel(
                 title="Your agency's supervision",
                 template_name="assurance/home_lead.html",
-                context={
-                    "led": Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name")
-                },
+                context={"led": led_agencies(request, profile)},
                 order=40,
             )
         )
@@ -108,7 +122,11 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
             )
         )
     if profile.member_agency_ids:
-        due = selectors.evaluations_due(person_id=profile.person_id, on=today)
+        due = selectors.evaluations_due(
+            person_id=profile.person_id,
+            on=today,
+            supervisors=shared(request, "supervisors", lambda: None),
+        )
         pulse_due = not PulseParticipation.objects.filter(
             respondent_id=profile.person_id, quarter_start=quarter_start(today)
         ).exists()
@@ -148,9 +166,15 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     return found
 
 
-def my_people_context(user: Any, *, shown: int | None = MY_PEOPLE_SHOWN) -> dict[str, Any]:
+def my_people_context(
+    user: Any,
+    *,
+    shown: int | None = MY_PEOPLE_SHOWN,
+    compliance: Callable[[], list[PersonCompliance]] | None = None,
+) -> dict[str, Any]:
     """The person's supervisees and reports with their last and next sessions, most overdue
-    first (the first ``shown``, or all), and how many are overdue or need attention."""
+    first (the first ``shown``, or all), and how many are overdue or need attention.
+    ``compliance`` gives their compliance rows when the caller reads them anyway."""
     profile = access_profile(user)
     today = timezone.localdate()
     person_id = profile.person_id
@@ -160,7 +184,14 @@ def my_people_context(user: Any, *, shown: int | None = MY_PEOPLE_SHOWN) -> dict
         profile,
         "my-people",
         today,
-        lambda: supervision_of_my_people(person_id=person_id, on=today, now=timezone.now()),
+        lambda: supervision_of_my_people(
+            person_id=person_id,
+            on=today,
+            now=timezone.now(),
+            supervised=profile.supervisee_pairs,
+            managed=profile.report_pairs,
+            compliance=compliance() if compliance else None,
+        ),
     )
     if not rows:
         return {"rows": [], "total": 0}
@@ -188,8 +219,10 @@ def my_people_context(user: Any, *, shown: int | None = MY_PEOPLE_SHOWN) -> dict
     return context
 
 
-def _my_people_panel(user: Any, profile: Any, today: dt.date) -> list[Panel]:
-    context = my_people_context(user, shown=0)
+def _my_people_panel(
+    user: Any, profile: Any, today: dt.date, compliance: Callable[[], list[PersonCompliance]]
+) -> list[Panel]:
+    context = my_people_context(user, shown=0, compliance=compliance)
     if not context["rows"] and not context["total"]:
         return []
     url = reverse("assurance:my_people")
@@ -258,11 +291,18 @@ def _headline(
     return {"tag": "Up to date", "colour": "green", "text": f"{nobody}."}
 
 
-def _staff_compliance(user: Any, profile: Any, today: dt.date) -> dict[str, Any]:
+def _staff_compliance(
+    user: Any, profile: Any, today: dt.date, people_rows: Callable[[], list[PersonCompliance]]
+) -> dict[str, Any]:
     """The panel's figures and the names of those who need attention most: small to keep,
     from the rows the compliance page keeps too."""
     rows = kept_for_wide_scope(
-        profile, "staff", today, lambda: selectors.named_compliance_rows(user, today)
+        profile,
+        "staff",
+        today,
+        lambda: selectors.named_compliance_rows(
+            user, today, of_people=people_rows() if profile.report_ids else None
+        ),
     )
     attention = sorted((r for r in rows if r.issues), key=lambda r: (-r.days_overdue, r.name))
     by_team = summarise(

@@ -7,6 +7,7 @@ definition), including a next session missing or planned after supervision falls
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -81,27 +82,37 @@ def _day(day: dt.date) -> str:
 
 
 def supervision_of_my_people(
-    *, person_id: int, on: dt.date, now: dt.datetime
+    *,
+    person_id: int,
+    on: dt.date,
+    now: dt.datetime,
+    supervised: Collection[tuple[int, int]] | None = None,
+    managed: Collection[tuple[int, int]] | None = None,
+    compliance: list[PersonCompliance] | None = None,
 ) -> list[PersonSupervision]:
     """The people ``person_id`` supervises or line-manages on ``on`` (one row per post in the
-    agency of the relationship), most overdue first, then by name."""
-    supervised = set(
-        SupervisionRelationship.objects.on(on)
-        .filter(supervisor_id=person_id)
-        .values_list("supervisee_id", "agency_id")
-    )
-    managed = set(
-        LineManagement.objects.on(on)
-        .filter(manager_id=person_id)
-        .values_list("report_id", "agency_id")
-    )
-    pairs = supervised | managed
+    agency of the relationship), most overdue first, then by name. ``supervised`` and
+    ``managed`` (person, agency) pairs and the people's ``compliance`` rows may be given by a
+    caller that has read them already (the home page, issue 17 item 1: one read per kind)."""
+    if supervised is None:
+        supervised = set(
+            SupervisionRelationship.objects.on(on)
+            .filter(supervisor_id=person_id)
+            .values_list("supervisee_id", "agency_id")
+        )
+    if managed is None:
+        managed = set(
+            LineManagement.objects.on(on)
+            .filter(manager_id=person_id)
+            .values_list("report_id", "agency_id")
+        )
+    pairs = set(supervised) | set(managed)
     if not pairs:
         return []
     people = {pk for pk, _ in pairs}
-    rows = [
-        r for r in compliance_for(on=on, person_ids=people) if (r.person_id, r.agency_id) in pairs
-    ]
+    if compliance is None:
+        compliance = compliance_for(on=on, person_ids=people)
+    rows = [r for r in compliance if (r.person_id, r.agency_id) in pairs]
     upcoming: dict[int, Session] = {}
     for session in (
         Session.objects.live()

@@ -21,7 +21,6 @@ from oversight.core.home import (
     TO_DO,
     Panel,
     Task,
-    is_wide_scope,
     kept_for_wide_scope,
 )
 from oversight.core.overdue import mark_overdue
@@ -32,7 +31,6 @@ from . import selectors
 from .models import ConfidentialityDisclosure, EscalationStatus
 from .rules import Permission
 
-DECISIONS_SHOWN = 10
 FLAGS_SHOWN = 20
 
 
@@ -95,15 +93,12 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     in_view = kept_for_wide_scope(
         profile, "children", today, lambda: _children_in_view(user, profile, today)
     )
-    due, decisions, flags = in_view.due, in_view.decisions, in_view.flags
-    kept_at = in_view.computed_at if is_wide_scope(profile) else None
+    due, flags = in_view.due, in_view.flags
     children_url = reverse("children:child_list")
-    if due.overdue or due.due_soon:
+    if due.overdue_count or due.due_soon_count:
         found.append(
             Panel(
                 title="Children due for discussion in supervision",
-                template_name="children/panels/due.html",
-                context={"due": due, "today": today, "kept_at": kept_at},
                 order=20,
                 counts={"overdue": due.overdue_count},
                 on_home=False,
@@ -131,8 +126,6 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
         found.append(
             Panel(
                 title="Children flagged for drift",
-                template_name="children/panels/drift.html",
-                context={"flags": flags},
                 order=21,
                 on_home=False,
                 tasks=[
@@ -148,12 +141,10 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 ],
             )
         )
-    if decisions:
+    if in_view.decisions_total:
         found.append(
             Panel(
                 title="Decisions waiting for the child's file",
-                template_name="children/panels/decisions.html",
-                context={"decisions": decisions, "total": in_view.decisions_total},
                 order=22,
                 counts={"overdue": in_view.decisions_total},
                 on_home=False,
@@ -256,15 +247,15 @@ class ChildrenInView:
     lead's view (thousands of children) is small to keep."""
 
     due: selectors.DueLists
-    decisions: list[Any]
     decisions_total: int
     flags: list[Any]
     computed_at: dt.datetime
 
 
 def _children_in_view(user: Any, profile: AccessProfile, today: dt.date) -> ChildrenInView:
+    # Counts only: the lists are on their own pages (decision 0015), so no rows are loaded
+    # for them here (issue 17 item 1).
     unfiled = selectors.decisions_waiting_for_file(selectors.children_visible_to(user), today=today)
-    decisions = list(unfiled[:DECISIONS_SHOWN])
     flags = list(
         selectors.drift_flags_open(
             selectors.children_visible_to(user).filter(
@@ -274,9 +265,8 @@ def _children_in_view(user: Any, profile: AccessProfile, today: dt.date) -> Chil
         )[:FLAGS_SHOWN]
     )
     return ChildrenInView(
-        due=selectors.children_due_for(user, today=today).shortened(selectors.DUE_SHOWN),
-        decisions=decisions,
-        decisions_total=unfiled.count() if len(decisions) == DECISIONS_SHOWN else len(decisions),
+        due=selectors.children_due_for(user, today=today, hydrated=False).shortened(0),
+        decisions_total=unfiled.count(),
         flags=flags,
         computed_at=timezone.now(),
     )

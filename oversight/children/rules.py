@@ -105,9 +105,7 @@ def has_supervisees(user: Any) -> bool:
 
 @rules.predicate
 def has_supervisor(user: Any) -> bool:
-    from oversight.people.models import SupervisionRelationship
-
-    return SupervisionRelationship.objects.current().filter(supervisee=user).exists()
+    return bool(_profile(user).supervisor_ids)
 
 
 def _responsible_for(user: Any, person_id: int | None) -> bool:

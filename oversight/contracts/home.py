@@ -24,16 +24,11 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
         return []
     today = timezone.localdate()
     person_id = profile.person_id
-    awaiting = list(selectors.contracts_awaiting_signature_of(person_id=person_id))
-    mine = selectors.contract_current(supervisee_id=person_id, on=today)
-    due = (
-        list(
-            selectors.contracts_due_for_review(
-                on=today, supervisor_id=person_id, within_days=REVIEW_SOON_DAYS
-            )
-        )
-        if profile.supervisee_ids
-        else []
+    awaiting, mine, due = selectors.contracts_of_person(
+        person_id=person_id,
+        on=today,
+        review_within_days=REVIEW_SOON_DAYS,
+        supervises=bool(profile.supervisee_ids),
     )
     missing = (
         list(selectors.relationships_without_contract(supervisor_id=person_id, on=today))

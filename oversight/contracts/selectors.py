@@ -96,6 +96,62 @@ def contract_current(
     return contracts.order_by("-signed_on", "-revision", "-id").first()
 
 
+def contracts_of_person(
+    *, person_id: int, on: dt.date, review_within_days: int, supervises: bool
+) -> tuple[list[SupervisionContract], SupervisionContract | None, list[SupervisionContract]]:
+    """For the home page, in one read (issue 17 item 1): the contracts the person has still to
+    sign (``contracts_awaiting_signature_of``), their own contract in force
+    (``contract_current``) and, when they supervise, those due for review within
+    ``review_within_days`` (``contracts_due_for_review``), each ordered as those are."""
+    awaiting_q = Q(status__in=OPEN_STATUSES) & (
+        Q(supervisee_id=person_id, supervisee_signed_at__isnull=True)
+        | Q(supervisor_id=person_id, supervisor_signed_at__isnull=True)
+    )
+    scope = awaiting_q | (Q(supervisee_id=person_id) & _in_force_on(on))
+    review_by = on + dt.timedelta(days=review_within_days)
+    if supervises:
+        scope |= Q(
+            status=ContractStatus.ACTIVE, review_due_on__lte=review_by, supervisor_id=person_id
+        )
+    found = list(_contracts().filter(scope))
+
+    def in_force(c: SupervisionContract) -> bool:
+        return (
+            c.status in SIGNED_STATUSES
+            and c.signed_on is not None
+            and c.signed_on <= on
+            and (c.ended_on is None or c.ended_on >= on)
+        )
+
+    awaiting = sorted(
+        (
+            c
+            for c in found
+            if c.status in OPEN_STATUSES
+            and (
+                (c.supervisee_id == person_id and c.supervisee_signed_at is None)
+                or (c.supervisor_id == person_id and c.supervisor_signed_at is None)
+            )
+        ),
+        key=lambda c: (c.starts_on, c.pk),
+    )
+    own = [c for c in found if c.supervisee_id == person_id and in_force(c)]
+    mine = max(own, key=lambda c: (c.signed_on, c.revision, c.pk), default=None)
+    due = sorted(
+        (
+            c
+            for c in found
+            if supervises
+            and c.status == ContractStatus.ACTIVE
+            and c.review_due_on is not None
+            and c.review_due_on <= review_by
+            and c.supervisor_id == person_id
+        ),
+        key=lambda c: (c.review_due_on, c.supervisee.family_name, c.pk),
+    )
+    return awaiting, mine, due
+
+
 def contract_detail(*, contract_id: int) -> SupervisionContract:
     """One contract with its revision chain, for the detail page."""
     return (

@@ -90,7 +90,7 @@ def fold_tasks(tasks: list[Task], shown: int = TASKS_SHOWN) -> tuple[list[Task],
 @dataclass
 class Panel:
     title: str
-    template_name: str
+    template_name: str = ""  # none for a panel that gives only its tasks (on_home=False)
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 50  # lower first
     # "due" counts for the summary line at the top of the page, e.g. {"overdue": 3}
@@ -99,6 +99,16 @@ class Panel:
     tasks: list[Task] = field(default_factory=list)
     # False: the panel gives only its tasks; its detail is on the pages they link to
     on_home: bool = True
+
+
+def shared(request: HttpRequest, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per request: a read several apps' panels need (the agencies the
+    person leads, say) is made by whichever asks first and shared with the rest (issue 17
+    item 1: one set-based read per kind, not one per panel; decision 0024)."""
+    reads: dict[str, Any] = request.__dict__.setdefault("_home_reads", {})
+    if name not in reads:
+        reads[name] = compute()
+    return cast(T, reads[name])
 
 
 def collect_panels(request: HttpRequest, profile: Any) -> list[Panel]:

@@ -16,6 +16,7 @@ from oversight.people.models import (
     RoleAssignment,
     SupervisionRelationship,
 )
+from oversight.supervision.selectors import decision_authoriser_ids
 
 
 def agency_leads(agency_id: int, *, on: dt.date | None = None) -> list[Person]:
@@ -85,16 +86,8 @@ def senior_managers(agency_id: int, *, on: dt.date | None = None) -> list[Person
 
 
 def decision_authorisers(decision: Any, *, on: dt.date | None = None) -> list[Person]:
-    """Who may authorise a decision: the decider's line managers in its agency (the leads can
-    too, from their list, but are not told of every decision)."""
-    day = on or timezone.localdate()
-    return [
-        p
-        for p in Person.objects.filter(
-            is_active=True,
-            pk__in=LineManagement.objects.on(day)
-            .filter(report_id=decision.decided_by_id, agency_id=decision.agency_id)
-            .values("manager_id"),
-        )
-        if p.pk != decision.decided_by_id
-    ]
+    """Who is told a decision waits for authorisation: supervision states who they are
+    (``supervision.selectors.decision_authoriser_ids``, the same rule as ``may_authorise``)."""
+    return list(
+        Person.objects.filter(is_active=True, pk__in=decision_authoriser_ids(decision, on=on))
+    )

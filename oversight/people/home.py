@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 
-from oversight.core.home import DUE_THIS_WEEK, Panel, Task
+from oversight.core.home import DUE_THIS_WEEK, Panel, Task, shared
 from oversight.core.models import OutgoingEmail
 
 from .models import Agency, ChangeRequestStatus, SupervisionChangeRequest
@@ -17,13 +17,22 @@ from .selectors import AccessProfile
 
 
 def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
-    return [*_lead_panels(profile), *_administrator_panels(profile)]
+    return [*_lead_panels(request, profile), *_administrator_panels(profile)]
 
 
-def _lead_panels(profile: AccessProfile) -> list[Panel]:
+def led_agencies(request: HttpRequest, profile: AccessProfile) -> list[Agency]:
+    """The agencies the person leads, by name: one read for every panel that names them."""
+    return shared(
+        request,
+        "led_agencies",
+        lambda: list(Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name")),
+    )
+
+
+def _lead_panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     if not profile.led_agency_ids:
         return []
-    agencies = list(Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name"))
+    agencies = led_agencies(request, profile)
     waiting = dict(
         SupervisionChangeRequest.objects.live()
         .filter(

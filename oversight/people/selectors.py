@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from oversight.core.models import OutgoingEmail
@@ -37,6 +38,11 @@ class AccessProfile:
     member_agency_ids: frozenset[int] = frozenset()
     supervisee_ids: frozenset[int] = frozenset()
     report_ids: frozenset[int] = frozenset()
+    # the person's own current supervisors (who may be asked for an urgent discussion)
+    supervisor_ids: frozenset[int] = frozenset()
+    # (person, agency of the relationship): whom the person supervises and line-manages where
+    supervisee_pairs: frozenset[tuple[int, int]] = frozenset()
+    report_pairs: frozenset[tuple[int, int]] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def has_role(self, role: str, agency_id: int | None = None) -> bool:
@@ -81,26 +87,66 @@ def access_profile(user: Any, *, on: dt.date | None = None) -> AccessProfile:
     cached = getattr(user, cache_key, None)
     if cached is not None:
         return cached
-    roles = frozenset(
-        RoleAssignment.objects.on(day).filter(person=user).values_list("role", "agency_id")
-    )
+    # One read, not four (issue 17 item 1): every page asks for the profile first.
+    rows = _profile_rows(user, day)
     profile = AccessProfile(
         person_id=user.pk,
-        roles=roles,
-        member_agency_ids=frozenset(
-            Membership.objects.on(day).filter(person=user).values_list("agency_id", flat=True)
-        ),
-        supervisee_ids=frozenset(
-            SupervisionRelationship.objects.on(day)
-            .filter(supervisor=user)
-            .values_list("supervisee_id", flat=True)
-        ),
-        report_ids=frozenset(
-            LineManagement.objects.on(day).filter(manager=user).values_list("report_id", flat=True)
-        ),
+        roles=frozenset((role, agency) for kind, role, agency, _ in rows if kind == "role"),
+        member_agency_ids=frozenset(a for kind, _, a, _ in rows if kind == "member"),
+        supervisee_ids=frozenset(a for kind, _, a, _ in rows if kind == "supervisee"),
+        report_ids=frozenset(a for kind, _, a, _ in rows if kind == "report"),
+        supervisor_ids=frozenset(a for kind, _, a, _ in rows if kind == "supervisor"),
+        supervisee_pairs=frozenset((a, g) for kind, _, a, g in rows if kind == "supervisee"),
+        report_pairs=frozenset((a, g) for kind, _, a, g in rows if kind == "report"),
     )
     setattr(user, cache_key, profile)
     return profile
+
+
+def _profile_rows(user: Any, day: dt.date) -> list[tuple[str, str, Any, Any]]:
+    """(kind, role, id, agency) rows: the person's roles, posts, supervisees, reports and
+    supervisors on ``day``, as one UNION ALL of the same reads the rules always used."""
+
+    def labelled(qs: QuerySet[Any], kind: str, role: Any, id_field: str) -> QuerySet[Any]:
+        return (
+            qs.order_by()
+            .annotate(
+                p_kind=Value(kind, output_field=CharField()),
+                p_role=role,
+                p_id=F(id_field),
+                p_agency=F("agency_id"),
+            )
+            .values_list("p_kind", "p_role", "p_id", "p_agency")
+        )
+
+    blank = Value("", output_field=CharField())
+    roles = labelled(
+        RoleAssignment.objects.on(day).filter(person=user),
+        "role",
+        Cast("role", CharField()),
+        "agency_id",
+    )
+    return list(
+        roles.union(
+            labelled(Membership.objects.on(day).filter(person=user), "member", blank, "agency_id"),
+            labelled(
+                SupervisionRelationship.objects.on(day).filter(supervisor=user),
+                "supervisee",
+                blank,
+                "supervisee_id",
+            ),
+            labelled(
+                LineManagement.objects.on(day).filter(manager=user), "report", blank, "report_id"
+            ),
+            labelled(
+                SupervisionRelationship.objects.on(day).filter(supervisee=user),
+                "supervisor",
+                blank,
+                "supervisor_id",
+            ),
+            all=True,
+        )
+    )
 
 
 def person_agency_ids(person: Person, *, on: dt.date | None = None) -> set[int]:
@@ -139,37 +185,12 @@ def people_visible_to(user: Any, *, on: dt.date | None = None) -> QuerySet[Perso
 
 
 def person_detail(*, person_id: int, on: dt.date | None = None) -> Person:
+    """A person with their posts, roles and training, their supervision and line management
+    history and whom they supervise and manage today. Each relationship is read once for both
+    directions (issue 17 item 1), then split. Raises ``Person.DoesNotExist``."""
     day = on or timezone.localdate()
-    return Person.objects.prefetch_related(
+    person = Person.objects.prefetch_related(
         _current_membership_prefetch(day),
-        Prefetch(
-            "supervisions_received",
-            queryset=SupervisionRelationship.objects.live()
-            .select_related("supervisor", "agency")
-            .order_by("-starts_on"),
-            to_attr="supervision_history",
-        ),
-        Prefetch(
-            "supervisions_given",
-            queryset=SupervisionRelationship.objects.on(day)
-            .select_related("supervisee", "agency")
-            .order_by("supervisee__family_name"),
-            to_attr="current_supervisees",
-        ),
-        Prefetch(
-            "line_managers",
-            queryset=LineManagement.objects.live()
-            .select_related("manager", "agency")
-            .order_by("-starts_on"),
-            to_attr="line_management_history",
-        ),
-        Prefetch(
-            "reports_managed",
-            queryset=LineManagement.objects.on(day)
-            .select_related("report", "agency")
-            .order_by("report__family_name"),
-            to_attr="current_reports",
-        ),
         Prefetch(
             "role_assignments",
             queryset=RoleAssignment.objects.on(day).select_related("agency"),
@@ -181,6 +202,31 @@ def person_detail(*, person_id: int, on: dt.date | None = None) -> Person:
             to_attr="training",
         ),
     ).get(pk=person_id)
+    current = Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    supervision = list(
+        SupervisionRelationship.objects.live()
+        .filter(Q(supervisee_id=person_id) | (Q(supervisor_id=person_id) & current))
+        .select_related("supervisor", "supervisee", "agency")
+        .order_by("-starts_on", "pk")
+    )
+    management = list(
+        LineManagement.objects.live()
+        .filter(Q(report_id=person_id) | (Q(manager_id=person_id) & current))
+        .select_related("manager", "report", "agency")
+        .order_by("-starts_on", "pk")
+    )
+    found: Any = person
+    found.supervision_history = [r for r in supervision if r.supervisee_id == person_id]
+    found.current_supervisees = sorted(
+        (r for r in supervision if r.supervisor_id == person_id and r.is_current_on(day)),
+        key=lambda r: r.supervisee.family_name,
+    )
+    found.line_management_history = [r for r in management if r.report_id == person_id]
+    found.current_reports = sorted(
+        (r for r in management if r.manager_id == person_id and r.is_current_on(day)),
+        key=lambda r: r.report.family_name,
+    )
+    return person
 
 
 def supervisor_training_status(person: Person, *, on: dt.date | None = None) -> str:
@@ -230,28 +276,62 @@ HOME_LIST_LENGTH = 20
 
 
 def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]:
-    """What the home page shows a person about themselves and those they are responsible for."""
+    """What the home page shows a person about themselves and those they are responsible for:
+    only what "About you" shows, in one read per kind (issue 17 item 1): posts, supervision
+    relationships both ways, line management both ways, roles (the person's own and their
+    supervisees' supervisor roles) and training (their own and their supervisees')."""
     day = on or timezone.localdate()
-    detail: Any = person_detail(person_id=person.pk, on=day)
-    history = getattr(detail, "supervision_history", [])
-    managers = getattr(detail, "line_management_history", [])
-    current_supervisors = [r for r in history if r.is_current_on(day)]
-    current_managers = [r for r in managers if r.is_current_on(day)]
     profile = access_profile(person, on=day)
-    led_agencies = list(Agency.objects.filter(pk__in=profile.led_agency_ids).order_by("name"))
-    supervisees = list(detail.current_supervisees)
-    records: dict[int, list[TrainingRecord]] = {r.supervisee_id: [] for r in supervisees}
+    pk = person.pk
+    memberships = list(
+        Membership.objects.on(day)
+        .filter(person_id=pk)
+        .select_related("agency", "team", "staff_group")
+    )
+    supervision = list(
+        SupervisionRelationship.objects.on(day)
+        .filter(Q(supervisee_id=pk) | Q(supervisor_id=pk))
+        .select_related("supervisor", "supervisee", "agency")
+        .order_by("-starts_on", "pk")
+    )
+    current_supervisors = [r for r in supervision if r.supervisee_id == pk]
+    supervisees = sorted(
+        (r for r in supervision if r.supervisor_id == pk),
+        key=lambda r: (r.supervisee.family_name, r.pk),
+    )
+    management = (
+        list(
+            LineManagement.objects.on(day)
+            .filter(Q(report_id=pk) | Q(manager_id=pk))
+            .select_related("manager", "report", "agency")
+            .order_by("-starts_on", "pk")
+        )
+        if memberships or profile.report_ids
+        else []
+    )
+    current_managers = [r for r in management if r.report_id == pk]
+    reports = [r for r in management if r.manager_id == pk]
+    supervisee_ids = [r.supervisee_id for r in supervisees]
+    role_rows = list(
+        RoleAssignment.objects.on(day)
+        .filter(Q(person_id=pk) | Q(person_id__in=supervisee_ids, role=Role.SUPERVISOR))
+        .select_related("agency")
+    )
+    roles = [r for r in role_rows if r.person_id == pk]
+    # A practitioner needs no supervisor training; a supervisor without it is shown as such
+    # (001 Competence).
+    supervising = {r.person_id for r in role_rows if r.person_id != pk}
+    # The agencies led, from the roles just read (their agencies joined): no read of its own.
+    led_agencies = sorted(
+        {r.agency for r in roles if r.agency_id in profile.led_agency_ids},
+        key=lambda a: (a.name, a.pk),
+    )
+    records: dict[int, list[TrainingRecord]] = {i: [] for i in [pk, *supervisee_ids]}
     for record in TrainingRecord.objects.live().filter(person_id__in=records):
         records[record.person_id].append(record)
     for relationship in supervisees:
         relationship.supervisee.training = records[relationship.supervisee_id]
-    # A practitioner needs no supervisor training; a supervisor without it is shown as such
-    # (001 Competence).
-    supervising = set(
-        RoleAssignment.objects.on(day)
-        .filter(person_id__in=[r.supervisee_id for r in supervisees], role=Role.SUPERVISOR)
-        .values_list("person_id", flat=True)
-    )
+    person.training = records[pk]  # type: ignore[attr-defined]
     supervisee_rows = []
     for r in supervisees:
         status: str | None = supervisor_training_status(r.supervisee, on=day)
@@ -259,16 +339,16 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
             status = None
         supervisee_rows.append((r, status))
     return {
-        "person": detail,
-        "memberships": detail.current_memberships,
+        "person": person,
+        "memberships": memberships,
         "supervisors": current_supervisors,
         "line_managers": current_managers,
         "supervisees": supervisees,
         "supervisee_rows": supervisee_rows,
-        "reports": detail.current_reports,
-        "roles": detail.current_roles,
+        "reports": reports,
+        "roles": roles,
         "led_agencies": led_agencies,
-        "training_status": supervisor_training_status(detail, on=day),
+        "training_status": supervisor_training_status(person, on=day),
         "profile": profile,
         "home_list_length": HOME_LIST_LENGTH,
         "home_list_slice": f":{HOME_LIST_LENGTH}",

@@ -17,15 +17,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.backends import ModelBackend
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from oversight.people.backends import RulesAnsweredModelBackend
 
 PASSWORD_BACKEND = "oversight.people.backends.UsernameOrEmailBackend"
 TEST_AUTHENTICATOR = "Test authenticator"
 
 
-class SecondFactorPassedBackend(ModelBackend):
+class SecondFactorPassedBackend(RulesAnsweredModelBackend):
     def authenticate(
         self,
         request: Any,

@@ -99,18 +99,17 @@ def _line_management_panels(user: Any, profile: Any) -> list[Panel]:
     authorise, and shortfalls for a senior manager to answer. No query for anyone else."""
     found: list[Panel] = []
     if profile.report_ids or profile.led_agency_ids:
-        decisions = selectors.decisions_awaiting_authorisation_by(user)
-        if decisions:
+        # A count, not the decisions (issue 17 item 1): they are listed on the oversight page.
+        to_authorise = selectors.decisions_to_authorise(user).count()
+        if to_authorise:
             found.append(
                 Panel(
                     title="Decisions waiting for your authorisation",
-                    template_name="supervision/panels/decisions_to_authorise.html",
-                    context={"decisions": decisions[:20]},
                     order=18,
                     tasks=[
                         Task(
                             "decisions waiting for your authorisation",
-                            len(decisions),
+                            to_authorise,
                             reverse("supervision:oversight_list"),
                             DUE_THIS_WEEK,
                             20,

@@ -449,35 +449,49 @@ def person_by_calendar_token(token: str) -> Any:
 # shortfalls, and what each page lists.
 
 
+def decision_authoriser_ids(decision: Decision, *, on: dt.date | None = None) -> QuerySet[Any]:
+    """The people told a decision waits for authorisation: the decider's line managers in
+    its agency on ``on`` (the leads may authorise too, from their list, but are not told of
+    every decision). ``may_authorise`` answers the same rule for one person, from their
+    access profile's (report, agency) pairs, which are these same rows seen the other way."""
+    return (
+        LineManagement.objects.on(on or timezone.localdate())
+        .filter(report_id=decision.decided_by_id, agency_id=decision.agency_id)
+        .exclude(manager_id=decision.decided_by_id)
+        .values("manager_id")
+    )
+
+
 def may_authorise(person: Any, decision: Decision, *, on: dt.date | None = None) -> bool:
     """The decision-maker's line manager in the decision's agency, or that agency's lead (with
     a post there today); never the person who made the decision (issue 15 item 2)."""
     if person is None or not person.is_authenticated or person.pk == decision.decided_by_id:
         return False
-    day = on or timezone.localdate()
-    profile = access_profile(person, on=day)
-    if decision.agency_id in profile.led_agency_ids:
-        return True
+    profile = access_profile(person, on=on or timezone.localdate())
+    return decision.agency_id in profile.led_agency_ids or (
+        (decision.decided_by_id, decision.agency_id) in profile.report_pairs
+    )
+
+
+def decisions_to_authorise(user: Any) -> QuerySet[Decision]:
+    """Decisions waiting for the viewer's authorisation: made by their reports in the agency
+    they line-manage them in, or in an agency they lead; never their own (the same people
+    ``may_authorise`` names, from the same access profile)."""
+    profile = access_profile(user)
+    scope = Q(agency_id__in=profile.led_agency_ids)
+    for report_id, agency_id in profile.report_pairs:
+        scope |= Q(decided_by_id=report_id, agency_id=agency_id)
     return (
-        decision.decided_by_id in profile.report_ids
-        and LineManagement.objects.on(day)
-        .filter(manager=person, report_id=decision.decided_by_id, agency_id=decision.agency_id)
-        .exists()
+        Decision.objects.live()
+        .filter(scope, authorisation=AuthorisationStatus.AWAITING)
+        .exclude(decided_by=user)
     )
 
 
 def decisions_awaiting_authorisation_by(user: Any) -> list[Decision]:
-    """Decisions waiting for the viewer's authorisation: made by their reports in the agency
-    they line-manage them in, or in an agency they lead; never their own."""
-    profile = access_profile(user)
-    managed = LineManagement.objects.on(timezone.localdate()).filter(manager=user)
-    scope = Q(agency_id__in=profile.led_agency_ids)
-    for report_id, agency_id in managed.values_list("report_id", "agency_id"):
-        scope |= Q(decided_by_id=report_id, agency_id=agency_id)
+    """The first hundred decisions to authorise, oldest first, for the oversight page."""
     return list(
-        Decision.objects.live()
-        .filter(scope, authorisation=AuthorisationStatus.AWAITING)
-        .exclude(decided_by=user)
+        decisions_to_authorise(user)
         .select_related("child", "decided_by", "management_oversight")
         .order_by("decided_on", "id")[:100]
     )
@@ -538,14 +552,53 @@ def records_to_sign(
     the records waiting for ``person``'s signature, and those waiting for someone else's:
     ``person``'s own past the deadline (seed 001 "Recording"; flagged to both, issue 3 item 8)
     and their supervisees' unsigned records. Soonest deadline (most overdue) first."""
-    mine = list(records_awaiting_signature(person)[:limit])
+    # One read of every record in either part, split here (issue 17 item 1): the three
+    # conditions below are records_awaiting_signature, records_overdue_for and
+    # unsigned_records_of_supervisees, each still capped at ``limit``.
+    pid = person.pk
+    unsigned = Q(status__in=UNSIGNED_STATUSES)
+    own = Q(session__supervisor=person) | Q(session__supervisee=person)
+    scope = (
+        Q(session__supervisor=person, status=RecordStatus.DRAFT)
+        | Q(session__supervisee=person, status=RecordStatus.AWAITING_SUPERVISEE)
+        | (own & unsigned & Q(sign_by__lt=today))
+    )
+    if supervisee_ids:
+        scope |= unsigned & Q(session__supervisee_id__in=supervisee_ids)
+    found = list(
+        SessionRecord.objects.live()
+        .filter(scope)
+        .select_related("session", "session__supervisee", "session__supervisor")
+        .defer(*WELLBEING_FIELDS)
+        .order_by("sign_by", "pk")[: 3 * limit]
+    )
+
+    def awaits_person(r: SessionRecord) -> bool:
+        return (r.session.supervisor_id == pid and r.status == RecordStatus.DRAFT) or (
+            r.session.supervisee_id == pid and r.status == RecordStatus.AWAITING_SUPERVISEE
+        )
+
+    mine = [r for r in found if awaits_person(r)][:limit]
     seen = {r.pk for r in mine}
+    overdue = [
+        r
+        for r in found
+        if r.status in UNSIGNED_STATUSES
+        and pid in (r.session.supervisor_id, r.session.supervisee_id)
+        and r.sign_by is not None
+        and r.sign_by < today
+    ][:limit]
+    theirs = (
+        [
+            r
+            for r in found
+            if r.status in UNSIGNED_STATUSES and r.session.supervisee_id in supervisee_ids
+        ][:limit]
+        if supervisee_ids
+        else []
+    )
     others: dict[int, SessionRecord] = {}
-    for r in records_overdue_for(person, today=today)[:limit]:
+    for r in [*overdue, *theirs]:
         if r.pk not in seen:
             others.setdefault(r.pk, r)
-    if supervisee_ids:
-        for r in unsigned_records_of_supervisees(supervisee_ids)[:limit]:
-            if r.pk not in seen:
-                others.setdefault(r.pk, r)
     return mine, sorted(others.values(), key=lambda r: (r.sign_by is None, r.sign_by, r.pk))

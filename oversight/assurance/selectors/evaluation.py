@@ -206,12 +206,23 @@ def evaluation_comments(
     }
 
 
-def evaluations_due(*, person_id: int, on: dt.date) -> list[SupervisionRelationship]:
-    """The person's current supervisors they have not yet evaluated in this round."""
-    relationships = list(
-        SupervisionRelationship.objects.on(on)
-        .filter(supervisee_id=person_id)
-        .select_related("supervisor", "agency")
+def evaluations_due(
+    *,
+    person_id: int,
+    on: dt.date,
+    supervisors: list[SupervisionRelationship] | None = None,
+) -> list[SupervisionRelationship]:
+    """The person's current supervisors they have not yet evaluated in this round.
+    ``supervisors``: their current supervision relationships, when the caller has read them
+    (the home page's "About you", issue 17 item 1)."""
+    relationships = (
+        list(
+            SupervisionRelationship.objects.on(on)
+            .filter(supervisee_id=person_id)
+            .select_related("supervisor", "agency")
+        )
+        if supervisors is None
+        else supervisors
     )
     if not relationships:
         return []

@@ -12,19 +12,24 @@ from ..compliance import PersonCompliance, compliance_for
 from ..tables import Table
 
 
-def named_compliance_rows(user: Any, on: dt.date) -> list[PersonCompliance]:
-    """Leads: everyone with a post in their agencies; line managers: their reports."""
+def named_compliance_rows(
+    user: Any, on: dt.date, *, of_people: list[PersonCompliance] | None = None
+) -> list[PersonCompliance]:
+    """Leads: everyone with a post in their agencies; line managers: their reports.
+    ``of_people``: rows already read for a set of people holding the reports (the home page
+    reads its supervisees' and reports' rows once, issue 17 item 1)."""
     profile = access_profile(user)
     rows = (
         compliance_for(on=on, agency_ids=profile.led_agency_ids) if profile.led_agency_ids else []
     )
     seen = {(r.person_id, r.agency_id) for r in rows}
     if profile.report_ids:
-        rows += [
-            r
-            for r in compliance_for(on=on, person_ids=profile.report_ids)
-            if (r.person_id, r.agency_id) not in seen
-        ]
+        reports = (
+            compliance_for(on=on, person_ids=profile.report_ids)
+            if of_people is None
+            else [r for r in of_people if r.person_id in profile.report_ids]
+        )
+        rows += [r for r in reports if (r.person_id, r.agency_id) not in seen]
     return rows
 
 

@@ -309,7 +309,7 @@ class DueLists:
         )
 
 
-def _due_lists(rows: list[ChildRow], *, today: dt.date) -> DueLists:
+def _due_lists(rows: list[ChildRow], *, today: dt.date, hydrated: bool = True) -> DueLists:
     lists = DueLists()
     for row in rows:
         if row.overdue:
@@ -318,7 +318,8 @@ def _due_lists(rows: list[ChildRow], *, today: dt.date) -> DueLists:
             lists.due_soon.append(row)
     lists.overdue.sort(key=lambda r: (r.cadence.due_on, r.child.display_name))
     lists.due_soon.sort(key=lambda r: (r.cadence.due_on, r.child.display_name))
-    hydrate(lists.overdue[:DUE_SHOWN] + lists.due_soon[:DUE_SHOWN], today=today)
+    if hydrated:
+        hydrate(lists.overdue[:DUE_SHOWN] + lists.due_soon[:DUE_SHOWN], today=today)
     return lists
 
 
@@ -343,18 +344,23 @@ def children_due_for_agency(*, agency_ids: set[int], today: dt.date) -> DueLists
     return _due_lists(child_rows(children, today=today), today=today)
 
 
-def children_due_for(user: Any, *, today: dt.date) -> DueLists:
-    """Everything in the viewer's view (their own, supervisees', reports' and led agencies')."""
+def children_due_for(user: Any, *, today: dt.date, hydrated: bool = True) -> DueLists:
+    """Everything in the viewer's view (their own, supervisees', reports' and led agencies').
+    ``hydrated=False``: light rows only, for a page that shows just the counts (the home
+    page, issue 17 item 1)."""
     children = _in_cadence(children_visible_to(user))
-    return _due_lists(child_rows(children, today=today), today=today)
+    return _due_lists(child_rows(children, today=today), today=today, hydrated=hydrated)
 
 
 # --- One child --------------------------------------------------------------------------------
 
 
-def child_detail(*, child_id: int) -> Child:
+def child_detail(*, child_id: int, live: bool = False) -> Child:
+    """One child with what its page shows. ``live``: an archived child is not found (raises
+    ``Child.DoesNotExist``), so the page needs no read of its own to check (issue 17 item 1)."""
     return (
-        Child.objects.select_related("agency", "allocated_practitioner")
+        (Child.objects.live() if live else Child.objects.all())
+        .select_related("agency", "allocated_practitioner")
         .prefetch_related(
             "agencies_involved",
             Prefetch(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
@@ -184,8 +185,10 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
     def get_object(self, queryset: Any = None) -> Child:
         if getattr(self, "object", None) is not None:
             return self.object  # loaded once for the rule
-        get_object_or_404(Child.objects.live().only("pk"), pk=self.kwargs["pk"])
-        return selectors.child_detail(child_id=self.kwargs["pk"])
+        try:
+            return selectors.child_detail(child_id=self.kwargs["pk"], live=True)
+        except Child.DoesNotExist:
+            raise Http404("No such child") from None
 
     @property
     def full_view(self) -> bool:
@@ -255,8 +258,10 @@ class ChildTimelineView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, D
     context_object_name = "child"
 
     def get_object(self, queryset: Any = None) -> Child:
-        get_object_or_404(Child.objects.live().only("pk"), pk=self.kwargs["pk"])
-        return selectors.child_detail(child_id=self.kwargs["pk"])
+        try:
+            return selectors.child_detail(child_id=self.kwargs["pk"], live=True)
+        except Child.DoesNotExist:
+            raise Http404("No such child") from None
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
-from oversight.core.home import collect_panels, collect_tasks, fold_tasks, is_wide_scope
+from oversight.core.home import (
+    collect_panels,
+    collect_tasks,
+    fold_tasks,
+    is_wide_scope,
+    shared,
+)
 
 from .. import selectors
 from ..forms import PeopleSearchForm
@@ -44,6 +51,9 @@ class HomeView(RuleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(selectors.home_summary(self.request.user))
+        # Read once for the page and every panel that names them (decision 0024).
+        shared(self.request, "led_agencies", lambda: context["led_agencies"])
+        shared(self.request, "supervisors", lambda: context["supervisors"])
         panels = collect_panels(self.request, context["profile"])
         # Issue 12 item 1: alerts (urgent requests, disclosures, emails not sent) first, then
         # "what needs you today" from every panel's tasks, then the panels kept on the page.
@@ -91,8 +101,10 @@ class PersonDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, De
     context_object_name = "person"
 
     def get_object(self, queryset: QuerySet[Person] | None = None) -> Person:
-        get_object_or_404(Person.objects.only("pk"), pk=self.kwargs["pk"])
-        return selectors.person_detail(person_id=self.kwargs["pk"])
+        try:
+            return selectors.person_detail(person_id=self.kwargs["pk"])
+        except Person.DoesNotExist:
+            raise Http404("No such person") from None
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
