@@ -320,10 +320,50 @@ def records_for_check() -> Iterator[SessionRecord]:
 
 
 def records_unsealed() -> QuerySet[SessionRecord]:
-    """Fully signed records with no snapshot of what was signed (issue 10 item 4)."""
+    """Fully signed records with no snapshot of what was signed (issue 10 item 4), with just
+    what ``signed.record_content`` reads. The lists go into plain attributes (``to_attr``,
+    read by ``signed.rows``): a related manager per row cloned a queryset per record and
+    list, which was most of sealing the large demo's half a million records (issue 17)."""
     return (
-        _records_shown()
-        .filter(status=RecordStatus.SIGNED, signed_content__isnull=True)
+        SessionRecord.objects.filter(status=RecordStatus.SIGNED, signed_content__isnull=True)
+        .select_related(
+            "session",
+            "session__supervisor",
+            "session__supervisee",
+            "session__agency",
+            "supervisor_signed_by",
+            "supervisee_signed_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "case_discussions",
+                queryset=CaseDiscussion.objects.live()
+                .select_related("child")
+                .prefetch_related(
+                    Prefetch(
+                        "decisions",
+                        queryset=Decision.objects.live().order_by("id"),
+                        to_attr="decisions_rows",
+                    )
+                ),
+                to_attr="case_discussions_rows",
+            ),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.live().select_related("owner", "child").order_by("id"),
+                to_attr="actions_rows",
+            ),
+            Prefetch(
+                "action_follow_ups",
+                queryset=ActionFollowUp.objects.select_related("action", "action__owner"),
+                to_attr="action_follow_ups_rows",
+            ),
+            Prefetch(
+                "session__attendances",
+                queryset=SessionAttendance.objects.select_related("person"),
+                to_attr="attendances_rows",
+            ),
+        )
         .order_by("pk")
     )
 

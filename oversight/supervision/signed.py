@@ -111,6 +111,13 @@ def _name(person: Any) -> str:
     return person.display_name if person is not None else ""
 
 
+def rows(owner: Any, name: str) -> list[Any]:
+    """A related list: the plain list ``records_unsealed`` prefetched (``<name>_rows``) when
+    sealing in bulk, otherwise the related manager's (prefetched by ``record_for``)."""
+    listed = owner.__dict__.get(f"{name}_rows")
+    return listed if listed is not None else list(getattr(owner, name).all())
+
+
 def record_content(record: SessionRecord) -> dict[str, Any]:
     """Everything the signed page and PDF show, as plain JSON. ``record`` is loaded with
     ``selectors.record_for(with_wellbeing=True)``."""
@@ -127,7 +134,7 @@ def record_content(record: SessionRecord) -> dict[str, Any]:
         "supervisee_name": _name(session.supervisee),
         "attendances": [
             {"id": a.pk, "person_name": _name(a.person), "attended": a.attended}
-            for a in sorted(session.attendances.all(), key=lambda a: a.pk)
+            for a in sorted(rows(session, "attendances"), key=lambda a: a.pk)
         ],
         "last_session_on": _day(record.last_session_on),
         "agenda_notes": record.agenda_notes,
@@ -150,7 +157,7 @@ def record_content(record: SessionRecord) -> dict[str, Any]:
                 "note": f.note,
                 "new_due_on": _day(f.new_due_on),
             }
-            for f in sorted(record.action_follow_ups.all(), key=lambda f: f.pk)
+            for f in sorted(rows(record, "action_follow_ups"), key=lambda f: f.pk)
         ],
         "discussions": [
             {
@@ -177,10 +184,10 @@ def record_content(record: SessionRecord) -> dict[str, Any]:
                         "variation_from_procedure": decision.variation_from_procedure,
                         "immediate_concern": decision.immediate_concern,
                     }
-                    for decision in sorted(d.decisions.all(), key=lambda x: x.pk)
+                    for decision in sorted(rows(d, "decisions"), key=lambda x: x.pk)
                 ],
             }
-            for d in sorted(record.case_discussions.all(), key=lambda d: d.pk)
+            for d in sorted(rows(record, "case_discussions"), key=lambda d: d.pk)
         ],
         "actions": [
             {
@@ -190,7 +197,7 @@ def record_content(record: SessionRecord) -> dict[str, Any]:
                 "due_on": _day(a.due_on),
                 "child_name": a.child.display_name if a.child is not None else "",
             }
-            for a in sorted(record.actions.all(), key=lambda a: a.pk)
+            for a in sorted(rows(record, "actions"), key=lambda a: a.pk)
         ],
         "supervisor_signed_by_name": _name(record.supervisor_signed_by),
         "supervisor_signed_at": _moment(record.supervisor_signed_at),
