@@ -107,7 +107,7 @@ def _by_name(column: str) -> str:
 def _open_windows(rules: AgencyRules, today: dt.date) -> list[tuple[dt.date, dt.date]]:
     """(meeting day, first day of its window) for each meeting day from today whose window
     has opened by today: the only meetings a discussion held by today can have prepared for."""
-    found = []
+    found: list[tuple[dt.date, dt.date]] = []
     day = today
     while True:
         opens = rules_of_cadence.review_window_opens_on(
