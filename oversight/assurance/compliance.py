@@ -368,7 +368,9 @@ def _last_held_by_type(
     3), not a scan of every session held. One query, plus one when groups count."""
     last: dict[int, dict[str, dt.date]] = defaultdict(dict)
     group_types = set(GROUP_SESSION_TYPES)
+    # A post whose agency has no policy in force follows the defaults.
     counted = {t for policy in policies for t in policy.counted_session_types or ()}
+    counted |= set(SupervisionPolicy().counted_session_types or ())
     individual = sorted(counted - group_types)
     if individual:
         held = Session.objects.live().filter(
