@@ -184,3 +184,21 @@ def test_a_leads_children_list_runs_a_fixed_number_of_queries(
         with django_assert_max_num_queries(20):
             response = client.get(reverse("children:child_list"), params)
         assert response.status_code == 200
+
+
+def test_cadence_figures_by_agency_count_as_the_rules_do(cast):
+    """The dashboards' "children in need discussed within three months" counted in SQL gives
+    what the rules give child by child (issue 17 item 4)."""
+    _varied_children(cast)
+    agencies = {cast.agency.pk, cast.other_agency.pk}
+    found = selectors.cadence_figures_by_agency(agency_ids=agencies, on=TODAY)
+    for agency_id in agencies:
+        rows = selectors.child_rows(
+            selectors._in_cadence(Child.objects.live().filter(agency_id=agency_id)), today=TODAY
+        )
+        figures = found[agency_id]
+        assert figures.in_cadence == len(rows) > 0
+        assert figures.overdue == sum(r.overdue for r in rows)
+        assert figures.within_cadence == sum(not r.overdue for r in rows)
+        assert figures.never_discussed == sum(r.child.last_discussed_on is None for r in rows)
+        assert figures.discuss_before_review == sum(r.discuss_before_review for r in rows)
