@@ -171,6 +171,8 @@ def _cadence_cte(
             opens_sql += f" WHEN b.held_by IN ({marks}) AND b.next_on = %s THEN %s"
             opens_params += [*agency_ids, meets_on, opens_on]
     opens_sql += " ELSE NULL END"
+    if connection.vendor == "postgresql":
+        opens_sql = f"CAST({opens_sql} AS date)"  # a date even when no window is open
 
     statuses = sorted(CADENCE_STATUSES)
     status_marks = ", ".join(["%s"] * len(statuses))
