@@ -54,7 +54,7 @@ def _varied_children(cast) -> None:
     ]
     for i in range(48):
         agency = cast.agency if i % 3 else cast.other_agency
-        child = ChildFactory(
+        child = ChildFactory.create(
             agency=agency,
             allocated_practitioner=cast.practitioner if agency == cast.agency else None,
             display_name=f"Family {'ABCDEFGH'[i % 8]} – child {i:02d}",
