@@ -27,7 +27,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
 
 from .. import cadence as rules_of_cadence
-from ..models import CADENCE_STATUSES, Child, DriftFlag
+from ..models import CADENCE_STATUSES, Child, DriftFlag, ReviewMeeting
 from .children import (
     DUE_SHOWN,
     AgencyRules,
@@ -142,7 +142,6 @@ def _cadence_cte(
             since_on=F("status_since"),
             last_on=F("last_discussed_on"),
             next_on=F("next_meeting_on"),
-            prev_on=F("previous_meeting_on"),
             flagged=F("drifting"),
         )
     )
@@ -174,12 +173,16 @@ def _cadence_cte(
     if connection.vendor == "postgresql":
         opens_sql = f"CAST({opens_sql} AS date)"  # a date even when no window is open
 
+    # The previous meeting matters only to a child discussed inside an open window (a few):
+    # the discussion prepares for the next meeting unless a meeting came between (on or after
+    # the discussion, before today), looked up for those children alone.
+    meetings = ReviewMeeting._meta.db_table
     statuses = sorted(CADENCE_STATUSES)
     status_marks = ", ".join(["%s"] * len(statuses))
     materialised = "AS MATERIALIZED" if connection.vendor == "postgresql" else "AS"
     sql = f"""WITH base {materialised} ({base_sql}),
     steps AS (
-        SELECT b.cid, b.name, b.held_by, b.next_on, b.last_on, b.prev_on,
+        SELECT b.cid, b.name, b.held_by, b.next_on, b.last_on,
             CASE WHEN b.flagged THEN 1 ELSE 0 END AS drifting,
             CASE WHEN b.legal IN ({status_marks}) THEN 1 ELSE 0 END AS counted,
             {
@@ -194,10 +197,12 @@ def _cadence_cte(
     ),
     prepared AS (
         SELECT s.*,
-            CASE WHEN s.next_on IS NOT NULL AND NOT (
-                s.opens_on IS NOT NULL AND s.last_on IS NOT NULL AND s.last_on >= s.opens_on
-                AND (s.prev_on IS NULL OR s.last_on > s.prev_on)
-            ) THEN 1 ELSE 0 END AS unprepared
+            CASE WHEN s.next_on IS NULL THEN 0
+                WHEN s.opens_on IS NULL OR s.last_on IS NULL OR s.last_on < s.opens_on THEN 1
+                WHEN EXISTS (
+                    SELECT 1 FROM {meetings} r WHERE r.child_id = s.cid
+                        AND r.archived_at IS NULL AND r.meets_on < %s AND r.meets_on >= s.last_on
+                ) THEN 1 ELSE 0 END AS unprepared
         FROM steps s
     ),
     dated AS (
@@ -217,7 +222,7 @@ def _cadence_cte(
         FROM dated d
     )"""
     soon = today + dt.timedelta(days=rules_of_cadence.DUE_SOON_DAYS)
-    params += [*statuses, *ceiling_params, *opens_params, today, today, soon]
+    params += [*statuses, *ceiling_params, *opens_params, today, today, today, soon]
     return sql, params
 
 
