@@ -498,7 +498,17 @@ class CaseDiscussion(TrackedModel):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["child", "discussed_on"])]
+        indexes = [
+            models.Index(fields=["child", "discussed_on"]),
+            # Each child's last discussion in one index step, without a sort (the cadence of
+            # the children lists; decision 0025).
+            models.Index(
+                fields=["child", "-discussed_on", "-id"],
+                include=["rag_rating"],
+                condition=models.Q(archived_at__isnull=True),
+                name="discussion_latest_by_child",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(reflective_tool__in=[key for key, _ in TOOL_CHOICES]),
