@@ -92,6 +92,7 @@ check-deploy: install
 
 bench: install
 	$(BIN)/python -m bench.bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.floors $(FLOORS_ARGS)
 
 # gunicorn under the production settings on loopback, driven by a closed-loop mixed load of
 # the five personas at 10, 50 and 200 users (bench/loadtest.py); LOADTEST_ARGS="--seconds 60".

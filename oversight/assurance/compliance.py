@@ -18,7 +18,24 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.db.models.lookups import LessThan
 from django.template.defaultfilters import pluralize
 
 from oversight.contracts.models import (
@@ -31,6 +48,7 @@ from oversight.contracts.selectors import ContractStanding
 from oversight.core.workdays import day_start
 from oversight.people.models import (
     Membership,
+    Person,
     SupervisionRelationship,
     TrainingKind,
     TrainingRecord,
@@ -223,12 +241,13 @@ def compliance_for(
     # "After the day ``on``" as a timestamp range rather than a date cast, so that the
     # indexes on supervisee_signed_at, status and completed_on serve any date.
     after_on = day_start(on + dt.timedelta(days=1))
-    unsigned = (
+    unsigned: QuerySet[Any] = (
         SessionRecord.objects.live()
         .filter(session__held_on__lte=on, sign_by__lt=on)
         .filter(Q(supervisee_signed_at__isnull=True) | Q(supervisee_signed_at__gte=after_on))
         .order_by()
     )
+    unsigned = unsigned_past_deadline_on(unsigned, on)
     # Unsigned records are few whatever the partnership's size: read them all from the record
     # side (an index scan) and count them here, rather than join every session of these people.
     records_as_supervisee: dict[int, int] = defaultdict(int)
@@ -309,25 +328,69 @@ def compliance_for(
     return rows
 
 
+def unsigned_past_deadline_on(records: QuerySet[Any], on: dt.date) -> QuerySet[Any]:
+    """On PostgreSQL, narrow ``records`` (already filtered to "past its deadline and not
+    signed by the supervisee on ``on``") by the same rule written as the period each record
+    spent unsigned past its deadline, ``(sign_by, day signed)``, which contains ``on``. A GiST
+    index holds that period (supervision migration 0011, decision 0025), so a past date reads
+    only the records unsigned then, not every record signed since (issue 17 item 3). The two
+    conditions say the same thing; elsewhere the first alone is used."""
+    if connection.vendor != "postgresql":
+        return records
+    from django.contrib.postgres.fields import DateRangeField
+
+    signed_day = Cast(
+        Func(Value(settings.TIME_ZONE), F("supervisee_signed_at"), function="timezone"),
+        DateField(),
+    )
+    # Signed on or before the deadline: the empty period (sign_by, sign_by).
+    upper = Case(When(LessThan(signed_day, F("sign_by")), then=F("sign_by")), default=signed_day)
+    period = Func(
+        F("sign_by"), upper, Value("()"), function="daterange", output_field=DateRangeField()
+    )
+    return (
+        records.filter(sign_by__isnull=False)
+        .alias(unsigned_period=period)
+        .filter(unsigned_period__contains=on)
+    )
+
+
 def _last_held_by_type(
     people: QuerySet[Any], on: dt.date, policies: list[SupervisionPolicy]
 ) -> dict[int, dict[str, dt.date]]:
-    """The last session held on or before ``on`` per person and session type: sessions they
-    were the supervisee of and, when a policy in scope counts groups, groups they attended
-    (marked as attended: "did not attend" and not yet recorded do not count). One query each,
-    whatever the number of people; the policy of each post then picks the types that count."""
+    """The last session held on or before ``on`` per person and session type that a policy
+    in scope counts: sessions they were the supervisee of and, when a policy counts groups,
+    groups they attended (marked as attended: "did not attend" and not yet recorded do not
+    count). The policy of each post then picks the types that count.
+
+    Each person's last session of a type is read from the index on held sessions by
+    (supervisee, type, held_on): one step back from ``on`` per person and type (issue 17 item
+    3), not a scan of every session held. One query, plus one when groups count."""
     last: dict[int, dict[str, dt.date]] = defaultdict(dict)
-    for person_id, session_type, held_on in (
-        Session.objects.live()
-        .filter(status=SessionStatus.HELD, held_on__lte=on, supervisee_id__in=people)
-        .order_by()
-        .values("supervisee_id", "session_type")
-        .annotate(last=Max("held_on"))
-        .values_list("supervisee_id", "session_type", "last")
-    ):
-        last[person_id][session_type] = held_on
     group_types = set(GROUP_SESSION_TYPES)
+    # A post whose agency has no policy in force follows the defaults.
     counted = {t for policy in policies for t in policy.counted_session_types or ()}
+    counted |= set(SupervisionPolicy().counted_session_types or ())
+    individual = sorted(counted - group_types)
+    if individual:
+        held = Session.objects.live().filter(
+            status=SessionStatus.HELD, held_on__lte=on, supervisee_id=OuterRef("pk")
+        )
+        latest = {
+            f"last_{i}": Subquery(
+                held.filter(session_type=session_type).order_by("-held_on").values("held_on")[:1]
+            )
+            for i, session_type in enumerate(individual)
+        }
+        for person_id, *dates in (
+            Person.objects.filter(pk__in=people)
+            .order_by()
+            .annotate(**latest)
+            .values_list("pk", *latest)
+        ):
+            for session_type, held_on in zip(individual, dates, strict=True):
+                if held_on is not None:
+                    last[person_id][session_type] = held_on
     if counted & group_types:
         for person_id, session_type, held_on in (
             SessionAttendance.objects.filter(

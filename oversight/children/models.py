@@ -144,7 +144,16 @@ class ReviewMeeting(TrackedModel):
 
     class Meta:
         ordering = ["child", "meets_on", "id"]
-        indexes = [models.Index(fields=["child", "meets_on"])]
+        indexes = [
+            models.Index(fields=["child", "meets_on"]),
+            # Each child's next and previous meeting in one index step (decision 0025).
+            models.Index(
+                fields=["child", "meets_on", "id"],
+                include=["kind"],
+                condition=models.Q(archived_at__isnull=True),
+                name="meeting_live_by_child",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.child} on {self.meets_on:%d %b %Y}"

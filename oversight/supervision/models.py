@@ -104,6 +104,13 @@ class Session(TrackedModel):
             models.Index(fields=["supervisor", "planned_start"]),
             models.Index(fields=["supervisee", "planned_start"]),
             models.Index(fields=["agency", "status", "planned_start"]),
+            # Each person's last session held of a type, one index step per person and type
+            # (assurance.compliance "last session held"; issue 17 item 3, decision 0025).
+            models.Index(
+                fields=["supervisee", "session_type", "-held_on"],
+                condition=models.Q(status="held", archived_at__isnull=True),
+                name="session_held_by_supervisee",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -491,7 +498,17 @@ class CaseDiscussion(TrackedModel):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["child", "discussed_on"])]
+        indexes = [
+            models.Index(fields=["child", "discussed_on"]),
+            # Each child's last discussion in one index step, without a sort (the cadence of
+            # the children lists; decision 0025).
+            models.Index(
+                fields=["child", "-discussed_on", "-id"],
+                include=["rag_rating"],
+                condition=models.Q(archived_at__isnull=True),
+                name="discussion_latest_by_child",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(reflective_tool__in=[key for key, _ in TOOL_CHOICES]),

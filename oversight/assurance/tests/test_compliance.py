@@ -201,6 +201,43 @@ def test_records_unsigned_past_the_deadline(cast: Any) -> None:
     assert row_of(cast.practitioner, on=days_ago(21)).records_unsigned_overdue == 0
 
 
+def test_records_unsigned_on_a_past_date(cast: Any) -> None:
+    """Issue 17 item 3: on a past date, a record signed late counts as unsigned past its
+    deadline from the day after the deadline until the day before it was signed; one signed
+    in time never does; one still unsigned counts on every day after its deadline. Days are
+    the service's (Europe/London): a signature at 23:30 on a day counts on that day."""
+
+    def signed_on(day: dt.date, at: dt.time = dt.time(10)) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, at))
+
+    # Held 100 days ago, due 90 days ago, signed 60 days ago late in the evening.
+    SessionRecordFactory(
+        session=held(cast, cast.practitioner, days_ago(100)),
+        sign_by=days_ago(90),
+        supervisee_signed_at=signed_on(days_ago(60), dt.time(23, 30)),
+    )
+    # Held 80 days ago, due 70 days ago, signed the day before its deadline.
+    SessionRecordFactory(
+        session=held(cast, cast.practitioner, days_ago(80)),
+        sign_by=days_ago(70),
+        supervisee_signed_at=signed_on(days_ago(71)),
+    )
+    # Held 40 days ago, due 30 days ago, never signed.
+    SessionRecordFactory(session=held(cast, cast.practitioner, days_ago(40)), sign_by=days_ago(30))
+
+    def unsigned(on: dt.date) -> int:
+        return row_of(cast.practitioner, on=on).records_unsigned_overdue
+
+    assert unsigned(days_ago(90)) == 0  # the deadline day itself
+    assert unsigned(days_ago(89)) == 1  # the day after: late
+    assert unsigned(days_ago(70)) == 1  # the second record is signed in time
+    assert unsigned(days_ago(61)) == 1  # the day before the late signature
+    assert unsigned(days_ago(60)) == 0  # signed that evening
+    assert unsigned(days_ago(30)) == 0
+    assert unsigned(days_ago(29)) == 1  # the unsigned one, from the day after its deadline
+    assert unsigned(TODAY) == 1
+
+
 def test_actions_overdue(cast: Any) -> None:
     record = SessionRecordFactory(session=held(cast, cast.practitioner, days_ago(30)))
     ActionFactory(origin_record=record, owner=cast.practitioner, due_on=days_ago(3))

@@ -82,19 +82,23 @@ class AgencyRules:
     settings: DriftSettings
 
 
-def agency_rules(agency_ids: set[int], *, on: dt.date) -> dict[int, AgencyRules]:
+def agency_rules(agency_ids: set[int] | QuerySet[Any], *, on: dt.date) -> dict[int, AgencyRules]:
     """Per agency: the child-discussion ceiling in the agency-wide policy in force ``on``
     (contracts.policy_in_force), the pre-review window and the nation. One query for the
-    settings, the agencies and their policies, however many agencies and children."""
+    settings, the agencies and their policies, however many agencies and children.
+    ``agency_ids`` may be a query of ids (the agencies of the children a list shows)."""
     from oversight.contracts.selectors import agency_policies_in_force
     from oversight.people.models import Agency
 
+    if isinstance(agency_ids, set) and not agency_ids:
+        return {}
+    nations = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "nation"))
+    agency_ids = set(nations)
     if not agency_ids:
         return {}
     settings = {
         s.agency_id: s for s in DriftSettings.objects.live().filter(agency_id__in=agency_ids)
     }
-    nations = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "nation"))
     policies = agency_policies_in_force(agency_ids=set(agency_ids), on=on)
     found: dict[int, AgencyRules] = {}
     for agency_id in agency_ids:
@@ -325,31 +329,6 @@ def _due_lists(rows: list[ChildRow], *, today: dt.date, hydrated: bool = True) -
 
 def _in_cadence(children: QuerySet[Child]) -> QuerySet[Child]:
     return children.filter(legal_status__in=CADENCE_STATUSES)
-
-
-def children_due_for_practitioner(*, person_id: int, today: dt.date) -> DueLists:
-    children = _in_cadence(Child.objects.live().filter(allocated_practitioner_id=person_id))
-    return _due_lists(child_rows(children, today=today), today=today)
-
-
-def children_due_for_supervisor(*, supervisee_ids: set[int], today: dt.date) -> DueLists:
-    children = _in_cadence(
-        Child.objects.live().filter(allocated_practitioner_id__in=supervisee_ids)
-    )
-    return _due_lists(child_rows(children, today=today), today=today)
-
-
-def children_due_for_agency(*, agency_ids: set[int], today: dt.date) -> DueLists:
-    children = _in_cadence(Child.objects.live().filter(agency_id__in=agency_ids))
-    return _due_lists(child_rows(children, today=today), today=today)
-
-
-def children_due_for(user: Any, *, today: dt.date, hydrated: bool = True) -> DueLists:
-    """Everything in the viewer's view (their own, supervisees', reports' and led agencies').
-    ``hydrated=False``: light rows only, for a page that shows just the counts (the home
-    page, issue 17 item 1)."""
-    children = _in_cadence(children_visible_to(user))
-    return _due_lists(child_rows(children, today=today), today=today, hydrated=hydrated)
 
 
 # --- One child --------------------------------------------------------------------------------

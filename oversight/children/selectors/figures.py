@@ -30,7 +30,8 @@ from ..models import (
     EscalationStatus,
     ReviewMeeting,
 )
-from .children import _in_cadence, agency_rules, child_rows
+from .children import _in_cadence, agency_rules
+from .paged import cadence_counts_by_agency
 
 
 def children_counts_by_status(*, agency_ids: set[int] | None = None) -> dict[str, int]:
@@ -56,20 +57,12 @@ class CadenceFigures:
 
 
 def cadence_figures_by_agency(*, agency_ids: set[int], on: dt.date) -> dict[int, CadenceFigures]:
-    """``cadence_figures`` for each agency, in one pass over their children."""
+    """``cadence_figures`` for each agency, counted in the database in one query over their
+    children (paged.cadence_counts_by_agency: issue 17 item 4)."""
     found = {agency_id: CadenceFigures() for agency_id in agency_ids}
     children = _in_cadence(Child.objects.live().filter(agency_id__in=agency_ids))
-    for row in child_rows(children, today=on, lean=True):
-        figures = found[row.child.agency_id]
-        figures.in_cadence += 1
-        if getattr(row.child, "last_discussed_on", None) is None:
-            figures.never_discussed += 1
-        if row.overdue:
-            figures.overdue += 1
-        else:
-            figures.within_cadence += 1
-        if row.discuss_before_review:
-            figures.discuss_before_review += 1
+    for agency_id, counts in cadence_counts_by_agency(children, today=on).items():
+        found[agency_id] = CadenceFigures(**counts)
     return found
 
 

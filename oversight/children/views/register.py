@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -53,23 +52,17 @@ class ChildListView(RuleRequiredMixin, TemplateView):
         form = ChildListFilterForm(self.request.GET or None)
         choices = form.cleaned_data if form.is_valid() else {}
         visible = selectors.children_visible_to(self.request.user)
-        rows = selectors.child_rows(
+        # Counted, filtered, sorted and paged in the database (issue 17 item 3).
+        listed = selectors.child_list_page(
             selectors.children_matching(
                 visible, text=choices.get("q", ""), legal_status=choices.get("legal_status", "")
             ),
             today=day,
+            show=choices.get("show", ""),
+            page=self.request.GET.get("page"),
+            per_page=self.paginate_by,
         )
-        rows.sort(
-            key=lambda r: (
-                not r.overdue,
-                r.cadence.due_on is None,
-                r.cadence.due_on or day,
-                r.child.display_name,
-            )
-        )
-        shown = selectors.child_rows_showing(rows, choices.get("show", ""))
-        page = Paginator(shown, self.paginate_by).get_page(self.request.GET.get("page"))
-        selectors.hydrate(page.object_list, today=day)
+        page = listed.page
         context.update(
             form=form,
             filtered=any(choices.values()),
@@ -77,11 +70,11 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             page_obj=page,
             is_paginated=page.has_other_pages(),
             paginator=page.paginator,
-            rows=page.object_list,
-            overdue_count=sum(1 for r in rows if r.overdue),
-            due_soon_count=sum(1 for r in rows if r.due_soon),
-            before_review_count=sum(1 for r in rows if r.discuss_before_review),
-            flagged_count=sum(1 for r in rows if r.child.open_flags),
+            rows=listed.rows,
+            overdue_count=listed.counts.overdue,
+            due_soon_count=listed.counts.due_soon,
+            before_review_count=listed.counts.before_review,
+            flagged_count=listed.counts.drifting,
             today=day,
             decisions_count=selectors.decisions_waiting_for_file(visible, today=day).count(),
             can_add=self.request.user.has_perm(Permission.ADD_CHILD),

@@ -209,14 +209,14 @@ def _children_due(home: Home) -> Any:
     due = children.children_due_for(home.person, today=home.today)
     url = reverse("children:child_list")
     home.expect_task(
-        len(due.overdue),
+        due.overdue_count,
         "child overdue for discussion",
         "children overdue for discussion",
         "Overdue",
         f"{url}?show=overdue",
     )
     home.expect_task(
-        len(due.due_soon),
+        due.due_soon_count,
         "child due for discussion in the next 14 days",
         "children due for discussion in the next 14 days",
         "Due soon",

@@ -1,0 +1,204 @@
+"""The children list and the due lists counted, filtered, ordered and paged in the database
+(issue 17 item 3): the SQL gives the same answers as the cadence rules in Python, page two
+exists and holds the next children in order, filters combine with paging, and the number of
+queries does not grow with the children."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from oversight.children import selectors
+from oversight.children.models import Child, DriftRule, LegalStatus
+from oversight.children.tests.factories import (
+    ChildFactory,
+    DriftSettingsFactory,
+    ReviewMeetingFactory,
+    discussion,
+)
+from oversight.contracts.models import SupervisionPolicy
+
+pytestmark = pytest.mark.django_db
+
+# Monday 23 November 2026.
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _on_23_november_2026(time_machine):
+    time_machine.move_to(
+        dt.datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Europe/London")), tick=False
+    )
+
+
+def days(n: int) -> dt.date:
+    return TODAY + dt.timedelta(days=n)
+
+
+def _varied_children(cast) -> None:
+    """Children in every situation the cadence rules tell apart, in two agencies with
+    different ceilings and review windows."""
+    SupervisionPolicy.objects.create(
+        agency=cast.other_agency, effective_from=days(-900), child_discussion_ceiling_days=60
+    )
+    DriftSettingsFactory(agency=cast.other_agency, pre_review_working_days=3)
+    statuses = [
+        LegalStatus.CHILD_IN_NEED,
+        LegalStatus.CHILD_PROTECTION,
+        LegalStatus.LOOKED_AFTER,
+        LegalStatus.EARLY_HELP,
+    ]
+    for i in range(48):
+        agency = cast.agency if i % 3 else cast.other_agency
+        child = ChildFactory.create(
+            agency=agency,
+            allocated_practitioner=cast.practitioner if agency == cast.agency else None,
+            display_name=f"Family {'ABCDEFGH'[i % 8]} – child {i:02d}",
+            legal_status=statuses[i % 4],
+            legal_status_since=days(-(20 + 7 * i)),
+        )
+        if i % 5:
+            discussion(child, days(-(3 * i % 120)), rag=("green", "amber", "red")[i % 3])
+        if i % 4 == 1:
+            # Meetings from today to three weeks ahead: some windows open, some not.
+            ReviewMeetingFactory(child=child, meets_on=days(i % 22))
+        if i % 6 == 2:
+            ReviewMeetingFactory(child=child, meets_on=days(-(i % 9)))
+        if i % 7 == 0:
+            from oversight.children.models import DriftFlag
+
+            DriftFlag.objects.create(
+                child=child, rule=DriftRule.OVERDUE, reason="Overdue", raised_on=days(-1)
+            )
+
+
+def _python_order(rows):
+    rows = sorted(rows, key=lambda r: r.child.pk)
+    rows.sort(
+        key=lambda r: (
+            not r.overdue,
+            r.cadence.due_on is None,
+            r.cadence.due_on or TODAY,
+            r.child.display_name,
+        )
+    )
+    return rows
+
+
+@pytest.mark.parametrize("show", ["", "overdue", "due_soon", "before_review", "drifting"])
+def test_the_database_counts_and_orders_as_the_cadence_rules_do(cast, show):
+    _varied_children(cast)
+    children = Child.objects.live()
+    rows = selectors.child_rows(children, today=TODAY)
+    expected = _python_order(selectors.child_rows_showing(rows, show))
+    assert any(r.overdue for r in rows) and any(r.due_soon for r in rows)
+    assert any(r.discuss_before_review for r in rows)
+
+    first = selectors.child_list_page(children, today=TODAY, show=show, page=1, per_page=10)
+    counts = first.counts
+    assert counts.children == len(rows)
+    assert counts.overdue == sum(r.overdue for r in rows)
+    assert counts.due_soon == sum(r.due_soon for r in rows)
+    assert counts.before_review == sum(r.discuss_before_review for r in rows)
+    assert counts.drifting == sum(bool(r.child.open_flags) for r in rows)
+    assert counts.shown == len(expected)
+    listed = []
+    for number in range(1, first.page.paginator.num_pages + 1):
+        page = selectors.child_list_page(children, today=TODAY, show=show, page=number, per_page=10)
+        listed += page.rows
+    assert [r.child.pk for r in listed] == [r.child.pk for r in expected]
+    assert [r.cadence for r in listed] == [r.cadence for r in expected]
+
+
+def test_due_lists_match_the_rules_and_show_the_first_few(cast):
+    _varied_children(cast)
+    children = Child.objects.live().filter(agency=cast.agency)
+    rows = selectors.child_rows(children, today=TODAY)
+    lists = selectors.due_lists(children, today=TODAY, shown=3)
+    overdue = sorted(
+        (r for r in rows if r.overdue), key=lambda r: (r.cadence.due_on, r.child.display_name)
+    )
+    soon = sorted(
+        (r for r in rows if r.due_soon and not r.overdue),
+        key=lambda r: (r.cadence.due_on, r.child.display_name),
+    )
+    assert lists.overdue_count == len(overdue) > 3
+    assert lists.due_soon_count == len(soon)
+    assert [r.child.pk for r in lists.overdue] == [r.child.pk for r in overdue[:3]]
+    assert [r.child.pk for r in lists.due_soon] == [r.child.pk for r in soon[:3]]
+
+
+def _listed(client, **params) -> list[str]:
+    body = client.get(reverse("children:child_list"), params).content.decode()
+    return re.findall(r"<a class=\"govuk-link\" href=\"/children/\d+/\">([^<]+)</a>", body)
+
+
+def test_page_two_shows_the_next_children_and_filters_combine_with_paging(cast, client):
+    """60 children overdue by different amounts and 60 not yet due: page one holds the 50
+    most overdue, page two the next ten overdue then forty others; filtered to overdue, page
+    two holds the last ten overdue only, and a search keeps its own count."""
+    for i in range(120):
+        overdue = i < 60
+        ChildFactory(
+            agency=cast.agency,
+            allocated_practitioner=cast.practitioner,
+            display_name=f"Child {i:03d}",
+            legal_status_since=days(-(200 - i) if overdue else -(10 + i % 30)),
+        )
+    client.force_login(cast.practitioner)
+    first = _listed(client)
+    second = _listed(client, page=2)
+    assert first == [f"Child {i:03d}" for i in range(50)]
+    assert second[:10] == [f"Child {i:03d}" for i in range(50, 60)]
+    assert len(second) == 50 and not set(first) & set(second)
+    assert len(_listed(client, page=3)) == 20
+    assert _listed(client, page=99) == _listed(client, page=3)
+
+    overdue_two = _listed(client, show="overdue", page=2)
+    assert overdue_two == [f"Child {i:03d}" for i in range(50, 60)]
+    body = client.get(reverse("children:child_list"), {"show": "overdue", "page": 2})
+    assert "60 children found, overdue first" in body.content.decode()
+    # A search narrows before paging: "Child 05" matches ten children, all on one page.
+    assert _listed(client, q="Child 05") == [f"Child {i:03d}" for i in range(50, 60)]
+    assert _listed(client, q="Child 05", page=2) == _listed(client, q="Child 05")
+
+
+@pytest.mark.parametrize("count", [5, 80])
+def test_a_leads_children_list_runs_a_fixed_number_of_queries(
+    cast, client, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        child = ChildFactory(agency=cast.agency, legal_status_since=days(-(50 + i)))
+        if i % 3 == 0:
+            discussion(child, days(-10), rag="red")
+        if i % 4 == 0:
+            ReviewMeetingFactory(child=child, meets_on=days(i % 12))
+    client.force_login(cast.agency_lead)
+    for params in ({}, {"show": "overdue", "page": 2}, {"q": "Family"}):
+        # Once first: a search may be remembered in the session, which costs a write.
+        client.get(reverse("children:child_list"), params)
+        with django_assert_max_num_queries(20):
+            response = client.get(reverse("children:child_list"), params)
+        assert response.status_code == 200
+
+
+def test_cadence_figures_by_agency_count_as_the_rules_do(cast):
+    """The dashboards' "children in need discussed within three months" counted in SQL gives
+    what the rules give child by child (issue 17 item 4)."""
+    _varied_children(cast)
+    agencies = {cast.agency.pk, cast.other_agency.pk}
+    found = selectors.cadence_figures_by_agency(agency_ids=agencies, on=TODAY)
+    for agency_id in agencies:
+        rows = selectors.child_rows(
+            selectors._in_cadence(Child.objects.live().filter(agency_id=agency_id)), today=TODAY
+        )
+        figures = found[agency_id]
+        assert figures.in_cadence == len(rows) > 0
+        assert figures.overdue == sum(r.overdue for r in rows)
+        assert figures.within_cadence == sum(not r.overdue for r in rows)
+        assert figures.never_discussed == sum(r.child.last_discussed_on is None for r in rows)
+        assert figures.discuss_before_review == sum(r.discuss_before_review for r in rows)
