@@ -480,12 +480,15 @@ SNAPSHOT_FIELDS = (
 
 
 class ComplianceSnapshot(models.Model):
-    """An agency's staff supervision compliance at a closed month end, as ``compliance_for``
-    judged it (issue 5 item 3: the 12-month trend). Derived figures, not a record anyone
-    writes: the daily task keeps each closed month end once, and a month end already shown
+    """An agency's staff supervision compliance on a day, as ``compliance_for`` judged it:
+    every closed day (issue 17 item 2, figures that are never cold; first month ends only,
+    issue 5 item 3), and today's row while the day runs (``final`` False), kept current by the
+    services that change it. Derived figures, not a record anyone writes: the nightly job
+    closes each day once (the back-fill keeps the history), and a closed day already shown
     changes only through the deliberate, audited recompute (issue 9 item 8), so a late
-    record or an import never moves a figure the board has seen. Counts only; never shown
-    for fewer than five."""
+    record or an import never moves a figure the board has seen. ``breakdown`` holds the same
+    counts by team and by staff group (``snapshots.figures_of``) for the agency dashboard.
+    Counts only; never shown for fewer than five."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     on = models.DateField()
@@ -498,6 +501,8 @@ class ComplianceSnapshot(models.Model):
     supervisors = models.PositiveIntegerField(default=0)
     supervisors_trained = models.PositiveIntegerField(default=0)
     supervisors_supervised = models.PositiveIntegerField(default=0)
+    breakdown = models.JSONField(default=dict, blank=True)
+    final = models.BooleanField(default=True)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -1,9 +1,8 @@
-"""Background work for assurance (django-tasks): keep the closed months of the 12-month
-compliance trend as ComplianceSnapshots ahead of readers, so no dashboard pays for them. A
-month end once kept is not recomputed here (issue 9 item 8): only the audited
+"""Background work for assurance (django-tasks): keep staff compliance for every closed day
+as ComplianceSnapshots ahead of readers, so no dashboard pays for them (issue 17 item 2). A
+day once kept is not recomputed here (issue 9 item 8): only the audited
 ``services.compliance_snapshot_recompute`` changes it.
-Enqueued daily by ``manage.py enqueue_daily_tasks`` (``enqueue_daily`` below), and worth
-enqueuing after a policy change with ``assurance_trend_warm.enqueue()``."""
+Enqueued daily by ``manage.py enqueue_daily_tasks`` (``enqueue_daily`` below)."""
 
 from __future__ import annotations
 
@@ -15,22 +14,15 @@ from django_tasks import task
 
 @task()
 def assurance_trend_warm(today: str | None = None) -> int:
-    """Keep a ComplianceSnapshot for every agency at each closed month end of the 12-month
-    trend that has none yet; those already kept stay as they were shown. Returns the number
-    of snapshots newly kept."""
+    """Keep the figures of each closed day that has none yet: the day just closed (replacing
+    its "today" row), or all history on a new database (``services.figures_backfill``); those
+    already kept stay as they were shown. Returns the number of agency days newly kept."""
     from django.utils import timezone
 
-    from .periods import month_ends
-    from .selectors import agencies_all
-    from .services import compliance_snapshots_record
+    from .services import figures_backfill
 
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    ids = [a.pk for a in agencies_all()]
-    kept = 0
-    for end in month_ends(day):
-        if end < min(day, timezone.localdate()):
-            kept += compliance_snapshots_record(agency_ids=ids, on=end)
-    return kept
+    return figures_backfill(today=min(day, timezone.localdate()))
 
 
 @task()

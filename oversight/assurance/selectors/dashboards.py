@@ -4,11 +4,9 @@ order, built from the topic modules beside this one."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from oversight.people.models import Agency
 
-from ..compliance import PersonCompliance, compliance_for, summarise, total
 from ..tables import Table
 from .audit import audit_grades_table, multi_agency_audit_table
 from .children import (
@@ -33,12 +31,16 @@ from .progression import case_progression_table
 from .shortfalls import shortfalls_table
 from .staff_compliance import (
     SUPERVISOR_COLUMNS,
+    by_agency,
+    by_grouping,
     compliance_columns,
     compliance_row,
     compliance_rows,
+    figures_on,
     supervisor_row,
     supervisor_rows,
     trend_table,
+    whole,
 )
 from .wellbeing import pulse_by_role_table, pulse_table, workforce_table
 
@@ -48,24 +50,25 @@ def agencies_all() -> list[Agency]:
 
 
 def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
-    """All agencies side by side; aggregates only, no names or notes (issue 5 item 3)."""
+    """All agencies side by side; aggregates only, no names or notes (issue 5 item 3). Staff
+    compliance is read from the kept figures (issue 17 item 2)."""
     agencies = agencies_all()
-    rows = compliance_for(on=min(period.end, today), agency_ids=[a.pk for a in agencies])
-    by_agency = summarise(rows, key=lambda r: r.agency_name, label=lambda r: r.agency_name)
+    on = min(period.end, today)
+    groups = by_agency(agencies, figures_on(agencies, on, today))
     return [
         Table(
             key="staff_compliance",
-            caption=f"Staff supervision compliance on {min(period.end, today):%-d %B %Y}",
+            caption=f"Staff supervision compliance on {on:%-d %B %Y}",
             columns=compliance_columns("Agency"),
-            rows=[*compliance_rows(by_agency), compliance_row(total(rows, "Partnership"))],
+            rows=[*compliance_rows(groups), compliance_row(whole(groups, "Partnership"))],
             chart_column=2,
         ),
-        trend_table(agencies, period.end, today, side_by_side=True, latest=rows),
+        trend_table(agencies, period.end, today, side_by_side=True),
         Table(
             key="supervisors",
             caption="Supervisors: training and their own supervision",
             columns=["Agency", *SUPERVISOR_COLUMNS],
-            rows=[supervisor_row(g) for g in by_agency],
+            rows=[supervisor_row(g) for g in groups],
             chart_column=2,
         ),
         children_table(agencies, period, today),
@@ -89,25 +92,20 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
     ]
 
 
-def agency_compliance(*, agency: Agency, on: dt.date) -> list[PersonCompliance]:
-    return compliance_for(on=on, agency_ids=[agency.pk])
-
-
-def agency_tables(
-    *, agency: Agency, period: Period, today: dt.date, rows: Iterable[PersonCompliance]
-) -> list[Table]:
-    """One agency's figures by team and staff group, with the agency-level indicators."""
-    rows = list(rows)
+def agency_tables(*, agency: Agency, period: Period, today: dt.date) -> list[Table]:
+    """One agency's figures by team and staff group, with the agency-level indicators. Staff
+    compliance by team and staff group is read from the kept figures (issue 17 item 2)."""
     on = min(period.end, today)
-    by_team = summarise(rows, key=lambda r: r.team_name, label=lambda r: r.team_name)
-    by_group = summarise(rows, key=lambda r: r.staff_group_name, label=lambda r: r.staff_group_name)
     agencies = [agency]
+    figures = figures_on(agencies, on, today)[agency.pk]
+    by_team = by_grouping(figures, "team")
+    by_group = by_grouping(figures, "staff_group")
     return [
         Table(
             key="compliance_by_team",
             caption=f"Staff supervision compliance by team on {on:%-d %B %Y}",
             columns=compliance_columns("Team"),
-            rows=[*compliance_rows(by_team), compliance_row(total(rows))],
+            rows=[*compliance_rows(by_team), compliance_row(whole(by_team, "All staff"))],
             chart_column=2,
         ),
         Table(
@@ -124,7 +122,7 @@ def agency_tables(
             rows=supervisor_rows(by_team),
             chart_column=2,
         ),
-        trend_table(agencies, period.end, today, side_by_side=False, latest=rows),
+        trend_table(agencies, period.end, today, side_by_side=False),
         children_table(agencies, period, today),
         month_end_trend_table("children_trend", agencies, period.end, today),
         decisions_table(agencies, period, today),

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin, SignedInView
 from oversight.core.home import is_wide_scope, kept_for_wide_scope
 from oversight.core.routers import reading_from_replica
+from oversight.core.singleflight import single_flight
 from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
@@ -96,12 +97,15 @@ class DashboardMixin(SignedInView):
         morning does not recompute the partnership for every reader. Figures are aggregates,
         never personal."""
         key = f"assurance:tables:{self.cache_scope()}:{period.start}:{period.end}:{today}"
-        found = cache.get(key)
-        if found is None:
+
+        def compute() -> list[Table]:
             with reading_from_replica():  # figures tolerate a replica's lag (core.routers)
                 found = questions.in_question_order(self.scope_kind, self.tables(period, today))
             cache.set(key, found, TABLES_CACHE_SECONDS)
-        return found
+            return found
+
+        # Ten people opening the dashboard at once: one computes, the others wait and read it.
+        return single_flight(key, compute, kept=lambda: cache.get(key))
 
     def cached_answers(
         self, period: selectors.Period, today: dt.date, tables: list[Table]
@@ -279,8 +283,7 @@ class AgencyDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, T
 
     def tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
         assert self.object is not None
-        rows = selectors.agency_compliance(agency=self.object, on=min(period.end, today))
-        return selectors.agency_tables(agency=self.object, period=period, today=today, rows=rows)
+        return selectors.agency_tables(agency=self.object, period=period, today=today)
 
     def dashboard_url(self) -> str:
         assert self.object is not None
