@@ -221,6 +221,9 @@ def finish(ctx: DemoContext) -> None:
     started = time.monotonic()
     kept = services.figures_backfill(today=ctx.today)
     ctx.log(f"  {kept} daily compliance snapshots in {time.monotonic() - started:.0f} s")
+    started = time.monotonic()
+    services.trend_points_backfill(today=ctx.today)
+    ctx.log(f"  12 month ends of the headline trends in {time.monotonic() - started:.0f} s")
     rng = ctx.rng_for("assurance-audit")
     today = ctx.today
     auditor = ctx.shared["personas"]["auditor"]

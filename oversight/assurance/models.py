@@ -512,3 +512,32 @@ class ComplianceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Compliance of agency {self.agency_id} on {self.on:%d %b %Y}"
+
+
+class TrendPoint(models.Model):
+    """One point of a headline question's 12-month trend read from the children's history
+    (``selectors.children.MONTH_END_TRENDS``: children in need discussed, drift resolved,
+    children known to several agencies), kept for a scope at a closed month end: ``agency``
+    for an agency's dashboard, none for the partnership's, whose multi-agency line counts
+    each child once (issue 17 item 2). Kept once, like a ComplianceSnapshot, so a past
+    period's trend reads one query instead of a conditional count over every child. ``n`` is
+    the group, ``w`` those it counts; only the share is ever shown."""
+
+    agency = models.ForeignKey(Agency, null=True, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    on = models.DateField()
+    n = models.PositiveIntegerField(default=0)
+    w = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "key", "on"],
+                name="one_trend_point_per_scope_day",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} for agency {self.agency_id or 'all'} on {self.on:%d %b %Y}"

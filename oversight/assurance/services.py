@@ -601,6 +601,24 @@ def figures_backfill(
     return done
 
 
+def trend_points_backfill(*, today: dt.date) -> int:
+    """Keep the points of the headline trends read from the children's history (children
+    discussed, drift resolved, several agencies) at the 12 closed month ends before ``today``,
+    for the partnership and each agency, where none are kept yet (issue 17 item 2). Run with
+    the nightly job and at the end of the demo; a past period's other month ends are kept by
+    the first request that shows them. Returns how many scopes were looked at."""
+    from .periods import month_ends, month_start
+    from .selectors.children import MONTH_END_TRENDS, trend_points
+
+    agencies = list(Agency.objects.live().order_by("name"))
+    days = month_ends(month_start(today) - dt.timedelta(days=1))
+    scopes = [agencies, *([agency] for agency in agencies)] if agencies else []
+    for scope in scopes:
+        for key in MONTH_END_TRENDS:
+            trend_points(key, scope, days, today)
+    return len(scopes)
+
+
 def _days_kept_for_all(kept: set[tuple[int, dt.date]], ids: list[int]) -> set[dt.date]:
     by_day: dict[dt.date, int] = {}
     for _, day in kept:

@@ -442,6 +442,22 @@ def kept_figures(
     ids = sorted(set(agency_ids))
     wanted = sorted(set(days))
     found = _read_kept(ids, wanted, today)
+    missing = [day for day in wanted if day < today and any((a, day) not in found for a in ids)]
+    if len(missing) > 1:
+        # Several closed days at once (a database the back-fill has not reached): one sweep
+        # over them, a fixed number of queries, rather than a full recompute per day.
+        def ready_all() -> dict[tuple[int, dt.date], DayFigures] | None:
+            again = _read_kept(ids, missing, today)
+            return again if len(again) == len(ids) * len(missing) else None
+
+        def sweep_all() -> dict[tuple[int, dt.date], DayFigures]:
+            services.figures_backfill(
+                today=missing[-1] + dt.timedelta(days=1), agency_ids=ids, since=missing[0]
+            )
+            return _read_kept(ids, missing, today)
+
+        key = f"assurance:figures:{missing[0]}:{missing[-1]}:{','.join(map(str, ids))}"
+        found.update(single_flight(key, sweep_all, kept=ready_all))
     for day in wanted:
         if all((agency_id, day) in found for agency_id in ids):
             continue

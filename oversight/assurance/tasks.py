@@ -16,13 +16,41 @@ from django_tasks import task
 def assurance_trend_warm(today: str | None = None) -> int:
     """Keep the figures of each closed day that has none yet: the day just closed (replacing
     its "today" row), or all history on a new database (``services.figures_backfill``); those
-    already kept stay as they were shown. Returns the number of agency days newly kept."""
+    already kept stay as they were shown. Then keeps each dashboard's figures for the new
+    day's default period. Returns the number of agency days newly kept."""
     from django.utils import timezone
 
-    from .services import figures_backfill
+    from .services import figures_backfill, trend_points_backfill
 
-    day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    return figures_backfill(today=min(day, timezone.localdate()))
+    day = min(dt.date.fromisoformat(today) if today else timezone.localdate(), timezone.localdate())
+    kept = figures_backfill(today=day)
+    trend_points_backfill(today=day)
+    dashboards_warm(day)
+    return kept
+
+
+@task()
+def dashboard_tables_refresh(scope: str, start: str, end: str, today: str) -> str:
+    """Compute a dashboard's figures again and keep them (queued by a reader who found them
+    older than five minutes, issue 17 item 2), so no page view pays for it."""
+    from .selectors.dashboards import tables_keep
+    from .selectors.period import Period
+
+    period = Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    tables_keep(scope, period, dt.date.fromisoformat(today))
+    return scope
+
+
+def dashboards_warm(today: dt.date) -> int:
+    """Keep every dashboard's figures for the default period of ``today`` (the partnership
+    and each agency), so the first visit of the day reads them (issue 17 item 2)."""
+    from .selectors import agencies_all, default_period
+    from .selectors.dashboards import tables_keep
+
+    scopes = ["partnership", *(f"agency-{a.pk}" for a in agencies_all())]
+    for scope in scopes:
+        tables_keep(scope, default_period(today), today)
+    return len(scopes)
 
 
 @task()

@@ -19,7 +19,7 @@ from .audit import (
     oversight_for_audit,
 )
 from .children import children_table, drift_table, key_elements_table
-from .dashboards import agencies_all, agency_tables, partnership_tables
+from .dashboards import agencies_all, agency_tables, kept_tables, partnership_tables
 from .evaluation import (
     PUBLISHED_WHEN,
     distinct_respondents,
@@ -72,6 +72,7 @@ __all__ = [
     "evaluation_comments",
     "evaluation_statements_table",
     "evaluations_due",
+    "kept_tables",
     "key_elements_table",
     "multi_agency_audit_records",
     "multi_agency_audit_strata",

@@ -4,6 +4,11 @@ order, built from the topic modules beside this one."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
 from oversight.people.models import Agency
 
@@ -147,3 +152,80 @@ def agency_tables(*, agency: Agency, period: Period, today: dt.date) -> list[Tab
         workforce_table(agencies, period.end),
         shortfalls_table(agency, period),
     ]
+
+
+# --- Kept dashboard figures (issue 17 item 2) ----------------------------------------------
+
+# A dashboard's figures are refreshed in the background once they are this old; a reader
+# meanwhile sees the kept ones, which the page dates (decision 0003's five minutes).
+TABLES_FRESH = dt.timedelta(minutes=5)
+# How long kept figures stay in the (database) cache: a period still running until the day
+# ends; a closed period, whose figures no longer move (issue 9 item 8), for a week.
+OPEN_PERIOD_SECONDS = 26 * 60 * 60
+CLOSED_PERIOD_SECONDS = 7 * 24 * 60 * 60
+
+
+@dataclass
+class KeptTables:
+    tables: list[Table]
+    at: dt.datetime
+
+
+def scope_tables(scope: str, period: Period, today: dt.date) -> list[Table]:
+    """The tables of a dashboard scope ("partnership" or "agency-<pk>"), in the order its
+    questions show them (decision 0017)."""
+    from .. import questions
+
+    if scope == "partnership":
+        return questions.in_question_order(
+            questions.PARTNERSHIP, partnership_tables(period=period, today=today)
+        )
+    agency = Agency.objects.get(pk=int(scope.removeprefix("agency-")))
+    return questions.in_question_order(
+        questions.AGENCY, agency_tables(agency=agency, period=period, today=today)
+    )
+
+
+def tables_key(scope: str, period: Period, today: dt.date) -> str:
+    key = f"assurance:tables:{scope}:{period.start}:{period.end}"
+    return key if period.end < today else f"{key}:{today}"
+
+
+def tables_keep(scope: str, period: Period, today: dt.date) -> KeptTables:
+    """Compute a scope's tables for the period and keep them for every reader."""
+    from oversight.core.routers import reading_from_replica
+
+    with reading_from_replica():  # figures tolerate a replica's lag (core.routers)
+        kept = KeptTables(scope_tables(scope, period, today), timezone.now())
+    seconds = CLOSED_PERIOD_SECONDS if period.end < today else OPEN_PERIOD_SECONDS
+    cache.set(tables_key(scope, period, today), kept, seconds)
+    return kept
+
+
+def kept_tables(scope: str, period: Period, today: dt.date) -> KeptTables:
+    """A dashboard's figures without recomputing them on a page view (issue 17 item 2): the
+    kept ones, refreshed in the background when older than TABLES_FRESH (the nightly job
+    keeps each scope's default period before anyone arrives). Kept figures missing (a period
+    nobody asked for yet) are computed by one request while the others wait for it."""
+    from oversight.core.singleflight import single_flight
+
+    key = tables_key(scope, period, today)
+    found: KeptTables | None = cache.get(key)
+    if found is None:
+        return single_flight(
+            key, lambda: tables_keep(scope, period, today), kept=lambda: cache.get(key)
+        )
+    stale = period.end >= today and timezone.now() - found.at > TABLES_FRESH
+    # One refresh queued however many readers find them stale.
+    if stale and cache.add(f"{key}:refreshing", 1, timeout=int(TABLES_FRESH.total_seconds())):
+        from ..tasks import dashboard_tables_refresh
+
+        transaction.on_commit(
+            lambda: dashboard_tables_refresh.enqueue(
+                scope=scope,
+                start=period.start.isoformat(),
+                end=period.end.isoformat(),
+                today=today.isoformat(),
+            )
+        )
+    return found
