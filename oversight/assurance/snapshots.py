@@ -219,8 +219,9 @@ def compliance_sweep(
         .values_list("person_id", "session__session_type", "session__held_on")
         .distinct()
     ):
-        held[person_id][session_type].append(held_on)
-        changes[person_id].append(held_on)
+        if held_on is not None:
+            held[person_id][session_type].append(held_on)
+            changes[person_id].append(held_on)
     for by_type in held.values():
         for dates in by_type.values():
             dates.sort()
@@ -363,11 +364,11 @@ def compliance_sweep(
             )
             last_held = None
             for session_type in policy.counted_session_types or ():
-                dates = by_type.get(session_type)
-                if dates:
-                    index = bisect_right(dates, a)
-                    if index and (last_held is None or dates[index - 1] > last_held):
-                        last_held = dates[index - 1]
+                held_days = by_type.get(session_type)
+                if held_days:
+                    index = bisect_right(held_days, a)
+                    if index and (last_held is None or held_days[index - 1] > last_held):
+                        last_held = held_days[index - 1]
             next_due = (last_held or post.starts_on) + dt.timedelta(days=interval)
             sweep.add(targets, PEOPLE, a, b, 1)
             sweep.add(targets, WITHIN, a, min(b, next_due), 1)

@@ -94,6 +94,21 @@ def evaluation_reminders(today: str | None = None) -> int:
     return raised
 
 
+@task()
+def figures_backfill_task() -> int:
+    """Keep the figures of the closed days an import reached back to (issue 17 item 2)."""
+    from django.utils import timezone
+
+    from .services import figures_backfill
+
+    return figures_backfill(today=timezone.localdate())
+
+
+def enqueue_figures_backfill() -> Any:
+    """``core.hooks.history_imported``: queue the back-fill rather than make the import wait."""
+    return figures_backfill_task.enqueue()
+
+
 def enqueue_daily() -> list[Any]:
     """The daily trend warm-up and evaluation reminders (core.jobs; AssuranceConfig.daily_jobs)."""
     from django.utils import timezone

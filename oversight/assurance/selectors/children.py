@@ -381,7 +381,9 @@ def _kept_points(
     return {
         on: (n, w)
         for on, n, w in TrendPoint.objects.filter(
-            agency_id=scope, key=key, on__in=days
+            agency_id=scope,  # type: ignore[misc]  # None: the partnership's points
+            key=key,
+            on__in=days,
         ).values_list("on", "n", "w")
     }
 

@@ -138,8 +138,8 @@ def trend_table(
         row: list[Any] = [day, percent(within, people)]
         if side_by_side:
             groups = [point.get(agency.pk) for agency in agencies]
-            for group in groups:
-                row.append(percent(group.within_interval, group.people) if group else SUPPRESSED)
+            for found in groups:
+                row.append(percent(found.within_interval, found.people) if found else SUPPRESSED)
             # The agencies with staff are a split of the "all" figure (decision 0004).
             present = [n for n, g in enumerate(groups) if g is not None]
             for n in complementary([g.people for g in groups if g is not None]):
