@@ -522,6 +522,16 @@ def compliance_snapshots_record(*, agency_ids: list[int], on: dt.date) -> int:
     return len(missing)
 
 
+def compliance_breakdown_fill(*, agency_id: int, on: dt.date) -> DayFigures:
+    """A day kept before teams and staff groups were (month ends kept under decision 0003):
+    judge the split by team and staff group now and keep it beside the counts, which stay as
+    they were shown (issue 9 item 8). Returns the day's figures."""
+    figures = figures_of(compliance_for(on=on, agency_ids=[agency_id]), [agency_id])[agency_id]
+    breakdown = {grouping: figures[grouping] for grouping in GROUPINGS}
+    ComplianceSnapshot.objects.filter(agency_id=agency_id, on=on).update(breakdown=breakdown)
+    return figures
+
+
 def compliance_today_refresh(*, agency_ids: list[int], today: dt.date) -> list[ComplianceSnapshot]:
     """Today's figures for these agencies, judged now and kept as today's (not final) row:
     the dashboards read it instead of judging a whole partnership on a page view (issue 17

@@ -103,6 +103,11 @@ def agency_tables(*, agency: Agency, period: Period, today: dt.date) -> list[Tab
     on = min(period.end, today)
     agencies = [agency]
     figures = figures_on(agencies, on, today)[agency.pk]
+    if figures["counts"][0] and not figures["team"]:
+        from ..services import compliance_breakdown_fill
+
+        kept = figures["counts"]
+        figures = {**compliance_breakdown_fill(agency_id=agency.pk, on=on), "counts": kept}
     by_team = by_grouping(figures, "team")
     by_group = by_grouping(figures, "staff_group")
     return [

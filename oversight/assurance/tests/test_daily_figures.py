@@ -162,3 +162,35 @@ def test_one_request_computes_a_missing_figure_and_the_others_wait_for_it() -> N
     second.join(10)
     assert results == [42, 42]
     assert computed == [1]
+
+
+def _pages(cast: Any) -> list[tuple[Any, str]]:
+    agency = cast.agency.pk
+    return [
+        (cast.auditor, reverse("assurance:partnership_dashboard")),
+        (cast.auditor, reverse("assurance:partnership_question", args=["staff-supervised"])),
+        (cast.auditor, reverse("assurance:partnership_export", args=["csv"])),
+        (cast.auditor, reverse("assurance:partnership_export", args=["xlsx"])),
+        (cast.agency_lead, reverse("assurance:agency_dashboard", args=[agency])),
+        (
+            cast.agency_lead,
+            reverse("assurance:agency_question", args=[agency, "children-discussed"]),
+        ),
+        (cast.agency_lead, reverse("assurance:agency_export", args=[agency, "csv"])),
+    ]
+
+
+def test_dashboards_questions_and_exports_stay_within_20_queries_first_thing_and_after(
+    cast: Any, client: Any, held: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Issue 17 item 2: after the nightly job, the first visit of the day and every visit after
+    it read kept figures; no page view recomputes the partnership."""
+    from oversight.assurance.tasks import assurance_trend_warm
+
+    held(cast.practitioner, 10)
+    assurance_trend_warm.call()
+    for person, url in _pages(cast):
+        client.force_login(person)
+        for _visit in ("first of the day", "again"):
+            with django_assert_max_num_queries(20):
+                assert client.get(url).status_code == 200, url
