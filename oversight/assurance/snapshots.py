@@ -422,8 +422,8 @@ def _read_kept(
     for snapshot in ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on__in=days):
         if snapshot.on < today and not snapshot.final:
             continue  # a day that closed since: its final figures are computed below
-        if snapshot.on >= today and snapshot.computed_at < fresh_since:
-            continue
+        if snapshot.on >= today and not snapshot.final and snapshot.computed_at < fresh_since:
+            continue  # today's row, stale: judged again (a final row is never stale)
         found[(snapshot.agency_id, snapshot.on)] = _as_figures(snapshot)
     return found
 
