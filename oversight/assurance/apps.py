@@ -7,3 +7,4 @@ class AssuranceConfig(AppConfig):
     verbose_name = "Assurance"
     navigation = [("Assurance", "assurance:index", "assurance.view_index")]
     daily_jobs = ["oversight.assurance.tasks.enqueue_daily"]
+    on_history_imported = "oversight.assurance.tasks.enqueue_figures_backfill"

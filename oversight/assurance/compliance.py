@@ -147,20 +147,26 @@ def contract_standings_of(
     )
     for values in rows:
         contract = SimpleNamespace(**values)
-        if SupervisionContract.is_in_force_on(contract, on):  # type: ignore[arg-type]
-            standing = (
-                ContractStanding.REVIEW_DUE if contract.review_due_on <= on else ContractStanding.OK
-            )
-        elif contract.status in OPEN_STATUSES or (
-            contract.signed_on is not None and contract.signed_on > on
-        ):
-            standing = ContractStanding.UNSIGNED
-        else:
+        standing = contract_standing_on(contract, on)
+        if standing is None:
             continue
         current = standings.get(contract.supervisee_id, ContractStanding.MISSING)
         if CONTRACT_RANK[standing] > CONTRACT_RANK[current]:
             standings[contract.supervisee_id] = standing
     return standings
+
+
+def contract_standing_on(contract: Any, on: dt.date) -> ContractStanding | None:
+    """One contract's standing on ``on`` (a contract that has started and not ended), or None
+    when it says nothing that day. Shared by ``contract_standings_of`` and the day-by-day
+    sweep of ``snapshots`` (issue 17 item 2), so the two cannot drift apart."""
+    if SupervisionContract.is_in_force_on(contract, on):
+        return ContractStanding.REVIEW_DUE if contract.review_due_on <= on else ContractStanding.OK
+    if contract.status in OPEN_STATUSES or (
+        contract.signed_on is not None and contract.signed_on > on
+    ):
+        return ContractStanding.UNSIGNED
+    return None
 
 
 def training_status(records: list[tuple[dt.date, dt.date | None]], on: dt.date) -> str:

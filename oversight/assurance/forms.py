@@ -16,6 +16,9 @@ SCALE_CHOICES = [("", "Prefer not to say")] + [(str(n), str(n)) for n in range(1
 
 
 class PeriodForm(GovukForm):
+    """The reporting period: any period the data covers, however long (issue 17 item 2: the
+    two-year cap went once past periods read only kept figures)."""
+
     start = forms.DateField(label="From", widget=DateInput())
     end = forms.DateField(label="To", widget=DateInput())
 
@@ -24,8 +27,6 @@ class PeriodForm(GovukForm):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "The end of the period must be on or after its start.")
-        if start and end and (end - start).days > 366 * 2:
-            self.add_error("start", "Choose a period of two years or less.")
         return data
 
 

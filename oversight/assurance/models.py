@@ -480,12 +480,15 @@ SNAPSHOT_FIELDS = (
 
 
 class ComplianceSnapshot(models.Model):
-    """An agency's staff supervision compliance at a closed month end, as ``compliance_for``
-    judged it (issue 5 item 3: the 12-month trend). Derived figures, not a record anyone
-    writes: the daily task keeps each closed month end once, and a month end already shown
+    """An agency's staff supervision compliance on a day, as ``compliance_for`` judged it:
+    every closed day (issue 17 item 2, figures that are never cold; first month ends only,
+    issue 5 item 3), and today's row while the day runs (``final`` False), kept current by the
+    services that change it. Derived figures, not a record anyone writes: the nightly job
+    closes each day once (the back-fill keeps the history), and a closed day already shown
     changes only through the deliberate, audited recompute (issue 9 item 8), so a late
-    record or an import never moves a figure the board has seen. Counts only; never shown
-    for fewer than five."""
+    record or an import never moves a figure the board has seen. ``breakdown`` holds the same
+    counts by team and by staff group (``snapshots.figures_of``) for the agency dashboard.
+    Counts only; never shown for fewer than five."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     on = models.DateField()
@@ -498,6 +501,8 @@ class ComplianceSnapshot(models.Model):
     supervisors = models.PositiveIntegerField(default=0)
     supervisors_trained = models.PositiveIntegerField(default=0)
     supervisors_supervised = models.PositiveIntegerField(default=0)
+    breakdown = models.JSONField(default=dict, blank=True)
+    final = models.BooleanField(default=True)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -507,3 +512,32 @@ class ComplianceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Compliance of agency {self.agency_id} on {self.on:%d %b %Y}"
+
+
+class TrendPoint(models.Model):
+    """One point of a headline question's 12-month trend read from the children's history
+    (``selectors.children.MONTH_END_TRENDS``: children in need discussed, drift resolved,
+    children known to several agencies), kept for a scope at a closed month end: ``agency``
+    for an agency's dashboard, none for the partnership's, whose multi-agency line counts
+    each child once (issue 17 item 2). Kept once, like a ComplianceSnapshot, so a past
+    period's trend reads one query instead of a conditional count over every child. ``n`` is
+    the group, ``w`` those it counts; only the share is ever shown."""
+
+    agency = models.ForeignKey(Agency, null=True, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    on = models.DateField()
+    n = models.PositiveIntegerField(default=0)
+    w = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "key", "on"],
+                name="one_trend_point_per_scope_day",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} for agency {self.agency_id or 'all'} on {self.on:%d %b %Y}"

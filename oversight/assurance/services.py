@@ -8,7 +8,7 @@ import random
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from oversight.core.models import AuditAction
@@ -22,7 +22,7 @@ from oversight.core.services import (
 )
 from oversight.people.models import Agency, SupervisionRelationship
 
-from .compliance import compliance_for, summarise
+from .compliance import compliance_for
 from .models import (
     SNAPSHOT_FIELDS,
     STATEMENT_FIELDS,
@@ -43,6 +43,7 @@ from .models import (
     WorkforceFigure,
 )
 from .periods import quarter_start, round_bounds
+from .snapshots import GROUPINGS, DayFigures, compliance_sweep, figures_of
 
 ALREADY_ANSWERED = "You have already evaluated this supervision in this round."
 PULSE_ALREADY = "You have already answered the wellbeing pulse this quarter."
@@ -476,45 +477,163 @@ def record_audit_complete(
     return audit
 
 
-def _snapshots(agency_ids: list[int], on: dt.date) -> list[ComplianceSnapshot]:
-    rows = compliance_for(on=on, agency_ids=agency_ids)
-    groups = {
-        int(g.label): g
-        for g in summarise(rows, key=lambda r: r.agency_id, label=lambda r: str(r.agency_id))
-    }
+def _snapshot(
+    agency_id: int, on: dt.date, figures: DayFigures, *, now: dt.datetime, final: bool = True
+) -> ComplianceSnapshot:
+    return ComplianceSnapshot(
+        agency_id=agency_id,
+        on=on,
+        computed_at=now,
+        final=final,
+        breakdown={grouping: figures[grouping] for grouping in GROUPINGS},
+        **dict(zip(SNAPSHOT_FIELDS, figures["counts"], strict=True)),
+    )
+
+
+def _snapshots(
+    agency_ids: list[int], on: dt.date, *, final: bool = True
+) -> list[ComplianceSnapshot]:
+    found = figures_of(compliance_for(on=on, agency_ids=agency_ids), agency_ids)
     now = timezone.now()
     return [
-        ComplianceSnapshot(
-            agency_id=agency_id,
-            on=on,
-            computed_at=now,
-            **{name: getattr(groups[agency_id], name) for name in SNAPSHOT_FIELDS}
-            if agency_id in groups
-            else {},
-        )
-        for agency_id in agency_ids
+        _snapshot(agency_id, on, found[agency_id], now=now, final=final) for agency_id in agency_ids
     ]
 
 
 @transaction.atomic
 def compliance_snapshots_record(*, agency_ids: list[int], on: dt.date) -> int:
-    """Judge compliance on ``on`` (a closed month end) for those of these agencies with no
-    figures kept for it yet, and keep the counts: the trend then reads one row per agency and
-    month. A month end already kept is never replaced here, by the daily task or by an
-    import: figures once shown change only through ``compliance_snapshot_recompute``, which
-    is deliberate and audited (issue 9 item 8). Returns how many were newly kept."""
+    """Judge compliance on ``on`` (a closed day) for those of these agencies with no final
+    figures kept for it yet, and keep the counts. A closed day already kept is never replaced
+    here, by the nightly job or by an import: figures once shown change only through
+    ``compliance_snapshot_recompute``, which is deliberate and audited (issue 9 item 8).
+    Returns how many were newly kept."""
     if on >= timezone.localdate():
         raise ValidationError("Only a day that has ended can be kept in the trend.")
     kept = set(
-        ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on=on).values_list(
+        ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on=on, final=True).values_list(
             "agency_id", flat=True
         )
     )
     missing = [agency_id for agency_id in agency_ids if agency_id not in kept]
     if not missing:
         return 0
+    ComplianceSnapshot.objects.filter(agency_id__in=missing, on=on, final=False).delete()
     ComplianceSnapshot.objects.bulk_create(_snapshots(missing, on), ignore_conflicts=True)
     return len(missing)
+
+
+def compliance_breakdown_fill(*, agency_id: int, on: dt.date) -> DayFigures:
+    """A day kept before teams and staff groups were (month ends kept under decision 0003):
+    judge the split by team and staff group now and keep it beside the counts, which stay as
+    they were shown (issue 9 item 8). Returns the day's figures."""
+    figures = figures_of(compliance_for(on=on, agency_ids=[agency_id]), [agency_id])[agency_id]
+    breakdown = {grouping: figures[grouping] for grouping in GROUPINGS}
+    ComplianceSnapshot.objects.filter(agency_id=agency_id, on=on).update(breakdown=breakdown)
+    return figures
+
+
+def compliance_today_refresh(*, agency_ids: list[int], today: dt.date) -> list[ComplianceSnapshot]:
+    """Today's figures for these agencies, judged now and kept as today's (not final) row:
+    the dashboards read it instead of judging a whole partnership on a page view (issue 17
+    item 2). Called by the background refresh that a change to the figures queues
+    (``tasks.compliance_today_refresh_task``) and, under a single-flight lock, by the first
+    reader when the row is missing or older than ``TODAY_FRESH``."""
+    fresh = _snapshots(agency_ids, today, final=False)
+    with transaction.atomic():
+        ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on=today, final=False).delete()
+        ComplianceSnapshot.objects.bulk_create(fresh, ignore_conflicts=True)
+    return fresh
+
+
+BACKFILL_CHUNK_DAYS = 366
+
+
+def figures_backfill(
+    *,
+    today: dt.date,
+    agency_ids: list[int] | None = None,
+    since: dt.date | None = None,
+    log: Any = None,
+) -> int:
+    """Keep the figures of every closed day that has none yet, for all the history the data
+    covers (from the first post), or from ``since`` (issue 17 item 2: past periods read only
+    snapshots). Run at the end of the demo and after an import, and nightly for the day just
+    closed, whose "today" row it replaces by its final figures. Set-based: one sweep per year
+    of days (``snapshots.compliance_sweep``), not ``compliance_for`` per day. A final day is
+    never replaced (issue 9 item 8). Returns how many rows were kept."""
+    from oversight.people.models import Membership
+
+    ids = (
+        sorted(agency_ids)
+        if agency_ids is not None
+        else [pk for pk in Agency.objects.live().order_by("pk").values_list("pk", flat=True)]
+    )
+    if not ids:
+        return 0
+    first = (
+        since
+        or Membership.objects.live()
+        .filter(agency_id__in=ids)
+        .aggregate(first=models.Min("starts_on"))["first"]
+    )
+    last = today - dt.timedelta(days=1)
+    if first is None or last < first:
+        return 0
+    kept = set(
+        ComplianceSnapshot.objects.filter(
+            agency_id__in=ids, on__gte=first, on__lte=last, final=True
+        ).values_list("agency_id", "on")
+    )
+    missing_days = sorted(
+        {first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
+        - _days_kept_for_all(kept, ids)
+    )
+    done = 0
+    while missing_days:
+        chunk_first = missing_days[0]
+        chunk_last = min(last, chunk_first + dt.timedelta(days=BACKFILL_CHUNK_DAYS - 1))
+        swept = compliance_sweep(first=chunk_first, last=chunk_last, agency_ids=ids)
+        now = timezone.now()
+        rows = [
+            _snapshot(agency_id, day, figures, now=now)
+            for (agency_id, day), figures in swept.items()
+            if (agency_id, day) not in kept
+        ]
+        with transaction.atomic():
+            ComplianceSnapshot.objects.filter(
+                agency_id__in=ids, on__gte=chunk_first, on__lte=chunk_last, final=False
+            ).delete()
+            ComplianceSnapshot.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        done += len(rows)
+        if log:
+            log(f"  figures kept {chunk_first} to {chunk_last}: {len(rows)} agency days")
+        missing_days = [day for day in missing_days if day > chunk_last]
+    return done
+
+
+def trend_points_backfill(*, today: dt.date) -> int:
+    """Keep the points of the headline trends read from the children's history (children
+    discussed, drift resolved, several agencies) at the 12 closed month ends before ``today``,
+    for the partnership and each agency, where none are kept yet (issue 17 item 2). Run with
+    the nightly job and at the end of the demo; a past period's other month ends are kept by
+    the first request that shows them. Returns how many scopes were looked at."""
+    from .periods import month_ends, month_start
+    from .selectors.children import MONTH_END_TRENDS, trend_points
+
+    agencies = list(Agency.objects.live().order_by("name"))
+    days = month_ends(month_start(today) - dt.timedelta(days=1))
+    scopes = [agencies, *([agency] for agency in agencies)] if agencies else []
+    for scope in scopes:
+        for key in MONTH_END_TRENDS:
+            trend_points(key, scope, days, today)
+    return len(scopes)
+
+
+def _days_kept_for_all(kept: set[tuple[int, dt.date]], ids: list[int]) -> set[dt.date]:
+    by_day: dict[dt.date, int] = {}
+    for _, day in kept:
+        by_day[day] = by_day.get(day, 0) + 1
+    return {day for day, n in by_day.items() if n == len(ids)}
 
 
 RECOMPUTE_REASON_REQUIRED = "Enter why the month-end figures are being recomputed."
@@ -561,7 +680,7 @@ def compliance_snapshot_recompute(
     if snapshot is None:
         snapshot = fresh
     else:
-        for name in (*SNAPSHOT_FIELDS, "computed_at"):
+        for name in (*SNAPSHOT_FIELDS, "breakdown", "final", "computed_at"):
             setattr(snapshot, name, getattr(fresh, name))
     snapshot.save()
     audit_event_record(

@@ -1,9 +1,8 @@
-"""Background work for assurance (django-tasks): keep the closed months of the 12-month
-compliance trend as ComplianceSnapshots ahead of readers, so no dashboard pays for them. A
-month end once kept is not recomputed here (issue 9 item 8): only the audited
+"""Background work for assurance (django-tasks): keep staff compliance for every closed day
+as ComplianceSnapshots ahead of readers, so no dashboard pays for them (issue 17 item 2). A
+day once kept is not recomputed here (issue 9 item 8): only the audited
 ``services.compliance_snapshot_recompute`` changes it.
-Enqueued daily by ``manage.py enqueue_daily_tasks`` (``enqueue_daily`` below), and worth
-enqueuing after a policy change with ``assurance_trend_warm.enqueue()``."""
+Enqueued daily by ``manage.py enqueue_daily_tasks`` (``enqueue_daily`` below)."""
 
 from __future__ import annotations
 
@@ -15,22 +14,43 @@ from django_tasks import task
 
 @task()
 def assurance_trend_warm(today: str | None = None) -> int:
-    """Keep a ComplianceSnapshot for every agency at each closed month end of the 12-month
-    trend that has none yet; those already kept stay as they were shown. Returns the number
-    of snapshots newly kept."""
+    """Keep the figures of each closed day that has none yet: the day just closed (replacing
+    its "today" row), or all history on a new database (``services.figures_backfill``); those
+    already kept stay as they were shown. Then keeps each dashboard's figures for the new
+    day's default period. Returns the number of agency days newly kept."""
     from django.utils import timezone
 
-    from .periods import month_ends
-    from .selectors import agencies_all
-    from .services import compliance_snapshots_record
+    from .services import figures_backfill, trend_points_backfill
 
-    day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    ids = [a.pk for a in agencies_all()]
-    kept = 0
-    for end in month_ends(day):
-        if end < min(day, timezone.localdate()):
-            kept += compliance_snapshots_record(agency_ids=ids, on=end)
+    day = min(dt.date.fromisoformat(today) if today else timezone.localdate(), timezone.localdate())
+    kept = figures_backfill(today=day)
+    trend_points_backfill(today=day)
+    dashboards_warm(day)
     return kept
+
+
+@task()
+def dashboard_tables_refresh(scope: str, start: str, end: str, today: str) -> str:
+    """Compute a dashboard's figures again and keep them (queued by a reader who found them
+    older than five minutes, issue 17 item 2), so no page view pays for it."""
+    from .selectors.dashboards import tables_keep
+    from .selectors.period import Period
+
+    period = Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    tables_keep(scope, period, dt.date.fromisoformat(today))
+    return scope
+
+
+def dashboards_warm(today: dt.date) -> int:
+    """Keep every dashboard's figures for the default period of ``today`` (the partnership
+    and each agency), so the first visit of the day reads them (issue 17 item 2)."""
+    from .selectors import agencies_all, default_period
+    from .selectors.dashboards import tables_keep
+
+    scopes = ["partnership", *(f"agency-{a.pk}" for a in agencies_all())]
+    for scope in scopes:
+        tables_keep(scope, default_period(today), today)
+    return len(scopes)
 
 
 @task()
@@ -72,6 +92,21 @@ def evaluation_reminders(today: str | None = None) -> int:
         )
         raised += 1
     return raised
+
+
+@task()
+def figures_backfill_task() -> int:
+    """Keep the figures of the closed days an import reached back to (issue 17 item 2)."""
+    from django.utils import timezone
+
+    from .services import figures_backfill
+
+    return figures_backfill(today=timezone.localdate())
+
+
+def enqueue_figures_backfill() -> Any:
+    """``core.hooks.history_imported``: queue the back-fill rather than make the import wait."""
+    return figures_backfill_task.enqueue()
 
 
 def enqueue_daily() -> list[Any]:

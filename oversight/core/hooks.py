@@ -44,3 +44,14 @@ def event(kind: str, **payload: object) -> None:
         path = getattr(config, "on_event", None)
         if path:
             import_string(path)(kind, **payload)
+
+
+def history_imported() -> None:
+    """An import loaded records that reach back in time (people in post for years): each
+    app's ``on_history_imported`` runs, so assurance keeps the figures of any day before its
+    first kept one (issue 17 item 2: past periods read only kept figures). Called on commit;
+    days already kept stay as they were shown (issue 9 item 8)."""
+    for config in apps.get_app_configs():
+        path = getattr(config, "on_history_imported", None)
+        if path:
+            import_string(path)()

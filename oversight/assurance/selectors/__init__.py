@@ -19,7 +19,7 @@ from .audit import (
     oversight_for_audit,
 )
 from .children import children_table, drift_table, key_elements_table
-from .dashboards import agencies_all, agency_compliance, agency_tables, partnership_tables
+from .dashboards import agencies_all, agency_tables, kept_tables, partnership_tables
 from .evaluation import (
     PUBLISHED_WHEN,
     distinct_respondents,
@@ -37,7 +37,6 @@ from .named import NAMED_COLUMNS, named_compliance_rows, named_table
 from .period import Period, default_period
 from .staff_compliance import (
     SUPERVISOR_COLUMNS,
-    _trend_point,
     compliance_columns,
     compliance_row,
     compliance_rows,
@@ -52,9 +51,7 @@ __all__ = [
     "PUBLISHED_WHEN",
     "SUPERVISOR_COLUMNS",
     "Period",
-    "_trend_point",  # tasks.assurance_trend_warm fills the trend cache with it
     "agencies_all",
-    "agency_compliance",
     "agency_tables",
     "audit_detail",
     "audit_grades_table",
@@ -75,6 +72,7 @@ __all__ = [
     "evaluation_comments",
     "evaluation_statements_table",
     "evaluations_due",
+    "kept_tables",
     "key_elements_table",
     "multi_agency_audit_records",
     "multi_agency_audit_strata",

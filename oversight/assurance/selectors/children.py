@@ -7,14 +7,15 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from oversight.children import selectors as children
 from oversight.children.models import EscalationLevel
 from oversight.people.models import Agency
 from oversight.supervision.models import CaseDiscussion, KeyElement, ReviewTheme, SessionRecord
 
+from ..models import TrendPoint
 from ..periods import month_end, month_ends, month_start
 from ..suppression import HIDDEN, SUPPRESSED, complementary, is_suppressed, percent, suppress
 from ..tables import Table
@@ -299,7 +300,7 @@ def review_themes_table(agencies: list[Agency], period: Period) -> Table:
 def decisions_trend_table(agencies: list[Agency], end: dt.date, today: dt.date) -> Table:
     """The share of each month's decisions on the child's file within two working days, over
     the 12 months to ``end`` (issue 12 item 2: the direction of a headline question). A
-    decision's standing is fixed once it is filed, so closed months are kept for a day. Only
+    decision's standing is fixed once it is filed; the 12 months are one query. Only
     the share is shown, never the month's count: the chosen period publishes counts, and
     counts by month beside them could be subtracted (decision 0004)."""
     ids = {a.pk for a in agencies}
@@ -310,18 +311,13 @@ def decisions_trend_table(agencies: list[Agency], end: dt.date, today: dt.date) 
         chart_column=1,
         chart_kind="line",
     )
-    for day in month_ends(min(end, today)):
-        key = f"assurance:decisions-trend:{day.isoformat()}:{','.join(map(str, sorted(ids)))}"
-        figures = cache.get(key) if day < today else None
-        if figures is None:
-            figures = children.decisions_on_file_figures(
-                agency_ids=ids, start=month_start(day), end=day, today=today
-            )
-            if day < today:
-                cache.set(key, figures, 60 * 60 * 24)
-        table.rows.append(
-            [f"{day:%b %Y}", percent(figures["on_time"] or 0, figures["decisions"] or 0)]
-        )
+    days = month_ends(min(end, today))
+    by_month = children.decisions_on_file_by_month(
+        agency_ids=ids, start=month_start(days[0]), end=days[-1]
+    )
+    for day in days:
+        decisions, on_time = by_month.get(month_start(day), (0, 0))
+        table.rows.append([f"{day:%b %Y}", percent(on_time, decisions)])
     return table
 
 
@@ -355,14 +351,15 @@ MONTH_END_TRENDS: dict[str, tuple[str, str, Any, bool]] = {
 
 def month_end_trend_table(key: str, agencies: list[Agency], end: dt.date, today: dt.date) -> Table:
     """The share at each of the 12 month ends to ``end`` (the last is today, for the current
-    month, unless the trend reads whole months only), in one query whatever the number of
-    children."""
-    caption, column, figures_on, whole_months = MONTH_END_TRENDS[key]
+    month, unless the trend reads whole months only). Closed month ends are read from the
+    kept TrendPoints in one query (issue 17 item 2); only today's point is counted from the
+    children's history on a page view."""
+    caption, column, _, whole_months = MONTH_END_TRENDS[key]
     last = min(end, today)
     if whole_months and last != month_end(last):
         last = month_start(last) - dt.timedelta(days=1)
     days = month_ends(last)
-    figures = figures_on(agency_ids={a.pk for a in agencies}, days=days)
+    figures = trend_points(key, agencies, days, today)
     return Table(
         key=key,
         caption=f"{caption}, last 12 {'complete ' if whole_months else ''}months",
@@ -371,3 +368,60 @@ def month_end_trend_table(key: str, agencies: list[Agency], end: dt.date, today:
         chart_column=1,
         chart_kind="line",
     )
+
+
+def _scope_agency(agencies: list[Agency]) -> int | None:
+    """The TrendPoint scope: one agency's dashboard, or the partnership (none)."""
+    return agencies[0].pk if len(agencies) == 1 else None
+
+
+def _kept_points(
+    key: str, scope: int | None, days: list[dt.date]
+) -> dict[dt.date, tuple[int, int]]:
+    return {
+        on: (n, w)
+        for on, n, w in TrendPoint.objects.filter(
+            agency_id=scope,  # type: ignore[misc]  # None: the partnership's points
+            key=key,
+            on__in=days,
+        ).values_list("on", "n", "w")
+    }
+
+
+def trend_points(
+    key: str, agencies: list[Agency], days: list[dt.date], today: dt.date
+) -> dict[dt.date, tuple[int, int]]:
+    """(group, counted) at each day: kept for closed days (computed once, by one request
+    while others wait, then kept), counted live for today."""
+    from oversight.core.singleflight import single_flight
+
+    figures_on = MONTH_END_TRENDS[key][2]
+    ids = {a.pk for a in agencies}
+    scope = _scope_agency(agencies)
+    closed = [day for day in days if day < today]
+    found = _kept_points(key, scope, closed)
+    missing = [day for day in closed if day not in found]
+    if missing:
+
+        def ready() -> dict[dt.date, tuple[int, int]] | None:
+            again = _kept_points(key, scope, missing)
+            return again if len(again) == len(missing) else None
+
+        def compute() -> dict[dt.date, tuple[int, int]]:
+            computed = figures_on(agency_ids=ids, days=missing)
+            now = timezone.now()
+            TrendPoint.objects.bulk_create(
+                [
+                    TrendPoint(agency_id=scope, key=key, on=day, n=n, w=w, computed_at=now)
+                    for day, (n, w) in computed.items()
+                ],
+                ignore_conflicts=True,
+            )
+            return computed
+
+        lock = f"assurance:trend-points:{key}:{scope}:{missing[0]}:{missing[-1]}"
+        found.update(single_flight(lock, compute, kept=ready))
+    live = [day for day in days if day >= today]
+    if live:
+        found.update(figures_on(agency_ids=ids, days=live))
+    return found

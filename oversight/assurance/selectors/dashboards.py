@@ -4,11 +4,14 @@ order, built from the topic modules beside this one."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
 from oversight.people.models import Agency
 
-from ..compliance import PersonCompliance, compliance_for, summarise, total
 from ..tables import Table
 from .audit import audit_grades_table, multi_agency_audit_table
 from .children import (
@@ -33,12 +36,16 @@ from .progression import case_progression_table
 from .shortfalls import shortfalls_table
 from .staff_compliance import (
     SUPERVISOR_COLUMNS,
+    by_agency,
+    by_grouping,
     compliance_columns,
     compliance_row,
     compliance_rows,
+    figures_on,
     supervisor_row,
     supervisor_rows,
     trend_table,
+    whole,
 )
 from .wellbeing import pulse_by_role_table, pulse_table, workforce_table
 
@@ -48,24 +55,25 @@ def agencies_all() -> list[Agency]:
 
 
 def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
-    """All agencies side by side; aggregates only, no names or notes (issue 5 item 3)."""
+    """All agencies side by side; aggregates only, no names or notes (issue 5 item 3). Staff
+    compliance is read from the kept figures (issue 17 item 2)."""
     agencies = agencies_all()
-    rows = compliance_for(on=min(period.end, today), agency_ids=[a.pk for a in agencies])
-    by_agency = summarise(rows, key=lambda r: r.agency_name, label=lambda r: r.agency_name)
+    on = min(period.end, today)
+    groups = by_agency(agencies, figures_on(agencies, on, today))
     return [
         Table(
             key="staff_compliance",
-            caption=f"Staff supervision compliance on {min(period.end, today):%-d %B %Y}",
+            caption=f"Staff supervision compliance on {on:%-d %B %Y}",
             columns=compliance_columns("Agency"),
-            rows=[*compliance_rows(by_agency), compliance_row(total(rows, "Partnership"))],
+            rows=[*compliance_rows(groups), compliance_row(whole(groups, "Partnership"))],
             chart_column=2,
         ),
-        trend_table(agencies, period.end, today, side_by_side=True, latest=rows),
+        trend_table(agencies, period.end, today, side_by_side=True),
         Table(
             key="supervisors",
             caption="Supervisors: training and their own supervision",
             columns=["Agency", *SUPERVISOR_COLUMNS],
-            rows=[supervisor_row(g) for g in by_agency],
+            rows=[supervisor_row(g) for g in groups],
             chart_column=2,
         ),
         children_table(agencies, period, today),
@@ -89,25 +97,25 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
     ]
 
 
-def agency_compliance(*, agency: Agency, on: dt.date) -> list[PersonCompliance]:
-    return compliance_for(on=on, agency_ids=[agency.pk])
-
-
-def agency_tables(
-    *, agency: Agency, period: Period, today: dt.date, rows: Iterable[PersonCompliance]
-) -> list[Table]:
-    """One agency's figures by team and staff group, with the agency-level indicators."""
-    rows = list(rows)
+def agency_tables(*, agency: Agency, period: Period, today: dt.date) -> list[Table]:
+    """One agency's figures by team and staff group, with the agency-level indicators. Staff
+    compliance by team and staff group is read from the kept figures (issue 17 item 2)."""
     on = min(period.end, today)
-    by_team = summarise(rows, key=lambda r: r.team_name, label=lambda r: r.team_name)
-    by_group = summarise(rows, key=lambda r: r.staff_group_name, label=lambda r: r.staff_group_name)
     agencies = [agency]
+    figures = figures_on(agencies, on, today)[agency.pk]
+    if figures["counts"][0] and not figures["team"]:
+        from ..services import compliance_breakdown_fill
+
+        kept = figures["counts"]
+        figures = {**compliance_breakdown_fill(agency_id=agency.pk, on=on), "counts": kept}
+    by_team = by_grouping(figures, "team")
+    by_group = by_grouping(figures, "staff_group")
     return [
         Table(
             key="compliance_by_team",
             caption=f"Staff supervision compliance by team on {on:%-d %B %Y}",
             columns=compliance_columns("Team"),
-            rows=[*compliance_rows(by_team), compliance_row(total(rows))],
+            rows=[*compliance_rows(by_team), compliance_row(whole(by_team, "All staff"))],
             chart_column=2,
         ),
         Table(
@@ -124,7 +132,7 @@ def agency_tables(
             rows=supervisor_rows(by_team),
             chart_column=2,
         ),
-        trend_table(agencies, period.end, today, side_by_side=False, latest=rows),
+        trend_table(agencies, period.end, today, side_by_side=False),
         children_table(agencies, period, today),
         month_end_trend_table("children_trend", agencies, period.end, today),
         decisions_table(agencies, period, today),
@@ -149,3 +157,80 @@ def agency_tables(
         workforce_table(agencies, period.end),
         shortfalls_table(agency, period),
     ]
+
+
+# --- Kept dashboard figures (issue 17 item 2) ----------------------------------------------
+
+# A dashboard's figures are refreshed in the background once they are this old; a reader
+# meanwhile sees the kept ones, which the page dates (decision 0003's five minutes).
+TABLES_FRESH = dt.timedelta(minutes=5)
+# How long kept figures stay in the (database) cache: a period still running until the day
+# ends; a closed period, whose figures no longer move (issue 9 item 8), for a week.
+OPEN_PERIOD_SECONDS = 26 * 60 * 60
+CLOSED_PERIOD_SECONDS = 7 * 24 * 60 * 60
+
+
+@dataclass
+class KeptTables:
+    tables: list[Table]
+    at: dt.datetime
+
+
+def scope_tables(scope: str, period: Period, today: dt.date) -> list[Table]:
+    """The tables of a dashboard scope ("partnership" or "agency-<pk>"), in the order its
+    questions show them (decision 0017)."""
+    from .. import questions
+
+    if scope == "partnership":
+        return questions.in_question_order(
+            questions.PARTNERSHIP, partnership_tables(period=period, today=today)
+        )
+    agency = Agency.objects.get(pk=int(scope.removeprefix("agency-")))
+    return questions.in_question_order(
+        questions.AGENCY, agency_tables(agency=agency, period=period, today=today)
+    )
+
+
+def tables_key(scope: str, period: Period, today: dt.date) -> str:
+    key = f"assurance:tables:{scope}:{period.start}:{period.end}"
+    return key if period.end < today else f"{key}:{today}"
+
+
+def tables_keep(scope: str, period: Period, today: dt.date) -> KeptTables:
+    """Compute a scope's tables for the period and keep them for every reader."""
+    from oversight.core.routers import reading_from_replica
+
+    with reading_from_replica():  # figures tolerate a replica's lag (core.routers)
+        kept = KeptTables(scope_tables(scope, period, today), timezone.now())
+    seconds = CLOSED_PERIOD_SECONDS if period.end < today else OPEN_PERIOD_SECONDS
+    cache.set(tables_key(scope, period, today), kept, seconds)
+    return kept
+
+
+def kept_tables(scope: str, period: Period, today: dt.date) -> KeptTables:
+    """A dashboard's figures without recomputing them on a page view (issue 17 item 2): the
+    kept ones, refreshed in the background when older than TABLES_FRESH (the nightly job
+    keeps each scope's default period before anyone arrives). Kept figures missing (a period
+    nobody asked for yet) are computed by one request while the others wait for it."""
+    from oversight.core.singleflight import single_flight
+
+    key = tables_key(scope, period, today)
+    found: KeptTables | None = cache.get(key)
+    if found is None:
+        return single_flight(
+            key, lambda: tables_keep(scope, period, today), kept=lambda: cache.get(key)
+        )
+    stale = period.end >= today and timezone.now() - found.at > TABLES_FRESH
+    # One refresh queued however many readers find them stale.
+    if stale and cache.add(f"{key}:refreshing", 1, timeout=int(TABLES_FRESH.total_seconds())):
+        from ..tasks import dashboard_tables_refresh
+
+        transaction.on_commit(
+            lambda: dashboard_tables_refresh.enqueue(
+                scope=scope,
+                start=period.start.isoformat(),
+                end=period.end.isoformat(),
+                today=today.isoformat(),
+            )
+        )
+    return found

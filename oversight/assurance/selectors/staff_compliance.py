@@ -1,20 +1,17 @@
-"""Staff compliance tables and the 12-month trend. Closed months of the trend are read from
-the ComplianceSnapshots the daily task keeps (tasks.assurance_trend_warm); a month without
-them is computed and cached for a day."""
+"""Staff compliance tables and the 12-month trend, read from the ComplianceSnapshots kept for
+every closed day and today's row (issue 17 item 2, ``snapshots.kept_figures``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
-from django.core.cache import cache
+from oversight.people.models import Agency, StaffGroup, Team
 
-from oversight.people.models import Agency
-
-from ..compliance import GroupCompliance, PersonCompliance, compliance_for, summarise
-from ..models import SNAPSHOT_FIELDS, ComplianceSnapshot
+from ..compliance import GroupCompliance
+from ..models import SNAPSHOT_FIELDS
 from ..periods import month_ends
+from ..snapshots import DayFigures, kept_figures
 from ..suppression import HIDDEN, SUPPRESSED, complementary, hide_rows, percent, suppress
 from ..tables import Table
 
@@ -71,46 +68,42 @@ def supervisor_row(group: GroupCompliance) -> list[Any]:
 SUPERVISOR_COLUMNS = ["Supervisors", "% with valid supervisor training", "% supervised themselves"]
 
 
-def _trend_point(
-    agency_ids: list[int],
-    day: dt.date,
-    today: dt.date,
-    rows: list[PersonCompliance] | None = None,
-) -> dict[Any, GroupCompliance]:
-    """Compliance per agency at a month end; closed months are kept in the cache. ``rows``
-    are the rows for ``day`` when the page has them already."""
-    key = f"assurance:trend:{day.isoformat()}:{','.join(map(str, agency_ids))}"
-    if day < today:
-        found = cache.get(key)
-        if found is not None:
-            return found
-    if rows is None:
-        rows = compliance_for(on=day, agency_ids=agency_ids)
-    point = {
-        g.label: g for g in summarise(rows, key=lambda r: r.agency_id, label=lambda r: r.agency_id)
-    }
-    if day < today:
-        cache.set(key, point, 60 * 60 * 24)
-    return point
+def group_of(label: str, counts: list[int]) -> GroupCompliance:
+    """A kept row of counts (``snapshots``) as the GroupCompliance the tables show."""
+    return GroupCompliance(label=label, **dict(zip(SNAPSHOT_FIELDS, counts, strict=True)))
 
 
-def kept_trend_points(
-    agency_ids: list[int], days: list[dt.date]
-) -> dict[dt.date, dict[Any, GroupCompliance]]:
-    """The month ends for which every one of these agencies has a ComplianceSnapshot (kept by
-    the daily task), read in one query; other days are left to ``_trend_point``."""
-    found: dict[dt.date, dict[Any, GroupCompliance]] = defaultdict(dict)
-    for snapshot in ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on__in=days):
-        found[snapshot.on][snapshot.agency_id] = GroupCompliance(
-            label=str(snapshot.agency_id),
-            **{name: getattr(snapshot, name) for name in SNAPSHOT_FIELDS},
-        )
-    wanted = set(agency_ids)
-    return {
-        day: {k: g for k, g in point.items() if g.people}
-        for day, point in found.items()
-        if set(point) == wanted
-    }
+def figures_on(agencies: list[Agency], on: dt.date, today: dt.date) -> dict[int, DayFigures]:
+    """Each agency's kept figures on ``on``: a closed day's snapshot or today's row (issue 17
+    item 2), never ``compliance_for`` over the agency on a page view."""
+    found = kept_figures(agency_ids=[a.pk for a in agencies], days=[on], today=today)
+    return {a.pk: found[(a.pk, on)] for a in agencies}
+
+
+def by_agency(agencies: list[Agency], figures: dict[int, DayFigures]) -> list[GroupCompliance]:
+    """Agencies with staff, by name (as ``summarise`` by agency name gives them)."""
+    groups = [group_of(a.name, figures[a.pk]["counts"]) for a in agencies]
+    return sorted((g for g in groups if g.people), key=lambda g: g.label)
+
+
+def whole(groups: list[GroupCompliance], label: str) -> GroupCompliance:
+    """The total of these groups (``compliance.total``)."""
+    found = GroupCompliance(label=label)
+    for group in groups:
+        for name in SNAPSHOT_FIELDS:
+            setattr(found, name, getattr(found, name) + getattr(group, name))
+    return found
+
+
+def by_grouping(figures: DayFigures, grouping: str) -> list[GroupCompliance]:
+    """An agency's kept counts by team or staff group, labelled by their names now."""
+    model, none = (Team, "No team") if grouping == "team" else (StaffGroup, "No staff group")
+    keys = figures[grouping]
+    names = dict(model.objects.filter(pk__in=[int(k) for k in keys if k]).values_list("pk", "name"))
+    groups = [
+        group_of(names.get(int(key), none) if key else none, counts) for key, counts in keys.items()
+    ]
+    return sorted(groups, key=lambda g: g.label)
 
 
 def trend_table(
@@ -119,7 +112,6 @@ def trend_table(
     today: dt.date,
     *,
     side_by_side: bool,
-    latest: list[PersonCompliance] | None = None,
 ) -> Table:
     ids = [a.pk for a in agencies]
     columns = ["Month end", "% supervised within their interval (all)"]
@@ -134,16 +126,20 @@ def trend_table(
     )
     last = min(end, today)
     days = month_ends(last)
-    kept = kept_trend_points(ids, [d for d in days if d < today])
+    kept = kept_figures(agency_ids=ids, days=days, today=today)
     for day in days:
-        point = kept.get(day) or _trend_point(ids, day, today, latest if day == last else None)
+        point = {
+            agency_id: group
+            for agency_id in ids
+            if (group := group_of(str(agency_id), kept[(agency_id, day)]["counts"])).people
+        }
         people = sum(g.people for g in point.values())
         within = sum(g.within_interval for g in point.values())
         row: list[Any] = [day, percent(within, people)]
         if side_by_side:
             groups = [point.get(agency.pk) for agency in agencies]
-            for group in groups:
-                row.append(percent(group.within_interval, group.people) if group else SUPPRESSED)
+            for found in groups:
+                row.append(percent(found.within_interval, found.people) if found else SUPPRESSED)
             # The agencies with staff are a split of the "all" figure (decision 0004).
             present = [n for n, g in enumerate(groups) if g is not None]
             for n in complementary([g.people for g in groups if g is not None]):

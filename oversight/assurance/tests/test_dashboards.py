@@ -25,6 +25,7 @@ from oversight.assurance.suppression import (
     percent,
     suppress,
 )
+from oversight.assurance.tasks import assurance_trend_warm
 from oversight.contracts.tests.factories import SupervisionContractFactory
 from oversight.core.models import AuditAction, AuditEvent
 from oversight.people.models import LineManagement
@@ -351,6 +352,8 @@ def test_query_count_does_not_grow_with_data(
         return len(queries)
 
     _grow(cast, held, 2)
+    # What the nightly job keeps before anyone arrives (issue 17 item 2).
+    assurance_trend_warm.call()
     before = count()
     _grow(cast, held, 10)
     assert count() == before
@@ -361,28 +364,35 @@ def _trend_rows(client: Any, url: str) -> list[list[str]]:
     return tables["trend"]
 
 
-def test_the_daily_task_keeps_each_closed_month_and_the_trend_reads_it(
+def test_the_nightly_task_keeps_every_closed_day_and_the_trend_reads_it(
     cast: Any, client: Any, held: Any
 ) -> None:
+    """Issue 17 item 2: staff compliance is kept per agency for every closed day of the
+    history; the trend then reads the kept rows in one query and shows the same figures."""
     from django.core.cache import cache
+    from django.db.models import Min
+    from django.utils import timezone
 
     from oversight.assurance.models import ComplianceSnapshot
     from oversight.assurance.tasks import assurance_trend_warm
-    from oversight.people.models import Agency
+    from oversight.people.models import Membership
 
     _grow(cast, held, 6)
     client.force_login(cast.agency_lead)
     url = reverse("assurance:agency_dashboard", args=[cast.agency.pk])
     computed = _trend_rows(client, url)
 
-    kept = assurance_trend_warm.call()
-    assert kept == 11 * Agency.objects.count()
-    assert ComplianceSnapshot.objects.filter(agency=cast.agency).count() == 11
+    assurance_trend_warm.call()
+    first = Membership.objects.filter(agency=cast.agency).aggregate(first=Min("starts_on"))
+    closed = (timezone.localdate() - first["first"]).days
+    kept = ComplianceSnapshot.objects.filter(agency=cast.agency, final=True)
+    assert kept.count() == closed
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
         read_back = _trend_rows(client, url)
     assert read_back == computed
-    assert sum("assurance_compliancesnapshot" in q["sql"] for q in queries) == 1
+    # Today's row for the compliance table, and every month end of the trend at once.
+    assert sum("assurance_compliancesnapshot" in q["sql"] for q in queries) == 2
 
 
 @pytest.fixture
@@ -575,11 +585,13 @@ def test_partnership_dashboard_query_count_does_not_grow_with_agencies(
             assert client.get(reverse("assurance:partnership_dashboard")).status_code == 200
         return len(queries)
 
+    assurance_trend_warm.call()  # the nightly job keeps each agency's figures
     before = count()
     for _ in range(3):
         agency = pf.AgencyFactory(partnership=cast.agency.partnership)
         person = pf.PersonFactory()
         pf.MembershipFactory(person=person, agency=agency)
+    assurance_trend_warm.call()
     assert count() == before
 
 

@@ -18,7 +18,6 @@ from django.views.generic import TemplateView
 
 from oversight.core.access import BreadcrumbsMixin, RuleRequiredMixin, SignedInView
 from oversight.core.home import is_wide_scope, kept_for_wide_scope
-from oversight.core.routers import reading_from_replica
 from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency
 from oversight.people.selectors import access_profile
@@ -95,19 +94,17 @@ class DashboardMixin(SignedInView):
         pages, its exports and its board report then show the same numbers, and a busy
         morning does not recompute the partnership for every reader. Figures are aggregates,
         never personal."""
-        key = f"assurance:tables:{self.cache_scope()}:{period.start}:{period.end}:{today}"
-        found = cache.get(key)
-        if found is None:
-            with reading_from_replica():  # figures tolerate a replica's lag (core.routers)
-                found = questions.in_question_order(self.scope_kind, self.tables(period, today))
-            cache.set(key, found, TABLES_CACHE_SECONDS)
-        return found
+        kept = selectors.kept_tables(self.cache_scope(), period, today)
+        self.figures_at = kept.at
+        return kept.tables
 
     def cached_answers(
         self, period: selectors.Period, today: dt.date, tables: list[Table]
     ) -> dict[str, questions.Answer]:
         """The answer to each headline question, kept as long as the tables."""
-        key = f"assurance:answers:{self.cache_scope()}:{period.start}:{period.end}:{today}"
+        at = getattr(self, "figures_at", None)
+        stamp = at.timestamp() if at else 0
+        key = f"assurance:answers:{self.cache_scope()}:{period.start}:{period.end}:{today}:{stamp}"
         found = cache.get(key)
         if found is None:
             scope = questions.Scope(
@@ -279,8 +276,7 @@ class AgencyDashboardView(RuleRequiredMixin, DashboardMixin, BreadcrumbsMixin, T
 
     def tables(self, period: selectors.Period, today: dt.date) -> list[Table]:
         assert self.object is not None
-        rows = selectors.agency_compliance(agency=self.object, on=min(period.end, today))
-        return selectors.agency_tables(agency=self.object, period=period, today=today, rows=rows)
+        return selectors.agency_tables(agency=self.object, period=period, today=today)
 
     def dashboard_url(self) -> str:
         assert self.object is not None

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
+from oversight.core import hooks
 from oversight.core.services import RequestOrigin
 
 from ..imports import SAVING, staff_import_csv, staff_import_read
@@ -97,6 +98,8 @@ def staff_import_run(*, job_id: int) -> str:
                     progress=progress,
                 )
                 _finish(job.pk, result.errors, result.counts)
+                if not result.errors:
+                    transaction.on_commit(hooks.history_imported)
         except Exception:  # a fault of ours: say so on the page, never leave it "running"
             logger.exception("Staff import %s stopped", job.pk)
             _finish(job.pk, [STOPPED], {}, state=StaffImportState.FAILED)
