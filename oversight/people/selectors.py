@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from oversight.core.models import OutgoingEmail
@@ -81,23 +81,43 @@ def access_profile(user: Any, *, on: dt.date | None = None) -> AccessProfile:
     cached = getattr(user, cache_key, None)
     if cached is not None:
         return cached
-    roles = frozenset(
-        RoleAssignment.objects.on(day).filter(person=user).values_list("role", "agency_id")
-    )
-    profile = AccessProfile(
-        person_id=user.pk,
-        roles=roles,
-        member_agency_ids=frozenset(
-            Membership.objects.on(day).filter(person=user).values_list("agency_id", flat=True)
-        ),
-        supervisee_ids=frozenset(
+    # One round trip, not four: every signed-in page asks (issue 17 item 1).
+    none = Value("", output_field=CharField())
+    rows = (
+        RoleAssignment.objects.on(day)
+        .filter(person=user)
+        .order_by()
+        .values_list(Value("role", output_field=CharField()), "role", "agency_id")
+        .union(
+            Membership.objects.on(day)
+            .filter(person=user)
+            .order_by()
+            .values_list(Value("member", output_field=CharField()), none, "agency_id"),
             SupervisionRelationship.objects.on(day)
             .filter(supervisor=user)
-            .values_list("supervisee_id", flat=True)
-        ),
-        report_ids=frozenset(
-            LineManagement.objects.on(day).filter(manager=user).values_list("report_id", flat=True)
-        ),
+            .order_by()
+            .values_list(Value("supervisee", output_field=CharField()), none, "supervisee_id"),
+            LineManagement.objects.on(day)
+            .filter(manager=user)
+            .order_by()
+            .values_list(Value("report", output_field=CharField()), none, "report_id"),
+            all=True,
+        )
+    )
+    found: dict[str, set[Any]] = {
+        "role": set(),
+        "member": set(),
+        "supervisee": set(),
+        "report": set(),
+    }
+    for kind, role, other_id in rows:
+        found[kind].add((role, other_id) if kind == "role" else other_id)
+    profile = AccessProfile(
+        person_id=user.pk,
+        roles=frozenset(found["role"]),
+        member_agency_ids=frozenset(found["member"]),
+        supervisee_ids=frozenset(found["supervisee"]),
+        report_ids=frozenset(found["report"]),
     )
     setattr(user, cache_key, profile)
     return profile

@@ -17,15 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.backends import ModelBackend
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from oversight.people.backends import UsernameOrEmailBackend
 
 PASSWORD_BACKEND = "oversight.people.backends.UsernameOrEmailBackend"
 TEST_AUTHENTICATOR = "Test authenticator"
 
 
-class SecondFactorPassedBackend(ModelBackend):
+class SecondFactorPassedBackend(UsernameOrEmailBackend):
+    """Signs nobody in by itself; grants what the real backend grants (its permissions)."""
+
     def authenticate(
         self,
         request: Any,
