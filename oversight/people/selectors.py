@@ -4,9 +4,11 @@ page shows, plus the per-request access profile that rules.py decides access fro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
@@ -72,6 +74,65 @@ class AccessProfile:
 _ANONYMOUS = AccessProfile(person_id=None)
 
 
+def _access_queryset(person_id: int, day: dt.date) -> QuerySet[Any]:
+    """Roles, posts, supervisees and line reports on ``day``, as (kind, role, id) rows: one
+    round trip, not four (issue 17 item 1)."""
+    none = Value("", output_field=CharField())
+    return (
+        RoleAssignment.objects.on(day)
+        .filter(person_id=person_id)
+        .order_by()
+        .values_list(Value("role", output_field=CharField()), "role", "agency_id")
+        .union(
+            Membership.objects.on(day)
+            .filter(person_id=person_id)
+            .order_by()
+            .values_list(Value("member", output_field=CharField()), none, "agency_id"),
+            SupervisionRelationship.objects.on(day)
+            .filter(supervisor_id=person_id)
+            .order_by()
+            .values_list(Value("supervisee", output_field=CharField()), none, "supervisee_id"),
+            LineManagement.objects.on(day)
+            .filter(manager_id=person_id)
+            .order_by()
+            .values_list(Value("report", output_field=CharField()), none, "report_id"),
+            all=True,
+        )
+    )
+
+
+# Stand-ins the access query is compiled with once, then swapped for the person and the day.
+_ANY_PERSON = -917_263_548
+_ANY_DAY = dt.date(1901, 2, 3)
+
+
+@functools.cache
+def _access_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
+    """The access query's SQL, compiled once per process and database: every signed-in page
+    runs it, and building and compiling it in the ORM cost five times what running it did
+    (issue 17 item 1; decision 0026)."""
+    queryset = _access_queryset(_ANY_PERSON, _ANY_DAY)
+    sql, params = queryset.query.get_compiler(using=alias).as_sql()
+    day = connections[alias].ops.adapt_datefield_value(_ANY_DAY)
+    if params.count(_ANY_PERSON) != 4 or params.count(day) != 8:
+        raise AssertionError("the access query's parameters are not where it expects them")
+    return sql, tuple(params)
+
+
+def _access_rows(person_id: int, day: dt.date) -> list[tuple[str, str, int]]:
+    alias = router.db_for_read(RoleAssignment)
+    sql, params = _access_sql(alias)
+    ops = connections[alias].ops
+    any_day, on_day = ops.adapt_datefield_value(_ANY_DAY), ops.adapt_datefield_value(day)
+    bound = [
+        person_id if value == _ANY_PERSON else on_day if value == any_day else value
+        for value in params
+    ]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, bound)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
 def access_profile(user: Any, *, on: dt.date | None = None) -> AccessProfile:
     """The viewer's access profile, computed once and kept on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -81,29 +142,7 @@ def access_profile(user: Any, *, on: dt.date | None = None) -> AccessProfile:
     cached = getattr(user, cache_key, None)
     if cached is not None:
         return cached
-    # One round trip, not four: every signed-in page asks (issue 17 item 1).
-    none = Value("", output_field=CharField())
-    rows = (
-        RoleAssignment.objects.on(day)
-        .filter(person=user)
-        .order_by()
-        .values_list(Value("role", output_field=CharField()), "role", "agency_id")
-        .union(
-            Membership.objects.on(day)
-            .filter(person=user)
-            .order_by()
-            .values_list(Value("member", output_field=CharField()), none, "agency_id"),
-            SupervisionRelationship.objects.on(day)
-            .filter(supervisor=user)
-            .order_by()
-            .values_list(Value("supervisee", output_field=CharField()), none, "supervisee_id"),
-            LineManagement.objects.on(day)
-            .filter(manager=user)
-            .order_by()
-            .values_list(Value("report", output_field=CharField()), none, "report_id"),
-            all=True,
-        )
-    )
+    rows = _access_rows(user.pk, day)
     found: dict[str, set[Any]] = {
         "role": set(),
         "member": set(),
