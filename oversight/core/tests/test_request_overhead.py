@@ -34,6 +34,7 @@ def production(monkeypatch: Any) -> Iterator[ModuleType]:
         "DATABASE_URL": "postgres://oversight@db.example.org:5432/oversight",
         "EMAIL_URL": "smtp://mail.example.org:25",
         "DEFAULT_FROM_EMAIL": "oversight@example.org",
+        "CACHE_URL": "dbcache://oversight_cache",
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("OVERSIGHT_LOCAL_HTTP", raising=False)
@@ -75,6 +76,16 @@ def test_production_keeps_compiled_templates(production: ModuleType) -> None:
     ]
     first = engine.get_template("base.html")
     assert engine.get_template("base.html") is first  # compiled once, then kept
+
+
+def test_production_keeps_a_partnership_of_figures_in_the_database_cache(
+    production: ModuleType, monkeypatch: Any
+) -> None:
+    assert production.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] >= 10_000
+    monkeypatch.setenv("CACHE_URL", "dbcache://oversight_cache?max_entries=500")
+    sys.modules.pop("oversight.settings.production", None)
+    chosen = importlib.import_module("oversight.settings.production")
+    assert chosen.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] == 500
 
 
 def test_production_keeps_database_connections(production: ModuleType) -> None:
