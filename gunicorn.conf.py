@@ -24,8 +24,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# A worker is replaced after this many requests (with jitter, so not all at once).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+# A worker is replaced after this many requests (with jitter, so not all at once), in case
+# memory creeps. Starting one costs about 2.5 s of CPU (Django and every app imported, then
+# templates compiled and connections opened again) while the other workers carry its share:
+# at 2000 that came round every minute or so per worker under load (decision 0026).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -2,9 +2,10 @@
 it prints figures.
 
     DATABASE_URL=postgres://... .venv/bin/python -m bench.loadtest [--users 10,50,200]
-        [--seconds 30] [--port 8190]
+        [--seconds 30] [--port 8190] [--workers 2] [--threads 4]
 
-It starts gunicorn (gunicorn.conf.py; WEB_CONCURRENCY and GUNICORN_THREADS as in production)
+It starts gunicorn (gunicorn.conf.py; WEB_CONCURRENCY and GUNICORN_THREADS as in production,
+or ``--workers`` and ``--threads``)
 under the production settings on loopback, with the database cache, against the database in
 ``DATABASE_URL`` (after ``seed_demo``, normally ``--scale large``). It signs in the five
 personas once each (the demo password; the demo's authenticator key for those who need a
@@ -14,7 +15,8 @@ with no pause (a closed loop: a user asks again only once answered), and every a
 timed. An answer other than 200, or none within the timeout, is an error.
 
 Per level it prints requests per second, the 50th, 95th and 99th percentiles, the errors
-and the machine's one-minute load average when the level ended; the targets of issue 17
+and the machine's one-minute load average before the level began and when it ended (the
+load test shares the machine with whatever else runs there); the targets of issue 17
 are printed beside the figures."""
 
 from __future__ import annotations
@@ -232,7 +234,13 @@ def main() -> int:
     parser.add_argument("--users", default="10,50,200", help="Comma-separated levels.")
     parser.add_argument("--seconds", type=float, default=30.0, help="Time at each level.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("LOADTEST_PORT", 8190)))
+    parser.add_argument("--workers", type=int, help="gunicorn processes (WEB_CONCURRENCY).")
+    parser.add_argument("--threads", type=int, help="Threads in each (GUNICORN_THREADS).")
     args = parser.parse_args()
+    if args.workers:
+        os.environ["WEB_CONCURRENCY"] = str(args.workers)
+    if args.threads:
+        os.environ["GUNICORN_THREADS"] = str(args.threads)
     if not Person.objects.filter(username="auditor").exists():
         say("No demo partnership in this database: run `manage.py seed_demo --scale large`.")
         return 1
@@ -251,10 +259,11 @@ def main() -> int:
         )
         say(
             f"{'users':>5} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-            f"{'p99 ms':>7} {'errors':>6} {'load':>5}   target"
+            f"{'p99 ms':>7} {'errors':>6} {'load':>11}   target"
         )
         for users in levels:
             level = Level(users)
+            before = os.getloadavg()[0]
             elapsed = run_level(base, level, args.seconds, sessions, pages)
             rate = len(level.times) / elapsed if elapsed else 0.0
             target = [f">= {TARGETS['rps']:.0f} req/s"]
@@ -266,7 +275,8 @@ def main() -> int:
                 f"{users:>5} {len(level.times):>8} {rate:>7.1f} "
                 f"{statistics.median(level.times) if level.times else float('nan'):>7.0f} "
                 f"{percentile(level.times, 0.95):>7.0f} {percentile(level.times, 0.99):>7.0f} "
-                f"{level.errors:>6} {os.getloadavg()[0]:>5.2f}   {', '.join(target)}"
+                f"{level.errors:>6} {before:>5.2f}>{os.getloadavg()[0]:<5.2f}   "
+                f"{', '.join(target)}"
             )
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -2,7 +2,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -10,6 +9,7 @@ from django.utils.module_loading import import_string
 
 from .navigation import navigation_for
 from .observability import request_id
+from .sessions import idle_seconds_left
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "service_name": "Oversight",
         "navigation": SimpleLazyObject(lambda: navigation_for(request)),
         "header_links": SimpleLazyObject(lambda: header_links_for(request)),
-        # The idle sign-out, for the warning before it (issue 12 item 3).
-        "idle_seconds": settings.SESSION_COOKIE_AGE,
+        # What is left before the idle sign-out, for the warning before it (issue 12 item 3;
+        # a session is renewed at most once a minute, core.sessions).
+        "idle_seconds": idle_seconds_left(request),
     }

@@ -268,12 +268,13 @@ class KeptTypingView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
 
 
 class StillHereView(RuleRequiredMixin, View):
-    """ "Stay signed in" from the idle warning: any request keeps the session alive
-    (SESSION_SAVE_EVERY_REQUEST); a script gets 204, a form goes back where it was."""
+    """ "Stay signed in" from the idle warning: the session is renewed now, whenever it was
+    last renewed (core.sessions); a script gets 204, a form goes back where it was."""
 
     permission_required = Permission.STAY_SIGNED_IN
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        request.session.modified = True
         if request.headers.get("Accept") == "application/json":
             return HttpResponse(status=204)
         back = request.POST.get("next", "")

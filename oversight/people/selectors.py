@@ -4,9 +4,11 @@ page shows, plus the per-request access profile that rules.py decides access fro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -78,34 +80,10 @@ class AccessProfile:
 _ANONYMOUS = AccessProfile(person_id=None)
 
 
-def access_profile(user: Any, *, on: dt.date | None = None) -> AccessProfile:
-    """The viewer's access profile, computed once and kept on the user object for the request."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return _ANONYMOUS
-    day = on or timezone.localdate()
-    cache_key = f"_access_profile_{day.isoformat()}"
-    cached = getattr(user, cache_key, None)
-    if cached is not None:
-        return cached
-    # One read, not four (issue 17 item 1): every page asks for the profile first.
-    rows = _profile_rows(user, day)
-    profile = AccessProfile(
-        person_id=user.pk,
-        roles=frozenset((role, agency) for kind, role, agency, _ in rows if kind == "role"),
-        member_agency_ids=frozenset(a for kind, _, a, _ in rows if kind == "member"),
-        supervisee_ids=frozenset(a for kind, _, a, _ in rows if kind == "supervisee"),
-        report_ids=frozenset(a for kind, _, a, _ in rows if kind == "report"),
-        supervisor_ids=frozenset(a for kind, _, a, _ in rows if kind == "supervisor"),
-        supervisee_pairs=frozenset((a, g) for kind, _, a, g in rows if kind == "supervisee"),
-        report_pairs=frozenset((a, g) for kind, _, a, g in rows if kind == "report"),
-    )
-    setattr(user, cache_key, profile)
-    return profile
-
-
-def _profile_rows(user: Any, day: dt.date) -> list[tuple[str, str, Any, Any]]:
+def _access_queryset(person_id: int, day: dt.date) -> QuerySet[Any]:
     """(kind, role, id, agency) rows: the person's roles, posts, supervisees, reports and
-    supervisors on ``day``, as one UNION ALL of the same reads the rules always used."""
+    supervisors on ``day``, as one UNION ALL of the same reads the rules always used: one
+    round trip, not four (issue 17 item 1)."""
 
     def labelled(qs: QuerySet[Any], kind: str, role: Any, id_field: str) -> QuerySet[Any]:
         return (
@@ -121,32 +99,92 @@ def _profile_rows(user: Any, day: dt.date) -> list[tuple[str, str, Any, Any]]:
 
     blank = Value("", output_field=CharField())
     roles = labelled(
-        RoleAssignment.objects.on(day).filter(person=user),
+        RoleAssignment.objects.on(day).filter(person_id=person_id),
         "role",
         Cast("role", CharField()),
         "agency_id",
     )
-    return list(
-        roles.union(
-            labelled(Membership.objects.on(day).filter(person=user), "member", blank, "agency_id"),
-            labelled(
-                SupervisionRelationship.objects.on(day).filter(supervisor=user),
-                "supervisee",
-                blank,
-                "supervisee_id",
-            ),
-            labelled(
-                LineManagement.objects.on(day).filter(manager=user), "report", blank, "report_id"
-            ),
-            labelled(
-                SupervisionRelationship.objects.on(day).filter(supervisee=user),
-                "supervisor",
-                blank,
-                "supervisor_id",
-            ),
-            all=True,
-        )
+    return roles.union(
+        labelled(
+            Membership.objects.on(day).filter(person_id=person_id), "member", blank, "agency_id"
+        ),
+        labelled(
+            SupervisionRelationship.objects.on(day).filter(supervisor_id=person_id),
+            "supervisee",
+            blank,
+            "supervisee_id",
+        ),
+        labelled(
+            LineManagement.objects.on(day).filter(manager_id=person_id),
+            "report",
+            blank,
+            "report_id",
+        ),
+        labelled(
+            SupervisionRelationship.objects.on(day).filter(supervisee_id=person_id),
+            "supervisor",
+            blank,
+            "supervisor_id",
+        ),
+        all=True,
     )
+
+
+# Stand-ins the access query is compiled with once, then swapped for the person and the day.
+_ANY_PERSON = -917_263_548
+_ANY_DAY = dt.date(1901, 2, 3)
+
+
+@functools.cache
+def _access_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
+    """The access query's SQL, compiled once per process and database: every signed-in page
+    runs it, and building and compiling it in the ORM cost five times what running it did
+    (issue 17 item 1; decision 0026)."""
+    queryset = _access_queryset(_ANY_PERSON, _ANY_DAY)
+    sql, params = queryset.query.get_compiler(using=alias).as_sql()
+    day = connections[alias].ops.adapt_datefield_value(_ANY_DAY)
+    if params.count(_ANY_PERSON) != 5 or params.count(day) != 10:
+        raise AssertionError("the access query's parameters are not where it expects them")
+    return sql, tuple(params)
+
+
+def _access_rows(person_id: int, day: dt.date) -> list[tuple[str, str, Any, Any]]:
+    alias = router.db_for_read(RoleAssignment)
+    sql, params = _access_sql(alias)
+    ops = connections[alias].ops
+    any_day, on_day = ops.adapt_datefield_value(_ANY_DAY), ops.adapt_datefield_value(day)
+    bound = [
+        person_id if value == _ANY_PERSON else on_day if value == any_day else value
+        for value in params
+    ]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, bound)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def access_profile(user: Any, *, on: dt.date | None = None) -> AccessProfile:
+    """The viewer's access profile, computed once and kept on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _ANONYMOUS
+    day = on or timezone.localdate()
+    cache_key = f"_access_profile_{day.isoformat()}"
+    cached = getattr(user, cache_key, None)
+    if cached is not None:
+        return cached
+    # One read, not four (issue 17 item 1): every page asks for the profile first.
+    rows = _access_rows(user.pk, day)
+    profile = AccessProfile(
+        person_id=user.pk,
+        roles=frozenset((role, agency) for kind, role, agency, _ in rows if kind == "role"),
+        member_agency_ids=frozenset(a for kind, _, a, _ in rows if kind == "member"),
+        supervisee_ids=frozenset(a for kind, _, a, _ in rows if kind == "supervisee"),
+        report_ids=frozenset(a for kind, _, a, _ in rows if kind == "report"),
+        supervisor_ids=frozenset(a for kind, _, a, _ in rows if kind == "supervisor"),
+        supervisee_pairs=frozenset((a, g) for kind, _, a, g in rows if kind == "supervisee"),
+        report_pairs=frozenset((a, g) for kind, _, a, g in rows if kind == "report"),
+    )
+    setattr(user, cache_key, profile)
+    return profile
 
 
 def person_agency_ids(person: Person, *, on: dt.date | None = None) -> set[int]:

@@ -63,7 +63,16 @@ DATABASE_ROUTERS = ["oversight.core.routers.DashboardReplicaRouter"]
 # Dashboards and the wide-scope home panels of leads and line managers are kept a few minutes
 # (docs/decisions/0003). One process: memory. Several (production): a shared cache, e.g.
 # CACHE_URL=dbcache://oversight_cache after `manage.py createcachetable`.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # Each process's own memory, for what nearly never changes and every page shows (the
+    # partnership's name): a shared cache would cost the query it saves (decision 0026).
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "oversight-local",
+        "TIMEOUT": env.int("LOCAL_CACHE_SECONDS", default=60),
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -108,7 +117,8 @@ MIDDLEWARE = [
     "oversight.core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, renewing an idle session at most once a minute (core.sessions).
+    "oversight.core.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -186,9 +196,13 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("PASSKEY_ORIGINS", default=["http://localhost:8000"])
 OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "oversight.signin.passkeys"
 
-# Sessions end after inactivity: each request renews the cookie, so only idle time counts.
+# Sessions end after inactivity: a request renews the session, so only idle time counts; to
+# spare a database write per page, at most once every SESSION_RENEW_SECONDS (core.sessions,
+# decision 0026).
+SESSION_ENGINE = "oversight.core.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

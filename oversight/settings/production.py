@@ -8,7 +8,7 @@ plain HTTP."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import database_tuned, env, logging_config, sqlite_tuned
+from .base import CACHES, TEMPLATES, database_tuned, env, logging_config, sqlite_tuned
 
 DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
@@ -31,6 +31,36 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 # Links in emails (issue 11): where people reach the service; by default the first allowed
 # host over HTTPS.
 SITE_URL = env("SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
+
+# Django's database cache keeps 300 entries unless told otherwise, and past that throws a third
+# away on every write: a partnership's kept figures (month ends, each lead's and manager's
+# wide panels) are thousands. ``?max_entries=`` in CACHE_URL still decides (decision 0026).
+CACHES = {**CACHES, "default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
+
+# Templates are compiled once per process and kept (issue 17 item 1). Django 5.2 already wraps
+# its default loaders in the cached loader when none are named; named here so that no later
+# change to TEMPLATES (a loader added, APP_DIRS turned off) quietly recompiles every template
+# on every request. decision 0026.
+TEMPLATES = [
+    {
+        **{key: value for key, value in TEMPLATES[0].items() if key != "APP_DIRS"},
+        "APP_DIRS": False,
+        "OPTIONS": {
+            **TEMPLATES[0]["OPTIONS"],  # type: ignore[dict-item]
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
+        },
+    }
+]
 
 LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = logging_config(LOG_FORMAT, env("LOG_LEVEL", default="INFO"))

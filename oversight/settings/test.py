@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from .base import *  # noqa: F403
-from .base import AUTHENTICATION_BACKENDS, MIDDLEWARE, STORAGES, env
+from .base import AUTHENTICATION_BACKENDS, CACHES, MIDDLEWARE, STORAGES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A test that starts the real worker (core/tests/test_worker.py) gives it the database queue
@@ -26,6 +26,8 @@ TASKS = {
     }
 }
 AXES_FAILURE_LIMIT = 5
+# Nothing kept in a process between tests: each test's partnership is its own.
+CACHES = {**CACHES, "local": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # The test servers serve static files through staticfiles' own handler.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]
 # The webhook tests' receiver listens on loopback over plain http.

@@ -1,0 +1,115 @@
+"""Python CPU per request, one request at a time, under the production settings (issue 17
+item 1). Not a test: it prints figures.
+
+    DATABASE_URL=postgres://... .venv/bin/python -m bench.profile [--runs 30]
+        [--only home] [--cprofile /tmp/out.prof]
+
+Each persona of the load test (bench.loadtest) signs in through the sign-in pages (the demo
+password; the demo's authenticator key for those who need a second factor); then each of its
+pages is requested once to warm up and ``--runs`` times, through Django's whole stack in this
+process with the database cache, as gunicorn's worker would. It prints, per page, the median
+CPU time this process spent (``time.process_time``: Python, not PostgreSQL) and its minimum
+(steadier on a shared machine), the median wall time and the queries. ``--cprofile``
+writes a profile of every timed request (for ``python -m pstats`` or snakeviz)."""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import secrets
+import statistics
+import sys
+import time
+
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="oversight.settings.production",
+    OVERSIGHT_LOCAL_HTTP="true",
+    ALLOWED_HOSTS="127.0.0.1,localhost",
+    LOG_LEVEL="WARNING",
+)
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
+os.environ.setdefault("EMAIL_URL", "consolemail://")
+os.environ.setdefault("DEFAULT_FROM_EMAIL", "oversight@localhost")
+os.environ.setdefault("CACHE_URL", "dbcache://oversight_cache")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from bench.loadtest import PASSWORD, persona_pages  # noqa: E402
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def signed_in(username: str) -> Client:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from oversight.signin.testing import code_for
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.post(reverse("login"), {"username": username, "password": PASSWORD})
+    if client.get(reverse("home")).status_code != 200:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        device.last_t = -1
+        device.save(update_fields=["last_t"])
+        client.post(reverse("signin:second_factor"), {"code": code_for(device)})
+    if client.get(reverse("home")).status_code != 200:
+        raise RuntimeError(f"could not sign in as {username}")
+    return client
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--only", default="", help="Only pages whose name contains this.")
+    parser.add_argument("--cprofile", default="", help="Write a cProfile of the timed runs.")
+    args = parser.parse_args()
+    call_command("createcachetable")
+    profile = cProfile.Profile() if args.cprofile else None
+    say(f"{'page':<45} {'cpu ms':>7} {'min':>7} {'wall ms':>7} {'queries':>7}")
+    for persona, urls in persona_pages().items():
+        client = signed_in(persona)
+        for url in urls:
+            name = f"{persona} {url}"
+            if args.only not in name:
+                continue
+            client.get(url)
+            cpu: list[float] = []
+            wall: list[float] = []
+            queries = 0
+            for _ in range(args.runs):
+                with CaptureQueriesContext(connection) as captured:
+                    c0, w0 = time.process_time(), time.perf_counter()
+                    if profile:
+                        profile.enable()
+                    response = client.get(url)
+                    if profile:
+                        profile.disable()
+                    cpu.append((time.process_time() - c0) * 1000)
+                    wall.append((time.perf_counter() - w0) * 1000)
+                queries = len(captured)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{name} answered {response.status_code}")
+            say(
+                f"{name:<45} {statistics.median(cpu):>7.1f} {min(cpu):>7.1f} "
+                f"{statistics.median(wall):>7.1f} "
+                f"{queries:>7}"
+            )
+    if profile:
+        profile.dump_stats(args.cprofile)
+    say(f"load average {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
