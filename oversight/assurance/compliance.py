@@ -199,13 +199,18 @@ def memberships_in_scope(
     on: dt.date,
     agency_ids: Iterable[int] | None = None,
     person_ids: Iterable[int] | None = None,
+    also_person_ids: Iterable[int] | None = None,
 ) -> QuerySet[Membership]:
-    posts = Membership.objects.on(on)
+    """Posts held on ``on`` in ``agency_ids`` and by ``person_ids`` (either may be None: no
+    limit), with every post of ``also_person_ids`` added."""
+    scope = Q()
     if agency_ids is not None:
-        posts = posts.filter(agency_id__in=list(agency_ids))
+        scope &= Q(agency_id__in=list(agency_ids))
     if person_ids is not None:
-        posts = posts.filter(person_id__in=list(person_ids))
-    return posts
+        scope &= Q(person_id__in=list(person_ids))
+    if also_person_ids is not None and scope:
+        scope |= Q(person_id__in=list(also_person_ids))
+    return Membership.objects.on(on).filter(scope)
 
 
 def compliance_for(
@@ -213,20 +218,27 @@ def compliance_for(
     on: dt.date,
     agency_ids: Iterable[int] | None = None,
     person_ids: Iterable[int] | None = None,
+    also_person_ids: Iterable[int] | None = None,
 ) -> list[PersonCompliance]:
-    """One row per post held on ``on`` in the given agencies (or by the given people).
-    Nine queries whatever the number of people; ten when a policy counts group sessions."""
+    """One row per post held on ``on`` in the given agencies (or by the given people), and
+    every post of ``also_person_ids`` (a lead's home reads their agencies and their own
+    people in one pass, issue 17 item 1; a row does not depend on the rest of the scope).
+    Seven queries whatever the number of people; eight when a policy counts group sessions."""
     agency_ids = None if agency_ids is None else list(agency_ids)
     person_ids = None if person_ids is None else list(person_ids)
+    also_person_ids = None if also_person_ids is None else list(also_person_ids)
+    in_scope_of = {
+        "agency_ids": agency_ids,
+        "person_ids": person_ids,
+        "also_person_ids": also_person_ids,
+    }
     posts = [
         SimpleNamespace(**values)
-        for values in memberships_in_scope(on=on, agency_ids=agency_ids, person_ids=person_ids)
+        for values in memberships_in_scope(on=on, **in_scope_of)
         .order_by("agency__name", "person__family_name", "person__given_name", "pk")
         .values(*POST_FIELDS)
     ]
-    people = memberships_in_scope(on=on, agency_ids=agency_ids, person_ids=person_ids).values(
-        "person_id"
-    )
+    people = memberships_in_scope(on=on, **in_scope_of).values("person_id")
     ids = sorted({m.person_id for m in posts})
     post_agencies = {m.agency_id for m in posts}
 

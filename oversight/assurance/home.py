@@ -50,9 +50,18 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     # Compliance of the person's supervisees and reports: read once, when first needed, for
     # both the "your people" count and the staff count (issue 17 item 1: a line manager's
     # reports were read twice).
-    people_rows = functools.cache(
-        lambda: compliance_for(on=today, person_ids=profile.supervisee_ids | profile.report_ids)
-    )
+    people = profile.supervisee_ids | profile.report_ids
+    people_rows = functools.cache(lambda: compliance_for(on=today, person_ids=people))
+    agency_rows: Callable[[], list[PersonCompliance] | None] = lambda: None  # noqa: E731
+    if profile.led_agency_ids:
+        # A lead's agencies and their own people in one pass (issue 17 item 1): each row
+        # depends only on its post, so the two sets are split from one read.
+        led = set(profile.led_agency_ids)
+        both = functools.cache(
+            lambda: compliance_for(on=today, agency_ids=led, also_person_ids=people)
+        )
+        people_rows = functools.cache(lambda: [r for r in both() if r.person_id in people])
+        agency_rows = lambda: [r for r in both() if r.agency_id in led]  # noqa: E731
     mine = (
         _my_people_panel(request.user, profile, today, people_rows)
         if profile.supervisee_ids or profile.report_ids
@@ -65,7 +74,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                 profile,
                 "staff-home",
                 today,
-                lambda: _staff_compliance(request.user, profile, today, people_rows),
+                lambda: _staff_compliance(request.user, profile, today, people_rows, agency_rows),
             )
         )
     _headlines(mine[0].context if mine else None, staff)
@@ -292,7 +301,11 @@ def _headline(
 
 
 def _staff_compliance(
-    user: Any, profile: Any, today: dt.date, people_rows: Callable[[], list[PersonCompliance]]
+    user: Any,
+    profile: Any,
+    today: dt.date,
+    people_rows: Callable[[], list[PersonCompliance]],
+    agency_rows: Callable[[], list[PersonCompliance] | None],
 ) -> dict[str, Any]:
     """The panel's figures and the names of those who need attention most: small to keep,
     from the rows the compliance page keeps too."""
@@ -301,7 +314,10 @@ def _staff_compliance(
         "staff",
         today,
         lambda: selectors.named_compliance_rows(
-            user, today, of_people=people_rows() if profile.report_ids else None
+            user,
+            today,
+            of_people=people_rows() if profile.report_ids else None,
+            of_agencies=agency_rows(),
         ),
     )
     attention = sorted((r for r in rows if r.issues), key=lambda r: (-r.days_overdue, r.name))

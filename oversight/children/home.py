@@ -57,12 +57,20 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 counts={"urgent": len(waiting)},
             )
         )
-    if profile.led_agency_ids:
-        unseen = list(
-            selectors.disclosures_for_lead(agency_ids=set(profile.led_agency_ids)).filter(
-                lead_seen_at__isnull=True
-            )
-        )
+    # Disclosures the person has not seen, as a lead and as the supervisee: one read (issue
+    # 17 item 1), split here; each list keeps its order (the newest first).
+    led = set(profile.led_agency_ids)
+    not_seen = Q(supervisee_id=profile.person_id, supervisee_seen_at__isnull=True)
+    if led:
+        not_seen |= Q(agency_id__in=led, lead_seen_at__isnull=True)
+    disclosures = list(
+        ConfidentialityDisclosure.objects.live()
+        .filter(not_seen)
+        .select_related("made_by", "supervisee", "child", "agency")
+        .order_by("-made_at", "-id")
+    )
+    if led:
+        unseen = [d for d in disclosures if d.agency_id in led and d.lead_seen_at is None]
         if unseen:
             found.append(
                 Panel(
@@ -73,11 +81,11 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                     counts={"disclosures": len(unseen)},
                 )
             )
-    told: list[ConfidentialityDisclosure] = list(
-        selectors.disclosures_about(supervisee_id=profile.person_id).filter(
-            supervisee_seen_at__isnull=True
-        )
-    )
+    told: list[ConfidentialityDisclosure] = [
+        d
+        for d in disclosures
+        if d.supervisee_id == profile.person_id and d.supervisee_seen_at is None
+    ]
     if told:
         found.append(
             Panel(

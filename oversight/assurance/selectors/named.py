@@ -13,15 +13,23 @@ from ..tables import Table
 
 
 def named_compliance_rows(
-    user: Any, on: dt.date, *, of_people: list[PersonCompliance] | None = None
+    user: Any,
+    on: dt.date,
+    *,
+    of_people: list[PersonCompliance] | None = None,
+    of_agencies: list[PersonCompliance] | None = None,
 ) -> list[PersonCompliance]:
     """Leads: everyone with a post in their agencies; line managers: their reports.
-    ``of_people``: rows already read for a set of people holding the reports (the home page
-    reads its supervisees' and reports' rows once, issue 17 item 1)."""
+    ``of_people``: rows already read for a set of people holding the reports, and
+    ``of_agencies``: the rows of the led agencies' posts, already read (the home page reads
+    them in one pass, issue 17 item 1)."""
     profile = access_profile(user)
-    rows = (
-        compliance_for(on=on, agency_ids=profile.led_agency_ids) if profile.led_agency_ids else []
-    )
+    if not profile.led_agency_ids:
+        rows = []
+    elif of_agencies is not None:
+        rows = list(of_agencies)
+    else:
+        rows = compliance_for(on=on, agency_ids=profile.led_agency_ids)
     seen = {(r.person_id, r.agency_id) for r in rows}
     if profile.report_ids:
         reports = (

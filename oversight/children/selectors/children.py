@@ -84,32 +84,42 @@ class AgencyRules:
 
 def agency_rules(agency_ids: set[int] | QuerySet[Any], *, on: dt.date) -> dict[int, AgencyRules]:
     """Per agency: the child-discussion ceiling in the agency-wide policy in force ``on``
-    (contracts.policy_in_force), the pre-review window and the nation. One query for the
-    settings, the agencies and their policies, however many agencies and children.
-    ``agency_ids`` may be a query of ids (the agencies of the children a list shows)."""
-    from oversight.contracts.selectors import agency_policies_in_force
+    (as contracts.agency_policies_in_force: the latest agency-wide policy in force), the
+    pre-review window and the nation. ``agency_ids`` may be a query of ids (the agencies of
+    the children a list shows). One query however many agencies and children (issue 17 item
+    1): the agencies, their settings joined and their policy's ceiling as a subquery."""
+    from oversight.contracts.models import SupervisionPolicy
     from oversight.people.models import Agency
 
     if isinstance(agency_ids, set) and not agency_ids:
         return {}
-    nations = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "nation"))
-    agency_ids = set(nations)
-    if not agency_ids:
-        return {}
-    settings = {
-        s.agency_id: s for s in DriftSettings.objects.live().filter(agency_id__in=agency_ids)
+    ceiling = (
+        SupervisionPolicy.objects.live()
+        .filter(agency_id=OuterRef("pk"), staff_group__isnull=True, effective_from__lte=on)
+        .order_by("-effective_from", "-id")
+        .values("child_discussion_ceiling_days")[:1]
+    )
+    default_ceiling = SupervisionPolicy().child_discussion_ceiling_days
+    read = {
+        agency.pk: agency
+        for agency in Agency.objects.filter(pk__in=agency_ids)
+        .select_related("drift_settings")
+        .annotate(policy_ceiling=Subquery(ceiling))
     }
-    policies = agency_policies_in_force(agency_ids=set(agency_ids), on=on)
     found: dict[int, AgencyRules] = {}
-    for agency_id in agency_ids:
-        policy = policies[agency_id]
-        s = settings.get(agency_id) or DriftSettings(agency_id=agency_id)
+    for agency_id in agency_ids if isinstance(agency_ids, set) else read:
+        agency = read.get(agency_id)
+        s = getattr(agency, "drift_settings", None) if agency is not None else None
+        if s is None or s.archived_at is not None:
+            s = DriftSettings(agency_id=agency_id)
+        policy_ceiling = getattr(agency, "policy_ceiling", None)
         found[agency_id] = AgencyRules(
             ceiling_days=min(
-                policy.child_discussion_ceiling_days, rules_of_cadence.DEFAULT_CEILING_DAYS
+                default_ceiling if policy_ceiling is None else policy_ceiling,
+                rules_of_cadence.DEFAULT_CEILING_DAYS,
             ),
             window_working_days=s.pre_review_working_days,
-            nation=nations.get(agency_id, "ENG"),
+            nation=agency.nation if agency is not None else "ENG",
             settings=s,
         )
     return found
