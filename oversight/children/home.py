@@ -22,6 +22,7 @@ from oversight.core.home import (
     Panel,
     Task,
     kept_for_wide_scope,
+    shared,
 )
 from oversight.core.overdue import mark_overdue
 from oversight.people.models import Agency
@@ -231,7 +232,7 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 "concerns": concerns,
                 "my_requests": mine,
                 "now": now,
-                "concern_lists": _concern_lists(profile),
+                "concern_lists": _concern_lists(request, profile),
             },
             order=90,
         )
@@ -239,14 +240,24 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     return found
 
 
-def _concern_lists(profile: AccessProfile) -> list[tuple[Agency, int]]:
+def _concern_lists(request: HttpRequest, profile: AccessProfile) -> list[tuple[Agency, int]]:
     """Each agency the person leads, with its open concerns about supervision: the way to
-    the agency's list of them, open and resolved (seed 001 "Quality Assurance")."""
+    the agency's list of them, open and resolved (seed 001 "Quality Assurance"). The
+    agencies are the home page's shared read of those led (decision 0024)."""
     if not profile.led_agency_ids:
         return []
     counts = selectors.open_quality_concern_counts(set(profile.led_agency_ids))
-    agencies = Agency.objects.live().filter(pk__in=counts).order_by("name")
-    return [(agency, counts[agency.pk]) for agency in agencies]
+    led = set(profile.led_agency_ids)
+    agencies: list[Agency] = shared(
+        request,
+        "led_agencies",
+        lambda: list(Agency.objects.filter(pk__in=led).order_by("name")),
+    )
+    return [
+        (agency, counts[agency.pk])
+        for agency in agencies
+        if agency.pk in counts and agency.archived_at is None
+    ]
 
 
 @dataclass

@@ -257,9 +257,10 @@ def pair_timeliness(session: Session) -> Timeliness | None:
     return Timeliness(held=held, timed=timed, on_time=on_time)
 
 
-def _records_shown() -> QuerySet[SessionRecord]:
-    """Records with everything their page and PDF show, in a fixed number of queries."""
-    return SessionRecord.objects.select_related(
+def _records_shown(*, session_parts: bool = True) -> QuerySet[SessionRecord]:
+    """Records with everything their page and PDF show, in a fixed number of queries;
+    ``session_parts``: with the session's attendances and agenda too."""
+    records = SessionRecord.objects.select_related(
         "session",
         "session__supervisor",
         "session__supervisee",
@@ -285,23 +286,38 @@ def _records_shown() -> QuerySet[SessionRecord]:
             queryset=ActionFollowUp.objects.select_related("action", "action__owner"),
         ),
         Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
-        Prefetch(
-            "session__attendances",
-            queryset=SessionAttendance.objects.select_related("person"),
-        ),
-        Prefetch(
-            "session__agenda_items",
-            queryset=AgendaItem.objects.live().select_related("added_by"),
-        ),
     )
+    if session_parts:
+        records = records.prefetch_related(
+            Prefetch(
+                "session__attendances",
+                queryset=SessionAttendance.objects.select_related("person"),
+            ),
+            Prefetch(
+                "session__agenda_items",
+                queryset=AgendaItem.objects.live().select_related("added_by"),
+            ),
+        )
+    return records
 
 
-def record_for(*, session_id: int, with_wellbeing: bool) -> SessionRecord:
-    """The record with everything its page and PDF show, in a fixed number of queries."""
-    records = _records_shown()
+def record_for(
+    *,
+    session_id: int,
+    with_wellbeing: bool,
+    session: Session | None = None,
+    session_parts: bool = True,
+) -> SessionRecord:
+    """The record with everything its page and PDF show, in a fixed number of queries.
+    ``session``: the record's session as ``session_detail`` read it (for the page's rule),
+    whose attendances and agenda are not read again; ``session_parts=False`` for a page that
+    shows neither (issue 17 item 1: a page reads what it shows, once)."""
+    records = _records_shown(session_parts=session_parts and session is None)
     if not with_wellbeing:
         records = records.defer(*WELLBEING_FIELDS)
     record = records.get(session_id=session_id)
+    if session is not None:
+        record.session = session
     if not with_wellbeing:
         for name in WELLBEING_FIELDS:
             record.__dict__[name] = None

@@ -353,3 +353,23 @@ def test_one_of_anything_is_said_in_the_singular_where_people_read_it(
     assert "1 record unsigned past the deadline" in html
     assert "1 action overdue" in html
     assert "1 records" not in html and "1 actions" not in html
+
+
+def test_an_agency_and_other_people_read_in_one_pass_give_the_rows_of_each_read(
+    cast: Any,
+) -> None:
+    """A lead's home reads their agency and their own people together (issue 17 item 1);
+    each row is the one its own read gives, and the agency's rows keep their order."""
+    SessionFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        status=SessionStatus.HELD,
+        held_on=days_ago(40),
+    )
+    people = {cast.other_practitioner.pk, cast.practitioner.pk}
+    both = compliance_for(on=TODAY, agency_ids={cast.agency.pk}, also_person_ids=people)
+    of_agency = compliance_for(on=TODAY, agency_ids={cast.agency.pk})
+    of_people = compliance_for(on=TODAY, person_ids=people)
+    assert [r for r in both if r.agency_id == cast.agency.pk] == of_agency
+    assert [r for r in both if r.person_id in people] == of_people
+    assert {r.person_id for r in both} == {r.person_id for r in of_agency} | people

@@ -385,7 +385,10 @@ class AuditedRecordView(AuditedReadMixin, ServiceFormView):
             )
             return context
         assert self.object.record is not None
-        record = record_for(session_id=self.object.record.session_id, with_wellbeing=False)
+        # The audit page shows neither the attendance nor the agenda (issue 17 item 1).
+        record = record_for(
+            session_id=self.object.record.session_id, with_wellbeing=False, session_parts=False
+        )
         for discussion in record.case_discussions.all():
             discussion.audit_fields = [
                 (

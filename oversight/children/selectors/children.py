@@ -344,12 +344,16 @@ def _in_cadence(children: QuerySet[Child]) -> QuerySet[Child]:
 # --- One child --------------------------------------------------------------------------------
 
 
-def child_detail(*, child_id: int, live: bool = False) -> Child:
+def child_detail(*, child_id: int, live: bool = False, cadence_on: dt.date | None = None) -> Child:
     """One child with what its page shows. ``live``: an archived child is not found (raises
-    ``Child.DoesNotExist``), so the page needs no read of its own to check (issue 17 item 1)."""
-    return (
-        (Child.objects.live() if live else Child.objects.all())
-        .select_related("agency", "allocated_practitioner")
+    ``Child.DoesNotExist``), so the page needs no read of its own to check; ``cadence_on``:
+    with what its cadence on that day reads (``with_cadence``), so that ``child_cadence``
+    does not read the child again (issue 17 item 1)."""
+    children: QuerySet[Child] = Child.objects.live() if live else Child.objects.all()
+    if cadence_on is not None:
+        children = with_cadence(children, today=cadence_on)
+    child = (
+        children.select_related("agency", "allocated_practitioner")
         .prefetch_related(
             "agencies_involved",
             Prefetch(
@@ -401,10 +405,49 @@ def child_detail(*, child_id: int, live: bool = False) -> Child:
         )
         .get(pk=child_id)
     )
+    child.cadence_on = cadence_on  # type: ignore[attr-defined]
+    return child
+
+
+def child_for_timeline(*, child_id: int) -> Child:
+    """A live child with what its RAG timeline shows (statuses, review meetings, drift
+    flags) and what its rule reads (current involvements), not its whole file: issue 17
+    item 1, a page reads what it shows. Raises ``Child.DoesNotExist`` as ``child_detail``."""
+    return (
+        Child.objects.live()
+        .select_related("agency", "allocated_practitioner")
+        .prefetch_related(
+            Prefetch(
+                "status_history",
+                queryset=ChildStatus.objects.live().order_by("-starts_on", "-id"),
+                to_attr="statuses",
+            ),
+            Prefetch(
+                "involvements",
+                queryset=AgencyInvolvement.objects.current()
+                .exclude(case_reference="")
+                .select_related("agency", "allocated_worker")
+                .order_by("starts_on", "id"),
+                to_attr="current_involvements",
+            ),
+            Prefetch(
+                "review_meetings",
+                queryset=ReviewMeeting.objects.live().order_by("meets_on", "id"),
+                to_attr="meetings",
+            ),
+            Prefetch("drift_flags", queryset=DriftFlag.objects.live(), to_attr="flags"),
+        )
+        .get(pk=child_id)
+    )
 
 
 def child_cadence(child: Child, *, today: dt.date) -> Cadence:
-    annotated = with_cadence(Child.objects.filter(pk=child.pk), today=today).get()
+    """The child's cadence on ``today``; the child is read again with its cadence unless
+    ``child_detail(cadence_on=today)`` read it so."""
+    if getattr(child, "cadence_on", None) == today:
+        annotated = child
+    else:
+        annotated = with_cadence(Child.objects.filter(pk=child.pk), today=today).get()
     rules = agency_rules({child.agency_id}, on=today)[child.agency_id]
     return cadence_of(annotated, rules, today=today)
 

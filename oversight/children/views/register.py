@@ -179,7 +179,7 @@ class ChildDetailView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, Det
         if getattr(self, "object", None) is not None:
             return self.object  # loaded once for the rule
         try:
-            return selectors.child_detail(child_id=self.kwargs["pk"], live=True)
+            return selectors.child_detail(child_id=self.kwargs["pk"], live=True, cadence_on=today())
         except Child.DoesNotExist:
             raise Http404("No such child") from None
 
@@ -252,7 +252,7 @@ class ChildTimelineView(RuleRequiredMixin, AuditedReadMixin, BreadcrumbsMixin, D
 
     def get_object(self, queryset: Any = None) -> Child:
         try:
-            return selectors.child_detail(child_id=self.kwargs["pk"], live=True)
+            return selectors.child_for_timeline(child_id=self.kwargs["pk"])
         except Child.DoesNotExist:
             raise Http404("No such child") from None
 

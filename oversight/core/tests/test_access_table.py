@@ -95,10 +95,8 @@ OVER_CEILING: dict[str, tuple[int, str]] = {
     # Every app's panels, one read per kind (decision 0024); a lead's compliance, children
     # and people each take several reads on the first visit (then kept five minutes).
     "home": (HOME_CEILING, "each kind of item is still its own read (decision 0024)"),
-    "supervision:record": (31, "the record, its discussions and the pair's timeliness"),
-    "children:child_detail": (29, "the child's file, cadence and other agencies, audited"),
-    "children:child_timeline": (23, "the child's whole file is read for its rule"),
-    "assurance:audited_record": (21, "the record is read again with its parts, and audited"),
+    "supervision:record": (29, "the record, its discussions and the pair's timeliness"),
+    "children:child_detail": (26, "the child's file, cadence and other agencies, audited"),
 }
 
 

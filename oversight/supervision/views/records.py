@@ -114,7 +114,7 @@ class RecordPageMixin(SessionMixin):
         user = self.request.user
         wellbeing = user.has_perm(Permission.VIEW_WELLBEING, session)
         record = (
-            selectors.record_for(session_id=session.pk, with_wellbeing=wellbeing)
+            selectors.record_for(session_id=session.pk, with_wellbeing=wellbeing, session=session)
             if _has_record(session)
             else None
         )
