@@ -14,7 +14,7 @@ HOME_QUERIES = {
     "practitioner": 26,
     "supervisor": 37,
     "line_manager": 35,
-    "agency_lead": 41,
+    "agency_lead": 40,
     "auditor": 13,
     "administrator": 14,
     "stranger": 25,
