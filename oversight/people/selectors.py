@@ -321,16 +321,26 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
     day = on or timezone.localdate()
     profile = access_profile(person, on=day)
     pk = person.pk
-    memberships = list(
-        Membership.objects.on(day)
-        .filter(person_id=pk)
-        .select_related("agency", "team", "staff_group")
+    # The access profile made the same reads (posts, supervision both ways, roles) as ids:
+    # a kind it found none of is not read again (issue 17 item 1).
+    memberships = (
+        list(
+            Membership.objects.on(day)
+            .filter(person_id=pk)
+            .select_related("agency", "team", "staff_group")
+        )
+        if profile.member_agency_ids
+        else []
     )
-    supervision = list(
-        SupervisionRelationship.objects.on(day)
-        .filter(Q(supervisee_id=pk) | Q(supervisor_id=pk))
-        .select_related("supervisor", "supervisee", "agency")
-        .order_by("-starts_on", "pk")
+    supervision = (
+        list(
+            SupervisionRelationship.objects.on(day)
+            .filter(Q(supervisee_id=pk) | Q(supervisor_id=pk))
+            .select_related("supervisor", "supervisee", "agency")
+            .order_by("-starts_on", "pk")
+        )
+        if profile.supervisee_ids or profile.supervisor_ids
+        else []
     )
     current_supervisors = [r for r in supervision if r.supervisee_id == pk]
     supervisees = sorted(
@@ -350,10 +360,14 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
     current_managers = [r for r in management if r.report_id == pk]
     reports = [r for r in management if r.manager_id == pk]
     supervisee_ids = [r.supervisee_id for r in supervisees]
-    role_rows = list(
-        RoleAssignment.objects.on(day)
-        .filter(Q(person_id=pk) | Q(person_id__in=supervisee_ids, role=Role.SUPERVISOR))
-        .select_related("agency")
+    role_rows = (
+        list(
+            RoleAssignment.objects.on(day)
+            .filter(Q(person_id=pk) | Q(person_id__in=supervisee_ids, role=Role.SUPERVISOR))
+            .select_related("agency")
+        )
+        if profile.roles or supervisee_ids
+        else []
     )
     roles = [r for r in role_rows if r.person_id == pk]
     # A practitioner needs no supervisor training; a supervisor without it is shown as such

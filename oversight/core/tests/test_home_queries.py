@@ -13,11 +13,11 @@ from django.urls import reverse
 HOME_QUERIES = {
     "practitioner": 26,
     "supervisor": 37,
-    "line_manager": 35,
+    "line_manager": 34,
     "agency_lead": 40,
-    "auditor": 13,
-    "administrator": 14,
-    "stranger": 25,
+    "auditor": 11,
+    "administrator": 12,
+    "stranger": 24,
 }
 
 
