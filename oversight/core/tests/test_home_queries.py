@@ -11,13 +11,13 @@ import pytest
 from django.urls import reverse
 
 HOME_QUERIES = {
-    "practitioner": 26,
-    "supervisor": 37,
-    "line_manager": 34,
-    "agency_lead": 40,
-    "auditor": 11,
-    "administrator": 12,
-    "stranger": 24,
+    "practitioner": 24,
+    "supervisor": 35,
+    "line_manager": 32,
+    "agency_lead": 38,
+    "auditor": 8,
+    "administrator": 9,
+    "stranger": 22,
 }
 
 
