@@ -478,7 +478,8 @@ def ratings_by_child(child_ids: list[int]) -> dict[int, list[tuple[dt.date, str]
     return found
 
 
-def drift_flags_open(children: QuerySet[Child]) -> QuerySet[DriftFlag]:
+def drift_flags_open(children: QuerySet[Child] | list[int]) -> QuerySet[DriftFlag]:
+    """Open flags on these children (a query, or their ids), the longest open first."""
     return (
         DriftFlag.objects.live()
         .filter(acknowledged_at__isnull=True, child__in=children)
