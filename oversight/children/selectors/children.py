@@ -375,14 +375,7 @@ def child_detail(*, child_id: int, live: bool = False, cadence_on: dt.date | Non
                 .order_by("-starts_on", "agency__name"),
                 to_attr="involvement_history",
             ),
-            Prefetch(
-                "involvements",
-                queryset=AgencyInvolvement.objects.current()
-                .exclude(case_reference="")
-                .select_related("agency", "allocated_worker")
-                .order_by("starts_on", "id"),
-                to_attr="current_involvements",
-            ),
+            _current_involvements(),
             Prefetch(
                 "plan_contributions",
                 queryset=PlanContribution.objects.live()
@@ -409,6 +402,18 @@ def child_detail(*, child_id: int, live: bool = False, cadence_on: dt.date | Non
     return child
 
 
+def _current_involvements() -> Prefetch:
+    """The agencies involved with the child now, which its access rule reads (issue 13)."""
+    return Prefetch(
+        "involvements",
+        queryset=AgencyInvolvement.objects.current()
+        .exclude(case_reference="")
+        .select_related("agency", "allocated_worker")
+        .order_by("starts_on", "id"),
+        to_attr="current_involvements",
+    )
+
+
 def child_for_timeline(*, child_id: int) -> Child:
     """A live child with what its RAG timeline shows (statuses, review meetings, drift
     flags) and what its rule reads (current involvements), not its whole file: issue 17
@@ -422,14 +427,7 @@ def child_for_timeline(*, child_id: int) -> Child:
                 queryset=ChildStatus.objects.live().order_by("-starts_on", "-id"),
                 to_attr="statuses",
             ),
-            Prefetch(
-                "involvements",
-                queryset=AgencyInvolvement.objects.current()
-                .exclude(case_reference="")
-                .select_related("agency", "allocated_worker")
-                .order_by("starts_on", "id"),
-                to_attr="current_involvements",
-            ),
+            _current_involvements(),
             Prefetch(
                 "review_meetings",
                 queryset=ReviewMeeting.objects.live().order_by("meets_on", "id"),
