@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from oversight.core.bulk import rows_insert
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -546,6 +547,7 @@ def compliance_today_refresh(*, agency_ids: list[int], today: dt.date) -> list[C
 
 
 BACKFILL_CHUNK_DAYS = 366
+BACKFILL_FIELDS = ("agency", "on", "computed_at", "final", "breakdown", *SNAPSHOT_FIELDS)
 
 
 def figures_backfill(
@@ -595,7 +597,14 @@ def figures_backfill(
         swept = compliance_sweep(first=chunk_first, last=chunk_last, agency_ids=ids)
         now = timezone.now()
         rows = [
-            _snapshot(agency_id, day, figures, now=now)
+            (
+                agency_id,
+                day,
+                now,
+                True,
+                {grouping: figures[grouping] for grouping in GROUPINGS},
+                *figures["counts"],
+            )
             for (agency_id, day), figures in swept.items()
             if (agency_id, day) not in kept
         ]
@@ -603,7 +612,7 @@ def figures_backfill(
             ComplianceSnapshot.objects.filter(
                 agency_id__in=ids, on__gte=chunk_first, on__lte=chunk_last, final=False
             ).delete()
-            ComplianceSnapshot.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+            rows_insert(ComplianceSnapshot, BACKFILL_FIELDS, rows, ignore_conflicts=True)
         done += len(rows)
         if log:
             log(f"  figures kept {chunk_first} to {chunk_last}: {len(rows)} agency days")
