@@ -27,8 +27,14 @@ install-dev: $(VENV)/.dev-installed
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-assets: node_modules/.package-lock.json
+# Rebuilt only when a source changed: the deployment guide's `make install assets`, run by a
+# test while browser tests load the stylesheet, then leaves it in place (decision 0027).
+DIST_BUILT := oversight/static/dist/.built
+$(DIST_BUILT): node_modules/.package-lock.json frontend/build.mjs frontend/oversight.mjs $(wildcard frontend/scss/*.scss)
 	npm run --silent build
+	touch $@
+
+assets: $(DIST_BUILT)
 
 migrate: install
 	$(MANAGE) migrate --no-input -v 0
@@ -63,8 +69,11 @@ worker: migrate
 scheduler: migrate
 	$(MANAGE) crontask
 
+# In as many processes as the machine has cores (pytest-xdist); the browser tests and those
+# that build the assets share one of them (conftest.py, decision 0027). TEST_PROCESSES=0: one.
+TEST_PROCESSES ?= auto
 test: install-dev assets
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 # The suite without the browser, with the whole process's clock set to each of these days
 # (libfaketime): the 1st of a month, 28 Feb in a common year, a substitute bank holiday

@@ -205,3 +205,34 @@ def browser_page(chromium: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# --- Two processes (pytest-xdist) ------------------------------------------------------------
+
+# Tests that run the deployment guide's commands (make install assets, collectstatic into one
+# STATIC_ROOT, npm ci when the lock file changed) and the one that runs node from node_modules.
+_ONE_AT_A_TIME = {
+    "test_deploy_smoke",
+    "test_serve",
+    "test_scale_out",
+    "test_upgrade_rollback",
+    "test_oidc",
+}
+
+
+def pytest_make_parametrize_id(config: Any, val: Any, argname: str) -> str | None:
+    """Sets named in a test's id in sorted order: each process collects the same ids, whatever
+    its hash seed (pytest-xdist refuses to run otherwise)."""
+    if isinstance(val, set | frozenset):
+        return "{" + ", ".join(sorted(map(repr, val))) + "}" if val else "set()"
+    return None
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """`make test` runs the suite in two processes (pytest-xdist, decision 0027). The tests
+    that run the deployment guide's commands share the repository's build and collected
+    files, so they go to one process, one after another, with the OpenID tests, whose node
+    modules the guide's `make install` would reinstall if the lock file had changed."""
+    for item in items:
+        if getattr(item.module, "__name__", "").rsplit(".", 1)[-1] in _ONE_AT_A_TIME:
+            item.add_marker(pytest.mark.xdist_group("deployment-guide"))
