@@ -265,7 +265,10 @@ def compliance_for(
         .filter(Q(supervisee_signed_at__isnull=True) | Q(supervisee_signed_at__gte=after_on))
         .order_by()
     )
-    unsigned = unsigned_past_deadline_on(unsigned, on)
+    if len(ids) > FEW_PEOPLE:
+        # A handful of people is read from their own sessions (below): the period index
+        # would walk every record unsigned that day, partnership-wide, to find theirs.
+        unsigned = unsigned_past_deadline_on(unsigned, on)
     # Unsigned records are few whatever the partnership's size: read them all from the record
     # side (an index scan) and count them here, rather than join every session of these people.
     records_as_supervisee: dict[int, int] = defaultdict(int)
