@@ -32,6 +32,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench.bench import percentile, say  # noqa: E402
 from oversight.assurance.compliance import compliance_for, total  # noqa: E402
+from oversight.assurance.selectors.staff_compliance import figures_on, group_of  # noqa: E402
 from oversight.children import selectors as children  # noqa: E402
 from oversight.children.cadence import DUE_SOON_DAYS  # noqa: E402
 from oversight.children.models import CADENCE_STATUSES, Child  # noqa: E402
@@ -94,6 +95,14 @@ def staff_ours(on: dt.date) -> tuple[int, int]:
     agencies = list(Agency.objects.values_list("pk", flat=True))
     group = total(compliance_for(on=on, agency_ids=agencies))
     return group.people, group.within_interval
+
+
+def staff_kept(on: dt.date, today: dt.date) -> tuple[int, int]:
+    """What the dashboards read for a closed day: the kept rows (decision 0023), summed."""
+    agencies = list(Agency.objects.order_by("pk"))
+    kept = figures_on(agencies, on, today)
+    counts = [group_of("", kept[a.pk]["counts"]) for a in agencies]
+    return sum(g.people for g in counts), sum(g.within_interval for g in counts)
 
 
 def staff_floor(on: dt.date) -> tuple[int, int]:
@@ -260,9 +269,15 @@ def main() -> int:
         say("The floors are PostgreSQL SQL: set DATABASE_URL to the large demo's database.")
         return 1
     today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
     lead = Person.objects.get(username="lead.csc")
     figures = [
         ("% supervised within interval", lambda: staff_ours(today), lambda: staff_floor(today)),
+        (
+            "% supervised, kept (yesterday)",
+            lambda: staff_kept(yesterday, today),
+            lambda: staff_floor(yesterday),
+        ),
         (
             "% children in need within cadence",
             lambda: children_ours(today),

@@ -263,27 +263,16 @@ def child_list_page(
     rules = _rules_for(children, today)
     cte, params = _cadence_cte(children, today=today, rules=rules)
     shown = SHOWN.get(show, "1 = 1")
-    try:
-        number = int(page)
-    except (TypeError, ValueError):
-        number = 1
-    order = (
-        f"overdue DESC, CASE WHEN due_on IS NULL THEN 1 ELSE 0 END, due_on, {_by_name('name')}, cid"
-    )
+    number = _page_number(page)
     # The page asked for, or the last one when it is past the end or below one (as
     # Paginator.get_page), chosen in the same query as the counts.
     last_index = f"(CASE WHEN n.shown = 0 THEN 0 ELSE (n.shown - 1) / {int(per_page)} END)"
     sql = f"""{cte},
-    totals AS (
-        SELECT COUNT(*) AS children, SUM(overdue) AS overdue, SUM(due_soon) AS due_soon,
-            SUM(before_review) AS before_review, SUM(drifting) AS drifting,
-            SUM(CASE WHEN {shown} THEN 1 ELSE 0 END) AS shown
-        FROM calc
-    )
+    {_TOTALS.format(shown=shown)}
     SELECT 0, children, overdue, due_soon, before_review, drifting, shown FROM totals
     UNION ALL
     SELECT * FROM (
-        SELECT 1, cid, 0, 0, 0, 0, 0 FROM calc WHERE {shown} ORDER BY {order}
+        SELECT 1, cid, 0, 0, 0, 0, 0 FROM calc WHERE {shown} ORDER BY {_list_order()}
         LIMIT {int(per_page)} OFFSET (
             SELECT {int(per_page)} * CASE WHEN %s < 1 OR %s - 1 > {last_index}
                 THEN {last_index} ELSE %s - 1 END
@@ -299,6 +288,93 @@ def child_list_page(
     if number < 1 or number > last_page:
         number = last_page
     ids = [r[1] for r in found if r[0] == 1]
+    return _list_page(counts, ids, number, rules, today=today, per_page=per_page)
+
+
+@dataclass
+class ChildListOrder:
+    """Every child the list shows, in its order, with the counts of all: what a wide view
+    keeps for a few minutes (``core.home.kept_for_wide_scope``), so that turning a page of a
+    lead's eight thousand children reads only that page's fifty (issue 17 item 3)."""
+
+    counts: CadenceCounts
+    ids: list[int]
+    computed_at: dt.datetime
+
+
+def child_list_order(
+    children: QuerySet[Child], *, today: dt.date, show: str = ""
+) -> ChildListOrder:
+    """The children list's order and counts, as ``child_list_page`` works them out, for
+    ``child_list_page_of``. Four queries however many children."""
+    from django.utils import timezone
+
+    rules = _rules_for(children, today)
+    cte, params = _cadence_cte(children, today=today, rules=rules)
+    shown = SHOWN.get(show, "1 = 1")
+    sql = f"""{cte},
+    {_TOTALS.format(shown=shown)}
+    SELECT 0, children, overdue, due_soon, before_review, drifting, shown FROM totals
+    UNION ALL
+    SELECT * FROM (
+        SELECT 1, cid, 0, 0, 0, 0, 0 FROM calc WHERE {shown} ORDER BY {_list_order()}
+    ) listed"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = list(cursor.fetchall())
+    totals = next(r for r in found if r[0] == 0)
+    return ChildListOrder(
+        counts=CadenceCounts(*(int(v or 0) for v in totals[1:])),
+        ids=[r[1] for r in found if r[0] == 1],
+        computed_at=timezone.now(),
+    )
+
+
+def child_list_page_of(
+    order: ChildListOrder, *, today: dt.date, page: Any = 1, per_page: int = 50
+) -> ChildListPage:
+    """One page of a kept ``child_list_order``: the children on it read as they are now.
+    Four queries (agencies, settings, policies, the children)."""
+    last_page = max(1, -(-order.counts.shown // per_page))
+    number = _page_number(page)
+    if number < 1 or number > last_page:
+        number = last_page
+    ids = order.ids[(number - 1) * per_page : number * per_page]
+    children = Child.objects.filter(pk__in=ids)
+    rules = _rules_for(children, today) if ids else {}
+    return _list_page(order.counts, ids, number, rules, today=today, per_page=per_page)
+
+
+_TOTALS = """totals AS (
+        SELECT COUNT(*) AS children, SUM(overdue) AS overdue, SUM(due_soon) AS due_soon,
+            SUM(before_review) AS before_review, SUM(drifting) AS drifting,
+            SUM(CASE WHEN {shown} THEN 1 ELSE 0 END) AS shown
+        FROM calc
+    )"""
+
+
+def _list_order() -> str:
+    return (
+        f"overdue DESC, CASE WHEN due_on IS NULL THEN 1 ELSE 0 END, due_on, {_by_name('name')}, cid"
+    )
+
+
+def _page_number(page: Any) -> int:
+    try:
+        return int(page)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _list_page(
+    counts: CadenceCounts,
+    ids: list[int],
+    number: int,
+    rules: dict[int, AgencyRules],
+    *,
+    today: dt.date,
+    per_page: int,
+) -> ChildListPage:
     offset = (number - 1) * per_page
     rows = _rows_of(ids, rules, today)
     listed = Paginator(_OnePage(counts.shown, offset, rows), per_page).get_page(number)

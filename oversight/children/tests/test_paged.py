@@ -10,6 +10,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from oversight.children import selectors
@@ -137,10 +138,42 @@ def _listed(client, **params) -> list[str]:
     return re.findall(r"<a class=\"govuk-link\" href=\"/children/\d+/\">([^<]+)</a>", body)
 
 
-def test_page_two_shows_the_next_children_and_filters_combine_with_paging(cast, client):
+@pytest.mark.parametrize("show", ["", "overdue", "drifting"])
+def test_a_kept_order_pages_as_the_live_list_does(cast, show):
+    """A lead's list keeps its order and counts for a few minutes (issue 17 item 3): each page
+    of it, and a page past either end, holds what the live list's does."""
+    _varied_children(cast)
+    children = Child.objects.live()
+    order = selectors.child_list_order(children, today=TODAY, show=show)
+    live = selectors.child_list_page(children, today=TODAY, show=show, page=1, per_page=5)
+    assert order.counts == live.counts and live.page.paginator.num_pages > 1
+    for number in [*range(1, live.page.paginator.num_pages + 1), 0, 99, "next"]:
+        kept = selectors.child_list_page_of(order, today=TODAY, page=number, per_page=5)
+        now = selectors.child_list_page(children, today=TODAY, show=show, page=number, per_page=5)
+        assert kept.page.number == now.page.number
+        assert [r.child.pk for r in kept.rows] == [r.child.pk for r in now.rows]
+        assert [r.cadence for r in kept.rows] == [r.cadence for r in now.rows]
+
+
+def test_a_lead_is_told_the_list_is_kept_and_sees_a_new_child_after_it_expires(cast, client):
+    ChildFactory(agency=cast.agency, allocated_practitioner=cast.practitioner)
+    client.force_login(cast.agency_lead)
+    said = "kept for up to five minutes"
+    assert said in client.get(reverse("children:child_list")).content.decode()
+    ChildFactory(agency=cast.agency, display_name="Family Newcome")
+    assert "Family Newcome" not in client.get(reverse("children:child_list")).content.decode()
+    cache.clear()  # five minutes on
+    assert "Family Newcome" in client.get(reverse("children:child_list")).content.decode()
+    client.force_login(cast.practitioner)
+    assert said not in client.get(reverse("children:child_list")).content.decode()
+
+
+@pytest.mark.parametrize("viewer", ["practitioner", "agency_lead"])
+def test_page_two_shows_the_next_children_and_filters_combine_with_paging(cast, client, viewer):
     """60 children overdue by different amounts and 60 not yet due: page one holds the 50
     most overdue, page two the next ten overdue then forty others; filtered to overdue, page
-    two holds the last ten overdue only, and a search keeps its own count."""
+    two holds the last ten overdue only, and a search keeps its own count. The same for a
+    lead, whose list's order is kept (issue 17 item 3)."""
     for i in range(120):
         overdue = i < 60
         ChildFactory(
@@ -149,7 +182,7 @@ def test_page_two_shows_the_next_children_and_filters_combine_with_paging(cast, 
             display_name=f"Child {i:03d}",
             legal_status_since=days(-(200 - i) if overdue else -(10 + i % 30)),
         )
-    client.force_login(cast.practitioner)
+    client.force_login(getattr(cast, viewer))
     first = _listed(client)
     second = _listed(client, page=2)
     assert first == [f"Child {i:03d}" for i in range(50)]
