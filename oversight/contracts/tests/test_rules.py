@@ -51,7 +51,11 @@ def _contract(cast: Any, state: str) -> Any:
     )
 
 
-@pytest.mark.parametrize(("perm", "state", "allowed"), EXPECTED, ids=lambda v: str(sorted(v) if isinstance(v, set) else v))
+@pytest.mark.parametrize(
+    ("perm", "state", "allowed"),
+    EXPECTED,
+    ids=lambda v: str(sorted(v) if isinstance(v, set) else v),
+)
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_contract_rules(cast, perm, state, allowed, role):
     contract = _contract(cast, state)
