@@ -4,20 +4,20 @@ given and, told to ignore conflicts, leaves a row already kept as it was."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from oversight.assurance.models import SNAPSHOT_FIELDS, ComplianceSnapshot
 from oversight.core.bulk import rows_insert
-from oversight.people.tests import factories as f
 
 FIELDS = ("agency", "on", "computed_at", "final", "breakdown", *SNAPSHOT_FIELDS)
 
 
 @pytest.mark.django_db
-def test_rows_are_kept_and_a_row_already_there_is_left_as_it_was() -> None:
-    agency = f.AgencyFactory()
+def test_rows_are_kept_and_a_row_already_there_is_left_as_it_was(cast: Any) -> None:
+    agency = cast.agency
     now = timezone.now()
     ComplianceSnapshot.objects.create(
         agency=agency, on=dt.date(2026, 3, 1), people=7, computed_at=now
