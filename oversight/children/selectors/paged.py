@@ -260,34 +260,24 @@ def child_list_page(
     counts of all, the rows the "Show" choice keeps, and the page asked for (the last one if
     it is past the end, the first if it is not a number, as ``Paginator.get_page``). Five
     queries however many children (agencies, settings, policies, the page, its children)."""
-    rules = _rules_for(children, today)
-    cte, params = _cadence_cte(children, today=today, rules=rules)
-    shown = SHOWN.get(show, "1 = 1")
     number = _page_number(page)
     # The page asked for, or the last one when it is past the end or below one (as
     # Paginator.get_page), chosen in the same query as the counts.
     last_index = f"(CASE WHEN n.shown = 0 THEN 0 ELSE (n.shown - 1) / {int(per_page)} END)"
-    sql = f"""{cte},
-    {_TOTALS.format(shown=shown)}
-    SELECT 0, children, overdue, due_soon, before_review, drifting, shown FROM totals
-    UNION ALL
-    SELECT * FROM (
-        SELECT 1, cid, 0, 0, 0, 0, 0 FROM calc WHERE {shown} ORDER BY {_list_order()}
-        LIMIT {int(per_page)} OFFSET (
+    rules, counts, ids = _listed(
+        children,
+        today=today,
+        show=show,
+        window=f"""LIMIT {int(per_page)} OFFSET (
             SELECT {int(per_page)} * CASE WHEN %s < 1 OR %s - 1 > {last_index}
                 THEN {last_index} ELSE %s - 1 END
             FROM totals n
-        )
-    ) page"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, number, number, number])
-        found = list(cursor.fetchall())
-    totals = next(r for r in found if r[0] == 0)
-    counts = CadenceCounts(*(int(v or 0) for v in totals[1:]))
+        )""",
+        window_params=[number, number, number],
+    )
     last_page = max(1, -(-counts.shown // per_page))
     if number < 1 or number > last_page:
         number = last_page
-    ids = [r[1] for r in found if r[0] == 1]
     return _list_page(counts, ids, number, rules, today=today, per_page=per_page)
 
 
@@ -299,7 +289,6 @@ class ChildListOrder:
 
     counts: CadenceCounts
     ids: list[int]
-    computed_at: dt.datetime
 
 
 def child_list_order(
@@ -307,27 +296,44 @@ def child_list_order(
 ) -> ChildListOrder:
     """The children list's order and counts, as ``child_list_page`` works them out, for
     ``child_list_page_of``. Four queries however many children."""
-    from django.utils import timezone
+    _, counts, ids = _listed(children, today=today, show=show)
+    return ChildListOrder(counts=counts, ids=ids)
 
+
+def _listed(
+    children: QuerySet[Child],
+    *,
+    today: dt.date,
+    show: str,
+    window: str = "",
+    window_params: Sequence[Any] = (),
+) -> tuple[dict[int, AgencyRules], CadenceCounts, list[int]]:
+    """The counts of all these children and the ids of those ``show`` keeps, in the list's
+    order, cut by ``window`` (a LIMIT and OFFSET, or nothing for all), in one query."""
     rules = _rules_for(children, today)
     cte, params = _cadence_cte(children, today=today, rules=rules)
     shown = SHOWN.get(show, "1 = 1")
+    order = (
+        f"overdue DESC, CASE WHEN due_on IS NULL THEN 1 ELSE 0 END, due_on, {_by_name('name')}, cid"
+    )
     sql = f"""{cte},
-    {_TOTALS.format(shown=shown)}
+    totals AS (
+        SELECT COUNT(*) AS children, SUM(overdue) AS overdue, SUM(due_soon) AS due_soon,
+            SUM(before_review) AS before_review, SUM(drifting) AS drifting,
+            SUM(CASE WHEN {shown} THEN 1 ELSE 0 END) AS shown
+        FROM calc
+    )
     SELECT 0, children, overdue, due_soon, before_review, drifting, shown FROM totals
     UNION ALL
     SELECT * FROM (
-        SELECT 1, cid, 0, 0, 0, 0, 0 FROM calc WHERE {shown} ORDER BY {_list_order()}
+        SELECT 1, cid, 0, 0, 0, 0, 0 FROM calc WHERE {shown} ORDER BY {order} {window}
     ) listed"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *window_params])
         found = list(cursor.fetchall())
     totals = next(r for r in found if r[0] == 0)
-    return ChildListOrder(
-        counts=CadenceCounts(*(int(v or 0) for v in totals[1:])),
-        ids=[r[1] for r in found if r[0] == 1],
-        computed_at=timezone.now(),
-    )
+    counts = CadenceCounts(*(int(v or 0) for v in totals[1:]))
+    return rules, counts, [r[1] for r in found if r[0] == 1]
 
 
 def child_list_page_of(
@@ -343,20 +349,6 @@ def child_list_page_of(
     children = Child.objects.filter(pk__in=ids)
     rules = _rules_for(children, today) if ids else {}
     return _list_page(order.counts, ids, number, rules, today=today, per_page=per_page)
-
-
-_TOTALS = """totals AS (
-        SELECT COUNT(*) AS children, SUM(overdue) AS overdue, SUM(due_soon) AS due_soon,
-            SUM(before_review) AS before_review, SUM(drifting) AS drifting,
-            SUM(CASE WHEN {shown} THEN 1 ELSE 0 END) AS shown
-        FROM calc
-    )"""
-
-
-def _list_order() -> str:
-    return (
-        f"overdue DESC, CASE WHEN due_on IS NULL THEN 1 ELSE 0 END, due_on, {_by_name('name')}, cid"
-    )
 
 
 def _page_number(page: Any) -> int:
