@@ -79,9 +79,11 @@ from .paged import (
 )
 from .partnership import (
     AgencyPart,
+    InvolvementPage,
     MultiAgencySummary,
     current_involvements,
     discussions_by_agency,
+    involvement_page,
     involvements_of_viewer,
     latest_by_agency,
     multi_agency_summary,
@@ -99,6 +101,7 @@ __all__ = [
     "ChildListPage",
     "ChildRow",
     "DueLists",
+    "InvolvementPage",
     "MultiAgencySummary",
     "PartnershipChildFigures",
     "_due_lists",
@@ -145,6 +148,7 @@ __all__ = [
     "escalations_for",
     "escalations_visible_q",
     "hydrate",
+    "involvement_page",
     "involvements_of_viewer",
     "latest_by_agency",
     "multi_agency_summary",

@@ -11,7 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+
+from oversight.people.selectors import access_profile
 
 from .. import discussions as supervision_records
 from ..models import (
@@ -181,24 +184,45 @@ def multi_agency_summary(
     )
 
 
-def involvements_of_viewer(user: Any, *, on: dt.date, limit: int = 200) -> list[Any]:
+def involvements_of_viewer(user: Any, *, on: dt.date) -> QuerySet[AgencyInvolvement]:
     """The viewer's own agencies' current involvements with children another agency holds:
-    allocated to them or to someone they supervise or line-manage, or in an agency they lead.
-    One query; never another agency's children beyond these."""
-    from django.db.models import F, Q
-
-    from oversight.people.selectors import access_profile
-
+    allocated to them or to someone they supervise or line-manage, or in an agency they lead;
+    by the child's name, then the involvement. All of them, unread: ``involvement_page`` reads
+    one page (issue 17). Never another agency's children beyond these."""
     profile = access_profile(user)
     if profile.person_id is None:
-        return []
+        return AgencyInvolvement.objects.none()
     people = {profile.person_id} | set(profile.supervisee_ids) | set(profile.report_ids)
     scope = Q(allocated_worker_id__in=people) | Q(agency_id__in=profile.led_agency_ids)
-    return list(
+    return (
         AgencyInvolvement.objects.on(on)
         .exclude(case_reference="")
         .exclude(agency_id=F("child__agency_id"))
         .filter(scope, child__archived_at__isnull=True)
         .select_related("child", "child__agency", "agency", "allocated_worker")
-        .order_by("child__display_name", "id")[:limit]
+        .order_by("child__display_name", "id")
     )
+
+
+@dataclass
+class InvolvementPage:
+    """One page of the viewer's involvements; ``page.paginator.count`` is how many in all.
+    The view marks each row ``can_end``."""
+
+    page: Page
+    rows: list[Any] = field(default_factory=list)
+
+
+def involvement_page(
+    user: Any, *, on: dt.date, page: Any = 1, per_page: int = 25
+) -> InvolvementPage:
+    """One page of ``involvements_of_viewer`` (the last if ``page`` is past the end, the first
+    if it is not a number, as ``Paginator.get_page``). A lead's agency is involved with
+    thousands of children another agency holds, and the list showed the first 200 of them,
+    saying nothing of the rest, on every view (issue 17). Two queries, whatever their number:
+    one count, one page of rows with their child, holding agency, agency and worker."""
+    paginator = Paginator(involvements_of_viewer(user, on=on), per_page)
+    listed = paginator.get_page(page)
+    rows = list(listed.object_list) if paginator.count else []
+    listed.object_list = rows
+    return InvolvementPage(page=listed, rows=rows)

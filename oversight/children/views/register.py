@@ -47,6 +47,7 @@ class ChildListView(RuleRequiredMixin, TemplateView):
     permission_required = Permission.LIST_CHILDREN
     template_name = "children/child_list.html"
     paginate_by = 50
+    involvements_per_page = 25
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -102,13 +103,20 @@ class ChildListView(RuleRequiredMixin, TemplateView):
         )
         return context
 
-    def involvements(self, day: Any) -> list[Any]:
-        found = selectors.involvements_of_viewer(self.request.user, on=day)
-        for involvement in found:
+    def involvements(self, day: Any) -> selectors.InvolvementPage:
+        """Paged on its own (``ipage``), leaving the list's search and page as they are: a
+        lead's agency is involved with thousands of children (issue 17)."""
+        listed = selectors.involvement_page(
+            self.request.user,
+            on=day,
+            page=self.request.GET.get("ipage"),
+            per_page=self.involvements_per_page,
+        )
+        for involvement in listed.rows:
             involvement.can_end = self.request.user.has_perm(
                 Permission.END_INVOLVEMENT, involvement
             )
-        return found
+        return listed
 
 
 class ChildCreateView(ChildrenFormView):
