@@ -620,22 +620,39 @@ def figures_backfill(
     return done
 
 
-def trend_points_backfill(*, today: dt.date) -> int:
-    """Keep the points of the headline trends read from the children's history (children
-    discussed, drift resolved, several agencies) at the 12 closed month ends before ``today``,
-    for the partnership and each agency, where none are kept yet (issue 17 item 2). Run with
-    the nightly job and at the end of the demo; a past period's other month ends are kept by
-    the first request that shows them. Returns how many scopes were looked at."""
-    from .periods import month_ends, month_start
-    from .selectors.children import MONTH_END_TRENDS, trend_points
+def trend_points_backfill(*, today: dt.date, since: dt.date | None = None) -> int:
+    """Keep, where none are kept yet, the points of the headline trends read from the
+    children's history (children discussed, drift resolved, several agencies) for the
+    partnership and each agency, and each agency's children-in-need cadence, at every closed
+    month end the children's history covers, or from ``since`` (issue 17 item 2: past
+    periods read only what is kept). Run with the nightly job, after an import and at the end
+    of the demo; kept points are read, a year of month ends at a time, not counted again.
+    Returns how many month ends were looked at."""
+    from oversight.children.models import ChildStatus
+
+    from .periods import add_months, month_end, month_start
+    from .selectors.children import MONTH_END_TRENDS, cadence_on, trend_points
 
     agencies = list(Agency.objects.live().order_by("name"))
-    days = month_ends(month_start(today) - dt.timedelta(days=1))
-    scopes = [agencies, *([agency] for agency in agencies)] if agencies else []
-    for scope in scopes:
-        for key in MONTH_END_TRENDS:
-            trend_points(key, scope, days, today)
-    return len(scopes)
+    last = month_start(today) - dt.timedelta(days=1)
+    first = since or ChildStatus.objects.aggregate(first=models.Min("starts_on"))["first"]
+    if not agencies or first is None or last < first:
+        return 0
+    days = []
+    day = month_end(first)
+    while day <= last:
+        days.append(day)
+        day = month_end(add_months(month_start(day), 1))
+    ids = {agency.pk for agency in agencies}
+    scopes = [agencies, *([agency] for agency in agencies)]
+    for at in range(0, len(days), 12):
+        year = days[at : at + 12]
+        for scope in scopes:
+            for key in MONTH_END_TRENDS:
+                trend_points(key, scope, year, today)
+        for day in year:
+            cadence_on(ids, day, today)
+    return len(days)
 
 
 def _days_kept_for_all(kept: set[tuple[int, dt.date]], ids: list[int]) -> set[dt.date]:

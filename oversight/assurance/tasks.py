@@ -96,12 +96,15 @@ def evaluation_reminders(today: str | None = None) -> int:
 
 @task()
 def figures_backfill_task() -> int:
-    """Keep the figures of the closed days an import reached back to (issue 17 item 2)."""
+    """Keep the figures and trend points of the closed days an import reached back to
+    (issue 17 item 2)."""
     from django.utils import timezone
 
-    from .services import figures_backfill
+    from .services import figures_backfill, trend_points_backfill
 
-    return figures_backfill(today=timezone.localdate())
+    kept = figures_backfill(today=timezone.localdate())
+    trend_points_backfill(today=timezone.localdate())
+    return kept
 
 
 def enqueue_figures_backfill() -> Any:

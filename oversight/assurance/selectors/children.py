@@ -38,26 +38,82 @@ def children_table(agencies: list[Agency], period: Period, today: dt.date) -> Ta
         chart_column=2,
     )
     ids = {a.pk for a in agencies}
-    cadences = children.cadence_figures_by_agency(agency_ids=ids, on=min(period.end, today))
+    cadences = cadence_on(ids, min(period.end, today), today)
     meetings = children.review_meeting_figures_by_agency(
         agency_ids=ids, start=period.start, end=period.end
     )
     for agency in agencies:
-        cadence, reviews = cadences[agency.pk], meetings[agency.pk]
+        (in_cadence, within), reviews = cadences[agency.pk], meetings[agency.pk]
         table.rows.append(
             [
                 agency.name,
-                suppress(cadence.in_cadence, cadence.in_cadence),
-                percent(cadence.within_cadence, cadence.in_cadence),
+                suppress(in_cadence, in_cadence),
+                percent(within, in_cadence),
                 suppress(reviews["meetings"], reviews["meetings"]),
                 percent(reviews["discussed_before"], reviews["meetings"]),
             ]
         )
     table.totals = {
-        "in_cadence": sum(c.in_cadence for c in cadences.values()),
-        "within_cadence": sum(c.within_cadence for c in cadences.values()),
+        "in_cadence": sum(n for n, _ in cadences.values()),
+        "within_cadence": sum(w for _, w in cadences.values()),
     }
     return table
+
+
+CADENCE = "cadence"  # the TrendPoint key of an agency's children table on a closed day
+
+
+def _kept_cadence(ids: set[int], on: dt.date) -> dict[int, tuple[int, int]]:
+    rows = TrendPoint.objects.filter(key=CADENCE, on=on, agency_id__in=ids)
+    return {agency_id: (n, w) for agency_id, n, w in rows.values_list("agency_id", "n", "w")}
+
+
+def cadence_on(ids: set[int], on: dt.date, today: dt.date) -> dict[int, tuple[int, int]]:
+    """Each agency's children in need and those discussed within their cadence on ``on``
+    (seed 004 objective 4): counted live for today; for a closed day, kept as a TrendPoint
+    per agency by the first reader (one request computes while the others wait) or the
+    back-fill, so a past period's first visit reads one query, not every child's history
+    (issue 17 item 2)."""
+    if on >= today:
+        live = children.cadence_figures_by_agency(agency_ids=ids, on=on)
+        return {i: (f.in_cadence, f.within_cadence) for i, f in live.items()}
+    found = _kept_cadence(ids, on)
+    missing = ids - set(found)
+    if not missing:
+        return found
+    from oversight.core.singleflight import single_flight
+
+    def ready() -> dict[int, tuple[int, int]] | None:
+        again = _kept_cadence(ids, on)
+        return again if len(again) == len(ids) else None
+
+    def compute() -> dict[int, tuple[int, int]]:
+        return {**found, **cadence_keep(missing, on)}
+
+    lock = f"assurance:cadence:{on}:{min(missing)}:{max(missing)}:{len(missing)}"
+    return single_flight(lock, compute, kept=ready)
+
+
+def cadence_keep(ids: set[int], on: dt.date) -> dict[int, tuple[int, int]]:
+    """Count and keep these agencies' cadence figures for the closed day ``on`` (a day
+    already kept keeps its figures: a closed period's figures do not move)."""
+    computed = children.cadence_figures_by_agency(agency_ids=ids, on=on)
+    now = timezone.now()
+    TrendPoint.objects.bulk_create(
+        [
+            TrendPoint(
+                agency_id=agency_id,
+                key=CADENCE,
+                on=on,
+                n=f.in_cadence,
+                w=f.within_cadence,
+                computed_at=now,
+            )
+            for agency_id, f in computed.items()
+        ],
+        ignore_conflicts=True,
+    )
+    return _kept_cadence(ids, on)
 
 
 def decisions_table(agencies: list[Agency], period: Period, today: dt.date) -> Table:

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         kept = figures_backfill(today=today, since=since, log=self.stdout.write)
         self.stdout.write(f"{kept} agency days kept in {time.monotonic() - started:.1f} s")
         started = time.monotonic()
-        scopes = trend_points_backfill(today=today)
+        months = trend_points_backfill(today=today, since=since)
         self.stdout.write(
-            f"Trend month ends for {scopes} scopes in {time.monotonic() - started:.1f} s"
+            f"Trends and cadence at {months} month ends in {time.monotonic() - started:.1f} s"
         )

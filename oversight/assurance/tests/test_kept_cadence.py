@@ -1,0 +1,138 @@
+"""A past period's children table reads each agency's cadence kept for the day it ends,
+not every child's history (issue 17 item 2: past periods read only what is kept). The
+back-fill keeps it, with the headline trends, at every closed month end the children's
+history covers; a day it did not reach is counted by its first reader and kept. What is kept
+equals a full recount for the same day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from oversight.assurance.models import TrendPoint
+from oversight.assurance.selectors.children import CADENCE, cadence_on, children_table
+from oversight.assurance.selectors.period import Period
+from oversight.assurance.services import trend_points_backfill
+from oversight.children import selectors as children
+from oversight.children.models import ChildStatus, LegalStatus
+from oversight.children.tests.factories import ChildFactory
+from oversight.core.testing import today_is
+
+from .test_dashboards import html_tables, with_questions
+from .test_month_end_trends import _child, _discuss
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 17)
+FIRST = dt.date(2025, 10, 13)
+
+
+@pytest.fixture(autouse=True)
+def _today() -> Iterator[dt.date]:
+    with today_is(TODAY) as day:
+        yield day
+
+
+@pytest.fixture
+def history(cast: Any) -> list[Any]:
+    """Eight children of the cast's agency and three of the other's, in need since 13 October
+    2025, discussed at different times; one ceases to be in need at the end of June 2026."""
+    made = []
+    for n in range(8):
+        child = _child(cast, FIRST)
+        _discuss(cast, child, dt.date(2026, 1 + n, 10))
+        made.append(child)
+    closed = made[0]
+    ChildStatus.objects.filter(child=closed).update(ends_on=dt.date(2026, 6, 30))
+    ChildStatus.objects.create(
+        child=closed, status=LegalStatus.CLOSED, starts_on=dt.date(2026, 7, 1)
+    )
+    for n in range(3):
+        other = ChildFactory(
+            agency=cast.other_agency,
+            allocated_practitioner=cast.other_practitioner,
+            legal_status_since=FIRST,
+        )
+        _discuss(cast, other, dt.date(2026, 3 + 2 * n, 20), other=True)
+        made.append(other)
+    return made
+
+
+def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    days, day = [], first
+    while day <= last:
+        following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        if following - dt.timedelta(days=1) <= last:
+            days.append(following - dt.timedelta(days=1))
+        day = following
+    return days
+
+
+def test_the_backfill_keeps_cadence_at_every_month_end_equal_to_a_recount(
+    cast: Any, history: list[Any]
+) -> None:
+    months = trend_points_backfill(today=TODAY)
+    days = _month_ends(FIRST, dt.date(2026, 10, 31))
+    assert months == len(days) == 13  # October 2025 to October 2026, not only the last 12
+    ids = {cast.agency.pk, cast.other_agency.pk}
+    for day in days:
+        kept = {
+            agency_id: (n, w)
+            for agency_id, n, w in TrendPoint.objects.filter(key=CADENCE, on=day).values_list(
+                "agency_id", "n", "w"
+            )
+        }
+        recount = children.cadence_figures_by_agency(agency_ids=ids, on=day)
+        assert kept == {i: (f.in_cadence, f.within_cadence) for i, f in recount.items()}, day
+    for key in ("children_trend", "drift_trend", "multi_agency_trend"):
+        assert TrendPoint.objects.filter(key=key, agency=None).count() == len(days)
+    # Run again (the nightly job): nothing is counted twice.
+    before = TrendPoint.objects.count()
+    trend_points_backfill(today=TODAY)
+    assert TrendPoint.objects.count() == before
+
+
+def test_a_past_periods_children_table_reads_the_kept_cadence(
+    cast: Any, history: list[Any], django_assert_max_num_queries: Any
+) -> None:
+    agencies = [cast.agency, cast.other_agency]
+    period = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    live = children_table(agencies, period, dt.date(2026, 9, 30))  # that day, counted live
+    trend_points_backfill(today=TODAY)
+    # The kept day, its meetings and the agencies' rules: no child's history is read.
+    with django_assert_max_num_queries(3):
+        kept = children_table(agencies, period, TODAY)
+    assert kept.rows == live.rows and kept.totals == live.totals
+
+
+def test_a_day_the_backfill_did_not_reach_is_counted_once_and_kept(
+    cast: Any, history: list[Any], django_assert_max_num_queries: Any
+) -> None:
+    ids = {cast.agency.pk, cast.other_agency.pk}
+    day = dt.date(2026, 8, 15)
+    recount = children.cadence_figures_by_agency(agency_ids=ids, on=day)
+    first = cadence_on(ids, day, TODAY)
+    assert first == {i: (f.in_cadence, f.within_cadence) for i, f in recount.items()}
+    with django_assert_max_num_queries(1):
+        assert cadence_on(ids, day, TODAY) == first
+
+
+def test_the_dashboard_shows_a_past_periods_kept_cadence(
+    cast: Any, client: Any, history: list[Any]
+) -> None:
+    trend_points_backfill(today=TODAY)
+    TrendPoint.objects.filter(key=CADENCE, on=dt.date(2026, 9, 30), agency=cast.agency).update(
+        n=40, w=30
+    )  # what the back-fill kept is what the page shows: 30 of 40
+    client.force_login(cast.auditor)
+    dashboard = client.get(
+        reverse("assurance:partnership_dashboard"),
+        {"start": "2026-07-01", "end": "2026-09-30"},
+    ).content.decode()
+    page = with_questions(client, dashboard)
+    rows = {row[0]: row for row in html_tables(page)["children"][1:]}
+    assert rows[cast.agency.name][1:3] == ["40", "75"]
