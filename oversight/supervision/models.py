@@ -111,6 +111,8 @@ class Session(TrackedModel):
                 condition=models.Q(status="held", archived_at__isnull=True),
                 name="session_held_by_supervisee",
             ),
+            # The sessions held in a dashboard's period (key elements; issue 17 item 3).
+            models.Index(fields=["held_on"], name="session_held_in_period"),
         ]
 
     def __str__(self) -> str:
@@ -507,6 +509,13 @@ class CaseDiscussion(TrackedModel):
                 include=["rag_rating"],
                 condition=models.Q(archived_at__isnull=True),
                 name="discussion_latest_by_child",
+            ),
+            # The discussions in a dashboard's period (case progression, specialist referrals,
+            # review themes), not every discussion ever held (issue 17 item 3).
+            models.Index(
+                fields=["discussed_on"],
+                condition=models.Q(archived_at__isnull=True),
+                name="discussion_in_period",
             ),
         ]
         constraints = [
