@@ -17,7 +17,9 @@ timed. An answer other than 200, or none within the timeout, is an error.
 Per level it prints requests per second, the 50th, 95th and 99th percentiles, the errors
 and the machine's one-minute load average before the level began and when it ended (the
 load test shares the machine with whatever else runs there); the targets of issue 17
-are printed beside the figures."""
+are printed beside the figures. Then, per level, the CPU each request cost gunicorn,
+PostgreSQL and this client (from /proc), and the requests per second the machine's cores
+could give at that cost: the ceiling no concurrency setting can pass."""
 
 from __future__ import annotations
 
@@ -178,6 +180,32 @@ def run_level(
     return time.monotonic() - began
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_group: int) -> tuple[float, float]:
+    """CPU seconds used so far by gunicorn's processes (its process group) and by
+    PostgreSQL's (every process named postgres on this machine), read from /proc: where each
+    request's cost goes, so the throughput the two cores can give is known, not guessed."""
+    app = database = 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                text = stat.read()
+        except OSError:
+            continue  # the process ended
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+        if int(fields[2]) == server_group:
+            app += used
+        elif name == "postgres" or name.startswith("postgres:"):
+            database += used
+    return app, database
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -261,10 +289,23 @@ def main() -> int:
             f"{'users':>5} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
             f"{'p99 ms':>7} {'errors':>6} {'load':>11}   target"
         )
+        costs = []
         for users in levels:
             level = Level(users)
             before = os.getloadavg()[0]
+            app, database = cpu_seconds(server.pid)
+            client = time.process_time()
             elapsed = run_level(base, level, args.seconds, sessions, pages)
+            app_after, database_after = cpu_seconds(server.pid)
+            served = max(1, len(level.times))
+            costs.append(
+                (
+                    users,
+                    (app_after - app) * 1000 / served,
+                    (database_after - database) * 1000 / served,
+                    (time.process_time() - client) * 1000 / served,
+                )
+            )
             rate = len(level.times) / elapsed if elapsed else 0.0
             target = [f">= {TARGETS['rps']:.0f} req/s"]
             if users == 50:
@@ -277,6 +318,17 @@ def main() -> int:
                 f"{percentile(level.times, 0.95):>7.0f} {percentile(level.times, 0.99):>7.0f} "
                 f"{level.errors:>6} {before:>5.2f}>{os.getloadavg()[0]:<5.2f}   "
                 f"{', '.join(target)}"
+            )
+        say("")
+        say("CPU ms per request: gunicorn, PostgreSQL (all its processes), this client;")
+        say("and the requests/s the cores could give if that were all they did")
+        say(f"{'users':>5} {'app':>6} {'db':>6} {'client':>6} {'ceiling':>8}")
+        cores = os.cpu_count() or 1
+        for users, app_ms, database_ms, client_ms in costs:
+            total = app_ms + database_ms + client_ms
+            say(
+                f"{users:>5} {app_ms:>6.1f} {database_ms:>6.1f} {client_ms:>6.1f} "
+                f"{cores * 1000 / total if total else float('nan'):>8.1f}"
             )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
