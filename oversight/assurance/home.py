@@ -32,8 +32,6 @@ from oversight.supervision.rules import Permission as SupervisionPermission
 
 from . import selectors
 from .compliance import PersonCompliance, compliance_for, summarise, total
-from .models import PulseParticipation
-from .periods import quarter_start
 from .selectors import compliance_columns, compliance_row, compliance_rows
 from .supervisees import supervision_of_my_people
 from .tables import Table
@@ -131,14 +129,14 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
             )
         )
     if profile.member_agency_ids:
+        evaluated, pulse_given = selectors.answered_by(person_id=profile.person_id, on=today)
         due = selectors.evaluations_due(
             person_id=profile.person_id,
             on=today,
             supervisors=shared(request, "supervisors", lambda: None),
+            answered=evaluated,
         )
-        pulse_due = not PulseParticipation.objects.filter(
-            respondent_id=profile.person_id, quarter_start=quarter_start(today)
-        ).exists()
+        pulse_due = not pulse_given
         if due or pulse_due:
             evaluations = (
                 reverse("assurance:evaluation_form", args=[due[0].pk])

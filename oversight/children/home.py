@@ -208,7 +208,13 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 ],
             )
         )
-    concerns = list(selectors.quality_concerns_for(user).exclude(raised_by_id=profile.person_id))
+    # Concerns raised by someone else reach only their supervisor, line manager or lead: none
+    # to read for a person who is none of those (issue 17 item 1).
+    concerns = (
+        list(selectors.quality_concerns_for(user).exclude(raised_by_id=profile.person_id))
+        if profile.supervisee_ids or profile.report_ids or profile.led_agency_ids
+        else []
+    )
     mine = list(selectors.urgent_requests_made_by(person_id=profile.person_id)[:3])
     tasks = []
     if len(concerns) == 1:  # one is a line in "what needs you today"; several stay listed
@@ -285,9 +291,11 @@ def _children_in_view(user: Any, profile: AccessProfile, today: dt.date) -> Chil
     flags = list(
         selectors.drift_flags_open(list(concerned.values_list("pk", flat=True)))[:FLAGS_SHOWN]
     )
+    # The decisions are counted in the same read as the children due (issue 17 item 1).
+    due = selectors.children_due_for(user, today=today, hydrated=False, counting=unfiled)
     return ChildrenInView(
-        due=selectors.children_due_for(user, today=today, hydrated=False).shortened(0),
-        decisions_total=unfiled.count(),
+        due=due.shortened(0),
+        decisions_total=due.counted or 0,
         flags=flags,
         computed_at=timezone.now(),
     )

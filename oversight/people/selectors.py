@@ -360,15 +360,20 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
     current_managers = [r for r in management if r.report_id == pk]
     reports = [r for r in management if r.manager_id == pk]
     supervisee_ids = [r.supervisee_id for r in supervisees]
-    role_rows = (
-        list(
+    posts = {m.agency_id: m.agency for m in memberships}
+    if supervisee_ids or any(a is not None and a not in posts for _, a in profile.roles):
+        role_rows = list(
             RoleAssignment.objects.on(day)
             .filter(Q(person_id=pk) | Q(person_id__in=supervisee_ids, role=Role.SUPERVISOR))
             .select_related("agency")
         )
-        if profile.roles or supervisee_ids
-        else []
-    )
+    else:
+        # With no supervisees, only the person's own roles are shown: the access profile
+        # read them, and their agencies are their posts' (issue 17 item 1).
+        role_rows = [
+            RoleAssignment(person_id=pk, role=role, agency=posts.get(agency))
+            for role, agency in sorted(profile.roles, key=lambda r: (r[0], r[1] or 0))
+        ]
     roles = [r for r in role_rows if r.person_id == pk]
     # A practitioner needs no supervisor training; a supervisor without it is shown as such
     # (001 Competence).

@@ -140,10 +140,13 @@ class Session(TrackedModel):
         """The last day of this supervisor's supervision of the supervisee in the session's
         agency when it ended before ``day`` (the session's day) and nothing of theirs covers
         that day: a former supervisor (issue 9 item 6). None for groups, for a current
-        supervisor, and for a pair that never had a relationship."""
+        supervisor, and for a pair that never had a relationship. Answered from what
+        ``selectors.session_detail`` read with the session for that day, when it did."""
         if self.supervisee_id is None or self.is_group:
             return None
         day = day or self.day
+        if getattr(self, "pair_day", None) == day:
+            return None if self.pair_current else self.pair_ended_on  # type: ignore[attr-defined]
         pair = list(
             SupervisionRelationship.objects.live().filter(
                 supervisor_id=self.supervisor_id,

@@ -113,10 +113,14 @@ def _session(obj: Any) -> Session | None:
 
 
 def _attendance(session: Session) -> dict[int, bool | None]:
-    """Who was invited, and whether they came (None until the facilitator records it)."""
+    """Who was invited, and whether they came (None until the facilitator records it); from
+    the attendances ``selectors.session_detail`` prefetched, when it did (issue 17 item 1)."""
     cached = getattr(session, "_attendance", None)
     if cached is None:
-        cached = dict(session.attendances.values_list("person_id", "attended"))
+        if "attendances" in getattr(session, "_prefetched_objects_cache", {}):
+            cached = {a.person_id: a.attended for a in session.attendances.all()}
+        else:
+            cached = dict(session.attendances.values_list("person_id", "attended"))
         session._attendance = cached  # type: ignore[attr-defined]
     return cached
 
@@ -545,10 +549,17 @@ def mark_viewer_roles(sessions: Iterable[Session | None], user: Any) -> None:
 
 
 def _draft_of(session: Session) -> SuperviseeDraft | None:
+    """The session's live draft: the one ``selectors.session_detail`` joined, else read."""
     if not hasattr(session, "_supervisee_draft"):
-        session._supervisee_draft = (  # type: ignore[attr-defined]
-            SuperviseeDraft.objects.live().filter(session_id=session.pk).first()
-        )
+        joined = Session.supervisee_draft
+        found: SuperviseeDraft | None = None
+        if joined.is_cached(session):
+            draft = joined.related.get_cached_value(session)
+            if isinstance(draft, SuperviseeDraft) and draft.archived_at is None:
+                found = draft
+        else:
+            found = SuperviseeDraft.objects.live().filter(session_id=session.pk).first()
+        session._supervisee_draft = found  # type: ignore[attr-defined]
     return session._supervisee_draft  # type: ignore[attr-defined]
 
 

@@ -8,12 +8,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from oversight.children.models import AgencyInvolvement, Child
 from oversight.core.models import FormSubmission
-from oversight.people.models import LineManagement, Role
+from oversight.people.models import LineManagement, Role, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
 from .models import (
@@ -149,9 +158,31 @@ def sessions_clashing(
     return clashes
 
 
+def _with_pair_ended(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Sessions with what ``Session.supervision_ended_before`` asks of the pair's
+    relationships on the session's day, so that a rule does not read them again."""
+    pair = SupervisionRelationship.objects.live().filter(
+        supervisor_id=OuterRef("supervisor_id"),
+        supervisee_id=OuterRef("supervisee_id"),
+        agency_id=OuterRef("agency_id"),
+    )
+    return sessions.annotate(pair_day=Coalesce("held_on", TruncDate("planned_start"))).annotate(
+        pair_current=Exists(
+            pair.filter(starts_on__lte=OuterRef("pair_day")).filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("pair_day"))
+            )
+        ),
+        pair_ended_on=Subquery(
+            pair.filter(ends_on__lt=OuterRef("pair_day")).order_by("-ends_on").values("ends_on")[:1]
+        ),
+    )
+
+
 def session_detail(*, session_id: int) -> Session:
+    """One session with what its pages and rules read; its supervisee's draft and whether the
+    pair's supervision had ended by its day joined, which the rules read (issue 17 item 1)."""
     return (
-        _sessions()
+        _with_pair_ended(_sessions())
         .prefetch_related(
             Prefetch(
                 "attendances",
@@ -160,7 +191,7 @@ def session_detail(*, session_id: int) -> Session:
             Prefetch("agenda_items", queryset=AgendaItem.objects.live().select_related("added_by")),
             Prefetch("chosen_children", queryset=SessionChild.objects.select_related("child")),
         )
-        .select_related("rescheduled_from", "cancelled_by")
+        .select_related("rescheduled_from", "cancelled_by", "supervisee_draft")
         .get(pk=session_id)
     )
 
@@ -257,9 +288,18 @@ def pair_timeliness(session: Session) -> Timeliness | None:
     return Timeliness(held=held, timed=timed, on_time=on_time)
 
 
-def _records_shown(*, session_parts: bool = True) -> QuerySet[SessionRecord]:
+def _addenda(record: SessionRecord | None = None) -> Prefetch:
+    """A record's addenda; none to read for a ``record`` not yet signed, as only a signed
+    record takes one (``services.addendum_add``)."""
+    if record is not None and not record.is_locked:
+        return Prefetch("addenda", queryset=Addendum.objects.none())
+    return Prefetch("addenda", queryset=Addendum.objects.select_related("author"))
+
+
+def _records_shown(*, session_parts: bool = True, addenda: bool = True) -> QuerySet[SessionRecord]:
     """Records with everything their page and PDF show, in a fixed number of queries;
-    ``session_parts``: with the session's attendances and agenda too."""
+    ``session_parts``: with the session's attendances and agenda too; ``addenda=False``:
+    without the addenda, for the caller to read once it knows whether there can be any."""
     records = SessionRecord.objects.select_related(
         "session",
         "session__supervisor",
@@ -285,8 +325,9 @@ def _records_shown(*, session_parts: bool = True) -> QuerySet[SessionRecord]:
             "action_follow_ups",
             queryset=ActionFollowUp.objects.select_related("action", "action__owner"),
         ),
-        Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
     )
+    if addenda:
+        records = records.prefetch_related(_addenda())
     if session_parts:
         records = records.prefetch_related(
             Prefetch(
@@ -311,11 +352,13 @@ def record_for(
     """The record with everything its page and PDF show, in a fixed number of queries.
     ``session``: the record's session as ``session_detail`` read it (for the page's rule),
     whose attendances and agenda are not read again; ``session_parts=False`` for a page that
-    shows neither (issue 17 item 1: a page reads what it shows, once)."""
-    records = _records_shown(session_parts=session_parts and session is None)
+    shows neither (issue 17 item 1: a page reads what it shows, once). The addenda are read
+    only for a signed record, the only kind that has any."""
+    records = _records_shown(session_parts=session_parts and session is None, addenda=False)
     if not with_wellbeing:
         records = records.defer(*WELLBEING_FIELDS)
     record = records.get(session_id=session_id)
+    prefetch_related_objects([record], _addenda(record))
     if session is not None:
         record.session = session
     if not with_wellbeing:

@@ -22,6 +22,7 @@ from .children import children_table, drift_table, key_elements_table
 from .dashboards import agencies_all, agency_tables, kept_tables, partnership_tables
 from .evaluation import (
     PUBLISHED_WHEN,
+    answered_by,
     distinct_respondents,
     evaluation_by_agency_table,
     evaluation_comments,
@@ -53,6 +54,7 @@ __all__ = [
     "Period",
     "agencies_all",
     "agency_tables",
+    "answered_by",
     "audit_detail",
     "audit_grades_table",
     "audit_items",

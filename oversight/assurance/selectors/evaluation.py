@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Value
 
 from oversight.people.models import Agency, SupervisionRelationship
 
@@ -22,8 +22,9 @@ from ..models import (
     EvaluationParticipation,
     EvaluationResponse,
     EvaluationRound,
+    PulseParticipation,
 )
-from ..periods import add_months, round_bounds
+from ..periods import add_months, quarter_start, round_bounds
 from ..suppression import MINIMUM_GROUP, percent, suppress
 from ..tables import Table
 from .period import Period
@@ -206,15 +207,56 @@ def evaluation_comments(
     }
 
 
+def answered_by(*, person_id: int, on: dt.date) -> tuple[set[tuple[int, int]], bool]:
+    """What the person has answered on ``on``: the (agency, supervisor) pairs they evaluated
+    in the round open then, and whether they gave the quarter's wellbeing pulse. One read
+    for the home page's prompt, not one for each (issue 17 item 1)."""
+
+    def labelled(qs: QuerySet[Any], kind: str, agency: Any, supervisor: Any) -> QuerySet[Any]:
+        return (
+            qs.order_by()
+            .annotate(
+                a_kind=Value(kind, output_field=CharField()),
+                a_agency=agency,
+                a_supervisor=supervisor,
+            )
+            .values_list("a_kind", "a_agency", "a_supervisor")
+        )
+
+    none = Value(None, output_field=IntegerField())
+    rows = labelled(
+        EvaluationParticipation.objects.filter(
+            respondent_id=person_id, round__opens_on__lte=on, round__closes_on__gte=on
+        ),
+        "evaluation",
+        F("round__agency_id"),
+        F("supervisor_id"),
+    ).union(
+        labelled(
+            PulseParticipation.objects.filter(
+                respondent_id=person_id, quarter_start=quarter_start(on)
+            ),
+            "pulse",
+            none,
+            none,
+        ),
+        all=True,
+    )
+    evaluated = {(agency, supervisor) for kind, agency, supervisor in rows if kind == "evaluation"}
+    return evaluated, any(kind == "pulse" for kind, _, _ in rows)
+
+
 def evaluations_due(
     *,
     person_id: int,
     on: dt.date,
     supervisors: list[SupervisionRelationship] | None = None,
+    answered: set[tuple[int, int]] | None = None,
 ) -> list[SupervisionRelationship]:
     """The person's current supervisors they have not yet evaluated in this round.
     ``supervisors``: their current supervision relationships, when the caller has read them
-    (the home page's "About you", issue 17 item 1)."""
+    (the home page's "About you", issue 17 item 1); ``answered``: the pairs evaluated, when
+    the caller has read them (``answered_by``)."""
     relationships = (
         list(
             SupervisionRelationship.objects.on(on)
@@ -226,11 +268,12 @@ def evaluations_due(
     )
     if not relationships:
         return []
-    answered = set(
-        EvaluationParticipation.objects.filter(
-            respondent_id=person_id, round__opens_on__lte=on, round__closes_on__gte=on
-        ).values_list("round__agency_id", "supervisor_id")
-    )
+    if answered is None:
+        answered = set(
+            EvaluationParticipation.objects.filter(
+                respondent_id=person_id, round__opens_on__lte=on, round__closes_on__gte=on
+            ).values_list("round__agency_id", "supervisor_id")
+        )
     return [r for r in relationships if (r.agency_id, r.supervisor_id) not in answered]
 
 

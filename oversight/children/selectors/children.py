@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from oversight.people.models import Person
 from oversight.people.selectors import AccessProfile, access_profile
@@ -304,6 +305,8 @@ class DueLists:
     # Set by ``shortened``: how many there were before the lists were cut.
     overdue_total: int | None = None
     due_soon_total: int | None = None
+    # Set by ``paged.due_lists(counting=...)``: the rows counted in the same read.
+    counted: int | None = None
 
     @property
     def overdue_count(self) -> int:
@@ -320,6 +323,7 @@ class DueLists:
             due_soon=self.due_soon[:length],
             overdue_total=self.overdue_count,
             due_soon_total=self.due_soon_count,
+            counted=self.counted,
         )
 
 
@@ -348,7 +352,8 @@ def child_detail(*, child_id: int, live: bool = False, cadence_on: dt.date | Non
     """One child with what its page shows. ``live``: an archived child is not found (raises
     ``Child.DoesNotExist``), so the page needs no read of its own to check; ``cadence_on``:
     with what its cadence on that day reads (``with_cadence``), so that ``child_cadence``
-    does not read the child again (issue 17 item 1)."""
+    does not read the child again; its current involvements, which its rule reads, are taken
+    from its history rather than read again (issue 17 item 1)."""
     children: QuerySet[Child] = Child.objects.live() if live else Child.objects.all()
     if cadence_on is not None:
         children = with_cadence(children, today=cadence_on)
@@ -371,11 +376,10 @@ def child_detail(*, child_id: int, live: bool = False, cadence_on: dt.date | Non
             Prefetch(
                 "involvements",
                 queryset=AgencyInvolvement.objects.live()
-                .select_related("agency")
+                .select_related("agency", "allocated_worker")
                 .order_by("-starts_on", "agency__name"),
                 to_attr="involvement_history",
             ),
-            _current_involvements(),
             Prefetch(
                 "plan_contributions",
                 queryset=PlanContribution.objects.live()
@@ -399,6 +403,11 @@ def child_detail(*, child_id: int, live: bool = False, cadence_on: dt.date | Non
         .get(pk=child_id)
     )
     child.cadence_on = cadence_on  # type: ignore[attr-defined]
+    day = timezone.localdate()
+    child.current_involvements = sorted(  # type: ignore[attr-defined]
+        (i for i in child.involvement_history if i.is_current_on(day) and i.case_reference),
+        key=lambda i: (i.starts_on, i.pk),
+    )
     return child
 
 

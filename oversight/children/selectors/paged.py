@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
@@ -373,10 +374,18 @@ def _list_page(
     return ChildListPage(counts=counts, page=listed, rows=list(listed.object_list))
 
 
-def due_lists(children: QuerySet[Child], *, today: dt.date, shown: int = DUE_SHOWN) -> DueLists:
+def due_lists(
+    children: QuerySet[Child],
+    *,
+    today: dt.date,
+    shown: int = DUE_SHOWN,
+    counting: QuerySet[Any] | None = None,
+) -> DueLists:
     """The children due and overdue for discussion, most overdue first, as ``_due_lists``
     gives them but counted and cut in the database: the first ``shown`` of each list are
-    loaded whole and the counts cover them all. Four queries however many children."""
+    loaded whole and the counts cover them all. Four queries however many children.
+    ``counting``: rows of another kind to count in the same read (``DueLists.counted``; the
+    home's decisions waiting for the file, issue 17 item 1)."""
     rules = _rules_for(children, today)
     cte, params = _cadence_cte(children, today=today, rules=rules, flags=False)
     order = f"due_on, {_by_name('name')}, cid"
@@ -386,8 +395,20 @@ def due_lists(children: QuerySet[Child], *, today: dt.date, shown: int = DUE_SHO
     SELECT * FROM (SELECT 1, cid, 0 FROM calc WHERE overdue = 1 ORDER BY {order} LIMIT %s) o
     UNION ALL
     SELECT * FROM (SELECT 2, cid, 0 FROM calc WHERE due_soon = 1 ORDER BY {order} LIMIT %s) s"""
+    params = [*params, shown, shown]
+    counted: int | None = None
+    if counting is not None:
+        try:
+            counted_sql, counted_params = counting.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            counted = 0
+        else:
+            sql += f"""
+    UNION ALL
+    SELECT 3, (SELECT COUNT(*) FROM ({counted_sql}) n), 0"""
+            params += counted_params
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, shown, shown])
+        cursor.execute(sql, params)
         found = list(cursor.fetchall())
     totals = next(r for r in found if r[0] == 0)
     overdue_ids = [r[1] for r in found if r[0] == 1]
@@ -398,6 +419,7 @@ def due_lists(children: QuerySet[Child], *, today: dt.date, shown: int = DUE_SHO
         due_soon=rows[len(overdue_ids) :],
         overdue_total=int(totals[1] or 0),
         due_soon_total=int(totals[2] or 0),
+        counted=next((int(r[1]) for r in found if r[0] == 3), counted),
     )
 
 
@@ -421,11 +443,14 @@ def children_due_for_agency(*, agency_ids: set[int], today: dt.date) -> DueLists
     return due_lists(children, today=today)
 
 
-def children_due_for(user: Any, *, today: dt.date, hydrated: bool = True) -> DueLists:
+def children_due_for(
+    user: Any, *, today: dt.date, hydrated: bool = True, counting: QuerySet[Any] | None = None
+) -> DueLists:
     """Everything in the viewer's view (their own, supervisees', reports' and led agencies').
-    ``hydrated=False``: the counts only, for a page that shows no rows (the home page)."""
+    ``hydrated=False``: the counts only, for a page that shows no rows (the home page);
+    ``counting``: as ``due_lists``."""
     children = _in_cadence(children_visible_to(user))
-    return due_lists(children, today=today, shown=DUE_SHOWN if hydrated else 0)
+    return due_lists(children, today=today, shown=DUE_SHOWN if hydrated else 0, counting=counting)
 
 
 def cadence_counts_by_agency(

@@ -11,13 +11,13 @@ import pytest
 from django.urls import reverse
 
 HOME_QUERIES = {
-    "practitioner": 24,
-    "supervisor": 35,
-    "line_manager": 32,
-    "agency_lead": 38,
-    "auditor": 8,
-    "administrator": 9,
-    "stranger": 22,
+    "practitioner": 20,
+    "supervisor": 33,
+    "line_manager": 30,
+    "agency_lead": 37,
+    "auditor": 7,
+    "administrator": 8,
+    "stranger": 19,
 }
 
 
