@@ -95,6 +95,9 @@ OVER_CEILING: dict[str, tuple[int, str]] = {
     # Every app's panels, one read per kind (decision 0024); a lead's compliance, children
     # and people each take several reads on the first visit (then kept five minutes).
     "home": (HOME_CEILING, "each kind of item is still its own read (decision 0024)"),
+    # 20 on SQLite; PostgreSQL takes the audit chain's lock as a query of its own, and the
+    # supervisor's form reads the pair it offers as owners (decision 0024, third pass).
+    "supervision:record": (21, "the supervisor's 1:1 record, audited, on PostgreSQL"),
 }
 
 
