@@ -198,7 +198,9 @@ def cpu_seconds(server_group: int) -> tuple[float, float]:
             continue  # the process ended
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
-        used = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+        # utime + stime, and cutime + cstime: the CPU of children it has reaped (a backend
+        # that closed, a worker replaced), so a process ending moves its time, not loses it.
+        used = sum(int(value) for value in fields[11:15]) / TICK
         if int(fields[2]) == server_group:
             app += used
         elif name == "postgres" or name.startswith("postgres:"):
