@@ -630,7 +630,7 @@ def trend_points_backfill(*, today: dt.date, since: dt.date | None = None) -> in
     Returns how many month ends were looked at."""
     from oversight.children.models import ChildStatus
 
-    from .periods import add_months, month_end, month_start
+    from .periods import month_ends, month_start
     from .selectors.children import MONTH_END_TRENDS, cadence_on, trend_points
 
     agencies = list(Agency.objects.live().order_by("name"))
@@ -638,11 +638,7 @@ def trend_points_backfill(*, today: dt.date, since: dt.date | None = None) -> in
     first = since or ChildStatus.objects.aggregate(first=models.Min("starts_on"))["first"]
     if not agencies or first is None or last < first:
         return 0
-    days = []
-    day = month_end(first)
-    while day <= last:
-        days.append(day)
-        day = month_end(add_months(month_start(day), 1))
+    days = month_ends(last, (last.year - first.year) * 12 + last.month - first.month + 1)
     ids = {agency.pk for agency in agencies}
     scopes = [agencies, *([agency] for agency in agencies)]
     for at in range(0, len(days), 12):

@@ -210,7 +210,10 @@ class InvolvementPage:
     The view marks each row ``can_end``."""
 
     page: Page
-    rows: list[Any] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[Any]:
+        return list(self.page.object_list)
 
 
 def involvement_page(
@@ -223,6 +226,5 @@ def involvement_page(
     one count, one page of rows with their child, holding agency, agency and worker."""
     paginator = Paginator(involvements_of_viewer(user, on=on), per_page)
     listed = paginator.get_page(page)
-    rows = list(listed.object_list) if paginator.count else []
-    listed.object_list = rows
-    return InvolvementPage(page=listed, rows=rows)
+    listed.object_list = list(listed.object_list) if paginator.count else []
+    return InvolvementPage(page=listed)
