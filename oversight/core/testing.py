@@ -118,6 +118,9 @@ def assert_accessible(page: Any) -> None:
     is checked for both."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click on a link returns once the next page is committed, before it is parsed: axe
+    # run then finds no document. Wait for the page the click led to (CI flake, stop 24).
+    page.wait_for_load_state("load")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     violations = results.response["violations"]
     assert not violations, f"axe-core violations on {page.url}:\n" + "\n".join(
