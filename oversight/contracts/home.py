@@ -30,10 +30,11 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
         review_within_days=REVIEW_SOON_DAYS,
         supervises=bool(profile.supervisee_ids),
     )
+    # Counted: the home lists none of them (the contracts page does).
     missing = (
-        list(selectors.relationships_without_contract(supervisor_id=person_id, on=today))
+        selectors.relationships_without_contract(supervisor_id=person_id, on=today).count()
         if profile.supervisee_ids
-        else []
+        else 0
     )
     if not (awaiting or mine or due or missing):
         return []
@@ -72,7 +73,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
         ),
         Task(
             "supervisees without a contract",
-            len(missing),
+            missing,
             listed,
             TO_DO,
             62,
@@ -88,7 +89,6 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
                 "awaiting": [(c, is_contract_supervisee(user, c)) for c in awaiting],
                 "mine": mine,
                 "due": due,
-                "missing": missing,
             },
             order=20,
             counts={"to sign": len(awaiting), "reviews due": overdue},

@@ -113,7 +113,11 @@ def contracts_of_person(
         scope |= Q(
             status=ContractStatus.ACTIVE, review_due_on__lte=review_by, supervisor_id=person_id
         )
-    found = list(_contracts().filter(scope))
+    # The home names only the supervisor and supervisee; the agency and who signed are on the
+    # contract's page (issue 17 item 1: each column selected costs the ORM to compile).
+    found = list(
+        SupervisionContract.objects.live().select_related("supervisor", "supervisee").filter(scope)
+    )
 
     def in_force(c: SupervisionContract) -> bool:
         return (

@@ -28,13 +28,13 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     upcoming = selectors.sessions_upcoming(user).first()
     mark_viewer_roles([upcoming], user)
     mine, others = selectors.records_to_sign(
-        user, supervisee_ids=profile.supervisee_ids, today=today
+        user, supervisee_ids=profile.supervisee_ids, today=today, counting=True
     )
     records = reverse("supervision:records_to_sign")
     overdue = [r for r in [*mine, *others] if r.is_overdue_on(today)]
     to_sign = [r for r in mine if not r.is_overdue_on(today)]
     this_week = sum(1 for r in to_sign if r.sign_by is not None and r.sign_by <= today + WEEK)
-    actions = list(selectors.actions_open_for(user)[:200])
+    actions = list(selectors.action_deadlines_of(user)[:200])
     actions_url = reverse("supervision:action_list")
     late_actions = sum(1 for a in actions if a.is_overdue_on(today))
     week_actions = sum(
