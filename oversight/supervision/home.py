@@ -25,7 +25,7 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     if not profile.member_agency_ids and not profile.supervisee_ids:
         return []
     today = timezone.localdate()
-    upcoming = selectors.sessions_upcoming(user).first()
+    upcoming = selectors.session_next_for(user)
     mark_viewer_roles([upcoming], user)
     mine, others = selectors.records_to_sign(
         user, supervisee_ids=profile.supervisee_ids, today=today, counting=True

@@ -95,6 +95,19 @@ def sessions_upcoming(person: Any, *, now: dt.datetime | None = None) -> QuerySe
     )
 
 
+def session_next_for(person: Any) -> Session | None:
+    """The person's next session, for the home's panel: it names the other party, so only the
+    two people are joined, not the agency and the record (issue 17 item 1: each column
+    selected costs the ORM to compile)."""
+    return (
+        sessions_upcoming(person)
+        .select_related(None)
+        .defer(None)
+        .select_related("supervisor", "supervisee")
+        .first()
+    )
+
+
 def sessions_past(person: Any, *, now: dt.datetime | None = None) -> QuerySet[Session]:
     now = now or timezone.now()
     return (
