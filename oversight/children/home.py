@@ -43,10 +43,12 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     now = timezone.now()
     today = timezone.localdate()
 
-    waiting = list(
-        selectors.urgent_requests_waiting_for(
-            supervisor_id=profile.person_id, supervisee_ids=profile.supervisee_ids
-        )
+    lists_children = user.has_perm(Permission.LIST_CHILDREN)
+    # The person's own requests are shown only with the children panels below.
+    waiting, mine = selectors.urgent_requests_of(
+        person_id=profile.person_id,
+        supervisee_ids=profile.supervisee_ids,
+        made_shown=3 if lists_children else 0,
     )
     if waiting:
         found.append(
@@ -96,13 +98,13 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 order=2,
             )
         )
-    if not user.has_perm(Permission.LIST_CHILDREN):
+    if not lists_children:
         return found
 
     in_view = kept_for_wide_scope(
-        profile, "children", today, lambda: _children_in_view(user, profile, today)
+        profile, "children_counted", today, lambda: _children_in_view(user, profile, today)
     )
-    due, flags = in_view.due, in_view.flags
+    due, flags = in_view.due, min(in_view.flags_open, FLAGS_SHOWN)
     children_url = reverse("children:child_list")
     if due.overdue_count or due.due_soon_count:
         found.append(
@@ -140,12 +142,12 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 tasks=[
                     Task(
                         "children flagged for drift",
-                        len(flags),
+                        flags,
                         f"{children_url}?show=drifting",
                         TO_DO,
                         20,
                         "child flagged for drift",
-                        or_more=len(flags) >= FLAGS_SHOWN,
+                        or_more=flags >= FLAGS_SHOWN,
                     )
                 ],
             )
@@ -210,12 +212,12 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
         )
     # Concerns raised by someone else reach only their supervisor, line manager or lead: none
     # to read for a person who is none of those (issue 17 item 1).
-    concerns = (
-        list(selectors.quality_concerns_for(user).exclude(raised_by_id=profile.person_id))
-        if profile.supervisee_ids or profile.report_ids or profile.led_agency_ids
-        else []
-    )
-    mine = list(selectors.urgent_requests_made_by(person_id=profile.person_id)[:3])
+    concerns: list[Any] = []
+    open_in_led: dict[int, int] = {}
+    if profile.supervisee_ids or profile.report_ids or profile.led_agency_ids:
+        concerns, open_in_led = selectors.concerns_to_resolve(
+            user, person_id=profile.person_id, led_agency_ids=profile.led_agency_ids
+        )
     tasks = []
     if len(concerns) == 1:  # one is a line in "what needs you today"; several stay listed
         tasks.append(
@@ -238,7 +240,7 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
                 "concerns": concerns,
                 "my_requests": mine,
                 "now": now,
-                "concern_lists": _concern_lists(request, profile),
+                "concern_lists": _concern_lists(request, profile, open_in_led),
             },
             order=90,
         )
@@ -246,13 +248,14 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     return found
 
 
-def _concern_lists(request: HttpRequest, profile: AccessProfile) -> list[tuple[Agency, int]]:
-    """Each agency the person leads, with its open concerns about supervision: the way to
-    the agency's list of them, open and resolved (seed 001 "Quality Assurance"). The
-    agencies are the home page's shared read of those led (decision 0024)."""
+def _concern_lists(
+    request: HttpRequest, profile: AccessProfile, counts: dict[int, int]
+) -> list[tuple[Agency, int]]:
+    """Each agency the person leads, with its open concerns about supervision (``counts``):
+    the way to the agency's list of them, open and resolved (seed 001 "Quality Assurance").
+    The agencies are the home page's shared read of those led (decision 0024)."""
     if not profile.led_agency_ids:
         return []
-    counts = selectors.open_quality_concern_counts(set(profile.led_agency_ids))
     led = set(profile.led_agency_ids)
     agencies: list[Agency] = shared(
         request,
@@ -268,34 +271,39 @@ def _concern_lists(request: HttpRequest, profile: AccessProfile) -> list[tuple[A
 
 @dataclass
 class ChildrenInView:
-    """What the children panels show: only what is listed, and the counts of all, so that a
-    lead's view (thousands of children) is small to keep."""
+    """What the children panels show: counts only, so that a lead's view (thousands of
+    children) is small to keep."""
 
     due: selectors.DueLists
     decisions_total: int
-    flags: list[Any]
+    flags_open: int
     computed_at: dt.datetime
 
 
 def _children_in_view(user: Any, profile: AccessProfile, today: dt.date) -> ChildrenInView:
-    # Counts only: the lists are on their own pages (decision 0015), so no rows are loaded
-    # for them here (issue 17 item 1).
-    unfiled = selectors.decisions_waiting_for_file(selectors.children_visible_to(user), today=today)
-    # The children's ids are read first: given them as a subquery, PostgreSQL walked every
-    # open flag in date order looking for these children (300 ms on the large demo's
-    # supervisor home; 5 ms this way).
-    concerned = selectors.children_visible_to(user).filter(
+    """One read (issue 17 item 1): the children due, with the decisions waiting for the
+    child's file and the open drift flags on the people's and agencies' children counted
+    beside them. The lists are on their own pages (decision 0015), so no rows are loaded.
+    The flags are counted, not ordered: given the children as a subquery, ordering them and
+    taking the first few made PostgreSQL walk every open flag in date order."""
+    visible = selectors.children_visible_to(user)
+    concerned = visible.filter(
         Q(allocated_practitioner_id__in=profile.supervisee_ids | profile.report_ids)
         | Q(agency_id__in=profile.led_agency_ids)
     )
-    flags = list(
-        selectors.drift_flags_open(list(concerned.values_list("pk", flat=True)))[:FLAGS_SHOWN]
+    due = selectors.children_due_for(
+        user,
+        today=today,
+        hydrated=False,
+        counting=[
+            selectors.decisions_waiting_for_file(visible, today=today),
+            selectors.drift_flags_open(concerned),
+        ],
     )
-    # The decisions are counted in the same read as the children due (issue 17 item 1).
-    due = selectors.children_due_for(user, today=today, hydrated=False, counting=unfiled)
+    decisions, flags = due.counted
     return ChildrenInView(
         due=due.shortened(0),
-        decisions_total=due.counted or 0,
-        flags=flags,
+        decisions_total=decisions,
+        flags_open=flags,
         computed_at=timezone.now(),
     )

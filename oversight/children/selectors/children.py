@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     Max,
     OuterRef,
     Prefetch,
@@ -23,8 +24,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 
 from oversight.people.models import Person
@@ -305,8 +307,8 @@ class DueLists:
     # Set by ``shortened``: how many there were before the lists were cut.
     overdue_total: int | None = None
     due_soon_total: int | None = None
-    # Set by ``paged.due_lists(counting=...)``: the rows counted in the same read.
-    counted: int | None = None
+    # Set by ``paged.due_lists(counting=...)``: the rows of each query counted in the same read.
+    counted: list[int] = field(default_factory=list)
 
     @property
     def overdue_count(self) -> int:
@@ -576,6 +578,42 @@ def urgent_requests_made_by(*, person_id: int) -> QuerySet[UrgentDiscussionReque
     )
 
 
+def urgent_requests_of(
+    *, person_id: int, supervisee_ids: Iterable[int], made_shown: int = 3
+) -> tuple[list[UrgentDiscussionRequest], list[UrgentDiscussionRequest]]:
+    """Those waiting for the person from the people they supervise today (oldest first, as
+    ``urgent_requests_waiting_for``) and the last ``made_shown`` they made (newest first, as
+    ``urgent_requests_made_by``): one read for the home page (issue 17 item 1), the person's
+    own cut to the last few in the database. None waiting and none asked for: no query."""
+    made = Q(requested_by_id=person_id)
+    waiting = Q(
+        supervisor_id=person_id,
+        status=UrgentRequestStatus.WAITING,
+        requested_by_id__in=list(supervisee_ids),
+    )
+    requests = UrgentDiscussionRequest.objects.live()
+    if made_shown:
+        newest_made = Window(
+            RowNumber(),
+            partition_by=[F("requested_by_id")],
+            order_by=[F("requested_at").desc(), F("id").desc()],
+        )
+        requests = (
+            requests.filter(made | waiting)
+            .annotate(newest_made=newest_made)
+            .filter(Q(newest_made__lte=made_shown) | ~made)
+        )
+    else:
+        requests = requests.filter(waiting)
+    found = list(
+        requests.select_related("requested_by", "supervisor", "child", "responded_by").order_by(
+            "requested_at", "id"
+        )
+    )
+    mine = [r for r in reversed(found) if r.requested_by_id == person_id]
+    return [r for r in found if r.requested_by_id != person_id], mine
+
+
 def disclosures_for_lead(*, agency_ids: set[int]) -> QuerySet[ConfidentialityDisclosure]:
     """What the agency safeguarding lead may see: the disclosure, never the record."""
     return (
@@ -644,6 +682,24 @@ def quality_concerns_of_agency(*, agency_id: int, state: str = "") -> QuerySet[Q
         )
         .order_by("resolved_last", "-created_at", "-id")
     )
+
+
+def concerns_to_resolve(
+    user: Any, *, person_id: int, led_agency_ids: Iterable[int]
+) -> tuple[list[QualityConcern], dict[int, int]]:
+    """The open concerns about supervision raised by others that reach the person (as
+    ``quality_concerns_for``), and how many are open in each agency they lead, their own
+    included (as ``open_quality_concern_counts``): one read (issue 17 item 1). Every open
+    concern in a led agency reaches its lead, so the counts are the rows'."""
+    led = set(led_agency_ids)
+    found = list(
+        quality_concerns_for(user).filter(~Q(raised_by_id=person_id) | Q(agency_id__in=led))
+    )
+    counts = dict.fromkeys(led, 0)
+    for concern in found:
+        if concern.agency_id in led:
+            counts[concern.agency_id] += 1
+    return [c for c in found if c.raised_by_id != person_id], counts
 
 
 def open_quality_concern_counts(agency_ids: set[int]) -> dict[int, int]:

@@ -379,13 +379,14 @@ def due_lists(
     *,
     today: dt.date,
     shown: int = DUE_SHOWN,
-    counting: QuerySet[Any] | None = None,
+    counting: Sequence[QuerySet[Any]] = (),
 ) -> DueLists:
     """The children due and overdue for discussion, most overdue first, as ``_due_lists``
     gives them but counted and cut in the database: the first ``shown`` of each list are
     loaded whole and the counts cover them all. Four queries however many children.
-    ``counting``: rows of another kind to count in the same read (``DueLists.counted``; the
-    home's decisions waiting for the file, issue 17 item 1)."""
+    ``counting``: queries of other kinds to count in the same read (``DueLists.counted``,
+    in the same order; the home's decisions waiting for the file and open drift flags,
+    issue 17 item 1)."""
     rules = _rules_for(children, today)
     cte, params = _cadence_cte(children, today=today, rules=rules, flags=False)
     order = f"due_on, {_by_name('name')}, cid"
@@ -396,30 +397,32 @@ def due_lists(
     UNION ALL
     SELECT * FROM (SELECT 2, cid, 0 FROM calc WHERE due_soon = 1 ORDER BY {order} LIMIT %s) s"""
     params = [*params, shown, shown]
-    counted: int | None = None
-    if counting is not None:
+    counted = [0] * len(counting)
+    for index, query in enumerate(counting):
         try:
-            counted_sql, counted_params = counting.order_by().values("pk").query.sql_with_params()
+            counted_sql, counted_params = query.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:
-            counted = 0
-        else:
-            sql += f"""
+            continue
+        sql += f"""
     UNION ALL
-    SELECT 3, (SELECT COUNT(*) FROM ({counted_sql}) n), 0"""
-            params += counted_params
+    SELECT 3, (SELECT COUNT(*) FROM ({counted_sql}) n), {int(index)}"""
+        params += counted_params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = list(cursor.fetchall())
     totals = next(r for r in found if r[0] == 0)
     overdue_ids = [r[1] for r in found if r[0] == 1]
     soon_ids = [r[1] for r in found if r[0] == 2]
+    for row in found:
+        if row[0] == 3:
+            counted[row[2]] = int(row[1])
     rows = _rows_of(overdue_ids + soon_ids, rules, today)
     return DueLists(
         overdue=rows[: len(overdue_ids)],
         due_soon=rows[len(overdue_ids) :],
         overdue_total=int(totals[1] or 0),
         due_soon_total=int(totals[2] or 0),
-        counted=next((int(r[1]) for r in found if r[0] == 3), counted),
+        counted=counted,
     )
 
 
@@ -444,7 +447,7 @@ def children_due_for_agency(*, agency_ids: set[int], today: dt.date) -> DueLists
 
 
 def children_due_for(
-    user: Any, *, today: dt.date, hydrated: bool = True, counting: QuerySet[Any] | None = None
+    user: Any, *, today: dt.date, hydrated: bool = True, counting: Sequence[QuerySet[Any]] = ()
 ) -> DueLists:
     """Everything in the viewer's view (their own, supervisees', reports' and led agencies').
     ``hydrated=False``: the counts only, for a page that shows no rows (the home page);

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 HOME_QUERIES = {
     "practitioner": 20,
-    "supervisor": 33,
-    "line_manager": 30,
-    "agency_lead": 37,
+    "supervisor": 31,
+    "line_manager": 29,
+    "agency_lead": 34,
     "auditor": 7,
     "administrator": 8,
     "stranger": 19,
