@@ -22,11 +22,13 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
+    Exists,
     F,
     Func,
-    Max,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -34,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import LessThan
 from django.template.defaultfilters import pluralize
 
@@ -48,7 +50,6 @@ from oversight.contracts.selectors import ContractStanding
 from oversight.core.workdays import day_start
 from oversight.people.models import (
     Membership,
-    Person,
     SupervisionRelationship,
     TrainingKind,
     TrainingRecord,
@@ -132,21 +133,15 @@ CONTRACT_RANK = {
 }
 
 
-def contract_standings_of(
-    people: QuerySet[Any], ids: list[int], on: dt.date
+def contract_standings_from(
+    rows: Iterable[Any], ids: list[int], on: dt.date
 ) -> dict[int, ContractStanding]:
-    """contracts.selectors.contract_standings, read as plain values so that a whole
-    partnership (20,000 contracts) costs one light query; the same rules, judged by
-    SupervisionContract.is_in_force_on, and a test holds the two to the same answers."""
+    """contracts.selectors.contract_standings, judged from the contracts that had started by
+    ``on`` and not ended, read as plain values so that a whole partnership (20,000 contracts)
+    costs one light read; the same rules, judged by SupervisionContract.is_in_force_on, and a
+    test holds the two to the same answers."""
     standings = dict.fromkeys(ids, ContractStanding.MISSING)
-    rows = (
-        SupervisionContract.objects.live()
-        .filter(supervisee_id__in=people, starts_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .values("supervisee_id", "status", "signed_on", "ended_on", "review_due_on")
-    )
-    for values in rows:
-        contract = SimpleNamespace(**values)
+    for contract in rows:
         standing = contract_standing_on(contract, on)
         if standing is None:
             continue
@@ -223,83 +218,32 @@ def compliance_for(
     """One row per post held on ``on`` in the given agencies (or by the given people), and
     every post of ``also_person_ids`` (a lead's home reads their agencies and their own
     people in one pass, issue 17 item 1; a row does not depend on the rest of the scope).
-    Seven queries whatever the number of people; eight when a policy counts group sessions."""
-    agency_ids = None if agency_ids is None else list(agency_ids)
-    person_ids = None if person_ids is None else list(person_ids)
-    also_person_ids = None if also_person_ids is None else list(also_person_ids)
-    in_scope_of = {
-        "agency_ids": agency_ids,
-        "person_ids": person_ids,
-        "also_person_ids": also_person_ids,
-    }
+    Three queries whatever the number of people (issue 17 item 1: a home page reads at most
+    20): the policies, the posts with each person's own figures (``_figures``), and their
+    contracts and unsigned records (``_contracts_and_unsigned``)."""
+    in_scope = memberships_in_scope(
+        on=on,
+        agency_ids=None if agency_ids is None else list(agency_ids),
+        person_ids=None if person_ids is None else list(person_ids),
+        also_person_ids=None if also_person_ids is None else list(also_person_ids),
+    )
+    policies = list(
+        SupervisionPolicy.objects.live()
+        .filter(agency_id__in=in_scope.values("agency_id"), effective_from__lte=on)
+        .order_by()  # policy_from puts them in order
+    )
+    held_as, figures = _figures(on, policies)
     posts = [
         SimpleNamespace(**values)
-        for values in memberships_in_scope(on=on, **in_scope_of)
+        for values in in_scope.annotate(**figures)
         .order_by("agency__name", "person__family_name", "person__given_name", "pk")
-        .values(*POST_FIELDS)
+        .values(*POST_FIELDS, *figures)
     ]
-    people = memberships_in_scope(on=on, **in_scope_of).values("person_id")
+    if not posts:
+        return []
     ids = sorted({m.person_id for m in posts})
-    post_agencies = {m.agency_id for m in posts}
-
-    policies = list(
-        SupervisionPolicy.objects.live().filter(agency_id__in=post_agencies, effective_from__lte=on)
-    )
-    last_held = _last_held_by_type(people, on, policies)
-    supervisors_of: dict[int, set[int]] = defaultdict(set)
-    supervisees_of: dict[int, set[int]] = defaultdict(set)
-    for supervisor_id, supervisee_id in (
-        SupervisionRelationship.objects.on(on)
-        .filter(Q(supervisee_id__in=people) | Q(supervisor_id__in=people))
-        .values_list("supervisor_id", "supervisee_id")
-    ):
-        supervisors_of[supervisee_id].add(supervisor_id)
-        supervisees_of[supervisor_id].add(supervisee_id)
-    contracts = contract_standings_of(people, ids, on)
-    # "After the day ``on``" as a timestamp range rather than a date cast, so that the
-    # indexes on supervisee_signed_at, status and completed_on serve any date.
-    after_on = day_start(on + dt.timedelta(days=1))
-    unsigned: QuerySet[Any] = (
-        SessionRecord.objects.live()
-        .filter(session__held_on__lte=on, sign_by__lt=on)
-        .filter(Q(supervisee_signed_at__isnull=True) | Q(supervisee_signed_at__gte=after_on))
-        .order_by()
-    )
-    if len(ids) > FEW_PEOPLE:
-        # A handful of people is read from their own sessions (below): the period index
-        # would walk every record unsigned that day, partnership-wide, to find theirs.
-        unsigned = unsigned_past_deadline_on(unsigned, on)
-    # Unsigned records are few whatever the partnership's size: read them all from the record
-    # side (an index scan) and count them here, rather than join every session of these people.
-    records_as_supervisee: dict[int, int] = defaultdict(int)
-    records_as_supervisor: dict[int, int] = defaultdict(int)
-    in_scope = set(ids)
-    pairs = unsigned.values_list("session__supervisor_id", "session__supervisee_id")
-    if len(ids) <= FEW_PEOPLE:
-        # A supervisor's handful of people: their own sessions are fewer still.
-        pairs = pairs.filter(Q(session__supervisee_id__in=ids) | Q(session__supervisor_id__in=ids))
-    for supervisor_id, supervisee_id in pairs:
-        if supervisee_id in in_scope:
-            records_as_supervisee[supervisee_id] += 1
-        if supervisor_id in in_scope:
-            records_as_supervisor[supervisor_id] += 1
-    actions = dict(
-        Action.objects.live()
-        .filter(owner_id__in=people, due_on__lt=on, created_at__lt=after_on)
-        .filter(Q(status=ActionStatus.OPEN) | Q(completed_on__gt=on, status=ActionStatus.DONE))
-        .order_by()
-        .values("owner_id")
-        .annotate(n=Count("pk"))
-        .values_list("owner_id", "n")
-    )
-    training: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    supervisor_ids = [pk for pk in ids if supervisees_of.get(pk)]
-    for person_id, done, expires in (
-        TrainingRecord.objects.live()
-        .filter(person_id__in=supervisor_ids, kind=TrainingKind.SUPERVISOR)
-        .values_list("person_id", "completed_on", "expires_on")
-    ):
-        training[person_id].append((done, expires))
+    contract_rows, unsigned = _contracts_and_unsigned(in_scope.values("person_id"), ids, on)
+    contracts = contract_standings_from(contract_rows, ids, on)
 
     chosen: dict[tuple[int, int | None], SupervisionPolicy] = {}
     rows = []
@@ -312,11 +256,8 @@ def compliance_for(
             )
         new_starter = Membership.is_new_starter_on(post, on)  # type: ignore[arg-type]
         interval = policy.new_starter_interval_days if new_starter else policy.interval_days
-        held_by_type = last_held.get(post.person_id, {})
-        last = max(
-            (held_by_type[t] for t in policy.counted_session_types or () if t in held_by_type),
-            default=None,
-        )
+        held = (getattr(post, held_as[t]) for t in policy.counted_session_types or ())
+        last = max((d for d in held if d is not None), default=None)
         next_due = (last or post.starts_on) + dt.timedelta(days=interval)
         overdue = max(0, (on - next_due).days)
         row = PersonCompliance(
@@ -334,19 +275,141 @@ def compliance_for(
             last_held_on=last,
             next_due_on=next_due,
             days_overdue=overdue,
-            has_supervisor=bool(supervisors_of.get(post.person_id)),
+            has_supervisor=post.supervised,
             contract=contracts[post.person_id],
-            records_unsigned_overdue=records_as_supervisee.get(post.person_id, 0)
-            + records_as_supervisor.get(post.person_id, 0),
-            actions_overdue=actions.get(post.person_id, 0),
+            records_unsigned_overdue=unsigned.get(post.person_id, 0),
+            actions_overdue=post.actions_overdue,
         )
-        if supervisees_of.get(post.person_id):
+        if post.supervises:
             row.is_supervisor = True
-            row.training = training_status(training.get(post.person_id, []), on)
-            row.supervised_themselves = bool(supervisors_of.get(post.person_id))
+            row.training = post.training
+            row.supervised_themselves = post.supervised
         row.issues = _issues(row)
         rows.append(row)
     return rows
+
+
+def _figures(
+    on: dt.date, policies: list[SupervisionPolicy]
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """Each person's own figures on ``on``, as subqueries on a post's person: one index
+    step (or a few) per person for each, so a page pays for its own people only. Whether
+    they are supervised and supervise; the actions they own that were overdue then; for a
+    supervisor, their training, as ``training_status`` judges it; and the last session held
+    of each type a policy in scope counts (``_last_held``), with the name each is read as."""
+    relationships = SupervisionRelationship.objects.on(on)
+    after_on = day_start(on + dt.timedelta(days=1))
+    overdue = (
+        Action.objects.live()
+        .filter(owner_id=OuterRef("person_id"), due_on__lt=on, created_at__lt=after_on)
+        .filter(Q(status=ActionStatus.OPEN) | Q(completed_on__gt=on, status=ActionStatus.DONE))
+        .order_by()
+        .values("owner_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    trained = TrainingRecord.objects.live().filter(
+        person_id=OuterRef("person_id"), kind=TrainingKind.SUPERVISOR, completed_on__lte=on
+    )
+    held = _last_held(on, policies)
+    held_as = {session_type: f"held_{session_type}" for session_type in held}
+    return held_as, {
+        "supervised": Exists(relationships.filter(supervisee_id=OuterRef("person_id"))),
+        "supervises": Exists(relationships.filter(supervisor_id=OuterRef("person_id"))),
+        "actions_overdue": Coalesce(Subquery(overdue), 0),
+        "training": Case(
+            When(
+                Exists(trained.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))),
+                then=Value("valid"),
+            ),
+            When(Exists(trained), then=Value("lapsed")),
+            default=Value("none"),
+        ),
+        **{held_as[session_type]: last for session_type, last in held.items()},
+    }
+
+
+def _contracts_and_unsigned(
+    people: QuerySet[Any], ids: list[int], on: dt.date
+) -> tuple[list[SimpleNamespace], dict[int, int]]:
+    """The contracts of ``people`` that had started by ``on`` and not ended (judged by
+    ``contract_standings_from``), and how many records each of ``ids`` had unsigned past
+    their deadline on ``on``, as supervisee or supervisor: two kinds of row, one UNION ALL."""
+    # "After the day ``on``" as a timestamp range rather than a date cast, so that the
+    # indexes on supervisee_signed_at, status and completed_on serve any date.
+    after_on = day_start(on + dt.timedelta(days=1))
+    records: QuerySet[Any] = (
+        SessionRecord.objects.live()
+        .filter(session__held_on__lte=on, sign_by__lt=on)
+        .filter(Q(supervisee_signed_at__isnull=True) | Q(supervisee_signed_at__gte=after_on))
+    )
+    if len(ids) > FEW_PEOPLE:
+        # Unsigned records are few whatever the partnership's size: read them all from the
+        # record side (an index scan) rather than join every session of these people.
+        records = unsigned_past_deadline_on(records, on)
+    else:
+        # A handful of people is read from their own sessions: the period index would walk
+        # every record unsigned that day, partnership-wide, to find theirs.
+        records = records.filter(
+            Q(session__supervisee_id__in=ids) | Q(session__supervisor_id__in=ids)
+        )
+    contracts = (
+        SupervisionContract.objects.live()
+        .filter(supervisee_id__in=people, starts_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+    )
+    no_date = Value(None, output_field=DateField())
+    rows = _labelled(
+        contracts,
+        "contract",
+        supervisee=F("supervisee_id"),
+        supervisor=Value(None, output_field=IntegerField()),
+        status=F("status"),
+        signed_on=F("signed_on"),
+        ended_on=F("ended_on"),
+        review_due_on=F("review_due_on"),
+    ).union(
+        _labelled(
+            records,
+            "unsigned",
+            supervisee=F("session__supervisee_id"),
+            supervisor=F("session__supervisor_id"),
+            status=Value(None, output_field=CharField()),
+            signed_on=no_date,
+            ended_on=no_date,
+            review_due_on=no_date,
+        ),
+        all=True,
+    )
+    contract_rows = []
+    unsigned: dict[int, int] = defaultdict(int)
+    in_scope = set(ids)
+    for kind, supervisee_id, supervisor_id, status, signed_on, ended_on, review_due_on in rows:
+        if kind == "contract":
+            contract_rows.append(
+                SimpleNamespace(
+                    supervisee_id=supervisee_id,
+                    status=status,
+                    signed_on=signed_on,
+                    ended_on=ended_on,
+                    review_due_on=review_due_on,
+                )
+            )
+            continue
+        for person_id in (supervisee_id, supervisor_id):
+            if person_id in in_scope:
+                unsigned[person_id] += 1
+    return contract_rows, unsigned
+
+
+def _labelled(rows: QuerySet[Any], kind: str, **columns: Any) -> QuerySet[Any]:
+    """``rows`` as (kind, *columns) for a UNION ALL of kinds that differ."""
+    named = {f"u_{name}": value for name, value in columns.items()}
+    return (
+        rows.order_by()
+        .annotate(u_kind=Value(kind, output_field=CharField()), **named)
+        .values_list("u_kind", *named)
+    )
 
 
 def unsigned_past_deadline_on(records: QuerySet[Any], on: dt.date) -> QuerySet[Any]:
@@ -376,59 +439,41 @@ def unsigned_past_deadline_on(records: QuerySet[Any], on: dt.date) -> QuerySet[A
     )
 
 
-def _last_held_by_type(
-    people: QuerySet[Any], on: dt.date, policies: list[SupervisionPolicy]
-) -> dict[int, dict[str, dt.date]]:
-    """The last session held on or before ``on`` per person and session type that a policy
-    in scope counts: sessions they were the supervisee of and, when a policy counts groups,
-    groups they attended (marked as attended: "did not attend" and not yet recorded do not
-    count). The policy of each post then picks the types that count.
+def _last_held(on: dt.date, policies: list[SupervisionPolicy]) -> dict[str, Subquery]:
+    """Per session type that a policy in scope counts, the last session of that type a post's
+    person held on or before ``on``: as the supervisee and, for a group, as one who attended
+    (marked as attended: "did not attend" and not yet recorded do not count; seed 001
+    standard 3, issue 9 item 7). The policy of each post then picks the types that count.
 
-    Each person's last session of a type is read from the index on held sessions by
-    (supervisee, type, held_on): one step back from ``on`` per person and type (issue 17 item
-    3), not a scan of every session held. One query, plus one when groups count."""
-    last: dict[int, dict[str, dt.date]] = defaultdict(dict)
+    A 1:1's is read from the index on held sessions by (supervisee, type, held_on): one step
+    back from ``on`` per person and type (issue 17 item 3), not a scan of every session
+    held; a group's from the person's attendances."""
     group_types = set(GROUP_SESSION_TYPES)
     # A post whose agency has no policy in force follows the defaults.
     counted = {t for policy in policies for t in policy.counted_session_types or ()}
     counted |= set(SupervisionPolicy().counted_session_types or ())
-    individual = sorted(counted - group_types)
-    if individual:
-        held = Session.objects.live().filter(
-            status=SessionStatus.HELD, held_on__lte=on, supervisee_id=OuterRef("pk")
+    held = Session.objects.live().filter(
+        status=SessionStatus.HELD, held_on__lte=on, supervisee_id=OuterRef("person_id")
+    )
+    attended = SessionAttendance.objects.filter(
+        person_id=OuterRef("person_id"),
+        attended=True,
+        session__archived_at__isnull=True,
+        session__status=SessionStatus.HELD,
+        session__held_on__lte=on,
+    )
+    return {
+        session_type: Subquery(
+            attended.filter(session__session_type=session_type)
+            .order_by("-session__held_on")
+            .values("session__held_on")[:1]
         )
-        latest = {
-            f"last_{i}": Subquery(
-                held.filter(session_type=session_type).order_by("-held_on").values("held_on")[:1]
-            )
-            for i, session_type in enumerate(individual)
-        }
-        for person_id, *dates in (
-            Person.objects.filter(pk__in=people)
-            .order_by()
-            .annotate(**latest)
-            .values_list("pk", *latest)
-        ):
-            for session_type, held_on in zip(individual, dates, strict=True):
-                if held_on is not None:
-                    last[person_id][session_type] = held_on
-    if counted & group_types:
-        for person_id, session_type, held_on in (
-            SessionAttendance.objects.filter(
-                person_id__in=people,
-                attended=True,
-                session__archived_at__isnull=True,
-                session__status=SessionStatus.HELD,
-                session__held_on__lte=on,
-                session__session_type__in=sorted(counted & group_types),
-            )
-            .order_by()
-            .values("person_id", "session__session_type")
-            .annotate(last=Max("session__held_on"))
-            .values_list("person_id", "session__session_type", "last")
-        ):
-            last[person_id][session_type] = held_on
-    return last
+        if session_type in group_types
+        else Subquery(
+            held.filter(session_type=session_type).order_by("-held_on").values("held_on")[:1]
+        )
+        for session_type in sorted(counted)
+    }
 
 
 def _issues(row: PersonCompliance) -> list[str]:

@@ -166,4 +166,4 @@ def test_counting_groups_keeps_the_query_count_fixed(cast: Any) -> None:
         person = pf.PersonFactory()
         pf.MembershipFactory(person=person, agency=cast.agency, team=cast.team)
         group(cast, days_ago(3), {person: True, cast.practitioner: True})
-    assert count() == before
+    assert count() == before == 3

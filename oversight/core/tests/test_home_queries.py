@@ -12,9 +12,9 @@ from django.urls import reverse
 
 HOME_QUERIES = {
     "practitioner": 20,
-    "supervisor": 31,
-    "line_manager": 29,
-    "agency_lead": 34,
+    "supervisor": 27,
+    "line_manager": 25,
+    "agency_lead": 29,
     "auditor": 7,
     "administrator": 8,
     "stranger": 19,
