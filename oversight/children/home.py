@@ -277,7 +277,6 @@ class ChildrenInView:
     due: selectors.DueLists
     decisions_total: int
     flags_open: int
-    computed_at: dt.datetime
 
 
 def _children_in_view(user: Any, profile: AccessProfile, today: dt.date) -> ChildrenInView:
@@ -305,5 +304,4 @@ def _children_in_view(user: Any, profile: AccessProfile, today: dt.date) -> Chil
         due=due.shortened(0),
         decisions_total=decisions,
         flags_open=flags,
-        computed_at=timezone.now(),
     )
