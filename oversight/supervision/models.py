@@ -691,7 +691,19 @@ class Decision(TrackedModel):
 
     class Meta:
         ordering = ["-decided_on", "-id"]
-        indexes = [models.Index(fields=["agency", "recorded_on_file_at", "file_due_on"])]
+        indexes = [
+            models.Index(fields=["agency", "recorded_on_file_at", "file_due_on"]),
+            # The decisions waiting for the child's file (a few thousand of a partnership's
+            # hundreds of thousands), by child: the children a person sees are counted and
+            # ordered without reading the table (issue 17 item 3; decision 0025). The
+            # covering columns are PostgreSQL's; SQLite keeps the plain partial index.
+            models.Index(
+                fields=["child"],
+                include=["file_due_on", "immediate_concern", "id"],
+                condition=models.Q(recorded_on_file_at__isnull=True, archived_at__isnull=True),
+                name="decision_waiting_by_child",
+            ),
+        ]
         constraints = [
             # Issue 10 item 10: a decision is made in exactly one case discussion or one
             # management oversight record (seed 004 Definition keeps the two apart).

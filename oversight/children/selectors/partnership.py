@@ -14,6 +14,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
+from oversight.core.paging import KeysFirst
 from oversight.people.selectors import access_profile
 
 from .. import discussions as supervision_records
@@ -223,8 +224,9 @@ def involvement_page(
     if it is not a number, as ``Paginator.get_page``). A lead's agency is involved with
     thousands of children another agency holds, and the list showed the first 200 of them,
     saying nothing of the rest, on every view (issue 17). Two queries, whatever their number:
-    one count, one page of rows with their child, holding agency, agency and worker."""
-    paginator = Paginator(involvements_of_viewer(user, on=on), per_page)
+    one count, one page of rows with their child, holding agency, agency and worker, chosen
+    by their keys first (``core.paging.KeysFirst``)."""
+    paginator = Paginator(KeysFirst(involvements_of_viewer(user, on=on)), per_page)
     listed = paginator.get_page(page)
     listed.object_list = list(listed.object_list) if paginator.count else []
     return InvolvementPage(page=listed)

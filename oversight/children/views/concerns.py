@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from oversight.core.access import AuditedReadMixin, BreadcrumbsMixin, RuleRequiredMixin
 from oversight.core.overdue import mark_overdue
+from oversight.core.paging import KeysFirst
 from oversight.core.services import RequestOrigin
 from oversight.people.models import Agency, LineManagement, Person, SupervisionRelationship
 from oversight.people.selectors import access_profile
@@ -640,7 +641,7 @@ class DecisionsWaitingView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         waiting = selectors.decisions_waiting_for_file(
             selectors.children_visible_to(self.request.user), today=day
         )
-        page = Paginator(waiting, 50).get_page(self.request.GET.get("page"))
+        page = Paginator(KeysFirst(waiting), 50).get_page(self.request.GET.get("page"))
         context.update(
             decisions=page.object_list,
             page_obj=page,
