@@ -46,15 +46,44 @@ def dashboard_tables_refresh(scope: str, start: str, end: str, today: str) -> st
     day = dt.date.fromisoformat(today)
     # A change from here on queues another refresh (``tables_changed``).
     cache.delete(tables_changed_key(scope, period, day))
+    if period.end >= day:
+        _today_rows_freshen(scope, day)
     tables_keep(scope, period, day)
     return scope
+
+
+def _today_rows_freshen(scope: str, today: dt.date) -> None:
+    """Judge again here, in the background, the scope's today's rows that are missing or
+    more than five minutes old: the tables would otherwise show them and queue their
+    refresh, and that refresh would compute the tables a second time."""
+    from django.utils import timezone
+
+    from .models import ComplianceSnapshot
+    from .selectors import agencies_all
+    from .services import compliance_today_refresh
+    from .snapshots import TODAY_FRESH
+
+    if scope == "partnership":
+        ids = [agency.pk for agency in agencies_all()]
+    else:
+        ids = [int(scope.removeprefix("agency-"))]
+    fresh = set(
+        ComplianceSnapshot.objects.filter(
+            agency_id__in=ids,
+            on=today,
+            final=False,
+            computed_at__gte=timezone.now() - TODAY_FRESH,
+        ).values_list("agency_id", flat=True)
+    )
+    stale = [agency_id for agency_id in ids if agency_id not in fresh]
+    if stale:
+        compliance_today_refresh(agency_ids=stale, today=today)
 
 
 # How long a queued refresh of today's figures holds off another for the same agency; the
 # task frees it as it starts, so this only matters if the worker loses the task.
 TODAY_QUEUED_SECONDS = 5 * 60
-
-
+# Beyond this many people (an import), every agency is refreshed rather than their posts read.
 MANY_PEOPLE = 500
 
 
@@ -73,7 +102,7 @@ def compliance_today_queue(
 
     ids = set(agency_ids)
     people = list(person_ids)
-    if len(people) > MANY_PEOPLE:  # an import: every agency rather than a long IN list
+    if len(people) > MANY_PEOPLE:
         ids.update(Agency.objects.live().values_list("pk", flat=True))
     elif people:
         ids.update(

@@ -241,3 +241,37 @@ def test_the_changes_of_one_transaction_reach_assurance_once(
             ),
         }
     ]
+
+
+def test_a_dashboard_refreshed_after_five_minutes_judges_todays_row_with_it(
+    warm: Any,
+    client: Any,
+    monkeypatch: Any,
+    time_machine: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Six minutes on, a lead finds the dashboard's tables stale: they are shown and a
+    refresh is queued, which judges today's row too rather than leave it to a second refresh
+    that would compute the tables again."""
+    from oversight.assurance import tasks
+
+    cast = warm
+    kept = _today_row(cast.agency)
+    shown = _all_staff(client, cast)
+    SessionFactory(
+        supervisor=cast.supervisor,
+        supervisee=cast.practitioner,
+        agency=cast.agency,
+        status=SessionStatus.HELD,
+        held_on=TODAY,
+        planned_start=dt.datetime.combine(TODAY, dt.time(9), tzinfo=LONDON),
+    )
+    time_machine.move_to(dt.datetime(2026, 11, 17, 10, 6, tzinfo=LONDON), tick=False)
+    queued: list[dict[str, list[int]]] = []
+    monkeypatch.setattr(tasks, "compliance_today_queue", lambda **named: queued.append(named))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _all_staff(client, cast) == shown
+    assert _today_row(cast.agency).computed_at > kept.computed_at
+    _kept_equals_a_full_recompute(cast.agency)
+    assert queued == []
+    assert int(_all_staff(client, cast)[WITHIN]) > int(shown[WITHIN])
