@@ -55,7 +55,7 @@ from ..reflection import default_tool_key
 from ..selectors import previous_held_on, record_for, records_unsealed
 from ..signed import addendum_hash, signed_content_build
 from .oversight import DecisionInput, decision_create
-from .sessions import compliance_changed, next_session_proposal, record_deadline
+from .sessions import _compliance_changed, next_session_proposal, record_deadline
 
 LOCKED_MESSAGE = (
     "This record has been signed by both people and cannot be changed. "
@@ -279,7 +279,7 @@ def session_record(
         session.held_on = held_on
         tracked_update(session, actor=actor)
         CaseDiscussion.objects.filter(record=record).update(discussed_on=held_on)
-        compliance_changed(session)
+        _compliance_changed(session)
     for item in follow_ups:
         _apply_follow_up(actor=actor, record=record, item=item, origin=origin)
     audit_event_record(
@@ -632,7 +632,7 @@ def record_sign_supervisor(
     )
     if record.status == RecordStatus.AWAITING_SUPERVISEE:
         hooks.event("record_awaiting_supervisee", record=record)
-    compliance_changed(session)
+    _compliance_changed(session)
     return record
 
 
@@ -676,7 +676,7 @@ def record_sign_supervisee(
             "content_hash": sealed.content_hash,
         },
     )
-    compliance_changed(record.session)
+    _compliance_changed(record.session)
     return record
 
 
