@@ -8,3 +8,4 @@ class AssuranceConfig(AppConfig):
     navigation = [("Assurance", "assurance:index", "assurance.view_index")]
     daily_jobs = ["oversight.assurance.tasks.enqueue_daily"]
     on_history_imported = "oversight.assurance.tasks.enqueue_figures_backfill"
+    on_compliance_changed = "oversight.assurance.tasks.compliance_today_queue"

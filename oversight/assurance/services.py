@@ -536,9 +536,11 @@ def compliance_breakdown_fill(*, agency_id: int, on: dt.date) -> DayFigures:
 def compliance_today_refresh(*, agency_ids: list[int], today: dt.date) -> list[ComplianceSnapshot]:
     """Today's figures for these agencies, judged now and kept as today's (not final) row:
     the dashboards read it instead of judging a whole partnership on a page view (issue 17
-    item 2). Called by the background refresh that a change to the figures queues
-    (``tasks.compliance_today_refresh_task``) and, under a single-flight lock, by the first
-    reader when the row is missing or older than ``TODAY_FRESH``."""
+    item 2). Written for every agency by the nightly job after it closes the day; again by
+    ``tasks.compliance_today_refresh_task``, which the services that change the figures queue
+    on commit (``core.hooks.compliance_changed``) and a reader queues when the row is older
+    than ``TODAY_FRESH``; and, under a single-flight lock, by the first reader when there is
+    no row at all."""
     fresh = _snapshots(agency_ids, today, final=False)
     with transaction.atomic():
         ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on=today, final=False).delete()

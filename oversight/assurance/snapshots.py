@@ -399,8 +399,9 @@ def _active(spans: Iterable[tuple[dt.date, dt.date | None]], day: dt.date) -> bo
 
 # --- Reading the kept figures ---------------------------------------------------------------
 
-# Today's row is judged again when a reader finds it older than this (decision 0003's promise
-# that a wide view's figures are at most five minutes old).
+# Today's row is refreshed in the background when a reader finds it older than this (decision
+# 0003's promise that a wide view's figures are at most five minutes old); the services that
+# change it queue a refresh at once (``core.hooks.compliance_changed``).
 TODAY_FRESH = dt.timedelta(minutes=5)
 
 
@@ -413,8 +414,10 @@ def _as_figures(snapshot: Any) -> DayFigures:
 
 
 def _read_kept(
-    agency_ids: list[int], days: list[dt.date], today: dt.date
+    agency_ids: list[int], days: list[dt.date], today: dt.date, stale: set[int] | None = None
 ) -> dict[tuple[int, dt.date], DayFigures]:
+    """The kept rows of these days; the agencies whose today's row is older than TODAY_FRESH
+    are added to ``stale`` (their row is still read)."""
     from .models import ComplianceSnapshot
 
     fresh_since = timezone.now() - TODAY_FRESH
@@ -422,8 +425,8 @@ def _read_kept(
     for snapshot in ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on__in=days):
         if snapshot.on < today and not snapshot.final:
             continue  # a day that closed since: its final figures are computed below
-        if snapshot.on >= today and not snapshot.final and snapshot.computed_at < fresh_since:
-            continue  # today's row, stale: judged again (a final row is never stale)
+        if stale is not None and not snapshot.final and snapshot.computed_at < fresh_since:
+            stale.add(snapshot.agency_id)
         found[(snapshot.agency_id, snapshot.on)] = _as_figures(snapshot)
     return found
 
@@ -432,17 +435,24 @@ def kept_figures(
     *, agency_ids: Iterable[int], days: Iterable[dt.date], today: dt.date
 ) -> dict[tuple[int, dt.date], DayFigures]:
     """The kept figures of these agencies on these days, in one query (issue 17 item 2: a
-    page view does not judge a partnership's compliance). A closed day without final figures
-    (before the back-fill has run, or the day just closed before the nightly job) is judged
-    once and kept; today's row when it is missing or stale is judged again. Either way one
-    request computes it and the others wait for it (``core.singleflight``)."""
+    page view does not judge a partnership's compliance). Today's row older than TODAY_FRESH
+    is read as it is and a refresh is queued (``tasks.compliance_today_queue``). Only a
+    missing figure is judged on the page: a closed day without final figures (before the
+    back-fill has run, or the day just closed before the nightly job), or today's row before
+    anything wrote it; one request computes it and the others wait for it
+    (``core.singleflight``)."""
+    from django.db import transaction
+
     from oversight.core.singleflight import single_flight
 
-    from . import services
+    from . import services, tasks
 
     ids = sorted(set(agency_ids))
     wanted = sorted(set(days))
-    found = _read_kept(ids, wanted, today)
+    stale: set[int] = set()
+    found = _read_kept(ids, wanted, today, stale)
+    if stale:
+        transaction.on_commit(lambda: tasks.compliance_today_queue(agency_ids=sorted(stale)))
     missing = [day for day in wanted if day < today and any((a, day) not in found for a in ids)]
     if len(missing) > 1:
         # Several closed days at once (a database the back-fill has not reached): one sweep

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from oversight.core import hooks
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -125,6 +126,7 @@ def supervision_policy_create_version(
         origin=origin,
         detail={"effective_from": effective_from.isoformat(), "reason": policy.change_reason},
     )
+    hooks.compliance_changed(agency_ids=[policy.agency_id])
     return policy
 
 
@@ -342,6 +344,10 @@ def contract_sign(
         origin=origin,
         detail={"as": party, "status": contract.status},
     )
+    if contract.status == ContractStatus.ACTIVE:
+        hooks.compliance_changed(
+            agency_ids=[contract.agency_id], person_ids=[contract.supervisee_id]
+        )
     return contract
 
 
@@ -429,6 +435,7 @@ def contract_end(
         origin=origin,
         detail={"ended": ended_on.isoformat(), "reason": reason},
     )
+    hooks.compliance_changed(agency_ids=[contract.agency_id], person_ids=[contract.supervisee_id])
     return contract
 
 

@@ -5,9 +5,11 @@ INSTALLED_APPS (decision 0001) decides the order of handlers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
@@ -55,3 +57,50 @@ def history_imported() -> None:
         path = getattr(config, "on_history_imported", None)
         if path:
             import_string(path)()
+
+
+def compliance_changed(*, agency_ids: Iterable[int] = (), person_ids: Iterable[int] = ()) -> None:
+    """Something today's staff compliance counts has changed (a session held, a record
+    signed, a contract, policy, post, relationship, training record or action): on commit,
+    each app's ``on_compliance_changed`` runs once with every agency and person the
+    transaction named, so assurance refreshes today's kept figures in the background rather
+    than on a page view (issue 17 item 2, decision 0023). People are named because their
+    figures count in every agency they hold a post in. An import's thousand services make one
+    call, not a thousand."""
+    connection = transaction.get_connection()
+    # The transaction's call already waiting, if any (a rollback drops it with its savepoint;
+    # what an inner savepoint rolled back may stay in an outer one's call: a refresh too many,
+    # never one too few).
+    waiting = next(
+        (
+            entry[1]
+            for entry in connection.run_on_commit
+            if isinstance(entry[1], _Changed) and not entry[1].ran
+        ),
+        None,
+    )
+    call = waiting or _Changed()
+    call.agency_ids.update(agency_ids)
+    call.person_ids.update(person_ids)
+    if waiting is None:
+        transaction.on_commit(call)  # outside a transaction: at once
+
+
+class _Changed:
+    """``compliance_changed``'s call, run on commit."""
+
+    def __init__(self) -> None:
+        self.agency_ids: set[int] = set()
+        self.person_ids: set[int] = set()
+        self.ran = False  # a test's captured callbacks stay listed after they run
+
+    def __call__(self) -> None:
+        self.ran = True
+        if not (self.agency_ids or self.person_ids):
+            return
+        for config in apps.get_app_configs():
+            path = getattr(config, "on_compliance_changed", None)
+            if path:
+                import_string(path)(
+                    agency_ids=sorted(self.agency_ids), person_ids=sorted(self.person_ids)
+                )

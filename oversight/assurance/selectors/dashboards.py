@@ -31,7 +31,7 @@ from .evaluation import (
     evaluation_statements_table,
     responses_in,
 )
-from .period import Period
+from .period import Period, default_period
 from .progression import case_progression_table
 from .shortfalls import shortfalls_table
 from .staff_compliance import (
@@ -200,8 +200,9 @@ def tables_keep(scope: str, period: Period, today: dt.date) -> KeptTables:
     """Compute a scope's tables for the period and keep them for every reader."""
     from oversight.core.routers import reading_from_replica
 
+    started = timezone.now()  # a change kept while this runs is newer than these figures
     with reading_from_replica():  # figures tolerate a replica's lag (core.routers)
-        kept = KeptTables(scope_tables(scope, period, today), timezone.now())
+        kept = KeptTables(scope_tables(scope, period, today), started)
     seconds = CLOSED_PERIOD_SECONDS if period.end < today else OPEN_PERIOD_SECONDS
     cache.set(tables_key(scope, period, today), kept, seconds)
     return kept
@@ -234,3 +235,29 @@ def kept_tables(scope: str, period: Period, today: dt.date) -> KeptTables:
             )
         )
     return found
+
+
+def tables_changed_key(scope: str, period: Period, today: dt.date) -> str:
+    return f"{tables_key(scope, period, today)}:changed"
+
+
+def tables_changed(scope: str, today: dt.date) -> bool:
+    """Today's figures of the scope changed (``tasks.compliance_today_refresh_task``): queue
+    a refresh of its kept default period, the one the nightly job keeps and most readers see,
+    so the next page view shows the change. One refresh is queued until it starts, however
+    many changes arrive; a period nobody has opened is left alone. Other periods still
+    running are refreshed when a reader finds them five minutes old (decision 0023)."""
+    period = default_period(today)
+    if not cache.has_key(tables_key(scope, period, today)):
+        return False
+    # Held until the refresh starts; if the worker loses it, readers refresh after five minutes.
+    if not cache.add(
+        tables_changed_key(scope, period, today), 1, int(TABLES_FRESH.total_seconds())
+    ):
+        return False
+    from ..tasks import dashboard_tables_refresh
+
+    dashboard_tables_refresh.enqueue(
+        scope=scope, start=period.start.isoformat(), end=period.end.isoformat(), today=str(today)
+    )
+    return True

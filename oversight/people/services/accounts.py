@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from oversight.core import hooks
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -164,6 +165,7 @@ def person_deactivate(
         (LineManagement, Q(manager=person) | Q(report=person)),
     ]
     ended = 0
+    counted = {person.pk}  # whose staff compliance this changes (issue 17 item 2)
     for model, who in open_rows:
         for row in (
             model.objects.live().filter(who).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day))
@@ -171,6 +173,8 @@ def person_deactivate(
             row.ends_on = max(day, row.starts_on)
             tracked_update(row, actor=actor)
             ended += 1
+            if model is SupervisionRelationship:
+                counted.update((row.supervisor_id, row.supervisee_id))
     person.is_active = False
     person.version += 1
     person.save(update_fields=["is_active", "version"])
@@ -181,4 +185,5 @@ def person_deactivate(
         origin=origin,
         detail={"reason": reason, "ended_on": day.isoformat(), "rows_ended": ended},
     )
+    hooks.compliance_changed(person_ids=counted)
     return person

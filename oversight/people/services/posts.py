@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from oversight.core import hooks
 from oversight.core.services import RequestOrigin, submission_claim, submission_record
 
 from ..models import Agency, ContactLevel, Membership, NewStarter, Person, StaffGroup, Team
@@ -64,6 +65,7 @@ def membership_create(
     )
     _create(membership, actor=actor, origin=origin)
     submission_record(token=submission_token, target=membership)
+    _compliance_changed(membership)
     return membership
 
 
@@ -78,7 +80,7 @@ def membership_update(
 ) -> Membership:
     if "new_starter" in changes and not changes["new_starter"]:
         changes = {**changes, "new_starter_until": None}
-    return _update(
+    updated = _update(
         membership,
         actor=actor,
         changes=changes,
@@ -86,6 +88,8 @@ def membership_update(
         expected_version=expected_version,
         origin=origin,
     )
+    _compliance_changed(updated)
+    return updated
 
 
 @transaction.atomic
@@ -96,4 +100,12 @@ def membership_end(
     ends_on: dt.date,
     origin: RequestOrigin | None = None,
 ) -> Membership:
-    return _end(membership, actor=actor, ends_on=ends_on, origin=origin, what="post")
+    ended = _end(membership, actor=actor, ends_on=ends_on, origin=origin, what="post")
+    _compliance_changed(ended)
+    return ended
+
+
+def _compliance_changed(membership: Membership) -> None:
+    """A post is a row of its agency's staff compliance, and whether its holder counts as a
+    supervisor there (issue 17 item 2)."""
+    hooks.compliance_changed(agency_ids=[membership.agency_id], person_ids=[membership.person_id])

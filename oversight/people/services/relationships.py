@@ -133,6 +133,10 @@ def supervision_relationship_start(
         labels=("safeguarding supervisor", "supervisee"),
     )
     _hand_over_if_past(ended, actor=actor, origin=origin)
+    hooks.compliance_changed(
+        agency_ids=[agency.pk],
+        person_ids=[supervisor.pk, supervisee.pk, *(e.supervisor_id for e in ended)],
+    )
     return relationship
 
 
@@ -146,6 +150,9 @@ def supervision_relationship_end(
 ) -> SupervisionRelationship:
     ended = _end(relationship, actor=actor, ends_on=ends_on, origin=origin, what="supervision")
     _hand_over_if_past([ended], actor=actor, origin=origin)
+    hooks.compliance_changed(
+        agency_ids=[ended.agency_id], person_ids=[ended.supervisor_id, ended.supervisee_id]
+    )
     return ended
 
 

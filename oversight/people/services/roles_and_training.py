@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from oversight.core import hooks
 from oversight.core.services import (
     RequestOrigin,
     submission_claim,
@@ -108,6 +109,8 @@ def training_record_add(
     )
     _create(record, actor=actor, origin=origin)
     submission_record(token=submission_token, target=record)
+    if kind == TrainingKind.SUPERVISOR:  # what staff compliance counts (issue 17 item 2)
+        hooks.compliance_changed(person_ids=[person.pk])
     return record
 
 
@@ -120,4 +123,6 @@ def training_record_archive(
     origin: RequestOrigin | None = None,
 ) -> TrainingRecord:
     tracked_archive(record, actor=actor, reason=reason)
+    if record.kind == TrainingKind.SUPERVISOR:
+        hooks.compliance_changed(person_ids=[record.person_id])
     return record

@@ -82,6 +82,7 @@ def oversight_action_add(
     tracked_create(action, actor=actor)
     submission_record(token=submission_token, target=action)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=action, origin=origin)
+    hooks.compliance_changed(person_ids=[action.owner_id])
     return action
 
 
@@ -130,6 +131,7 @@ def oversight_action_check(
         origin=origin,
         detail={"checked": outcome, "due_on": action.due_on.isoformat()},
     )
+    hooks.compliance_changed(person_ids=[action.owner_id])
     return action
 
 

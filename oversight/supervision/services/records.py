@@ -55,7 +55,7 @@ from ..reflection import default_tool_key
 from ..selectors import previous_held_on, record_for, records_unsealed
 from ..signed import addendum_hash, signed_content_build
 from .oversight import DecisionInput, decision_create
-from .sessions import next_session_proposal, record_deadline
+from .sessions import _compliance_changed, next_session_proposal, record_deadline
 
 LOCKED_MESSAGE = (
     "This record has been signed by both people and cannot be changed. "
@@ -279,6 +279,7 @@ def session_record(
         session.held_on = held_on
         tracked_update(session, actor=actor)
         CaseDiscussion.objects.filter(record=record).update(discussed_on=held_on)
+        _compliance_changed(session)
     for item in follow_ups:
         _apply_follow_up(actor=actor, record=record, item=item, origin=origin)
     audit_event_record(
@@ -330,6 +331,7 @@ def _apply_follow_up(
     if item.outcome == FollowUpOutcome.CARRIED_FORWARD and item.new_due_on:
         action.due_on = item.new_due_on
     tracked_update(action, actor=actor)
+    hooks.compliance_changed(person_ids=[action.owner_id])
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -589,6 +591,7 @@ def action_add(
     tracked_create(action, actor=actor)
     submission_record(token=submission_token, target=action)
     _touch(record, actor)
+    hooks.compliance_changed(person_ids=[owner.pk])
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=action, origin=origin)
     return action
 
@@ -629,6 +632,7 @@ def record_sign_supervisor(
     )
     if record.status == RecordStatus.AWAITING_SUPERVISEE:
         hooks.event("record_awaiting_supervisee", record=record)
+    _compliance_changed(session)
     return record
 
 
@@ -672,6 +676,7 @@ def record_sign_supervisee(
             "content_hash": sealed.content_hash,
         },
     )
+    _compliance_changed(record.session)
     return record
 
 

@@ -95,6 +95,16 @@ def record_deadline(*, session: Session, held_on: dt.date) -> dt.date:
     return add_working_days(held_on, policy.record_deadline_working_days, session.agency.nation)
 
 
+def _compliance_changed(session: Session) -> None:
+    """Today's staff compliance counts this session's people wherever they hold a post (a
+    group's, those who attended): assurance refreshes its kept figures on commit (issue 17
+    item 2)."""
+    people = {pk for pk in (session.supervisor_id, session.supervisee_id) if pk is not None}
+    if session.supervisee_id is None:
+        people.update(session.attendances.values_list("person_id", flat=True))
+    hooks.compliance_changed(agency_ids=[session.agency_id], person_ids=people)
+
+
 def _lock(session: Session) -> Session:
     return Session.objects.select_for_update().select_related("agency").get(pk=session.pk)
 
@@ -465,6 +475,7 @@ def session_attendance_record(
     for attendance in session.attendances.select_for_update():
         attendance.attended = attendance.person_id in came
         attendance.save(update_fields=["attended"])
+    _compliance_changed(session)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,
