@@ -480,18 +480,6 @@ def actions_open_for(person: Any) -> QuerySet[Action]:
     )
 
 
-def action_deadlines_of(person: Any) -> QuerySet[Action]:
-    """The person's open actions with only their status and due date: the home counts those
-    overdue and due this week and lists none (issue 17 item 1; the list is
-    ``actions_open_for``)."""
-    return (
-        Action.objects.live()
-        .filter(owner=person, status=ActionStatus.OPEN)
-        .only("status", "due_on")
-        .order_by("due_on")
-    )
-
-
 def records_awaiting_signature(person: Any) -> QuerySet[SessionRecord]:
     return (
         SessionRecord.objects.live()
@@ -676,16 +664,13 @@ def shortfalls_visible_to(user: Any) -> QuerySet[ServiceShortfall]:
 
 
 def records_to_sign(
-    person: Any, *, supervisee_ids: Any, today: dt.date, limit: int = 200, counting: bool = False
+    person: Any, *, supervisee_ids: Any, today: dt.date, limit: int = 200
 ) -> tuple[list[SessionRecord], list[SessionRecord]]:
     """One list, each record once (issue 12 item 1: not three overlapping lists), in two parts:
     the records waiting for ``person``'s signature, and those waiting for someone else's:
     ``person``'s own past the deadline (seed 001 "Recording"; flagged to both, issue 3 item 8)
-    and their supervisees' unsigned records. Soonest deadline (most overdue) first.
-
-    ``counting``: the home counts these and shows none of them, so each record is read with
-    only its status, deadline and pair (issue 17 item 1: every column selected costs the ORM
-    to compile, and the people's rows cost most of them)."""
+    and their supervisees' unsigned records. Soonest deadline (most overdue) first. The home,
+    which only counts them, reads them in ``home_deadlines``."""
     # One read of every record in either part, split here (issue 17 item 1): the three
     # conditions below are records_awaiting_signature, records_overdue_for and
     # unsigned_records_of_supervisees, each still capped at ``limit``.
@@ -693,14 +678,9 @@ def records_to_sign(
     records = SessionRecord.objects.live().filter(
         records_to_sign_scope(pid, supervisee_ids=supervisee_ids, today=today)
     )
-    if counting:
-        records = records.select_related("session").only(
-            "status", "sign_by", "session__supervisor_id", "session__supervisee_id"
-        )
-    else:
-        records = records.select_related(
-            "session", "session__supervisee", "session__supervisor"
-        ).defer(*WELLBEING_FIELDS)
+    records = records.select_related("session", "session__supervisee", "session__supervisor").defer(
+        *WELLBEING_FIELDS
+    )
     found = list(records.order_by("sign_by", "pk")[: 3 * limit])
     return split_records(
         found, person_id=pid, supervisee_ids=supervisee_ids, today=today, limit=limit

@@ -118,9 +118,10 @@ def home_deadlines(
     to_authorise: QuerySet[Any] | None = None,
     limit: int = 200,
 ) -> HomeDeadlines:
-    """The home's records to sign (as ``records_to_sign(counting=True)``), open actions, the
-    sessions attended and the decisions ``to_authorise`` counted (none asked: no count), as
-    one read of four kinds, not five reads."""
+    """The home's records to sign (as ``records_to_sign``, each with only its status, deadline
+    and pair: issue 17 item 1, every column selected costs the ORM to compile), open actions
+    (status and due date), the sessions attended and the decisions ``to_authorise`` counted
+    (none asked: no count), as one read of four kinds, not five reads."""
     none_int = Value(None, output_field=IntegerField())
     none_str = Value(None, output_field=CharField())
     none_day = Value(None, output_field=DateField())
