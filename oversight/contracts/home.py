@@ -11,8 +11,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from oversight.core.home import OVERDUE, TO_DO, Panel, Task
+from oversight.core.home import OVERDUE, TO_DO, Panel, Task, shared
 from oversight.core.overdue import mark_overdue
+from oversight.people.models import SupervisionRelationship
 
 from . import selectors
 from .display import REVIEW_SOON_DAYS
@@ -24,18 +25,27 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
         return []
     today = timezone.localdate()
     person_id = profile.person_id
-    awaiting, mine, due = selectors.contracts_of_person(
+    # The relationships "About you" read (decision 0024, fifth pass): whether each has a
+    # running contract is read with the person's contracts.
+    supervisees: list[SupervisionRelationship] = (
+        shared(
+            request,
+            "supervisees",
+            lambda: list(SupervisionRelationship.objects.on(today).filter(supervisor_id=person_id)),
+        )
+        if profile.supervisee_ids
+        else []
+    )
+    found = selectors.contracts_of_person(
         person_id=person_id,
         on=today,
         review_within_days=REVIEW_SOON_DAYS,
         supervises=bool(profile.supervisee_ids),
+        relationship_ids=[r.pk for r in supervisees],
     )
+    awaiting, mine, due = found.awaiting, found.mine, found.due
     # Counted: the home lists none of them (the contracts page does).
-    missing = (
-        selectors.relationships_without_contract(supervisor_id=person_id, on=today).count()
-        if profile.supervisee_ids
-        else 0
-    )
+    missing = found.without_contract
     if not (awaiting or mine or due or missing):
         return []
     mark_overdue([mine, *due], today)

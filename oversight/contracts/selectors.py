@@ -4,7 +4,7 @@ contracts (which is in force, which await signature or review, how each supervis
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,9 @@ from .models import (
     SupervisionContract,
     SupervisionPolicy,
 )
+
+# A contract that still governs its relationship (draft, part-signed or active).
+RUNNING_STATUSES = (*OPEN_STATUSES, ContractStatus.ACTIVE)
 
 
 def policy_in_force(
@@ -96,13 +99,29 @@ def contract_current(
     return contracts.order_by("-signed_on", "-revision", "-id").first()
 
 
+@dataclass
+class ContractsOfPerson:
+    awaiting: list[SupervisionContract]
+    mine: SupervisionContract | None
+    due: list[SupervisionContract]
+    without_contract: int  # of the relationships given
+
+
 def contracts_of_person(
-    *, person_id: int, on: dt.date, review_within_days: int, supervises: bool
-) -> tuple[list[SupervisionContract], SupervisionContract | None, list[SupervisionContract]]:
+    *,
+    person_id: int,
+    on: dt.date,
+    review_within_days: int,
+    supervises: bool,
+    relationship_ids: Collection[int] = (),
+) -> ContractsOfPerson:
     """For the home page, in one read (issue 17 item 1): the contracts the person has still to
     sign (``contracts_awaiting_signature_of``), their own contract in force
     (``contract_current``) and, when they supervise, those due for review within
-    ``review_within_days`` (``contracts_due_for_review``), each ordered as those are."""
+    ``review_within_days`` (``contracts_due_for_review``), each ordered as those are; and how
+    many of ``relationship_ids`` (their supervision relationships on ``on``) have no running
+    contract (``relationships_without_contract``), from those relationships' running
+    contracts read in the same query (decision 0024, fifth pass)."""
     awaiting_q = Q(status__in=OPEN_STATUSES) & (
         Q(supervisee_id=person_id, supervisee_signed_at__isnull=True)
         | Q(supervisor_id=person_id, supervisor_signed_at__isnull=True)
@@ -113,6 +132,8 @@ def contracts_of_person(
         scope |= Q(
             status=ContractStatus.ACTIVE, review_due_on__lte=review_by, supervisor_id=person_id
         )
+    if relationship_ids:
+        scope |= Q(relationship_id__in=relationship_ids, status__in=RUNNING_STATUSES)
     # The home names only the supervisor and supervisee; the agency and who signed are on the
     # contract's page (issue 17 item 1: each column selected costs the ORM to compile).
     found = list(
@@ -153,7 +174,13 @@ def contracts_of_person(
         ),
         key=lambda c: (c.review_due_on, c.supervisee.family_name, c.pk),
     )
-    return awaiting, mine, due
+    running = {c.relationship_id for c in found if c.status in RUNNING_STATUSES}
+    return ContractsOfPerson(
+        awaiting=awaiting,
+        mine=mine,
+        due=due,
+        without_contract=sum(1 for pk in set(relationship_ids) if pk not in running),
+    )
 
 
 def contract_detail(*, contract_id: int) -> SupervisionContract:
@@ -419,9 +446,7 @@ def relationships_without_contract(
 ) -> QuerySet[SupervisionRelationship]:
     """Current supervision relationships with no running (draft, part-signed or active)
     contract: the supervisor's prompt to draft one (seed 001: agreed at the start)."""
-    running = SupervisionContract.objects.live().filter(
-        status__in=[*OPEN_STATUSES, ContractStatus.ACTIVE]
-    )
+    running = SupervisionContract.objects.live().filter(status__in=RUNNING_STATUSES)
     relationships = (
         SupervisionRelationship.objects.on(on)
         # NOT EXISTS (an anti-join on the relationship index), not NOT IN over every contract.

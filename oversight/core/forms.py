@@ -178,6 +178,25 @@ def our_error_messages(field: forms.Field, label: str) -> dict[str, str]:
     return {code: text for code, text in messages.items() if _django_default(field, code)}
 
 
+def _read_choices(rows: list[Any]) -> type[forms.models.ModelChoiceIterator]:
+    """A model choice field's choices from ``rows`` already read (``limit_choices``)."""
+
+    class ReadChoices(forms.models.ModelChoiceIterator):
+        def __iter__(self) -> Any:
+            if self.field.empty_label is not None:
+                yield ("", self.field.empty_label)
+            for row in rows:
+                yield self.choice(row)
+
+        def __len__(self) -> int:
+            return len(rows) + (self.field.empty_label is not None)
+
+        def __bool__(self) -> bool:
+            return self.field.empty_label is not None or bool(rows)
+
+    return ReadChoices
+
+
 class GovukFormMixin:
     """Give each widget its GOV.UK class and mark invalid fields for the error styles; hold
     every date field to a plausible range (``ANY_DATE`` unless it names its own); write every
@@ -202,13 +221,23 @@ class GovukFormMixin:
             widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
 
     def limit_choices(
-        self, name: str, queryset: Any, *, label: Callable[[Any], str] | None = None
+        self,
+        name: str,
+        queryset: Any,
+        *,
+        label: Callable[[Any], str] | None = None,
+        read: list[Any] | None = None,
     ) -> None:
         """Offer in the model choice field ``name`` only ``queryset`` (the people, children or
-        agencies this person may pick), each shown by ``label`` when given."""
+        agencies this person may pick), each shown by ``label`` when given. ``read``: the rows
+        of ``queryset`` in its order, when the page has them already; the choices are shown
+        from them, not read again (issue 17 item 1), and a choice made is still checked
+        against ``queryset``."""
         field = self.fields[name]
         if not isinstance(field, forms.ModelChoiceField):
             raise TypeError(f"{name} is not a model choice field")
+        if read is not None:
+            field.iterator = _read_choices(read)
         field.queryset = queryset
         if label is not None:
             field.label_from_instance = label  # type: ignore[assignment]

@@ -5,6 +5,9 @@ and 9)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
@@ -29,22 +32,27 @@ def led_agencies(request: HttpRequest, profile: AccessProfile) -> list[Agency]:
     )
 
 
-def _lead_panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
-    if not profile.led_agency_ids:
-        return []
-    agencies = led_agencies(request, profile)
-    waiting = dict(
+def open_change_requests(agency_ids: Collection[int]) -> dict[int, int]:
+    """Per agency, its open requests to change supervision."""
+    return dict(
         SupervisionChangeRequest.objects.live()
-        .filter(
-            status=ChangeRequestStatus.OPEN,
-            relationship__agency_id__in=profile.led_agency_ids,
-        )
+        .filter(status=ChangeRequestStatus.OPEN, relationship__agency_id__in=agency_ids)
         .order_by()
         .values("relationship__agency_id")
         .annotate(n=Count("pk"))
         .values_list("relationship__agency_id", "n")
     )
-    rows = [
+
+
+def _lead_panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
+    if not profile.led_agency_ids:
+        return []
+    agencies = led_agencies(request, profile)
+    # Read with "About you" on the home page (decision 0024, fifth pass).
+    waiting: dict[int, int] = shared(
+        request, "change_requests", lambda: open_change_requests(profile.led_agency_ids)
+    )
+    rows: list[dict[str, Any]] = [
         {
             "agency": agency,
             "waiting": waiting.get(agency.pk, 0),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from oversight.core.models import OutgoingEmail
 
+from .about_you import about_you
 from .models import (
     Agency,
     LineManagement,
@@ -315,63 +316,46 @@ HOME_LIST_LENGTH = 20
 
 def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]:
     """What the home page shows a person about themselves and those they are responsible for:
-    only what "About you" shows, in one read per kind (issue 17 item 1): posts, supervision
-    relationships both ways, line management both ways, roles (the person's own and their
-    supervisees' supervisor roles) and training (their own and their supervisees')."""
+    only what "About you" shows, in one read (issue 17 item 1; ``about_you``): posts,
+    supervision relationships both ways, line management both ways, roles (the person's own
+    and their supervisees' supervisor roles), training (their own and their supervisees') and,
+    for a lead, the open requests to change supervision their panel counts."""
     day = on or timezone.localdate()
     profile = access_profile(person, on=day)
     pk = person.pk
-    # The access profile made the same reads (posts, supervision both ways, roles) as ids:
-    # a kind it found none of is not read again (issue 17 item 1).
-    memberships = (
-        list(
-            Membership.objects.on(day)
-            .filter(person_id=pk)
-            .select_related("agency", "team", "staff_group")
-        )
-        if profile.member_agency_ids
-        else []
+    # The access profile made the same reads (posts, supervision both ways, roles) as ids: a
+    # kind it found none of is not read again; the rest is one read (issue 17 item 1).
+    posts = profile.member_agency_ids
+    supervisee_ids = sorted(profile.supervisee_ids)
+    read_roles = bool(supervisee_ids) or any(
+        a is not None and a not in posts for _, a in profile.roles
     )
-    supervision = (
-        list(
-            SupervisionRelationship.objects.on(day)
-            .filter(Q(supervisee_id=pk) | Q(supervisor_id=pk))
-            .select_related("supervisor", "supervisee", "agency")
-            .order_by("-starts_on", "pk")
-        )
-        if profile.supervisee_ids or profile.supervisor_ids
-        else []
+    found = about_you(
+        person,
+        on=day,
+        members=bool(posts),
+        supervision=bool(profile.supervisee_ids or profile.supervisor_ids),
+        management=bool(posts or profile.report_ids),
+        roles_of=supervisee_ids if read_roles else None,
+        training_of=[pk, *supervisee_ids],
+        led_agency_ids=profile.led_agency_ids,
     )
-    current_supervisors = [r for r in supervision if r.supervisee_id == pk]
+    memberships = found.memberships
+    current_supervisors = [r for r in found.supervision if r.supervisee_id == pk]
     supervisees = sorted(
-        (r for r in supervision if r.supervisor_id == pk),
+        (r for r in found.supervision if r.supervisor_id == pk),
         key=lambda r: (r.supervisee.family_name, r.pk),
     )
-    management = (
-        list(
-            LineManagement.objects.on(day)
-            .filter(Q(report_id=pk) | Q(manager_id=pk))
-            .select_related("manager", "report", "agency")
-            .order_by("-starts_on", "pk")
-        )
-        if memberships or profile.report_ids
-        else []
-    )
-    current_managers = [r for r in management if r.report_id == pk]
-    reports = [r for r in management if r.manager_id == pk]
-    supervisee_ids = [r.supervisee_id for r in supervisees]
-    posts = {m.agency_id: m.agency for m in memberships}
-    if supervisee_ids or any(a is not None and a not in posts for _, a in profile.roles):
-        role_rows = list(
-            RoleAssignment.objects.on(day)
-            .filter(Q(person_id=pk) | Q(person_id__in=supervisee_ids, role=Role.SUPERVISOR))
-            .select_related("agency")
-        )
+    current_managers = [r for r in found.management if r.report_id == pk]
+    reports = [r for r in found.management if r.manager_id == pk]
+    agencies: dict[int | None, Agency] = {m.agency_id: m.agency for m in memberships}
+    if read_roles:
+        role_rows = found.roles
     else:
         # With no supervisees, only the person's own roles are shown: the access profile
         # read them, and their agencies are their posts' (issue 17 item 1).
         role_rows = [
-            RoleAssignment(person_id=pk, role=role, agency=posts.get(agency))
+            RoleAssignment(person_id=pk, role=role, agency=agencies.get(agency))
             for role, agency in sorted(profile.roles, key=lambda r: (r[0], r[1] or 0))
         ]
     roles = [r for r in role_rows if r.person_id == pk]
@@ -380,14 +364,12 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
     supervising = {r.person_id for r in role_rows if r.person_id != pk}
     # The agencies led, from the roles just read (their agencies joined): no read of its own.
     led_agencies = sorted(
-        {r.agency for r in roles if r.agency_id in profile.led_agency_ids},
+        {r.agency for r in roles if r.agency is not None and r.agency_id in profile.led_agency_ids},
         key=lambda a: (a.name, a.pk),
     )
-    records: dict[int, list[TrainingRecord]] = {i: [] for i in [pk, *supervisee_ids]}
-    for record in TrainingRecord.objects.live().filter(person_id__in=records):
-        records[record.person_id].append(record)
+    records = found.training
     for relationship in supervisees:
-        relationship.supervisee.training = records[relationship.supervisee_id]
+        relationship.supervisee.training = records[relationship.supervisee_id]  # type: ignore[attr-defined]
     person.training = records[pk]  # type: ignore[attr-defined]
     supervisee_rows = []
     for r in supervisees:
@@ -405,6 +387,8 @@ def home_summary(person: Person, *, on: dt.date | None = None) -> dict[str, Any]
         "reports": reports,
         "roles": roles,
         "led_agencies": led_agencies,
+        # per agency led, the open requests to change supervision (people's lead panel)
+        "change_requests": found.change_requests,
         "training_status": supervisor_training_status(person, on=day),
         "profile": profile,
         "home_list_length": HOME_LIST_LENGTH,

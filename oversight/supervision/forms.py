@@ -18,7 +18,7 @@ from oversight.core.forms import (
     SubmissionTokenMixin,
     VersionedFormMixin,
 )
-from oversight.people.models import Agency
+from oversight.people.models import Agency, Person
 
 from .evidence import FORMATS as EVIDENCE_FORMATS
 from .models import (
@@ -578,9 +578,12 @@ class ActionForm(SubmissionTokenMixin, GovukForm):
     due_on = forms.DateField(label="By when", widget=DateInput())
     child = ChildChoiceField(label="Which child (optional)", queryset=None, required=False)
 
-    def __init__(self, *args: Any, people: Any, children: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: list[Any], children: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.limit_choices("owner", people)
+        # The session's people, read with it (issue 17 item 1); a choice is checked by id.
+        self.limit_choices(
+            "owner", Person.objects.filter(pk__in=[p.pk for p in people]), read=people
+        )
         self.limit_choices("child", children)
 
 

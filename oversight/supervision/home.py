@@ -22,19 +22,26 @@ WEEK = dt.timedelta(days=7)
 
 def panels(request: HttpRequest, profile: Any) -> list[Panel]:
     user = request.user
-    if not profile.member_agency_ids and not profile.supervisee_ids:
+    if profile.person_id is None or not (profile.member_agency_ids or profile.supervisee_ids):
         return []
     today = timezone.localdate()
-    upcoming = selectors.session_next_for(user)
-    mark_viewer_roles([upcoming], user)
-    mine, others = selectors.records_to_sign(
-        user, supervisee_ids=profile.supervisee_ids, today=today, counting=True
+    authorising = bool(profile.report_ids or profile.led_agency_ids)
+    # One read for the records, actions, sessions attended and decisions to authorise
+    # (issue 17 item 1; decision 0024, fifth pass).
+    found = selectors.home_deadlines(
+        profile.person_id,
+        supervisee_ids=profile.supervisee_ids,
+        today=today,
+        to_authorise=selectors.decisions_to_authorise(user) if authorising else None,
     )
+    upcoming = selectors.session_next_for(user, attended=found.attended_ids)
+    mark_viewer_roles([upcoming], user)
+    mine, others = found.records_mine, found.records_others
     records = reverse("supervision:records_to_sign")
     overdue = [r for r in [*mine, *others] if r.is_overdue_on(today)]
     to_sign = [r for r in mine if not r.is_overdue_on(today)]
     this_week = sum(1 for r in to_sign if r.sign_by is not None and r.sign_by <= today + WEEK)
-    actions = list(selectors.action_deadlines_of(user)[:200])
+    actions = found.actions
     actions_url = reverse("supervision:action_list")
     late_actions = sum(1 for a in actions if a.is_overdue_on(today))
     week_actions = sum(
@@ -90,35 +97,34 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
             order=15,  # first beside the list
             tasks=tasks,
         ),
-        *_line_management_panels(user, profile),
+        *_line_management_panels(user, profile, found.to_authorise),
     ]
 
 
-def _line_management_panels(user: Any, profile: Any) -> list[Panel]:
+def _line_management_panels(user: Any, profile: Any, to_authorise: int) -> list[Panel]:
     """Issue 15 (seed 004 "Line management"): decisions for a line manager or lead to
     authorise, and shortfalls for a senior manager to answer. No query for anyone else."""
     found: list[Panel] = []
-    if profile.report_ids or profile.led_agency_ids:
-        # A count, not the decisions (issue 17 item 1): they are listed on the oversight page.
-        to_authorise = selectors.decisions_to_authorise(user).count()
-        if to_authorise:
-            found.append(
-                Panel(
-                    title="Decisions waiting for your authorisation",
-                    order=18,
-                    tasks=[
-                        Task(
-                            "decisions waiting for your authorisation",
-                            to_authorise,
-                            reverse("supervision:oversight_list"),
-                            DUE_THIS_WEEK,
-                            20,
-                            "decision waiting for your authorisation",
-                        )
-                    ],
-                    on_home=False,
-                )
+    # Counted in home_deadlines, not read (issue 17 item 1): they are listed on the
+    # oversight page.
+    if to_authorise:
+        found.append(
+            Panel(
+                title="Decisions waiting for your authorisation",
+                order=18,
+                tasks=[
+                    Task(
+                        "decisions waiting for your authorisation",
+                        to_authorise,
+                        reverse("supervision:oversight_list"),
+                        DUE_THIS_WEEK,
+                        20,
+                        "decision waiting for your authorisation",
+                    )
+                ],
+                on_home=False,
             )
+        )
     if profile.senior_managed_agency_ids:
         waiting = list(
             selectors.shortfalls_visible_to(user).filter(

@@ -54,6 +54,8 @@ class HomeView(RuleRequiredMixin, TemplateView):
         # Read once for the page and every panel that names them (decision 0024).
         shared(self.request, "led_agencies", lambda: context["led_agencies"])
         shared(self.request, "supervisors", lambda: context["supervisors"])
+        shared(self.request, "supervisees", lambda: context["supervisees"])
+        shared(self.request, "change_requests", lambda: context["change_requests"])
         panels = collect_panels(self.request, context["profile"])
         # Issue 12 item 1: alerts (urgent requests, disclosures, emails not sent) first, then
         # "what needs you today" from every panel's tasks, then the panels kept on the page.

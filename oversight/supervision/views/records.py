@@ -51,11 +51,19 @@ from .base import RecordMixin, SessionMixin, origin
 from .sessions import _has_record
 
 
-def _participants(session: Session) -> Any:
-    ids = {session.supervisor_id, session.supervisee_id} | {
-        a.person_id for a in session.attendances.all()
+def _participants(session: Session) -> list[Person]:
+    """Whoever may own an action: the people the session names, read with it (its supervisor,
+    supervisee and attendees)."""
+    people = {
+        p.pk: p
+        for p in [
+            session.supervisor,
+            session.supervisee,
+            *(a.person for a in session.attendances.all()),
+        ]
+        if p is not None
     }
-    return Person.objects.filter(pk__in=ids - {None}).order_by("family_name", "given_name")
+    return sorted(people.values(), key=lambda p: (p.family_name, p.given_name, p.pk))
 
 
 def _action_children(session: Session, record: SessionRecord | None) -> Any:

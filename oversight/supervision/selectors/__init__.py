@@ -4,7 +4,7 @@ the wellbeing section is deferred unless the reader may see it (rules.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from oversight.core.models import FormSubmission
 from oversight.people.models import LineManagement, Role, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
-from .models import (
+from ..models import (
     UNSIGNED_STATUSES,
     WELLBEING_FIELDS,
     Action,
@@ -46,6 +46,8 @@ from .models import (
     SessionRecord,
     SessionStatus,
 )
+from .home import home_deadlines as home_deadlines
+from .home import records_to_sign_scope, split_records
 
 
 def case_discussions_live() -> QuerySet[CaseDiscussion]:
@@ -68,15 +70,16 @@ def _sessions() -> QuerySet[Session]:
     )
 
 
-def sessions_for(person: Any) -> QuerySet[Session]:
+def sessions_for(person: Any, *, attended: Collection[int] | None = None) -> QuerySet[Session]:
     """Sessions the person leads, receives or attends. The group sessions attended are named
     by id, so that the three conditions each use an index (a lead of five years leads
     hundreds of sessions among the partnership's 600,000). A 1:1 they led stays on their list
     while they supervise the supervisee today, or until its record is signed (rules.py
     ``acting_supervisor``; decision 0002: access follows relationships in time)."""
-    attended = list(
-        SessionAttendance.objects.filter(person=person).values_list("session_id", flat=True)
-    )
+    if attended is None:
+        attended = list(
+            SessionAttendance.objects.filter(person=person).values_list("session_id", flat=True)
+        )
     led = Q(supervisor=person) & (
         Q(supervisee__isnull=True)
         | Q(supervisee_id__in=access_profile(person).supervisee_ids)
@@ -86,21 +89,24 @@ def sessions_for(person: Any) -> QuerySet[Session]:
     return _sessions().filter(led | Q(supervisee=person) | Q(pk__in=attended))
 
 
-def sessions_upcoming(person: Any, *, now: dt.datetime | None = None) -> QuerySet[Session]:
+def sessions_upcoming(
+    person: Any, *, now: dt.datetime | None = None, attended: Collection[int] | None = None
+) -> QuerySet[Session]:
     now = now or timezone.now()
     return (
-        sessions_for(person)
+        sessions_for(person, attended=attended)
         .filter(status=SessionStatus.PLANNED, planned_start__gte=now - dt.timedelta(hours=12))
         .order_by("planned_start")
     )
 
 
-def session_next_for(person: Any) -> Session | None:
+def session_next_for(person: Any, *, attended: Collection[int] | None = None) -> Session | None:
     """The person's next session, for the home's panel: it names the other party, so only the
     two people are joined, not the agency and the record (issue 17 item 1: each column
-    selected costs the ORM to compile)."""
+    selected costs the ORM to compile). ``attended``: the group sessions the person attends,
+    when already read (``home_deadlines``)."""
     return (
-        sessions_upcoming(person)
+        sessions_upcoming(person, attended=attended)
         .select_related(None)
         .defer(None)
         .select_related("supervisor", "supervisee")
@@ -474,18 +480,6 @@ def actions_open_for(person: Any) -> QuerySet[Action]:
     )
 
 
-def action_deadlines_of(person: Any) -> QuerySet[Action]:
-    """The person's open actions with only their status and due date: the home counts those
-    overdue and due this week and lists none (issue 17 item 1; the list is
-    ``actions_open_for``)."""
-    return (
-        Action.objects.live()
-        .filter(owner=person, status=ActionStatus.OPEN)
-        .only("status", "due_on")
-        .order_by("due_on")
-    )
-
-
 def records_awaiting_signature(person: Any) -> QuerySet[SessionRecord]:
     return (
         SessionRecord.objects.live()
@@ -670,66 +664,24 @@ def shortfalls_visible_to(user: Any) -> QuerySet[ServiceShortfall]:
 
 
 def records_to_sign(
-    person: Any, *, supervisee_ids: Any, today: dt.date, limit: int = 200, counting: bool = False
+    person: Any, *, supervisee_ids: Any, today: dt.date, limit: int = 200
 ) -> tuple[list[SessionRecord], list[SessionRecord]]:
     """One list, each record once (issue 12 item 1: not three overlapping lists), in two parts:
     the records waiting for ``person``'s signature, and those waiting for someone else's:
     ``person``'s own past the deadline (seed 001 "Recording"; flagged to both, issue 3 item 8)
-    and their supervisees' unsigned records. Soonest deadline (most overdue) first.
-
-    ``counting``: the home counts these and shows none of them, so each record is read with
-    only its status, deadline and pair (issue 17 item 1: every column selected costs the ORM
-    to compile, and the people's rows cost most of them)."""
+    and their supervisees' unsigned records. Soonest deadline (most overdue) first. The home,
+    which only counts them, reads them in ``home_deadlines``."""
     # One read of every record in either part, split here (issue 17 item 1): the three
     # conditions below are records_awaiting_signature, records_overdue_for and
     # unsigned_records_of_supervisees, each still capped at ``limit``.
     pid = person.pk
-    unsigned = Q(status__in=UNSIGNED_STATUSES)
-    own = Q(session__supervisor=person) | Q(session__supervisee=person)
-    scope = (
-        Q(session__supervisor=person, status=RecordStatus.DRAFT)
-        | Q(session__supervisee=person, status=RecordStatus.AWAITING_SUPERVISEE)
-        | (own & unsigned & Q(sign_by__lt=today))
+    records = SessionRecord.objects.live().filter(
+        records_to_sign_scope(pid, supervisee_ids=supervisee_ids, today=today)
     )
-    if supervisee_ids:
-        scope |= unsigned & Q(session__supervisee_id__in=supervisee_ids)
-    records = SessionRecord.objects.live().filter(scope)
-    if counting:
-        records = records.select_related("session").only(
-            "status", "sign_by", "session__supervisor_id", "session__supervisee_id"
-        )
-    else:
-        records = records.select_related(
-            "session", "session__supervisee", "session__supervisor"
-        ).defer(*WELLBEING_FIELDS)
+    records = records.select_related("session", "session__supervisee", "session__supervisor").defer(
+        *WELLBEING_FIELDS
+    )
     found = list(records.order_by("sign_by", "pk")[: 3 * limit])
-
-    def awaits_person(r: SessionRecord) -> bool:
-        return (r.session.supervisor_id == pid and r.status == RecordStatus.DRAFT) or (
-            r.session.supervisee_id == pid and r.status == RecordStatus.AWAITING_SUPERVISEE
-        )
-
-    mine = [r for r in found if awaits_person(r)][:limit]
-    seen = {r.pk for r in mine}
-    overdue = [
-        r
-        for r in found
-        if r.status in UNSIGNED_STATUSES
-        and pid in (r.session.supervisor_id, r.session.supervisee_id)
-        and r.sign_by is not None
-        and r.sign_by < today
-    ][:limit]
-    theirs = (
-        [
-            r
-            for r in found
-            if r.status in UNSIGNED_STATUSES and r.session.supervisee_id in supervisee_ids
-        ][:limit]
-        if supervisee_ids
-        else []
+    return split_records(
+        found, person_id=pid, supervisee_ids=supervisee_ids, today=today, limit=limit
     )
-    others: dict[int, SessionRecord] = {}
-    for r in [*overdue, *theirs]:
-        if r.pk not in seen:
-            others.setdefault(r.pk, r)
-    return mine, sorted(others.values(), key=lambda r: (r.sign_by is None, r.sign_by, r.pk))
