@@ -19,12 +19,23 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=[])
 
 
+# What every connection to PostgreSQL sets (docs/decisions/0003 and 0028):
+# - no JIT: the figures queries (a subquery per child over a partnership) are costly in
+#   estimate but quick to run, and compiling them took longer than running them;
+# - no parallel workers: a page's reads take a millisecond or two, and starting workers for
+#   them cost 5-10 ms of waiting and more CPU than it saved; on two cores serving many
+#   people at once, every core is already busy with a request;
+# - random pages priced as the database reads them, from memory or SSD (1.1, not the
+#   spinning-disc 4): at 4 the planner hashed every unsigned record rather than look up a
+#   team's few sessions' records by index (18 ms against 2 ms).
+POSTGRESQL_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
+
+
 def database_tuned(database: dict[str, Any]) -> dict[str, Any]:
-    """PostgreSQL's JIT compiles any query its planner expects to be costly. The figures
-    queries (a subquery per child over a partnership) are costly in estimate but quick to run,
-    and compiling them took longer than running them (docs/decisions/0003)."""
+    """Each PostgreSQL connection's settings (``POSTGRESQL_OPTIONS``), unless the URL names
+    its own ``options``."""
     if "postgresql" in database["ENGINE"]:
-        database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        database.setdefault("OPTIONS", {}).setdefault("options", POSTGRESQL_OPTIONS)
     return database
 
 

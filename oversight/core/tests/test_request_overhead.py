@@ -94,6 +94,23 @@ def test_production_keeps_database_connections(production: ModuleType) -> None:
     assert database["CONN_HEALTH_CHECKS"] is True
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own settings")
+@pytest.mark.django_db
+def test_each_postgresql_connection_plans_for_short_reads() -> None:
+    """No JIT, no parallel workers for a page's reads, and random reads priced as from
+    memory or SSD (decision 0028): what the planner chooses for every page."""
+    with connection.cursor() as cursor:
+        shown = {}
+        for name in ("jit", "max_parallel_workers_per_gather", "random_page_cost"):
+            cursor.execute(f"SHOW {name}")
+            shown[name] = cursor.fetchone()[0]
+    assert shown == {
+        "jit": "off",
+        "max_parallel_workers_per_gather": "0",
+        "random_page_cost": "1.1",
+    }
+
+
 def test_a_page_soon_after_another_does_not_write_the_session(
     client: Any, cast: Any, frozen: dt.datetime, time_machine: Any
 ) -> None:
