@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from oversight.children.models import Child
 from oversight.children.tests.factories import ChildFactory
 from oversight.core.paging import KeysFirst
 from oversight.core.testing import today_is
@@ -35,7 +36,7 @@ def _today() -> Iterator[dt.date]:
 def decision(cast: Any, name: str, *, due: dt.date, immediate: bool = False, **extra: Any) -> Any:
     from oversight.supervision.models import Decision, ManagementOversight
 
-    child = ChildFactory(agency=cast.agency, display_name=name)
+    child: Child = ChildFactory.create(agency=cast.agency, display_name=name)
     made_on = due - dt.timedelta(days=2)
     oversight = ManagementOversight.objects.create(
         child=child, agency=cast.agency, made_by=cast.line_manager, made_on=made_on
