@@ -62,6 +62,27 @@ def _partnership(client: Any, cast: Any) -> list[str]:
     return html_tables(page.content.decode())["staff_compliance"][-1]
 
 
+@pytest.fixture
+def enqueued() -> Any:
+    """The tasks queued while a test runs, as django-tasks announces them (its
+    ``task_enqueued`` signal): (task name, keyword arguments)."""
+    from django_tasks.signals import task_enqueued
+
+    seen: list[tuple[str, dict[str, Any]]] = []
+
+    def heard(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        seen.append((task_result.task.name, dict(task_result.kwargs)))
+
+    task_enqueued.connect(heard)
+    yield seen
+    task_enqueued.disconnect(heard)
+
+
+def _refreshes(enqueued: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The refreshes of today's figures queued, with what each was asked to refresh."""
+    return [named for name, named in enqueued if name == "compliance_today_refresh_task"]
+
+
 def _today_row(agency: Any) -> ComplianceSnapshot:
     return ComplianceSnapshot.objects.get(agency=agency, on=TODAY, final=False)
 
@@ -211,18 +232,15 @@ def test_a_burst_of_changes_queues_one_refresh(
     assert [result.args or result.kwargs for result in queued] == [{"agency_ids": [cast.agency.pk]}]
 
 
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
 def test_the_changes_of_one_transaction_reach_assurance_once(
-    warm: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    warm: Any, enqueued: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """An import's services run in one transaction: assurance hears of them once, after the
-    commit, with every agency and person they named."""
+    """An import's services run in one transaction: nothing is queued until it commits, and
+    then one refresh of today's figures, for the agency the people work in."""
     from django.db import transaction
 
-    from oversight.assurance import tasks
-
     cast = warm
-    heard: list[dict[str, list[int]]] = []
-    monkeypatch.setattr(tasks, "compliance_today_queue", lambda **named: heard.append(named))
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         record = _record(cast, days_ago=2)
         supervision.record_sign_supervisor(actor=cast.supervisor, record=record)
@@ -232,29 +250,22 @@ def test_the_changes_of_one_transaction_reach_assurance_once(
             course="Supervising safeguarding practice",
             completed_on=TODAY,
         )
-        assert heard == []
-    assert heard == [
-        {
-            "agency_ids": [cast.agency.pk],
-            "person_ids": sorted(
-                [cast.supervisor.pk, cast.practitioner.pk, cast.other_supervisor.pk]
-            ),
-        }
-    ]
+        assert _refreshes(enqueued) == []
+    refreshes = _refreshes(enqueued)
+    assert len(refreshes) == 1
+    assert cast.agency.pk in refreshes[0]["agency_ids"]
 
 
 def test_a_dashboard_refreshed_after_five_minutes_judges_todays_row_with_it(
     warm: Any,
     client: Any,
-    monkeypatch: Any,
+    enqueued: Any,
     time_machine: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """Six minutes on, a lead finds the dashboard's tables stale: they are shown and a
     refresh is queued, which judges today's row too rather than leave it to a second refresh
     that would compute the tables again."""
-    from oversight.assurance import tasks
-
     cast = warm
     kept = _today_row(cast.agency)
     shown = _all_staff(client, cast)
@@ -267,11 +278,9 @@ def test_a_dashboard_refreshed_after_five_minutes_judges_todays_row_with_it(
         planned_start=dt.datetime.combine(TODAY, dt.time(9), tzinfo=LONDON),
     )
     time_machine.move_to(dt.datetime(2026, 11, 17, 10, 6, tzinfo=LONDON), tick=False)
-    queued: list[dict[str, list[int]]] = []
-    monkeypatch.setattr(tasks, "compliance_today_queue", lambda **named: queued.append(named))
     with django_capture_on_commit_callbacks(execute=True):
         assert _all_staff(client, cast) == shown
     assert _today_row(cast.agency).computed_at > kept.computed_at
     _kept_equals_a_full_recompute(cast.agency)
-    assert queued == []
+    assert [name for name, _ in enqueued] == ["dashboard_tables_refresh"]
     assert int(_all_staff(client, cast)[WITHIN]) > int(shown[WITHIN])
