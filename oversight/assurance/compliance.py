@@ -47,6 +47,7 @@ from oversight.contracts.models import (
     SupervisionPolicy,
 )
 from oversight.contracts.selectors import ContractStanding
+from oversight.core.unions import labelled
 from oversight.core.workdays import day_start
 from oversight.people.models import (
     Membership,
@@ -359,7 +360,7 @@ def _contracts_and_unsigned(
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
     )
     no_date = Value(None, output_field=DateField())
-    rows = _labelled(
+    rows = labelled(
         contracts,
         "contract",
         supervisee=F("supervisee_id"),
@@ -369,7 +370,7 @@ def _contracts_and_unsigned(
         ended_on=F("ended_on"),
         review_due_on=F("review_due_on"),
     ).union(
-        _labelled(
+        labelled(
             records,
             "unsigned",
             supervisee=F("session__supervisee_id"),
@@ -400,16 +401,6 @@ def _contracts_and_unsigned(
             if person_id in in_scope:
                 unsigned[person_id] += 1
     return contract_rows, unsigned
-
-
-def _labelled(rows: QuerySet[Any], kind: str, **columns: Any) -> QuerySet[Any]:
-    """``rows`` as (kind, *columns) for a UNION ALL of kinds that differ."""
-    named = {f"u_{name}": value for name, value in columns.items()}
-    return (
-        rows.order_by()
-        .annotate(u_kind=Value(kind, output_field=CharField()), **named)
-        .values_list("u_kind", *named)
-    )
 
 
 def unsigned_past_deadline_on(records: QuerySet[Any], on: dt.date) -> QuerySet[Any]:

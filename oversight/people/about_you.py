@@ -26,6 +26,8 @@ from django.db.models import (
     When,
 )
 
+from oversight.core.unions import labelled
+
 from .models import (
     Agency,
     ChangeRequestStatus,
@@ -61,17 +63,17 @@ _COLUMNS: dict[str, Any] = {
 
 
 def _kind(rows: QuerySet[Any], kind: str, **columns: Any) -> QuerySet[Any]:
+    """``rows`` as one kind of About you's rows: every column, typed NULL where it has none."""
     unknown = set(columns) - set(_COLUMNS)
     if unknown:
         raise ValueError(f"not a column of About you: {unknown}")
-    named = {
-        f"y_{name}": columns.get(name, Value(None, output_field=output))
-        for name, output in _COLUMNS.items()
-    }
-    return (
-        rows.order_by()
-        .annotate(y_kind=Value(kind, output_field=CharField()), **named)
-        .values_list("y_kind", *named)
+    return labelled(
+        rows,
+        kind,
+        **{
+            name: columns.get(name, Value(None, output_field=output))
+            for name, output in _COLUMNS.items()
+        },
     )
 
 
@@ -135,38 +137,27 @@ def about_you(
                 **agency,
             )
         )
-    if supervision:
-        parts.append(
-            _kind(
-                SupervisionRelationship.objects.on(on).filter(
-                    Q(supervisee_id=pk) | Q(supervisor_id=pk)
-                ),
-                "supervision",
-                key=F("pk"),
-                day=F("starts_on"),
-                first=F("supervisor_id"),
-                second=F("supervisee_id"),
-                given=_other("given_name", "supervisor", "supervisee", pk),
-                family=_other("family_name", "supervisor", "supervisee", pk),
-                username=_other("username", "supervisor", "supervisee", pk),
-                **agency,
+    # Supervision and line management: two people either way round, with the other's name.
+    pairs: list[tuple[bool, type[SupervisionRelationship | LineManagement], str, str, str]] = [
+        (supervision, SupervisionRelationship, "supervision", "supervisor", "supervisee"),
+        (management, LineManagement, "management", "manager", "report"),
+    ]
+    for wanted, model, kind, one, other in pairs:
+        if wanted:
+            parts.append(
+                _kind(
+                    model.objects.on(on).filter(Q(**{f"{one}_id": pk}) | Q(**{f"{other}_id": pk})),
+                    kind,
+                    key=F("pk"),
+                    day=F("starts_on"),
+                    first=F(f"{one}_id"),
+                    second=F(f"{other}_id"),
+                    given=_other("given_name", one, other, pk),
+                    family=_other("family_name", one, other, pk),
+                    username=_other("username", one, other, pk),
+                    **agency,
+                )
             )
-        )
-    if management:
-        parts.append(
-            _kind(
-                LineManagement.objects.on(on).filter(Q(report_id=pk) | Q(manager_id=pk)),
-                "management",
-                key=F("pk"),
-                day=F("starts_on"),
-                first=F("manager_id"),
-                second=F("report_id"),
-                given=_other("given_name", "manager", "report", pk),
-                family=_other("family_name", "manager", "report", pk),
-                username=_other("username", "manager", "report", pk),
-                **agency,
-            )
-        )
     if roles_of is not None:
         parts.append(
             _kind(
@@ -236,6 +227,22 @@ def about_you(
             username=row["username"],
         )
 
+    def pair(row: dict[str, Any], model: type[M], one: str, other: str) -> M:
+        """A supervision relationship or line management: ``one`` is the first person read,
+        ``other`` the second."""
+        made = _instance(
+            model,
+            alias,
+            id=row["key"],
+            agency_id=row["agency"],
+            starts_on=row["day"],
+            **{f"{one}_id": row["first"], f"{other}_id": row["second"]},
+        )
+        made.agency = agency_of(row)  # type: ignore[attr-defined]
+        setattr(made, one, party(row, row["first"]))
+        setattr(made, other, party(row, row["second"]))
+        return made
+
     for kind, *values in rows:
         row = dict(zip(_COLUMNS, values, strict=True))
         if kind == "member":
@@ -259,33 +266,9 @@ def about_you(
             )
             found.memberships.append(membership)
         elif kind == "supervision":
-            relationship = _instance(
-                SupervisionRelationship,
-                alias,
-                id=row["key"],
-                supervisor_id=row["first"],
-                supervisee_id=row["second"],
-                agency_id=row["agency"],
-                starts_on=row["day"],
-            )
-            relationship.agency = agency_of(row)  # type: ignore[assignment]
-            relationship.supervisor = party(row, row["first"])
-            relationship.supervisee = party(row, row["second"])
-            found.supervision.append(relationship)
+            found.supervision.append(pair(row, SupervisionRelationship, "supervisor", "supervisee"))
         elif kind == "management":
-            line = _instance(
-                LineManagement,
-                alias,
-                id=row["key"],
-                manager_id=row["first"],
-                report_id=row["second"],
-                agency_id=row["agency"],
-                starts_on=row["day"],
-            )
-            line.agency = agency_of(row)  # type: ignore[assignment]
-            line.manager = party(row, row["first"])
-            line.report = party(row, row["second"])
-            found.management.append(line)
+            found.management.append(pair(row, LineManagement, "manager", "report"))
         elif kind == "role":
             role = _instance(
                 RoleAssignment,

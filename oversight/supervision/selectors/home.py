@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import CharField, DateField, F, IntegerField, Q, QuerySet, Subquery, Value
 
+from oversight.core.unions import labelled
 from oversight.people.models import Person
 
 from ..models import (
@@ -101,15 +102,6 @@ class HomeDeadlines:
     to_authorise: int = 0
 
 
-def _labelled(rows: QuerySet[Any], kind: str, **columns: Any) -> QuerySet[Any]:
-    named = {f"h_{name}": value for name, value in columns.items()}
-    return (
-        rows.order_by()
-        .annotate(h_kind=Value(kind, output_field=CharField()), **named)
-        .values_list("h_kind", *named)
-    )
-
-
 def home_deadlines(
     person_id: int,
     *,
@@ -125,7 +117,7 @@ def home_deadlines(
     none_int = Value(None, output_field=IntegerField())
     none_str = Value(None, output_field=CharField())
     none_day = Value(None, output_field=DateField())
-    records = _labelled(
+    records = labelled(
         SessionRecord.objects.live().filter(
             records_to_sign_scope(person_id, supervisee_ids=supervisee_ids, today=today)
         ),
@@ -137,7 +129,7 @@ def home_deadlines(
         supervisee=F("session__supervisee_id"),
     )
     parts = [
-        _labelled(
+        labelled(
             Action.objects.live().filter(owner_id=person_id, status=ActionStatus.OPEN),
             "action",
             key=F("pk"),
@@ -146,7 +138,7 @@ def home_deadlines(
             supervisor=none_int,
             supervisee=none_int,
         ),
-        _labelled(
+        labelled(
             SessionAttendance.objects.filter(person_id=person_id),
             "attended",
             key=F("session_id"),
@@ -158,7 +150,7 @@ def home_deadlines(
     ]
     if to_authorise is not None:
         parts.append(
-            _labelled(
+            labelled(
                 Person.objects.filter(pk=person_id),
                 "authorise",
                 key=_Counted(to_authorise.order_by().values("pk")),
