@@ -47,6 +47,7 @@ from oversight.contracts.models import (
     SupervisionPolicy,
 )
 from oversight.contracts.selectors import ContractStanding
+from oversight.core.prepared import prepared
 from oversight.core.unions import labelled
 from oversight.core.workdays import day_start
 from oversight.people.models import (
@@ -221,29 +222,27 @@ def compliance_for(
     people in one pass, issue 17 item 1; a row does not depend on the rest of the scope).
     Three queries whatever the number of people (issue 17 item 1: a home page reads at most
     20): the policies, the posts with each person's own figures (``_figures``), and their
-    contracts and unsigned records (``_contracts_and_unsigned``)."""
-    in_scope = memberships_in_scope(
-        on=on,
-        agency_ids=None if agency_ids is None else list(agency_ids),
-        person_ids=None if person_ids is None else list(person_ids),
-        also_person_ids=None if also_person_ids is None else list(also_person_ids),
-    )
-    policies = list(
-        SupervisionPolicy.objects.live()
-        .filter(agency_id__in=in_scope.values("agency_id"), effective_from__lte=on)
-        .order_by()  # policy_from puts them in order
-    )
-    held_as, figures = _figures(on, policies)
+    contracts and unsigned records (``_contracts_and_unsigned_query``)."""
+    reads: dict[str, Any] = {
+        "on": on,
+        "agency_ids": None if agency_ids is None else list(agency_ids),
+        "person_ids": None if person_ids is None else list(person_ids),
+        "also_person_ids": None if also_person_ids is None else list(also_person_ids),
+    }
+    policies: list[SupervisionPolicy] = _policies_in_scope(**reads)
+    after_on = day_start(on + dt.timedelta(days=1))
+    counted = _counted_session_types(policies)
+    held_as = {session_type: f"held_{session_type}" for session_type in counted}
     posts = [
         SimpleNamespace(**values)
-        for values in in_scope.annotate(**figures)
-        .order_by("agency__name", "person__family_name", "person__given_name", "pk")
-        .values(*POST_FIELDS, *figures)
+        for values in _posts_with_figures(**reads, after_on=after_on, session_types=counted)
     ]
     if not posts:
         return []
     ids = sorted({m.person_id for m in posts})
-    contract_rows, unsigned = _contracts_and_unsigned(in_scope.values("person_id"), ids, on)
+    contract_rows, unsigned = _contracts_and_unsigned_from(
+        _contracts_and_unsigned_rows(**reads, after_on=after_on, ids=ids), ids
+    )
     contracts = contract_standings_from(contract_rows, ids, on)
 
     chosen: dict[tuple[int, int | None], SupervisionPolicy] = {}
@@ -290,16 +289,80 @@ def compliance_for(
     return rows
 
 
-def _figures(
-    on: dt.date, policies: list[SupervisionPolicy]
-) -> tuple[dict[str, str], dict[str, Any]]:
+# compliance_for's three reads, each compiled once per shape (core.prepared; decision 0029):
+# the scope's shape is which of its lists are given and how long they are.
+
+
+@prepared
+def _policies_in_scope(
+    *,
+    on: dt.date,
+    agency_ids: list[int] | None,
+    person_ids: list[int] | None,
+    also_person_ids: list[int] | None,
+) -> QuerySet[SupervisionPolicy]:
+    in_scope = memberships_in_scope(
+        on=on, agency_ids=agency_ids, person_ids=person_ids, also_person_ids=also_person_ids
+    )
+    return (
+        SupervisionPolicy.objects.live()
+        .filter(agency_id__in=in_scope.values("agency_id"), effective_from__lte=on)
+        .order_by()  # policy_from puts them in order
+    )
+
+
+@prepared(shaped=("session_types",))
+def _posts_with_figures(
+    *,
+    on: dt.date,
+    after_on: dt.datetime,
+    agency_ids: list[int] | None,
+    person_ids: list[int] | None,
+    also_person_ids: list[int] | None,
+    session_types: tuple[str, ...],
+) -> QuerySet[Any]:
+    in_scope = memberships_in_scope(
+        on=on, agency_ids=agency_ids, person_ids=person_ids, also_person_ids=also_person_ids
+    )
+    figures = _figures(on, after_on, session_types)
+    return (
+        in_scope.annotate(**figures)
+        .order_by("agency__name", "person__family_name", "person__given_name", "pk")
+        .values(*POST_FIELDS, *figures)
+    )
+
+
+@prepared
+def _contracts_and_unsigned_rows(
+    *,
+    on: dt.date,
+    after_on: dt.datetime,
+    agency_ids: list[int] | None,
+    person_ids: list[int] | None,
+    also_person_ids: list[int] | None,
+    ids: list[int],
+) -> QuerySet[Any]:
+    in_scope = memberships_in_scope(
+        on=on, agency_ids=agency_ids, person_ids=person_ids, also_person_ids=also_person_ids
+    )
+    return _contracts_and_unsigned_query(in_scope.values("person_id"), ids, on, after_on)
+
+
+def _counted_session_types(policies: list[SupervisionPolicy]) -> tuple[str, ...]:
+    """The session types a policy in scope counts (a post whose agency has no policy in force
+    follows the defaults)."""
+    counted = {t for policy in policies for t in policy.counted_session_types or ()}
+    counted |= set(SupervisionPolicy().counted_session_types or ())
+    return tuple(sorted(counted))
+
+
+def _figures(on: dt.date, after_on: dt.datetime, session_types: tuple[str, ...]) -> dict[str, Any]:
     """Each person's own figures on ``on``, as subqueries on a post's person: one index
     step (or a few) per person for each, so a page pays for its own people only. Whether
     they are supervised and supervise; the actions they own that were overdue then; for a
     supervisor, their training, as ``training_status`` judges it; and the last session held
     of each type a policy in scope counts (``_last_held``), with the name each is read as."""
     relationships = SupervisionRelationship.objects.on(on)
-    after_on = day_start(on + dt.timedelta(days=1))
     overdue = (
         Action.objects.live()
         .filter(owner_id=OuterRef("person_id"), due_on__lt=on, created_at__lt=after_on)
@@ -312,9 +375,8 @@ def _figures(
     trained = TrainingRecord.objects.live().filter(
         person_id=OuterRef("person_id"), kind=TrainingKind.SUPERVISOR, completed_on__lte=on
     )
-    held = _last_held(on, policies)
-    held_as = {session_type: f"held_{session_type}" for session_type in held}
-    return held_as, {
+    held = _last_held(on, session_types)
+    return {
         "supervised": Exists(relationships.filter(supervisee_id=OuterRef("person_id"))),
         "supervises": Exists(relationships.filter(supervisor_id=OuterRef("person_id"))),
         "actions_overdue": Coalesce(Subquery(overdue), 0),
@@ -326,19 +388,18 @@ def _figures(
             When(Exists(trained), then=Value("lapsed")),
             default=Value("none"),
         ),
-        **{held_as[session_type]: last for session_type, last in held.items()},
+        **{f"held_{session_type}": last for session_type, last in held.items()},
     }
 
 
-def _contracts_and_unsigned(
-    people: QuerySet[Any], ids: list[int], on: dt.date
-) -> tuple[list[SimpleNamespace], dict[int, int]]:
+def _contracts_and_unsigned_query(
+    people: QuerySet[Any], ids: list[int], on: dt.date, after_on: dt.datetime
+) -> QuerySet[Any]:
     """The contracts of ``people`` that had started by ``on`` and not ended (judged by
-    ``contract_standings_from``), and how many records each of ``ids`` had unsigned past
-    their deadline on ``on``, as supervisee or supervisor: two kinds of row, one UNION ALL."""
-    # "After the day ``on``" as a timestamp range rather than a date cast, so that the
-    # indexes on supervisee_signed_at, status and completed_on serve any date.
-    after_on = day_start(on + dt.timedelta(days=1))
+    ``contract_standings_from``), and the records of ``ids`` unsigned past their deadline on
+    ``on`` (``after_on``: the start of the next day, a timestamp range rather than a date
+    cast, so that the indexes on supervisee_signed_at, status and completed_on serve any
+    date), as supervisee or supervisor: two kinds of row, one UNION ALL."""
     records: QuerySet[Any] = (
         SessionRecord.objects.live()
         .filter(session__held_on__lte=on, sign_by__lt=on)
@@ -360,7 +421,7 @@ def _contracts_and_unsigned(
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
     )
     no_date = Value(None, output_field=DateField())
-    rows = labelled(
+    return labelled(
         contracts,
         "contract",
         supervisee=F("supervisee_id"),
@@ -382,6 +443,11 @@ def _contracts_and_unsigned(
         ),
         all=True,
     )
+
+
+def _contracts_and_unsigned_from(
+    rows: Iterable[Any], ids: list[int]
+) -> tuple[list[SimpleNamespace], dict[int, int]]:
     contract_rows = []
     unsigned: dict[int, int] = defaultdict(int)
     in_scope = set(ids)
@@ -430,7 +496,7 @@ def unsigned_past_deadline_on(records: QuerySet[Any], on: dt.date) -> QuerySet[A
     )
 
 
-def _last_held(on: dt.date, policies: list[SupervisionPolicy]) -> dict[str, Subquery]:
+def _last_held(on: dt.date, session_types: tuple[str, ...]) -> dict[str, Subquery]:
     """Per session type that a policy in scope counts, the last session of that type a post's
     person held on or before ``on``: as the supervisee and, for a group, as one who attended
     (marked as attended: "did not attend" and not yet recorded do not count; seed 001
@@ -440,9 +506,6 @@ def _last_held(on: dt.date, policies: list[SupervisionPolicy]) -> dict[str, Subq
     back from ``on`` per person and type (issue 17 item 3), not a scan of every session
     held; a group's from the person's attendances."""
     group_types = set(GROUP_SESSION_TYPES)
-    # A post whose agency has no policy in force follows the defaults.
-    counted = {t for policy in policies for t in policy.counted_session_types or ()}
-    counted |= set(SupervisionPolicy().counted_session_types or ())
     held = Session.objects.live().filter(
         status=SessionStatus.HELD, held_on__lte=on, supervisee_id=OuterRef("person_id")
     )
@@ -463,7 +526,7 @@ def _last_held(on: dt.date, policies: list[SupervisionPolicy]) -> dict[str, Subq
         else Subquery(
             held.filter(session_type=session_type).order_by("-held_on").values("held_on")[:1]
         )
-        for session_type in sorted(counted)
+        for session_type in session_types
     }
 
 

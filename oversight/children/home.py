@@ -29,7 +29,7 @@ from oversight.people.models import Agency
 from oversight.people.selectors import AccessProfile
 
 from . import selectors
-from .models import ConfidentialityDisclosure, EscalationStatus
+from .models import ConfidentialityDisclosure
 from .rules import Permission
 
 FLAGS_SHOWN = 20
@@ -63,14 +63,8 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     # Disclosures the person has not seen, as a lead and as the supervisee: one read (issue
     # 17 item 1), split here; each list keeps its order (the newest first).
     led = set(profile.led_agency_ids)
-    not_seen = Q(supervisee_id=profile.person_id, supervisee_seen_at__isnull=True)
-    if led:
-        not_seen |= Q(agency_id__in=led, lead_seen_at__isnull=True)
-    disclosures = list(
-        ConfidentialityDisclosure.objects.live()
-        .filter(not_seen)
-        .select_related("made_by", "supervisee", "child", "agency")
-        .order_by("-made_at", "-id")
+    disclosures = selectors.disclosures_not_seen_by(
+        person_id=profile.person_id, led_agency_ids=list(led)
     )
     if led:
         unseen = [d for d in disclosures if d.agency_id in led and d.lead_seen_at is None]
@@ -175,7 +169,7 @@ def panels(request: HttpRequest, profile: AccessProfile) -> list[Panel]:
     escalations = mark_overdue(
         (
             e
-            for e in selectors.escalations_for(user).filter(status=EscalationStatus.OPEN)[:50]
+            for e in selectors.open_escalations_for(profile, shown=50)
             if e.raised_by_id != profile.person_id and not getattr(e, "acknowledged", False)
         ),
         today,

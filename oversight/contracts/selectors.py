@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from oversight.core.prepared import prepared
 from oversight.people.models import SupervisionRelationship
 
 from .models import (
@@ -122,22 +123,13 @@ def contracts_of_person(
     many of ``relationship_ids`` (their supervision relationships on ``on``) have no running
     contract (``relationships_without_contract``), from those relationships' running
     contracts read in the same query (decision 0024, fifth pass)."""
-    awaiting_q = Q(status__in=OPEN_STATUSES) & (
-        Q(supervisee_id=person_id, supervisee_signed_at__isnull=True)
-        | Q(supervisor_id=person_id, supervisor_signed_at__isnull=True)
-    )
-    scope = awaiting_q | (Q(supervisee_id=person_id) & _in_force_on(on))
     review_by = on + dt.timedelta(days=review_within_days)
-    if supervises:
-        scope |= Q(
-            status=ContractStatus.ACTIVE, review_due_on__lte=review_by, supervisor_id=person_id
-        )
-    if relationship_ids:
-        scope |= Q(relationship_id__in=relationship_ids, status__in=RUNNING_STATUSES)
-    # The home names only the supervisor and supervisee; the agency and who signed are on the
-    # contract's page (issue 17 item 1: each column selected costs the ORM to compile).
-    found = list(
-        SupervisionContract.objects.live().select_related("supervisor", "supervisee").filter(scope)
+    found: list[SupervisionContract] = _contracts_of_person(
+        person_id=person_id,
+        on=on,
+        review_by=review_by,
+        supervises=supervises,
+        relationship_ids=list(relationship_ids),
     )
 
     def in_force(c: SupervisionContract) -> bool:
@@ -234,6 +226,11 @@ def contracts_of_supervisees(*, supervisee_ids: Iterable[int]) -> QuerySet[Super
         .exclude(status__in=[ContractStatus.ENDED, ContractStatus.SUPERSEDED])
         .order_by("supervisee__family_name", "supervisee__given_name", "-revision")
     )
+
+
+# The contracts page's reads, each compiled once per shape (core.prepared): lists of rows.
+contracts_for_person_rows = prepared(shaped=("as_role", "include_ended"))(contracts_for_person)
+contracts_of_supervisees_rows = prepared(contracts_of_supervisees)
 
 
 def contracts_awaiting_signature_of(*, person_id: int) -> QuerySet[SupervisionContract]:
@@ -461,6 +458,9 @@ def relationships_without_contract(
     return relationships
 
 
+relationships_without_contract_rows = prepared(relationships_without_contract)
+
+
 def agency_supervision_standings(
     *, agency_id: int, on: dt.date
 ) -> QuerySet[SupervisionRelationship]:
@@ -470,4 +470,32 @@ def agency_supervision_standings(
         .filter(agency_id=agency_id)
         .select_related("supervisee", "supervisor")
         .order_by("supervisee__family_name", "supervisee__given_name", "pk")
+    )
+
+
+@prepared(shaped=("supervises",))
+def _contracts_of_person(
+    *,
+    person_id: int,
+    on: dt.date,
+    review_by: dt.date,
+    supervises: bool,
+    relationship_ids: list[int],
+) -> QuerySet[SupervisionContract]:
+    """``contracts_of_person``'s one read, compiled once per shape (core.prepared)."""
+    awaiting_q = Q(status__in=OPEN_STATUSES) & (
+        Q(supervisee_id=person_id, supervisee_signed_at__isnull=True)
+        | Q(supervisor_id=person_id, supervisor_signed_at__isnull=True)
+    )
+    scope = awaiting_q | (Q(supervisee_id=person_id) & _in_force_on(on))
+    if supervises:
+        scope |= Q(
+            status=ContractStatus.ACTIVE, review_due_on__lte=review_by, supervisor_id=person_id
+        )
+    if relationship_ids:
+        scope |= Q(relationship_id__in=relationship_ids, status__in=RUNNING_STATUSES)
+    # The home names only the supervisor and supervisee; the agency and who signed are on the
+    # contract's page (issue 17 item 1: each column selected costs the ORM to compile).
+    return (
+        SupervisionContract.objects.live().select_related("supervisor", "supervisee").filter(scope)
     )

@@ -191,17 +191,17 @@ class ContractListView(RuleRequiredMixin, TemplateView):
         today = timezone.localdate()
         profile = access_profile(user)
 
-        def rows(contracts: QuerySet[SupervisionContract]) -> list[dict[str, Any]]:
+        def rows(contracts: list[SupervisionContract]) -> list[dict[str, Any]]:
             return [
                 {"contract": c, "tag": contract_tag(c, viewer_id=user.pk, on=today)}
                 for c in contracts
             ]
 
         context["as_supervisee"] = rows(
-            selectors.contracts_for_person(person_id=person_id, as_role="supervisee")
+            selectors.contracts_for_person_rows(person_id=person_id, as_role="supervisee")
         )
         context["as_supervisor"] = rows(
-            selectors.contracts_for_person(
+            selectors.contracts_for_person_rows(
                 person_id=person_id,
                 as_role="supervisor",
                 include_ended=False,
@@ -209,9 +209,9 @@ class ContractListView(RuleRequiredMixin, TemplateView):
             )
         )
         context["of_reports"] = rows(
-            selectors.contracts_of_supervisees(supervisee_ids=profile.report_ids)
+            selectors.contracts_of_supervisees_rows(supervisee_ids=profile.report_ids)
         )
-        context["without_contract"] = selectors.relationships_without_contract(
+        context["without_contract"] = selectors.relationships_without_contract_rows(
             supervisor_id=person_id, on=today
         )
         _audit_list(self.request, "my contracts", context)

@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 
+from oversight.core.prepared import prepared
 from oversight.core.unions import labelled
 
 from .models import (
@@ -116,89 +117,20 @@ def about_you(
     ``training_of``: whose training is read; ``led_agency_ids``: where to count the open
     requests to change supervision."""
     pk = person.pk
-    agency = {
-        "agency": F("agency_id"),
-        "agency_name": F("agency__name"),
-        "agency_gone": F("agency__archived_at"),
-    }
-    parts = []
-    if members:
-        parts.append(
-            _kind(
-                Membership.objects.on(on).filter(person_id=pk),
-                "member",
-                key=F("pk"),
-                day=F("starts_on"),
-                until=F("new_starter_until"),
-                first=F("team_id"),
-                given=F("team__name"),
-                text=F("job_title"),
-                more=F("new_starter"),
-                **agency,
-            )
-        )
-    # Supervision and line management: two people either way round, with the other's name.
-    pairs: list[tuple[bool, type[SupervisionRelationship | LineManagement], str, str, str]] = [
-        (supervision, SupervisionRelationship, "supervision", "supervisor", "supervisee"),
-        (management, LineManagement, "management", "manager", "report"),
-    ]
-    for wanted, model, kind, one, other in pairs:
-        if wanted:
-            parts.append(
-                _kind(
-                    model.objects.on(on).filter(Q(**{f"{one}_id": pk}) | Q(**{f"{other}_id": pk})),
-                    kind,
-                    key=F("pk"),
-                    day=F("starts_on"),
-                    first=F(f"{one}_id"),
-                    second=F(f"{other}_id"),
-                    given=_other("given_name", one, other, pk),
-                    family=_other("family_name", one, other, pk),
-                    username=_other("username", one, other, pk),
-                    **agency,
-                )
-            )
-    if roles_of is not None:
-        parts.append(
-            _kind(
-                RoleAssignment.objects.on(on).filter(
-                    Q(person_id=pk) | Q(person_id__in=roles_of, role=Role.SUPERVISOR)
-                ),
-                "role",
-                key=F("pk"),
-                first=F("person_id"),
-                text=F("role"),
-                **agency,
-            )
-        )
-    if training_of:
-        parts.append(
-            _kind(
-                TrainingRecord.objects.live().filter(person_id__in=training_of),
-                "training",
-                key=F("pk"),
-                day=F("completed_on"),
-                until=F("expires_on"),
-                first=F("person_id"),
-                text=F("kind"),
-            )
-        )
-    if led_agency_ids:
-        parts.append(
-            _kind(
-                SupervisionChangeRequest.objects.live().filter(
-                    status=ChangeRequestStatus.OPEN,
-                    relationship__agency_id__in=led_agency_ids,
-                ),
-                "change",
-                key=F("pk"),
-                agency=F("relationship__agency_id"),
-            )
-        )
     found = AboutYou(training={i: [] for i in training_of})
-    if not parts:
+    asked = members or supervision or management or training_of or led_agency_ids
+    if not asked and roles_of is None:
         return found
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    rows = _about_you_rows(
+        pk=pk,
+        on=on,
+        members=members,
+        supervision=supervision,
+        management=management,
+        roles_of=None if roles_of is None else list(roles_of),
+        training_of=list(training_of),
+        led_agency_ids=list(led_agency_ids),
+    )
     alias = router.db_for_read(Membership)
     agencies: dict[int, Agency] = {}
 
@@ -299,3 +231,98 @@ def about_you(
     found.management.sort(key=lambda r: (-r.starts_on.toordinal(), r.pk))
     found.roles.sort(key=lambda r: (r.person_id != pk, r.role, r.pk))
     return found
+
+
+@prepared(shaped=("members", "supervision", "management"))
+def _about_you_rows(
+    *,
+    pk: int,
+    on: dt.date,
+    members: bool,
+    supervision: bool,
+    management: bool,
+    roles_of: list[int] | None,
+    training_of: list[int],
+    led_agency_ids: list[int],
+) -> QuerySet[Any]:
+    """The UNION ALL of the kinds asked for, compiled once per shape (core.prepared)."""
+    agency = {
+        "agency": F("agency_id"),
+        "agency_name": F("agency__name"),
+        "agency_gone": F("agency__archived_at"),
+    }
+    parts = []
+    if members:
+        parts.append(
+            _kind(
+                Membership.objects.on(on).filter(person_id=pk),
+                "member",
+                key=F("pk"),
+                day=F("starts_on"),
+                until=F("new_starter_until"),
+                first=F("team_id"),
+                given=F("team__name"),
+                text=F("job_title"),
+                more=F("new_starter"),
+                **agency,
+            )
+        )
+    # Supervision and line management: two people either way round, with the other's name.
+    pairs: list[tuple[bool, type[SupervisionRelationship | LineManagement], str, str, str]] = [
+        (supervision, SupervisionRelationship, "supervision", "supervisor", "supervisee"),
+        (management, LineManagement, "management", "manager", "report"),
+    ]
+    for wanted, model, kind, one, other in pairs:
+        if wanted:
+            parts.append(
+                _kind(
+                    model.objects.on(on).filter(Q(**{f"{one}_id": pk}) | Q(**{f"{other}_id": pk})),
+                    kind,
+                    key=F("pk"),
+                    day=F("starts_on"),
+                    first=F(f"{one}_id"),
+                    second=F(f"{other}_id"),
+                    given=_other("given_name", one, other, pk),
+                    family=_other("family_name", one, other, pk),
+                    username=_other("username", one, other, pk),
+                    **agency,
+                )
+            )
+    if roles_of is not None:
+        parts.append(
+            _kind(
+                RoleAssignment.objects.on(on).filter(
+                    Q(person_id=pk) | Q(person_id__in=roles_of, role=Role.SUPERVISOR)
+                ),
+                "role",
+                key=F("pk"),
+                first=F("person_id"),
+                text=F("role"),
+                **agency,
+            )
+        )
+    if training_of:
+        parts.append(
+            _kind(
+                TrainingRecord.objects.live().filter(person_id__in=training_of),
+                "training",
+                key=F("pk"),
+                day=F("completed_on"),
+                until=F("expires_on"),
+                first=F("person_id"),
+                text=F("kind"),
+            )
+        )
+    if led_agency_ids:
+        parts.append(
+            _kind(
+                SupervisionChangeRequest.objects.live().filter(
+                    status=ChangeRequestStatus.OPEN,
+                    relationship__agency_id__in=led_agency_ids,
+                ),
+                "change",
+                key=F("pk"),
+                agency=F("relationship__agency_id"),
+            )
+        )
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]

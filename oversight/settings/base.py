@@ -138,7 +138,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "oversight.signin.middleware.OTPMiddleware",
     "oversight.core.kept_typing.KeptTypingMiddleware",
     # Every view is closed unless explicitly opened with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -40,3 +40,5 @@ AUTHENTICATION_BACKENDS = [
     *AUTHENTICATION_BACKENDS,
 ]
 SIGNIN_SECOND_FACTOR_PASSED_BACKENDS = ["oversight.signin.testing.SecondFactorPassedBackend"]
+# Every prepared read is checked against its queryset, compiled afresh (core.prepared).
+PREPARED_READS_CHECK = True

@@ -17,10 +17,15 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+import django_otp.middleware
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django_otp.models import Device
+
+from oversight.core.prepared import prepared
 
 from .selectors import has_second_factor, second_factor_required
 
@@ -87,3 +92,31 @@ class SecondFactorMiddleware:
         target = "signin:second_factor" if has_second_factor(user) else "signin:authenticator_add"
         query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
         return HttpResponseRedirect(reverse(target) + (f"?{query}" if query else ""))
+
+
+class OTPMiddleware(django_otp.middleware.OTPMiddleware):
+    """django-otp's, reading the session's second-factor device with SQL compiled once
+    (core.prepared; decision 0029): every page of someone who signed in with one reads it."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        persistent_id = self._normalize_persistent_id(persistent_id)
+        try:
+            model_label, device_id = persistent_id.rsplit("/", 1)
+            model = apps.get_model(model_label)
+            found_id = int(device_id)
+        except (ValueError, LookupError):
+            return None
+        if not issubclass(model, Device):
+            return None
+        found = _device_read(model)(device_id=found_id)
+        return found[0] if found else None
+
+
+_DEVICE_READS: dict[Any, Any] = {}
+
+
+def _device_read(model: Any) -> Any:
+    """One compiled read per kind of device (authenticator app, backup codes, passkey)."""
+    if model not in _DEVICE_READS:
+        _DEVICE_READS[model] = prepared(lambda *, device_id: model.objects.filter(id=device_id)[:1])
+    return _DEVICE_READS[model]

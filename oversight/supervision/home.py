@@ -32,7 +32,9 @@ def panels(request: HttpRequest, profile: Any) -> list[Panel]:
         profile.person_id,
         supervisee_ids=profile.supervisee_ids,
         today=today,
-        to_authorise=selectors.decisions_to_authorise(user) if authorising else None,
+        authorising=authorising,
+        led_agency_ids=profile.led_agency_ids,
+        report_pairs=profile.report_pairs,
     )
     upcoming = selectors.session_next_for(user, attended=found.attended_ids)
     mark_viewer_roles([upcoming], user)

@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 
+from oversight.core.prepared import prepared
 from oversight.people.models import Person
 from oversight.people.selectors import AccessProfile, access_profile
 
@@ -46,6 +47,7 @@ from ..models import (
     DriftFlag,
     DriftSettings,
     Escalation,
+    EscalationStatus,
     EscalationStep,
     PlanContribution,
     QualityConcern,
@@ -92,23 +94,16 @@ def agency_rules(agency_ids: set[int] | QuerySet[Any], *, on: dt.date) -> dict[i
     the children a list shows). One query however many agencies and children (issue 17 item
     1): the agencies, their settings joined and their policy's ceiling as a subquery."""
     from oversight.contracts.models import SupervisionPolicy
-    from oversight.people.models import Agency
 
     if isinstance(agency_ids, set) and not agency_ids:
         return {}
-    ceiling = (
-        SupervisionPolicy.objects.live()
-        .filter(agency_id=OuterRef("pk"), staff_group__isnull=True, effective_from__lte=on)
-        .order_by("-effective_from", "-id")
-        .values("child_discussion_ceiling_days")[:1]
-    )
     default_ceiling = SupervisionPolicy().child_discussion_ceiling_days
-    read = {
-        agency.pk: agency
-        for agency in Agency.objects.filter(pk__in=agency_ids)
-        .select_related("drift_settings")
-        .annotate(policy_ceiling=Subquery(ceiling))
-    }
+    agencies = (
+        _agencies_with_rules(agency_ids=list(agency_ids), on=on)
+        if isinstance(agency_ids, set)
+        else _agencies_with_rules.build(agency_ids=agency_ids, on=on)
+    )
+    read = {agency.pk: agency for agency in agencies}
     found: dict[int, AgencyRules] = {}
     for agency_id in agency_ids if isinstance(agency_ids, set) else read:
         agency = read.get(agency_id)
@@ -126,6 +121,26 @@ def agency_rules(agency_ids: set[int] | QuerySet[Any], *, on: dt.date) -> dict[i
             settings=s,
         )
     return found
+
+
+@prepared
+def _agencies_with_rules(*, agency_ids: Any, on: dt.date) -> QuerySet[Any]:
+    """The agencies with their drift settings and the ceiling of their agency-wide policy in
+    force ``on``; compiled once per shape when ``agency_ids`` is a list (core.prepared)."""
+    from oversight.contracts.models import SupervisionPolicy
+    from oversight.people.models import Agency
+
+    ceiling = (
+        SupervisionPolicy.objects.live()
+        .filter(agency_id=OuterRef("pk"), staff_group__isnull=True, effective_from__lte=on)
+        .order_by("-effective_from", "-id")
+        .values("child_discussion_ceiling_days")[:1]
+    )
+    return (
+        Agency.objects.filter(pk__in=agency_ids)
+        .select_related("drift_settings")
+        .annotate(policy_ceiling=Subquery(ceiling))
+    )
 
 
 # --- Who sees which children -----------------------------------------------------------------
@@ -514,10 +529,36 @@ def escalations_visible_q(profile: AccessProfile) -> Q:
 
 
 def escalations_for(user: Any) -> QuerySet[Escalation]:
+    return _escalations_in(escalations_visible_q(access_profile(user)))
+
+
+def open_escalations_for(profile: AccessProfile, *, shown: int) -> list[Escalation]:
+    """The first ``shown`` open escalations the person sees (``escalations_visible_q``), in
+    the list's order, for the home page: a read compiled once (core.prepared)."""
+    if profile.person_id is None:
+        return []
+    return _open_escalations(
+        people=[profile.person_id, *profile.supervisee_ids, *profile.report_ids],
+        led_agency_ids=list(profile.led_agency_ids),
+        shown=shown,
+    )
+
+
+@prepared(shaped=("shown",))
+def _open_escalations(
+    *, people: list[int], led_agency_ids: list[int], shown: int
+) -> QuerySet[Escalation]:
+    scope = Q(raised_by_id__in=people)
+    if led_agency_ids:
+        scope |= Q(agency_id__in=led_agency_ids) | Q(about_agency_id__in=led_agency_ids)
+    return _escalations_in(scope).filter(status=EscalationStatus.OPEN)[:shown]
+
+
+def _escalations_in(scope: Q) -> QuerySet[Escalation]:
     current = EscalationStep.objects.filter(escalation=OuterRef("pk"), ended_on__isnull=True)
     return (
         Escalation.objects.live()
-        .filter(escalations_visible_q(access_profile(user)))
+        .filter(scope)
         .select_related("agency", "about_agency", "child", "raised_by")
         .annotate(
             response_due_on=Subquery(current.values("response_due_on")[:1]),
@@ -585,11 +626,22 @@ def urgent_requests_of(
     ``urgent_requests_waiting_for``) and the last ``made_shown`` they made (newest first, as
     ``urgent_requests_made_by``): one read for the home page (issue 17 item 1), the person's
     own cut to the last few in the database. None waiting and none asked for: no query."""
+    found: list[UrgentDiscussionRequest] = _urgent_requests(
+        person_id=person_id, supervisee_ids=list(supervisee_ids), made_shown=made_shown
+    )
+    mine = [r for r in reversed(found) if r.requested_by_id == person_id]
+    return [r for r in found if r.requested_by_id != person_id], mine
+
+
+@prepared(shaped=("made_shown",))
+def _urgent_requests(
+    *, person_id: int, supervisee_ids: list[int], made_shown: int
+) -> QuerySet[UrgentDiscussionRequest]:
     made = Q(requested_by_id=person_id)
     waiting = Q(
         supervisor_id=person_id,
         status=UrgentRequestStatus.WAITING,
-        requested_by_id__in=list(supervisee_ids),
+        requested_by_id__in=supervisee_ids,
     )
     requests = UrgentDiscussionRequest.objects.live()
     if made_shown:
@@ -605,13 +657,9 @@ def urgent_requests_of(
         )
     else:
         requests = requests.filter(waiting)
-    found = list(
-        requests.select_related("requested_by", "supervisor", "child", "responded_by").order_by(
-            "requested_at", "id"
-        )
+    return requests.select_related("requested_by", "supervisor", "child", "responded_by").order_by(
+        "requested_at", "id"
     )
-    mine = [r for r in reversed(found) if r.requested_by_id == person_id]
-    return [r for r in found if r.requested_by_id != person_id], mine
 
 
 def disclosures_for_lead(*, agency_ids: set[int]) -> QuerySet[ConfidentialityDisclosure]:
@@ -621,6 +669,23 @@ def disclosures_for_lead(*, agency_ids: set[int]) -> QuerySet[ConfidentialityDis
         .filter(agency_id__in=agency_ids)
         .select_related("made_by", "supervisee", "child", "agency")
         .order_by("lead_seen_at", "-made_at")
+    )
+
+
+@prepared
+def disclosures_not_seen_by(
+    *, person_id: int, led_agency_ids: list[int]
+) -> QuerySet[ConfidentialityDisclosure]:
+    """Disclosures the person has not yet seen, as the supervisee and as the lead of the
+    agency (the newest first): one read for the home page, compiled once (core.prepared)."""
+    not_seen = Q(supervisee_id=person_id, supervisee_seen_at__isnull=True)
+    if led_agency_ids:
+        not_seen |= Q(agency_id__in=led_agency_ids, lead_seen_at__isnull=True)
+    return (
+        ConfidentialityDisclosure.objects.live()
+        .filter(not_seen)
+        .select_related("made_by", "supervisee", "child", "agency")
+        .order_by("-made_at", "-id")
     )
 
 
@@ -635,17 +700,54 @@ def disclosures_about(*, supervisee_id: int) -> QuerySet[ConfidentialityDisclosu
 
 def quality_concerns_for(user: Any) -> QuerySet[QualityConcern]:
     profile = access_profile(user)
-    scope = Q(raised_by_id=profile.person_id)
-    scope |= Q(supervisor_id=profile.person_id, raised_by_id__in=profile.supervisee_ids)
-    scope |= Q(raised_by_id__in=profile.report_ids)
-    if profile.led_agency_ids:
-        scope |= Q(agency_id__in=profile.led_agency_ids)
+    return _open_concerns_in(
+        _concerns_scope(
+            person_id=profile.person_id,
+            supervisee_ids=profile.supervisee_ids,
+            report_ids=profile.report_ids,
+            led_agency_ids=profile.led_agency_ids,
+        )
+    )
+
+
+def _concerns_scope(
+    *,
+    person_id: Any,
+    supervisee_ids: Iterable[int],
+    report_ids: Iterable[int],
+    led_agency_ids: Iterable[int],
+) -> Q:
+    scope = Q(raised_by_id=person_id)
+    scope |= Q(supervisor_id=person_id, raised_by_id__in=supervisee_ids)
+    scope |= Q(raised_by_id__in=report_ids)
+    if led_agency_ids:
+        scope |= Q(agency_id__in=led_agency_ids)
+    return scope
+
+
+def _open_concerns_in(scope: Q) -> QuerySet[QualityConcern]:
     return (
         QualityConcern.objects.live()
         .filter(scope)
         .exclude(stage=ConcernStage.RESOLVED)
         .select_related("raised_by", "supervisor")
         .order_by("created_at")
+    )
+
+
+@prepared
+def _concerns_reaching(
+    *, person_id: int, supervisee_ids: list[int], report_ids: list[int], led_agency_ids: list[int]
+) -> QuerySet[QualityConcern]:
+    """``concerns_to_resolve``'s read, compiled once per shape (core.prepared)."""
+    scope = _concerns_scope(
+        person_id=person_id,
+        supervisee_ids=supervisee_ids,
+        report_ids=report_ids,
+        led_agency_ids=led_agency_ids,
+    )
+    return _open_concerns_in(scope).filter(
+        ~Q(raised_by_id=person_id) | Q(agency_id__in=led_agency_ids)
     )
 
 
@@ -692,8 +794,12 @@ def concerns_to_resolve(
     included (as ``open_quality_concern_counts``): one read (issue 17 item 1). Every open
     concern in a led agency reaches its lead, so the counts are the rows'."""
     led = set(led_agency_ids)
-    found = list(
-        quality_concerns_for(user).filter(~Q(raised_by_id=person_id) | Q(agency_id__in=led))
+    profile = access_profile(user)
+    found: list[QualityConcern] = _concerns_reaching(
+        person_id=person_id,
+        supervisee_ids=list(profile.supervisee_ids),
+        report_ids=list(profile.report_ids),
+        led_agency_ids=list(led),
     )
     counts = dict.fromkeys(led, 0)
     for concern in found:

@@ -27,6 +27,8 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
 
+from oversight.core.prepared import prepared
+
 from .. import cadence as rules_of_cadence
 from ..models import CADENCE_STATUSES, Child, DriftFlag, ReviewMeeting
 from .children import (
@@ -237,7 +239,7 @@ def _rows_of(ids: list[int], rules: dict[int, AgencyRules], today: dt.date) -> l
     rows: list[ChildRow] = []
     if not ids:
         return rows
-    found = {c.pk: c for c in with_cadence(Child.objects.filter(pk__in=ids), today=today)}
+    found = {c.pk: c for c in _children_with_cadence(ids=ids, today=today)}
     for pk in ids:
         child = found[pk]
         rule = (
@@ -247,6 +249,13 @@ def _rows_of(ids: list[int], rules: dict[int, AgencyRules], today: dt.date) -> l
         flags = c.is_overdue(today), c.is_due_soon(today), c.discuss_before_review(today)
         rows.append(ChildRow(child, c, *flags))
     return rows
+
+
+@prepared
+def _children_with_cadence(*, ids: list[int], today: dt.date) -> QuerySet[Child]:
+    """A page's children with what their cadence needs, compiled once per page size
+    (core.prepared)."""
+    return with_cadence(Child.objects.filter(pk__in=ids), today=today)
 
 
 def child_list_page(

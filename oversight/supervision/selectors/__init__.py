@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from oversight.children.models import AgencyInvolvement, Child
 from oversight.core.models import FormSubmission
-from oversight.people.models import LineManagement, Role, SupervisionRelationship
+from oversight.core.prepared import prepared
+from oversight.people.models import Agency, LineManagement, Role, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
 from ..models import (
@@ -34,7 +35,6 @@ from ..models import (
     Addendum,
     AgencyDecisionPolicy,
     AgendaItem,
-    AuthorisationStatus,
     CaseDiscussion,
     Decision,
     ManagementOversight,
@@ -46,6 +46,7 @@ from ..models import (
     SessionRecord,
     SessionStatus,
 )
+from .home import decisions_to_authorise_q as decisions_to_authorise_q
 from .home import home_deadlines as home_deadlines
 from .home import records_to_sign_scope, split_records
 
@@ -77,16 +78,32 @@ def sessions_for(person: Any, *, attended: Collection[int] | None = None) -> Que
     while they supervise the supervisee today, or until its record is signed (rules.py
     ``acting_supervisor``; decision 0002: access follows relationships in time)."""
     if attended is None:
-        attended = list(
-            SessionAttendance.objects.filter(person=person).values_list("session_id", flat=True)
+        attended = _attended_by(person)
+    return _sessions().filter(
+        _sessions_of_q(
+            person_id=person.pk,
+            supervisee_ids=access_profile(person).supervisee_ids,
+            attended=attended,
         )
-    led = Q(supervisor=person) & (
+    )
+
+
+def _attended_by(person: Any) -> list[int]:
+    return list(
+        SessionAttendance.objects.filter(person=person).values_list("session_id", flat=True)
+    )
+
+
+def _sessions_of_q(
+    *, person_id: int, supervisee_ids: Collection[int], attended: Collection[int]
+) -> Q:
+    led = Q(supervisor_id=person_id) & (
         Q(supervisee__isnull=True)
-        | Q(supervisee_id__in=access_profile(person).supervisee_ids)
+        | Q(supervisee_id__in=supervisee_ids)
         | Q(record__isnull=True)
         | Q(record__status__in=UNSIGNED_STATUSES)
     )
-    return _sessions().filter(led | Q(supervisee=person) | Q(pk__in=attended))
+    return led | Q(supervisee_id=person_id) | Q(pk__in=attended)
 
 
 def sessions_upcoming(
@@ -105,13 +122,88 @@ def session_next_for(person: Any, *, attended: Collection[int] | None = None) ->
     two people are joined, not the agency and the record (issue 17 item 1: each column
     selected costs the ORM to compile). ``attended``: the group sessions the person attends,
     when already read (``home_deadlines``)."""
-    return (
-        sessions_upcoming(person, attended=attended)
-        .select_related(None)
-        .defer(None)
-        .select_related("supervisor", "supervisee")
-        .first()
+    found = _next_session(
+        person_id=person.pk,
+        supervisee_ids=list(access_profile(person).supervisee_ids),
+        attended=_attended_by(person) if attended is None else list(attended),
+        since=timezone.now() - dt.timedelta(hours=12),
     )
+    return found[0] if found else None
+
+
+@prepared
+def _next_session(
+    *, person_id: int, supervisee_ids: list[int], attended: list[int], since: dt.datetime
+) -> QuerySet[Session]:
+    """``sessions_upcoming``'s first, compiled once per shape (core.prepared)."""
+    return (
+        Session.objects.live()
+        .filter(
+            _sessions_of_q(person_id=person_id, supervisee_ids=supervisee_ids, attended=attended)
+        )
+        .filter(status=SessionStatus.PLANNED, planned_start__gte=since)
+        .select_related("supervisor", "supervisee")
+        .order_by("planned_start")[:1]
+    )
+
+
+def sessions_listed(
+    person: Any, *, now: dt.datetime, past_shown: int
+) -> tuple[list[Session], list[Session]]:
+    """The sessions page's two lists, ``sessions_upcoming`` and the first ``past_shown`` of
+    ``sessions_past``, reading the group sessions attended once; each list's read is
+    compiled once per shape (core.prepared)."""
+    values = {
+        "person_id": person.pk,
+        "supervisee_ids": list(access_profile(person).supervisee_ids),
+        "attended": _attended_by(person),
+        "since": now - dt.timedelta(hours=12),
+    }
+    return (
+        _sessions_listed(**values, past=False, shown=0),
+        _sessions_listed(**values, past=True, shown=past_shown),
+    )
+
+
+@prepared(shaped=("past", "shown"))
+def _sessions_listed(
+    *,
+    person_id: int,
+    supervisee_ids: list[int],
+    attended: list[int],
+    since: dt.datetime,
+    past: bool,
+    shown: int,
+) -> QuerySet[Session]:
+    sessions = _sessions().filter(
+        _sessions_of_q(person_id=person_id, supervisee_ids=supervisee_ids, attended=attended)
+    )
+    if not past:
+        return sessions.filter(status=SessionStatus.PLANNED, planned_start__gte=since).order_by(
+            "planned_start"
+        )
+    return sessions.filter(Q(planned_start__lt=since) | ~Q(status=SessionStatus.PLANNED)).order_by(
+        "-planned_start"
+    )[:shown]
+
+
+@prepared
+def supervision_pairs_of(*, person_id: int, on: dt.date) -> QuerySet[SupervisionRelationship]:
+    """The supervision relationships the person is in on ``on``, as supervisor or supervisee,
+    with both people (compiled once, core.prepared)."""
+    return (
+        SupervisionRelationship.objects.live()
+        .on(on)
+        .filter(Q(supervisor_id=person_id) | Q(supervisee_id=person_id))
+        .select_related("supervisor", "supervisee")
+        .order_by("pk")
+    )
+
+
+@prepared
+def agencies_named(*, agency_ids: list[int]) -> QuerySet[Agency]:
+    """These agencies, live ones only, by id (compiled once per count, core.prepared)."""
+    return Agency.objects.live().filter(pk__in=agency_ids).order_by("pk")
 
 
 def sessions_past(person: Any, *, now: dt.datetime | None = None) -> QuerySet[Session]:
@@ -481,11 +573,21 @@ def actions_open_for(person: Any) -> QuerySet[Action]:
 
 
 def records_awaiting_signature(person: Any) -> QuerySet[SessionRecord]:
+    return _records_awaiting_signature_of(person_id=person.pk)
+
+
+@prepared
+def records_awaiting_signature_rows(*, person_id: int) -> QuerySet[SessionRecord]:
+    """``records_awaiting_signature`` as a list, compiled once (core.prepared)."""
+    return _records_awaiting_signature_of(person_id=person_id)
+
+
+def _records_awaiting_signature_of(*, person_id: int) -> QuerySet[SessionRecord]:
     return (
         SessionRecord.objects.live()
         .filter(
-            Q(session__supervisor=person, status=RecordStatus.DRAFT)
-            | Q(session__supervisee=person, status=RecordStatus.AWAITING_SUPERVISEE)
+            Q(session__supervisor_id=person_id, status=RecordStatus.DRAFT)
+            | Q(session__supervisee_id=person_id, status=RecordStatus.AWAITING_SUPERVISEE)
         )
         .select_related("session", "session__supervisee", "session__supervisor")
         .defer(*WELLBEING_FIELDS)
@@ -596,13 +698,12 @@ def decisions_to_authorise(user: Any) -> QuerySet[Decision]:
     they line-manage them in, or in an agency they lead; never their own (the same people
     ``may_authorise`` names, from the same access profile)."""
     profile = access_profile(user)
-    scope = Q(agency_id__in=profile.led_agency_ids)
-    for report_id, agency_id in profile.report_pairs:
-        scope |= Q(decided_by_id=report_id, agency_id=agency_id)
-    return (
-        Decision.objects.live()
-        .filter(scope, authorisation=AuthorisationStatus.AWAITING)
-        .exclude(decided_by=user)
+    return Decision.objects.live().filter(
+        decisions_to_authorise_q(
+            person_id=user.pk,
+            led_agency_ids=profile.led_agency_ids,
+            report_pairs=profile.report_pairs,
+        )
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import CharField, DateField, F, IntegerField, Q, QuerySet, Subquery, Value
 
+from oversight.core.prepared import prepared
 from oversight.core.unions import labelled
 from oversight.people.models import Person
 
@@ -19,6 +20,8 @@ from ..models import (
     UNSIGNED_STATUSES,
     Action,
     ActionStatus,
+    AuthorisationStatus,
+    Decision,
     RecordStatus,
     Session,
     SessionAttendance,
@@ -42,6 +45,18 @@ def records_to_sign_scope(person_id: int, *, supervisee_ids: Collection[int], to
     if supervisee_ids:
         scope |= unsigned & Q(session__supervisee_id__in=supervisee_ids)
     return scope
+
+
+def decisions_to_authorise_q(
+    *, person_id: int, led_agency_ids: Collection[int], report_pairs: Collection[tuple[int, int]]
+) -> Q:
+    """Decisions waiting for the person's authorisation: made by their reports in the agency
+    they line-manage them in, or in an agency they lead; never their own (the same people
+    ``may_authorise`` names)."""
+    scope = Q(agency_id__in=led_agency_ids)
+    for report_id, agency_id in report_pairs:
+        scope |= Q(decided_by_id=report_id, agency_id=agency_id)
+    return scope & Q(authorisation=AuthorisationStatus.AWAITING) & ~Q(decided_by_id=person_id)
 
 
 def split_records(
@@ -107,13 +122,60 @@ def home_deadlines(
     *,
     supervisee_ids: Collection[int],
     today: dt.date,
-    to_authorise: QuerySet[Any] | None = None,
+    authorising: bool = False,
+    led_agency_ids: Collection[int] = (),
+    report_pairs: Collection[tuple[int, int]] = (),
     limit: int = 200,
 ) -> HomeDeadlines:
     """The home's records to sign (as ``records_to_sign``, each with only its status, deadline
     and pair: issue 17 item 1, every column selected costs the ORM to compile), open actions
-    (status and due date), the sessions attended and the decisions ``to_authorise`` counted
-    (none asked: no count), as one read of four kinds, not five reads."""
+    (status and due date), the sessions attended and, when ``authorising``, the decisions
+    waiting for the person's authorisation counted (``decisions_to_authorise``, from the
+    agencies they lead and their reports' posts), as one read of four kinds, not five
+    reads, compiled once per shape (core.prepared)."""
+    rows = _home_deadline_rows(
+        person_id=person_id,
+        supervisee_ids=list(supervisee_ids),
+        today=today,
+        authorising=authorising,
+        led_agency_ids=list(led_agency_ids),
+        report_pairs=list(report_pairs),
+    )
+    found = HomeDeadlines()
+    read: list[SessionRecord] = []
+    for kind, key, status, day, supervisor_id, supervisee_id in rows:
+        if kind == "record":
+            record = SessionRecord(pk=key, status=status, sign_by=day)
+            record.session = Session(supervisor_id=supervisor_id, supervisee_id=supervisee_id)
+            read.append(record)
+        elif kind == "action":
+            found.actions.append(Action(pk=key, status=status, due_on=day))
+        elif kind == "attended":
+            found.attended_ids.append(key)
+        else:
+            found.to_authorise = key
+    read.sort(key=lambda r: (r.sign_by is None, r.sign_by, r.pk))
+    found.records_mine, found.records_others = split_records(
+        read[: 3 * limit],
+        person_id=person_id,
+        supervisee_ids=supervisee_ids,
+        today=today,
+        limit=limit,
+    )
+    found.actions = sorted(found.actions, key=lambda a: (a.due_on, a.pk))[:ACTIONS_COUNTED]
+    return found
+
+
+@prepared(shaped=("authorising",))
+def _home_deadline_rows(
+    *,
+    person_id: int,
+    supervisee_ids: list[int],
+    today: dt.date,
+    authorising: bool,
+    led_agency_ids: list[int],
+    report_pairs: list[tuple[int, int]],
+) -> QuerySet[Any]:
     none_int = Value(None, output_field=IntegerField())
     none_str = Value(None, output_field=CharField())
     none_day = Value(None, output_field=DateField())
@@ -148,7 +210,12 @@ def home_deadlines(
             supervisee=none_int,
         ),
     ]
-    if to_authorise is not None:
+    if authorising:
+        to_authorise = Decision.objects.live().filter(
+            decisions_to_authorise_q(
+                person_id=person_id, led_agency_ids=led_agency_ids, report_pairs=report_pairs
+            )
+        )
         parts.append(
             labelled(
                 Person.objects.filter(pk=person_id),
@@ -160,26 +227,4 @@ def home_deadlines(
                 supervisee=none_int,
             )
         )
-    found = HomeDeadlines()
-    read: list[SessionRecord] = []
-    for kind, key, status, day, supervisor_id, supervisee_id in records.union(*parts, all=True):
-        if kind == "record":
-            record = SessionRecord(pk=key, status=status, sign_by=day)
-            record.session = Session(supervisor_id=supervisor_id, supervisee_id=supervisee_id)
-            read.append(record)
-        elif kind == "action":
-            found.actions.append(Action(pk=key, status=status, due_on=day))
-        elif kind == "attended":
-            found.attended_ids.append(key)
-        else:
-            found.to_authorise = key
-    read.sort(key=lambda r: (r.sign_by is None, r.sign_by, r.pk))
-    found.records_mine, found.records_others = split_records(
-        read[: 3 * limit],
-        person_id=person_id,
-        supervisee_ids=supervisee_ids,
-        today=today,
-        limit=limit,
-    )
-    found.actions = sorted(found.actions, key=lambda a: (a.due_on, a.pk))[:ACTIONS_COUNTED]
-    return found
+    return records.union(*parts, all=True)

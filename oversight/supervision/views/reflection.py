@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,7 +17,7 @@ from oversight.core.views import ServiceFormView
 from oversight.people.models import Agency, Person, SupervisionRelationship
 from oversight.people.selectors import access_profile
 
-from .. import services
+from .. import selectors, services
 from ..evidence import DOCX, FORMATS, evidence_docx, evidence_for, evidence_pdf
 from ..forms import EvidenceForm, ReflectionSettingsForm
 from ..models import ReflectionSettings
@@ -223,14 +222,7 @@ def reflection_links(user: Any, *, day: dt.date) -> list[tuple[str, str]]:
     the balance of each current relationship the viewer is in, their own evidence, and the
     analysis of each agency they lead. One query, plus one for the evidence rule."""
     links: list[tuple[str, str]] = []
-    pairs = (
-        SupervisionRelationship.objects.live()
-        .on(day)
-        .filter(Q(supervisor_id=user.pk) | Q(supervisee_id=user.pk))
-        .select_related("supervisor", "supervisee")
-        .order_by("pk")
-    )
-    for pair in pairs:
+    for pair in selectors.supervision_pairs_of(person_id=user.pk, on=day):
         if pair.supervisor_id == user.pk:
             label = f"Balance over time: your supervision of {pair.supervisee.display_name}"
         else:
@@ -240,7 +232,8 @@ def reflection_links(user: Any, *, day: dt.date) -> list[tuple[str, str]]:
         links.append(
             ("Your evidence for revalidation and registration", reverse("supervision:evidence"))
         )
-    for agency in Agency.objects.live().filter(pk__in=access_profile(user).led_agency_ids):
+    led = list(access_profile(user).led_agency_ids)
+    for agency in selectors.agencies_named(agency_ids=led) if led else []:
         links.append(
             (
                 f"Reflection and case progression: {agency.name}",

@@ -52,13 +52,16 @@ class SessionListView(RuleRequiredMixin, BreadcrumbsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         day = timezone.localdate()
-        context["upcoming"] = list(selectors.sessions_upcoming(user))
-        context["past"] = list(selectors.sessions_past(user)[:50])
+        context["upcoming"], context["past"] = selectors.sessions_listed(
+            user, now=timezone.now(), past_shown=50
+        )
         # Each record answers "overdue" for today; the tag shows the answer.
         mark_overdue(
             (getattr(s, "record", None) for s in context["upcoming"] + context["past"]), day
         )
-        context["awaiting"] = mark_overdue(selectors.records_awaiting_signature(user), day)
+        context["awaiting"] = mark_overdue(
+            selectors.records_awaiting_signature_rows(person_id=user.pk), day
+        )
         sessions = context["upcoming"] + context["past"]
         mark_viewer_roles([*sessions, *(r.session for r in context["awaiting"])], user)
         context["can_plan"] = user.has_perm(Permission.PLAN_SESSION)
