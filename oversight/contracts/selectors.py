@@ -229,7 +229,7 @@ def contracts_of_supervisees(*, supervisee_ids: Iterable[int]) -> QuerySet[Super
 
 
 # The contracts page's reads, each compiled once per shape (core.prepared): lists of rows.
-contracts_for_person_rows = prepared(shaped=("as_role", "include_ended"))(contracts_for_person)
+contracts_for_person_rows = prepared(shaped=("as_role",))(contracts_for_person)
 contracts_of_supervisees_rows = prepared(contracts_of_supervisees)
 
 
@@ -473,7 +473,7 @@ def agency_supervision_standings(
     )
 
 
-@prepared(shaped=("supervises",))
+@prepared
 def _contracts_of_person(
     *,
     person_id: int,

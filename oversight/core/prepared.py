@@ -310,7 +310,8 @@ def prepared(
 ) -> Any:
     """``build(**values)``'s rows as a list, its SQL compiled once per database and shape.
     ``shaped`` names arguments the builder branches on (a count shown, say): their values
-    are passed as they are and each value is a shape of its own."""
+    are passed as they are and each value is a shape of its own. Flags and None need no
+    naming: they are shapes already."""
     if build is None:
         return functools.partial(Prepared, shaped=shaped)
     return Prepared(build, shaped=shaped)

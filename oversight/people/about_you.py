@@ -233,7 +233,7 @@ def about_you(
     return found
 
 
-@prepared(shaped=("members", "supervision", "management"))
+@prepared
 def _about_you_rows(
     *,
     pk: int,

@@ -165,7 +165,7 @@ def sessions_listed(
     )
 
 
-@prepared(shaped=("past", "shown"))
+@prepared(shaped=("shown",))
 def _sessions_listed(
     *,
     person_id: int,

@@ -166,7 +166,7 @@ def home_deadlines(
     return found
 
 
-@prepared(shaped=("authorising",))
+@prepared
 def _home_deadline_rows(
     *,
     person_id: int,
