@@ -150,8 +150,9 @@ def _next_session(
 def sessions_listed(
     person: Any, *, now: dt.datetime, past_shown: int
 ) -> tuple[list[Session], list[Session]]:
-    """The sessions page's two lists, ``sessions_upcoming`` and the first ``past_shown`` of
-    ``sessions_past``, reading the group sessions attended once; each list's read is
+    """The sessions page's two lists, ``sessions_upcoming`` and the first ``past_shown`` held
+    or due more than 12 hours ago (newest first), reading the group sessions attended once;
+    each list's read is
     compiled once per shape (core.prepared)."""
     values = {
         "person_id": person.pk,
@@ -204,17 +205,6 @@ def supervision_pairs_of(*, person_id: int, on: dt.date) -> QuerySet[Supervision
 def agencies_named(*, agency_ids: list[int]) -> QuerySet[Agency]:
     """These agencies, live ones only, by id (compiled once per count, core.prepared)."""
     return Agency.objects.live().filter(pk__in=agency_ids).order_by("pk")
-
-
-def sessions_past(person: Any, *, now: dt.datetime | None = None) -> QuerySet[Session]:
-    now = now or timezone.now()
-    return (
-        sessions_for(person)
-        .filter(
-            Q(planned_start__lt=now - dt.timedelta(hours=12)) | ~Q(status=SessionStatus.PLANNED)
-        )
-        .order_by("-planned_start")
-    )
 
 
 # The longest session the plan form allows, so a clash search can bound its window.
@@ -572,17 +562,10 @@ def actions_open_for(person: Any) -> QuerySet[Action]:
     )
 
 
-def records_awaiting_signature(person: Any) -> QuerySet[SessionRecord]:
-    return _records_awaiting_signature_of(person_id=person.pk)
-
-
 @prepared
 def records_awaiting_signature_rows(*, person_id: int) -> QuerySet[SessionRecord]:
-    """``records_awaiting_signature`` as a list, compiled once (core.prepared)."""
-    return _records_awaiting_signature_of(person_id=person_id)
-
-
-def _records_awaiting_signature_of(*, person_id: int) -> QuerySet[SessionRecord]:
+    """Records waiting for the person's signature, soonest deadline first; compiled once
+    (core.prepared)."""
     return (
         SessionRecord.objects.live()
         .filter(
@@ -773,7 +756,7 @@ def records_to_sign(
     and their supervisees' unsigned records. Soonest deadline (most overdue) first. The home,
     which only counts them, reads them in ``home_deadlines``."""
     # One read of every record in either part, split here (issue 17 item 1): the three
-    # conditions below are records_awaiting_signature, records_overdue_for and
+    # conditions below are records_awaiting_signature_rows, records_overdue_for and
     # unsigned_records_of_supervisees, each still capped at ``limit``.
     pid = person.pk
     records = SessionRecord.objects.live().filter(
