@@ -300,6 +300,7 @@ def _insert(ctx: DemoContext, rng: random.Random, plan: Plan) -> list[Child]:
                 case_reference=child.case_reference,
                 allocated_worker=child.allocated_practitioner,
                 starts_on=periods[0][1],
+                held_elsewhere=False,
             )
         )
         since = periods[-1][1]
@@ -317,6 +318,7 @@ def _insert(ctx: DemoContext, rng: random.Random, plan: Plan) -> list[Child]:
                         if child.legal_status == LegalStatus.CHILD_PROTECTION
                         else LawfulBasis.SAFEGUARDING
                     ),
+                    held_elsewhere=True,
                 )
             )
         for status, start, end in periods:
@@ -340,7 +342,10 @@ def _insert(ctx: DemoContext, rng: random.Random, plan: Plan) -> list[Child]:
             )
         involved.extend(through(child_id=child.pk, agency_id=a) for a in others)
         involvements.extend(
-            AgencyInvolvement(child=child, agency_id=a, starts_on=periods[0][1]) for a in others
+            AgencyInvolvement(
+                child=child, agency_id=a, starts_on=periods[0][1], held_elsewhere=True
+            )
+            for a in others
         )
     for rows in (statuses, allocations, meetings, involvements):
         for row in rows:

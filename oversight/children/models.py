@@ -582,9 +582,24 @@ class AgencyInvolvement(DatedModel):
         related_name="child_involvements",
     )
     lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices, blank=True)
+    # Whether another agency holds the child on its register: the agency contributes rather
+    # than holds (decision 0012). A child's holding agency never changes, so this is set
+    # once, by the service that opens the involvement (the database's default is the
+    # holder's own). It lets a lead's list of their agency's contributions read only those,
+    # not the thousands of involvements their agency holds (issue 17 item 3, decision 0030);
+    # ``manage.py verify_integrity`` checks it against the child.
+    held_elsewhere = models.BooleanField(db_default=False, editable=False)
 
     class Meta:
         ordering = ["child", "-starts_on", "id"]
+        indexes = [
+            models.Index(
+                fields=["agency"],
+                condition=models.Q(held_elsewhere=True, archived_at__isnull=True)
+                & ~models.Q(case_reference=""),
+                name="involvement_held_elsewhere",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["child", "agency"],

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from oversight.core.paging import KeysFirst
 from oversight.people.selectors import access_profile
@@ -198,8 +198,7 @@ def involvements_of_viewer(user: Any, *, on: dt.date) -> QuerySet[AgencyInvolvem
     return (
         AgencyInvolvement.objects.on(on)
         .exclude(case_reference="")
-        .exclude(agency_id=F("child__agency_id"))
-        .filter(scope, child__archived_at__isnull=True)
+        .filter(scope, held_elsewhere=True, child__archived_at__isnull=True)
         .select_related("child", "child__agency", "agency", "allocated_worker")
         .order_by("child__display_name", "id")
     )

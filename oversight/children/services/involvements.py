@@ -155,6 +155,7 @@ def involvement_add(
             allocated_worker=allocated_worker,
             starts_on=starts_on,
             lawful_basis=lawful_basis,
+            held_elsewhere=True,  # refused above when the agency holds the child
         ),
         actor=actor,
     )
@@ -223,6 +224,7 @@ def owner_involvement_sync(child: Child, *, actor: Person | None) -> AgencyInvol
                 case_reference=child.case_reference,
                 allocated_worker_id=child.allocated_practitioner_id,
                 starts_on=child.legal_status_since or timezone.localdate(),
+                held_elsewhere=False,
             ),
             actor=actor,
         )

@@ -56,7 +56,10 @@ def _involvement_set(child: Child, agencies: list[Agency], *, actor: Person, on:
             involvement.ends_on = max(involvement.starts_on, on - dt.timedelta(days=1))
             tracked_update(involvement, actor=actor)
     for agency_id in wanted - set(labels) - own:
-        _create(AgencyInvolvement(child=child, agency_id=agency_id, starts_on=on), actor=actor)
+        _create(
+            AgencyInvolvement(child=child, agency_id=agency_id, starts_on=on, held_elsewhere=True),
+            actor=actor,
+        )
     child.agencies_involved.set(list(wanted | own))
 
 

@@ -49,6 +49,7 @@ def _shared_child(cast: Any, *, ended: bool = False) -> Any:
         lawful_basis="safeguarding",
         starts_on=today - dt.timedelta(days=60),
         ends_on=today - dt.timedelta(days=1) if ended else None,
+        held_elsewhere=True,
     )
     return child, involvement
 

@@ -29,6 +29,7 @@ def involve(
         lawful_basis="safeguarding",
         starts_on=starts_on or timezone.localdate() - dt.timedelta(days=200),
         ends_on=ends_on,
+        held_elsewhere=agency.pk != child.agency_id,
     )
 
 
