@@ -2,9 +2,10 @@
 
 - GUNICORN_BIND: where to listen (127.0.0.1:8000); the TLS proxy in front connects here. A
   comma-separated list binds several (unix:/run/oversight/web.sock, fd://3).
-- WEB_CONCURRENCY: worker processes (2); GUNICORN_THREADS: threads in each (4). A worker
-  holds one database connection per thread, so workers x threads x web servers stays under
-  PostgreSQL's max_connections, less what the task workers use.
+- WEB_CONCURRENCY: worker processes (2); GUNICORN_THREADS: threads in each (2: on two cores,
+  four threads served fewer requests than two, decision 0031). A worker holds one database
+  connection per thread, so workers x threads x web servers stays under PostgreSQL's
+  max_connections, less what the task workers use.
 - GUNICORN_TIMEOUT: seconds a request may take before its worker is restarted (60; board
   report PDFs and exports are the slowest pages).
 - FORWARDED_ALLOW_IPS: the proxy's addresses, whose X-Forwarded-* headers gunicorn trusts
@@ -20,7 +21,7 @@ bind = [part.strip() for part in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000
 wsgi_app = "oversight.wsgi:application"
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

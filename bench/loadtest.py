@@ -2,7 +2,7 @@
 it prints figures.
 
     DATABASE_URL=postgres://... .venv/bin/python -m bench.loadtest [--users 10,50,200]
-        [--seconds 30] [--port 8190] [--workers 2] [--threads 4]
+        [--seconds 30] [--port 8190] [--workers 2] [--threads 2]
 
 It starts gunicorn (gunicorn.conf.py; WEB_CONCURRENCY and GUNICORN_THREADS as in production,
 or ``--workers`` and ``--threads``)
@@ -281,7 +281,7 @@ def main() -> int:
         pages = persona_pages()
         sessions = {persona: sign_in(base, persona) for persona in pages}
         workers = os.environ.get("WEB_CONCURRENCY", "2")
-        threads = os.environ.get("GUNICORN_THREADS", "4")
+        threads = os.environ.get("GUNICORN_THREADS", "2")
         say(
             f"gunicorn {workers} workers x {threads} threads, production settings, "
             f"{Person.objects.count()} people; {args.seconds:.0f} s a level; "

@@ -300,6 +300,16 @@ class SupervisionContract(TrackedModel):
             models.Index(fields=["supervisee", "status", "starts_on"]),
             models.Index(fields=["supervisor", "status"]),
             models.Index(fields=["agency", "status", "review_due_on"]),
+            # What a contract's standing on a day is judged from
+            # (assurance.compliance.contract_standing_on), beside the key: a partnership's
+            # standings read this small index alone, not the contracts' text (issue 17
+            # item 3: the full recompute read all 88 MB of the large demo's contracts).
+            models.Index(
+                fields=["supervisee", "starts_on"],
+                include=["status", "signed_on", "ended_on", "review_due_on"],
+                condition=models.Q(archived_at__isnull=True),
+                name="contract_standing",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

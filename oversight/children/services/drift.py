@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from oversight.core import events
@@ -83,8 +83,7 @@ def multi_agency_child_ids(*, on: dt.date) -> QuerySet[Any]:
     return (
         AgencyInvolvement.objects.on(on)
         .exclude(case_reference="")
-        .exclude(agency_id=F("child__agency_id"))
-        .filter(child__archived_at__isnull=True)
+        .filter(held_elsewhere=True, child__archived_at__isnull=True)
         .values_list("child_id", flat=True)
         .distinct()
     )

@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F
-
 from oversight.children.models import AgencyInvolvement, Child, LegalStatus
 from oversight.contracts.models import SessionType
 from oversight.core.demo import DemoContext, bulk_insert
@@ -146,8 +144,7 @@ def build(ctx: DemoContext) -> None:
     for involvement in (
         AgencyInvolvement.objects.on(today)
         .exclude(case_reference="")
-        .exclude(agency_id=F("child__agency_id"))
-        .filter(allocated_worker__isnull=False)
+        .filter(held_elsewhere=True, allocated_worker__isnull=False)
         .exclude(child__legal_status=LegalStatus.CLOSED)
         .select_related("child")
         .order_by("id")
