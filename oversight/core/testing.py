@@ -55,6 +55,21 @@ def today_is(day: dt.date, at: dt.time = dt.time(10)) -> Iterator[dt.date]:
         yield day
 
 
+def integrity_verified() -> tuple[int, str]:
+    """``manage.py verify_integrity`` as a scheduler runs it: its exit code (0, or 1 when a
+    check found a broken link) and what it printed."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    try:
+        call_command("verify_integrity", stdout=out)
+    except CommandError as error:
+        return error.returncode, out.getvalue()
+    return 0, out.getvalue()
+
+
 def browser_tests_required() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from oversight.children import services
 from oversight.children.models import AgencyInvolvement
-from oversight.core.testing import today_is
+from oversight.core.testing import integrity_verified, today_is
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +25,6 @@ VALID_NHS = "9434765919"
 def _today() -> Iterator[dt.date]:
     with today_is(TODAY) as day:
         yield day
-
-
-def _verify() -> tuple[int, str]:
-    out = StringIO()
-    try:
-        call_command("verify_integrity", stdout=out)
-    except CommandError as error:
-        return error.returncode, out.getvalue()
-    return 0, out.getvalue()
 
 
 def _council_child_with_health_involved(cast: Any) -> Any:
@@ -78,7 +67,7 @@ def test_the_services_say_which_involvements_another_agency_holds(cast):
             (cast.other_agency.pk, "HV-1", True),  # health's own involvement
         ]
     )
-    code, out = _verify()
+    code, out = integrity_verified()
     assert code == 0
     assert "agency involvements held elsewhere: all intact" in out
 
@@ -98,7 +87,7 @@ def test_verify_integrity_names_an_involvement_whose_flag_disagrees_with_its_chi
     child = _council_child_with_health_involved(cast)
     own = AgencyInvolvement.objects.get(child=child, agency=cast.agency)
     AgencyInvolvement.objects.filter(pk=own.pk).update(held_elsewhere=True)
-    code, out = _verify()
+    code, out = integrity_verified()
     assert code == 1
     assert (
         f"BROKEN at AgencyInvolvement {own.pk}: it says another agency holds the child, "

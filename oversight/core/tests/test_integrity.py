@@ -12,24 +12,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection
 
 from oversight.core.models import AuditAction, AuditEvent
 from oversight.core.services import audit_event_record
+from oversight.core.testing import integrity_verified
 
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 11, 17, 10, tzinfo=ZoneInfo("Europe/London"))
-
-
-def _verify() -> tuple[int, str]:
-    out = StringIO()
-    try:
-        call_command("verify_integrity", stdout=out)
-    except CommandError as error:
-        return error.returncode, out.getvalue()
-    return 0, out.getvalue()
 
 
 def _tamper(statement: str, params: list[Any]) -> None:
@@ -56,21 +48,21 @@ def test_each_audit_entry_carries_the_hash_of_the_one_before(events: list[AuditE
     stored = list(AuditEvent.objects.order_by("id"))
     for before, after in itertools.pairwise(stored):
         assert after.previous_hash == before.hash and len(after.hash) == 64
-    code, report = _verify()
+    code, report = integrity_verified()
     assert code == 0
     assert "Checked 3 audit log entries: all intact." in report
 
 
 def test_an_edited_audit_event_is_named_by_verify_integrity(events: list[AuditEvent]) -> None:
     _tamper("UPDATE core_auditevent SET action = 'view' WHERE id = %s", [events[1].pk])
-    code, report = _verify()
+    code, report = integrity_verified()
     assert code == 1
     assert f"BROKEN at core.auditevent {events[1].pk}: its content no longer matches" in report
 
 
 def test_a_deleted_audit_event_is_named_by_verify_integrity(events: list[AuditEvent]) -> None:
     _tamper("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])
-    code, report = _verify()
+    code, report = integrity_verified()
     assert code == 1
     assert f"BROKEN at core.auditevent {events[2].pk}: it does not follow entry {events[0].pk}" in (
         report
@@ -86,7 +78,7 @@ def test_an_audit_event_rewritten_with_a_fresh_hash_breaks_the_next_link(
         "UPDATE core_auditevent SET detail = %s, hash = %s WHERE id = %s",
         ['{"format": "pdf"}', forged.compute_hash(), events[1].pk],
     )
-    code, report = _verify()
+    code, report = integrity_verified()
     assert code == 1
     assert f"core.auditevent {events[2].pk}: it does not follow entry {events[1].pk}" in report
 
@@ -96,7 +88,7 @@ def test_verify_integrity_exits_0_on_a_freshly_built_demo() -> None:
     call_command(
         "seed_demo", "--today", NOW.date().isoformat(), stdout=StringIO(), stderr=StringIO()
     )
-    code, report = _verify()
+    code, report = integrity_verified()
     assert code == 0, report
     assert "BROKEN" not in report
     checked = int(report.split("signed records")[0].split("Checked ")[-1])

@@ -7,17 +7,16 @@ supervisee's review of supervision itself at sign-off (004 "The Supervision Proc
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
 from oversight.contracts.models import SessionType
 from oversight.core.models import AuditEvent
+from oversight.core.testing import integrity_verified
 from oversight.supervision import services
 from oversight.supervision.models import SessionRecord, SessionStatus
 from oversight.supervision.signed import content_hash
@@ -31,12 +30,8 @@ THEMES = ["professional_curiosity", "disguised_compliance"]
 
 
 def _verify() -> str:
-    out = StringIO()
-    try:
-        call_command("verify_integrity", stdout=out)
-    except CommandError:
-        return "FAILED\n" + out.getvalue()
-    return out.getvalue()
+    code, out = integrity_verified()
+    return ("FAILED\n" if code else "") + out
 
 
 def _record(cast: Any, session: Any, **data: Any) -> SessionRecord:
