@@ -13,10 +13,12 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.core.management import CommandError, call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -58,10 +60,6 @@ def today_is(day: dt.date, at: dt.time = dt.time(10)) -> Iterator[dt.date]:
 def integrity_verified() -> tuple[int, str]:
     """``manage.py verify_integrity`` as a scheduler runs it: its exit code (0, or 1 when a
     check found a broken link) and what it printed."""
-    from io import StringIO
-
-    from django.core.management import CommandError, call_command
-
     out = StringIO()
     try:
         call_command("verify_integrity", stdout=out)
