@@ -6,7 +6,7 @@ functions that return its live records:
 
     child_discussions = "oversight.supervision.selectors.case_discussions_live"
     child_decisions = "oversight.supervision.selectors.decisions_live"
-    child_discussion_agency = "record__session__agency"
+    child_discussion_agency = "agency"
 
 Children reads only these fields of them: a discussion's ``child``, ``discussed_on`` and
 ``rag_rating`` (for the cadence and drift, seed 004 objectives 3 and 4; its values are the
@@ -38,7 +38,7 @@ def decisions() -> QuerySet[Any]:
 
 
 def agency_path() -> str:
-    """The lookup from a discussion to its agency's id, e.g. ``record__session__agency_id``."""
+    """The lookup from a discussion to its agency's id, e.g. ``agency_id``."""
     for config in apps.get_app_configs():
         path = getattr(config, "child_discussion_agency", None)
         if path:

@@ -12,7 +12,11 @@ class SupervisionConfig(AppConfig):
     child_decisions = "oversight.supervision.selectors.decisions_live"
     # The path from a case discussion to the agency whose supervision it took place in: the
     # multi-agency summary shows each agency's last discussion date and rating (issue 13).
-    child_discussion_agency = "record__session__agency"
+    # The discussion names it itself (decision 0032).
+    child_discussion_agency = "agency"
     daily_jobs = ["oversight.supervision.tasks.enqueue_daily"]
     # What manage.py verify_integrity checks of supervision (issue 10 item 4).
-    integrity_checks = ["oversight.supervision.integrity.signed_records_check"]
+    integrity_checks = [
+        "oversight.supervision.integrity.signed_records_check",
+        "oversight.supervision.integrity.discussion_agencies_check",
+    ]

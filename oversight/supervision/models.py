@@ -460,6 +460,13 @@ class CaseDiscussion(TrackedModel):
     record = models.ForeignKey(
         SessionRecord, on_delete=models.PROTECT, related_name="case_discussions"
     )
+    # The agency whose supervision the discussion took place in: the session's, written once
+    # when the discussion is added (a session never changes agency). Kept on the row so the
+    # dashboards count a period's discussions by agency without joining every one to its
+    # record and session (issue 17 item 2; decision 0032). verify_integrity checks it.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_discussions")
     discussed_on = models.DateField()
     rag_rating = models.CharField(max_length=10, choices=RagRating.choices)
@@ -513,12 +520,21 @@ class CaseDiscussion(TrackedModel):
                 condition=models.Q(archived_at__isnull=True),
                 name="discussion_latest_by_child",
             ),
-            # The discussions in a dashboard's period (case progression, specialist referrals,
-            # review themes), not every discussion ever held (issue 17 item 3).
+            # The discussions in a dashboard's period (specialist referrals, review themes),
+            # not every discussion ever held (issue 17 item 3); referrals from the index.
             models.Index(
                 fields=["discussed_on"],
+                include=["agency", "specialist_referral"],
                 condition=models.Q(archived_at__isnull=True),
                 name="discussion_in_period",
+            ),
+            # Case progression: each child's discussions in an agency in order, with their
+            # ratings, read from the index without a sort (decision 0032).
+            models.Index(
+                fields=["agency", "child", "discussed_on", "id"],
+                include=["rag_rating"],
+                condition=models.Q(archived_at__isnull=True),
+                name="discussion_by_agency_child",
             ),
         ]
         constraints = [

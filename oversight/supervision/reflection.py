@@ -15,6 +15,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
+from django.db.models import F, Window
+from django.db.models.functions import Lag
+
 from oversight.children.models import ChildStatus, LegalStatus
 from oversight.people.models import SupervisionRelationship
 
@@ -171,9 +175,7 @@ def agency_stage_coverage(
     each stakeholder's perspective was considered (issue 15 items 11 and 12)."""
     discussions = list(
         CaseDiscussion.objects.live()
-        .filter(
-            record__session__agency_id=agency_id, discussed_on__gte=start, discussed_on__lte=end
-        )
+        .filter(agency_id=agency_id, discussed_on__gte=start, discussed_on__lte=end)
         .only("pk", "stakeholders", *STAGE_TEXT_FIELDS)
     )
     stakeholders: Counter[str] = Counter(v for d in discussions for v in set(d.stakeholders))
@@ -256,28 +258,13 @@ def progression_counts(
         )
         for pk in agency_ids
     }
-    ratings = (
-        CaseDiscussion.objects.live()
-        .filter(
-            record__session__agency_id__in=agency_ids,
-            discussed_on__gte=first - LOOKBACK,
-            discussed_on__lte=last,
-        )
-        .order_by("record__session__agency_id", "child_id", "discussed_on", "id")
-        .values_list("record__session__agency_id", "child_id", "discussed_on", "rag_rating")
-    )
-    previous: tuple[int, int, str] | None = None
-    for agency_id, child_id, day, rating in ratings:
-        if previous is not None and previous[:2] == (agency_id, child_id):
-            n = _period_of(day, periods)
-            if n is not None:
-                counts = found[agency_id]
-                before, after = RAG_ORDER.get(previous[2], 1), RAG_ORDER.get(rating, 1)
-                kind = "better" if after > before else "worse" if after < before else "same"
-                counts.summary[kind][n] += 1
-                if previous[2] != rating:
-                    counts.rag[(previous[2], rating)][n] += 1
-        previous = (agency_id, child_id, rating)
+    for agency_id, index, before_rating, rating, moves in _rating_moves(agency_ids, periods):
+        counts = found[agency_id]
+        before, after = RAG_ORDER.get(before_rating, 1), RAG_ORDER.get(rating, 1)
+        kind = "better" if after > before else "worse" if after < before else "same"
+        counts.summary[kind][index] += moves
+        if before_rating != rating:
+            counts.rag[(before_rating, rating)][index] += moves
     # A status may have started years before the one that follows it: every status of a
     # child whose status changed in the periods, however old.
     changed = ChildStatus.objects.filter(
@@ -296,6 +283,45 @@ def progression_counts(
                 found[agency_id].moves[(prior[1], status)][n] += 1
         prior = (child_id, status)
     return found
+
+
+def _rating_moves(
+    agency_ids: list[int], periods: list[tuple[dt.date, dt.date]]
+) -> list[tuple[int, int, str, str, int]]:
+    """(agency, period index, rating before, rating, discussions) for each discussion in the
+    periods that follows an earlier one of the same child in the agency, within LOOKBACK.
+    The database pairs each discussion with the one before (a window) and counts the pairs,
+    so a partnership's quarter returns a few dozen rows, not the 15 months of discussions
+    it reads (issue 17 item 2: any past period on its first visit)."""
+    first, last = periods[0][0], periods[-1][1]
+    discussions = (
+        CaseDiscussion.objects.live()
+        .filter(
+            agency_id__in=agency_ids,
+            discussed_on__gte=first - LOOKBACK,
+            discussed_on__lte=last,
+        )
+        .annotate(
+            rated_before=Window(
+                Lag("rag_rating"),
+                partition_by=[F("agency_id"), F("child_id")],
+                order_by=[F("discussed_on").asc(), F("id").asc()],
+            ),
+        )
+        .order_by()
+        .values_list("agency_id", "discussed_on", "rated_before", "rag_rating")
+    )
+    inner, params = discussions.query.sql_with_params()
+    which = " ".join(f"WHEN discussed_on BETWEEN %s AND %s THEN {n}" for n in range(len(periods)))
+    sql = (
+        f"SELECT agency_id, CASE {which} END AS n, rated_before, rag_rating, COUNT(*) "
+        f"FROM ({inner}) pairs WHERE rated_before IS NOT NULL AND discussed_on >= %s "
+        "GROUP BY 1, 2, 3, 4"
+    )
+    bounds = [day for period in periods for day in period]
+    with connections[discussions.db].cursor() as cursor:
+        cursor.execute(sql, [*bounds, *params, first])
+        return [row for row in cursor.fetchall() if row[1] is not None]
 
 
 def _rag_label(value: str) -> str:

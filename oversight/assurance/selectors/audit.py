@@ -152,7 +152,7 @@ def multi_agency_audit_strata(*, start: dt.date, end: dt.date) -> dict[str, set[
         CaseDiscussion.objects.live()
         .filter(child_id__in=known, discussed_on__lte=end)
         .order_by("child_id", "discussed_on", "id")
-        .values_list("child_id", "record__session__agency_id", "discussed_on", "rag_rating")
+        .values_list("child_id", "agency_id", "discussed_on", "rag_rating")
     )
     rank = {RagRating.GREEN: 0, RagRating.AMBER: 1, RagRating.RED: 2}
     strata: dict[str, set[int]] = {s: set() for s in Stratum}
@@ -191,7 +191,7 @@ def multi_agency_audit_records(
             for child_id, record_id, agency_id in CaseDiscussion.objects.live()
             .filter(child_id__in=child_ids, discussed_on__range=(start, end))
             .order_by()
-            .values_list("child_id", "record_id", "record__session__agency_id")
+            .values_list("child_id", "record_id", "agency_id")
             if agency_id in agencies.get(child_id, set())
         }
     )

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from oversight.children import selectors as children
@@ -241,9 +241,11 @@ def partnership_children_table(
 
 
 def key_elements_table(agencies: list[Agency], period: Period) -> Table:
-    """Seed 001 "Key elements": the share of records covering each, over the period."""
+    """Seed 001 "Key elements": the share of records covering each, over the period. The
+    records are counted in the database by agency and set of elements, a few rows whatever
+    the period's length (issue 17 item 2: any past period on its first visit)."""
     counts: dict[int, dict[str, int]] = {a.pk: defaultdict(int) for a in agencies}
-    for agency_id, elements in (
+    for agency_id, elements, n in (
         SessionRecord.objects.live()
         .filter(
             session__agency_id__in=[a.pk for a in agencies],
@@ -251,10 +253,12 @@ def key_elements_table(agencies: list[Agency], period: Period) -> Table:
             session__held_on__lte=period.end,
         )
         .values_list("session__agency_id", "key_elements")
+        .annotate(n=Count("id"))
+        .order_by()
     ):
-        counts[agency_id]["records"] += 1
+        counts[agency_id]["records"] += n
         for element in elements or []:
-            counts[agency_id][element] += 1
+            counts[agency_id][element] += n
     table = Table(
         key="key_elements",
         caption="Balance of the three key elements across session records in the period",
@@ -273,7 +277,7 @@ def key_elements_table(agencies: list[Agency], period: Period) -> Table:
 
 def _discussions_in(agencies: list[Agency], period: Period) -> QuerySet[CaseDiscussion]:
     return CaseDiscussion.objects.live().filter(
-        record__session__agency_id__in=[a.pk for a in agencies],
+        agency_id__in=[a.pk for a in agencies],
         discussed_on__gte=period.start,
         discussed_on__lte=period.end,
     )
@@ -291,11 +295,14 @@ def specialist_referrals_table(agencies: list[Agency], period: Period) -> Table:
     """Seed 004 "Safeguarding supervision is responsible for": referral for specialist
     assessment, counted as an outcome of case discussions (issue 15 item 14)."""
     counts: dict[int, dict[str, int]] = {a.pk: defaultdict(int) for a in agencies}
-    for agency_id, referred in _discussions_in(agencies, period).values_list(
-        "record__session__agency_id", "specialist_referral"
+    for agency_id, discussions, referred in (
+        _discussions_in(agencies, period)
+        .values_list("agency_id")
+        .annotate(n=Count("id"), referred=Count("id", filter=Q(specialist_referral=True)))
+        .order_by()
     ):
-        counts[agency_id]["discussions"] += 1
-        counts[agency_id]["referred"] += int(referred)
+        counts[agency_id]["discussions"] = discussions
+        counts[agency_id]["referred"] = referred
     table = Table(
         key="specialist_referrals",
         caption="Case discussions in the period that referred the child for specialist assessment",
@@ -326,12 +333,15 @@ def review_themes_table(agencies: list[Agency], period: Period) -> Table:
     hidden beside a small one (decision 0004). A discussion may consider several themes."""
     counts: dict[str, dict[int, int]] = {t: defaultdict(int) for t in ReviewTheme.values}
     totals: dict[int, int] = defaultdict(int)
-    for agency_id, themes in _discussions_in(agencies, period).values_list(
-        "record__session__agency_id", "review_themes"
+    for agency_id, themes, n in (
+        _discussions_in(agencies, period)
+        .values_list("agency_id", "review_themes")
+        .annotate(n=Count("id"))
+        .order_by()
     ):
-        totals[agency_id] += 1
+        totals[agency_id] += n
         for theme in set(themes or []) & counts.keys():
-            counts[theme][agency_id] += 1
+            counts[theme][agency_id] += n
     several = len(agencies) > 1
     table = Table(
         key="review_themes",

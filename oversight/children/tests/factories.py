@@ -81,5 +81,5 @@ def discussion(child: Child, on: dt.date, rag: str = "amber", supervisor: Any = 
     )
     record = SessionRecord.objects.create(session=session)
     return CaseDiscussion.objects.create(
-        record=record, child=child, discussed_on=on, rag_rating=rag
+        record=record, agency=child.agency, child=child, discussed_on=on, rag_rating=rag
     )

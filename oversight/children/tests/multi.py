@@ -62,6 +62,7 @@ def discuss(
     )
     return CaseDiscussion.objects.create(
         record=record,
+        agency=agency,
         child=child,
         discussed_on=on,
         rag_rating=rag,

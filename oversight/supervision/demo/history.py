@@ -409,6 +409,7 @@ def _write(
             rag_counts[child.pk] += 1
             discussion = CaseDiscussion(
                 record=record,
+                agency_id=session.agency_id,
                 child_id=child.pk,
                 discussed_on=held,
                 rag_rating=rating,

@@ -173,6 +173,7 @@ def check_before_signing(ctx: DemoContext) -> None:
     )
     CaseDiscussion.objects.create(
         record=record,
+        agency_id=session.agency_id,
         child=children[0],
         discussed_on=held,
         rag_rating=RagRating.AMBER,

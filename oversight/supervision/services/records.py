@@ -427,6 +427,7 @@ def case_discussion_add(
         data["reflective_tool"] = default_tool_key(agency_id=session.agency_id)
     discussion = CaseDiscussion(
         record=record,
+        agency_id=session.agency_id,
         child=child,
         discussed_on=session.held_on or timezone.localdate(),
         **_clean_discussion(data),

@@ -71,6 +71,7 @@ class CaseDiscussionFactory(factory.django.DjangoModelFactory):
         model = CaseDiscussion
 
     record = factory.SubFactory(SessionRecordFactory)
+    agency = factory.SelfAttribute("record.session.agency")
     child = factory.SubFactory(
         ChildFactory, agency=factory.SelfAttribute("..record.session.agency")
     )

@@ -63,7 +63,7 @@ def late(cast: Any) -> dict[str, Any]:
             agency=cast.agency, allocated_practitioner=cast.practitioner, display_name="Family K"
         )
         discussion = CaseDiscussion.objects.create(
-            record=record, child=child, discussed_on=HELD, rag_rating="red"
+            record=record, agency=cast.agency, child=child, discussed_on=HELD, rag_rating="red"
         )
         common = {
             "child": child,
