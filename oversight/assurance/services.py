@@ -626,10 +626,10 @@ def trend_points_backfill(*, today: dt.date, since: dt.date | None = None) -> in
     """Keep, where none are kept yet, the points of the headline trends read from the
     children's history (children discussed, drift resolved, several agencies) for the
     partnership and each agency, and each agency's children-in-need cadence, at every closed
-    month end the children's history covers, or from ``since`` (issue 17 item 2: past
-    periods read only what is kept). Run with the nightly job, after an import and at the end
-    of the demo; kept points are read, a year of month ends at a time, not counted again.
-    Returns how many month ends were looked at."""
+    month end the children's history covers, or from ``since``, and on the day just closed
+    (issue 17 item 2: past periods read only what is kept; decision 0032). Run with the
+    nightly job, after an import and at the end of the demo; kept points are read, a year of
+    month ends at a time, not counted again. Returns how many month ends were looked at."""
     from oversight.children.models import ChildStatus
 
     from .periods import month_ends, month_start
@@ -637,10 +637,15 @@ def trend_points_backfill(*, today: dt.date, since: dt.date | None = None) -> in
 
     agencies = list(Agency.objects.live().order_by("name"))
     last = month_start(today) - dt.timedelta(days=1)
+    closed = today - dt.timedelta(days=1)
     first = since or ChildStatus.objects.aggregate(first=models.Min("starts_on"))["first"]
-    if not agencies or first is None or last < first:
+    if not agencies or first is None or closed < first:
         return 0
-    days = month_ends(last, (last.year - first.year) * 12 + last.month - first.month + 1)
+    days = (
+        month_ends(last, (last.year - first.year) * 12 + last.month - first.month + 1)
+        if last >= first
+        else []
+    )
     ids = {agency.pk for agency in agencies}
     scopes = [agencies, *([agency] for agency in agencies)]
     for at in range(0, len(days), 12):
@@ -650,6 +655,12 @@ def trend_points_backfill(*, today: dt.date, since: dt.date | None = None) -> in
                 trend_points(key, scope, year, today)
         for day in year:
             cadence_on(ids, day, today)
+    # The day just closed as well, whatever its date: run nightly, this keeps every day from
+    # the first night on, so a period ending on any later day reads kept points too.
+    for scope in scopes:
+        for key in MONTH_END_TRENDS:
+            trend_points(key, scope, [closed], today)
+    cadence_on(ids, closed, today)
     return len(days)
 
 

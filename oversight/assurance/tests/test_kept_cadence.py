@@ -89,11 +89,32 @@ def test_the_backfill_keeps_cadence_at_every_month_end_equal_to_a_recount(
         recount = children.cadence_figures_by_agency(agency_ids=ids, on=day)
         assert kept == {i: (f.in_cadence, f.within_cadence) for i, f in recount.items()}, day
     for key in ("children_trend", "drift_trend", "multi_agency_trend"):
-        assert TrendPoint.objects.filter(key=key, agency=None).count() == len(days)
+        # Each month end, and the day just closed (the next test).
+        assert TrendPoint.objects.filter(key=key, agency=None).count() == len(days) + 1
     # Run again (the nightly job): nothing is counted twice.
     before = TrendPoint.objects.count()
     trend_points_backfill(today=TODAY)
     assert TrendPoint.objects.count() == before
+
+
+def test_the_nightly_backfill_keeps_the_day_just_closed_whatever_its_date(
+    cast: Any, history: list[Any], django_assert_max_num_queries: Any
+) -> None:
+    """Run each night, the back-fill keeps every day from then on, so a period ending on
+    any such day reads kept figures, not only one ending on a month end (decision 0032)."""
+    closed = TODAY - dt.timedelta(days=1)  # 16 November 2026, not a month end
+    ids = {cast.agency.pk, cast.other_agency.pk}
+    recount = children.cadence_figures_by_agency(agency_ids=ids, on=closed)
+    trend_points_backfill(today=TODAY)
+    kept = dict(TrendPoint.objects.filter(key=CADENCE, on=closed).values_list("agency_id", "n"))
+    assert kept == {i: f.in_cadence for i, f in recount.items()}
+    for key in ("children_trend", "drift_trend", "multi_agency_trend"):
+        scopes = set(TrendPoint.objects.filter(key=key, on=closed).values_list("agency_id"))
+        assert scopes == {(None,), (cast.agency.pk,), (cast.other_agency.pk,)}, key
+    period = Period(dt.date(2026, 8, 17), closed)
+    with django_assert_max_num_queries(3):
+        table = children_table([cast.agency, cast.other_agency], period, TODAY)
+    assert table.totals["in_cadence"] == sum(f.in_cadence for f in recount.values())
 
 
 def test_a_past_periods_children_table_reads_the_kept_cadence(
