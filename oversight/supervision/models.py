@@ -719,6 +719,14 @@ class Decision(TrackedModel):
                 condition=models.Q(recorded_on_file_at__isnull=True, archived_at__isnull=True),
                 name="decision_waiting_by_child",
             ),
+            # The decisions made in a dashboard's period and its 12-month trend, counted from
+            # the index alone, not every decision each agency ever made (decision 0032).
+            models.Index(
+                fields=["decided_on"],
+                include=["id", "agency", "recorded_on_file_at", "file_due_on"],
+                condition=models.Q(archived_at__isnull=True),
+                name="decision_in_period",
+            ),
         ]
         constraints = [
             # Issue 10 item 10: a decision is made in exactly one case discussion or one

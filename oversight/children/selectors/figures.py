@@ -15,7 +15,6 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from oversight.core.workdays import day_start
@@ -245,19 +244,25 @@ def decisions_on_file_by_month(
 ) -> dict[dt.date, tuple[int, int]]:
     """Decisions made in each month from ``start`` to ``end`` and how many were on the
     child's file within two working days, keyed by the month's first day: the 12-month
-    trend in one query rather than one a month (issue 17 item 2)."""
+    trend in one query rather than one a month (issue 17 item 2). Counted by day and added
+    up into months here: truncating every decision's date to its month in the database cost
+    more than the count (decision 0032)."""
     rows = (
         supervision_records.decisions()
         .filter(agency_id__in=agency_ids, decided_on__gte=start, decided_on__lte=end)
         .order_by()
-        .annotate(month=TruncMonth("decided_on"))
-        .values("month")
+        .values_list("decided_on")
         .annotate(
             decisions=Count("pk"),
             on_time=Count("pk", filter=Q(recorded_on_file_at__date__lte=F("file_due_on"))),
         )
     )
-    return {row["month"]: (row["decisions"], row["on_time"]) for row in rows}
+    months: dict[dt.date, tuple[int, int]] = {}
+    for day, decisions, on_time in rows:
+        month = day.replace(day=1)
+        made, filed = months.get(month, (0, 0))
+        months[month] = (made + decisions, filed + on_time)
+    return months
 
 
 def decisions_on_file_figures_by_agency(
