@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.utils import timezone
 
 from oversight.children import selectors as children
@@ -275,12 +276,40 @@ def key_elements_table(agencies: list[Agency], period: Period) -> Table:
 # --- Case discussions: referrals and serious case review themes ----------------------------
 
 
-def _discussions_in(agencies: list[Agency], period: Period) -> QuerySet[CaseDiscussion]:
-    return CaseDiscussion.objects.live().filter(
-        agency_id__in=[a.pk for a in agencies],
-        discussed_on__gte=period.start,
-        discussed_on__lte=period.end,
+@dataclass
+class DiscussionOutcomes:
+    """A period's case discussions by agency: how many, how many referred the child for
+    specialist assessment, and how many considered each serious case review theme."""
+
+    discussions: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    referred: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    themes: dict[str, dict[int, int]] = field(
+        default_factory=lambda: {t: defaultdict(int) for t in ReviewTheme.values}
     )
+
+
+def discussion_outcomes(agencies: list[Agency], period: Period) -> DiscussionOutcomes:
+    """The referrals and themes tables' counts in one read of the period's discussions,
+    grouped in the database by agency, referral and list of themes (a few hundred rows
+    whatever the period's length; decision 0032)."""
+    found = DiscussionOutcomes()
+    for agency_id, referred, themes, n in (
+        CaseDiscussion.objects.live()
+        .filter(
+            agency_id__in=[a.pk for a in agencies],
+            discussed_on__gte=period.start,
+            discussed_on__lte=period.end,
+        )
+        .values_list("agency_id", "specialist_referral", "review_themes")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        found.discussions[agency_id] += n
+        if referred:
+            found.referred[agency_id] += n
+        for theme in set(themes or []) & found.themes.keys():
+            found.themes[theme][agency_id] += n
+    return found
 
 
 def _count_and_share(count: int, total: int) -> list[Any]:
@@ -291,18 +320,12 @@ def _count_and_share(count: int, total: int) -> list[Any]:
     return [count, percent(count, total)]
 
 
-def specialist_referrals_table(agencies: list[Agency], period: Period) -> Table:
+def specialist_referrals_table(
+    agencies: list[Agency], period: Period, outcomes: DiscussionOutcomes | None = None
+) -> Table:
     """Seed 004 "Safeguarding supervision is responsible for": referral for specialist
     assessment, counted as an outcome of case discussions (issue 15 item 14)."""
-    counts: dict[int, dict[str, int]] = {a.pk: defaultdict(int) for a in agencies}
-    for agency_id, discussions, referred in (
-        _discussions_in(agencies, period)
-        .values_list("agency_id")
-        .annotate(n=Count("id"), referred=Count("id", filter=Q(specialist_referral=True)))
-        .order_by()
-    ):
-        counts[agency_id]["discussions"] = discussions
-        counts[agency_id]["referred"] = referred
+    found = outcomes or discussion_outcomes(agencies, period)
     table = Table(
         key="specialist_referrals",
         caption="Case discussions in the period that referred the child for specialist assessment",
@@ -315,33 +338,26 @@ def specialist_referrals_table(agencies: list[Agency], period: Period) -> Table:
         chart_column=3,
     )
     for agency in agencies:
-        c = counts[agency.pk]
+        discussions = found.discussions[agency.pk]
         table.rows.append(
             [
                 agency.name,
-                suppress(c["discussions"], c["discussions"]),
-                *_count_and_share(c["referred"], c["discussions"]),
+                suppress(discussions, discussions),
+                *_count_and_share(found.referred[agency.pk], discussions),
             ]
         )
     return table
 
 
-def review_themes_table(agencies: list[Agency], period: Period) -> Table:
+def review_themes_table(
+    agencies: list[Agency], period: Period, outcomes: DiscussionOutcomes | None = None
+) -> Table:
     """How many case discussions considered each serious case review theme in the period
     (seed 004 Introduction, seed 002; issue 15 item 15), by agency with the partnership's
     total. Each theme's row is a split of its total across agencies, so a larger cell is
     hidden beside a small one (decision 0004). A discussion may consider several themes."""
-    counts: dict[str, dict[int, int]] = {t: defaultdict(int) for t in ReviewTheme.values}
-    totals: dict[int, int] = defaultdict(int)
-    for agency_id, themes, n in (
-        _discussions_in(agencies, period)
-        .values_list("agency_id", "review_themes")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        totals[agency_id] += n
-        for theme in set(themes or []) & counts.keys():
-            counts[theme][agency_id] += n
+    found = outcomes or discussion_outcomes(agencies, period)
+    counts, totals = found.themes, found.discussions
     several = len(agencies) > 1
     table = Table(
         key="review_themes",

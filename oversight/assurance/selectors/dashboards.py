@@ -18,6 +18,7 @@ from .children import (
     children_table,
     decisions_table,
     decisions_trend_table,
+    discussion_outcomes,
     drift_table,
     key_elements_table,
     month_end_trend_table,
@@ -60,6 +61,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
     agencies = agencies_all()
     on = min(period.end, today)
     groups = by_agency(agencies, figures_on(agencies, on, today))
+    outcomes = discussion_outcomes(agencies, period)  # referrals and themes, one read
     return [
         Table(
             key="staff_compliance",
@@ -86,8 +88,8 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         partnership_children_table(agencies, period, today, partnership_row=True),
         month_end_trend_table("multi_agency_trend", agencies, period.end, today),
         key_elements_table(agencies, period),
-        specialist_referrals_table(agencies, period),
-        review_themes_table(agencies, period),
+        specialist_referrals_table(agencies, period, outcomes),
+        review_themes_table(agencies, period, outcomes),
         evaluation_by_agency_table(agencies, period, today),
         audit_grades_table(agencies, period),
         multi_agency_audit_table(agencies, period),
@@ -110,6 +112,7 @@ def agency_tables(*, agency: Agency, period: Period, today: dt.date) -> list[Tab
         figures = {**compliance_breakdown_fill(agency_id=agency.pk, on=on), "counts": kept}
     by_team = by_grouping(figures, "team")
     by_group = by_grouping(figures, "staff_group")
+    outcomes = discussion_outcomes(agencies, period)  # referrals and themes, one read
     return [
         Table(
             key="compliance_by_team",
@@ -143,8 +146,8 @@ def agency_tables(*, agency: Agency, period: Period, today: dt.date) -> list[Tab
         partnership_children_table(agencies, period, today, partnership_row=False),
         month_end_trend_table("multi_agency_trend", agencies, period.end, today),
         key_elements_table(agencies, period),
-        specialist_referrals_table(agencies, period),
-        review_themes_table(agencies, period),
+        specialist_referrals_table(agencies, period, outcomes),
+        review_themes_table(agencies, period, outcomes),
         evaluation_statements_table(
             responses_in(period, today=today).filter(round__agency=agency),
             "Evaluation of supervision: the ten statements, rounds "
