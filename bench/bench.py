@@ -344,25 +344,18 @@ def main() -> int:
             f"{name:<36} {statistics.median(warm):>8.0f} {percentile(warm, 0.95):>8.0f} "
             f"{cold_cells} {queries:>11} {status:>6}"
         )
+    # The dashboards and their exports, signed in above and within --only.
+    figures = [
+        (name, username, url)
+        for name, username, url in pages()
+        if ("dashboard" in name or "export" in name)
+        and username in clients
+        and (not args.only or args.only in name)
+    ]
     if args.day_first:
-        wanted = [
-            (name, username, url)
-            for name, username, url in pages()
-            if ("dashboard" in name or "export" in name)
-            and username in clients
-            and (not args.only or args.only in name)
-        ]
-        day_first(clients, wanted, args.day_first)
-    if args.past:
-        wanted = [
-            (name, username, url)
-            for name, username, url in pages()
-            if ("dashboard" in name or "export" in name)
-            and "compliance" not in name
-            and username in clients
-            and (not args.only or args.only in name)
-        ]
-        past(clients, wanted, args.past)
+        day_first(clients, figures, args.day_first)
+    if args.past:  # the compliance export has no period
+        past(clients, [page for page in figures if "compliance" not in page[0]], args.past)
     say(f"Load average at the end: {os.getloadavg()[0]:.2f}. Times in ms; queries warm/cold.")
     return 0
 

@@ -320,12 +320,9 @@ def _count_and_share(count: int, total: int) -> list[Any]:
     return [count, percent(count, total)]
 
 
-def specialist_referrals_table(
-    agencies: list[Agency], period: Period, outcomes: DiscussionOutcomes | None = None
-) -> Table:
+def specialist_referrals_table(agencies: list[Agency], found: DiscussionOutcomes) -> Table:
     """Seed 004 "Safeguarding supervision is responsible for": referral for specialist
     assessment, counted as an outcome of case discussions (issue 15 item 14)."""
-    found = outcomes or discussion_outcomes(agencies, period)
     table = Table(
         key="specialist_referrals",
         caption="Case discussions in the period that referred the child for specialist assessment",
@@ -349,14 +346,11 @@ def specialist_referrals_table(
     return table
 
 
-def review_themes_table(
-    agencies: list[Agency], period: Period, outcomes: DiscussionOutcomes | None = None
-) -> Table:
+def review_themes_table(agencies: list[Agency], found: DiscussionOutcomes) -> Table:
     """How many case discussions considered each serious case review theme in the period
     (seed 004 Introduction, seed 002; issue 15 item 15), by agency with the partnership's
     total. Each theme's row is a split of its total across agencies, so a larger cell is
     hidden beside a small one (decision 0004). A discussion may consider several themes."""
-    found = outcomes or discussion_outcomes(agencies, period)
     counts, totals = found.themes, found.discussions
     several = len(agencies) > 1
     table = Table(

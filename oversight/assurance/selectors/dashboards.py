@@ -88,8 +88,8 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         partnership_children_table(agencies, period, today, partnership_row=True),
         month_end_trend_table("multi_agency_trend", agencies, period.end, today),
         key_elements_table(agencies, period),
-        specialist_referrals_table(agencies, period, outcomes),
-        review_themes_table(agencies, period, outcomes),
+        specialist_referrals_table(agencies, outcomes),
+        review_themes_table(agencies, outcomes),
         evaluation_by_agency_table(agencies, period, today),
         audit_grades_table(agencies, period),
         multi_agency_audit_table(agencies, period),
@@ -146,8 +146,8 @@ def agency_tables(*, agency: Agency, period: Period, today: dt.date) -> list[Tab
         partnership_children_table(agencies, period, today, partnership_row=False),
         month_end_trend_table("multi_agency_trend", agencies, period.end, today),
         key_elements_table(agencies, period),
-        specialist_referrals_table(agencies, period, outcomes),
-        review_themes_table(agencies, period, outcomes),
+        specialist_referrals_table(agencies, outcomes),
+        review_themes_table(agencies, outcomes),
         evaluation_statements_table(
             responses_in(period, today=today).filter(round__agency=agency),
             "Evaluation of supervision: the ten statements, rounds "
