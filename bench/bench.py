@@ -261,6 +261,7 @@ def past(clients: dict[str, Client], wanted: list[tuple[str, str, str]], count: 
     ]
     periods = past_periods(count, today)
     times: dict[str, list[float]] = {name: [] for name, _, _ in wanted}
+    slowest: dict[str, tuple[float, str]] = {}
     queries: dict[str, int] = {}
     for start, end in periods:
         for name, username, url in wanted:
@@ -272,6 +273,8 @@ def past(clients: dict[str, Client], wanted: list[tuple[str, str, str]], count: 
                 if hasattr(response, "streaming_content"):
                     b"".join(response.streaming_content)
                 times[name].append((time.perf_counter() - began) * 1000)
+            if times[name][-1] > slowest.get(name, (0.0, ""))[0]:
+                slowest[name] = (times[name][-1], f"{start} to {end}")
             queries[name] = max(queries.get(name, 0), len(captured))
             if response.status_code != 200:
                 say(f"{name} {start} to {end} answered {response.status_code}")
@@ -280,6 +283,7 @@ def past(clients: dict[str, Client], wanted: list[tuple[str, str, str]], count: 
         say(
             f"{name:<36} {statistics.median(found):>8.0f} {percentile(found, 0.95):>8.0f}"
             f" {max(found):>8.0f}  {queries[name]:>4} queries at most   (target p95 < 300 ms)"
+            f"  slowest: {slowest[name][1]}"
         )
 
 

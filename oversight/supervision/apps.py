@@ -19,4 +19,5 @@ class SupervisionConfig(AppConfig):
     integrity_checks = [
         "oversight.supervision.integrity.signed_records_check",
         "oversight.supervision.integrity.discussion_agencies_check",
+        "oversight.supervision.integrity.day_tallies_check",
     ]

@@ -1,14 +1,16 @@
 """Supervision's check for ``manage.py verify_integrity`` (issue 10 item 4), named on its
 ``AppConfig``: every signed record against what was signed, and every addendum; every case
-discussion's agency against its session's."""
+discussion's agency against its session's; every kept day tally against a recount."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db.models import F
 
 from oversight.core.integrity import BrokenLink, IntegrityResult
 
-from .models import CaseDiscussion
+from .models import CaseDiscussion, DayTally, TallyKind
 from .selectors import records_for_check
 from .signed import signed_record_check
 
@@ -44,3 +46,40 @@ def discussion_agencies_check() -> IntegrityResult:
         checked,
         BrokenLink("CaseDiscussion", wrong, "its agency is not the agency of its session"),
     )
+
+
+TALLIES = "day tallies of records and discussions"
+
+
+def day_tallies_check() -> IntegrityResult:
+    """Names the first agency and day whose kept tally differs from a recount of its records
+    and discussions (decision 0033): the past periods' tables add the tallies up."""
+    from .selectors.tallies import counted, kept_through
+    from .services.tallies import BEGINNING
+
+    through = kept_through(list(DayTally.objects.values_list("agency_id", flat=True).distinct()))
+    checked = 0
+    for agency_id, last in sorted(through.items()):
+        kept: dict[tuple[dt.date, str, str], int] = {
+            (row.on, row.kind, row.key): row.n
+            for row in DayTally.objects.filter(agency_id=agency_id).exclude(kind=TallyKind.THROUGH)
+        }
+        recount: dict[tuple[dt.date, str, str], int] = {}
+        for _, day, kind, key, n in counted([agency_id], BEGINNING, last):
+            recount[(day, kind, key)] = recount.get((day, kind, key), 0) + n
+        checked += len(recount)
+        differ = sorted(
+            key[0] for key in kept.keys() | recount.keys() if kept.get(key) != recount.get(key)
+        )
+        if differ:
+            return IntegrityResult(
+                TALLIES,
+                checked,
+                BrokenLink(
+                    "Agency",
+                    agency_id,
+                    f"its day tally for {differ[0]:%-d %B %Y} differs from a recount of its "
+                    "records and discussions",
+                ),
+            )
+    return IntegrityResult(TALLIES, checked)

@@ -1035,3 +1035,47 @@ class RecordDisclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.disclosure} from {self.record}"
+
+
+class TallyKind(models.TextChoices):
+    """What a day's tally counts (decision 0033)."""
+
+    RECORDS = "records", "Session records"  # key ""
+    ELEMENT = "element", "Records covering a key element"  # key: the KeyElement
+    DISCUSSIONS = "discussions", "Case discussions"  # key ""
+    REFERRED = "referred", "Referred for specialist assessment"  # key ""
+    THEME = "theme", "Discussions considering a review theme"  # key: the ReviewTheme
+    MOVE = "move", "Rating moves"  # key: "<rating before>><rating>"
+    THROUGH = "through", "Kept through"  # one per agency: its last kept day, n = 0
+
+
+class DayTally(models.Model):
+    """What one agency's session records and case discussions of one closed day add up to:
+    the key elements covered (seed 001 "Key elements"), the discussions, their referrals for
+    specialist assessment and review themes (seed 004), and each child's move between RAG
+    ratings since its previous discussion in the agency (seed 004 "Assurance indicators" 4).
+    A past period's tables add up a few rows per day instead of reading every record (issue
+    17 item 2). Kept by ``services.tallies`` for every day up to the agency's THROUGH row;
+    the services that add or change a record or discussion recount the days they touch, so
+    a record written up late moves the right day. Days after THROUGH are counted live."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    on = models.DateField()
+    kind = models.CharField(max_length=12, choices=TallyKind.choices)
+    key = models.CharField(max_length=60, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["on", "agency", "kind", "key"], name="one_tally_per_agency_day_kind_key"
+            ),
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=models.Q(kind="through"),
+                name="one_tally_kept_through_per_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} for agency {self.agency_id} on {self.on:%d %b %Y}"

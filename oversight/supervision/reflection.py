@@ -15,10 +15,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections
-from django.db.models import F, Window
-from django.db.models.functions import Lag
-
 from oversight.children.models import ChildStatus, LegalStatus
 from oversight.people.models import SupervisionRelationship
 
@@ -31,8 +27,10 @@ from .models import (
     SessionRecord,
     SessionStatus,
     Stakeholder,
+    TallyKind,
 )
 from .prompts import TOOLS, Tool, tool_for
+from .selectors.tallies import Tally, tallies_in
 
 # Decision 0004: counts under five are withheld where they leave the agency's own records.
 MINIMUM_GROUP = 5
@@ -189,9 +187,6 @@ def agency_stage_coverage(
 # --- Case progression (seed 004 "Assurance indicators" 4; issue 15 item 16) ---------------
 
 RAG_ORDER: dict[str, int] = {RagRating.RED: 0, RagRating.AMBER: 1, RagRating.GREEN: 2}
-# How far back a child's previous rating is looked for: a rating older than a year says
-# little about movement now.
-LOOKBACK = dt.timedelta(days=366)
 
 
 @dataclass
@@ -243,11 +238,15 @@ class ProgressionCounts:
 
 
 def progression_counts(
-    *, agency_ids: list[int], periods: list[tuple[dt.date, dt.date]]
+    *,
+    agency_ids: list[int],
+    periods: list[tuple[dt.date, dt.date]],
+    tallies: dict[int, list[Tally]] | None = None,
 ) -> dict[int, ProgressionCounts]:
-    """Movement between RAG ratings (one discussion of a child to its next in the agency)
-    and between legal statuses (one status period to the next), counted in the period the
-    move happened, for each agency. Two queries whatever the number of agencies."""
+    """Movement between RAG ratings (a discussion of a child compared with its previous one
+    in the agency, within LOOKBACK) and between legal statuses (one status period to the
+    next), counted in the period the move happened, for each agency. The rating moves come
+    from the day tallies (decision 0033), read here unless the caller already has them."""
     first, last = periods[0][0], periods[-1][1]
     size = len(periods)
     found = {
@@ -258,13 +257,20 @@ def progression_counts(
         )
         for pk in agency_ids
     }
-    for agency_id, index, before_rating, rating, moves in _rating_moves(agency_ids, periods):
+    if tallies is None:
+        tallies = tallies_in(agency_ids=agency_ids, periods=periods)
+    for agency_id, by_period in tallies.items():
         counts = found[agency_id]
-        before, after = RAG_ORDER.get(before_rating, 1), RAG_ORDER.get(rating, 1)
-        kind = "better" if after > before else "worse" if after < before else "same"
-        counts.summary[kind][index] += moves
-        if before_rating != rating:
-            counts.rag[(before_rating, rating)][index] += moves
+        for index, tally in enumerate(by_period):
+            for (kind, key), moves in tally.items():
+                if kind != TallyKind.MOVE:
+                    continue
+                before_rating, rating = key.split(">")
+                before, after = RAG_ORDER.get(before_rating, 1), RAG_ORDER.get(rating, 1)
+                change = "better" if after > before else "worse" if after < before else "same"
+                counts.summary[change][index] += moves
+                if before_rating != rating:
+                    counts.rag[(before_rating, rating)][index] += moves
     # A status may have started years before the one that follows it: every status of a
     # child whose status changed in the periods, however old.
     changed = ChildStatus.objects.filter(
@@ -283,45 +289,6 @@ def progression_counts(
                 found[agency_id].moves[(prior[1], status)][n] += 1
         prior = (child_id, status)
     return found
-
-
-def _rating_moves(
-    agency_ids: list[int], periods: list[tuple[dt.date, dt.date]]
-) -> list[tuple[int, int, str, str, int]]:
-    """(agency, period index, rating before, rating, discussions) for each discussion in the
-    periods that follows an earlier one of the same child in the agency, within LOOKBACK.
-    The database pairs each discussion with the one before (a window) and counts the pairs,
-    so a partnership's quarter returns a few dozen rows, not the 15 months of discussions
-    it reads (issue 17 item 2: any past period on its first visit)."""
-    first, last = periods[0][0], periods[-1][1]
-    discussions = (
-        CaseDiscussion.objects.live()
-        .filter(
-            agency_id__in=agency_ids,
-            discussed_on__gte=first - LOOKBACK,
-            discussed_on__lte=last,
-        )
-        .annotate(
-            rated_before=Window(
-                Lag("rag_rating"),
-                partition_by=[F("agency_id"), F("child_id")],
-                order_by=[F("discussed_on").asc(), F("id").asc()],
-            ),
-        )
-        .order_by()
-        .values_list("agency_id", "discussed_on", "rated_before", "rag_rating")
-    )
-    inner, params = discussions.query.sql_with_params()
-    which = " ".join(f"WHEN discussed_on BETWEEN %s AND %s THEN {n}" for n in range(len(periods)))
-    sql = (
-        f"SELECT agency_id, CASE {which} END AS n, rated_before, rag_rating, COUNT(*) "
-        f"FROM ({inner}) pairs WHERE rated_before IS NOT NULL AND discussed_on >= %s "
-        "GROUP BY 1, 2, 3, 4"
-    )
-    bounds = [day for period in periods for day in period]
-    with connections[discussions.db].cursor() as cursor:
-        cursor.execute(sql, [*bounds, *params, first])
-        return [row for row in cursor.fetchall() if row[1] is not None]
 
 
 def _rag_label(value: str) -> str:

@@ -1,4 +1,5 @@
-"""Background work for supervision (django-tasks): the daily session handover sweep."""
+"""Background work for supervision (django-tasks): the daily session handover sweep, the
+overdue decisions' announcement and the day tallies (decision 0033)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,23 @@ def decisions_overdue_announce(today: str | None = None) -> int:
     return announce(today=day)
 
 
+@task()
+def day_tallies_keep_task(today: str | None = None) -> int:
+    """Keep the day tallies of records and discussions up to the day just closed: all of
+    history the first night (decision 0033)."""
+    from django.utils import timezone
+
+    from .services.tallies import day_tallies_keep
+
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    return day_tallies_keep(through=day - dt.timedelta(days=1))
+
+
 def enqueue_daily() -> list[Any]:
-    """The daily session handover sweep and the overdue decisions' announcement (core.jobs;
-    SupervisionConfig.daily_jobs)."""
-    return [supervision_handover_sweep.enqueue(), decisions_overdue_announce.enqueue()]
+    """The daily session handover sweep, the overdue decisions' announcement and the day
+    tallies of the day just closed (core.jobs; SupervisionConfig.daily_jobs)."""
+    return [
+        supervision_handover_sweep.enqueue(),
+        decisions_overdue_announce.enqueue(),
+        day_tallies_keep_task.enqueue(),
+    ]

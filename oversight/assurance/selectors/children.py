@@ -8,13 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from oversight.children import selectors as children
 from oversight.children.models import EscalationLevel
 from oversight.people.models import Agency
-from oversight.supervision.models import CaseDiscussion, KeyElement, ReviewTheme, SessionRecord
+from oversight.supervision.models import KeyElement, ReviewTheme, TallyKind
+from oversight.supervision.selectors.tallies import Tally, tallies_in
 
 from ..models import TrendPoint
 from ..periods import month_end, month_ends, month_start
@@ -241,25 +241,16 @@ def partnership_children_table(
 # --- Records: balance of the key elements --------------------------------------------------
 
 
-def key_elements_table(agencies: list[Agency], period: Period) -> Table:
-    """Seed 001 "Key elements": the share of records covering each, over the period. The
-    records are counted in the database by agency and set of elements, a few rows whatever
-    the period's length (issue 17 item 2: any past period on its first visit)."""
-    counts: dict[int, dict[str, int]] = {a.pk: defaultdict(int) for a in agencies}
-    for agency_id, elements, n in (
-        SessionRecord.objects.live()
-        .filter(
-            session__agency_id__in=[a.pk for a in agencies],
-            session__held_on__gte=period.start,
-            session__held_on__lte=period.end,
-        )
-        .values_list("session__agency_id", "key_elements")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        counts[agency_id]["records"] += n
-        for element in elements or []:
-            counts[agency_id][element] += n
+def record_tallies(agencies: list[Agency], period: Period) -> dict[int, Tally]:
+    """The period's records and discussions added up by agency from the day tallies
+    (decision 0033): read once per dashboard, shared by the key elements, referrals, themes
+    and case progression tables."""
+    found = tallies_in(agency_ids=[a.pk for a in agencies], periods=[(period.start, period.end)])
+    return {pk: by_period[0] for pk, by_period in found.items()}
+
+
+def key_elements_table(agencies: list[Agency], tallied: dict[int, Tally]) -> Table:
+    """Seed 001 "Key elements": the share of records covering each, over the period."""
     table = Table(
         key="key_elements",
         caption="Balance of the three key elements across session records in the period",
@@ -267,9 +258,15 @@ def key_elements_table(agencies: list[Agency], period: Period) -> Table:
         chart_column=2,
     )
     for agency in agencies:
-        c = counts[agency.pk]
-        n = c["records"]
-        table.rows.append([agency.name, suppress(n, n), *[percent(c[e], n) for e in KeyElement]])
+        c = tallied[agency.pk]
+        n = c[(TallyKind.RECORDS, "")]
+        table.rows.append(
+            [
+                agency.name,
+                suppress(n, n),
+                *[percent(c[(TallyKind.ELEMENT, e)], n) for e in KeyElement],
+            ]
+        )
     return table
 
 
@@ -288,27 +285,15 @@ class DiscussionOutcomes:
     )
 
 
-def discussion_outcomes(agencies: list[Agency], period: Period) -> DiscussionOutcomes:
-    """The referrals and themes tables' counts in one read of the period's discussions,
-    grouped in the database by agency, referral and list of themes (a few hundred rows
-    whatever the period's length; decision 0032)."""
+def discussion_outcomes(agencies: list[Agency], tallied: dict[int, Tally]) -> DiscussionOutcomes:
+    """The referrals and themes tables' counts, from the period's day tallies."""
     found = DiscussionOutcomes()
-    for agency_id, referred, themes, n in (
-        CaseDiscussion.objects.live()
-        .filter(
-            agency_id__in=[a.pk for a in agencies],
-            discussed_on__gte=period.start,
-            discussed_on__lte=period.end,
-        )
-        .values_list("agency_id", "specialist_referral", "review_themes")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        found.discussions[agency_id] += n
-        if referred:
-            found.referred[agency_id] += n
-        for theme in set(themes or []) & found.themes.keys():
-            found.themes[theme][agency_id] += n
+    for agency in agencies:
+        c = tallied[agency.pk]
+        found.discussions[agency.pk] = c[(TallyKind.DISCUSSIONS, "")]
+        found.referred[agency.pk] = c[(TallyKind.REFERRED, "")]
+        for theme, by_agency in found.themes.items():
+            by_agency[agency.pk] = c[(TallyKind.THEME, theme)]
     return found
 
 

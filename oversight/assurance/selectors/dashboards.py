@@ -23,6 +23,7 @@ from .children import (
     key_elements_table,
     month_end_trend_table,
     partnership_children_table,
+    record_tallies,
     review_themes_table,
     specialist_referrals_table,
 )
@@ -61,7 +62,8 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
     agencies = agencies_all()
     on = min(period.end, today)
     groups = by_agency(agencies, figures_on(agencies, on, today))
-    outcomes = discussion_outcomes(agencies, period)  # referrals and themes, one read
+    tallied = record_tallies(agencies, period)  # records and discussions, one read
+    outcomes = discussion_outcomes(agencies, tallied)
     return [
         Table(
             key="staff_compliance",
@@ -84,10 +86,10 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
         decisions_trend_table(agencies, period.end, today),
         drift_table(agencies, period),
         month_end_trend_table("drift_trend", agencies, period.end, today),
-        case_progression_table(agencies, period),
+        case_progression_table(agencies, period, tallied),
         partnership_children_table(agencies, period, today, partnership_row=True),
         month_end_trend_table("multi_agency_trend", agencies, period.end, today),
-        key_elements_table(agencies, period),
+        key_elements_table(agencies, tallied),
         specialist_referrals_table(agencies, outcomes),
         review_themes_table(agencies, outcomes),
         evaluation_by_agency_table(agencies, period, today),
@@ -112,7 +114,8 @@ def agency_tables(*, agency: Agency, period: Period, today: dt.date) -> list[Tab
         figures = {**compliance_breakdown_fill(agency_id=agency.pk, on=on), "counts": kept}
     by_team = by_grouping(figures, "team")
     by_group = by_grouping(figures, "staff_group")
-    outcomes = discussion_outcomes(agencies, period)  # referrals and themes, one read
+    tallied = record_tallies(agencies, period)  # records and discussions, one read
+    outcomes = discussion_outcomes(agencies, tallied)
     return [
         Table(
             key="compliance_by_team",
@@ -142,10 +145,10 @@ def agency_tables(*, agency: Agency, period: Period, today: dt.date) -> list[Tab
         decisions_trend_table(agencies, period.end, today),
         drift_table(agencies, period),
         month_end_trend_table("drift_trend", agencies, period.end, today),
-        case_progression_table(agencies, period),
+        case_progression_table(agencies, period, tallied),
         partnership_children_table(agencies, period, today, partnership_row=False),
         month_end_trend_table("multi_agency_trend", agencies, period.end, today),
-        key_elements_table(agencies, period),
+        key_elements_table(agencies, tallied),
         specialist_referrals_table(agencies, outcomes),
         review_themes_table(agencies, outcomes),
         evaluation_statements_table(

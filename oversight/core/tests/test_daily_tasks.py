@@ -39,7 +39,7 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
 ) -> None:
     """Each app's daily jobs (core.jobs) are queued in app order: core's sweep of emails and
     tasks a dead worker left, contracts' handover sweep, children's drift evaluation once per
-    live agency, supervision's handover sweep and overdue decisions' announcement,
+    live agency, supervision's handover sweep, overdue decisions' announcement and day tallies,
     notifications' reminders and daily emails, assurance's trend warm-up and evaluation
     reminders, integrations' sweep of webhook deliveries."""
     from oversight.core.jobs import enqueue_jobs
@@ -56,6 +56,7 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
         *[("evaluate_drift_for_agency", (pk,)) for pk in agencies],
         ("supervision_handover_sweep", ()),
         ("decisions_overdue_announce", ()),
+        ("day_tallies_keep_task", ()),
         ("reminders_task", ()),
         ("daily_emails_task", ()),
         ("assurance_trend_warm", ()),
@@ -64,4 +65,4 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
     ]
     out = StringIO()
     call_command("enqueue_daily_tasks", stdout=out)
-    assert out.getvalue().strip() == f"Queued {len(agencies) + 9} tasks."
+    assert out.getvalue().strip() == f"Queued {len(agencies) + 10} tasks."

@@ -10,13 +10,16 @@ management oversight records. supervisor.csc and practitioner.csc get the riches
 Everything is written with bulk_create in batches of relationships, so "large" (about 600,000
 sessions over five years) stays feasible: per row there is only arithmetic and a random draw."""
 
+import datetime as dt
 import os
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from oversight.core.demo import DemoContext
 
 from ..services.records import records_seal_unsealed
+from ..services.tallies import day_tallies_keep
 from .drafts import finish as drafts_finish
 from .history import build
 from .line_management import finish as line_management_finish
@@ -47,3 +50,5 @@ def settle(ctx: DemoContext) -> None:
     records_seal_unsealed(workers=(os.cpu_count() or 1) if parallel else 1)
     with transaction.atomic():
         personas_addendum(ctx)
+    # Every closed day's tallies, as the nightly job would have kept them (decision 0033).
+    day_tallies_keep(through=min(ctx.today, timezone.localdate()) - dt.timedelta(days=1))

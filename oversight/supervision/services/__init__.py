@@ -44,6 +44,7 @@ from .sessions import (
     session_plan,
     session_reschedule,
 )
+from .tallies import day_tallies_keep, day_tallies_recount
 
 __all__ = [
     "HANDOVER_REASON",
@@ -60,6 +61,8 @@ __all__ = [
     "case_discussion_add",
     "case_discussion_add_to_session",
     "case_discussion_update",
+    "day_tallies_keep",
+    "day_tallies_recount",
     "decision_authorise",
     "decision_policy_set",
     "decision_record_on_file",

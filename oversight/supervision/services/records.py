@@ -56,6 +56,7 @@ from ..selectors import previous_held_on, record_for, records_unsealed
 from ..signed import addendum_hash, signed_content_build
 from .oversight import DecisionInput, decision_create
 from .sessions import _compliance_changed, next_session_proposal, record_deadline
+from .tallies import day_tallies_recount
 
 LOCKED_MESSAGE = (
     "This record has been signed by both people and cannot be changed. "
@@ -274,12 +275,23 @@ def session_record(
         raise StaleEditError()
     else:
         tracked_edit(record, actor=actor, expected_version=expected_version)
+    was_held_on = session.held_on
     if session.status != SessionStatus.HELD or session.held_on != held_on:
         session.status = SessionStatus.HELD
         session.held_on = held_on
         tracked_update(session, actor=actor)
         CaseDiscussion.objects.filter(record=record).update(discussed_on=held_on)
         _compliance_changed(session)
+    # The key elements counted on the day, and the discussions if the day moved (decision 0033).
+    day_tallies_recount(
+        agency_id=session.agency_id,
+        days={held_on, *([was_held_on] if was_held_on else [])},
+        child_ids=(
+            CaseDiscussion.objects.filter(record=record).values_list("child_id", flat=True)
+            if was_held_on not in (None, held_on)
+            else ()
+        ),
+    )
     for item in follow_ups:
         _apply_follow_up(actor=actor, record=record, item=item, origin=origin)
     audit_event_record(
@@ -434,6 +446,9 @@ def case_discussion_add(
     )
     tracked_create(discussion, actor=actor)
     submission_record(token=submission_token, target=discussion)
+    day_tallies_recount(
+        agency_id=session.agency_id, days=[discussion.discussed_on], child_ids=[child.pk]
+    )
     for item in decisions:
         decision_create(
             actor=actor,
@@ -532,6 +547,11 @@ def case_discussion_update(
     for key, value in _clean_discussion(data).items():
         setattr(discussion, key, value)
     tracked_edit(discussion, actor=actor, expected_version=expected_version)
+    day_tallies_recount(
+        agency_id=discussion.agency_id,
+        days=[discussion.discussed_on],
+        child_ids=[discussion.child_id],
+    )
     for item in decisions:
         decision_create(
             actor=actor,

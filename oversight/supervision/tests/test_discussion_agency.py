@@ -19,7 +19,8 @@ from django.utils import timezone
 from oversight.core.testing import integrity_verified, today_is
 from oversight.supervision import services
 from oversight.supervision.models import CaseDiscussion, RagRating
-from oversight.supervision.reflection import LOOKBACK, RAG_ORDER, progression_counts
+from oversight.supervision.reflection import RAG_ORDER, progression_counts
+from oversight.supervision.selectors.tallies import LOOKBACK
 
 from .factories import CaseDiscussionFactory, ChildFactory, SessionFactory, SessionRecordFactory
 
@@ -74,35 +75,32 @@ def test_verify_integrity_names_a_discussion_whose_agency_is_not_its_sessions(ca
 def _recount(
     agency_ids: list[int], periods: list[tuple[dt.date, dt.date]]
 ) -> dict[int, dict[str, list[int]]]:
-    """Case progression the plain way: every discussion in the window, in order, each compared
-    with the one before it of the same child in the same agency."""
-    first, last = periods[0][0], periods[-1][1]
+    """Case progression the plain way: every discussion, in order, each compared with the one
+    before it of the same child in the same agency when that one is within LOOKBACK."""
     found = {pk: {k: [0] * len(periods) for k in ("better", "same", "worse")} for pk in agency_ids}
     rows = sorted(
         CaseDiscussion.objects.live()
-        .filter(
-            record__session__agency_id__in=agency_ids,
-            discussed_on__gte=first - LOOKBACK,
-            discussed_on__lte=last,
-        )
+        .filter(record__session__agency_id__in=agency_ids)
         .values_list("record__session__agency_id", "child_id", "discussed_on", "id", "rag_rating")
     )
-    previous: dict[tuple[int, int], str] = {}
+    previous: dict[tuple[int, int], tuple[str, dt.date]] = {}
     for agency_id, child_id, day, _, rating in rows:
         before = previous.get((agency_id, child_id))
-        previous[(agency_id, child_id)] = rating
+        previous[(agency_id, child_id)] = (rating, day)
         n = next((i for i, (s, e) in enumerate(periods) if s <= day <= e), None)
-        if before is None or n is None:
+        if before is None or n is None or day - before[1] > LOOKBACK:
             continue
-        b, a = RAG_ORDER.get(before, 1), RAG_ORDER.get(rating, 1)
+        b, a = RAG_ORDER.get(before[0], 1), RAG_ORDER.get(rating, 1)
         found[agency_id]["better" if a > b else "worse" if a < b else "same"][n] += 1
     return found
 
 
-def test_case_progression_counted_by_the_database_equals_a_recount(cast: Any) -> None:
-    """Two agencies, children discussed in both (the multi-agency child), discussions before
-    the look-back, on the periods' edges and archived: the database's pairs equal the
-    recount, period by period and agency by agency."""
+@pytest.mark.parametrize("kept", [False, True], ids=["counted live", "from the day tallies"])
+def test_case_progression_counted_by_the_database_equals_a_recount(cast: Any, kept: bool) -> None:
+    """Two agencies, children discussed in both (the multi-agency child), a child discussed
+    again after more than the look-back, discussions on the periods' edges and archived: the
+    database's pairs equal the recount, period by period and agency by agency, whether
+    counted live or added up from the kept day tallies (decision 0033)."""
     chooser = random.Random(32)
     agencies = [cast.agency, cast.other_agency]
     children = [ChildFactory(agency=cast.agency) for _ in range(6)]
@@ -129,6 +127,19 @@ def test_case_progression_counted_by_the_database_equals_a_recount(cast: Any) ->
                 )
     gone = chooser.sample(made, 8)
     CaseDiscussion.objects.filter(pk__in=[d.pk for d in gone]).update(archived_at=timezone.now())
+    # Discussed in 2024, then not again for more than a year: no move to count.
+    returning = ChildFactory(agency=cast.agency)
+    for day in (dt.date(2024, 9, 1), dt.date(2025, 11, 3)):
+        CaseDiscussionFactory(
+            record=SessionRecordFactory(
+                session=SessionFactory(agency=cast.agency, status="held", held_on=day)
+            ),
+            child=returning,
+            discussed_on=day,
+            rag_rating=RagRating.RED,
+        )
+    if kept:
+        services.day_tallies_keep(through=TODAY - dt.timedelta(days=1))
     periods = [
         (dt.date(2025, 10, 1), dt.date(2025, 12, 31)),
         (dt.date(2026, 1, 1), dt.date(2026, 3, 31)),

@@ -1,0 +1,184 @@
+"""A period's session records and case discussions added up by agency (decision 0033): the
+kept day tallies (``DayTally``) up to each agency's kept-through day, and the days after it
+counted live, so a past period costs a few rows per day whatever it holds (issue 17 item 2).
+
+A tally is a ``Counter`` keyed by (kind, key), as ``DayTally`` names them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import connections
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+from django.db.models.expressions import Window
+from django.db.models.functions import Lag
+
+from ..models import CaseDiscussion, DayTally, SessionRecord, TallyKind
+
+# How far back a child's previous rating is looked for: a rating older than a year says
+# little about movement now. A discussion is compared with the child's previous one in the
+# agency when that one was at most this long before it.
+LOOKBACK = dt.timedelta(days=366)
+
+Periods = list[tuple[dt.date, dt.date]]
+Tally = Counter[tuple[str, str]]
+
+
+def _bucket(field: str, periods: Periods | None) -> Any:
+    """The day itself (``periods`` None, for keeping), or the index of the period it is in."""
+    if periods is None:
+        return F(field)
+    return Case(
+        *[When(**{f"{field}__range": period}, then=Value(n)) for n, period in enumerate(periods)],
+        output_field=IntegerField(),
+    )
+
+
+def counted(
+    agency_ids: list[int], start: dt.date, end: dt.date, periods: Periods | None = None
+) -> Iterator[tuple[int, Any, str, str, int]]:
+    """(agency, day or period index, kind, key, n) for the records and discussions from
+    ``start`` to ``end``, counted from the rows themselves: three grouped reads, a few rows
+    per agency and day (or period) whatever the number of records."""
+    records = (
+        SessionRecord.objects.live()
+        .filter(
+            session__agency_id__in=agency_ids,
+            session__held_on__gte=start,
+            session__held_on__lte=end,
+        )
+        .annotate(bucket=_bucket("session__held_on", periods))
+        .values_list("session__agency_id", "bucket", "key_elements")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for agency_id, bucket, elements, n in records:
+        if bucket is None:
+            continue
+        yield agency_id, bucket, TallyKind.RECORDS, "", n
+        for element in set(elements or []):
+            yield agency_id, bucket, TallyKind.ELEMENT, element, n
+    discussions = (
+        CaseDiscussion.objects.live()
+        .filter(agency_id__in=agency_ids, discussed_on__gte=start, discussed_on__lte=end)
+        .annotate(bucket=_bucket("discussed_on", periods))
+        .values_list("agency_id", "bucket", "specialist_referral", "review_themes")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for agency_id, bucket, referred, themes, n in discussions:
+        if bucket is None:
+            continue
+        yield agency_id, bucket, TallyKind.DISCUSSIONS, "", n
+        if referred:
+            yield agency_id, bucket, TallyKind.REFERRED, "", n
+        for theme in set(themes or []):
+            yield agency_id, bucket, TallyKind.THEME, theme, n
+    for agency_id, bucket, before, rating, n in _rating_moves(agency_ids, start, end, periods):
+        yield agency_id, bucket, TallyKind.MOVE, f"{before}>{rating}", n
+
+
+def _rating_moves(
+    agency_ids: list[int], start: dt.date, end: dt.date, periods: Periods | None
+) -> list[tuple[int, Any, str, str, int]]:
+    """(agency, day or period index, rating before, rating, discussions) for each discussion
+    from ``start`` to ``end`` whose child the agency discussed before, within LOOKBACK. The
+    database pairs each discussion with the one before (a window over the index
+    ``discussion_by_agency_child``) and counts the pairs (decision 0032)."""
+    in_range = CaseDiscussion.objects.live().filter(
+        agency_id__in=agency_ids, discussed_on__gte=start, discussed_on__lte=end
+    )
+    discussions = (
+        CaseDiscussion.objects.live()
+        .filter(
+            agency_id__in=agency_ids,
+            discussed_on__gte=start - LOOKBACK,
+            discussed_on__lte=end,
+            # Only the children discussed in the range: today's few, not a year's.
+            child_id__in=in_range.values("child_id"),
+        )
+        .annotate(
+            rated_before=Window(
+                Lag("rag_rating"),
+                partition_by=[F("agency_id"), F("child_id")],
+                order_by=[F("discussed_on").asc(), F("id").asc()],
+            ),
+            before_on=Window(
+                Lag("discussed_on"),
+                partition_by=[F("agency_id"), F("child_id")],
+                order_by=[F("discussed_on").asc(), F("id").asc()],
+            ),
+        )
+        .order_by()
+        .values_list("agency_id", "discussed_on", "before_on", "rated_before", "rag_rating")
+    )
+    inner, params = discussions.query.sql_with_params()
+    connection = connections[discussions.db]
+    if connection.vendor == "postgresql":
+        apart = "discussed_on - before_on"
+    else:
+        apart = "julianday(discussed_on) - julianday(before_on)"
+    bounds: list[Any] = []
+    if periods is None:
+        bucket = "discussed_on"
+    else:
+        bucket = "CASE " + " ".join(
+            f"WHEN discussed_on BETWEEN %s AND %s THEN {n}" for n in range(len(periods))
+        )
+        bucket += " END"
+        bounds = [day for period in periods for day in period]
+    sql = (
+        f"SELECT agency_id, {bucket} AS bucket, rated_before, rag_rating, COUNT(*) "
+        f"FROM ({inner}) pairs WHERE rated_before IS NOT NULL AND discussed_on >= %s "
+        f"AND {apart} <= %s GROUP BY 1, 2, 3, 4"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*bounds, *params, start, LOOKBACK.days])
+        rows = cursor.fetchall()
+    if periods is None and connection.vendor != "postgresql":
+        rows = [(a, dt.date.fromisoformat(str(d)), b, r, n) for a, d, b, r, n in rows]
+    return [row for row in rows if row[1] is not None]
+
+
+def kept_through(agency_ids: list[int]) -> dict[int, dt.date]:
+    """Each agency's last day whose tally is kept (none: nothing kept yet)."""
+    return dict(
+        DayTally.objects.filter(agency_id__in=agency_ids, kind=TallyKind.THROUGH).values_list(
+            "agency_id", "on"
+        )
+    )
+
+
+def tallies_in(*, agency_ids: list[int], periods: Periods) -> dict[int, list[Tally]]:
+    """Each agency's tally for each period (in date order): the kept days added up in one
+    query, and the days after the agency's kept-through day (today, usually) counted live."""
+    found: dict[int, list[Tally]] = {pk: [Counter() for _ in periods] for pk in agency_ids}
+    if not agency_ids or not periods:
+        return found
+    first, last = periods[0][0], periods[-1][1]
+    through = kept_through(agency_ids)
+    if through:
+        kept = (
+            DayTally.objects.filter(agency_id__in=list(through), on__gte=first, on__lte=last)
+            .exclude(kind=TallyKind.THROUGH)
+            .annotate(bucket=_bucket("on", periods))
+            .values_list("agency_id", "bucket", "kind", "key")
+            .annotate(total=Sum("n"))
+            .order_by()
+        )
+        for agency_id, bucket, kind, key, n in kept:
+            if bucket is not None:
+                found[agency_id][bucket][(kind, key)] += n
+    # Agencies kept through the same day share one live count of the days after it.
+    live: dict[dt.date, list[int]] = defaultdict(list)
+    for pk in agency_ids:
+        since = max(first, through[pk] + dt.timedelta(days=1)) if pk in through else first
+        if since <= last:
+            live[since].append(pk)
+    for since, ids in live.items():
+        for agency_id, bucket, kind, key, n in counted(ids, since, last, periods):
+            found[agency_id][bucket][(kind, key)] += n
+    return found
