@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from oversight.children import selectors as children
@@ -210,11 +211,13 @@ def partnership_children_table(
         ],
         chart_column=2,
     )
+    on = min(period.end, today)
     per_agency, whole = children.partnership_child_figures(
         agency_ids={a.pk for a in agencies},
-        on=min(period.end, today),
+        on=on,
         start=period.start,
         end=period.end,
+        kept=_kept_shared(agencies, on, today, partnership_row=partnership_row),
     )
 
     def row(label: str, figures: children.PartnershipChildFigures) -> list[object]:
@@ -236,6 +239,26 @@ def partnership_children_table(
     if partnership_row:
         table.rows.append(row("Partnership", whole))
     return table
+
+
+def _kept_shared(
+    agencies: list[Agency], on: dt.date, today: dt.date, *, partnership_row: bool
+) -> dict[int | None, tuple[int, int]] | None:
+    """The children known to several agencies on a closed day, and those every agency
+    discussed, as the multi-agency trend kept them for each agency (and the partnership):
+    the same count (``children.partnership_shares_on``), so a month end's table reads them
+    instead of every child's involvements (issue 17 item 2). None unless all are kept."""
+    if on >= today:
+        return None
+    points = TrendPoint.objects.filter(key="multi_agency_trend", on=on)
+    wanted = [a.pk for a in agencies]
+    scopes = Q(agency_id__in=wanted) | (Q(agency__isnull=True) if partnership_row else Q())
+    found: dict[int | None, tuple[int, int]] = {
+        agency_id: (n, w)
+        for agency_id, n, w in points.filter(scopes).values_list("agency_id", "n", "w")
+    }
+    needed = {*wanted, *([None] if partnership_row else [])}
+    return found if needed <= found.keys() else None
 
 
 # --- Records: balance of the key elements --------------------------------------------------

@@ -133,3 +133,35 @@ def test_the_figures_query_count_does_not_grow(
             agency_ids=ids, on=TODAY, start=ago(90), end=TODAY
         )
     assert whole.shared == children
+
+
+def test_a_closed_day_kept_by_the_trend_gives_the_same_table(cast, django_assert_max_num_queries):
+    """On a closed day whose multi-agency trend points are kept (the back-fill keeps every
+    month end), the table reads the kept counts and only the flagged children's involvements
+    (issue 17 item 2), and shows what counting every child shows."""
+    from oversight.assurance.selectors.children import (
+        _kept_shared,
+        partnership_children_table,
+        trend_points,
+    )
+    from oversight.assurance.selectors.period import Period
+
+    children = shared_children(cast, 7, discussed_by_both=3)
+    for child, resolved_after in zip(children, (2, 4, 9, 12, 20, None, 5), strict=True):
+        divergent(child, raised=ago(30), resolved_after=resolved_after)
+    divergent(ChildFactory(agency=cast.agency), raised=ago(25))  # known to one agency only
+    agencies = [cast.agency, cast.other_agency]
+    period = Period(ago(60), ago(2))
+    counted = partnership_children_table(agencies, period, TODAY, partnership_row=True)
+    trend_points("multi_agency_trend", agencies, [period.end], TODAY)
+    for agency in agencies:
+        trend_points("multi_agency_trend", [agency], [period.end], TODAY)
+    with django_assert_max_num_queries(5):
+        kept = partnership_children_table(agencies, period, TODAY, partnership_row=True)
+    assert kept.rows == counted.rows
+    assert kept.rows[-1][:4] == ["Partnership", 7, 43, 7]
+    assert _kept_shared(agencies, period.end, TODAY, partnership_row=True) == {
+        None: (7, 3),
+        cast.agency.pk: (7, 3),
+        cast.other_agency.pk: (7, 3),
+    }

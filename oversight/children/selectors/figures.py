@@ -310,62 +310,102 @@ class PartnershipChildFigures:
         return int(found) if found == int(found) else found
 
 
+def _shared_on(on: dt.date, child_ids: list[int] | None = None) -> dict[int, set[int]]:
+    """Children known on ``on`` to two or more agencies (the holding agency and each with
+    its own involvement), with those agencies; of ``child_ids`` only, when given."""
+    from ..models import AgencyInvolvement
+
+    rows = (
+        AgencyInvolvement.objects.on(on)
+        .exclude(case_reference="")
+        .filter(child__archived_at__isnull=True)
+    )
+    if child_ids is not None:
+        rows = rows.filter(child_id__in=child_ids)
+    involved: dict[int, set[int]] = {}
+    for child_id, agency_id, holder in rows.order_by().values_list(
+        "child_id", "agency_id", "child__agency_id"
+    ):
+        involved.setdefault(child_id, {holder}).add(agency_id)
+    return {child_id: agencies for child_id, agencies in involved.items() if len(agencies) > 1}
+
+
 def partnership_child_figures(
-    *, agency_ids: set[int], on: dt.date, start: dt.date, end: dt.date
+    *,
+    agency_ids: set[int],
+    on: dt.date,
+    start: dt.date,
+    end: dt.date,
+    kept: dict[int | None, tuple[int, int]] | None = None,
 ) -> tuple[dict[int, PartnershipChildFigures], PartnershipChildFigures]:
     """Per agency, and for the partnership (each child once): children known to two or more
     agencies on ``on`` (the holding agency and each with its own involvement); how many every
     involved agency discussed within three months before ``on``; divergent-rating flags
     raised and resolved between ``start`` and ``end`` and the days each took to resolve. A
-    child counts for every agency involved with it. Four queries, whatever the numbers."""
-    from ..models import AgencyInvolvement, DriftRule
+    child counts for every agency involved with it. Four queries, whatever the numbers.
+
+    ``kept``: the first two figures already kept for ``on`` (``partnership_shares_on``'s, by
+    agency and None for the partnership), so only the flagged children's involvements are
+    read, not every child's (issue 17 item 2)."""
+    from ..models import DriftRule
     from ..partnership import PARTNERSHIP_DAYS
 
-    involved: dict[int, set[int]] = {}
-    for child_id, agency_id, holder in (
-        AgencyInvolvement.objects.on(on)
-        .exclude(case_reference="")
-        .filter(child__archived_at__isnull=True)
-        .values_list("child_id", "agency_id", "child__agency_id")
-    ):
-        involved.setdefault(child_id, {holder}).add(agency_id)
-    shared = {child_id: agencies for child_id, agencies in involved.items() if len(agencies) > 1}
-    path = supervision_records.agency_path()
-    discussed: dict[int, set[int]] = {}
-    for child_id, agency_id in (
-        supervision_records.discussions()
-        .filter(
-            child_id__in=list(shared),
-            discussed_on__lte=on,
-            discussed_on__gte=on - dt.timedelta(days=PARTNERSHIP_DAYS),
-        )
-        .values_list("child_id", path)
-        .distinct()
-    ):
-        discussed.setdefault(child_id, set()).add(agency_id)
     per_agency = {
         agency_id: PartnershipChildFigures(days_to_resolve=[]) for agency_id in agency_ids
     }
     whole = PartnershipChildFigures(days_to_resolve=[])
+    flags = DriftFlag.objects.live().filter(rule=DriftRule.DIVERGENT)
+    raised = flags.filter(raised_on__gte=start, raised_on__lte=end)
+    resolved = flags.filter(
+        acknowledged_at__gte=day_start(start),
+        acknowledged_at__lt=day_start(end + dt.timedelta(days=1)),
+    )
+    if kept is not None:
+        for scope, (n, w) in kept.items():
+            figures = whole if scope is None else per_agency.get(scope)
+            if figures is not None:
+                figures.shared, figures.all_discussed = n, w
+        flagged = (
+            raised.order_by()
+            .values_list("child_id", flat=True)
+            .union(resolved.order_by().values_list("child_id", flat=True))
+        )
+        shared = _shared_on(on, child_ids=list(flagged))
+    else:
+        shared = _shared_on(on)
+        path = supervision_records.agency_path()
+        discussed: dict[int, set[int]] = {}
+        for child_id, agency_id in (
+            supervision_records.discussions()
+            .filter(
+                child_id__in=list(shared),
+                discussed_on__lte=on,
+                discussed_on__gte=on - dt.timedelta(days=PARTNERSHIP_DAYS),
+            )
+            .values_list("child_id", path)
+            .distinct()
+        ):
+            discussed.setdefault(child_id, set()).add(agency_id)
+        for child_id, agencies in shared.items():
+            every = agencies <= discussed.get(child_id, set())
+            for figures in [whole] + [per_agency[a] for a in agencies if a in per_agency]:
+                figures.shared += 1
+                figures.all_discussed += int(every)
+        raised = raised.filter(child_id__in=list(shared))
+        resolved = resolved.filter(child_id__in=list(shared))
 
     def each(child_id: int) -> list[PartnershipChildFigures]:
         return [whole] + [per_agency[a] for a in shared.get(child_id, ()) if a in per_agency]
 
-    for child_id, agencies in shared.items():
-        every = agencies <= discussed.get(child_id, set())
-        for figures in each(child_id):
-            figures.shared += 1
-            figures.all_discussed += int(every)
-    flags = DriftFlag.objects.live().filter(rule=DriftRule.DIVERGENT, child_id__in=list(shared))
-    for child_id, _ in flags.filter(raised_on__gte=start, raised_on__lte=end).values_list(
-        "child_id", "pk"
+    for child_id in raised.values_list("child_id", flat=True):
+        if child_id in shared:
+            for figures in each(child_id):
+                figures.divergent_raised += 1
+    for child_id, raised_on, acknowledged_at in resolved.values_list(
+        "child_id", "raised_on", "acknowledged_at"
     ):
-        for figures in each(child_id):
-            figures.divergent_raised += 1
-    for child_id, raised_on, acknowledged_at in flags.filter(
-        acknowledged_at__gte=day_start(start),
-        acknowledged_at__lt=day_start(end + dt.timedelta(days=1)),
-    ).values_list("child_id", "raised_on", "acknowledged_at"):
+        if child_id not in shared:
+            continue
         days = (timezone.localtime(acknowledged_at).date() - raised_on).days
         for figures in each(child_id):
             figures.divergent_resolved += 1
