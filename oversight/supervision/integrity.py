@@ -57,16 +57,16 @@ def day_tallies_check() -> IntegrityResult:
     from .selectors.tallies import counted, kept_through
     from .services.tallies import BEGINNING
 
-    through = kept_through(list(DayTally.objects.values_list("agency_id", flat=True).distinct()))
     checked = 0
-    for agency_id, last in sorted(through.items()):
+    for agency_id, last in sorted(kept_through().items()):
         kept: dict[tuple[dt.date, str, str], int] = {
             (row.on, row.kind, row.key): row.n
             for row in DayTally.objects.filter(agency_id=agency_id).exclude(kind=TallyKind.THROUGH)
         }
-        recount: dict[tuple[dt.date, str, str], int] = {}
-        for _, day, kind, key, n in counted([agency_id], BEGINNING, last):
-            recount[(day, kind, key)] = recount.get((day, kind, key), 0) + n
+        recount = {
+            (day, kind, key): n
+            for (_, day, kind, key), n in counted([agency_id], BEGINNING, last).items()
+        }
         checked += len(recount)
         differ = sorted(
             key[0] for key in kept.keys() | recount.keys() if kept.get(key) != recount.get(key)

@@ -15,7 +15,7 @@ from .period import Period
 
 
 def case_progression_table(
-    agencies: list[Agency], period: Period, tallied: dict[int, Tally] | None = None
+    agencies: list[Agency], period: Period, tallied: dict[int, Tally]
 ) -> Table:
     table = Table(
         key="case_progression",
@@ -33,7 +33,7 @@ def case_progression_table(
     found = progression_counts(
         agency_ids=[a.pk for a in agencies],
         periods=[(period.start, period.end)],
-        tallies=None if tallied is None else {pk: [t] for pk, t in tallied.items()},
+        tallies={pk: [t] for pk, t in tallied.items()},
     )
     for agency in agencies:
         counts = found[agency.pk]

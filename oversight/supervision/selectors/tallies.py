@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 from django.db import connections
@@ -39,10 +38,12 @@ def _bucket(field: str, periods: Periods | None) -> Any:
 
 def counted(
     agency_ids: list[int], start: dt.date, end: dt.date, periods: Periods | None = None
-) -> Iterator[tuple[int, Any, str, str, int]]:
-    """(agency, day or period index, kind, key, n) for the records and discussions from
-    ``start`` to ``end``, counted from the rows themselves: three grouped reads, a few rows
-    per agency and day (or period) whatever the number of records."""
+) -> Counter[tuple[int, Any, str, str]]:
+    """How many of each kind, keyed by (agency, day or period index, kind, key), for the
+    records and discussions from ``start`` to ``end``, counted from the rows themselves:
+    three grouped reads, a few rows per agency and day (or period) whatever the number of
+    records."""
+    found: Counter[tuple[int, Any, str, str]] = Counter()
     records = (
         SessionRecord.objects.live()
         .filter(
@@ -58,9 +59,9 @@ def counted(
     for agency_id, bucket, elements, n in records:
         if bucket is None:
             continue
-        yield agency_id, bucket, TallyKind.RECORDS, "", n
+        found[(agency_id, bucket, TallyKind.RECORDS, "")] += n
         for element in set(elements or []):
-            yield agency_id, bucket, TallyKind.ELEMENT, element, n
+            found[(agency_id, bucket, TallyKind.ELEMENT, element)] += n
     discussions = (
         CaseDiscussion.objects.live()
         .filter(agency_id__in=agency_ids, discussed_on__gte=start, discussed_on__lte=end)
@@ -72,13 +73,14 @@ def counted(
     for agency_id, bucket, referred, themes, n in discussions:
         if bucket is None:
             continue
-        yield agency_id, bucket, TallyKind.DISCUSSIONS, "", n
+        found[(agency_id, bucket, TallyKind.DISCUSSIONS, "")] += n
         if referred:
-            yield agency_id, bucket, TallyKind.REFERRED, "", n
+            found[(agency_id, bucket, TallyKind.REFERRED, "")] += n
         for theme in set(themes or []):
-            yield agency_id, bucket, TallyKind.THEME, theme, n
+            found[(agency_id, bucket, TallyKind.THEME, theme)] += n
     for agency_id, bucket, before, rating, n in _rating_moves(agency_ids, start, end, periods):
-        yield agency_id, bucket, TallyKind.MOVE, f"{before}>{rating}", n
+        found[(agency_id, bucket, TallyKind.MOVE, f"{before}>{rating}")] += n
+    return found
 
 
 def _rating_moves(
@@ -143,13 +145,13 @@ def _rating_moves(
     return [row for row in rows if row[1] is not None]
 
 
-def kept_through(agency_ids: list[int]) -> dict[int, dt.date]:
-    """Each agency's last day whose tally is kept (none: nothing kept yet)."""
-    return dict(
-        DayTally.objects.filter(agency_id__in=agency_ids, kind=TallyKind.THROUGH).values_list(
-            "agency_id", "on"
-        )
-    )
+def kept_through(agency_ids: list[int] | None = None) -> dict[int, dt.date]:
+    """Each agency's last day whose tally is kept (missing: nothing kept yet); every agency's
+    when ``agency_ids`` is None."""
+    marks = DayTally.objects.filter(kind=TallyKind.THROUGH)
+    if agency_ids is not None:
+        marks = marks.filter(agency_id__in=agency_ids)
+    return dict(marks.values_list("agency_id", "on"))
 
 
 def tallies_in(*, agency_ids: list[int], periods: Periods) -> dict[int, list[Tally]]:
@@ -179,6 +181,6 @@ def tallies_in(*, agency_ids: list[int], periods: Periods) -> dict[int, list[Tal
         if since <= last:
             live[since].append(pk)
     for since, ids in live.items():
-        for agency_id, bucket, kind, key, n in counted(ids, since, last, periods):
+        for (agency_id, bucket, kind, key), n in counted(ids, since, last, periods).items():
             found[agency_id][bucket][(kind, key)] += n
     return found

@@ -260,6 +260,7 @@ def session_record(
         raise ValidationError({"next_session_on": "The next session must be after this one."})
     record = SessionRecord.objects.select_for_update().filter(session=session).first()
     created = record is None
+    elements_before = None if record is None else record.key_elements
     if record is None:
         record = SessionRecord(session=session, **clean)
     else:
@@ -276,22 +277,25 @@ def session_record(
     else:
         tracked_edit(record, actor=actor, expected_version=expected_version)
     was_held_on = session.held_on
+    moved = was_held_on is not None and was_held_on != held_on
     if session.status != SessionStatus.HELD or session.held_on != held_on:
         session.status = SessionStatus.HELD
         session.held_on = held_on
         tracked_update(session, actor=actor)
         CaseDiscussion.objects.filter(record=record).update(discussed_on=held_on)
         _compliance_changed(session)
-    # The key elements counted on the day, and the discussions if the day moved (decision 0033).
-    day_tallies_recount(
-        agency_id=session.agency_id,
-        days={held_on, *([was_held_on] if was_held_on else [])},
-        child_ids=(
-            CaseDiscussion.objects.filter(record=record).values_list("child_id", flat=True)
-            if was_held_on not in (None, held_on)
-            else ()
-        ),
-    )
+    # A new record, other key elements or another day change what the day tallies count
+    # (decision 0033); a save of the notes alone does not.
+    if created or moved or record.key_elements != elements_before:
+        day_tallies_recount(
+            agency_id=session.agency_id,
+            days={held_on, *([was_held_on] if was_held_on and moved else [])},
+            child_ids=(
+                CaseDiscussion.objects.filter(record=record).values_list("child_id", flat=True)
+                if moved
+                else ()
+            ),
+        )
     for item in follow_ups:
         _apply_follow_up(actor=actor, record=record, item=item, origin=origin)
     audit_event_record(
@@ -524,6 +528,15 @@ def case_discussion_add_to_session(
     )
 
 
+def _tallied_fields(discussion: CaseDiscussion) -> tuple[Any, ...]:
+    """What of a discussion the day tallies count (decision 0033)."""
+    return (
+        discussion.rag_rating,
+        discussion.specialist_referral,
+        sorted(set(discussion.review_themes or [])),
+    )
+
+
 @transaction.atomic
 def case_discussion_update(
     *,
@@ -544,14 +557,16 @@ def case_discussion_update(
     data = {**kept, **{k: v for k, v in data.items() if k in DISCUSSION_FIELDS}}
     if not data.get("reflective_tool"):
         data["reflective_tool"] = discussion.reflective_tool
+    counted_before = _tallied_fields(discussion)
     for key, value in _clean_discussion(data).items():
         setattr(discussion, key, value)
     tracked_edit(discussion, actor=actor, expected_version=expected_version)
-    day_tallies_recount(
-        agency_id=discussion.agency_id,
-        days=[discussion.discussed_on],
-        child_ids=[discussion.child_id],
-    )
+    if _tallied_fields(discussion) != counted_before:  # the day tallies count these (0033)
+        day_tallies_recount(
+            agency_id=discussion.agency_id,
+            days=[discussion.discussed_on],
+            child_ids=[discussion.child_id],
+        )
     for item in decisions:
         decision_create(
             actor=actor,

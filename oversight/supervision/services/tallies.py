@@ -20,12 +20,9 @@ BEGINNING = dt.date(1900, 1, 1)
 
 
 def _rows(agency_ids: list[int], start: dt.date, end: dt.date) -> list[DayTally]:
-    totals: dict[tuple[int, dt.date, str, str], int] = {}
-    for agency_id, day, kind, key, n in counted(agency_ids, start, end):
-        totals[(agency_id, day, kind, key)] = totals.get((agency_id, day, kind, key), 0) + n
     return [
         DayTally(agency_id=agency_id, on=day, kind=kind, key=key, n=n)
-        for (agency_id, day, kind, key), n in totals.items()
+        for (agency_id, day, kind, key), n in counted(agency_ids, start, end).items()
     ]
 
 

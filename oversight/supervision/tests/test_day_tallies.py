@@ -59,9 +59,9 @@ def _recounted(agency_ids: list[int], periods: list[tuple[dt.date, dt.date]]) ->
     found: dict[int, list[Counter[tuple[str, str]]]] = {
         pk: [Counter() for _ in periods] for pk in agency_ids
     }
-    for agency_id, n, kind, key, count in counted(
+    for (agency_id, n, kind, key), count in counted(
         agency_ids, periods[0][0], periods[-1][1], periods
-    ):
+    ).items():
         found[agency_id][n][(kind, key)] += count
     return found
 
