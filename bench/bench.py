@@ -41,6 +41,10 @@ django.setup()
 # One log line per request would bury the table.
 logging.getLogger("oversight.request").setLevel(logging.WARNING)
 
+from oversight.core.workdays import warm_up  # noqa: E402
+
+warm_up()  # as a web worker does when it starts (oversight.wsgi)
+
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -222,8 +222,8 @@ def finish(ctx: DemoContext) -> None:
     kept = services.figures_backfill(today=ctx.today)
     ctx.log(f"  {kept} daily compliance snapshots in {time.monotonic() - started:.0f} s")
     started = time.monotonic()
-    months = services.trend_points_backfill(today=ctx.today)
-    ctx.log(f"  {months} month ends of trends and cadence in {time.monotonic() - started:.0f} s")
+    points = services.trend_points_backfill(today=ctx.today)
+    ctx.log(f"  {points} days' points of trends and cadence in {time.monotonic() - started:.0f} s")
     rng = ctx.rng_for("assurance-audit")
     today = ctx.today
     auditor = ctx.shared["personas"]["auditor"]

@@ -622,46 +622,115 @@ def figures_backfill(
     return done
 
 
-def trend_points_backfill(*, today: dt.date, since: dt.date | None = None) -> int:
-    """Keep, where none are kept yet, the points of the headline trends read from the
-    children's history (children discussed, drift resolved, several agencies) for the
-    partnership and each agency, and each agency's children-in-need cadence, at every closed
-    month end the children's history covers, or from ``since``, and on the day just closed
-    (issue 17 item 2: past periods read only what is kept; decision 0032). Run with the
-    nightly job, after an import and at the end of the demo; kept points are read, a year of
-    month ends at a time, not counted again. Returns how many month ends were looked at."""
-    from oversight.children.models import ChildStatus
+SWEEP_AFTER_DAYS = 7
+"""More closed days than this to keep: one sweep over the history (children.sweeps), not a
+count per day; fewer (the nightly job's one day): the count of each day."""
 
-    from .periods import month_ends, month_start
-    from .selectors.children import MONTH_END_TRENDS, cadence_on, trend_points
+
+def trend_points_backfill(*, today: dt.date, since: dt.date | None = None) -> int:
+    """Keep, where none are kept yet, what a past period's dashboard reads from the children's
+    history (issue 17 item 2: past periods read only what is kept; decisions 0032 and 0034):
+    - each agency's children-in-need cadence, and the children-discussed and several-agencies
+      trends for the partnership and each agency, on every closed day, so a period may end on
+      any day;
+    - the drift trend, which reads whole months, at every closed month end, and on the day
+      just closed.
+    From 11 months before the data begins (the first post or child status, or ``since``), so
+    that the 12-month trend of any period the data covers is kept too.
+    Run with the nightly job (which then keeps only the day just closed), after an import and
+    at the end of the demo. Returns how many points were kept."""
+    from oversight.children import selectors as children
+    from oversight.children.models import ChildStatus
+    from oversight.people.models import Membership
+
+    from .periods import add_months, month_ends, month_start
+    from .selectors.children import CADENCE, cadence_on, trend_points
 
     agencies = list(Agency.objects.live().order_by("name"))
     last = month_start(today) - dt.timedelta(days=1)
     closed = today - dt.timedelta(days=1)
-    first = since or ChildStatus.objects.aggregate(first=models.Min("starts_on"))["first"]
-    if not agencies or first is None or closed < first:
+    begins = [
+        since or model.objects.live().aggregate(first=models.Min("starts_on"))["first"]
+        for model in (Membership, ChildStatus)
+    ]
+    if not agencies or not any(begins):
         return 0
+    first = add_months(month_start(min(day for day in begins if day)), -11)
+    if closed < first:
+        return 0
+    ids = {agency.pk for agency in agencies}
+    scopes = [agencies, *([agency] for agency in agencies)]
+    kept = 0
+    for key, sweep in (
+        ("children_trend", children.cadence_shares_sweep),
+        ("multi_agency_trend", children.partnership_shares_sweep),
+    ):
+        kept += _every_day_keep(
+            key,
+            [None, *sorted(ids)],
+            first,
+            closed,
+            sweep=lambda start, end, sweep=sweep: sweep(agency_ids=ids, first=start, last=end),
+            count=lambda day, key=key: [trend_points(key, scope, [day], today) for scope in scopes],
+        )
+    kept += _every_day_keep(
+        CADENCE,
+        sorted(ids),
+        first,
+        closed,
+        sweep=lambda start, end: children.cadence_sweep(agency_ids=ids, first=start, last=end),
+        count=lambda day: cadence_on(ids, day, today),
+    )
     days = (
         month_ends(last, (last.year - first.year) * 12 + last.month - first.month + 1)
         if last >= first
         else []
     )
-    ids = {agency.pk for agency in agencies}
-    scopes = [agencies, *([agency] for agency in agencies)]
     for at in range(0, len(days), 12):
-        year = days[at : at + 12]
         for scope in scopes:
-            for key in MONTH_END_TRENDS:
-                trend_points(key, scope, year, today)
-        for day in year:
-            cadence_on(ids, day, today)
-    # The day just closed as well, whatever its date: run nightly, this keeps every day from
-    # the first night on, so a period ending on any later day reads kept points too.
+            trend_points("drift_trend", scope, days[at : at + 12], today)
     for scope in scopes:
-        for key in MONTH_END_TRENDS:
-            trend_points(key, scope, [closed], today)
-    cadence_on(ids, closed, today)
-    return len(days)
+        trend_points("drift_trend", scope, [closed], today)
+    return kept
+
+
+def _every_day_keep(
+    key: str,
+    scopes: list[int | None],
+    first: dt.date,
+    last: dt.date,
+    *,
+    sweep: Any,
+    count: Any,
+) -> int:
+    """Keep ``key``'s point for each scope on each day from ``first`` to ``last`` that has
+    none: by one ``sweep(start, end)`` over the days missing, or ``count(day)`` for each
+    when there are only a few. A point already kept stays as it was shown."""
+    from .models import TrendPoint
+
+    kept = set(
+        TrendPoint.objects.filter(key=key, on__gte=first, on__lte=last).values_list(
+            "agency_id", "on"
+        )
+    )
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    missing = [day for day in days if any((scope, day) not in kept for scope in scopes)]
+    if not missing:
+        return 0
+    if len(missing) <= SWEEP_AFTER_DAYS:
+        for day in missing:
+            count(day)
+        return len(missing) * len(scopes)
+    swept = sweep(missing[0], missing[-1])
+    now = timezone.now()
+    points = [
+        TrendPoint(agency_id=scope, key=key, on=day, n=n, w=w, computed_at=now)
+        for scope in scopes
+        for day, (n, w) in swept[scope].items()
+        if (scope, day) not in kept
+    ]
+    TrendPoint.objects.bulk_create(points, batch_size=5000, ignore_conflicts=True)
+    return len(points)
 
 
 def _days_kept_for_all(kept: set[tuple[int, dt.date]], ids: list[int]) -> set[dt.date]:

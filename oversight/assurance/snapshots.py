@@ -405,34 +405,46 @@ def _active(spans: Iterable[tuple[dt.date, dt.date | None]], day: dt.date) -> bo
 TODAY_FRESH = dt.timedelta(minutes=5)
 
 
-def _as_figures(snapshot: Any) -> DayFigures:
+def _as_figures(snapshot: Any, *, breakdown: bool = True) -> DayFigures:
+    split = (snapshot.breakdown or {}) if breakdown else {}
     return {
         "counts": [getattr(snapshot, name) for name in SNAPSHOT_FIELDS],
-        "team": (snapshot.breakdown or {}).get("team", {}),
-        "staff_group": (snapshot.breakdown or {}).get("staff_group", {}),
+        "team": split.get("team", {}),
+        "staff_group": split.get("staff_group", {}),
     }
 
 
 def _read_kept(
-    agency_ids: list[int], days: list[dt.date], today: dt.date, stale: set[int] | None = None
+    agency_ids: list[int],
+    days: list[dt.date],
+    today: dt.date,
+    stale: set[int] | None = None,
+    *,
+    breakdown: bool = True,
 ) -> dict[tuple[int, dt.date], DayFigures]:
     """The kept rows of these days; the agencies whose today's row is older than TODAY_FRESH
-    are added to ``stale`` (their row is still read)."""
+    are added to ``stale`` (their row is still read). ``breakdown=False``: the counts only,
+    without reading the split by team and staff group."""
     from .models import ComplianceSnapshot
 
     fresh_since = timezone.now() - TODAY_FRESH
     found = {}
-    for snapshot in ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on__in=days):
+    rows = ComplianceSnapshot.objects.filter(agency_id__in=agency_ids, on__in=days)
+    for snapshot in rows if breakdown else rows.defer("breakdown"):
         if snapshot.on < today and not snapshot.final:
             continue  # a day that closed since: its final figures are computed below
         if stale is not None and not snapshot.final and snapshot.computed_at < fresh_since:
             stale.add(snapshot.agency_id)
-        found[(snapshot.agency_id, snapshot.on)] = _as_figures(snapshot)
+        found[(snapshot.agency_id, snapshot.on)] = _as_figures(snapshot, breakdown=breakdown)
     return found
 
 
 def kept_figures(
-    *, agency_ids: Iterable[int], days: Iterable[dt.date], today: dt.date
+    *,
+    agency_ids: Iterable[int],
+    days: Iterable[dt.date],
+    today: dt.date,
+    breakdown: bool = True,
 ) -> dict[tuple[int, dt.date], DayFigures]:
     """The kept figures of these agencies on these days, in one query (issue 17 item 2: a
     page view does not judge a partnership's compliance). Today's row older than TODAY_FRESH
@@ -450,7 +462,7 @@ def kept_figures(
     ids = sorted(set(agency_ids))
     wanted = sorted(set(days))
     stale: set[int] = set()
-    found = _read_kept(ids, wanted, today, stale)
+    found = _read_kept(ids, wanted, today, stale, breakdown=breakdown)
     if stale:
         transaction.on_commit(lambda: tasks.compliance_today_queue(agency_ids=sorted(stale)))
     missing = [day for day in wanted if day < today and any((a, day) not in found for a in ids)]

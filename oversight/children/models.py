@@ -93,6 +93,11 @@ class ChildStatus(DatedModel):
     class Meta:
         ordering = ["child", "-starts_on"]
         verbose_name_plural = "child statuses"
+        indexes = [
+            # The statuses that began in a period (case progression's status changes, seed
+            # 004 "Assurance indicators" 4), without reading every child's history.
+            models.Index(fields=["starts_on"], include=["child"], name="status_by_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.child}: {self.get_status_display()} from {self.starts_on}"
@@ -152,6 +157,14 @@ class ReviewMeeting(TrackedModel):
                 include=["kind"],
                 condition=models.Q(archived_at__isnull=True),
                 name="meeting_live_by_child",
+            ),
+            # A period's meetings without reading every meeting ever held (the dashboards'
+            # "discussed before the review meeting", issue 17 item 3).
+            models.Index(
+                fields=["meets_on"],
+                include=["child"],
+                condition=models.Q(archived_at__isnull=True),
+                name="meeting_live_by_day",
             ),
         ]
 

@@ -20,6 +20,15 @@ def _bank_holidays(nation: str, year: int) -> frozenset[dt.date]:
     return frozenset(calendar.keys())
 
 
+def warm_up() -> None:
+    """Load the bank-holiday calendars before the first request: the ``holidays`` package
+    imports its countries on first use, about 0.1 s, which a web worker's first page that
+    counts working days would otherwise pay (oversight.wsgi)."""
+    year = timezone.localdate().year
+    for nation in _SUBDIVISIONS:
+        _bank_holidays(nation, year)
+
+
 def is_working_day(day: dt.date, nation: str = "ENG") -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(nation, day.year)
 

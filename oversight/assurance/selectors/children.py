@@ -187,6 +187,10 @@ def drift_table(agencies: list[Agency], period: Period) -> Table:
         # The levels are a split of the escalations raised (decision 0004).
         for n in complementary([by_level.get(level, 0) for level in levels]):
             table.rows[-1][4 + n] = HIDDEN
+    # The drift question's figures (flags open today among them), so it reads no flag again.
+    table.totals = {
+        key: sum(drift[key] for drift in drifts.values()) for key in ("raised", "resolved", "open")
+    }
     return table
 
 

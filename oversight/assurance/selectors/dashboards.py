@@ -61,7 +61,7 @@ def partnership_tables(*, period: Period, today: dt.date) -> list[Table]:
     compliance is read from the kept figures (issue 17 item 2)."""
     agencies = agencies_all()
     on = min(period.end, today)
-    groups = by_agency(agencies, figures_on(agencies, on, today))
+    groups = by_agency(agencies, figures_on(agencies, on, today, breakdown=False))
     tallied = record_tallies(agencies, period)  # records and discussions, one read
     outcomes = discussion_outcomes(agencies, tallied)
     return [

@@ -73,10 +73,15 @@ def group_of(label: str, counts: list[int]) -> GroupCompliance:
     return GroupCompliance(label=label, **dict(zip(SNAPSHOT_FIELDS, counts, strict=True)))
 
 
-def figures_on(agencies: list[Agency], on: dt.date, today: dt.date) -> dict[int, DayFigures]:
+def figures_on(
+    agencies: list[Agency], on: dt.date, today: dt.date, *, breakdown: bool = True
+) -> dict[int, DayFigures]:
     """Each agency's kept figures on ``on``: a closed day's snapshot or today's row (issue 17
-    item 2), never ``compliance_for`` over the agency on a page view."""
-    found = kept_figures(agency_ids=[a.pk for a in agencies], days=[on], today=today)
+    item 2), never ``compliance_for`` over the agency on a page view. ``breakdown=False``:
+    without the split by team and staff group."""
+    found = kept_figures(
+        agency_ids=[a.pk for a in agencies], days=[on], today=today, breakdown=breakdown
+    )
     return {a.pk: found[(a.pk, on)] for a in agencies}
 
 
@@ -126,7 +131,7 @@ def trend_table(
     )
     last = min(end, today)
     days = month_ends(last)
-    kept = kept_figures(agency_ids=ids, days=days, today=today)
+    kept = kept_figures(agency_ids=ids, days=days, today=today, breakdown=False)
     for day in days:
         point = {
             agency_id: group

@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db.models import Min
 from django.urls import reverse
 
 from oversight.assurance.models import TrendPoint
+from oversight.assurance.periods import add_months
 from oversight.assurance.selectors.children import CADENCE, cadence_on, children_table
 from oversight.assurance.selectors.period import Period
 from oversight.assurance.services import trend_points_backfill
@@ -21,6 +23,7 @@ from oversight.children import selectors as children
 from oversight.children.models import ChildStatus, LegalStatus
 from oversight.children.tests.factories import ChildFactory
 from oversight.core.testing import today_is
+from oversight.people.models import Membership
 
 from .test_dashboards import html_tables, with_questions
 from .test_month_end_trends import _child, _discuss
@@ -72,14 +75,19 @@ def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     return days
 
 
-def test_the_backfill_keeps_cadence_at_every_month_end_equal_to_a_recount(
+def test_the_backfill_keeps_cadence_on_every_closed_day_equal_to_a_recount(
     cast: Any, history: list[Any]
 ) -> None:
-    months = trend_points_backfill(today=TODAY)
-    days = _month_ends(FIRST, dt.date(2026, 10, 31))
-    assert months == len(days) == 13  # October 2025 to October 2026, not only the last 12
+    closed = TODAY - dt.timedelta(days=1)
+    # From 11 months before the first post, so the 12-month trend of any period is kept too.
+    begins = Membership.objects.aggregate(first=Min("starts_on"))["first"]
+    first = add_months(begins.replace(day=1), -11)
+    every_day = [first + dt.timedelta(days=n) for n in range((closed - first).days + 1)]
+    month_ends = _month_ends(first, dt.date(2026, 10, 31))
+    assert dt.date(2025, 9, 30) in month_ends  # not only the last 12
+    kept_points = trend_points_backfill(today=TODAY)
     ids = {cast.agency.pk, cast.other_agency.pk}
-    for day in days:
+    for day in [*month_ends, dt.date(2026, 6, 30), dt.date(2026, 7, 1), dt.date(2026, 8, 15)]:
         kept = {
             agency_id: (n, w)
             for agency_id, n, w in TrendPoint.objects.filter(key=CADENCE, on=day).values_list(
@@ -88,12 +96,16 @@ def test_the_backfill_keeps_cadence_at_every_month_end_equal_to_a_recount(
         }
         recount = children.cadence_figures_by_agency(agency_ids=ids, on=day)
         assert kept == {i: (f.in_cadence, f.within_cadence) for i, f in recount.items()}, day
-    for key in ("children_trend", "drift_trend", "multi_agency_trend"):
-        # Each month end, and the day just closed (the next test).
-        assert TrendPoint.objects.filter(key=key, agency=None).count() == len(days) + 1
+    # Every closed day for the cadence and the two trends a period ending on any day reads;
+    # each month end, and the day just closed, for the drift trend, which reads whole months.
+    assert TrendPoint.objects.filter(key=CADENCE).count() == len(every_day) * 2
+    for key in ("children_trend", "multi_agency_trend"):
+        assert TrendPoint.objects.filter(key=key, agency=None).count() == len(every_day)
+    assert TrendPoint.objects.filter(key="drift_trend", agency=None).count() == len(month_ends) + 1
+    assert kept_points == len(every_day) * (2 + 3 + 3)
     # Run again (the nightly job): nothing is counted twice.
     before = TrendPoint.objects.count()
-    trend_points_backfill(today=TODAY)
+    assert trend_points_backfill(today=TODAY) == 0
     assert TrendPoint.objects.count() == before
 
 

@@ -93,6 +93,7 @@ from .partnership import (
     multi_agency_summary,
     parts_of,
 )
+from .sweeps import cadence_shares_sweep, cadence_sweep, partnership_shares_sweep
 
 __all__ = [
     "CONCERN_STATES",
@@ -115,6 +116,8 @@ __all__ = [
     "cadence_figures_by_agency",
     "cadence_of",
     "cadence_shares_on",
+    "cadence_shares_sweep",
+    "cadence_sweep",
     "caseload_of",
     "child_cadence",
     "child_detail",
@@ -162,6 +165,7 @@ __all__ = [
     "open_quality_concern_counts",
     "partnership_child_figures",
     "partnership_shares_on",
+    "partnership_shares_sweep",
     "parts_of",
     "quality_concerns_for",
     "quality_concerns_of_agency",

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         kept = figures_backfill(today=today, since=since, log=self.stdout.write)
         self.stdout.write(f"{kept} agency days kept in {time.monotonic() - started:.1f} s")
         started = time.monotonic()
-        months = trend_points_backfill(today=today, since=since)
+        points = trend_points_backfill(today=today, since=since)
         self.stdout.write(
-            f"Trends and cadence at {months} month ends in {time.monotonic() - started:.1f} s"
+            f"{points} points of the trends and cadence kept in {time.monotonic() - started:.1f} s"
         )
