@@ -3,12 +3,12 @@ from typing import Any
 
 from django.apps import apps
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 
 from .navigation import navigation_for
 from .observability import request_id
+from .reversing import reverse_kept
 from .sessions import idle_seconds_left
 
 
@@ -31,7 +31,9 @@ def header_links_for(request: HttpRequest) -> list[HeaderLink]:
         for label, url_name, count_path in getattr(config, "header_links", ()):
             links.append(
                 HeaderLink(
-                    label=label, href=reverse(url_name), count=import_string(count_path)(user)
+                    label=label,
+                    href=reverse_kept(url_name),
+                    count=import_string(count_path)(user),
                 )
             )
     return links

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.http import HttpRequest
-from django.urls import reverse
+
+from .reversing import reverse_kept
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         for label, url_name, perm in getattr(config, "navigation", ()):
             if perm and not user.has_perm(perm):
                 continue
-            href = reverse(url_name)
+            href = reverse_kept(url_name)
             active = request.path == href if href == "/" else request.path.startswith(href)
             items.append(NavItem(label=label, href=href, active=active))
     return items

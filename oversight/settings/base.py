@@ -169,8 +169,12 @@ TEMPLATES = [
                 "oversight.people.context_processors.partnership",
             ],
             # {% csrf_token %} also carries who is typing, so a form sent after the idle
-            # sign-out is kept (core.kept_typing, decision 0013).
-            "builtins": ["oversight.core.templatetags.kept_typing"],
+            # sign-out is kept (core.kept_typing, decision 0013); {% url %} reverses each
+            # link once per process (core.reversing).
+            "builtins": [
+                "oversight.core.templatetags.kept_typing",
+                "oversight.core.templatetags.kept_urls",
+            ],
         },
     },
 ]
