@@ -22,7 +22,7 @@ from oversight.assurance import services
 from oversight.assurance.compliance import compliance_for
 from oversight.assurance.models import ComplianceSnapshot
 from oversight.assurance.snapshots import _as_figures, figures_of
-from oversight.contracts.models import SupervisionPolicy
+from oversight.contracts.tests.factories import policy_changed
 from oversight.core.testing import today_is
 from oversight.people.models import Agency
 from oversight.supervision.models import SessionRecord
@@ -40,18 +40,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
         call_command("seed_demo", "--today", TODAY.isoformat(), stdout=StringIO())
         agency = Agency.objects.order_by("pk").first()
         assert agency is not None
-        current = (
-            SupervisionPolicy.objects.filter(
-                agency=agency, staff_group=None, effective_from__lt=POLICY_CHANGED
-            )
-            .order_by("-effective_from")
-            .first()
-        )
-        assert current is not None
-        current.pk = None
-        current.effective_from = POLICY_CHANGED
-        current.interval_days = 14
-        current.save()
+        policy_changed(agency, POLICY_CHANGED, interval_days=14)
         record = (
             SessionRecord.objects.live()
             .filter(session__agency=agency, sign_by__range=(YEAR_AGO, POLICY_CHANGED))

@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from oversight.children import selectors as children
 from oversight.contracts.models import SupervisionPolicy
+from oversight.contracts.tests.factories import policy_changed
 from oversight.core.testing import today_is
 from oversight.people.models import Agency
 
@@ -36,20 +37,9 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[set[int]]:
     discussed every six weeks, not every three months."""
     with today_is(TODAY):
         call_command("seed_demo", "--today", TODAY.isoformat(), stdout=StringIO())
-        agency = Agency.objects.order_by("pk").first()
-        assert agency is not None
-        current = (
-            SupervisionPolicy.objects.filter(
-                agency=agency, staff_group=None, effective_from__lt=CEILING_CHANGED
-            )
-            .order_by("-effective_from")
-            .first()
+        policy_changed(
+            Agency.objects.order_by("pk").first(), CEILING_CHANGED, child_discussion_ceiling_days=42
         )
-        assert current is not None
-        current.pk = None
-        current.effective_from = CEILING_CHANGED
-        current.child_discussion_ceiling_days = 42
-        current.save()
         yield set(Agency.objects.live().values_list("pk", flat=True))
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from oversight.contracts.models import ContractStatus, SupervisionContract, SupervisionPolicy
 from oversight.contracts.services import add_months
+from oversight.people.models import Agency
 from oversight.people.tests.factories import AgencyFactory, PersonFactory
 
 
@@ -57,3 +58,20 @@ class SupervisionContractFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def policy_changed(agency: Agency | None, on: dt.date, **changes: object) -> SupervisionPolicy:
+    """A new agency-wide policy from ``on``: the one in force the day before, with
+    ``changes`` (a stricter interval or ceiling part way through a history under test)."""
+    current = (
+        SupervisionPolicy.objects.filter(agency=agency, staff_group=None, effective_from__lt=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    assert current is not None, "the agency has no policy before the change"
+    current.pk = None
+    current.effective_from = on
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.save()
+    return current
