@@ -53,7 +53,27 @@ def _chunks(days: list[dt.date], size: int = 24) -> Iterator[list[dt.date]]:
 
 
 @pytest.mark.django_db
-def test_the_cadence_of_every_day_equals_the_count_of_that_day(demo: set[int]) -> None:
+def test_every_days_figures_equal_the_count_of_that_day(demo: set[int]) -> None:
+    """One demo for the three sweeps (building it is most of the test's time)."""
+    _the_trends_equal_their_counts(demo)
+    _the_cadence_equals_its_count(demo)
+
+
+def _the_trends_equal_their_counts(demo: set[int]) -> None:
+    scopes = [(None, demo), *((a, {a}) for a in sorted(demo))]
+    for sweep, count in (
+        (children.cadence_shares_sweep, children.cadence_shares_on),
+        (children.partnership_shares_sweep, children.partnership_shares_on),
+    ):
+        swept = sweep(agency_ids=demo, first=FIRST, last=LAST)
+        for scope, ids in scopes:
+            for days in _chunks(DAYS):
+                counted = count(agency_ids=ids, days=days)
+                assert {day: swept[scope][day] for day in days} == counted, (sweep, scope)
+        assert any(0 < w < n for n, w in swept[None].values()), sweep
+
+
+def _the_cadence_equals_its_count(demo: set[int]) -> None:
     swept = children.cadence_sweep(agency_ids=demo, first=FIRST, last=LAST)
     for day in DAYS:
         counted = children.cadence_figures_by_agency(agency_ids=demo, on=day)
@@ -68,23 +88,3 @@ def test_the_cadence_of_every_day_equals_the_count_of_that_day(demo: set[int]) -
         laxer[agency_id][day] == swept[agency_id][day] for day in DAYS if day < CEILING_CHANGED
     )
     assert any(laxer[agency_id][day][1] > swept[agency_id][day][1] for day in DAYS)
-
-
-@pytest.mark.django_db
-def test_the_children_discussed_trend_of_every_day_equals_its_count(demo: set[int]) -> None:
-    swept = children.cadence_shares_sweep(agency_ids=demo, first=FIRST, last=LAST)
-    for scope, ids in [(None, demo), *((a, {a}) for a in sorted(demo))]:
-        for days in _chunks(DAYS):
-            counted = children.cadence_shares_on(agency_ids=ids, days=days)
-            assert {day: swept[scope][day] for day in days} == counted, scope
-    assert any(0 < w < n for n, w in swept[None].values())
-
-
-@pytest.mark.django_db
-def test_the_several_agencies_trend_of_every_day_equals_its_count(demo: set[int]) -> None:
-    swept = children.partnership_shares_sweep(agency_ids=demo, first=FIRST, last=LAST)
-    for scope, ids in [(None, demo), *((a, {a}) for a in sorted(demo))]:
-        for days in _chunks(DAYS):
-            counted = children.partnership_shares_on(agency_ids=ids, days=days)
-            assert {day: swept[scope][day] for day in days} == counted, scope
-    assert any(0 < w < n for n, w in swept[None].values())
