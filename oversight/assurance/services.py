@@ -660,60 +660,64 @@ def trend_points_backfill(*, today: dt.date, since: dt.date | None = None) -> in
         return 0
     ids = {agency.pk for agency in agencies}
     scopes = [agencies, *([agency] for agency in agencies)]
+    every_day = [first + dt.timedelta(days=n) for n in range((closed - first).days + 1)]
     kept = 0
     for key, sweep in (
         ("children_trend", children.cadence_shares_sweep),
         ("multi_agency_trend", children.partnership_shares_sweep),
     ):
-        kept += _every_day_keep(
+        kept += _points_keep(
             key,
             [None, *sorted(ids)],
-            first,
-            closed,
-            sweep=lambda start, end, sweep=sweep: sweep(agency_ids=ids, first=start, last=end),
+            every_day,
+            sweep=lambda days, sweep=sweep: sweep(agency_ids=ids, first=days[0], last=days[-1]),
             count=lambda day, key=key: [trend_points(key, scope, [day], today) for scope in scopes],
         )
-    kept += _every_day_keep(
+    kept += _points_keep(
         CADENCE,
         sorted(ids),
-        first,
-        closed,
-        sweep=lambda start, end: children.cadence_sweep(agency_ids=ids, first=start, last=end),
+        every_day,
+        sweep=lambda days: children.cadence_sweep(agency_ids=ids, first=days[0], last=days[-1]),
         count=lambda day: cadence_on(ids, day, today),
     )
-    days = (
+    # The drift trend reads whole months: its month ends, and the day just closed.
+    month_days = (
         month_ends(last, (last.year - first.year) * 12 + last.month - first.month + 1)
         if last >= first
         else []
     )
-    for at in range(0, len(days), 12):
-        for scope in scopes:
-            trend_points("drift_trend", scope, days[at : at + 12], today)
+    kept += _points_keep(
+        "drift_trend",
+        [None, *sorted(ids)],
+        month_days,
+        sweep=lambda days: children.drift_resolution_sweep(agency_ids=ids, months=days),
+        count=lambda day: [trend_points("drift_trend", scope, [day], today) for scope in scopes],
+    )
     for scope in scopes:
         trend_points("drift_trend", scope, [closed], today)
     return kept
 
 
-def _every_day_keep(
+def _points_keep(
     key: str,
     scopes: list[int | None],
-    first: dt.date,
-    last: dt.date,
+    days: list[dt.date],
     *,
     sweep: Any,
     count: Any,
 ) -> int:
-    """Keep ``key``'s point for each scope on each day from ``first`` to ``last`` that has
-    none: by one ``sweep(start, end)`` over the days missing, or ``count(day)`` for each
-    when there are only a few. A point already kept stays as it was shown."""
+    """Keep ``key``'s point for each scope on each of ``days`` that has none: by one
+    ``sweep(missing days)`` over the history, or ``count(day)`` for each when only a few are
+    missing (the nightly job's one). A point already kept stays as it was shown."""
     from .models import TrendPoint
 
+    if not days:
+        return 0
     kept = set(
-        TrendPoint.objects.filter(key=key, on__gte=first, on__lte=last).values_list(
+        TrendPoint.objects.filter(key=key, on__gte=days[0], on__lte=days[-1]).values_list(
             "agency_id", "on"
         )
     )
-    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     missing = [day for day in days if any((scope, day) not in kept for scope in scopes)]
     if not missing:
         return 0
@@ -721,16 +725,17 @@ def _every_day_keep(
         for day in missing:
             count(day)
         return len(missing) * len(scopes)
-    swept = sweep(missing[0], missing[-1])
+    swept = sweep(missing)
+    wanted = set(missing)
     now = timezone.now()
     points = [
-        TrendPoint(agency_id=scope, key=key, on=day, n=n, w=w, computed_at=now)
+        (scope, key, day, n, w, now)
         for scope in scopes
         for day, (n, w) in swept[scope].items()
-        if (scope, day) not in kept
+        if day in wanted and (scope, day) not in kept
     ]
-    TrendPoint.objects.bulk_create(points, batch_size=5000, ignore_conflicts=True)
-    return len(points)
+    fields = ("agency", "key", "on", "n", "w", "computed_at")
+    return rows_insert(TrendPoint, fields, points, ignore_conflicts=True)
 
 
 def _days_kept_for_all(kept: set[tuple[int, dt.date]], ids: list[int]) -> set[dt.date]:

@@ -102,7 +102,7 @@ def test_the_backfill_keeps_cadence_on_every_closed_day_equal_to_a_recount(
     for key in ("children_trend", "multi_agency_trend"):
         assert TrendPoint.objects.filter(key=key, agency=None).count() == len(every_day)
     assert TrendPoint.objects.filter(key="drift_trend", agency=None).count() == len(month_ends) + 1
-    assert kept_points == len(every_day) * (2 + 3 + 3)
+    assert kept_points == len(every_day) * (2 + 3 + 3) + len(month_ends) * 3
     # Run again (the nightly job): nothing is counted twice.
     before = TrendPoint.objects.count()
     assert trend_points_backfill(today=TODAY) == 0

@@ -93,7 +93,12 @@ from .partnership import (
     multi_agency_summary,
     parts_of,
 )
-from .sweeps import cadence_shares_sweep, cadence_sweep, partnership_shares_sweep
+from .sweeps import (
+    cadence_shares_sweep,
+    cadence_sweep,
+    drift_resolution_sweep,
+    partnership_shares_sweep,
+)
 
 __all__ = [
     "CONCERN_STATES",
@@ -149,6 +154,7 @@ __all__ = [
     "drift_flag_figures_by_agency",
     "drift_flags_open",
     "drift_resolution_on",
+    "drift_resolution_sweep",
     "drift_settings_for",
     "due_lists",
     "escalation_detail",

@@ -19,10 +19,11 @@ from itertools import pairwise
 
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from .. import cadence as rules_of_cadence
 from .. import discussions as supervision_records
-from ..models import CADENCE_STATUSES, AgencyInvolvement, Child, ChildStatus
+from ..models import CADENCE_STATUSES, AgencyInvolvement, Child, ChildStatus, DriftFlag
 from ..partnership import PARTNERSHIP_DAYS
 from .children import agency_rules
 
@@ -265,3 +266,47 @@ def partnership_shares_sweep(*, agency_ids: set[int], first: dt.date, last: dt.d
                 if every:
                     days.add(scope, True, (day, following - 1))
     return days.swept()
+
+
+def drift_resolution_sweep(*, agency_ids: set[int], months: list[dt.date]) -> Swept:
+    """``figures.drift_resolution_on`` for each of ``months`` (month ends), for each agency
+    and for them all (None): drift flags waiting at some point in the month (raised by its
+    end, not resolved before it began), and those resolved in it. A flag waits in every month
+    from the one it was raised in to the one it was resolved in (to the last, while open) and
+    counts as resolved in that last one."""
+    if not months:
+        return {scope: {} for scope in [*agency_ids, None]}
+
+    def month(day: dt.date) -> int:
+        return day.year * 12 + day.month - 1
+
+    first, last = month(months[0]), month(months[-1])
+    size = last - first + 1
+    steps = {scope: ([0] * (size + 1), [0] * (size + 1)) for scope in [*agency_ids, None]}
+    flags = DriftFlag.objects.live().filter(child__agency_id__in=agency_ids)
+    for agency_id, raised_on, acknowledged_at in flags.values_list(
+        "child__agency_id", "raised_on", "acknowledged_at"
+    ).iterator(chunk_size=20000):
+        start = month(raised_on)
+        end = month(timezone.localtime(acknowledged_at).date()) if acknowledged_at else None
+        if end is not None and end < start:
+            continue  # resolved before it was raised: never waiting (as the per-day count)
+        lo, hi = max(start, first) - first, min(last if end is None else end, last) - first
+        for scope in (agency_id, None):
+            waiting, resolved = steps[scope]
+            if lo <= hi:
+                waiting[lo] += 1
+                waiting[hi + 1] -= 1
+            if end is not None and first <= end <= last:
+                resolved[end - first] += 1
+                resolved[end - first + 1] -= 1
+    found: Swept = {}
+    for scope, (waiting, resolved) in steps.items():
+        n = w = 0
+        by_month: dict[int, tuple[int, int]] = {}
+        for at in range(size):
+            n += waiting[at]
+            w += resolved[at]
+            by_month[first + at] = (n, w)
+        found[scope] = {day: by_month[month(day)] for day in months}
+    return found

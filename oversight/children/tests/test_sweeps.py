@@ -54,9 +54,20 @@ def _chunks(days: list[dt.date], size: int = 24) -> Iterator[list[dt.date]]:
 
 @pytest.mark.django_db
 def test_every_days_figures_equal_the_count_of_that_day(demo: set[int]) -> None:
-    """One demo for the three sweeps (building it is most of the test's time)."""
+    """One demo for the four sweeps (building it is most of the test's time)."""
     _the_trends_equal_their_counts(demo)
+    _the_drift_trend_equals_its_count(demo)
     _the_cadence_equals_its_count(demo)
+
+
+def _the_drift_trend_equals_its_count(demo: set[int]) -> None:
+    months = sorted({(day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) for day in DAYS})
+    month_ends = [day - dt.timedelta(days=1) for day in months if day <= TODAY]
+    swept = children.drift_resolution_sweep(agency_ids=demo, months=month_ends)
+    for scope, ids in [(None, demo), *((a, {a}) for a in sorted(demo))]:
+        counted = children.drift_resolution_on(agency_ids=ids, days=month_ends)
+        assert swept[scope] == counted, scope
+    assert any(0 < w < n for n, w in swept[None].values())
 
 
 def _the_trends_equal_their_counts(demo: set[int]) -> None:
