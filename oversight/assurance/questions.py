@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from oversight.children import selectors as children
 from oversight.people.models import Agency
 
 from .selectors.period import Period
@@ -242,12 +241,8 @@ def decisions_on_file(scope: Scope) -> Answer:
 def drift_resolved(scope: Scope) -> Answer:
     """Drift flags (seed 004 "drift") raised, resolved with a decision, and still open."""
     table = scope.table("drift_escalation")
-    figures: dict[str, Any] = table.totals if table is not None else {}
-    if "open" not in figures:  # a table kept before it carried the figures
-        figures = children.drift_flag_figures(
-            agency_ids=scope.agency_ids, start=scope.period.start, end=scope.period.end
-        )
-    raised, resolved, still_open = figures["raised"], figures["resolved"], figures["open"]
+    figures = table.totals if table is not None else {}
+    raised, resolved, still_open = (figures.get(k, 0) for k in ("raised", "resolved", "open"))
     shown = suppress(still_open, still_open)
     # The figure is a count (flags open today); the direction is of the share resolved, so
     # the words say which (decision 0017).

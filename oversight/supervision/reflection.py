@@ -32,7 +32,7 @@ from .models import (
     TallyKind,
 )
 from .prompts import TOOLS, Tool, tool_for
-from .selectors.tallies import Tally, tallies_in
+from .selectors.tallies import Tally, as_date, tallies_in
 
 # Decision 0004: counts under five are withheld where they leave the agency's own records.
 MINIMUM_GROUP = 5
@@ -286,6 +286,8 @@ def _status_moves(
     """(agency, status before, status after, day, how many) for each change of legal status
     that began from ``first`` to ``last``: each status compared with the child's one before
     it, however long ago that began, in the database (one query, grouped by day)."""
+    if not agency_ids:
+        return []
     statuses = ChildStatus._meta.db_table
     children = Child._meta.db_table
     marks = ", ".join(["%s"] * len(agency_ids))
@@ -301,20 +303,13 @@ def _status_moves(
     JOIN {children} c ON c.id = s.child_id
     WHERE s.starts_on >= %s AND s.before <> s.status AND c.agency_id IN ({marks})
     GROUP BY c.agency_id, s.before, s.status, s.starts_on"""
-    if not agency_ids:
-        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, [last, first, last, first, *agency_ids])
         rows = cursor.fetchall()
     return [
-        (agency_id, before, status, _as_date(day), moves)
+        (agency_id, before, status, as_date(day), moves)
         for agency_id, before, status, day, moves in rows
     ]
-
-
-def _as_date(value: Any) -> dt.date:
-    """A date column as SQLite returns it too (a string)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _rag_label(value: str) -> str:

@@ -34,13 +34,14 @@ Swept = dict[int | None, dict[dt.date, tuple[int, int]]]
 _NEVER_ENDS = dt.date.max.toordinal()
 
 
-class _Days:
-    """Spans of days added up per scope: a difference array of the group (``n``) and of
-    those it counts (``w``) over ``first`` to ``last``."""
+class _Counts:
+    """Spans of whole numbers (day ordinals, or month numbers) added up per scope: a
+    difference array of the group (``n``) and of those it counts (``w``) from ``first`` to
+    ``last``; a span reaching outside them is cut to them."""
 
-    def __init__(self, first: dt.date, last: dt.date, scopes: Iterable[int | None]) -> None:
-        self.first = first.toordinal()
-        self.size = last.toordinal() - self.first + 1
+    def __init__(self, first: int, last: int, scopes: Iterable[int | None]) -> None:
+        self.first = first
+        self.size = last - first + 1
         self.steps = {scope: ([0] * (self.size + 1), [0] * (self.size + 1)) for scope in scopes}
 
     def add(self, scope: int | None, counted: bool, span: Span) -> None:
@@ -52,17 +53,28 @@ class _Days:
         steps[start] += 1
         steps[end + 1] -= 1
 
-    def swept(self) -> Swept:
-        found: Swept = {}
+    def totals(self) -> dict[int | None, dict[int, tuple[int, int]]]:
+        found: dict[int | None, dict[int, tuple[int, int]]] = {}
         for scope, (group, counted) in self.steps.items():
             n = w = 0
-            days: dict[dt.date, tuple[int, int]] = {}
+            running: dict[int, tuple[int, int]] = {}
             for at in range(self.size):
                 n += group[at]
                 w += counted[at]
-                days[dt.date.fromordinal(self.first + at)] = (n, w)
-            found[scope] = days
+                running[self.first + at] = (n, w)
+            found[scope] = running
         return found
+
+
+def _days(first: dt.date, last: dt.date, scopes: Iterable[int | None]) -> _Counts:
+    return _Counts(first.toordinal(), last.toordinal(), scopes)
+
+
+def _by_day(counts: _Counts) -> Swept:
+    return {
+        scope: {dt.date.fromordinal(day): figures for day, figures in by_day.items()}
+        for scope, by_day in counts.totals().items()
+    }
 
 
 def _union(spans: list[Span]) -> list[Span]:
@@ -144,7 +156,7 @@ def cadence_sweep(*, agency_ids: set[int], first: dt.date, last: dt.date) -> Swe
     )
     discussed = _discussion_days(children)
     ceilings = _ceilings(agency_ids, first, last)
-    days = _Days(first, last, agency_ids)
+    days = _days(first, last, agency_ids)
     everyday = (first.toordinal(), last.toordinal())
     for child_id, agency_id, since in children.values_list("pk", "agency_id", "since"):
         days.add(agency_id, False, everyday)
@@ -154,7 +166,7 @@ def cadence_sweep(*, agency_ids: set[int], first: dt.date, last: dt.date) -> Swe
             spans += [(on, on + ceiling) for on in talks if start - ceiling <= on <= end]
             for span in _union(spans):
                 days.add(agency_id, True, (max(span[0], start), min(span[1], end)))
-    return days.swept()
+    return _by_day(days)
 
 
 def cadence_shares_sweep(*, agency_ids: set[int], first: dt.date, last: dt.date) -> Swept:
@@ -180,7 +192,7 @@ def cadence_shares_sweep(*, agency_ids: set[int], first: dt.date, last: dt.date)
         fresh[child_id].append((start, min(end, start + window)))
         holder[child_id] = agency_id
     discussed = _discussion_days(Child.objects.filter(pk__in=statuses.values("child_id")))
-    days = _Days(first, last, [*agency_ids, None])
+    days = _days(first, last, [*agency_ids, None])
     for child_id, spans in held.items():
         agency_id = holder[child_id]
         in_need = _union(spans)
@@ -191,7 +203,7 @@ def cadence_shares_sweep(*, agency_ids: set[int], first: dt.date, last: dt.date)
                 days.add(scope, False, span)
             for span in within:
                 days.add(scope, True, span)
-    return days.swept()
+    return _by_day(days)
 
 
 def partnership_shares_sweep(*, agency_ids: set[int], first: dt.date, last: dt.date) -> Swept:
@@ -202,11 +214,9 @@ def partnership_shares_sweep(*, agency_ids: set[int], first: dt.date, last: dt.d
     an involvement starts or ends or a discussion enters or leaves the three months, a child
     counts the same, so each child is judged once per such stretch."""
     involvements: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    rows = (
-        AgencyInvolvement.objects.live()
-        .exclude(case_reference="")
-        .filter(child__archived_at__isnull=True)
-        .values_list("child_id", "child__agency_id", "agency_id", "starts_on", "ends_on")
+    own = AgencyInvolvement.objects.live().exclude(case_reference="")
+    rows = own.filter(child__archived_at__isnull=True).values_list(
+        "child_id", "child__agency_id", "agency_id", "starts_on", "ends_on"
     )
     holder: dict[int, int] = {}
     for child_id, held_by, agency_id, starts_on, ends_on in rows.iterator(chunk_size=20000):
@@ -218,12 +228,7 @@ def partnership_shares_sweep(*, agency_ids: set[int], first: dt.date, last: dt.d
         for child_id, found in involvements.items()
         if any(agency_id != holder[child_id] for agency_id, _, _ in found)
     }
-    elsewhere = (
-        AgencyInvolvement.objects.live()
-        .exclude(case_reference="")
-        .exclude(agency_id=F("child__agency_id"))
-        .values("child_id")
-    )
+    elsewhere = own.exclude(agency_id=F("child__agency_id")).values("child_id")
     talks: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     path = supervision_records.agency_path()
     discussed = (
@@ -240,7 +245,7 @@ def partnership_shares_sweep(*, agency_ids: set[int], first: dt.date, last: dt.d
         at = bisect_right(found, day)
         return at > 0 and found[at - 1] >= day - PARTNERSHIP_DAYS
 
-    days = _Days(first, last, [*agency_ids, None])
+    days = _days(first, last, [*agency_ids, None])
     for child_id in shared:
         held_by = holder[child_id]
         found = involvements[child_id]
@@ -265,7 +270,7 @@ def partnership_shares_sweep(*, agency_ids: set[int], first: dt.date, last: dt.d
                 days.add(scope, False, (day, following - 1))
                 if every:
                     days.add(scope, True, (day, following - 1))
-    return days.swept()
+    return _by_day(days)
 
 
 def drift_resolution_sweep(*, agency_ids: set[int], months: list[dt.date]) -> Swept:
@@ -281,8 +286,7 @@ def drift_resolution_sweep(*, agency_ids: set[int], months: list[dt.date]) -> Sw
         return day.year * 12 + day.month - 1
 
     first, last = month(months[0]), month(months[-1])
-    size = last - first + 1
-    steps = {scope: ([0] * (size + 1), [0] * (size + 1)) for scope in [*agency_ids, None]}
+    counts = _Counts(first, last, [*agency_ids, None])
     flags = DriftFlag.objects.live().filter(child__agency_id__in=agency_ids)
     for agency_id, raised_on, acknowledged_at in flags.values_list(
         "child__agency_id", "raised_on", "acknowledged_at"
@@ -291,22 +295,11 @@ def drift_resolution_sweep(*, agency_ids: set[int], months: list[dt.date]) -> Sw
         end = month(timezone.localtime(acknowledged_at).date()) if acknowledged_at else None
         if end is not None and end < start:
             continue  # resolved before it was raised: never waiting (as the per-day count)
-        lo, hi = max(start, first) - first, min(last if end is None else end, last) - first
         for scope in (agency_id, None):
-            waiting, resolved = steps[scope]
-            if lo <= hi:
-                waiting[lo] += 1
-                waiting[hi + 1] -= 1
-            if end is not None and first <= end <= last:
-                resolved[end - first] += 1
-                resolved[end - first + 1] -= 1
-    found: Swept = {}
-    for scope, (waiting, resolved) in steps.items():
-        n = w = 0
-        by_month: dict[int, tuple[int, int]] = {}
-        for at in range(size):
-            n += waiting[at]
-            w += resolved[at]
-            by_month[first + at] = (n, w)
-        found[scope] = {day: by_month[month(day)] for day in months}
-    return found
+            counts.add(scope, False, (start, last if end is None else end))
+            if end is not None:
+                counts.add(scope, True, (end, end))
+    return {
+        scope: {day: by_month[month(day)] for day in months}
+        for scope, by_month in counts.totals().items()
+    }

@@ -141,8 +141,13 @@ def _rating_moves(
         cursor.execute(sql, [*bounds, *params, start, LOOKBACK.days])
         rows = cursor.fetchall()
     if periods is None and connection.vendor != "postgresql":
-        rows = [(a, dt.date.fromisoformat(str(d)), b, r, n) for a, d, b, r, n in rows]
+        rows = [(a, as_date(d), b, r, n) for a, d, b, r, n in rows]
     return [row for row in rows if row[1] is not None]
+
+
+def as_date(value: Any) -> dt.date:
+    """A date column read by raw SQL, as SQLite returns it too (a string)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def kept_through(agency_ids: list[int] | None = None) -> dict[int, dt.date]:
