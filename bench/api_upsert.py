@@ -61,7 +61,7 @@ def main() -> None:
         scopes=[Scope.CHILDREN_WRITE],
     )
     client = Client(HTTP_HOST="localhost")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {integration.client_id}.{secret}"}
+    headers = {"Authorization": f"Bearer {integration.client_id}.{secret}"}
 
     def sweep(label: str) -> None:
         times = []
@@ -79,7 +79,7 @@ def main() -> None:
                 f"/api/v1/children/B{run}-{n:05d}/",
                 data=json.dumps(body),
                 content_type="application/json",
-                **headers,
+                headers=headers,
             )
             times.append(time.perf_counter() - t0)
             codes[response.status_code] = codes.get(response.status_code, 0) + 1

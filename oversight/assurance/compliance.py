@@ -411,21 +411,24 @@ def _contracts_and_unsigned_query(
     ``on`` (``after_on``: the start of the next day, a timestamp range rather than a date
     cast, so that the indexes on supervisee_signed_at, status and completed_on serve any
     date), as supervisee or supervisor: two kinds of row, one UNION ALL."""
-    records: QuerySet[Any] = (
-        SessionRecord.objects.live()
-        .filter(session__held_on__lte=on, sign_by__lt=on)
-        .filter(Q(supervisee_signed_at__isnull=True) | Q(supervisee_signed_at__gte=after_on))
-    )
+    past_deadline = SessionRecord.objects.live().filter(session__held_on__lte=on, sign_by__lt=on)
+    unsigned_then = Q(supervisee_signed_at__isnull=True) | Q(supervisee_signed_at__gte=after_on)
     if len(ids) > FEW_PEOPLE:
         # Unsigned records are few whatever the partnership's size: read them all from the
         # record side (an index scan) rather than join every session of these people.
-        records = unsigned_past_deadline_on(records, on)
+        parts = [unsigned_past_deadline_on(past_deadline.filter(unsigned_then), on)]
     else:
         # A handful of people is read from their own sessions: the period index would walk
-        # every record unsigned that day, partnership-wide, to find theirs.
-        records = records.filter(
+        # every record unsigned that day, partnership-wide, to find theirs. "Unsigned then"
+        # is two reads, each from its own index: still unsigned (record_unsigned_by_session,
+        # the record's row not read) and signed only after ``on`` (none, for today).
+        theirs = past_deadline.filter(
             Q(session__supervisee_id__in=ids) | Q(session__supervisor_id__in=ids)
         )
+        parts = [
+            theirs.filter(supervisee_signed_at__isnull=True),
+            theirs.filter(supervisee_signed_at__gte=after_on),
+        ]
     contracts = (
         SupervisionContract.objects.live()
         .filter(supervisee_id__in=people, starts_on__lte=on)
@@ -442,15 +445,18 @@ def _contracts_and_unsigned_query(
         ended_on=F("ended_on"),
         review_due_on=F("review_due_on"),
     ).union(
-        labelled(
-            records,
-            "unsigned",
-            supervisee=F("session__supervisee_id"),
-            supervisor=F("session__supervisor_id"),
-            status=Value(None, output_field=CharField()),
-            signed_on=no_date,
-            ended_on=no_date,
-            review_due_on=no_date,
+        *(
+            labelled(
+                records,
+                "unsigned",
+                supervisee=F("session__supervisee_id"),
+                supervisor=F("session__supervisor_id"),
+                status=Value(None, output_field=CharField()),
+                signed_on=no_date,
+                ended_on=no_date,
+                review_due_on=no_date,
+            )
+            for records in parts
         ),
         all=True,
     )

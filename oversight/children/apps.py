@@ -9,4 +9,7 @@ class ChildrenConfig(AppConfig):
         ("Children", "children:child_list", "children.list_children"),
     ]
     daily_jobs = ["oversight.children.tasks.enqueue_daily"]
-    integrity_checks = ["oversight.children.integrity.involvements_held_elsewhere_check"]
+    integrity_checks = [
+        "oversight.children.integrity.involvements_held_elsewhere_check",
+        "oversight.children.integrity.meeting_tallies_check",
+    ]

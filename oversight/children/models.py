@@ -78,7 +78,13 @@ class Child(TrackedModel):
                 name="child_unique_nhs_number",
             ),
         ]
-        indexes = [models.Index(fields=["agency", "legal_status"])]
+        indexes = [
+            models.Index(fields=["agency", "legal_status"]),
+            # A child's agency read from the index alone: a period's review meetings, drift
+            # flags or discussions find their agency by a few thousand index steps, not by
+            # hashing all 50,000 children of a large partnership (issue 17 item 3).
+            models.Index(fields=["id", "agency"], name="child_agency_by_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.case_reference})"
@@ -170,6 +176,43 @@ class ReviewMeeting(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.child} on {self.meets_on:%d %b %Y}"
+
+
+class MeetingTally(models.Model):
+    """One agency's review meetings on one closed day, and how many of them the child was
+    discussed before (seed 004 objective 4, ``cadence.review_prepared``), so that a past
+    period's "% discussed before the review meeting" adds up a row per day instead of judging
+    every meeting (issue 17 item 2; decision 0035). A day with no meeting has no row. Each
+    agency's ``kept_through`` row names its last kept day; days after it are counted live.
+    Kept by ``services.tallies``; the services that add or move a meeting or a discussion,
+    or change the agency's review window, recount the days they touch."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    on = models.DateField()
+    meetings = models.PositiveIntegerField(default=0)
+    prepared = models.PositiveIntegerField(default=0)
+    kept_through = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "on"],
+                condition=models.Q(kept_through=False),
+                name="one_meeting_tally_per_agency_day",
+            ),
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=models.Q(kept_through=True),
+                name="one_meeting_tally_mark_per_agency",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(prepared__lte=models.F("meetings")),
+                name="meeting_tally_prepared_within_meetings",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meetings} meetings for agency {self.agency_id} on {self.on:%d %b %Y}"
 
 
 class DriftSettings(TrackedModel):

@@ -27,9 +27,25 @@ def evaluate_drift_for_agency(agency_id: int, today: str | None = None) -> int:
     return raised + len(partnership_drift_evaluate(child_ids=list(shared), today=day))
 
 
+@task()
+def meeting_tallies_keep_task(today: str | None = None) -> int:
+    """Keep the review meetings' day tallies up to the day just closed: all of history the
+    first night (decision 0035)."""
+    from django.utils import timezone
+
+    from .services import meeting_tallies_keep
+
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    return meeting_tallies_keep(through=day - dt.timedelta(days=1))
+
+
 def enqueue_daily() -> list[Any]:
-    """Drift evaluation for every live agency (core.jobs; ChildrenConfig.daily_jobs)."""
+    """Drift evaluation for every live agency, and the review meetings' tallies of the day
+    just closed (core.jobs; ChildrenConfig.daily_jobs)."""
     return [
-        evaluate_drift_for_agency.enqueue(agency_id)
-        for agency_id in Agency.objects.live().values_list("pk", flat=True)
+        *(
+            evaluate_drift_for_agency.enqueue(agency_id)
+            for agency_id in Agency.objects.live().values_list("pk", flat=True)
+        ),
+        meeting_tallies_keep_task.enqueue(),
     ]

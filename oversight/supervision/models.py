@@ -331,6 +331,15 @@ class SessionRecord(TrackedModel):
             models.Index(fields=["status", "sign_by"]),
             # Compliance on any date asks "unsigned then": not yet signed, or signed later.
             models.Index(fields=["supervisee_signed_at"]),
+            # The few thousand records no supervisee has signed yet, read from the index
+            # alone: a supervisor's or line manager's people find theirs without reading every
+            # unsigned record's row (assurance.compliance, issue 17 item 3).
+            models.Index(
+                fields=["session"],
+                include=["sign_by"],
+                condition=models.Q(archived_at__isnull=True, supervisee_signed_at__isnull=True),
+                name="record_unsigned_by_session",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

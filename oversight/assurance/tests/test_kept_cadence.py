@@ -21,6 +21,7 @@ from oversight.assurance.selectors.period import Period
 from oversight.assurance.services import trend_points_backfill
 from oversight.children import selectors as children
 from oversight.children.models import ChildStatus, LegalStatus
+from oversight.children.services import meeting_tallies_keep
 from oversight.children.tests.factories import ChildFactory
 from oversight.core.testing import today_is
 from oversight.people.models import Membership
@@ -123,8 +124,10 @@ def test_the_nightly_backfill_keeps_the_day_just_closed_whatever_its_date(
     for key in ("children_trend", "drift_trend", "multi_agency_trend"):
         scopes = set(TrendPoint.objects.filter(key=key, on=closed).values_list("agency_id"))
         assert scopes == {(None,), (cast.agency.pk,), (cast.other_agency.pk,)}, key
+    meeting_tallies_keep(through=closed)  # as the same night does (decision 0035)
     period = Period(dt.date(2026, 8, 17), closed)
-    with django_assert_max_num_queries(3):
+    # The kept day's cadence, and its meetings' kept tallies.
+    with django_assert_max_num_queries(2):
         table = children_table([cast.agency, cast.other_agency], period, TODAY)
     assert table.totals["in_cadence"] == sum(f.in_cadence for f in recount.values())
 
@@ -136,8 +139,9 @@ def test_a_past_periods_children_table_reads_the_kept_cadence(
     period = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
     live = children_table(agencies, period, dt.date(2026, 9, 30))  # that day, counted live
     trend_points_backfill(today=TODAY)
-    # The kept day, its meetings and the agencies' rules: no child's history is read.
-    with django_assert_max_num_queries(3):
+    meeting_tallies_keep(through=TODAY - dt.timedelta(days=1))
+    # The kept day and its meetings' kept tallies: no child's history is read.
+    with django_assert_max_num_queries(2):
         kept = children_table(agencies, period, TODAY)
     assert kept.rows == live.rows and kept.totals == live.totals
 

@@ -42,6 +42,11 @@ from .register import (
     review_meeting_add,
     review_meeting_update,
 )
+from .tallies import (
+    meeting_tallies_keep,
+    meeting_tallies_recount,
+    meeting_tallies_recount_agency,
+)
 
 __all__ = [
     "child_allocate",
@@ -62,6 +67,9 @@ __all__ = [
     "escalation_resolve",
     "involvement_add",
     "involvement_end",
+    "meeting_tallies_keep",
+    "meeting_tallies_recount",
+    "meeting_tallies_recount_agency",
     "multi_agency_child_ids",
     "nhs_number_clean",
     "partnership_drift_evaluate",

@@ -34,6 +34,7 @@ from ..models import (
 )
 from .base import _create
 from .involvements import nhs_number_clean, owner_involvement_sync
+from .tallies import meeting_tallies_recount, meeting_tallies_recount_agency
 
 # --- The register ---------------------------------------------------------------------------
 
@@ -285,6 +286,7 @@ def review_meeting_add(
     )
     meeting.agencies_expected.set(list(agencies_expected))
     submission_record(token=submission_token, target=meeting)
+    meeting_tallies_recount(child_ids=[child.pk])  # a kept day (decision 0035)
     audit_event_record(actor=actor, action=AuditAction.CREATE, target=meeting, origin=origin)
     return meeting
 
@@ -300,6 +302,7 @@ def drift_settings_update(
 ) -> DriftSettings:
     """Save the agency's drift rules, thresholds and windows."""
     settings = DriftSettings.objects.select_for_update().filter(agency=agency).first()
+    window_before = (settings or DriftSettings(agency=agency)).pre_review_working_days
     if settings is None:
         settings = DriftSettings(agency=agency, **values)
         _create(settings, actor=actor)
@@ -310,6 +313,9 @@ def drift_settings_update(
         for name, value in values.items():
             setattr(settings, name, value)
         tracked_edit(settings, actor=actor, expected_version=expected_version)
+    if settings.pre_review_working_days != window_before:
+        # Which meetings were prepared for follows the window (decision 0035).
+        meeting_tallies_recount_agency(agency_id=agency.pk)
     audit_event_record(actor=actor, action=AuditAction.CHANGE, target=settings, origin=origin)
     return settings
 
@@ -325,10 +331,13 @@ def review_meeting_update(
     origin: RequestOrigin | None = None,
 ) -> ReviewMeeting:
     """Move or rename a review meeting the agency's case system sent before."""
-    locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
+    locked = ReviewMeeting.objects.select_for_update().select_related("child").get(pk=meeting.pk)
+    left = (locked.child.agency_id, locked.meets_on)
     locked.kind = kind
     locked.meets_on = meets_on
     locked.notes = notes.strip()
     tracked_update(locked, actor=actor)
+    # The day it left and the child's meeting days, where kept (decision 0035).
+    meeting_tallies_recount(child_ids=[locked.child_id], days=[left])
     audit_event_record(actor=actor, action=AuditAction.CHANGE, target=locked, origin=origin)
     return locked

@@ -39,9 +39,10 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
 ) -> None:
     """Each app's daily jobs (core.jobs) are queued in app order: core's sweep of emails and
     tasks a dead worker left, contracts' handover sweep, children's drift evaluation once per
-    live agency, supervision's handover sweep, overdue decisions' announcement and day tallies,
-    notifications' reminders and daily emails, assurance's trend warm-up and evaluation
-    reminders, integrations' sweep of webhook deliveries."""
+    live agency and review meetings' day tallies, supervision's handover sweep, overdue
+    decisions' announcement and day tallies, notifications' reminders and daily emails,
+    assurance's trend warm-up and evaluation reminders, integrations' sweep of webhook
+    deliveries."""
     from oversight.core.jobs import enqueue_jobs
     from oversight.people.models import Agency
 
@@ -54,6 +55,7 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
         ("outgoing_emails_sweep", ()),
         ("contracts_handover_sweep", ()),
         *[("evaluate_drift_for_agency", (pk,)) for pk in agencies],
+        ("meeting_tallies_keep_task", ()),
         ("supervision_handover_sweep", ()),
         ("decisions_overdue_announce", ()),
         ("day_tallies_keep_task", ()),
@@ -65,4 +67,4 @@ def test_daily_tasks_queue_the_handover_sweep_drift_for_each_live_agency_and_the
     ]
     out = StringIO()
     call_command("enqueue_daily_tasks", stdout=out)
-    assert out.getvalue().strip() == f"Queued {len(agencies) + 10} tasks."
+    assert out.getvalue().strip() == f"Queued {len(agencies) + 11} tasks."

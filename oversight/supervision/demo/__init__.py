@@ -16,6 +16,7 @@ import os
 from django.db import connection, transaction
 from django.utils import timezone
 
+from oversight.children.services import meeting_tallies_keep
 from oversight.core.demo import DemoContext
 
 from ..services.records import records_seal_unsealed
@@ -51,4 +52,6 @@ def settle(ctx: DemoContext) -> None:
     with transaction.atomic():
         personas_addendum(ctx)
     # Every closed day's tallies, as the nightly job would have kept them (decision 0033).
-    day_tallies_keep(through=min(ctx.today, timezone.localdate()) - dt.timedelta(days=1))
+    yesterday = min(ctx.today, timezone.localdate()) - dt.timedelta(days=1)
+    day_tallies_keep(through=yesterday)
+    meeting_tallies_keep(through=yesterday)  # and the review meetings' (decision 0035)

@@ -15,7 +15,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from oversight.children.models import Child
-from oversight.children.services import drift_evaluate
+from oversight.children.services import drift_evaluate, meeting_tallies_recount
 from oversight.core import events, hooks
 from oversight.core.models import AuditAction
 from oversight.core.services import (
@@ -296,6 +296,12 @@ def session_record(
                 else ()
             ),
         )
+    if moved:  # its discussions moved: the meetings after them (decision 0035)
+        meeting_tallies_recount(
+            child_ids=CaseDiscussion.objects.filter(record=record).values_list(
+                "child_id", flat=True
+            )
+        )
     for item in follow_ups:
         _apply_follow_up(actor=actor, record=record, item=item, origin=origin)
     audit_event_record(
@@ -453,6 +459,7 @@ def case_discussion_add(
     day_tallies_recount(
         agency_id=session.agency_id, days=[discussion.discussed_on], child_ids=[child.pk]
     )
+    meeting_tallies_recount(child_ids=[child.pk])  # the meetings after it (decision 0035)
     for item in decisions:
         decision_create(
             actor=actor,
