@@ -44,8 +44,9 @@ MEETINGS = "day tallies of review meetings"
 def meeting_tallies_check() -> IntegrityResult:
     """Names the first agency and day whose kept review meeting tally differs from judging
     its meetings again (decision 0035): the past periods' children table adds them up."""
+    from oversight.core.tallies import BEGINNING
+
     from .selectors.figures import meetings_counted
-    from .services.tallies import BEGINNING
 
     checked = 0
     marks = MeetingTally.objects.filter(kept_through=True).order_by("agency_id")

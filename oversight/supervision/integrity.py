@@ -54,8 +54,9 @@ TALLIES = "day tallies of records and discussions"
 def day_tallies_check() -> IntegrityResult:
     """Names the first agency and day whose kept tally differs from a recount of its records
     and discussions (decision 0033): the past periods' tables add the tallies up."""
+    from oversight.core.tallies import BEGINNING
+
     from .selectors.tallies import counted, kept_through
-    from .services.tallies import BEGINNING
 
     checked = 0
     for agency_id, last in sorted(kept_through().items()):

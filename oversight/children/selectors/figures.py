@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from oversight.core.tallies import days_not_kept
 from oversight.core.workdays import day_start
 
 from .. import cadence as rules_of_cadence
@@ -118,15 +119,7 @@ def review_meeting_figures_by_agency(
         else:
             found[agency_id]["meetings"] += meetings
             found[agency_id]["discussed_before"] += prepared
-    # Agencies kept through the same day share one live count of the days after it.
-    live: dict[dt.date, set[int]] = defaultdict(set)
-    for agency_id in agency_ids:
-        since = (
-            max(start, through[agency_id] + dt.timedelta(days=1)) if agency_id in through else start
-        )
-        if since <= end:
-            live[since].add(agency_id)
-    for since, ids in live.items():
+    for since, ids in days_not_kept(agency_ids, through, start=start, end=end).items():
         for (agency_id, _), (meetings, prepared) in meetings_counted(
             ids, start=since, end=end
         ).items():

@@ -13,13 +13,11 @@ from collections.abc import Collection, Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.core.tallies import BEGINNING, days_keep
 from oversight.people.models import Agency
 
 from ..models import MeetingTally, ReviewMeeting
 from ..selectors.figures import meetings_counted
-
-# The earliest day the first back-fill counts from: all of history.
-BEGINNING = dt.date(1900, 1, 1)
 
 
 def _rows(
@@ -55,27 +53,16 @@ def meeting_tallies_keep(*, through: dt.date, agency_ids: list[int] | None = Non
     if through >= timezone.localdate():
         raise ValueError("Only a day that has ended is kept.")
     ids = agency_ids or list(Agency.objects.values_list("pk", flat=True))
-    marks = _marks_locked(ids)
-    by_since: dict[dt.date, list[int]] = defaultdict(list)
-    for pk in ids:
-        since = marks[pk].on + dt.timedelta(days=1) if pk in marks else BEGINNING
-        if since <= through:
-            by_since[since].append(pk)
-    written = 0
-    for since, group in by_since.items():
-        rows = _rows(group, since, through)
-        MeetingTally.objects.bulk_create(rows, batch_size=5000)
-        written += len(rows)
-        for pk in group:
-            if pk in marks:
-                marks[pk].on = through
-                marks[pk].save(update_fields=["on"])
-            else:
-                # Two first keeps at once: the second finds the mark made and waits for it.
-                MeetingTally.objects.get_or_create(
-                    agency_id=pk, kept_through=True, defaults={"on": through}
-                )
-    return written
+    return days_keep(
+        ids,
+        _marks_locked(ids),
+        through=through,
+        rows=lambda group, since: _rows(group, since, through),
+        # Two first keeps at once: the second finds the mark made and waits for it.
+        mark_new=lambda pk: MeetingTally.objects.get_or_create(
+            agency_id=pk, kept_through=True, defaults={"on": through}
+        ),
+    )
 
 
 def meeting_tallies_recount(

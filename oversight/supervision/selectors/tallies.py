@@ -7,13 +7,15 @@ A tally is a ``Counter`` keyed by (kind, key), as ``DayTally`` names them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
 from django.db.models.expressions import Window
 from django.db.models.functions import Lag
+
+from oversight.core.tallies import days_not_kept
 
 from ..models import CaseDiscussion, DayTally, SessionRecord, TallyKind
 
@@ -179,13 +181,7 @@ def tallies_in(*, agency_ids: list[int], periods: Periods) -> dict[int, list[Tal
         for agency_id, bucket, kind, key, n in kept:
             if bucket is not None:
                 found[agency_id][bucket][(kind, key)] += n
-    # Agencies kept through the same day share one live count of the days after it.
-    live: dict[dt.date, list[int]] = defaultdict(list)
-    for pk in agency_ids:
-        since = max(first, through[pk] + dt.timedelta(days=1)) if pk in through else first
-        if since <= last:
-            live[since].append(pk)
-    for since, ids in live.items():
+    for since, ids in days_not_kept(agency_ids, through, start=first, end=last).items():
         for (agency_id, bucket, kind, key), n in counted(ids, since, last, periods).items():
             found[agency_id][bucket][(kind, key)] += n
     return found

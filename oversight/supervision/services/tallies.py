@@ -10,13 +10,11 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.core.tallies import days_keep
 from oversight.people.models import Agency
 
 from ..models import CaseDiscussion, DayTally, TallyKind
 from ..selectors.tallies import counted
-
-# The earliest day the first back-fill counts from: all of history.
-BEGINNING = dt.date(1900, 1, 1)
 
 
 def _rows(agency_ids: list[int], start: dt.date, end: dt.date) -> list[DayTally]:
@@ -45,25 +43,15 @@ def day_tallies_keep(*, through: dt.date, agency_ids: list[int] | None = None) -
         row.agency_id: row
         for row in DayTally.objects.filter(agency_id__in=list(locked), kind=TallyKind.THROUGH)
     }
-    written = 0
-    by_since: dict[dt.date, list[int]] = {}
-    for pk in locked:
-        since = marks[pk].on + dt.timedelta(days=1) if pk in marks else BEGINNING
-        if since <= through:
-            by_since.setdefault(since, []).append(pk)
-    for since, group in by_since.items():
-        rows = _rows(group, since, through)
-        DayTally.objects.bulk_create(rows, batch_size=5000)
-        written += len(rows)
-        for pk in group:
-            if pk in marks:
-                marks[pk].on = through
-                marks[pk].save(update_fields=["on"])
-            else:
-                DayTally.objects.create(
-                    agency_id=pk, on=through, kind=TallyKind.THROUGH, key="", n=0
-                )
-    return written
+    return days_keep(
+        locked,
+        marks,
+        through=through,
+        rows=lambda group, since: _rows(group, since, through),
+        mark_new=lambda pk: DayTally.objects.create(
+            agency_id=pk, on=through, kind=TallyKind.THROUGH, key="", n=0
+        ),
+    )
 
 
 def day_tallies_recount(
