@@ -5,6 +5,7 @@ INSTALLED_APPS (decision 0001) decides the order of handlers."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,17 @@ def event(kind: str, **payload: object) -> None:
         path = getattr(config, "on_event", None)
         if path:
             import_string(path)(kind, **payload)
+
+
+def child_status_changed(*, agency_id: int, day: dt.date) -> None:
+    """A child of ``agency_id`` changed legal status from ``day`` (children's
+    ``child_status_change``): each app's ``on_child_status_changed`` runs inside the
+    service's transaction, so supervision recounts that day's kept tally, which counts the
+    changes of status (decision 0033), when the day is already kept."""
+    for config in apps.get_app_configs():
+        path = getattr(config, "on_child_status_changed", None)
+        if path:
+            import_string(path)(agency_id=agency_id, day=day)
 
 
 def history_imported() -> None:

@@ -7,6 +7,8 @@ class SupervisionConfig(AppConfig):
     verbose_name = "Supervision sessions and records"
     navigation = [("Supervision", "supervision:session_list", "supervision.list_sessions")]
     on_supervision_relationship_ended = "oversight.supervision.services.handover.session_handover"
+    # A change of legal status counts in the day tallies (decision 0033).
+    on_child_status_changed = "oversight.supervision.services.tallies.on_child_status_changed"
     # What children reads of supervision's records (children.discussions, decision 0001).
     child_discussions = "oversight.supervision.selectors.case_discussions_live"
     child_decisions = "oversight.supervision.selectors.decisions_live"

@@ -1055,14 +1055,16 @@ class TallyKind(models.TextChoices):
     REFERRED = "referred", "Referred for specialist assessment"  # key ""
     THEME = "theme", "Discussions considering a review theme"  # key: the ReviewTheme
     MOVE = "move", "Rating moves"  # key: "<rating before>><rating>"
+    STATUS = "status", "Legal status changes"  # key: "<status before>><status>"
     THROUGH = "through", "Kept through"  # one per agency: its last kept day, n = 0
 
 
 class DayTally(models.Model):
     """What one agency's session records and case discussions of one closed day add up to:
     the key elements covered (seed 001 "Key elements"), the discussions, their referrals for
-    specialist assessment and review themes (seed 004), and each child's move between RAG
-    ratings since its previous discussion in the agency (seed 004 "Assurance indicators" 4).
+    specialist assessment and review themes (seed 004), each child's move between RAG
+    ratings since its previous discussion in the agency, and its children's changes of legal
+    status (seed 004 "Assurance indicators" 4).
     A past period's tables add up a few rows per day instead of reading every record (issue
     17 item 2). Kept by ``services.tallies`` for every day up to the agency's THROUGH row;
     the services that add or change a record or discussion recount the days they touch, so

@@ -15,9 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-
-from oversight.children.models import Child, ChildStatus, LegalStatus
+from oversight.children.models import LegalStatus
 from oversight.people.models import SupervisionRelationship
 
 from .models import (
@@ -32,7 +30,7 @@ from .models import (
     TallyKind,
 )
 from .prompts import TOOLS, Tool, tool_for
-from .selectors.tallies import Tally, as_date, tallies_in
+from .selectors.tallies import Tally, tallies_in
 
 # Decision 0004: counts under five are withheld where they leave the agency's own records.
 MINIMUM_GROUP = 5
@@ -247,9 +245,8 @@ def progression_counts(
 ) -> dict[int, ProgressionCounts]:
     """Movement between RAG ratings (a discussion of a child compared with its previous one
     in the agency, within LOOKBACK) and between legal statuses (one status period to the
-    next), counted in the period the move happened, for each agency. The rating moves come
-    from the day tallies (decision 0033), read here unless the caller already has them."""
-    first, last = periods[0][0], periods[-1][1]
+    next), counted in the period the move happened, for each agency. Both come from the day
+    tallies (decision 0033), read here unless the caller already has them."""
     size = len(periods)
     found = {
         pk: ProgressionCounts(
@@ -265,6 +262,9 @@ def progression_counts(
         counts = found[agency_id]
         for index, tally in enumerate(by_period):
             for (kind, key), moves in tally.items():
+                if kind == TallyKind.STATUS:
+                    earlier, status = key.split(">")
+                    counts.moves[(earlier, status)][index] += moves
                 if kind != TallyKind.MOVE:
                     continue
                 before_rating, rating = key.split(">")
@@ -273,43 +273,7 @@ def progression_counts(
                 counts.summary[change][index] += moves
                 if before_rating != rating:
                     counts.rag[(before_rating, rating)][index] += moves
-    for agency_id, earlier, status, day, changes in _status_moves(agency_ids, first, last):
-        n = _period_of(day, periods)
-        if n is not None:
-            found[agency_id].moves[(earlier, status)][n] += changes
     return found
-
-
-def _status_moves(
-    agency_ids: list[int], first: dt.date, last: dt.date
-) -> list[tuple[int, str, str, dt.date, int]]:
-    """(agency, status before, status after, day, how many) for each change of legal status
-    that began from ``first`` to ``last``: each status compared with the child's one before
-    it, however long ago that began, in the database (one query, grouped by day)."""
-    if not agency_ids:
-        return []
-    statuses = ChildStatus._meta.db_table
-    children = Child._meta.db_table
-    marks = ", ".join(["%s"] * len(agency_ids))
-    sql = f"""SELECT c.agency_id, s.before, s.status, s.starts_on, COUNT(*)
-    FROM (
-        SELECT child_id, starts_on, status,
-            LAG(status) OVER (PARTITION BY child_id ORDER BY starts_on, id) AS before
-        FROM {statuses}
-        WHERE starts_on <= %s AND child_id IN (
-            SELECT child_id FROM {statuses} WHERE starts_on >= %s AND starts_on <= %s
-        )
-    ) s
-    JOIN {children} c ON c.id = s.child_id
-    WHERE s.starts_on >= %s AND s.before <> s.status AND c.agency_id IN ({marks})
-    GROUP BY c.agency_id, s.before, s.status, s.starts_on"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [last, first, last, first, *agency_ids])
-        rows = cursor.fetchall()
-    return [
-        (agency_id, before, status, as_date(day), moves)
-        for agency_id, before, status, day, moves in rows
-    ]
 
 
 def _rag_label(value: str) -> str:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from oversight.core import hooks
 from oversight.core.models import AuditAction
 from oversight.core.services import (
     RequestOrigin,
@@ -209,6 +210,7 @@ def child_status_change(
     locked.legal_status = status
     locked.legal_status_since = starts_on
     tracked_update(locked, actor=actor)
+    hooks.child_status_changed(agency_id=locked.agency_id, day=starts_on)
     audit_event_record(
         actor=actor,
         action=AuditAction.CHANGE,

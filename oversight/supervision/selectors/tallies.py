@@ -15,6 +15,7 @@ from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
 from django.db.models.expressions import Window
 from django.db.models.functions import Lag
 
+from oversight.children.models import Child, ChildStatus
 from oversight.core.tallies import days_not_kept
 
 from ..models import CaseDiscussion, DayTally, SessionRecord, TallyKind
@@ -82,7 +83,48 @@ def counted(
             found[(agency_id, bucket, TallyKind.THEME, theme)] += n
     for agency_id, bucket, before, rating, n in _rating_moves(agency_ids, start, end, periods):
         found[(agency_id, bucket, TallyKind.MOVE, f"{before}>{rating}")] += n
+    for agency_id, before, status, day, n in status_moves(agency_ids, start, end):
+        bucket = day if periods is None else _period_of(day, periods)
+        if bucket is not None:
+            found[(agency_id, bucket, TallyKind.STATUS, f"{before}>{status}")] += n
     return found
+
+
+def _period_of(day: dt.date, periods: Periods) -> int | None:
+    return next((n for n, (first, last) in enumerate(periods) if first <= day <= last), None)
+
+
+def status_moves(
+    agency_ids: list[int], first: dt.date, last: dt.date
+) -> list[tuple[int, str, str, dt.date, int]]:
+    """(agency, status before, status after, day, how many) for each change of legal status
+    that began from ``first`` to ``last``: each status compared with the child's one before
+    it, however long ago that began, in the database (one query, grouped by day). Counted
+    by the child's agency (seed 004 "Assurance indicators" 4)."""
+    if not agency_ids:
+        return []
+    statuses = ChildStatus._meta.db_table
+    children = Child._meta.db_table
+    marks = ", ".join(["%s"] * len(agency_ids))
+    sql = f"""SELECT c.agency_id, s.before, s.status, s.starts_on, COUNT(*)
+    FROM (
+        SELECT child_id, starts_on, status,
+            LAG(status) OVER (PARTITION BY child_id ORDER BY starts_on, id) AS before
+        FROM {statuses}
+        WHERE starts_on <= %s AND child_id IN (
+            SELECT child_id FROM {statuses} WHERE starts_on >= %s AND starts_on <= %s
+        )
+    ) s
+    JOIN {children} c ON c.id = s.child_id
+    WHERE s.starts_on >= %s AND s.before <> s.status AND c.agency_id IN ({marks})
+    GROUP BY c.agency_id, s.before, s.status, s.starts_on"""
+    with connections[ChildStatus.objects.db].cursor() as cursor:
+        cursor.execute(sql, [last, first, last, first, *agency_ids])
+        rows = cursor.fetchall()
+    return [
+        (agency_id, before, status, as_date(day), moves)
+        for agency_id, before, status, day, moves in rows
+    ]
 
 
 def _rating_moves(

@@ -54,6 +54,12 @@ def day_tallies_keep(*, through: dt.date, agency_ids: list[int] | None = None) -
     )
 
 
+def on_child_status_changed(*, agency_id: int, day: dt.date) -> None:
+    """A child's change of legal status on ``day`` counts in its agency's tally of that day
+    (core.hooks.child_status_changed)."""
+    day_tallies_recount(agency_id=agency_id, days=[day])
+
+
 def day_tallies_recount(
     *, agency_id: int, days: Iterable[dt.date], child_ids: Iterable[int] = ()
 ) -> None:

@@ -16,9 +16,13 @@ import pytest
 
 from oversight.assurance.selectors.children import key_elements_table, record_tallies
 from oversight.assurance.selectors.period import Period
+from oversight.children import services as children_services
+from oversight.children.models import LegalStatus
+from oversight.children.tests.factories import ChildFactory as ChildWithHistory
 from oversight.core.testing import integrity_verified, today_is
 from oversight.supervision import services
 from oversight.supervision.models import DayTally, KeyElement, RagRating, TallyKind
+from oversight.supervision.reflection import progression_counts
 from oversight.supervision.selectors.tallies import counted, kept_through, tallies_in
 
 from .factories import ChildFactory, SessionFactory
@@ -165,3 +169,22 @@ def test_verify_integrity_names_a_day_whose_tally_differs_from_its_records(cast:
         f"BROKEN at Agency {cast.agency.pk}: its day tally for 6 July 2026 differs from a "
         "recount of its records and discussions" in out
     )
+
+
+def test_a_change_of_legal_status_on_a_kept_day_counts_on_that_day(cast: Any) -> None:
+    """The case progression table's "legal status changes" come from the kept days too: a
+    change recorded today for a day already kept moves that day's tally."""
+    child: Any = ChildWithHistory(agency=cast.agency)  # a child in need since 18 October
+    services.day_tallies_keep(through=TODAY - dt.timedelta(days=1))
+    children_services.child_status_change(
+        child=child,
+        actor=cast.supervisor,
+        status=LegalStatus.CHILD_PROTECTION,
+        starts_on=dt.date(2026, 11, 2),
+    )
+    _holds(cast)
+    november = (dt.date(2026, 11, 1), dt.date(2026, 11, 16))
+    kept = tallies_in(agency_ids=[cast.agency.pk], periods=[november])[cast.agency.pk][0]
+    assert kept[(TallyKind.STATUS, "child_in_need>child_protection")] == 1
+    shown = progression_counts(agency_ids=[cast.agency.pk], periods=[november])[cast.agency.pk]
+    assert shown.moves[("child_in_need", "child_protection")] == [1]
