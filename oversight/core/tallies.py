@@ -9,6 +9,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db.models import Model
+
 # The earliest day a first keep counts from: all of history.
 BEGINNING = dt.date(1900, 1, 1)
 
@@ -28,6 +30,7 @@ def days_not_kept(
 
 
 def days_keep(
+    model: type[Model],
     agency_ids: Iterable[int],
     marks: dict[int, Any],
     *,
@@ -36,15 +39,14 @@ def days_keep(
     mark_new: Callable[[int], Any],
 ) -> int:
     """Keep each agency's days after its mark (``marks``: its kept-through row, locked by the
-    caller, with ``on``) up to ``through``: ``rows(agencies, since)`` counts them, written in
-    bulk; each mark then moves to ``through`` (``mark_new(agency)`` makes a first one).
-    Returns the rows written."""
+    caller, with ``on``) up to ``through``: ``rows(agencies, since)`` counts them, written to
+    ``model`` in bulk; each mark then moves to ``through`` (``mark_new(agency)`` makes a
+    first one). Returns the rows written."""
     kept = {pk: mark.on for pk, mark in marks.items()}
     written = 0
     for since, group in days_not_kept(agency_ids, kept, start=BEGINNING, end=through).items():
         counted = rows(group, since)
-        if counted:
-            type(counted[0]).objects.bulk_create(counted, batch_size=5000)
+        model._default_manager.bulk_create(counted, batch_size=5000)
         written += len(counted)
         for pk in group:
             if pk in marks:

@@ -208,13 +208,6 @@ class Progression:
         return [f"{start:%b %Y} to {end:%b %Y}" for start, end in self.periods]
 
 
-def _period_of(day: dt.date, periods: list[tuple[dt.date, dt.date]]) -> int | None:
-    for n, (start, end) in enumerate(periods):
-        if start <= day <= end:
-            return n
-    return None
-
-
 def _rows(counts: dict[tuple[str, str], list[int]], labels: Any) -> list[TransitionRow]:
     return [
         TransitionRow(f"{labels(a)} to {labels(b)}", [withheld(c) for c in row])
@@ -265,6 +258,7 @@ def progression_counts(
                 if kind == TallyKind.STATUS:
                     earlier, status = key.split(">")
                     counts.moves[(earlier, status)][index] += moves
+                    continue
                 if kind != TallyKind.MOVE:
                     continue
                 before_rating, rating = key.split(">")

@@ -54,6 +54,7 @@ def meeting_tallies_keep(*, through: dt.date, agency_ids: list[int] | None = Non
         raise ValueError("Only a day that has ended is kept.")
     ids = agency_ids or list(Agency.objects.values_list("pk", flat=True))
     return days_keep(
+        MeetingTally,
         ids,
         _marks_locked(ids),
         through=through,

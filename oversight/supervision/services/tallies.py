@@ -44,6 +44,7 @@ def day_tallies_keep(*, through: dt.date, agency_ids: list[int] | None = None) -
         for row in DayTally.objects.filter(agency_id__in=list(locked), kind=TallyKind.THROUGH)
     }
     return days_keep(
+        DayTally,
         locked,
         marks,
         through=through,
