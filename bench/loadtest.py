@@ -12,7 +12,11 @@ personas once each (the demo password; the demo's authenticator key for those wh
 second factor), then, for each level, runs that many virtual users at once for ``--seconds``:
 each user belongs to a persona in turn, requests the persona's pages one after another
 with no pause (a closed loop: a user asks again only once answered), and every answer is
-timed. An answer other than 200, or none within the timeout, is an error.
+timed. An answer other than 200, or none within the timeout, is an error. ``--think S``
+makes each user read each page for a while before the next, S seconds on average
+(exponential, seeded per user), as people do; the default 0 is the stress the targets name.
+With no pause, Little's law ties the two targets together: the mean answer at N users is
+N / (requests per second), so a p95 under 500 ms at 50 users needs well over 100 requests/s.
 
 Per level it prints requests per second, the 50th, 95th and 99th percentiles, the errors
 and the machine's one-minute load average before the level began and when it ended (the
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import secrets
 import signal
@@ -145,8 +150,10 @@ def run_level(
     seconds: float,
     sessions: dict[str, requests.cookies.RequestsCookieJar],
     pages: dict[str, list[str]],
+    think: float = 0.0,
 ) -> float:
-    """Run ``level.users`` closed-loop users for ``seconds``; returns the elapsed time."""
+    """Run ``level.users`` closed-loop users for ``seconds``, each pausing ``think`` seconds
+    on average after each answer; returns the elapsed time."""
     stop = time.monotonic() + seconds
     personas = list(pages)
 
@@ -156,6 +163,7 @@ def run_level(
         http = requests.Session()
         http.cookies.update(sessions[persona])
         step = number  # users of one persona start on different pages
+        pauses = random.Random(number)
         while time.monotonic() < stop:
             url = urls[step % len(urls)]
             step += 1
@@ -170,6 +178,8 @@ def run_level(
                 level.times.append(took)
                 if not ok:
                     level.errors += 1
+            if think:
+                time.sleep(min(pauses.expovariate(1 / think), max(0.0, stop - time.monotonic())))
 
     threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(level.users)]
     began = time.monotonic()
@@ -266,6 +276,9 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("LOADTEST_PORT", 8190)))
     parser.add_argument("--workers", type=int, help="gunicorn processes (WEB_CONCURRENCY).")
     parser.add_argument("--threads", type=int, help="Threads in each (GUNICORN_THREADS).")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="Mean seconds a user reads a page (0: none)."
+    )
     args = parser.parse_args()
     if args.workers:
         os.environ["WEB_CONCURRENCY"] = str(args.workers)
@@ -285,7 +298,7 @@ def main() -> int:
         say(
             f"gunicorn {workers} workers x {threads} threads, production settings, "
             f"{Person.objects.count()} people; {args.seconds:.0f} s a level; "
-            f"{os.cpu_count()} cores"
+            f"{os.cpu_count()} cores; {args.think:g} s reading each page"
         )
         say(
             f"{'users':>5} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
@@ -297,7 +310,7 @@ def main() -> int:
             before = os.getloadavg()[0]
             app, database = cpu_seconds(server.pid)
             client = time.process_time()
-            elapsed = run_level(base, level, args.seconds, sessions, pages)
+            elapsed = run_level(base, level, args.seconds, sessions, pages, args.think)
             app_after, database_after = cpu_seconds(server.pid)
             served = max(1, len(level.times))
             costs.append(

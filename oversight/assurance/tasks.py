@@ -13,6 +13,8 @@ from typing import Any
 from django.core.cache import cache
 from django_tasks import task
 
+from oversight.core.singleflight import cache_claim
+
 
 @task()
 def assurance_trend_warm(today: str | None = None) -> int:
@@ -96,7 +98,7 @@ def compliance_today_queue(
 ) -> Any:
     """``core.hooks.compliance_changed``, and a reader who found today's row stale: queue one
     refresh of today's figures for these agencies and the agencies these people hold posts
-    in. An agency already queued is not queued again (a ``cache.add`` guard), so a burst of
+    in. An agency already queued is not queued again (a ``cache_claim`` guard), so a burst of
     changes costs one refresh (issue 17 item 2, decision 0023)."""
     from oversight.people.models import Agency, Membership
 
@@ -113,7 +115,7 @@ def compliance_today_queue(
     queued = [
         agency_id
         for agency_id in sorted(ids)
-        if cache.add(_today_queued_key(agency_id), 1, timeout=TODAY_QUEUED_SECONDS)
+        if cache_claim(_today_queued_key(agency_id), timeout=TODAY_QUEUED_SECONDS)
     ]
     if not queued:
         return None

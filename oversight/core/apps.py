@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     daily_jobs = ["oversight.core.tasks.enqueue_daily"]
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from .connections import keep_prepared_statements
         from .observability import connect_task_logging
 
         connect_task_logging()
+        connection_created.connect(keep_prepared_statements, dispatch_uid="prepared_max")

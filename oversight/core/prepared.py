@@ -35,6 +35,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import QuerySet
 
+from .connections import parameters_apart
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -302,7 +304,8 @@ def _run(compiled: _Compiled, connection: Any, params: list[Any]) -> list[Any]:
     queryset._query = _BoundQuery(template.query, compiler)  # type: ignore[attr-defined]
     queryset._result_cache = None
     queryset._prefetch_done = False  # type: ignore[attr-defined]
-    return list(queryset)
+    with parameters_apart(connection, len(params)):  # planned once per connection (0036)
+        return list(queryset)
 
 
 def prepared(

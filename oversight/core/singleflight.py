@@ -18,6 +18,14 @@ T = TypeVar("T")
 POLL_SECONDS = 0.05
 
 
+def cache_claim(key: str, value: object = 1, *, timeout: int) -> bool:
+    """``cache.add``, asking first whether the key is held. On the database cache an add of
+    a key already there is an INSERT that fails and a ROLLBACK, and psycopg forgets every
+    statement the connection had prepared on any rollback (decision 0036): a reader finding
+    a refresh already queued would cost every later read of its connection a new plan."""
+    return not cache.has_key(key) and cache.add(key, value, timeout=timeout)
+
+
 def single_flight(
     key: str,
     compute: Callable[[], T],
@@ -36,7 +44,7 @@ def single_flight(
     token = uuid.uuid4().hex
     deadline = time.monotonic() + timeout
     while True:
-        if cache.add(lock, token, timeout=int(timeout) + 1):
+        if cache_claim(lock, token, timeout=int(timeout) + 1):
             try:
                 found = kept()  # another caller may have finished just before we took it
                 return compute() if found is None else found

@@ -31,11 +31,20 @@ ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=[])
 POSTGRESQL_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
 
 
+# How many prepared statements each connection keeps (core.connections; decision 0036).
+DATABASE_PREPARED_MAX = env.int("DB_PREPARED_MAX", default=300)
+
+
 def database_tuned(database: dict[str, Any]) -> dict[str, Any]:
     """Each PostgreSQL connection's settings (``POSTGRESQL_OPTIONS``), unless the URL names
-    its own ``options``."""
+    its own ``options``; and, unless ``DB_PREPARED_STATEMENTS=false``, psycopg prepares a
+    read compiled once per process (core.prepared) on its fifth use in a connection, so that
+    PostgreSQL plans it once (core.connections; decision 0036)."""
     if "postgresql" in database["ENGINE"]:
-        database.setdefault("OPTIONS", {}).setdefault("options", POSTGRESQL_OPTIONS)
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("options", POSTGRESQL_OPTIONS)
+        if env.bool("DB_PREPARED_STATEMENTS", default=True):
+            options.setdefault("prepare_threshold", 5)
     return database
 
 

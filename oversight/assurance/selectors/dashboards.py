@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.core.singleflight import cache_claim, single_flight
 from oversight.people.models import Agency
 
 from ..tables import Table
@@ -224,8 +225,6 @@ def kept_tables(scope: str, period: Period, today: dt.date) -> KeptTables:
     kept ones, refreshed in the background when older than TABLES_FRESH (the nightly job
     keeps each scope's default period before anyone arrives). Kept figures missing (a period
     nobody asked for yet) are computed by one request while the others wait for it."""
-    from oversight.core.singleflight import single_flight
-
     key = tables_key(scope, period, today)
     found: KeptTables | None = cache.get(key)
     if found is None:
@@ -234,7 +233,7 @@ def kept_tables(scope: str, period: Period, today: dt.date) -> KeptTables:
         )
     stale = period.end >= today and timezone.now() - found.at > TABLES_FRESH
     # One refresh queued however many readers find them stale.
-    if stale and cache.add(f"{key}:refreshing", 1, timeout=int(TABLES_FRESH.total_seconds())):
+    if stale and cache_claim(f"{key}:refreshing", timeout=int(TABLES_FRESH.total_seconds())):
         from ..tasks import dashboard_tables_refresh
 
         transaction.on_commit(
@@ -262,8 +261,8 @@ def tables_changed(scope: str, today: dt.date) -> bool:
     if not cache.has_key(tables_key(scope, period, today)):
         return False
     # Held until the refresh starts; if the worker loses it, readers refresh after five minutes.
-    if not cache.add(
-        tables_changed_key(scope, period, today), 1, int(TABLES_FRESH.total_seconds())
+    if not cache_claim(
+        tables_changed_key(scope, period, today), timeout=int(TABLES_FRESH.total_seconds())
     ):
         return False
     from ..tasks import dashboard_tables_refresh

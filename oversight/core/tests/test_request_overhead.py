@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.template.backends.django import DjangoTemplates
@@ -94,7 +95,107 @@ def test_production_keeps_database_connections(production: ModuleType) -> None:
     assert database["CONN_HEALTH_CHECKS"] is True
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own settings")
+def test_production_prepares_statements_unless_told_not_to(
+    production: ModuleType, monkeypatch: Any
+) -> None:
+    """psycopg prepares a read used often (decision 0036); Django's own queries keep their
+    parameters in the SQL. ``DB_PREPARED_STATEMENTS=false`` for a pooler without them."""
+    options = production.DATABASES["default"]["OPTIONS"]
+    assert options["prepare_threshold"] == 5
+    assert "server_side_binding" not in options
+    monkeypatch.setenv("DB_PREPARED_STATEMENTS", "false")
+    sys.modules.pop("oversight.settings.production", None)
+    without = importlib.import_module("oversight.settings.production")
+    assert "prepare_threshold" not in without.DATABASES["default"]["OPTIONS"]
+
+
+def _prepared_like(pattern: str) -> int:
+    """How many statements this connection has prepared whose SQL is like ``pattern``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [pattern]
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _person_named() -> Any:
+    from oversight.core.prepared import prepared
+    from oversight.people.models import Person
+
+    return prepared(lambda *, username: Person.objects.filter(username=username))
+
+
+POSTGRESQL_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's own statements"
+)
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.django_db
+def test_a_read_compiled_once_is_planned_once_per_connection(cast: Any) -> None:
+    """The fifth time a connection runs a read of core.prepared, psycopg prepares it and
+    PostgreSQL keeps its plan (decision 0036); a plain query is not prepared."""
+    from oversight.people.models import Person
+
+    read = _person_named()
+    before = _prepared_like('%WHERE "people_person"."username" =%')
+    for _ in range(6):
+        assert [p.pk for p in read(username=cast.practitioner.username)] == [cast.practitioner.pk]
+    assert _prepared_like('%WHERE "people_person"."username" =%') == before + 1
+    for _ in range(6):
+        assert Person.objects.filter(email=cast.practitioner.email).exists()
+    assert _prepared_like('%WHERE "people_person"."email" =%') == 0
+    # Room for every read of the five personas' pages, not psycopg's 100.
+    assert connection.connection.prepared_max == django_settings.DATABASE_PREPARED_MAX >= 300
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.django_db
+def test_a_read_of_more_values_than_postgresql_takes_as_parameters_still_answers(
+    cast: Any,
+) -> None:
+    """PostgreSQL takes at most 65,535 parameters: a read of a longer list is sent with its
+    values in the SQL, as Django sends every other query."""
+    from oversight.core.prepared import prepared
+    from oversight.people.models import Person
+
+    read = prepared(lambda *, ids: Person.objects.filter(pk__in=ids).order_by("pk"))
+    ids = [cast.practitioner.pk, *range(10_000_000, 10_070_000)]
+    assert [p.pk for p in read(ids=ids)] == [cast.practitioner.pk]
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.django_db
+def test_finding_a_refresh_already_queued_keeps_what_the_connection_prepared(
+    cast: Any, settings: Any
+) -> None:
+    """Every reader of a stale dashboard asks to queue its refresh; all but the first find
+    it queued. On the database cache, a plain ``cache.add`` of a key already there fails an
+    INSERT and rolls back, and psycopg then forgets every prepared statement of the
+    connection (decision 0036)."""
+    from django.core.management import call_command
+
+    from oversight.core.singleflight import cache_claim
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "test_claims",
+        },
+    }
+    call_command("createcachetable", verbosity=0)
+    read = _person_named()
+    for _ in range(6):
+        read(username=cast.practitioner.username)
+    before = _prepared_like("%people_person%username%")
+    assert before > 0
+    assert cache_claim("tables:refreshing", timeout=60)
+    assert not cache_claim("tables:refreshing", timeout=60)
+    assert _prepared_like("%people_person%username%") == before
+
+
+@POSTGRESQL_ONLY
 @pytest.mark.django_db
 def test_each_postgresql_connection_plans_for_short_reads() -> None:
     """No JIT, no parallel workers for a page's reads, and random reads priced as from
