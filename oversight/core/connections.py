@@ -9,6 +9,7 @@ query may carry more values than PostgreSQL's 65,535 parameters."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -34,18 +35,32 @@ def parameters_apart(connection: Any, parameters: int) -> Iterator[None]:
     if not preparing(connection) or parameters > MOST_PARAMETERS:
         yield
         return
-    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
-        ServerBindingCursor,
-    )
-
     connection.ensure_connection()
     raw = connection.connection
     before = raw.cursor_factory
-    raw.cursor_factory = ServerBindingCursor
+    raw.cursor_factory = _parameters_apart_cursor()
     try:
         yield
     finally:
         raw.cursor_factory = before
+
+
+@functools.cache
+def _parameters_apart_cursor() -> type:
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        ServerBindingCursor,
+    )
+
+    class ParametersApartCursor(ServerBindingCursor):
+        """Django's cursor with server-side binding, keeping each statement it runs where
+        Django's debug cursor reads it (the SQL log, ``CaptureQueriesContext``): psycopg
+        leaves it unset when it runs a statement already prepared."""
+
+        def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
+            self._query = pgq
+            super()._send_query_prepared(name, pgq, **kwargs)
+
+    return ParametersApartCursor
 
 
 def keep_prepared_statements(sender: Any, connection: Any, **kwargs: Any) -> None:

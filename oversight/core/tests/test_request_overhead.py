@@ -139,9 +139,14 @@ def test_a_read_compiled_once_is_planned_once_per_connection(cast: Any) -> None:
 
     read = _person_named()
     before = _prepared_like('%WHERE "people_person"."username" =%')
-    for _ in range(6):
-        assert [p.pk for p in read(username=cast.practitioner.username)] == [cast.practitioner.pk]
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(6):
+            found = read(username=cast.practitioner.username)
+            assert [p.pk for p in found] == [cast.practitioner.pk]
     assert _prepared_like('%WHERE "people_person"."username" =%') == before + 1
+    # The SQL log and the query-count tests still see each run, prepared or not.
+    assert len(captured) == 6
+    assert all('"people_person"."username" = ' in q["sql"] for q in captured.captured_queries)
     for _ in range(6):
         assert Person.objects.filter(email=cast.practitioner.email).exists()
     assert _prepared_like('%WHERE "people_person"."email" =%') == 0
