@@ -11,7 +11,9 @@ process with the database cache, as gunicorn's worker would. It prints, per page
 CPU time this process spent (``time.process_time``: Python, not PostgreSQL) and its minimum
 (steadier on a shared machine), the median wall time and the queries, and on PostgreSQL the
 mean CPU its server process spent on each request (read from ``/proc``: the page's share of
-the load test's "db" cost; a parallel worker's CPU is not counted). ``--cprofile`` writes a
+the load test's "db" cost; a parallel worker's CPU is not counted), and the median share of
+the CPU spent rendering templates (``tpl ms``: the page and any panel rendered on its own).
+``--cprofile`` writes a
 profile of every timed request (for ``python -m pstats`` or snakeviz)."""
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import secrets
 import statistics
 import sys
 import time
+from typing import Any
 
 os.environ.update(
     DJANGO_SETTINGS_MODULE="oversight.settings.production",
@@ -74,6 +77,30 @@ def server_pid() -> int | None:
         return int(cursor.fetchone()[0])
 
 
+class TemplateClock:
+    """Process CPU spent in Django templates' outermost ``render`` calls: the page's template
+    and any rendered apart from it (a home panel, say), nested renders counted once."""
+
+    def __init__(self) -> None:
+        from django.template.backends.django import Template
+
+        self.spent = 0.0
+        self._depth = 0
+        original = Template.render
+
+        def render(template: Any, *args: Any, **kwargs: Any) -> Any:
+            self._depth += 1
+            started = time.process_time()
+            try:
+                return original(template, *args, **kwargs)
+            finally:
+                self._depth -= 1
+                if not self._depth:
+                    self.spent += time.process_time() - started
+
+        Template.render = render  # type: ignore[method-assign]
+
+
 def signed_in(username: str) -> Client:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -99,7 +126,11 @@ def main() -> int:
     args = parser.parse_args()
     call_command("createcachetable")
     profile = cProfile.Profile() if args.cprofile else None
-    say(f"{'page':<45} {'cpu ms':>7} {'min':>7} {'wall ms':>7} {'queries':>7} {'db ms':>6}")
+    templates = TemplateClock()
+    say(
+        f"{'page':<45} {'cpu ms':>7} {'min':>7} {'tpl ms':>7} {'wall ms':>7} "
+        f"{'queries':>7} {'db ms':>6}"
+    )
     for persona, urls in persona_pages().items():
         client = signed_in(persona)
         for url in urls:
@@ -109,11 +140,13 @@ def main() -> int:
             client.get(url)
             cpu: list[float] = []
             wall: list[float] = []
+            rendering: list[float] = []
             queries = 0
             pid = server_pid()  # the connection stays open (CONN_MAX_AGE) across requests
             database = backend_cpu_ms(pid)
             for _ in range(args.runs):
                 with CaptureQueriesContext(connection) as captured:
+                    templates.spent = 0.0
                     c0, w0 = time.process_time(), time.perf_counter()
                     if profile:
                         profile.enable()
@@ -122,6 +155,7 @@ def main() -> int:
                         profile.disable()
                     cpu.append((time.process_time() - c0) * 1000)
                     wall.append((time.perf_counter() - w0) * 1000)
+                    rendering.append(templates.spent * 1000)
                 queries = len(captured)
                 if response.status_code != 200:
                     raise RuntimeError(f"{name} answered {response.status_code}")
@@ -129,7 +163,7 @@ def main() -> int:
             database = (backend_cpu_ms(pid) - database) / args.runs
             say(
                 f"{name:<45} {statistics.median(cpu):>7.1f} {min(cpu):>7.1f} "
-                f"{statistics.median(wall):>7.1f} "
+                f"{statistics.median(rendering):>7.1f} {statistics.median(wall):>7.1f} "
                 f"{queries:>7} {database:>6.1f}"
             )
     if profile:

@@ -179,10 +179,11 @@ TEMPLATES = [
             ],
             # {% csrf_token %} also carries who is typing, so a form sent after the idle
             # sign-out is kept (core.kept_typing, decision 0013); {% url %} reverses each
-            # link once per process (core.reversing).
+            # link once per process (core.reversing); |date compiles each format once.
             "builtins": [
                 "oversight.core.templatetags.kept_typing",
                 "oversight.core.templatetags.kept_urls",
+                "oversight.core.templatetags.kept_dates",
             ],
         },
     },

@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from oversight.core.paging import KeysFirst
+from oversight.core.prepared import prepared
 from oversight.people.selectors import access_profile
 
 from .. import discussions as supervision_records
@@ -190,11 +191,26 @@ def involvements_of_viewer(user: Any, *, on: dt.date) -> QuerySet[AgencyInvolvem
     allocated to them or to someone they supervise or line-manage, or in an agency they lead;
     by the child's name, then the involvement. All of them, unread: ``involvement_page`` reads
     one page (issue 17). Never another agency's children beyond these."""
+    scope = _involvement_scope(user)
+    if scope is None:
+        return AgencyInvolvement.objects.none()
+    return _involvements_in_scope(people=scope[0], led=scope[1], on=on)
+
+
+def _involvement_scope(user: Any) -> tuple[list[int], list[int]] | None:
+    """(the people whose allocations the viewer sees, the agencies they lead); None for
+    someone who is no one's colleague (a service account)."""
     profile = access_profile(user)
     if profile.person_id is None:
-        return AgencyInvolvement.objects.none()
+        return None
     people = {profile.person_id} | set(profile.supervisee_ids) | set(profile.report_ids)
-    scope = Q(allocated_worker_id__in=people) | Q(agency_id__in=profile.led_agency_ids)
+    return sorted(people), sorted(profile.led_agency_ids)
+
+
+def _involvements_in_scope(
+    *, people: list[int], led: list[int], on: dt.date
+) -> QuerySet[AgencyInvolvement]:
+    scope = Q(allocated_worker_id__in=people) | Q(agency_id__in=led)
     return (
         AgencyInvolvement.objects.on(on)
         .exclude(case_reference="")
@@ -202,6 +218,15 @@ def involvements_of_viewer(user: Any, *, on: dt.date) -> QuerySet[AgencyInvolvem
         .select_related("child", "child__agency", "agency", "allocated_worker")
         .order_by("child__display_name", "id")
     )
+
+
+@prepared
+def _involvements_by_id(
+    *, ids: list[int], people: list[int], led: list[int], on: dt.date
+) -> QuerySet[AgencyInvolvement]:
+    """The involvements ``ids`` that are still the viewer's and current (compiled once per
+    shape, core.prepared)."""
+    return _involvements_in_scope(people=people, led=led, on=on).filter(pk__in=ids)
 
 
 @dataclass
@@ -228,4 +253,30 @@ def involvement_page(
     paginator = Paginator(KeysFirst(involvements_of_viewer(user, on=on)), per_page)
     listed = paginator.get_page(page)
     listed.object_list = list(listed.object_list) if paginator.count else []
+    return InvolvementPage(page=listed)
+
+
+def involvement_order(user: Any, *, on: dt.date) -> list[int]:
+    """The ids of ``involvements_of_viewer``, in its order: what a wide view (an agency's
+    lead, involved with thousands of children held elsewhere) keeps for a few minutes, as
+    it keeps its children's order, so that each view reads only the page it shows instead
+    of counting and sorting them all again (issue 17 item 3)."""
+    return list(involvements_of_viewer(user, on=on).values_list("pk", flat=True))
+
+
+def involvement_page_of(
+    user: Any, order: list[int], *, on: dt.date, page: Any = 1, per_page: int = 25
+) -> InvolvementPage:
+    """One page of a kept ``involvement_order``, paged as ``involvement_page``: its
+    involvements read as they are now, and only those the viewer still sees and that are
+    still current (one query, compiled once per shape)."""
+    listed = Paginator(order, per_page).get_page(page)
+    ids = list(listed.object_list)
+    scope = _involvement_scope(user)
+    found = (
+        {i.pk: i for i in _involvements_by_id(ids=ids, people=scope[0], led=scope[1], on=on)}
+        if ids and scope is not None
+        else {}
+    )
+    listed.object_list = [found[pk] for pk in ids if pk in found]
     return InvolvementPage(page=listed)

@@ -185,6 +185,15 @@ def test_a_page_reads_only_its_rows_with_what_they_show(cast, django_assert_num_
     assert [r.pk for r in same] == sorted(r.pk for r in same)
 
 
+def test_no_involvements_cost_only_their_count(cast, django_assert_num_queries):
+    """A viewer whose agencies hold no involvement elsewhere (most practitioners) pays one
+    count, and no page of rows is built or read."""
+    selectors.involvement_page(cast.other_lead, on=TODAY)  # the viewer's profile, once
+    with django_assert_num_queries(1):
+        listed = selectors.involvement_page(cast.other_lead, on=TODAY)
+    assert listed.rows == [] and listed.page.paginator.count == 0
+
+
 def test_the_children_list_runs_as_many_queries_with_many_involvements(cast, client):
     involved(cast, 3)
     client.force_login(cast.other_lead)
@@ -196,3 +205,28 @@ def test_the_children_list_runs_as_many_queries_with_many_involvements(cast, cli
     with CaptureQueriesContext(connection) as many:
         page_of(client, ipage=3)
     assert len(many.captured_queries) == len(few.captured_queries) <= 20
+
+
+def test_a_leads_kept_order_still_shows_each_involvement_as_it_is_now(cast, client):
+    """A lead's order is kept a few minutes (as their children's is), so a later view reads
+    only its page: no count, no sort of them all. An involvement ended meanwhile is gone from
+    the page at once, and another lead never sees this lead's kept order."""
+    from oversight.children.models import AgencyInvolvement
+    from oversight.children.services import involvement_end
+
+    involved(cast, 6, worker=cast.other_practitioner)
+    client.force_login(cast.other_lead)
+    first = page_of(client)
+    assert "order of the lists on this page are kept for up to five minutes" in first
+    assert len(involvement_names(first)) == 6
+    ending = AgencyInvolvement.objects.get(case_reference="HV-002")
+    involvement_end(actor=cast.other_lead, involvement=ending, ends_on=TODAY - dt.timedelta(days=1))
+    with CaptureQueriesContext(connection) as read:
+        again = page_of(client)
+    assert "Family Involved 002" not in involvement_names(again)
+    assert len(involvement_names(again)) == 5
+    counted = [q["sql"] for q in read.captured_queries if "COUNT(" in q["sql"]]
+    assert not [sql for sql in counted if "agencyinvolvement" in sql]
+
+    client.force_login(cast.agency_lead)  # the council's lead: the council holds these children
+    assert HEADING not in page_of(client)

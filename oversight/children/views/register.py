@@ -95,23 +95,44 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             before_review_count=listed.counts.before_review,
             flagged_count=listed.counts.drifting,
             today=day,
-            decisions_count=selectors.decisions_waiting_for_file(visible, today=day).count(),
+            decisions_count=self.decisions_count(visible, day, kept=kept),
             can_add=self.request.user.has_perm(Permission.ADD_CHILD),
             can_settings=self.request.user.has_perm(Permission.CHOOSE_SETTINGS_AGENCY),
             can_add_involvement=self.request.user.has_perm(Permission.ADD_INVOLVEMENT),
-            involvements=self.involvements(day),
+            involvements=self.involvements(day, kept=kept),
         )
         return context
 
-    def involvements(self, day: Any) -> selectors.InvolvementPage:
+    def decisions_count(self, visible: Any, day: Any, *, kept: bool) -> int:
+        """How many decisions wait for the child's file; kept with the list's counts for a
+        wide view (a lead's agency: counting them read every child it holds)."""
+
+        def count() -> int:
+            return selectors.decisions_waiting_for_file(visible, today=day).count()
+
+        if not kept:
+            return count()
+        return kept_for_wide_scope(access_profile(self.request.user), "decisions-count", day, count)
+
+    def involvements(self, day: Any, *, kept: bool) -> selectors.InvolvementPage:
         """Paged on its own (``ipage``), leaving the list's search and page as they are: a
-        lead's agency is involved with thousands of children (issue 17)."""
-        listed = selectors.involvement_page(
-            self.request.user,
-            on=day,
-            page=self.request.GET.get("ipage"),
-            per_page=self.involvements_per_page,
-        )
+        lead's agency is involved with thousands of children (issue 17). A wide view keeps
+        their order for a few minutes, as it keeps its children's."""
+        user, page = self.request.user, self.request.GET.get("ipage")
+        if kept:
+            order = kept_for_wide_scope(
+                access_profile(user),
+                "involvements",
+                day,
+                lambda: selectors.involvement_order(user, on=day),
+            )
+            listed = selectors.involvement_page_of(
+                user, order, on=day, page=page, per_page=self.involvements_per_page
+            )
+        else:
+            listed = selectors.involvement_page(
+                user, on=day, page=page, per_page=self.involvements_per_page
+            )
         for involvement in listed.rows:
             involvement.can_end = self.request.user.has_perm(
                 Permission.END_INVOLVEMENT, involvement
