@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
 
 from oversight.core.prepared import prepared
+from oversight.people.selectors import access_profile
 
 from .. import cadence as rules_of_cadence
 from ..models import CADENCE_STATUSES, Child, DriftFlag, ReviewMeeting
@@ -38,6 +39,7 @@ from .children import (
     DueLists,
     _in_cadence,
     agency_rules,
+    agency_rules_in_view,
     cadence_of,
     children_visible_to,
     with_cadence,
@@ -265,6 +267,7 @@ def child_list_page(
     show: str = "",
     page: Any = 1,
     per_page: int = 50,
+    rules: dict[int, AgencyRules] | None = None,
 ) -> ChildListPage:
     """One page of the children list, overdue first, then by the date due and the name: the
     counts of all, the rows the "Show" choice keeps, and the page asked for (the last one if
@@ -278,6 +281,7 @@ def child_list_page(
         children,
         today=today,
         show=show,
+        rules=rules,
         window=f"""LIMIT {int(per_page)} OFFSET (
             SELECT {int(per_page)} * CASE WHEN %s < 1 OR %s - 1 > {last_index}
                 THEN {last_index} ELSE %s - 1 END
@@ -302,11 +306,15 @@ class ChildListOrder:
 
 
 def child_list_order(
-    children: QuerySet[Child], *, today: dt.date, show: str = ""
+    children: QuerySet[Child],
+    *,
+    today: dt.date,
+    show: str = "",
+    rules: dict[int, AgencyRules] | None = None,
 ) -> ChildListOrder:
     """The children list's order and counts, as ``child_list_page`` works them out, for
     ``child_list_page_of``. Four queries however many children."""
-    _, counts, ids = _listed(children, today=today, show=show)
+    _, counts, ids = _listed(children, today=today, show=show, rules=rules)
     return ChildListOrder(counts=counts, ids=ids)
 
 
@@ -317,10 +325,14 @@ def _listed(
     show: str,
     window: str = "",
     window_params: Sequence[Any] = (),
+    rules: dict[int, AgencyRules] | None = None,
 ) -> tuple[dict[int, AgencyRules], CadenceCounts, list[int]]:
     """The counts of all these children and the ids of those ``show`` keeps, in the list's
-    order, cut by ``window`` (a LIMIT and OFFSET, or nothing for all), in one query."""
-    rules = _rules_for(children, today)
+    order, cut by ``window`` (a LIMIT and OFFSET, or nothing for all), in one query.
+    ``rules``: those of at least every agency holding one of ``children``
+    (``agency_rules_in_view``), or None to read them for these children."""
+    if rules is None:
+        rules = _rules_for(children, today)
     cte, params = _cadence_cte(children, today=today, rules=rules)
     shown = SHOWN.get(show, "1 = 1")
     order = (
@@ -347,7 +359,12 @@ def _listed(
 
 
 def child_list_page_of(
-    order: ChildListOrder, *, today: dt.date, page: Any = 1, per_page: int = 50
+    order: ChildListOrder,
+    *,
+    today: dt.date,
+    page: Any = 1,
+    per_page: int = 50,
+    rules: dict[int, AgencyRules] | None = None,
 ) -> ChildListPage:
     """One page of a kept ``child_list_order``: the children on it read as they are now.
     Four queries (agencies, settings, policies, the children)."""
@@ -356,8 +373,8 @@ def child_list_page_of(
     if number < 1 or number > last_page:
         number = last_page
     ids = order.ids[(number - 1) * per_page : number * per_page]
-    children = Child.objects.filter(pk__in=ids)
-    rules = _rules_for(children, today) if ids else {}
+    if rules is None:
+        rules = _rules_for(Child.objects.filter(pk__in=ids), today) if ids else {}
     return _list_page(order.counts, ids, number, rules, today=today, per_page=per_page)
 
 
@@ -389,14 +406,16 @@ def due_lists(
     today: dt.date,
     shown: int = DUE_SHOWN,
     counting: Sequence[QuerySet[Any]] = (),
+    rules: dict[int, AgencyRules] | None = None,
 ) -> DueLists:
     """The children due and overdue for discussion, most overdue first, as ``_due_lists``
     gives them but counted and cut in the database: the first ``shown`` of each list are
     loaded whole and the counts cover them all. Four queries however many children.
     ``counting``: queries of other kinds to count in the same read (``DueLists.counted``,
     in the same order; the home's decisions waiting for the file and open drift flags,
-    issue 17 item 1)."""
-    rules = _rules_for(children, today)
+    issue 17 item 1). ``rules``: as ``_listed``."""
+    if rules is None:
+        rules = _rules_for(children, today)
     cte, params = _cadence_cte(children, today=today, rules=rules, flags=False)
     order = f"due_on, {_by_name('name')}, cid"
     sql = f"""{cte}
@@ -462,7 +481,13 @@ def children_due_for(
     ``hydrated=False``: the counts only, for a page that shows no rows (the home page);
     ``counting``: as ``due_lists``."""
     children = _in_cadence(children_visible_to(user))
-    return due_lists(children, today=today, shown=DUE_SHOWN if hydrated else 0, counting=counting)
+    return due_lists(
+        children,
+        today=today,
+        shown=DUE_SHOWN if hydrated else 0,
+        counting=counting,
+        rules=agency_rules_in_view(access_profile(user), on=today),
+    )
 
 
 def cadence_counts_by_agency(

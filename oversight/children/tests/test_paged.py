@@ -22,6 +22,7 @@ from oversight.children.tests.factories import (
     discussion,
 )
 from oversight.contracts.models import SupervisionPolicy
+from oversight.people.selectors import access_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,43 @@ def test_cadence_figures_by_agency_count_as_the_rules_do(cast):
         assert figures.within_cadence == sum(not r.overdue for r in rows)
         assert figures.never_discussed == sum(r.child.last_discussed_on is None for r in rows)
         assert figures.discuss_before_review == sum(r.discuss_before_review for r in rows)
+
+
+@pytest.mark.parametrize("viewer", ["practitioner", "supervisor", "agency_lead", "other_lead"])
+def test_the_rules_of_a_viewers_whole_view_list_as_each_lists_own_rules_do(cast, viewer):
+    """The children list and the home's due lists take the rules of every agency holding a
+    child in the viewer's view, read once (``agency_rules_in_view``), instead of reading them
+    for each list's children: the same rows, counts and dates, including a child allocated to
+    them that another agency holds (health's 60-day ceiling, three-day review window)."""
+    _varied_children(cast)
+    elsewhere = Child.objects.filter(agency=cast.other_agency).order_by("pk")[:4]
+    Child.objects.filter(pk__in=[c.pk for c in elsewhere]).update(
+        allocated_practitioner=cast.practitioner
+    )
+    person = cast.by_name(viewer)
+    profile = access_profile(person)
+    rules = selectors.agency_rules_in_view(profile, on=TODAY)
+    visible = selectors.children_visible_to(person)
+    held = set(visible.values_list("agency_id", flat=True))
+    assert held <= set(rules)
+
+    def worded(found):
+        return {
+            k: (r.ceiling_days, r.window_working_days, r.nation, r.settings.pk)
+            for k, r in found.items()
+        }
+
+    assert worded({k: rules[k] for k in held}) == worded(selectors.agency_rules(held, on=TODAY))
+    if viewer == "practitioner":
+        assert held == {cast.agency.pk, cast.other_agency.pk}
+    for show in ("", "overdue", "before_review"):
+        read = selectors.child_list_page(visible, today=TODAY, show=show, per_page=100)
+        given = selectors.child_list_page(
+            visible, today=TODAY, show=show, per_page=100, rules=rules
+        )
+        assert given.counts == read.counts
+        assert [(r.child.pk, r.cadence) for r in given.rows] == [
+            (r.child.pk, r.cadence) for r in read.rows
+        ]
+    due = selectors.children_due_for(person, today=TODAY)
+    assert due.overdue_count == read.counts.overdue

@@ -62,6 +62,8 @@ class ChildListView(RuleRequiredMixin, TemplateView):
         number = self.request.GET.get("page")
         profile = access_profile(self.request.user)
         kept = is_wide_scope(profile)
+        # The rules of every agency holding a child in view, read once (compiled once).
+        rules = selectors.agency_rules_in_view(profile, on=day)
         if kept:
             # A lead's thousands of children: their order and counts are kept a few minutes
             # for each search, so turning a page reads only its children (issue 17 item 3).
@@ -70,15 +72,20 @@ class ChildListView(RuleRequiredMixin, TemplateView):
                 profile,
                 f"child-list:{hashlib.sha256(search.encode()).hexdigest()[:16]}",
                 day,
-                lambda: selectors.child_list_order(matching, today=day, show=show),
+                lambda: selectors.child_list_order(matching, today=day, show=show, rules=rules),
             )
             listed = selectors.child_list_page_of(
-                order, today=day, page=number, per_page=self.paginate_by
+                order, today=day, page=number, per_page=self.paginate_by, rules=rules
             )
         else:
             # Counted, filtered, sorted and paged in the database (issue 17 item 3).
             listed = selectors.child_list_page(
-                matching, today=day, show=show, page=number, per_page=self.paginate_by
+                matching,
+                today=day,
+                show=show,
+                page=number,
+                per_page=self.paginate_by,
+                rules=rules,
             )
         page = listed.page
         context.update(
