@@ -5,6 +5,7 @@ agency's drift settings."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404
@@ -32,6 +33,7 @@ from ..forms import (
 )
 from ..models import CADENCE_STATUSES, Child, DriftFlag, LegalStatus
 from ..rules import Permission
+from ..selectors.paged import ChildListOrder
 from ..timeline import timeline_for
 from .base import (
     ChildrenFormView,
@@ -41,6 +43,17 @@ from .base import (
     staff_agencies,
     today,
 )
+
+
+@dataclass
+class KeptChildList:
+    """What a wide view's children list keeps for a few minutes per search, in one cache
+    entry (each entry of the database cache costs its own reads and writes): the children's
+    order and counts, the involvements' order and the decisions waiting for the file."""
+
+    order: ChildListOrder
+    involvements: list[int]
+    decisions_count: int
 
 
 class ChildListView(RuleRequiredMixin, TemplateView):
@@ -64,18 +77,25 @@ class ChildListView(RuleRequiredMixin, TemplateView):
         kept = is_wide_scope(profile)
         # The rules of every agency holding a child in view, read once (compiled once).
         rules = selectors.agency_rules_in_view(profile, on=day)
+        held: KeptChildList | None = None
         if kept:
             # A lead's thousands of children: their order and counts are kept a few minutes
-            # for each search, so turning a page reads only its children (issue 17 item 3).
+            # for each search, so turning a page reads only its children (issue 17 item 3),
+            # with the involvements' order and the decisions count, in one cache entry.
             search = "|".join(str(choices.get(name, "")) for name in ("q", "legal_status", "show"))
-            order = kept_for_wide_scope(
+            user = self.request.user
+            held = kept_for_wide_scope(
                 profile,
-                f"child-list:{hashlib.sha256(search.encode()).hexdigest()[:16]}",
+                f"child-list-page:{hashlib.sha256(search.encode()).hexdigest()[:16]}",
                 day,
-                lambda: selectors.child_list_order(matching, today=day, show=show, rules=rules),
+                lambda: KeptChildList(
+                    order=selectors.child_list_order(matching, today=day, show=show, rules=rules),
+                    involvements=selectors.involvement_order(user, on=day),
+                    decisions_count=self.decisions_count(visible, day),
+                ),
             )
             listed = selectors.child_list_page_of(
-                order, today=day, page=number, per_page=self.paginate_by, rules=rules
+                held.order, today=day, page=number, per_page=self.paginate_by, rules=rules
             )
         else:
             # Counted, filtered, sorted and paged in the database (issue 17 item 3).
@@ -102,37 +122,26 @@ class ChildListView(RuleRequiredMixin, TemplateView):
             before_review_count=listed.counts.before_review,
             flagged_count=listed.counts.drifting,
             today=day,
-            decisions_count=self.decisions_count(visible, day, kept=kept),
+            decisions_count=(
+                held.decisions_count if held is not None else self.decisions_count(visible, day)
+            ),
             can_add=self.request.user.has_perm(Permission.ADD_CHILD),
             can_settings=self.request.user.has_perm(Permission.CHOOSE_SETTINGS_AGENCY),
             can_add_involvement=self.request.user.has_perm(Permission.ADD_INVOLVEMENT),
-            involvements=self.involvements(day, kept=kept),
+            involvements=self.involvements(day, held.involvements if held is not None else None),
         )
         return context
 
-    def decisions_count(self, visible: Any, day: Any, *, kept: bool) -> int:
-        """How many decisions wait for the child's file; kept with the list's counts for a
-        wide view (a lead's agency: counting them read every child it holds)."""
+    def decisions_count(self, visible: Any, day: Any) -> int:
+        """How many decisions wait for the child's file (a wide view keeps it)."""
+        return selectors.decisions_waiting_for_file(visible, today=day).count()
 
-        def count() -> int:
-            return selectors.decisions_waiting_for_file(visible, today=day).count()
-
-        if not kept:
-            return count()
-        return kept_for_wide_scope(access_profile(self.request.user), "decisions-count", day, count)
-
-    def involvements(self, day: Any, *, kept: bool) -> selectors.InvolvementPage:
+    def involvements(self, day: Any, order: list[int] | None) -> selectors.InvolvementPage:
         """Paged on its own (``ipage``), leaving the list's search and page as they are: a
-        lead's agency is involved with thousands of children (issue 17). A wide view keeps
-        their order for a few minutes, as it keeps its children's."""
+        lead's agency is involved with thousands of children (issue 17). A wide view passes
+        their kept ``order`` and reads only the page's."""
         user, page = self.request.user, self.request.GET.get("ipage")
-        if kept:
-            order = kept_for_wide_scope(
-                access_profile(user),
-                "involvements",
-                day,
-                lambda: selectors.involvement_order(user, on=day),
-            )
+        if order is not None:
             listed = selectors.involvement_page_of(
                 user, order, on=day, page=page, per_page=self.involvements_per_page
             )
