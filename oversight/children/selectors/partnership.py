@@ -28,6 +28,7 @@ from ..models import (
     EscalationStep,
     ReviewMeeting,
 )
+from .children import _in_view
 
 
 @dataclass
@@ -203,8 +204,7 @@ def _involvement_scope(user: Any) -> tuple[list[int], list[int]] | None:
     profile = access_profile(user)
     if profile.person_id is None:
         return None
-    people = {profile.person_id} | set(profile.supervisee_ids) | set(profile.report_ids)
-    return sorted(people), sorted(profile.led_agency_ids)
+    return _in_view(profile)
 
 
 def _involvements_in_scope(
